@@ -1,0 +1,56 @@
+"""The `brochure` command line: a click group over thin command modules in brochure.commands.
+
+Command modules import only click and light core modules at import time, so `brochure --help`
+stays fast; WeasyPrint, python-docx, CTranslate2 and argos are imported by the stage that needs them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from brochure import __version__
+from brochure.errors import BrochureError
+
+
+class BrochureGroup(click.Group):
+    """Turns every BrochureError raised below into one `Error: ...` line and exit code 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except BrochureError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _setup_logging(verbose: int, quiet: int) -> None:
+    level = logging.INFO + 10 * (quiet - verbose)
+    logging.basicConfig(format="%(message)s", level=max(logging.DEBUG, level))
+
+
+@click.group(cls=BrochureGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="brochure")
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
+@click.option("-q", "--quiet", count=True, help="Say less: only warnings and errors.")
+def cli(verbose: int, quiet: int) -> None:
+    """Offline translation and bilingual brochures.
+
+    A brochure project is a folder with brochure.toml, source texts, translations/ (XLIFF) and
+    glossary/. `brochure build` turns it into side-by-side PDF and DOCX brochures in build/.
+    """
+    _setup_logging(verbose, quiet)
+
+
+def _register() -> None:
+    from brochure.commands import ALL
+
+    for command in ALL:
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="brochure")

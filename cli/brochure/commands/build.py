@@ -1,0 +1,21 @@
+"""`brochure build [PROJECT]`: lay out every edition as PDF and DOCX in build/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
+@click.option("--edition", "-e", "editions", multiple=True, help="Build only this edition (repeatable).")
+@click.option("--draft", is_flag=True, help="Build even with missing translations, marking them in the output.")
+def build(project_dir: Path, editions: tuple[str, ...], draft: bool) -> None:
+    """Build the brochures of PROJECT (a folder with brochure.toml; default: here)."""
+    from brochure.build import build_project
+    from brochure.project import load_project
+
+    project = load_project(project_dir)
+    for path in build_project(project, editions=editions, draft=draft):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,21 @@
+"""`brochure init DIR`: write a starter project that builds."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+log = logging.getLogger(__name__)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+def init(folder: Path) -> None:
+    """Write a starter project (brochure.toml, a text, its translation) into FOLDER."""
+    from brochure.project import init_project
+
+    for path in init_project(folder):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: brochure build {folder}")

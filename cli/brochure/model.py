@@ -1,0 +1,136 @@
+"""The data that flows through the pipeline: documents, blocks, segments, aligned editions.
+
+read sources -> Document (Blocks with inline Spans) -> segment -> Segments (ids, character spans)
+-> translations store -> AlignedBlocks (one text per edition language and segment) -> layouts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "quote"]
+SpanKind = Literal["em", "strong", "note"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline markup over text[start:end]: emphasis, strong, or a bracketed translator's note."""
+
+    start: int
+    end: int
+    kind: SpanKind
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Plain text plus inline spans (offsets into `text`)."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+    def slice(self, start: int, end: int) -> RichText:
+        """The part text[start:end] with the spans that overlap it, clipped and shifted."""
+        spans = tuple(
+            Span(max(s.start, start) - start, min(s.end, end) - start, s.kind)
+            for s in self.spans
+            if s.start < end and s.end > start
+        )
+        return RichText(self.text[start:end], spans)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a source document: a heading, a paragraph, a list item or a block quote."""
+
+    kind: BlockKind
+    content: RichText
+    line: int  # 1-based line in the source file where the block starts
+    level: int = 0  # heading level (1-6); list nesting depth (0 = top)
+    ordered: bool = False  # list item of a numbered list
+    number: int | None = None  # number of a numbered list item as written
+
+    @property
+    def text(self) -> str:
+        return self.content.text
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    lang: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence (or heading, list item) of a block, with a stable id and its span in the block."""
+
+    id: str
+    block: int  # index of the block in Document.blocks
+    start: int
+    end: int
+    content: RichText
+
+    @property
+    def text(self) -> str:
+        return self.content.text
+
+
+@dataclass(frozen=True)
+class SegmentedDocument:
+    document: Document
+    segments: tuple[Segment, ...]
+
+    def block_segments(self, index: int) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.block == index)
+
+
+@dataclass(frozen=True)
+class AlignedSegment:
+    """One source segment and its text in each edition language; None marks a missing translation."""
+
+    id: str
+    texts: dict[str, RichText | None]
+
+
+@dataclass(frozen=True)
+class AlignedBlock:
+    """A source block with its segments aligned across the edition's languages."""
+
+    id: str
+    kind: BlockKind
+    level: int
+    segments: tuple[AlignedSegment, ...]
+    ordered: bool = False
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class AlignedDocument:
+    name: str  # document name (the source file's stem)
+    title: dict[str, str]  # the document's first heading in each language (for outlines, headers)
+    blocks: tuple[AlignedBlock, ...]
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """What a layout needs to know about the brochure and the edition being laid out."""
+
+    name: str
+    languages: tuple[str, ...]
+    layout: str
+    page_size: str
+    title: dict[str, str]
+    subtitle: dict[str, str] = field(default_factory=dict)
+    publisher: str = ""
+    date: str = ""
+    draft: bool = False
+    generator: str = ""  # tool and version, for the output's metadata
+
+
+@dataclass(frozen=True)
+class Edition:
+    info: EditionInfo
+    documents: tuple[AlignedDocument, ...]

@@ -1,0 +1,46 @@
+"""The pipeline's stages wired together for the commands: read -> segment -> translations -> editions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from brochure import languages
+from brochure.errors import BrochureError, ProjectError
+from brochure.model import SegmentedDocument
+from brochure.project import PROJECT_FILE, DocumentSpec, Project, load_project
+from brochure.segment import get_segmenter, segment_document
+from brochure.sources import read_document
+
+
+def segment_source(project: Project, document: DocumentSpec) -> SegmentedDocument:
+    """Read and segment one of the project's documents."""
+    doc = read_document(document.path, document.lang)
+    return segment_document(doc, get_segmenter(document.lang, project.abbreviations))
+
+
+def segment_file(path: Path, lang: str | None = None, project_dir: Path | None = None) -> dict[str, Any]:
+    """Blocks and segments of any source file, as plain data (for `brochure segments`)."""
+    abbreviations: dict[str, tuple[str, ...]] = {}
+    folder = project_dir or path.parent
+    if (folder / PROJECT_FILE).exists():
+        project = load_project(folder)
+        abbreviations = project.abbreviations
+        lang = lang or project.source_language
+    elif project_dir is not None:
+        raise ProjectError(f"{project_dir / PROJECT_FILE}: no project file here")
+    lang = lang or "en"
+    if not languages.is_known(lang):
+        raise BrochureError(f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})")
+    seg = segment_document(read_document(path, lang), get_segmenter(lang, abbreviations))
+    blocks = []
+    for index, block in enumerate(seg.document.blocks):
+        blocks.append({
+            "index": index, "kind": block.kind, "line": block.line, "level": block.level,
+            "text": block.text,
+            "segments": [
+                {"id": s.id, "start": s.start, "end": s.end, "text": s.text}
+                for s in seg.block_segments(index)
+            ],
+        })  # fmt: skip
+    return {"file": str(path), "lang": lang, "blocks": blocks}

@@ -1,0 +1,456 @@
+"""brochure.toml: loading, validation (every problem at once, each with its key) and `brochure init`.
+
+One way to load configuration: defaults, then the project file, then command-line options that were
+given. The result is a frozen dataclass; the core never sees raw TOML.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brochure import languages
+from brochure.errors import ProjectError
+
+PROJECT_FILE = "brochure.toml"
+PAGE_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0), "Letter": (215.9, 279.4)}
+FORMATS = ("pdf", "docx")
+BUILTIN_LAYOUTS = ("columns",)
+_CUSTOM_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*[x×]\s*(\d+(?:\.\d+)?)\s*mm\s*$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    path: Path  # absolute
+    name: str  # stem used in translations/<name>.<lang>.xlf
+    lang: str
+
+
+@dataclass(frozen=True)
+class EditionSpec:
+    name: str
+    languages: tuple[str, ...]
+    layout: str = "columns"
+    page_size: str = "A5"
+    formats: tuple[str, ...] = FORMATS
+    output: str = ""  # file stem in build/, without extension
+
+    @property
+    def page_mm(self) -> tuple[float, float]:
+        return page_size_mm(self.page_size)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    name: str
+    title: dict[str, str]
+    source_language: str
+    target_languages: tuple[str, ...]
+    documents: tuple[DocumentSpec, ...]
+    editions: tuple[EditionSpec, ...]
+    subtitle: dict[str, str] = field(default_factory=dict)
+    publisher: str = ""
+    date: str = ""
+    abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    translations_dir: Path = Path("translations")
+    sections: dict[str, Any] = field(default_factory=dict)  # validated [mt], [glossary], ... tables
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.source_language, *self.target_languages)
+
+    @property
+    def path(self) -> Path:
+        return self.root / PROJECT_FILE
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".brochure"
+
+    def translations_path(self, document: DocumentSpec, lang: str) -> Path:
+        return self.root / self.translations_dir / f"{document.name}.{lang}.xlf"
+
+    def edition(self, name: str) -> EditionSpec:
+        for edition in self.editions:
+            if edition.name == name:
+                return edition
+        known = ", ".join(e.name for e in self.editions)
+        raise ProjectError(f"{self.path}: no edition named {name!r} (editions: {known})")
+
+
+def page_size_mm(size: str) -> tuple[float, float]:
+    """Width and height in millimetres of 'A5', 'A4', 'Letter' or a custom '150mm x 220mm'."""
+    if size in PAGE_SIZES:
+        return PAGE_SIZES[size]
+    match = _CUSTOM_SIZE.match(size)
+    if not match:
+        raise ValueError(size)
+    return float(match.group(1)), float(match.group(2))
+
+
+def find_project_file(path: Path | str | None) -> Path:
+    """The brochure.toml for PROJECT (a folder or the file itself; default: the current folder)."""
+    p = Path(path) if path else Path.cwd()
+    if p.is_dir():
+        p = p / PROJECT_FILE
+    if not p.exists():
+        raise ProjectError(
+            f"{p}: no project file here; create a project with `brochure init {p.parent}`"
+        )
+    return p
+
+
+def load_project(path: Path | str | None = None) -> Project:
+    """Read and validate brochure.toml; raise ProjectError listing every problem with its key."""
+    file = find_project_file(path).resolve()
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"{file}: not UTF-8 text (byte offset {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(f"{file}: {_toml_message(exc)}") from None
+    return _Validator(file, raw).project()
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    msg = str(exc)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+    if m:
+        return f"line {m.group(1)}: invalid TOML: {msg[: m.start()].strip()}"
+    return f"invalid TOML: {msg}"
+
+
+_KNOWN_KEYS = {
+    "name", "title", "subtitle", "publisher", "date", "source_language", "target_languages",
+    "documents", "editions", "segmentation", "translations_dir",
+}  # fmt: skip
+
+# Tables that a stage validates itself: name -> "module:function". The function takes the raw
+# table, the project's languages and a `problem(key, message)` callback, and returns a frozen
+# settings object that lands in Project.sections[name]. Imported only when the table is present.
+SECTIONS: dict[str, str] = {}
+
+
+class _Validator:
+    """Collects every problem, then raises once."""
+
+    def __init__(self, file: Path, raw: dict[str, Any]):
+        self.file = file
+        self.root = file.parent
+        self.raw = raw
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{key}: {message}")
+
+    def project(self) -> Project:
+        raw = self.raw
+        for key in raw:
+            if key not in _KNOWN_KEYS and key not in SECTIONS:
+                self.problem(key, "unknown key")
+        source = self.language("source_language", raw.get("source_language"), required=True)
+        targets = self.target_languages(source)
+        langs = tuple(x for x in (source, *targets) if x)
+        name = raw.get("name", _slug(self.root.name) or "brochure")
+        if not isinstance(name, str) or not _NAME.match(name):
+            self.problem("name", "must be letters, digits, '.', '-' or '_'")
+            name = "brochure"
+        title = self.texts("title", raw.get("title"), langs, required=True)
+        subtitle = self.texts("subtitle", raw.get("subtitle"), langs, required=False)
+        publisher = self.string("publisher")
+        date = self.string("date")
+        documents = self.documents(source)
+        editions = self.editions(langs, source, targets, name)
+        abbreviations = self.abbreviations()
+        tdir = raw.get("translations_dir", "translations")
+        if not isinstance(tdir, str) or not tdir:
+            self.problem("translations_dir", "must be a folder name")
+            tdir = "translations"
+        sections = self.sections(langs)
+        if self.problems:
+            raise ProjectError(f"{self.file}: " + "; ".join(self.problems))
+        return Project(
+            root=self.root, name=name, title=title, subtitle=subtitle, publisher=publisher,
+            date=date, source_language=source or "", target_languages=targets,
+            documents=documents, editions=editions, abbreviations=abbreviations,
+            translations_dir=Path(tdir), sections=sections,
+        )  # fmt: skip
+
+    def sections(self, langs: tuple[str, ...]) -> dict[str, Any]:
+        import importlib
+
+        out = {}
+        for name, target in SECTIONS.items():
+            if name not in self.raw:
+                continue
+            table = self.raw[name]
+            if not isinstance(table, dict):
+                self.problem(name, "must be a table")
+                continue
+            module, func = target.split(":")
+            validate = getattr(importlib.import_module(module), func)
+            out[name] = validate(table, langs, lambda key, msg, _n=name: self.problem(f"{_n}.{key}", msg))
+        return out
+
+    def string(self, key: str) -> str:
+        value = self.raw.get(key, "")
+        if not isinstance(value, str):
+            if hasattr(value, "isoformat"):  # a TOML date
+                return value.isoformat()
+            self.problem(key, "must be a string")
+            return ""
+        return value
+
+    def language(self, key: str, value: Any, required: bool = False) -> str | None:
+        if value is None:
+            if required:
+                self.problem(key, f"missing (one of: {languages.known_codes()})")
+            return None
+        if not isinstance(value, str) or not languages.is_known(value):
+            self.problem(key, f"unknown language code {value!r} (known: {languages.known_codes()})")
+            return None
+        return value
+
+    def target_languages(self, source: str | None) -> tuple[str, ...]:
+        value = self.raw.get("target_languages")
+        if value is None:
+            self.problem("target_languages", "missing: list the languages to translate into")
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.problem("target_languages", "must be a non-empty list of language codes")
+            return ()
+        out: list[str] = []
+        for i, code in enumerate(value):
+            lang = self.language(f"target_languages[{i}]", code)
+            if lang and lang == source:
+                self.problem(f"target_languages[{i}]", f"{lang!r} is the source language")
+            elif lang and lang not in out:
+                out.append(lang)
+        return tuple(out)
+
+    def texts(self, key: str, value: Any, langs: tuple[str, ...], required: bool) -> dict[str, str]:
+        """A string (in the source language) or a table of language code -> string."""
+        if value is None:
+            if required:
+                self.problem(key, "missing")
+            return {}
+        if isinstance(value, str):
+            return {langs[0]: value} if langs else {}
+        if isinstance(value, dict):
+            out = {}
+            for lang, text in value.items():
+                if lang not in langs:
+                    self.problem(f"{key}.{lang}", "not a language of this project")
+                elif not isinstance(text, str):
+                    self.problem(f"{key}.{lang}", "must be a string")
+                else:
+                    out[lang] = text
+            return out
+        self.problem(key, "must be a string or a table of language code = string")
+        return {}
+
+    def documents(self, source: str | None) -> tuple[DocumentSpec, ...]:
+        value = self.raw.get("documents")
+        if value is None:
+            self.problem("documents", "missing: list the source files in order")
+            return ()
+        if not isinstance(value, list) or not value:
+            self.problem("documents", "must be a non-empty list of source files")
+            return ()
+        out: list[DocumentSpec] = []
+        names: set[str] = set()
+        for i, item in enumerate(value):
+            key = f"documents[{i}]"
+            name = None
+            if isinstance(item, dict):
+                name = item.get("name")
+                item = item.get("path")
+            if not isinstance(item, str) or not item:
+                self.problem(key, "must be a file path")
+                continue
+            path = (self.root / item).resolve()
+            if not path.is_file():
+                self.problem(key, f"file not found: {item}")
+                continue
+            if path.suffix.lower() not in (".md", ".markdown", ".txt", ".text"):
+                self.problem(key, f"unsupported source format {path.suffix!r} (use .md or .txt)")
+                continue
+            name = name or path.stem
+            if not isinstance(name, str) or not _NAME.match(name):
+                self.problem(key, f"document name {name!r} must be letters, digits, '.', '-', '_'")
+                continue
+            if name in names:
+                self.problem(key, f"two documents named {name!r}: give one a `name`")
+                continue
+            names.add(name)
+            out.append(DocumentSpec(path=path, name=name, lang=source or ""))
+        return tuple(out)
+
+    def editions(
+        self, langs: tuple[str, ...], source: str | None, targets: tuple[str, ...], name: str
+    ) -> tuple[EditionSpec, ...]:
+        value = self.raw.get("editions")
+        if value is None:  # default: the source beside each target language, columns, A5
+            return tuple(
+                EditionSpec(name=f"{source}-{t}", languages=(source, t), output=f"{name}.{source}-{t}")
+                for t in targets
+                if source
+            )
+        if not isinstance(value, list) or not value:
+            self.problem("editions", "must be a list of tables ([[editions]])")
+            return ()
+        out: list[EditionSpec] = []
+        seen_names: set[str] = set()
+        seen_outputs: set[str] = set()
+        for i, item in enumerate(value):
+            key = f"editions[{i}]"
+            if not isinstance(item, dict):
+                self.problem(key, "must be a table")
+                continue
+            for k in item:
+                if k not in ("name", "languages", "layout", "page_size", "formats", "output"):
+                    self.problem(f"{key}.{k}", "unknown key")
+            elangs = item.get("languages")
+            if not isinstance(elangs, list) or not 2 <= len(elangs) <= 3:
+                self.problem(f"{key}.languages", "must list two or three language codes")
+                continue
+            ok = True
+            for j, code in enumerate(elangs):
+                if code not in langs:
+                    self.problem(f"{key}.languages[{j}]", f"{code!r} is not a language of this project")
+                    ok = False
+            if len(set(elangs)) != len(elangs):
+                self.problem(f"{key}.languages", "a language is listed twice")
+                ok = False
+            layout = item.get("layout", "columns")
+            if not isinstance(layout, str) or not self._layout_exists(layout):
+                self.problem(f"{key}.layout", f"unknown layout {layout!r} (built in: {', '.join(BUILTIN_LAYOUTS)})")
+                ok = False
+            page_size = item.get("page_size", "A5")
+            try:
+                page_size_mm(page_size)
+            except (ValueError, TypeError):
+                self.problem(f"{key}.page_size", f"unknown page size {page_size!r} (A4, A5, A6, Letter or '150mm x 210mm')")
+                ok = False
+            formats = item.get("formats", list(FORMATS))
+            if isinstance(formats, str):
+                formats = [formats]
+            if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
+                self.problem(f"{key}.formats", f"must be a list of: {', '.join(FORMATS)}")
+                ok = False
+            joined = "-".join(str(x) for x in elangs)
+            ename = item.get("name", joined if layout == "columns" else f"{joined}-{layout}")
+            if not isinstance(ename, str) or not _NAME.match(ename):
+                self.problem(f"{key}.name", "must be letters, digits, '.', '-' or '_'")
+                ok = False
+            elif ename in seen_names:
+                self.problem(f"{key}.name", f"two editions named {ename!r}")
+                ok = False
+            output = item.get("output", f"{name}.{joined}" if layout == "columns" else f"{name}.{joined}.{layout}")
+            if not isinstance(output, str) or not _NAME.match(output):
+                self.problem(f"{key}.output", "must be a file name without folders")
+                ok = False
+            elif output in seen_outputs:
+                self.problem(f"{key}.output", f"two editions write build/{output}.*: set `output`")
+                ok = False
+            if not ok:
+                continue
+            seen_names.add(ename)
+            seen_outputs.add(output)
+            out.append(EditionSpec(name=ename, languages=tuple(elangs), layout=layout,
+                                   page_size=page_size, formats=tuple(dict.fromkeys(formats)), output=output))  # fmt: skip
+        return tuple(out)
+
+    def _layout_exists(self, layout: str) -> bool:
+        return layout in BUILTIN_LAYOUTS or (self.root / "layouts" / layout).is_dir()
+
+    def abbreviations(self) -> dict[str, tuple[str, ...]]:
+        seg = self.raw.get("segmentation", {})
+        if not isinstance(seg, dict):
+            self.problem("segmentation", "must be a table")
+            return {}
+        for k in seg:
+            if k != "abbreviations":
+                self.problem(f"segmentation.{k}", "unknown key")
+        table = seg.get("abbreviations", {})
+        if not isinstance(table, dict):
+            self.problem("segmentation.abbreviations", "must be a table of language code = [list]")
+            return {}
+        out: dict[str, tuple[str, ...]] = {}
+        for lang, words in table.items():
+            key = f"segmentation.abbreviations.{lang}"
+            if not languages.is_known(lang):
+                self.problem(key, f"unknown language code {lang!r}")
+            elif not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+                self.problem(key, "must be a list of abbreviations such as [\"проф.\", \"т.б.\"]")
+            else:
+                out[lang] = tuple(words)
+        return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+
+
+STARTER_TOML = '''\
+# A brochure project: `brochure build` writes build/{name}.en-ru.pdf and .docx
+name = "{name}"
+title = {{ en = "My Brochure", ru = "Моя брошюра" }}
+subtitle = {{ en = "A bilingual edition", ru = "Двуязычное издание" }}
+publisher = ""
+date = ""
+source_language = "en"
+target_languages = ["ru"]
+documents = ["text.md"]
+
+[[editions]]
+languages = ["en", "ru"]
+layout = "columns"
+page_size = "A5"
+formats = ["pdf", "docx"]
+
+# Abbreviations that do not end a sentence, added to the built-in lists:
+# [segmentation.abbreviations]
+# ru = ["ред."]
+'''
+
+STARTER_TEXT = """\
+# My Brochure
+
+This is the first paragraph. Write the source text in Markdown: headings, paragraphs,
+lists and block quotes.
+
+- A list item.
+"""
+
+
+def init_project(folder: Path) -> list[Path]:
+    """Write a starter project that builds; never overwrite an existing file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    toml_path = folder / PROJECT_FILE
+    if toml_path.exists():
+        raise ProjectError(f"{toml_path}: a project exists already; nothing was changed")
+    from brochure.fsutil import write_text_atomic
+    from brochure.translations import starter_translations
+
+    name = _slug(folder.resolve().name) or "brochure"
+    written = []
+    text_path = folder / "text.md"
+    if not text_path.exists():
+        write_text_atomic(text_path, STARTER_TEXT)
+        written.append(text_path)
+    write_text_atomic(toml_path, STARTER_TOML.format(name=name))
+    written.append(toml_path)
+    written.extend(starter_translations(load_project(folder)))
+    return written

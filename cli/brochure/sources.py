@@ -1,0 +1,285 @@
+"""Reading sources: a Markdown subset and plain text -> Document (blocks with inline spans).
+
+Markdown subset: ATX headings, paragraphs, bullet and numbered lists, block quotes, *emphasis*,
+**strong**, links (their text is kept), and bracketed translator's notes `[...]` kept inline as
+text. Inline markup is removed from the text and kept as spans, so it never splits a sentence.
+HTML comments (`<!-- ... -->`) are editors' remarks and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from brochure.errors import SourceError
+from brochure.model import Block, Document, RichText, Span
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ITEM = re.compile(r"^(\s*)([-*+]|(\d{1,9})[.)])[ \t]+(.*)$")
+_QUOTE = re.compile(r"^ {0,3}>[ \t]?(.*)$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_ESCAPABLE = set("\\`*_{}[]()#+-.!>")
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a BOM is dropped), newlines normalised, NFC."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path}: not UTF-8 text (byte offset {exc.start}); save the file as UTF-8"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def read_document(path: Path, lang: str) -> Document:
+    """Read a .md or .txt source into a Document; an empty document is an error."""
+    text = read_text(path)
+    if path.suffix.lower() in (".txt", ".text"):
+        blocks = parse_plain(text)
+    else:
+        blocks = parse_markdown(text)
+    if not blocks:
+        raise SourceError(f"{path}: the document has no text")
+    return Document(path=path, lang=lang, blocks=tuple(blocks))
+
+
+def parse_plain(text: str) -> list[Block]:
+    """Plain text: paragraphs separated by blank lines; line breaks inside a paragraph are spaces."""
+    blocks = []
+    for start, lines in _paragraphs(text.split("\n")):
+        content = RichText(_join(lines))
+        blocks.append(Block("paragraph", _with_notes(content), line=start))
+    return blocks
+
+
+def _paragraphs(lines: list[str]):
+    buf: list[str] = []
+    start = 0
+    for i, line in enumerate(lines, 1):
+        if line.strip():
+            if not buf:
+                start = i
+            buf.append(line)
+        elif buf:
+            yield start, buf
+            buf = []
+    if buf:
+        yield start, buf
+
+
+def _join(lines: list[str]) -> str:
+    return " ".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def parse_markdown(text: str) -> list[Block]:
+    # Comments become blank lines of the same count, so line numbers stay right.
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip() or _RULE.match(line):
+            i += 1
+            continue
+        if m := _HEADING.match(line):
+            level = len(m.group(1))
+            blocks.append(Block("heading", parse_inline(m.group(2) or ""), line=i + 1, level=level))
+            i += 1
+            continue
+        if _QUOTE.match(line):
+            start = i
+            body: list[str] = []
+            while i < len(lines) and (q := _QUOTE.match(lines[i])):
+                body.append(q.group(1))
+                i += 1
+            for offset, para in _paragraphs(body):
+                blocks.append(Block("quote", parse_inline(_join(para)), line=start + offset))
+            continue
+        if m := _ITEM.match(line):
+            i = _list(lines, i, blocks)
+            continue
+        start = i
+        para = []
+        while i < len(lines) and lines[i].strip() and not _starts_block(lines[i]):
+            para.append(lines[i])
+            i += 1
+        blocks.append(Block("paragraph", parse_inline(_join(para)), line=start + 1))
+    return [b for b in blocks if b.text]
+
+
+def _starts_block(line: str) -> bool:
+    return bool(_HEADING.match(line) or _QUOTE.match(line) or _ITEM.match(line) or _RULE.match(line))
+
+
+def _list(lines: list[str], i: int, blocks: list[Block]) -> int:
+    """Read list items from line i; continuation lines join their item. Returns the next line."""
+    base_indents: list[int] = []
+    while i < len(lines):
+        m = _ITEM.match(lines[i])
+        if not m:
+            break
+        indent = len(m.group(1).expandtabs(4))
+        while base_indents and indent < base_indents[-1]:
+            base_indents.pop()
+        if not base_indents or indent > base_indents[-1] + 1:
+            base_indents.append(indent)
+        depth = len(base_indents) - 1
+        start = i
+        body = [m.group(4)]
+        i += 1
+        while i < len(lines) and lines[i].strip() and not _starts_block(lines[i]):
+            body.append(lines[i])
+            i += 1
+        number = int(m.group(3)) if m.group(3) else None
+        blocks.append(
+            Block("list_item", parse_inline(_join(body)), line=start + 1, level=depth,
+                  ordered=number is not None, number=number)  # fmt: skip
+        )
+        # a blank line between items keeps the list going
+        j = i
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and _ITEM.match(lines[j]):
+            i = j
+        else:
+            break
+    return i
+
+
+class _Marker:
+    __slots__ = ("chars", "kind", "partner")
+
+    def __init__(self, chars: str, kind: str):
+        self.chars = chars
+        self.kind = kind
+        self.partner: _Marker | None = None
+
+
+def parse_inline(source: str) -> RichText:
+    """Strip inline Markdown (emphasis, strong, links, escapes) into spans; mark bracketed notes."""
+    pieces: list[str | _Marker] = []
+    stack: list[_Marker] = []
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        if c == "\\" and i + 1 < n and source[i + 1] in _ESCAPABLE:
+            pieces.append(source[i + 1])
+            i += 2
+            continue
+        if c == "[":  # a link [text](url) keeps its text; a bare [note] stays as text
+            m = re.match(r"\[([^\[\]]*)\]\(([^()\s]*)\)", source[i:])
+            if m:
+                pieces.append(m.group(1))
+                i += m.end()
+                continue
+        if c in "*_":
+            run = 1
+            while i + run < n and source[i + run] == c:
+                run += 1
+            chars = c * min(run, 2) if run != 3 else c * 2
+            kind = "strong" if len(chars) == 2 else "em"
+            before = source[i - 1] if i > 0 else " "
+            after = source[i + len(chars)] if i + len(chars) < n else " "
+            intraword = c == "_" and before.isalnum() and after.isalnum()
+            if not intraword:
+                if stack and stack[-1].chars == chars and not before.isspace():
+                    opener = stack.pop()
+                    closer = _Marker(chars, kind)
+                    opener.partner, closer.partner = closer, opener
+                    pieces.append(closer)
+                    i += len(chars)
+                    continue
+                if not after.isspace():
+                    marker = _Marker(chars, kind)
+                    stack.append(marker)
+                    pieces.append(marker)
+                    i += len(chars)
+                    continue
+            pieces.append(source[i : i + run])
+            i += run
+            continue
+        pieces.append(c)
+        i += 1
+    text_parts: list[str] = []
+    spans: list[Span] = []
+    opened: dict[int, int] = {}
+    pos = 0
+    for piece in pieces:
+        if isinstance(piece, str):
+            text_parts.append(piece)
+            pos += len(piece)
+        elif piece.partner is None:  # unmatched: the characters are text
+            text_parts.append(piece.chars)
+            pos += len(piece.chars)
+        elif id(piece.partner) in opened:
+            start = opened.pop(id(piece.partner))
+            if pos > start:
+                spans.append(Span(start, pos, piece.kind))  # type: ignore[arg-type]
+        else:
+            opened[id(piece)] = pos
+    raw = "".join(text_parts)
+    # collapse whitespace while keeping span offsets right
+    text, spans = _collapse_spaces(raw, spans)
+    return _with_notes(RichText(text, tuple(sorted(spans, key=lambda s: (s.start, -s.end)))))
+
+
+def _collapse_spaces(raw: str, spans: list[Span]) -> tuple[str, list[Span]]:
+    mapping = []
+    out = []
+    prev_space = True
+    for ch in raw:
+        if ch.isspace():
+            if not prev_space:
+                out.append(" ")
+            prev_space = True
+        else:
+            out.append(ch)
+            prev_space = False
+        mapping.append(len(out))
+    text = "".join(out)
+    trimmed = text.rstrip()
+
+    def at(offset: int) -> int:
+        return min(mapping[offset - 1] if offset > 0 else 0, len(trimmed))
+
+    new_spans = [Span(at(s.start) if s.start else 0, at(s.end), s.kind) for s in spans]
+    # a span's start maps to the position after the previous character; skip a collapsed space
+    fixed = []
+    for s in new_spans:
+        start = s.start
+        while start < s.end and start < len(trimmed) and trimmed[start] == " ":
+            start += 1
+        if s.end > start:
+            fixed.append(Span(start, s.end, s.kind))
+    return trimmed, fixed
+
+
+def _with_notes(content: RichText) -> RichText:
+    """Mark each balanced [bracketed note] as a `note` span (the brackets stay in the text)."""
+    notes = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(content.text):
+        if ch == "[":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+            if depth == 0:
+                notes.append(Span(start, i + 1, "note"))
+    if not notes:
+        return content
+    spans = sorted((*content.spans, *notes), key=lambda s: (s.start, -s.end))
+    return RichText(content.text, tuple(spans))

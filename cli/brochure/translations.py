@@ -1,0 +1,440 @@
+"""The translations store: one XLIFF 2.0 file per document and target language in translations/.
+
+The XLIFF files are the truth and are edited by people and CAT tools, so the store edits the parsed
+tree in place: notes, metadata, attributes and units it does not touch are written back as they
+were. Unit id = segment id. States: initial, translated, reviewed, final (XLIFF 2.0's own).
+A unit whose segment no longer exists (its source text changed) is moved into the group
+`brochure-stale`, not deleted, so its translation can be reused.
+Who made a target (a person, the memory, an engine and its model) is recorded with XLIFF 2's
+Metadata module (mda:meta in the category "brochure").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from brochure.errors import TranslationStoreError
+from brochure.fsutil import write_bytes_atomic
+from brochure.model import RichText, Segment, Span
+
+if TYPE_CHECKING:
+    from brochure.project import DocumentSpec, Project
+
+XLF = "urn:oasis:names:tc:xliff:document:2.0"
+MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
+NSMAP = {None: XLF, "mda": MDA}
+STATES = ("initial", "translated", "reviewed", "final")
+APPROVED = ("reviewed", "final")  # machine drafts never overwrite these
+STALE_GROUP = "brochure-stale"
+META_CATEGORY = "brochure"
+_OUR_ID = re.compile(r"^s[0-9a-f]{12}(-\d+)?$")
+_SUBTYPE = {"em": "xlf:i", "strong": "xlf:b"}
+_KIND = {v: k for k, v in _SUBTYPE.items()}
+_NOTE_SPANS = ("note",)
+
+
+def _q(tag: str) -> str:
+    return f"{{{XLF}}}{tag}"
+
+
+def _parser() -> etree.XMLParser:
+    # Never resolve entities, never load a DTD or anything from the network.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+
+
+@dataclass
+class Note:
+    text: str
+    category: str = ""
+
+
+@dataclass
+class Unit:
+    """A view of one <unit>: source and target as RichText, state, notes and brochure metadata."""
+
+    id: str
+    source: RichText
+    target: RichText | None
+    state: str
+    notes: list[Note]
+    meta: dict[str, str]
+    stale: bool = False
+    line: int = 0
+
+    @property
+    def approved(self) -> bool:
+        return self.state in APPROVED and self.target is not None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target is not None and bool(self.target.text.strip())
+
+
+def read_rich(el: etree._Element) -> RichText:
+    """<source>/<target> content -> RichText; <pc> with xlf:i / xlf:b become spans."""
+    parts: list[str] = []
+    spans: list[Span] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if not isinstance(child.tag, str):  # comment or processing instruction
+                if child.tail:
+                    parts.append(child.tail)
+                continue
+            start = sum(map(len, parts))
+            local = etree.QName(child).localname
+            if local == "ph":
+                parts.append(child.get("disp", "") or child.get("equiv", ""))
+            else:
+                walk(child)
+            kind = _KIND.get(child.get("subType", "")) if local == "pc" else None
+            end = sum(map(len, parts))
+            if kind and end > start:
+                spans.append(Span(start, end, kind))  # type: ignore[arg-type]
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    from brochure.sources import _with_notes
+
+    return _with_notes(RichText("".join(parts), tuple(sorted(spans, key=lambda s: (s.start, -s.end)))))
+
+
+def write_rich(el: etree._Element, rich: RichText) -> None:
+    """RichText -> element content, with nested <pc> for emphasis and strong."""
+    for child in list(el):
+        el.remove(child)
+    el.text = None
+    spans = sorted((s for s in rich.spans if s.kind in _SUBTYPE), key=lambda s: (s.start, -s.end))
+    counter = iter(range(1, 10_000))
+
+    def fill(parent: etree._Element, start: int, end: int, inner: list[Span]) -> None:
+        pos = start
+        last: etree._Element | None = None
+        i = 0
+        while i < len(inner):
+            span = inner[i]
+            nested = []
+            j = i + 1
+            while j < len(inner) and inner[j].start < span.end:
+                nested.append(inner[j])
+                j += 1
+            _append_text(parent, last, rich.text[pos : span.start])
+            pc = etree.SubElement(parent, _q("pc"), id=str(next(counter)), type="fmt", subType=_SUBTYPE[span.kind])
+            fill(pc, span.start, min(span.end, end), nested)
+            last = pc
+            pos = min(span.end, end)
+            i = j
+        _append_text(parent, last, rich.text[pos:end])
+
+    fill(el, 0, len(rich.text), spans)
+
+
+def _append_text(parent: etree._Element, last: etree._Element | None, text: str) -> None:
+    if not text:
+        return
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
+
+
+class TranslationFile:
+    """One translations/<document>.<lang>.xlf, parsed; edits happen in the tree; save() is atomic."""
+
+    def __init__(self, path: Path, tree: etree._ElementTree, src_lang: str, tgt_lang: str, doc: str):
+        self.path = path
+        self.tree = tree
+        self.src_lang = src_lang
+        self.tgt_lang = tgt_lang
+        self.doc = doc
+        self.changed = False
+        root = tree.getroot()
+        files = root.findall(_q("file"))
+        self.file_el = files[0]
+        self._units: dict[str, etree._Element] = {}
+        for unit in self.file_el.iter(_q("unit")):
+            uid = unit.get("id")
+            if uid in self._units:
+                raise TranslationStoreError(f"{path}:{unit.sourceline}: duplicate unit id {uid!r}")
+            self._units[uid] = unit  # type: ignore[index]
+
+    # -- reading -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, src_lang: str, tgt_lang: str, doc: str, original: str = "") -> TranslationFile:
+        """Parse `path`, or start an empty file in memory if it does not exist yet."""
+        if not path.exists():
+            root = etree.Element(_q("xliff"), nsmap=NSMAP, version="2.0", srcLang=src_lang, trgLang=tgt_lang)
+            root.text = "\n  "
+            file_el = etree.SubElement(root, _q("file"), id=doc)
+            if original:
+                file_el.set("original", original)
+            file_el.text = "\n  "
+            file_el.tail = "\n"
+            store = cls(path, etree.ElementTree(root), src_lang, tgt_lang, doc)
+            return store
+        try:
+            tree = etree.parse(str(path), _parser())
+        except etree.XMLSyntaxError as exc:
+            line = exc.lineno or (exc.position[0] if exc.position else 0)
+            msg = exc.msg.split(", line")[0] if exc.msg else "malformed XML"
+            raise TranslationStoreError(f"{path}:{line}: malformed XLIFF: {msg}") from None
+        except OSError as exc:
+            raise TranslationStoreError(f"{path}: cannot read: {exc}") from None
+        _validate(path, tree, src_lang, tgt_lang)
+        return cls(path, tree, src_lang, tgt_lang, doc)
+
+    def ids(self) -> list[str]:
+        return list(self._units)
+
+    def get(self, uid: str) -> Unit | None:
+        el = self._units.get(uid)
+        return self._view(el) if el is not None else None
+
+    def units(self, include_stale: bool = False) -> Iterator[Unit]:
+        for el in self._units.values():
+            unit = self._view(el)
+            if include_stale or not unit.stale:
+                yield unit
+
+    def _view(self, el: etree._Element) -> Unit:
+        seg = el.find(_q("segment"))
+        source_el = seg.find(_q("source")) if seg is not None else None
+        target_el = seg.find(_q("target")) if seg is not None else None
+        state = seg.get("state", "initial") if seg is not None else "initial"
+        notes = [
+            Note(n.text or "", n.get("category", ""))
+            for n in el.findall(f"{_q('notes')}/{_q('note')}")
+        ]
+        meta = {}
+        for m in el.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='{META_CATEGORY}']/{{{MDA}}}meta"):
+            meta[m.get("type", "")] = m.text or ""
+        parent = el.getparent()
+        stale = parent is not None and parent.tag == _q("group") and parent.get("id") == STALE_GROUP
+        return Unit(
+            id=el.get("id", ""),
+            source=read_rich(source_el) if source_el is not None else RichText(""),
+            target=read_rich(target_el) if target_el is not None else None,
+            state=state, notes=notes, meta=meta, stale=stale, line=el.sourceline or 0,
+        )  # fmt: skip
+
+    # -- editing -------------------------------------------------------------------------------
+    def sync(self, segments: Iterable[Segment]) -> None:
+        """Give every segment a unit (in document order); move units of vanished segments aside.
+
+        A unit whose stored source differs from its segment's text (edited outside) is kept aside
+        too, under a suffixed id, and the segment gets a fresh unit.
+        """
+        wanted = list(segments)
+        wanted_ids = {s.id for s in wanted}
+        # 1. units that no longer match a segment go into the stale group
+        for uid, el in list(self._units.items()):
+            unit = self._view(el)
+            if uid in wanted_ids:
+                seg = next(s for s in wanted if s.id == uid)
+                if _same_text(unit.source.text, seg.text):
+                    continue
+                self._rename_stale(uid, el)
+            elif _OUR_ID.match(uid) and not unit.stale:
+                self._move_to_stale(el)
+        # 2. every segment gets its unit, in document order, before the stale group
+        anchor_index = 0
+        for seg in wanted:
+            el = self._units.get(seg.id)
+            if el is None:
+                el = self._new_unit(seg)
+                self._units[seg.id] = el
+            elif self._view(el).stale:
+                self._detach(el)
+            if el.getparent() is not self.file_el or self.file_el.index(el) != anchor_index:
+                self._place(el, anchor_index)
+            anchor_index = self.file_el.index(el) + 1
+
+    def set_target(
+        self, uid: str, target: RichText, state: str, *, meta: dict[str, str] | None = None,
+        note: str | None = None, note_category: str = "brochure",
+    ) -> None:  # fmt: skip
+        """Set a unit's target and state; record who made it (meta) and why (note)."""
+        if state not in STATES:
+            raise ValueError(state)
+        el = self._units[uid]
+        seg = el.find(_q("segment"))
+        target_el = seg.find(_q("target"))
+        if target_el is None:
+            target_el = etree.SubElement(seg, _q("target"))
+            source_el = seg.find(_q("source"))
+            source_el.tail = "\n      "
+            target_el.tail = "\n    "
+        write_rich(target_el, target)
+        seg.set("state", state)
+        if meta is not None:
+            self._set_meta(el, meta)
+        if note:
+            self.add_note(uid, note, note_category)
+        self.changed = True
+
+    def add_note(self, uid: str, text: str, category: str = "brochure") -> None:
+        el = self._units[uid]
+        notes = el.find(_q("notes"))
+        if notes is None:
+            notes = etree.Element(_q("notes"))
+            el.insert(0, notes)
+            notes.text = "\n      "
+            notes.tail = "\n    "
+        note = etree.SubElement(notes, _q("note"), category=category)
+        note.text = text
+        note.tail = "\n    "
+        if len(notes) > 1:
+            notes[-2].tail = "\n      "
+        self.changed = True
+
+    def _set_meta(self, el: etree._Element, meta: dict[str, str]) -> None:
+        md = el.find(f"{{{MDA}}}metadata")
+        if md is None:
+            md = etree.Element(f"{{{MDA}}}metadata")
+            notes = el.find(_q("notes"))
+            el.insert(1 if notes is not None else 0, md)
+            md.tail = "\n    "
+        group = md.find(f"{{{MDA}}}metaGroup[@category='{META_CATEGORY}']")
+        if group is not None:
+            md.remove(group)
+        group = etree.SubElement(md, f"{{{MDA}}}metaGroup", category=META_CATEGORY)
+        for key, value in meta.items():
+            m = etree.SubElement(group, f"{{{MDA}}}meta", type=key)
+            m.text = value
+
+    def _new_unit(self, seg: Segment) -> etree._Element:
+        unit = etree.Element(_q("unit"), id=seg.id)
+        unit.text = "\n    "
+        segment = etree.SubElement(unit, _q("segment"), state="initial")
+        segment.text = "\n      "
+        segment.tail = "\n  "
+        source = etree.SubElement(segment, _q("source"))
+        write_rich(source, seg.content)
+        source.tail = "\n    "
+        self.changed = True
+        return unit
+
+    def _place(self, el: etree._Element, index: int) -> None:
+        self._detach(el)
+        self.file_el.insert(index, el)
+        el.tail = "\n  "
+        self.changed = True
+
+    def _detach(self, el: etree._Element) -> None:
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+            self.changed = True
+
+    def _stale_group(self) -> etree._Element:
+        group = self.file_el.find(f"{_q('group')}[@id='{STALE_GROUP}']")
+        if group is None:
+            group = etree.SubElement(self.file_el, _q("group"), id=STALE_GROUP)
+            group.set("name", "units whose source text changed; kept so their translations can be reused")
+            group.text = "\n  "
+            group.tail = "\n"
+        return group
+
+    def _move_to_stale(self, el: etree._Element) -> None:
+        self._detach(el)
+        group = self._stale_group()
+        group.append(el)
+        el.tail = "\n  "
+        self.changed = True
+
+    def _rename_stale(self, uid: str, el: etree._Element) -> None:
+        n = 1
+        while f"{uid}.old{n}" in self._units:
+            n += 1
+        new_id = f"{uid}.old{n}"
+        el.set("id", new_id)
+        del self._units[uid]
+        self._units[new_id] = el
+        self._move_to_stale(el)
+
+    def save(self) -> bool:
+        """Write the file atomically if anything changed; True if written."""
+        if not self.changed and self.path.exists():
+            return False
+        data = etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8")
+        write_bytes_atomic(self.path, data + b"\n")
+        self.changed = False
+        return True
+
+
+def _same_text(a: str, b: str) -> bool:
+    from brochure.segment import normalise
+
+    return normalise(a) == normalise(b)
+
+
+def _validate(path: Path, tree: etree._ElementTree, src: str, tgt: str) -> None:
+    root = tree.getroot()
+    if root.tag != _q("xliff"):
+        raise TranslationStoreError(f"{path}:{root.sourceline}: not an XLIFF 2.0 file (root <{etree.QName(root).localname}>)")
+    if not str(root.get("version", "")).startswith("2."):
+        raise TranslationStoreError(f"{path}:{root.sourceline}: XLIFF version {root.get('version')!r}, expected 2.x")
+    if root.get("srcLang") != src:
+        raise TranslationStoreError(f"{path}:{root.sourceline}: srcLang is {root.get('srcLang')!r}, the project's source language is {src!r}")
+    if root.get("trgLang") not in (None, tgt):
+        raise TranslationStoreError(f"{path}:{root.sourceline}: trgLang is {root.get('trgLang')!r}, expected {tgt!r}")
+    files = root.findall(_q("file"))
+    if len(files) != 1:
+        raise TranslationStoreError(f"{path}:{root.sourceline}: expected one <file>, found {len(files)}")
+    for unit in root.iter(_q("unit")):
+        if not unit.get("id"):
+            raise TranslationStoreError(f"{path}:{unit.sourceline}: <unit> without id")
+        seg = unit.find(_q("segment"))
+        if seg is None or seg.find(_q("source")) is None:
+            raise TranslationStoreError(f"{path}:{unit.sourceline}: unit {unit.get('id')!r} has no <segment><source>")
+        state = seg.get("state", "initial")
+        if state not in STATES:
+            raise TranslationStoreError(f"{path}:{seg.sourceline}: unknown state {state!r} (one of: {', '.join(STATES)})")
+
+
+def open_store(project: Project, document: DocumentSpec, lang: str) -> TranslationFile:
+    path = project.translations_path(document, lang)
+    try:
+        original = str(document.path.relative_to(project.root))
+    except ValueError:
+        original = str(document.path)
+    return TranslationFile.open(path, project.source_language, lang, document.name, original)
+
+
+def starter_translations(project: Project) -> list[Path]:
+    """Translations for `brochure init`'s starter text, so a new project builds at once."""
+    from brochure.pipeline import segment_source
+
+    written = []
+    for document in project.documents:
+        seg = segment_source(project, document)
+        for lang in project.target_languages:
+            table = STARTER.get(lang, {})
+            store = open_store(project, document, lang)
+            store.sync(seg.segments)
+            for s in seg.segments:
+                if s.text in table:
+                    store.set_target(s.id, RichText(table[s.text]), "final", meta={"origin": "human"})
+            store.save()
+            written.append(store.path)
+    return written
+
+
+STARTER = {
+    "ru": {
+        "My Brochure": "Моя брошюра",
+        "This is the first paragraph.": "Это первый абзац.",
+        "Write the source text in Markdown: headings, paragraphs, lists and block quotes.":
+            "Исходный текст пишется в Markdown: заголовки, абзацы, списки и цитаты.",
+        "A list item.": "Пункт списка.",
+    }
+}
