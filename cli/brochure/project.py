@@ -117,15 +117,18 @@ def load_project(path: Path | str | None = None) -> Project:
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{file}: not UTF-8 text (byte offset {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"{file}: {_toml_message(exc)}") from None
+        raise ProjectError(f"{file}: {_toml_message(exc, file)}") from None
     return _Validator(file, raw).project()
 
 
-def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+def _toml_message(exc: tomllib.TOMLDecodeError, file: Path) -> str:
     msg = str(exc)
     m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
     if m:
         return f"line {m.group(1)}: invalid TOML: {msg[: m.start()].strip()}"
+    if "(at end of document)" in msg:
+        last = len(file.read_text(encoding="utf-8").rstrip("\n").split("\n"))
+        return f"line {last}: invalid TOML: {msg.replace('(at end of document)', '').strip()} at the end of the file"
     return f"invalid TOML: {msg}"
 
 

@@ -1,0 +1,31 @@
+# The two set-up commands of the README, each installing what it needs into .venv:
+#   make brochures   build the sample brochures from seeds/ into seeds/build/
+#   make test        run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: brochures test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	touch $(STAMP)
+
+brochures: $(STAMP)
+	$(BIN)/brochure build seeds
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check cli tests bench
+
+clean:
+	rm -rf $(VENV) seeds/build seeds/.brochure

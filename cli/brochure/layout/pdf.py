@@ -1,0 +1,65 @@
+"""Edition -> PDF through WeasyPrint (imported here only: `brochure --help` must stay fast)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from brochure.fsutil import atomic_path
+from brochure.layout.html import render_html
+
+log = logging.getLogger(__name__)
+# WeasyPrint warns about every CSS property it ignores and fontTools about subsetting details:
+# useful when writing a layout (`-v`), noise in a build.
+_NOISY_LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
+
+
+def write_pdf(edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:  # noqa: ANN001
+    """Lay out `edition` as a PDF at `out`, written atomically."""
+    from weasyprint import HTML
+
+    html, base = render_html(edition, search_dirs)
+    with _weasyprint_logs_to_debug():
+        document = HTML(string=html, base_url=base.as_uri() + "/").render()
+        _weasyprint_quirks(document)
+        with atomic_path(out) as tmp:
+            document.write_pdf(tmp)
+    return out
+
+
+def _weasyprint_quirks(document) -> None:  # noqa: ANN001
+    """Work-arounds for WeasyPrint 70 behaviour, in one place.
+
+    Nothing to patch in the rendered document so far; the known quirks are handled upstream:
+    - a table row taller than a page splits, and on the pages where it continues the repeated
+      <thead> vanishes: rows.py splits long paragraphs into rows that fit a page;
+    - PT Serif lacks U+2010, WeasyPrint's default hyphen: columns.css sets `hyphenate-character`.
+    """
+
+
+class _ToDebug(logging.Handler):
+    """Pass a library's records on to our logger at DEBUG level."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("%s: %s", record.name, record.getMessage())
+
+
+@contextmanager
+def _weasyprint_logs_to_debug() -> Iterator[None]:
+    handler = _ToDebug()
+    saved = []
+    for name in _NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.level, logger.propagate, list(logger.handlers)))
+        logger.handlers = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.DEBUG if log.isEnabledFor(logging.DEBUG) else logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level, propagate, handlers in saved:
+            logger.setLevel(level)
+            logger.propagate = propagate
+            logger.handlers = handlers

@@ -1,0 +1,137 @@
+"""The command line as a user meets it: help, version, segments, init, and bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from brochure import __version__
+from brochure.cli import cli
+from conftest import REPO, SEEDS, snapshot, write_project
+
+HEAVY = ("weasyprint", "docx", "ctranslate2", "argostranslate", "sentencepiece", "pymorphy3", "numpy")
+
+
+def test_help_imports_no_heavy_library():
+    code = (
+        "import sys\nfrom brochure.cli import cli\n"
+        "try:\n    cli(['--help'], prog_name='brochure')\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "Usage: brochure" in out
+    assert out.strip().endswith("LOADED []")
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "brochure", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"brochure, version {__version__}"
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+
+
+def test_every_command_has_help_and_is_in_the_readme(invoke):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for path, command in _commands(cli):
+        result = invoke(*path, "--help")
+        assert result.exit_code == 0, path
+        assert command.help, f"{' '.join(path)} has no help text"
+        assert f"brochure {' '.join(path)}" in readme, f"`brochure {' '.join(path)}` is not documented in README.md"
+
+
+def test_verbose_and_quiet_are_accepted(invoke):
+    assert invoke("-v", "segments", SEEDS / "statement-2022-01-07.md").exit_code == 0
+    assert invoke("-q", "segments", SEEDS / "statement-2022-01-07.md").exit_code == 0
+
+
+def test_segments_text_and_json(invoke):
+    result = invoke("segments", SEEDS / "statement-2022-01-07.md")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "[0] heading (line 1)"
+    assert lines[1].endswith("Statement of the Socialist Movement of Kazakhstan")
+    data = json.loads(invoke("segments", "--json", SEEDS / "statement-2022-01-07.md").output)
+    assert data["lang"] == "en"
+    demands = [b for b in data["blocks"] if b["kind"] == "list_item"]
+    assert len(demands) == 5
+    block = data["blocks"][2]
+    assert [s["text"] for s in block["segments"]][0] == "In Kazakhstan, there is now a real popular uprising."
+    for s in block["segments"]:
+        assert block["text"][s["start"] : s["end"]] == s["text"]
+
+
+def test_segments_uses_the_projects_abbreviations(invoke, tmp_path):
+    toml = 'title = "T"\nsource_language = "ru"\ntarget_languages = ["kk"]\ndocuments = ["a.md"]\n'
+    project = write_project(tmp_path / "p", toml + '[segmentation.abbreviations]\nru = ["корр."]\n',
+                            {"a.md": "Статья корр. Иванова вышла. Её прочли.\n"})  # fmt: skip
+    data = json.loads(invoke("segments", "--json", project / "a.md").output)
+    assert [s["text"] for s in data["blocks"][0]["segments"]] == ["Статья корр. Иванова вышла.", "Её прочли."]
+
+
+def error_line(result) -> str:
+    """The single line a failing command prints on stderr."""
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+BASE = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md"]\n'
+
+
+@pytest.mark.parametrize(
+    ("toml", "files", "expected"),
+    [
+        (None, {"a.md": "# A\n"}, "brochure.toml: no project file here; create a project with `brochure init"),
+        ('title = "T"\nsource_language = \n', {}, "brochure.toml: line 2: invalid TOML"),
+        (BASE.replace('"ru"]', '"xx"]'), {"a.md": "# A\n"}, "target_languages[0]: unknown language code 'xx'"),
+        (BASE.replace("a.md", "nope.md"), {}, "documents[0]: file not found: nope.md"),
+        (BASE, {"a.md": "\n\n"}, "a.md: the document has no text"),
+        (BASE, {"a.md": b"Caf\xe9 ok"}, "a.md: not UTF-8 text (byte offset 3)"),
+        (BASE, {"a.md": "# A\n", "translations/a.ru.xlf": "<xliff>\n<file>"}, "a.ru.xlf:2: malformed XLIFF"),
+    ],
+    ids=["no-project", "bad-toml", "unknown-language", "missing-document", "empty-document", "not-utf8", "bad-xliff"],
+)
+def test_bad_input_fails_with_one_line_and_touches_nothing(invoke, tmp_path, toml, files, expected):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    if toml is not None:
+        (folder / "brochure.toml").write_text(toml, encoding="utf-8")
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    (folder / "build").mkdir()
+    (folder / "build" / "p.en-ru.pdf").write_bytes(b"an earlier output")
+    before = snapshot(folder)
+    line = error_line(invoke("build", folder))
+    assert line.startswith("Error: ") and expected in line
+    assert snapshot(folder) == before
+
+
+def test_build_lists_missing_translations_and_how_to_fill_them(invoke, tmp_path):
+    folder = write_project(tmp_path / "p", BASE, {"a.md": "# Title\n\nFirst sentence here. Second one.\n"})
+    result = invoke("build", folder)
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "Error: 3 segment(s) have no translation:" in err
+    assert "a [ru] s" in err and "First sentence here." in err
+    assert "translations/a.ru.xlf" in err and "brochure build --draft" in err
+    assert not (folder / "build").exists()
+    # the store now lists every unit, ready to be filled
+    assert (folder / "translations" / "a.ru.xlf").read_text(encoding="utf-8").count("<unit ") == 3
+
+
+def test_init_refuses_to_overwrite(invoke, tmp_path):
+    folder = write_project(tmp_path / "p", BASE, {"a.md": "# A\n"})
+    before = snapshot(folder)
+    line = error_line(invoke("init", folder))
+    assert "a project exists already; nothing was changed" in line
+    assert snapshot(folder) == before

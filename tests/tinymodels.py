@@ -1,0 +1,199 @@
+"""Tiny real translation models, built at test time: no downloads, exact outputs.
+
+A real model exercises the real loading and translation path (CTranslate2, SentencePiece, argos's
+package format), and a hand-weighted one is deterministic: its output is a copy of its input,
+token by token, except for a small lexicon of whole tokens it substitutes. So a test can assert the
+exact text that comes out, that a pivot went through the right intermediate language, and that
+underscores and target prefixes are decoded right.
+
+How the copy works (a 1-layer Transformer, weights set by hand):
+- model width d = V + P: the first V dimensions one-hot the token, the last P hold a positional code
+  (cos, sin, -cos, -sin: zero-sum, so LayerNorm is a fixed affine map and keeps both parts);
+- self-attention and feed-forward weights are zero, so every layer is the identity (residuals);
+- the decoder's cross-attention query at step t matches the key of source position t (beta * the
+  positional code) and reads that position's token (gamma * one-hot);
+- the output projection maps token i to lexicon[i] (the identity elsewhere).
+Because the source ends with </s> (add_source_eos, or an explicit </s> as NLLB wants), the copy
+ends with </s> and decoding stops.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+# Enough text for a SentencePiece vocabulary in en, ru and kk; byte fallback covers any other
+# character, so the models copy every text exactly.
+CORPUS = """\
+The workers of Kazakhstan demand a real increase in wages and pensions.
+The protests began in Zhanaozen on the initiative of oil workers.
+We present our readers with the programme of transitional demands.
+In the coming time, this document will be published as a bilingual brochure.
+Trade unions must be independent of the state and of the employers.
+Рабочие Казахстана требуют реального повышения зарплат и пенсий.
+Протесты начались в Жанаозене по инициативе нефтяников.
+Мы представляем читателям программу переходных требований.
+Профсоюзы должны быть независимы от государства и работодателей.
+Қазақстан жұмысшылары жалақы мен зейнетақының нақты өсуін талап етеді.
+Наразылықтар Жаңаөзенде мұнайшылардың бастамасымен басталды.
+Кәсіподақтар мемлекеттен және жұмыс берушілерден тәуелсіз болуы керек.
+file_name snake_case v2_final 1,2 3.4 5:6 (7) [8] "quoted" 'single' – — « » … ? ! ; % № ’
+"""
+
+NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
+LANGUAGE_TOKENS = ("eng_Latn", "rus_Cyrl", "kaz_Cyrl")
+
+# Whole words each tiny model substitutes, so a test can tell which models a text went through.
+LEXICONS: dict[tuple[str, str], dict[str, str]] = {
+    ("en", "ru"): {"workers": "рабочие"},
+    ("ru", "kk"): {"рабочие": "жұмысшылар"},
+    ("en", "kk"): {"workers": "жұмысшылар"},
+}
+
+
+def _train_sentencepiece(prefix: Path, corpus: str, symbols: list[str], vocab_size: int) -> list[str]:
+    import sentencepiece as spm
+
+    text_file = prefix.with_suffix(".corpus.txt")
+    text_file.write_text(corpus, encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(text_file), model_prefix=str(prefix), vocab_size=vocab_size,
+        character_coverage=1.0, hard_vocab_limit=False, byte_fallback=True,
+        normalization_rule_name="identity", user_defined_symbols=symbols, minloglevel=2,
+    )  # fmt: skip
+    text_file.unlink()
+    prefix.with_suffix(".vocab").unlink()
+    sp = spm.SentencePieceProcessor(model_file=str(prefix.with_suffix(".model")))
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+def _copy_transformer(
+    model_dir: Path, vocab: list[str], lexicon: dict[str, str], *, add_source_eos: bool,
+    prefix_shift: int = 0, max_len: int = 512,
+) -> None:  # fmt: skip
+    """Save a CTranslate2 Transformer that copies its source, substituting `lexicon` tokens.
+
+    prefix_shift: how many forced target-prefix tokens come before the copy that do not have a
+    source token of their own (argos packages with a target prefix: 1; NLLB style, where the
+    source starts with a language token just as the target starts with one: 0).
+    """
+    import numpy as np
+    from ctranslate2.specs import TransformerSpec
+
+    V = len(vocab)
+    K = 16  # frequencies of the positional code
+    P = 4 * K
+    d = V + P
+    freqs = 2 * np.pi * 2.0 ** (-np.arange(1, K + 1) / 2.0)
+    angles = np.arange(max_len)[:, None] * freqs[None, :]
+    pe = np.zeros((max_len, d), np.float32)
+    pe[:, V:] = np.concatenate([np.cos(angles), np.sin(angles), -np.cos(angles), -np.sin(angles)], 1)
+    one_hot = np.zeros((V, d), np.float32)
+    one_hot[np.arange(V), np.arange(V)] = 1.0
+
+    def zeros(*shape):
+        return np.zeros(shape, np.float32)
+
+    def layer_norm(ln, gamma=1.0):
+        ln.gamma = np.full(d, gamma, np.float32)
+        ln.beta = zeros(d)
+
+    def linear(lin, weight):
+        lin.weight = weight.astype(np.float32)
+        lin.bias = zeros(weight.shape[0])
+
+    spec = TransformerSpec.from_config(num_layers=1, num_heads=1)
+    for part in (spec.encoder, spec.decoder):
+        part.scale_embeddings = False
+        part.position_encodings.encodings = pe
+    if prefix_shift:
+        spec.decoder.position_encodings.encodings = np.roll(pe, prefix_shift, axis=0)
+    spec.encoder.embeddings[0].weight = one_hot
+    spec.decoder.embeddings.weight = one_hot
+    ff = 4
+    for layer in spec.encoder.layer + spec.decoder.layer:
+        layer_norm(layer.self_attention.layer_norm)
+        linear(layer.self_attention.linear[0], zeros(3 * d, d))
+        linear(layer.self_attention.linear[1], zeros(d, d))
+        layer_norm(layer.ffn.layer_norm)
+        linear(layer.ffn.linear_0, zeros(ff, d))
+        linear(layer.ffn.linear_1, zeros(d, ff))
+    layer_norm(spec.encoder.layer_norm)
+    beta, gamma = 200.0, 50.0
+    attention = spec.decoder.layer[0].attention
+    layer_norm(attention.layer_norm)
+    query = zeros(d, d)
+    query[V:, V:] = beta * np.eye(P)
+    key_value = zeros(2 * d, d)
+    key_value[V:d, V:] = np.eye(P)
+    key_value[d : d + V, :V] = gamma * np.eye(V)
+    out = zeros(d, d)
+    out[:V, :V] = np.eye(V)
+    linear(attention.linear[0], query)
+    linear(attention.linear[1], key_value)
+    linear(attention.linear[2], out)
+    layer_norm(spec.decoder.layer_norm, 10.0)
+    projection = zeros(V, d)
+    index = {piece: i for i, piece in enumerate(vocab)}
+    mapping = list(range(V))
+    for src, tgt in lexicon.items():
+        mapping[index[src]] = index[tgt]
+    for i, j in enumerate(mapping):
+        projection[j, i] = 1.0  # logit of output token j rises with input token i
+    linear(spec.decoder.projection, projection)
+    spec.config.add_source_eos = add_source_eos
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    spec.optimize(quantization="int8")
+    model_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(model_dir))
+
+
+def build_argos_package(
+    out_dir: Path, from_code: str, to_code: str, *, version: str = "1.0",
+    target_prefix: str = "", vocab_size: int = 400, corpus: str = CORPUS,
+    lexicon: dict[str, str] | None = None, folder: str | None = None,
+) -> Path:  # fmt: skip
+    """Build `translate-FROM_TO.argosmodel` in argos's own format (as argospm publishes them)."""
+    lexicon = LEXICONS.get((from_code, to_code), {}) if lexicon is None else lexicon
+    name = folder or f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
+    root = Path(out_dir) / "src" / name
+    root.mkdir(parents=True, exist_ok=True)
+    symbols = sorted({*lexicon, *lexicon.values(), *([target_prefix] if target_prefix else [])})
+    vocab = _train_sentencepiece(root / "sentencepiece", corpus, symbols, vocab_size)
+    _copy_transformer(root / "model", vocab, lexicon, add_source_eos=True, prefix_shift=1 if target_prefix else 0)
+    meta = {
+        "package_version": version, "argos_version": "1.9.0",
+        "from_code": from_code, "from_name": NAMES.get(from_code, from_code),
+        "to_code": to_code, "to_name": NAMES.get(to_code, to_code), "type": "translate", "links": [],
+    }  # fmt: skip
+    if target_prefix:
+        meta["target_prefix"] = target_prefix
+    (root / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    (root / "README.md").write_text("Test-only copy model.\n", encoding="utf-8")
+    return zip_folder(root, Path(out_dir) / f"translate-{from_code}_{to_code}.argosmodel")
+
+
+def zip_folder(root: Path, zip_path: Path) -> Path:
+    """Zip `root` so that every member sits under `root.name/`, as argos packages do."""
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(root.parent).as_posix())
+    return zip_path
+
+
+def build_nllb_model(out_dir: Path, *, vocab_size: int = 400, corpus: str = CORPUS,
+                     lexicon: dict[str, str] | None = None) -> Path:  # fmt: skip
+    """A CTranslate2 model folder in the NLLB style: language tokens in the vocabulary, a source
+    that reads `eng_Latn pieces </s>` (no automatic </s>), a target that starts with `kaz_Cyrl`,
+    and the tokenizer beside model.bin as `sentencepiece.bpe.model`."""
+    lexicon = LEXICONS[("en", "kk")] if lexicon is None else lexicon
+    root = Path(out_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    symbols = sorted({*LANGUAGE_TOKENS, *lexicon, *lexicon.values()})
+    vocab = _train_sentencepiece(root / "sentencepiece.bpe", corpus, symbols, vocab_size)
+    _copy_transformer(root, vocab, lexicon, add_source_eos=False, prefix_shift=0)
+    return root
