@@ -55,7 +55,7 @@ LEXICONS: dict[tuple[str, str], dict[str, str]] = {
 def _train_sentencepiece(prefix: Path, corpus: str, symbols: list[str], vocab_size: int) -> list[str]:
     import sentencepiece as spm
 
-    text_file = prefix.with_suffix(".corpus.txt")
+    text_file = Path(f"{prefix}.corpus.txt")
     text_file.write_text(corpus, encoding="utf-8")
     spm.SentencePieceTrainer.train(
         input=str(text_file), model_prefix=str(prefix), vocab_size=vocab_size,
@@ -63,8 +63,8 @@ def _train_sentencepiece(prefix: Path, corpus: str, symbols: list[str], vocab_si
         normalization_rule_name="identity", user_defined_symbols=symbols, minloglevel=2,
     )  # fmt: skip
     text_file.unlink()
-    prefix.with_suffix(".vocab").unlink()
-    sp = spm.SentencePieceProcessor(model_file=str(prefix.with_suffix(".model")))
+    Path(f"{prefix}.vocab").unlink()
+    sp = spm.SentencePieceProcessor(model_file=f"{prefix}.model")
     return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
 
 

@@ -25,8 +25,11 @@ class BrochureGroup(click.Group):
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
-    level = logging.INFO + 10 * (quiet - verbose)
-    logging.basicConfig(format="%(message)s", level=max(logging.DEBUG, level))
+    """Our messages at INFO by default; other libraries' (WeasyPrint, fontTools) only as warnings,
+    unless -vv asks for everything."""
+    level = max(logging.DEBUG, logging.INFO + 10 * (quiet - verbose))
+    logging.basicConfig(format="%(message)s", level=logging.DEBUG if verbose >= 2 else logging.WARNING)
+    logging.getLogger("brochure").setLevel(level)
 
 
 @click.group(cls=BrochureGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,86 @@
+"""Loading the termbase: the built-in glossary, then the project's glossary/*.tsv in name order.
+
+A project row overrides the built-in concept with the same id cell by cell (its non-empty cells
+win; an empty cell inherits). The loaded Termbase is cached per project and reloaded when a file
+changes, so enforcement over thousands of segments parses the files once.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brochure.glossary.model import Concept, Termbase, digest_bytes, merge
+from brochure.glossary.tsv import GlossaryFile
+
+if TYPE_CHECKING:
+    from brochure.project import Project
+
+BUILTIN_PACKAGE = "brochure.builtin.glossary"
+DEFAULT_FILE = "terms.tsv"
+_cache: dict[Path, tuple[tuple, Termbase]] = {}
+_cache_lock = threading.Lock()
+
+
+def builtin_sources() -> list[tuple[str, bytes]]:
+    """(name, bytes) of each built-in glossary file, in name order."""
+    try:
+        folder = resources.files(BUILTIN_PACKAGE)
+    except ModuleNotFoundError:
+        return []
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".tsv") and entry.is_file():
+            out.append((f"<built-in>/{entry.name}", entry.read_bytes()))
+    return out
+
+
+def project_files(root: Path) -> list[Path]:
+    folder = Path(root) / "glossary"
+    return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
+
+
+def default_file(root: Path) -> Path:
+    """The file `brochure glossary add` writes to: glossary/terms.tsv in the project."""
+    return Path(root) / "glossary" / DEFAULT_FILE
+
+
+def load_files(sources: list[tuple[str, bytes]]) -> Termbase:
+    """Merge glossary files given as (name, bytes), later ones overriding earlier ones by id."""
+    concepts: dict[str, Concept] = {}
+    for name, data in sources:
+        gf = GlossaryFile.parse(Path(name), data)
+        for concept, present in gf.concepts():
+            base = concepts.get(concept.id)
+            concepts[concept.id] = merge(base, concept, present) if base else concept
+    return Termbase(
+        concepts.values(), sources=tuple(n for n, _ in sources),
+        digest=digest_bytes(d for _, d in sources),
+    )  # fmt: skip
+
+
+def load_termbase(project: Project | Path | str | None = None, *, builtin: bool = True) -> Termbase:
+    """The termbase a project sees (built-in + glossary/*.tsv); cached until a file changes."""
+    root = _root(project)
+    files = project_files(root) if root else []
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files) + (builtin,)
+    cache_key = (root or Path("<none>")).resolve() if root else Path("<none>")
+    with _cache_lock:
+        hit = _cache.get(cache_key)
+        if hit and hit[0] == key:
+            return hit[1]
+    sources = (builtin_sources() if builtin else []) + [(str(p), p.read_bytes()) for p in files]
+    termbase = load_files(sources)
+    with _cache_lock:
+        _cache[cache_key] = (key, termbase)
+    return termbase
+
+
+def _root(project: Project | Path | str | None) -> Path | None:
+    if project is None:
+        return None
+    if isinstance(project, (str, Path)):
+        return Path(project)
+    return project.root

@@ -1,0 +1,220 @@
+"""Concepts and the termbase: what a glossary row means, independent of the file it came from.
+
+A concept has, per language, one preferred term, admitted variants (recognised and accepted) and
+forbidden renderings (deprecated: the usual machine-translation mistakes), plus inflected forms of
+the preferred term that the rules get wrong. The Termbase merges the built-in glossary with the
+project's own files by concept id: a later non-empty cell overrides, an empty cell inherits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from brochure.glossary.match import Matcher
+
+LANGS = ("en", "ru", "kk")
+FLAGS = ("case-sensitive", "do-not-translate", "indeclinable")
+POS = ("noun", "noun-phrase", "proper-noun", "adjective", "verb", "abbreviation")
+Status = Literal["preferred", "admitted", "forbidden"]
+STATUSES: tuple[Status, ...] = ("preferred", "admitted", "forbidden")
+COLUMNS = (
+    "id", "domain", "pos", "en", "ru", "kk", "en_admitted", "ru_admitted", "kk_admitted",
+    "en_forbidden", "ru_forbidden", "kk_forbidden", "ru_forms", "kk_forms", "flags", "note",
+)  # fmt: skip
+# Case names a stored form may carry, per language; `pl.` marks the plural, `poss3.` etc. a
+# Kazakh possessive (poss1sg poss2sg poss3 poss1pl).
+CASES = {
+    "ru": ("nom", "gen", "dat", "acc", "ins", "loc"),
+    "kk": ("nom", "gen", "dat", "acc", "loc", "abl", "ins"),
+}
+POSSESSIVES = ("poss1sg", "poss2sg", "poss3", "poss1pl")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One rendering of a concept in one language."""
+
+    text: str
+    lang: str
+    status: Status
+    concept: str
+    form: str = ""  # a stored inflected form of the preferred term: its tag ("dat", "pl.gen")
+
+
+@dataclass
+class Concept:
+    """One glossary row, parsed."""
+
+    id: str
+    domain: str = ""
+    pos: str = ""
+    preferred: dict[str, str] = field(default_factory=dict)
+    admitted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    forbidden: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    forms: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> tag -> form
+    flags: frozenset[str] = frozenset()
+    note: str = ""
+    origin: str = ""  # "file:line" of the row that defined it last
+
+    @property
+    def case_sensitive(self) -> bool:
+        return "case-sensitive" in self.flags
+
+    @property
+    def do_not_translate(self) -> bool:
+        return "do-not-translate" in self.flags
+
+    @property
+    def indeclinable(self) -> bool:
+        return "indeclinable" in self.flags
+
+    def approved(self, lang: str) -> tuple[str, ...]:
+        """Preferred then admitted terms in `lang`."""
+        pref = self.preferred.get(lang)
+        return ((pref,) if pref else ()) + self.admitted.get(lang, ())
+
+    def terms(self, lang: str) -> Iterator[Term]:
+        """Every term in `lang` with its status, stored forms last."""
+        if self.preferred.get(lang):
+            yield Term(self.preferred[lang], lang, "preferred", self.id)
+        for text in self.admitted.get(lang, ()):
+            yield Term(text, lang, "admitted", self.id)
+        for text in self.forbidden.get(lang, ()):
+            yield Term(text, lang, "forbidden", self.id)
+        for tag, text in self.forms.get(lang, {}).items():
+            yield Term(text, lang, "preferred", self.id, form=tag)
+
+    def languages(self) -> list[str]:
+        return [lang for lang in LANGS if self.preferred.get(lang)]
+
+    def to_row(self) -> dict[str, str]:
+        """The concept as TSV cells (column name -> text)."""
+        row = {"id": self.id, "domain": self.domain, "pos": self.pos, "note": self.note}
+        for lang in LANGS:
+            row[lang] = self.preferred.get(lang, "")
+            row[f"{lang}_admitted"] = "|".join(self.admitted.get(lang, ()))
+            row[f"{lang}_forbidden"] = "|".join(self.forbidden.get(lang, ()))
+            if lang in CASES:
+                row[f"{lang}_forms"] = "|".join(f"{k}={v}" for k, v in self.forms.get(lang, {}).items())
+        row["flags"] = ",".join(f for f in FLAGS if f in self.flags)
+        return row
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "domain": self.domain, "pos": self.pos,
+            "terms": {
+                lang: {"preferred": self.preferred.get(lang, ""),
+                       "admitted": list(self.admitted.get(lang, ())),
+                       "forbidden": list(self.forbidden.get(lang, ()))}
+                for lang in LANGS
+                if self.preferred.get(lang) or self.admitted.get(lang) or self.forbidden.get(lang)
+            },
+            "forms": {lang: dict(f) for lang, f in self.forms.items() if f},
+            "flags": sorted(self.flags), "note": self.note, "origin": self.origin,
+        }  # fmt: skip
+
+
+def split_variants(cell: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in cell.split("|") if v.strip())
+
+
+def parse_tag(tag: str) -> tuple[bool, str, str] | None:
+    """'pl.poss3.dat' -> (plural, possessive, case); None if the tag is not well formed."""
+    parts = tag.split(".")
+    plural = False
+    poss = ""
+    if parts and parts[0] == "pl":
+        plural = True
+        parts = parts[1:]
+    if parts and parts[0] in POSSESSIVES:
+        poss = parts[0]
+        parts = parts[1:]
+    if len(parts) != 1:
+        return None
+    return plural, poss, parts[0]
+
+
+def valid_tag(tag: str, lang: str) -> bool:
+    parsed = parse_tag(tag)
+    if parsed is None:
+        return False
+    _, poss, case = parsed
+    return case in CASES.get(lang, ()) and (not poss or lang == "kk")
+
+
+def valid_id(concept_id: str) -> bool:
+    return bool(_ID.match(concept_id))
+
+
+class Termbase:
+    """Concepts by id, merged from the built-in glossary and the project's files."""
+
+    def __init__(self, concepts: Iterable[Concept] = (), sources: tuple[str, ...] = (), digest: str = ""):
+        self.concepts: dict[str, Concept] = {c.id: c for c in concepts}
+        self.sources = sources  # the files merged, in order
+        self.digest = digest
+        self._matchers: dict[tuple[str, bool], Matcher] = {}
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts.values())
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self.concepts.get(concept_id)
+
+    def signature(self) -> str:
+        """What produced a decision, for translated units' metadata: glossary:<hash>."""
+        return f"glossary:{self.digest[:12] or 'empty'}|concepts:{len(self.concepts)}"
+
+    def matcher(self, lang: str, *, target: bool = False) -> Matcher:
+        """The matcher for `lang` (built once). target=True also matches case-sensitive terms in
+        any letter case, so a wrongly cased approved term is found (and can be repaired)."""
+        key = (lang, target)
+        if key not in self._matchers:
+            from brochure.glossary.match import Matcher
+
+            self._matchers[key] = Matcher(self, lang, ignore_case=target)
+        return self._matchers[key]
+
+    def search(self, text: str = "", lang: str | None = None) -> list[Concept]:
+        """Concepts whose id, terms or note contain `text` (case-insensitive), with a term in `lang`."""
+        needle = text.casefold()
+        out = []
+        for concept in self:
+            langs = [lang] if lang else list(LANGS)
+            if lang and not (concept.preferred.get(lang) or concept.admitted.get(lang)):
+                continue
+            hay = [concept.id, concept.note, concept.domain]
+            for lg in langs:
+                hay.extend(t.text for t in concept.terms(lg))
+            if not needle or any(needle in h.casefold() for h in hay):
+                out.append(concept)
+        return out
+
+
+def merge(base: Concept, override: Concept, present: set[str]) -> Concept:
+    """`override` (a row of a later file) over `base`: its non-empty cells win."""
+    row = base.to_row()
+    new = override.to_row()
+    for col, value in new.items():
+        if col in present and value:
+            row[col] = value
+    from brochure.glossary.tsv import concept_from_row
+
+    merged = concept_from_row(row, origin=override.origin)
+    return merged
+
+
+def digest_bytes(chunks: Iterable[bytes]) -> str:
+    h = hashlib.sha1()
+    for chunk in chunks:
+        h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,329 @@
+"""The glossary's TSV files: read, validate, edit in place, write under a lock.
+
+Translators edit these files in a spreadsheet, so the tool keeps what it does not understand: a
+row the tool does not change is written back byte for byte (comments, blank lines, unknown columns,
+quoting, line endings); in a row it changes, only the changed cells are rewritten.
+
+Format: UTF-8, tab-separated; lines starting with `#` are comments; the first other line is the
+header (column names, `id` required); one concept per row; variants separated by `|`; stored forms
+as `tag=form|tag=form`; flags comma-separated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from brochure.errors import GlossaryError
+from brochure.fsutil import write_bytes_atomic
+from brochure.glossary.model import (
+    CASES, COLUMNS, FLAGS, LANGS, Concept, split_variants, valid_id, valid_tag,
+)  # fmt: skip
+
+T = TypeVar("T")
+_LANG_COLUMN = re.compile(r"^([A-Za-z]+(?:-[A-Za-z0-9]+)*)_(admitted|forbidden|forms)$")
+LOCK_TIMEOUT = 60.0  # seconds to wait for another process editing the same file
+
+
+@dataclass
+class _Line:
+    raw: str  # the line without its ending, as read
+    ending: str  # "\n", "\r\n", "\r" or "" (last line without one)
+    cells: list[str] | None = None  # raw cells of a header or data row; None for comments, blanks
+    dirty: bool = False
+
+    def render(self) -> str:
+        if self.dirty and self.cells is not None:
+            return "\t".join(self.cells) + self.ending
+        return self.raw + self.ending
+
+
+def _unquote(cell: str) -> str:
+    """A cell a spreadsheet wrapped in double quotes ("a ""b"" c") -> its value."""
+    if len(cell) >= 2 and cell[0] == '"' and cell[-1] == '"':
+        return cell[1:-1].replace('""', '"')
+    return cell
+
+
+def _cell(value: str, column: str, where: str) -> str:
+    if "\t" in value or "\n" in value or "\r" in value:
+        raise GlossaryError(f"{where}: {column}: a value cannot contain tabs or line breaks")
+    if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+        return '"' + value.replace('"', '""') + '"'  # keep it from being read as quoted
+    return value
+
+
+class GlossaryFile:
+    """One glossary TSV, parsed line by line."""
+
+    def __init__(self, path: Path, lines: list[_Line], header_at: int | None):
+        self.path = Path(path)
+        self.lines = lines
+        self.header_at = header_at
+        self.changed = False
+        self.newline = next((ln.ending for ln in lines if ln.ending), "\n")
+        self.rows: dict[str, int] = {}  # concept id -> index in lines
+        self._validate()
+
+    # -- reading -----------------------------------------------------------------------------
+    @classmethod
+    def read(cls, path: Path) -> GlossaryFile:
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        return cls.parse(path, data)
+
+    @classmethod
+    def parse(cls, path: Path, data: bytes) -> GlossaryFile:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise GlossaryError(f"{path}:{line}: not UTF-8 text (save the file as UTF-8)") from None
+        lines: list[_Line] = []
+        header_at = None
+        for piece in text.splitlines(keepends=True):
+            body = piece.rstrip("\r\n")
+            line = _Line(body, piece[len(body) :])
+            plain = body.lstrip("\ufeff")
+            if plain.startswith("#") or not plain.strip():
+                pass
+            elif header_at is None:
+                header_at = len(lines)
+                line.cells = body.split("\t")
+            else:
+                line.cells = body.split("\t")
+            lines.append(line)
+        return cls(path, lines, header_at)
+
+    @classmethod
+    def new(cls, path: Path, columns: tuple[str, ...] = COLUMNS) -> GlossaryFile:
+        header = _Line("\t".join(columns), "\n", list(columns))
+        comment = _Line("# brochure glossary: one concept per row; variants separated by |", "\n")
+        gf = cls(path, [comment, header], 1)
+        gf.changed = True
+        return gf
+
+    @property
+    def header(self) -> list[str]:
+        if self.header_at is None:
+            return []
+        cells = self.lines[self.header_at].cells or []
+        return [_unquote(c).lstrip("\ufeff").strip() for c in cells]
+
+    def where(self, index: int) -> str:
+        return f"{self.path}:{index + 1}"
+
+    def _validate(self) -> None:
+        if self.header_at is None:
+            if any(ln.raw.strip() and not ln.raw.lstrip("\ufeff").startswith("#") for ln in self.lines):
+                raise GlossaryError(f"{self.path}: no header row")
+            return
+        header = self.header
+        where = self.where(self.header_at)
+        if "id" not in header:
+            raise GlossaryError(f"{where}: the header has no `id` column (columns: {', '.join(COLUMNS)})")
+        seen: set[str] = set()
+        for col in header:
+            if col in seen:
+                raise GlossaryError(f"{where}: column {col!r} appears twice in the header")
+            seen.add(col)
+            m = _LANG_COLUMN.match(col)
+            if m and m.group(1) not in LANGS:
+                raise GlossaryError(
+                    f"{where}: column {col!r}: invalid language code {m.group(1)!r} (one of: {', '.join(LANGS)})"
+                )
+            if m and m.group(2) == "forms" and m.group(1) not in CASES:
+                raise GlossaryError(f"{where}: column {col!r}: stored forms are kept for ru and kk only")
+        self.rows = {}
+        for index, line in enumerate(self.lines):
+            if line.cells is not None and index != self.header_at:
+                self._check_row(index)
+
+    def _check_row(self, index: int) -> None:
+        """Validate the row at `index` and index it by id."""
+        cells = self.lines[index].cells or []
+        width = len(self.header)
+        if len(cells) != width:
+            raise GlossaryError(
+                f"{self.where(index)}: {len(cells)} columns, the header has {width}"
+                " (cells are separated by tabs)"
+            )
+        row = self.row_at(index)
+        cid = row["id"]
+        if not cid:
+            raise GlossaryError(f"{self.where(index)}: the row has no id")
+        if not valid_id(cid):
+            raise GlossaryError(f"{self.where(index)}: id {cid!r}: use letters, digits, '-', '_', '.'")
+        if self.rows.get(cid, index) != index:
+            first = self.rows[cid] + 1
+            raise GlossaryError(f"{self.where(index)}: duplicate id {cid!r} (first at line {first})")
+        self.rows[cid] = index
+        concept_from_row(row, origin=self.where(index))  # raises on a bad flag or form
+
+    def row_at(self, index: int) -> dict[str, str]:
+        cells = self.lines[index].cells or []
+        return {col: _unquote(cell).strip() for col, cell in zip(self.header, cells, strict=False)}
+
+    def row(self, concept_id: str) -> dict[str, str] | None:
+        index = self.rows.get(concept_id)
+        return self.row_at(index) if index is not None else None
+
+    def concepts(self) -> Iterator[tuple[Concept, set[str]]]:
+        """Each row as a Concept, with the set of columns this file has (for merging)."""
+        present = set(self.header)
+        for cid, index in self.rows.items():
+            yield concept_from_row(self.row_at(index), origin=self.where(index)), present
+
+    # -- editing -----------------------------------------------------------------------------
+    def ensure_columns(self, columns: list[str]) -> None:
+        """Add missing columns at the end of the header (and an empty cell to every row)."""
+        missing = [c for c in columns if c not in self.header]
+        if not missing:
+            return
+        if self.header_at is None:
+            self.lines.append(_Line("", self.newline, []))
+            self.header_at = len(self.lines) - 1
+        for index, line in enumerate(self.lines):
+            if line.cells is None:
+                continue
+            line.cells.extend(missing if index == self.header_at else [""] * len(missing))
+            line.dirty = True
+        self.changed = True
+
+    def set(self, concept_id: str, values: dict[str, str]) -> None:
+        """Change some cells of an existing row; other cells keep their bytes."""
+        index = self.rows[concept_id]
+        self.ensure_columns([c for c, v in values.items() if v])
+        header = self.header
+        line = self.lines[index]
+        assert line.cells is not None
+        for col, value in values.items():
+            if col not in header:
+                continue
+            i = header.index(col)
+            if _unquote(line.cells[i]).strip() != value:
+                line.cells[i] = _cell(value, col, self.where(index))
+                line.dirty = True
+                self.changed = True
+        if "id" in values and values["id"] != concept_id:
+            raise GlossaryError(f"{self.where(index)}: the id of a concept cannot change")
+        self._check_row(index)
+
+    def append(self, values: dict[str, str]) -> None:
+        """Add a row at the end (after the last row, before trailing comments it leaves alone)."""
+        cid = values.get("id", "")
+        if cid in self.rows:
+            raise GlossaryError(f"{self.where(self.rows[cid])}: id {cid!r} exists already")
+        self.ensure_columns([c for c, v in values.items() if v])
+        header = self.header
+        if self.lines and not self.lines[-1].ending:
+            self.lines[-1].ending = self.newline
+        where = f"{self.path}:{len(self.lines) + 1}"
+        cells = [_cell(values.get(col, ""), col, where) for col in header]
+        self.lines.append(_Line("\t".join(cells), self.newline, cells))
+        self.changed = True
+        self._check_row(len(self.lines) - 1)
+
+    def remove(self, concept_id: str) -> None:
+        index = self.rows[concept_id]
+        del self.lines[index]
+        if self.header_at is not None and index < self.header_at:
+            self.header_at -= 1
+        self.changed = True
+        self.rows = {cid: i - (i > index) for cid, i in self.rows.items() if cid != concept_id}
+
+    def render(self) -> bytes:
+        return "".join(line.render() for line in self.lines).encode("utf-8")
+
+
+def concept_from_row(row: dict[str, str], origin: str = "") -> Concept:
+    """Cells -> Concept; a bad flag or stored form raises GlossaryError naming `origin`."""
+    where = origin or "glossary"
+    flags = [f.strip() for f in row.get("flags", "").replace(";", ",").split(",") if f.strip()]
+    for flag in flags:
+        if flag not in FLAGS:
+            raise GlossaryError(f"{where}: unknown flag {flag!r} (known: {', '.join(FLAGS)})")
+    concept = Concept(
+        id=row.get("id", ""), domain=row.get("domain", ""), pos=row.get("pos", ""),
+        flags=frozenset(flags), note=row.get("note", ""), origin=origin,
+    )  # fmt: skip
+    for lang in LANGS:
+        if row.get(lang):
+            concept.preferred[lang] = row[lang].strip()
+        admitted = split_variants(row.get(f"{lang}_admitted", ""))
+        if admitted:
+            concept.admitted[lang] = admitted
+        forbidden = split_variants(row.get(f"{lang}_forbidden", ""))
+        if forbidden:
+            concept.forbidden[lang] = forbidden
+        cell = row.get(f"{lang}_forms", "")
+        if cell and lang in CASES:
+            concept.forms[lang] = parse_forms(cell, lang, where)
+    return concept
+
+
+def parse_forms(cell: str, lang: str, where: str) -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for pair in split_variants(cell):
+        tag, sep, form = pair.partition("=")
+        tag, form = tag.strip(), form.strip()
+        if not sep or not form:
+            raise GlossaryError(f"{where}: {lang}_forms: {pair!r} is not tag=form (e.g. dat=Елбасына)")
+        if not valid_tag(tag, lang):
+            cases = " ".join(CASES[lang])
+            raise GlossaryError(
+                f"{where}: {lang}_forms: unknown form tag {tag!r} (cases: {cases}; prefixes pl. and, for kk, poss3.)"
+            )
+        forms[tag] = form
+    return forms
+
+
+# -- writing under a lock ---------------------------------------------------------------------
+def lock_path(path: Path) -> Path:
+    """Where the lock for `path` lives: the project's .brochure/ cache if there is one."""
+    path = Path(path).resolve()
+    if path.parent.name == "glossary" and (path.parent.parent / "brochure.toml").exists():
+        return path.parent.parent / ".brochure" / "locks" / f"{path.name}.lock"
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    lp = lock_path(path)
+    lp.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(lp), timeout=LOCK_TIMEOUT):
+            yield
+    except Timeout:
+        raise GlossaryError(f"{path}: another process has been editing it for {LOCK_TIMEOUT:.0f} s; try again") from None
+
+
+def update(path: Path, change: Callable[[GlossaryFile], T]) -> T:
+    """Lock `path`, read it (or start it), apply `change`, write it atomically if it changed.
+
+    If `change` raises, nothing is written: the file stays as it was.
+    """
+    path = Path(path)
+    with locked(path):
+        gf = GlossaryFile.read(path) if path.exists() else GlossaryFile.new(path)
+        result = change(gf)
+        if gf.changed:
+            write_bytes_atomic(path, gf.render())
+    return result
+
+
+def write_concepts(path: Path, concepts: list[Concept], columns: tuple[str, ...] = COLUMNS) -> None:
+    """Write a new TSV holding `concepts` (for export)."""
+    gf = GlossaryFile.new(path, columns)
+    for concept in concepts:
+        gf.append(concept.to_row())
+    write_bytes_atomic(path, gf.render())

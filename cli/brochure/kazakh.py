@@ -1,0 +1,100 @@
+"""Kazakh checks that need no model: script purity, numbers, dates and names kept.
+
+Machine translation and careless typing put Latin look-alike letters (a, e, o, p, c, x, y, i, h, k)
+inside Cyrillic words, or Kazakh in Arabic script; both print fine and are wrong. A translation must
+also keep the source's numbers, dates and proper names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Latin letters that look like Cyrillic ones (lower and upper case)
+LOOKALIKES = set("aeopcxyiіhkmtbABCEHKMOPTXYI")
+KAZAKH_LETTERS = set("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]+")
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f,.]\d{3})*(?:[.,]\d+)?")
+
+MONTHS = {
+    "january": "қаңтар", "february": "ақпан", "march": "наурыз", "april": "сәуір", "may": "мамыр",
+    "june": "маусым", "july": "шілде", "august": "тамыз", "september": "қыркүйек",
+    "october": "қазан", "november": "қараша", "december": "желтоқсан",
+    "январь": "қаңтар", "января": "қаңтар", "февраль": "ақпан", "февраля": "ақпан", "март": "наурыз",
+    "марта": "наурыз", "апрель": "сәуір", "апреля": "сәуір", "мая": "мамыр", "июнь": "маусым",
+    "июня": "маусым", "июль": "шілде", "июля": "шілде", "август": "тамыз", "августа": "тамыз",
+    "сентябрь": "қыркүйек", "сентября": "қыркүйек", "октябрь": "қазан", "октября": "қазан",
+    "ноябрь": "қараша", "ноября": "қараша", "декабрь": "желтоқсан", "декабря": "желтоқсан",
+    "jun": "маусым", "jul": "шілде", "jan": "қаңтар", "feb": "ақпан", "apr": "сәуір", "aug": "тамыз",
+    "sep": "қыркүйек", "sept": "қыркүйек", "oct": "қазан", "nov": "қараша", "dec": "желтоқсан",
+}  # fmt: skip
+
+
+# Small numbers are often written out in words: «сегіз айға жуық» for "almost 8 months".
+NUMBER_WORDS = {
+    "1": "бір", "2": "екі", "3": "үш", "4": "төрт", "5": "бес", "6": "алты", "7": "жеті",
+    "8": "сегіз", "9": "тоғыз", "10": "он", "20": "жиырма", "30": "отыз", "40": "қырық",
+    "50": "елу", "100": "жүз",
+}  # fmt: skip
+_MONTH_EN = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
+                       r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # mixed-script, arabic-script, number-missing, date-missing
+    message: str
+
+
+def mixed_script_words(text: str) -> list[str]:
+    """Words that mix Cyrillic letters with Latin ones (look-alikes typed by mistake or by MT)."""
+    found = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        has_cyr = any("\u0400" <= ch <= "\u04ff" for ch in word)
+        has_lat = any("a" <= ch.lower() <= "z" for ch in word)
+        if has_cyr and has_lat:
+            found.append(word)
+    return found
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers in a text, normalised: 40,000 / 40 000 / 40000 -> 40000; 3.5 / 3,5 -> 3.5."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        raw = m.group(0)
+        grouped = re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+", raw)
+        if grouped:
+            out.append(re.sub(r"\D", "", raw))
+        else:
+            out.append(re.sub(r"[ \u00a0\u202f]", "", raw).replace(",", "."))
+    return out
+
+
+def check_kazakh(source: str, target: str) -> list[Problem]:
+    """Problems of a Kazakh target against its source (any language)."""
+    problems = []
+    for word in mixed_script_words(target):
+        latin = "".join(ch for ch in word if "a" <= ch.lower() <= "z")
+        problems.append(Problem("mixed-script", f"«{word}» mixes Latin letters ({latin}) into a Cyrillic word"))
+    for m in _ARABIC.finditer(target):
+        problems.append(Problem("arabic-script", f"Arabic script «{m.group(0)}» in Kazakh Cyrillic text"))
+    target_numbers = numbers(target)
+    target_words = [w.lower() for w in re.findall(r"[^\W\d_]+", target)]
+    for number in numbers(source):
+        word = NUMBER_WORDS.get(number)
+        if number in target_numbers:
+            target_numbers.remove(number)
+        elif word and any(w == word or (len(word) > 2 and w.startswith(word)) for w in target_words):
+            continue
+        else:
+            problems.append(Problem("number-missing", f"the number {number} of the source is missing"))
+    lowered = target.lower()
+    months = [m.group(1).lower() for m in _MONTH_EN.finditer(source)]  # English: capitalised only
+    months += [w for w in re.findall(r"[^\W\d_]+", source.lower()) if w in MONTHS and not w.isascii()]
+    for word in months:
+        month = MONTHS[word]
+        if month not in lowered:
+            problems.append(Problem("date-missing", f"the month «{word}» of the source is missing («{month}»)"))
+    return problems

@@ -1,0 +1,421 @@
+"""Edition -> DOCX through python-docx (imported here only): the same rows as the PDF, as a Word table.
+
+What makes it hold up in Word and LibreOffice (research/layout.md): a fixed-layout table with one
+row per aligned unit, the language-name row repeated on every page (w:tblHeader), rows that never
+split (w:cantSplit), w:lang on every run so each column hyphenates and spell-checks in its own
+language, and our own fonts in every style (the default template's theme fonts fell back to DejaVu).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from brochure import languages
+from brochure.fsutil import atomic_path
+from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, runs
+from brochure.model import Edition
+
+SERIF = "PT Serif"
+SANS = "PT Sans"
+GREY = "666666"
+RULE = "999999"
+MISSING_RED = "A61B1B"
+MISSING_FILL = "FDE4E4"
+INDENT_EM = 1.2
+
+# Word rejects a file whose property elements are out of schema order (ECMA-376 part 1), so
+# elements python-docx does not know are inserted after their predecessors in these sequences.
+_TBL_PR = "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar".split()
+_R_PR = "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang".split()
+_TC_PR = "cnfStyle tcW gridSpan hMerge vMerge tcBorders".split()
+_SETTINGS = "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins".split()
+
+
+def write_docx(edition: Edition, out: Path) -> Path:
+    """Lay out `edition` as a DOCX at `out`, written atomically."""
+    doc = build_document(edition)
+    with atomic_path(out) as tmp:
+        doc.save(str(tmp))
+    return out
+
+
+def build_document(edition: Edition) -> Any:
+    """The python-docx Document of an edition (for tests, and for write_docx)."""
+    import docx
+    from docx.shared import Mm
+
+    info = edition.info
+    geo = geometry(info.page_size, len(info.languages))
+    doc = docx.Document()
+    _styles(doc, geo)
+    _page(doc, geo)
+    _metadata(doc, edition)
+
+    # The template's one empty paragraph becomes the title block's first line.
+    body = doc.element.body
+    for p in list(body.iterchildren(_qn("w:p"))):
+        body.remove(p)
+    _title_block(doc, edition)
+    widths = [Mm(w) for w in geo.column_widths_mm]
+    for n, aligned in enumerate(edition.documents):
+        if n:
+            _page_break(doc)
+        rows = document_rows(aligned, info.languages, geo.row_budget)
+        _table(doc, rows, info.languages, widths, geo, _heading_shift(aligned))
+    return doc
+
+
+# --- styles, page, metadata ------------------------------------------------------------------
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _insert(parent: Any, child: Any, order: list[str]) -> Any:
+    """Insert `child` right after the last of its schema predecessors present in `parent`."""
+    tag = child.tag.rsplit("}", 1)[1]
+    before = {_qn(f"w:{t}") for t in order[: order.index(tag)]}
+    position = 0
+    for i, existing in enumerate(parent):
+        if existing.tag in before:
+            position = i + 1
+    parent.insert(position, child)
+    return child
+
+
+def _set_fonts(rpr: Any, name: str) -> None:
+    """Name the font for every script (Latin, Cyrillic via hAnsi, complex, East Asian); no theme fonts."""
+    fonts = rpr.find(_qn("w:rFonts"))
+    if fonts is None:
+        fonts = _insert(rpr, rpr.makeelement(_qn("w:rFonts"), {}), _R_PR)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(_qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(_qn(attr), name)
+
+
+def _styles(doc: Any, geo: Geometry) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    styles = doc.styles
+    # docDefaults first: anything without a style of its own still gets our font.
+    defaults = styles.element.find(_qn("w:docDefaults"))
+    rpr_default = defaults.find(_qn("w:rPrDefault")).find(_qn("w:rPr"))
+    _set_fonts(rpr_default, SERIF)
+    # Every style of the template that names a theme font gets ours instead.
+    for fonts in list(styles.element.iter(_qn("w:rFonts"))):
+        _set_fonts(fonts.getparent(), SERIF)
+
+    size = Pt(geo.font_pt)
+    normal = styles["Normal"]
+    normal.font.size = size
+    _set_fonts(normal.element.get_or_add_rPr(), SERIF)
+    fmt = normal.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = geo.line_height * 0.87  # Word's "multiple" is of a taller line than CSS's
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.widow_control = True
+
+    sizes = {1: 1.45, 2: 1.2, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.0}
+    for level, scale in sizes.items():
+        style = styles[f"Heading {level}"]
+        style.font.size = Pt(round(geo.font_pt * scale * 2) / 2)
+        style.font.bold = True
+        style.font.italic = level >= 4
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _set_fonts(style.element.get_or_add_rPr(), SANS if level <= 3 else SERIF)
+        pf = style.paragraph_format
+        pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(0)
+        pf.line_spacing = 1.0
+        pf.keep_with_next = True
+
+    for name, scale, bold in (("Title", 1.9, True), ("Subtitle", 1.1, False)):
+        style = styles[name]
+        style.font.size = Pt(round(geo.font_pt * scale))
+        style.font.bold = bold
+        style.font.italic = not bold
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _set_fonts(style.element.get_or_add_rPr(), SANS if bold else SERIF)
+        pf = style.paragraph_format
+        pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(geo.font_pt * 0.6)
+        # the template draws a rule under Title: our title page has its own layout
+        ppr = style.element.get_or_add_pPr()
+        for border in ppr.findall(_qn("w:pBdr")):
+            ppr.remove(border)
+
+    for name in ("Header", "Footer"):
+        style = styles[name]
+        style.font.size = Pt(geo.font_pt - 1)
+        _set_fonts(style.element.get_or_add_rPr(), SANS)
+
+
+def _page(doc: Any, geo: Geometry) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    section = doc.sections[0]
+    section.page_width = Mm(geo.page_mm[0])
+    section.page_height = Mm(geo.page_mm[1])
+    section.top_margin = Mm(geo.margin_top_mm)
+    section.bottom_margin = Mm(geo.margin_bottom_mm)
+    section.left_margin = Mm(geo.margin_inner_mm)  # inside margin, with mirrored margins
+    section.right_margin = Mm(geo.margin_outer_mm)
+    section.header_distance = Mm(geo.margin_top_mm / 2)
+    section.footer_distance = Mm(geo.margin_bottom_mm / 2)
+    settings = doc.settings.element
+    if settings.find(_qn("w:mirrorMargins")) is None:
+        _insert(settings, settings.makeelement(_qn("w:mirrorMargins"), {}), _SETTINGS)
+    # No page number on the title page.
+    section.different_first_page_header_footer = True
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE", "1")
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
+    """A complex field (PAGE, NUMPAGES): begin, instruction, separate, cached result, end."""
+    from docx.oxml import OxmlElement
+
+    def fld_char(kind: str) -> Any:
+        el = OxmlElement("w:fldChar")
+        el.set(_qn("w:fldCharType"), kind)
+        return el
+
+    paragraph.add_run()._r.append(fld_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(fld_char("separate"))
+    paragraph.add_run(placeholder)
+    paragraph.add_run()._r.append(fld_char("end"))
+
+
+def _metadata(doc: Any, edition: Edition) -> None:
+    info = edition.info
+    source = info.languages[0]
+    props = doc.core_properties
+    props.title = info.title.get(source) or next(iter(info.title.values()), "")
+    props.subject = info.subtitle.get(source, "")
+    props.author = info.publisher
+    props.language = languages.get(source).locale
+    props.comments = info.generator
+    props.keywords = ", ".join(info.languages)
+
+
+# --- content ---------------------------------------------------------------------------------
+
+
+def _title_block(doc: Any, edition: Edition) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Pt
+
+    info = edition.info
+    geo_pt = geometry(info.page_size, len(info.languages)).font_pt
+    first = True
+    for code in info.languages:
+        locale = languages.get(code).locale
+        title = info.title.get(code)
+        if not title:
+            continue
+        p = doc.add_paragraph(style="Title")
+        p.paragraph_format.space_before = Pt(geo_pt * (8 if first else 2.5))
+        _lang(p.add_run(title), locale)
+        if info.subtitle.get(code):
+            _lang(doc.add_paragraph(style="Subtitle").add_run(info.subtitle[code]), locale)
+        first = False
+    for i, line in enumerate(x for x in (info.publisher, info.date) if x):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = Pt(geo_pt * 3 if i == 0 else 0)
+        run = p.add_run(line)
+        run.font.name = SANS
+        _lang(run, languages.get(info.languages[0]).locale)
+    if info.draft:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = Pt(geo_pt * 3)
+        run = p.add_run("DRAFT")
+        run.bold = True
+        _color(run, MISSING_RED)
+    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
+def _page_break(doc: Any) -> None:
+    """An empty one-point paragraph that starts a new page: Word needs a paragraph between tables."""
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.paragraph_format.page_break_before = True
+    p.paragraph_format.line_spacing = Pt(1)
+    p.add_run().font.size = Pt(1)
+
+
+def _heading_shift(aligned: Any) -> int:
+    levels = [b.level for b in aligned.blocks if b.kind == "heading"]
+    return min(levels) - 1 if levels else 0
+
+
+def _table(doc: Any, rows: list[Row], langs: tuple[str, ...], widths: list[Any], geo: Geometry, shift: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.shared import Mm, Pt
+
+    table = doc.add_table(rows=0, cols=len(langs))
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.get_or_add_tblLayout().set(_qn("w:type"), "fixed")
+    # A thin rule between the columns; the gutter as cell margins.
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH"):
+        el = OxmlElement(f"w:{side}")
+        el.set(_qn("w:val"), "nil")
+        borders.append(el)
+    inside = OxmlElement("w:insideV")
+    for k, v in (("w:val", "single"), ("w:sz", "3"), ("w:space", "0"), ("w:color", "BBBBBB")):
+        inside.set(_qn(k), v)
+    borders.append(inside)
+    _insert(tbl_pr, borders, _TBL_PR)
+    margins = OxmlElement("w:tblCellMar")
+    half = str(int(Mm(geo.gutter_mm / 2).twips))
+    for side, value in (("top", "0"), ("left", half), ("bottom", "0"), ("right", half)):
+        el = OxmlElement(f"w:{side}")
+        el.set(_qn("w:w"), value)
+        el.set(_qn("w:type"), "dxa")
+        margins.append(el)
+    _insert(tbl_pr, margins, _TBL_PR)
+    for col, width in zip(table.columns, widths):
+        col.width = width
+
+    header = table.add_row()
+    _row_flags(header, repeat=True)
+    for cell, code, width in zip(header.cells, langs, widths):
+        cell.width = width
+        p = cell.paragraphs[0]
+        p.alignment = 0  # left
+        p.paragraph_format.space_after = Pt(geo.font_pt * 0.3)
+        run = p.add_run(languages.get(code).native.upper())
+        run.bold = True
+        run.font.name = SANS
+        run.font.size = Pt(geo.font_pt - 2)
+        _color(run, "444444")
+        _lang(run, languages.get(code).locale)
+        _cell_border(cell, "bottom", "666666")
+
+    spacing = Pt(geo.font_pt * 0.6)
+    for index, row in enumerate(rows):
+        tr = table.add_row()
+        _row_flags(tr, repeat=False)
+        for cell, data, width in zip(tr.cells, row.cells, widths):
+            cell.width = width
+            p = cell.paragraphs[0]
+            _cell_paragraph(p, row, data, geo, shift)
+            if row.first:
+                if row.kind == "heading":
+                    p.paragraph_format.space_before = Pt(geo.font_pt * (0.8 if index == 0 else 1.3))
+                    p.paragraph_format.space_after = Pt(geo.font_pt * 0.2)
+                elif row.kind == "list_item":
+                    p.paragraph_format.space_before = Pt(geo.font_pt * 0.3)
+                else:
+                    p.paragraph_format.space_before = spacing
+
+
+def _row_flags(row: Any, *, repeat: bool) -> None:
+    """Rows never split across pages; the header row repeats on every page."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if repeat:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _cell_border(cell: Any, side: str, color: str) -> None:
+    from docx.oxml import OxmlElement
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    el = OxmlElement(f"w:{side}")
+    for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", color)):
+        el.set(_qn(k), v)
+    borders.append(el)
+    _insert(tc_pr, borders, _TC_PR)
+
+
+def _cell_paragraph(p: Any, row: Row, cell: Cell, geo: Geometry, shift: int) -> None:
+    from docx.shared import Pt
+
+    locale = languages.get(cell.lang).locale
+    fmt = p.paragraph_format
+    indent = Pt(geo.font_pt * INDENT_EM)
+    if row.kind == "heading":
+        p.style = f"Heading {min(6, max(1, row.level - shift))}"
+    elif row.kind == "list_item":
+        left = Pt(geo.font_pt * INDENT_EM * (row.level + 1))
+        fmt.left_indent = left
+        fmt.first_line_indent = -indent if row.marker else None
+        fmt.tab_stops.add_tab_stop(left)
+        if row.marker:
+            _lang(p.add_run(f"{row.marker}\t"), locale)
+    elif row.kind == "quote":
+        fmt.left_indent = indent
+        fmt.right_indent = Pt(geo.font_pt * INDENT_EM / 2)
+    if row.keep_with_next:
+        fmt.keep_with_next = True
+    for n, piece in enumerate(cell.pieces):
+        if n:
+            _lang(p.add_run(" "), locale)
+        if piece.text is None:
+            run = p.add_run(f"[missing translation {piece.segment_id}]")
+            run.font.name = SANS
+            run.font.size = Pt(geo.font_pt * 0.8)
+            _color(run, MISSING_RED)
+            _shade(run, MISSING_FILL)
+            _lang(run, "en-US")
+            continue
+        for text, kinds in runs(piece.text):
+            run = p.add_run(text)
+            if "em" in kinds:
+                run.italic = True
+            if "strong" in kinds:
+                run.bold = True
+            if "note" in kinds:
+                run.font.size = Pt(round(geo.font_pt * 0.85 * 2) / 2)
+                _color(run, GREY)
+            _lang(run, locale)
+
+
+def _lang(run: Any, locale: str) -> None:
+    """w:lang on the run: Word and LibreOffice hyphenate and spell-check it in that language."""
+    from docx.oxml import OxmlElement
+
+    rpr = run._r.get_or_add_rPr()
+    lang = rpr.find(_qn("w:lang"))
+    if lang is None:
+        lang = _insert(rpr, OxmlElement("w:lang"), _R_PR)
+    lang.set(_qn("w:val"), locale)
+
+
+def _color(run: Any, hex_rgb: str) -> None:
+    from docx.shared import RGBColor
+
+    run.font.color.rgb = RGBColor.from_string(hex_rgb)
+
+
+def _shade(run: Any, fill: str) -> None:
+    from docx.oxml import OxmlElement
+
+    shd = OxmlElement("w:shd")
+    shd.set(_qn("w:val"), "clear")
+    shd.set(_qn("w:color"), "auto")
+    shd.set(_qn("w:fill"), fill)
+    _insert(run._r.get_or_add_rPr(), shd, _R_PR)
