@@ -1,6 +1,7 @@
 """The command line as a user meets it: help, version, segments, init, and bad input."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -135,3 +136,24 @@ def test_init_refuses_to_overwrite(invoke, tmp_path):
     line = error_line(invoke("init", folder))
     assert "a project exists already; nothing was changed" in line
     assert snapshot(folder) == before
+
+
+def test_init_writes_a_starter_project_that_builds(invoke, tmp_path):
+    folder = tmp_path / "new"
+    result = invoke("init", folder)
+    assert result.exit_code == 0
+    assert "wrote" in result.output and "next: brochure build" in result.output
+    result = invoke("build", folder)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (folder / "build").iterdir()) == ["new.en-ru.docx", "new.en-ru.pdf"]
+
+
+def test_draft_builds_and_marks_missing_translations(invoke, tmp_path):
+    import pypdf
+
+    folder = write_project(tmp_path / "p", BASE, {"a.md": "# Title\n\nFirst sentence here. Second one.\n"})
+    result = invoke("build", folder, "--draft")
+    assert result.exit_code == 0, result.output
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(str(folder / "build" / "p.en-ru.pdf")).pages)
+    assert len(re.findall(r"missing\s+translation", text)) == 3
+    assert "First sentence here." in text

@@ -5,3 +5,4 @@ from brochure.commands.init import init
 from brochure.commands.segments import segments
 
 ALL = [init, build, segments]
+

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import shown
+
 
 @click.command()
 @click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
@@ -18,4 +20,4 @@ def build(project_dir: Path, editions: tuple[str, ...], draft: bool) -> None:
 
     project = load_project(project_dir)
     for path in build_project(project, editions=editions, draft=draft):
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {shown(path)}")

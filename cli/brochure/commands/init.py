@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import shown
+
 log = logging.getLogger(__name__)
 
 
@@ -17,5 +19,5 @@ def init(folder: Path) -> None:
     from brochure.project import init_project
 
     for path in init_project(folder):
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {shown(path)}")
     click.echo(f"next: brochure build {folder}")

@@ -1,0 +1,253 @@
+"""Engine `ct2`: any CTranslate2 model folder with its SentencePiece model and language tokens.
+
+This is how Kazakh gets machine-translated offline (there is no argos package for it): NLLB-200
+converted to CTranslate2 wants `eng_Latn <pieces> </s>` as source and `kaz_Cyrl` as forced target
+prefix; OPUS-MT (Marian) models want `<pieces> </s>` and may have separate source and target
+SentencePiece models (source.spm, target.spm).
+
+CTranslateModel is the shared core of both engines: tokenize our segments, call translate_batch on
+large batches, decode the N-best lists without argos's bugs (an underscore stays an underscore; the
+target prefix is stripped as a token, not as a string).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from brochure.engines import Hypothesis
+from brochure.engines.config import EngineSettings
+from brochure.errors import ModelNotInstalled, ModelPackageError
+
+EOS = "</s>"
+# Tokenizer file names, in the order they are looked for beside model.bin.
+SENTENCEPIECE_NAMES = ("sentencepiece.model", "sentencepiece.bpe.model", "spm.model", "source.spm")
+
+
+class SentencePieceTokenizer:
+    def __init__(self, path: Path):
+        import sentencepiece as spm
+
+        self.path = path
+        self.sp = spm.SentencePieceProcessor(model_file=str(path))
+
+    def encode(self, text: str) -> list[str]:
+        return self.sp.encode(text, out_type=str)
+
+    def decode(self, tokens: list[str]) -> str:
+        # decode_pieces turns "▁" into spaces and byte pieces into characters; it leaves "_" alone.
+        return self.sp.decode_pieces(tokens)
+
+
+class BPETokenizer:
+    """argos's older packages: Moses tokenization + subword-nmt BPE codes (bpe.model)."""
+
+    def __init__(self, path: Path, src: str, tgt: str):
+        # apply_bpe is a plain module: importing it does not run argostranslate.settings.
+        from argostranslate.apply_bpe import BPE
+        from sacremoses import MosesDetokenizer, MosesPunctNormalizer, MosesTokenizer
+
+        self.path = path
+        with open(path, encoding="utf-8") as f:
+            self.bpe = BPE(f)
+        self.tokenizer = MosesTokenizer(src)
+        self.normalizer = MosesPunctNormalizer(src)
+        self.detokenizer = MosesDetokenizer(tgt)
+
+    def encode(self, text: str) -> list[str]:
+        words = self.tokenizer.tokenize(self.normalizer.normalize(text), escape=False)
+        return self.bpe.segment_tokens(words)
+
+    def decode(self, tokens: list[str]) -> str:
+        return self.detokenizer.detokenize(" ".join(tokens).replace("@@ ", "").split())
+
+
+@dataclass(frozen=True)
+class Decoding:
+    beam_size: int = 4
+    num_hypotheses: int = 4
+    batch_size: int = 64
+    threads: int = 0
+    device: str = "cpu"
+    compute_type: str = "default"
+
+    @classmethod
+    def from_settings(cls, s: EngineSettings) -> Decoding:
+        return cls(s.beam_size, s.num_hypotheses, s.batch_size, s.threads, s.device, s.compute_type)
+
+    def tag(self) -> str:
+        return f"beam{max(self.beam_size, self.num_hypotheses)}-n{self.num_hypotheses}"
+
+
+class CTranslateModel:
+    """A CTranslate2 translator with its tokenizers, loaded on first use."""
+
+    def __init__(
+        self, model_dir: Path, source_tokenizer: Any, target_tokenizer: Any | None = None, *,
+        source_token: str = "", target_prefix: str = "", decoding: Decoding = Decoding(),
+    ):  # fmt: skip
+        self.model_dir = model_dir
+        self.source_tokenizer = source_tokenizer
+        self.target_tokenizer = target_tokenizer or source_tokenizer
+        self.source_token = source_token
+        self.prefix = [target_prefix] if target_prefix else []
+        self.decoding = decoding
+        config = _read_config(model_dir)
+        # NLLB and Marian conversions leave </s> to the caller; argos packages let the model add it.
+        self.add_eos = not config.get("add_source_eos", False)
+        self._translator: Any = None
+
+    @property
+    def translator(self) -> Any:
+        if self._translator is None:
+            import ctranslate2
+
+            kwargs: dict[str, Any] = {"device": self.decoding.device, "inter_threads": 1,
+                                      "intra_threads": self.decoding.threads}  # fmt: skip
+            if self.decoding.compute_type != "default":
+                kwargs["compute_type"] = self.decoding.compute_type
+            try:
+                self._translator = ctranslate2.Translator(str(self.model_dir), **kwargs)
+            except (RuntimeError, ValueError) as exc:
+                raise ModelPackageError(f"{self.model_dir}: cannot load the CTranslate2 model ({exc})") from None
+        return self._translator
+
+    def check_tokens(self, where: str) -> None:
+        """A language token the vocabulary lacks means the model is for another language pair."""
+        vocab = _vocabulary(self.model_dir)
+        if vocab is None:
+            return
+        for key, token in (("source_token", self.source_token), ("target_prefix", (self.prefix or [""])[0])):
+            if token and token not in vocab:
+                raise ModelNotInstalled(
+                    f"{where}.{key}: {token!r} is not in the vocabulary of {self.model_dir}: "
+                    "this model does not translate this language pair; check the token or the model"
+                )
+
+    def encode(self, text: str) -> list[str]:
+        tokens = self.source_tokenizer.encode(text)
+        if self.source_token:
+            tokens = [self.source_token, *tokens]
+        if self.add_eos:
+            tokens.append(EOS)
+        return tokens
+
+    def decode(self, tokens: list[str]) -> str:
+        if self.prefix and tokens[: len(self.prefix)] == self.prefix:
+            tokens = tokens[len(self.prefix) :]
+        if tokens and tokens[-1] == EOS:
+            tokens = tokens[:-1]
+        return self.target_tokenizer.decode(tokens).strip()
+
+    def translate(self, texts: Sequence[str], num_hypotheses: int | None = None) -> list[list[Hypothesis]]:
+        """N-best lists for `texts`, in one translate_batch call (CTranslate2 sorts and batches)."""
+        n = num_hypotheses or self.decoding.num_hypotheses
+        out: list[list[Hypothesis]] = [[Hypothesis("", 0.0)] for _ in texts]
+        index = [i for i, t in enumerate(texts) if t.strip()]
+        if not index:
+            return out
+        source = [self.encode(texts[i]) for i in index]
+        longest = max(map(len, source))
+        results = self.translator.translate_batch(
+            source,
+            target_prefix=[self.prefix] * len(source) if self.prefix else None,
+            beam_size=max(self.decoding.beam_size, n),
+            num_hypotheses=n,
+            max_batch_size=self.decoding.batch_size,
+            batch_type="examples",
+            return_scores=True,
+            replace_unknowns=True,
+            max_decoding_length=max(256, 2 * longest + 10),
+        )
+        for i, result in zip(index, results):
+            out[i] = [Hypothesis(self.decode(h), float(s)) for h, s in zip(result.hypotheses, result.scores)]
+        return out
+
+
+def _read_config(model_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _vocabulary(model_dir: Path) -> set[str] | None:
+    for name in ("shared_vocabulary.json", "target_vocabulary.json", "shared_vocabulary.txt"):
+        path = model_dir / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            return set(json.loads(text)) if name.endswith(".json") else set(text.splitlines())
+    return None
+
+
+def content_version(model_dir: Path, *files: Path) -> str:
+    """A short hash standing for the model's version: config, tokenizers and model.bin's size.
+
+    Hashing the whole model.bin would take seconds for a real model; a different model is all but
+    certain to differ in its config, its vocabulary or its size.
+    """
+    h = hashlib.sha256()
+    for path in (model_dir / "config.json", *files):
+        if path.is_file():
+            h.update(path.read_bytes())
+    h.update(str((model_dir / "model.bin").stat().st_size).encode())
+    return h.hexdigest()[:12]
+
+
+class CT2Engine:
+    """A CTranslate2 model folder configured under [mt.engines.LANG] in brochure.toml."""
+
+    name = "ct2"
+
+    def __init__(self, src: str, tgt: str, settings: EngineSettings, models_dir: Path | None = None):
+        self.src, self.tgt = src, tgt
+        key = settings.key
+        model_dir = settings.path(settings.model)
+        if model_dir is None:
+            raise ModelNotInstalled(
+                f"{key}.model: no CTranslate2 model configured for {src}->{tgt}; set "
+                f"[mt.engines.{tgt}] engine = \"ct2\" and model = \"path/to/folder\" in brochure.toml"
+            )
+        if not (model_dir / "model.bin").is_file():
+            raise ModelNotInstalled(
+                f"{key}.model: {model_dir} holds no CTranslate2 model (model.bin); convert one with "
+                "ct2-transformers-converter, put its SentencePiece model beside it, and point `model` at the folder"
+            )
+        source_sp = settings.path(settings.tokenizer) or _find_tokenizer(model_dir, key)
+        target_sp = settings.path(settings.target_tokenizer)
+        if target_sp is None and source_sp.name == "source.spm" and (model_dir / "target.spm").is_file():
+            target_sp = model_dir / "target.spm"
+        for path, k in ((source_sp, "tokenizer"), (target_sp, "target_tokenizer")):
+            if path is not None and not path.is_file():
+                raise ModelNotInstalled(f"{key}.{k}: no such SentencePiece model: {path}")
+        self.runner = CTranslateModel(
+            model_dir, SentencePieceTokenizer(source_sp),
+            SentencePieceTokenizer(target_sp) if target_sp else None,
+            source_token=settings.source_token, target_prefix=settings.target_prefix,
+            decoding=Decoding.from_settings(settings),
+        )  # fmt: skip
+        self.runner.check_tokens(key)
+        self.model = model_dir.name
+        self.version = content_version(model_dir, source_sp, *([target_sp] if target_sp else []))
+        self._options = (settings.source_token, settings.target_prefix)
+
+    def translate(self, texts: Sequence[str]) -> list[list[Hypothesis]]:
+        return self.runner.translate(texts)
+
+    def signature(self) -> str:
+        tokens = "+".join(t for t in self._options if t)
+        return f"{self.name}/{self.model}/{self.version}/{self.runner.decoding.tag()}" + (f"/{tokens}" if tokens else "")
+
+
+def _find_tokenizer(model_dir: Path, key: str) -> Path:
+    for name in SENTENCEPIECE_NAMES:
+        if (model_dir / name).is_file():
+            return model_dir / name
+    raise ModelNotInstalled(
+        f"{key}.tokenizer: no SentencePiece model in {model_dir} (looked for {', '.join(SENTENCEPIECE_NAMES)}); "
+        "copy it beside model.bin or set `tokenizer = \"path/to/sentencepiece.model\"`"
+    )

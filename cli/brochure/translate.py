@@ -1,0 +1,255 @@
+"""`brochure translate`: fill units that have no translation with machine drafts.
+
+A draft gets state `translated` and records who made it (origin mt, engine, model, version) on the
+unit. Reviewed and final units, and every unit with a target a person wrote, are never touched.
+Engine outputs are cached in .brochure/mt.sqlite, keyed by the engine's signature and the source
+text, so a segment that comes back (a reverted edit, a deleted translations file, a sentence used
+twice) costs nothing the second time. Among the N-best hypotheses the glossary chooses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brochure.errors import BrochureError
+from brochure.model import RichText, SegmentedDocument
+
+if TYPE_CHECKING:
+    from brochure.engines import Engine, Hypothesis
+    from brochure.project import Project
+    from brochure.translations import TranslationFile
+
+log = logging.getLogger(__name__)
+CHUNK = 512  # segments per engine call: large batches for CTranslate2, regular progress updates
+
+
+@dataclass
+class LangReport:
+    lang: str
+    engine: str = ""  # signature of the engine that drafted
+    drafted: int = 0  # units that got an MT draft
+    computed: int = 0  # distinct source texts the engine translated (the rest came from the cache)
+    kept: int = 0  # units with a human target or an earlier draft: left alone
+    approved: int = 0  # reviewed or final units: left alone
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.computed / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class TranslateReport:
+    langs: list[LangReport] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def drafted(self) -> int:
+        return sum(r.drafted for r in self.langs)
+
+    def summary(self) -> list[str]:
+        lines = []
+        for r in self.langs:
+            if r.drafted:
+                speed = f", {r.computed} by the engine at {r.rate:.1f} segments/s" if r.computed else ", all from the MT cache"
+                head = f"{r.lang}: {r.drafted} segment(s) drafted by {r.engine}{speed}"
+            else:
+                head = f"{r.lang}: nothing to translate"
+            lines.append(f"{head}; {r.kept} already translated, {r.approved} reviewed or final left alone")
+        return lines
+
+
+class MTCache:
+    """Engine outputs by (engine signature, source text), in SQLite. A cache: safe to delete."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError:
+            log.warning("%s: unreadable MT cache, starting a new one", path)
+            path.unlink(missing_ok=True)
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS mt (signature TEXT NOT NULL, source TEXT NOT NULL,"
+            " hypotheses TEXT NOT NULL, PRIMARY KEY (signature, source)) WITHOUT ROWID"
+        )
+        return db
+
+    def get(self, signature: str, sources: Sequence[str]) -> dict[str, list[Hypothesis]]:
+        from brochure.engines import Hypothesis
+
+        out: dict[str, list[Hypothesis]] = {}
+        unique = list(dict.fromkeys(sources))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                f"SELECT source, hypotheses FROM mt WHERE signature = ? AND source IN ({marks})",  # noqa: S608
+                (signature, *part),
+            )
+            for source, data in rows:
+                out[source] = [Hypothesis(t, s) for t, s in json.loads(data)]
+        return out
+
+    def put(self, signature: str, results: dict[str, list[Hypothesis]]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mt VALUES (?, ?, ?)",
+                [(signature, src, json.dumps([[h.text, h.score] for h in hyps], ensure_ascii=False))
+                 for src, hyps in results.items()],
+            )  # fmt: skip
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def choose(project: Project, source: str, hyps: list[Hypothesis], src: str, tgt: str) -> tuple[str, list[str]]:
+    """The glossary picks among the N-best hypotheses (and may repair terms); else the best one."""
+    try:
+        from brochure.glossary.enforce import apply_glossary
+    except ImportError:
+        # TODO(lead): wire brochure.glossary.enforce.apply_glossary(project, source_text,
+        # hypotheses, src_lang, tgt_lang) -> (chosen_text, notes) once it exists; until then the
+        # best-scoring hypothesis wins. Hypotheses are passed as strings, best first.
+        return hyps[0].text, []
+    chosen, notes = apply_glossary(project, source, [h.text for h in hyps], src, tgt)
+    return chosen, list(notes)
+
+
+@dataclass
+class _Todo:
+    store: TranslationFile
+    uid: str
+    text: str
+
+
+def _collect(
+    project: Project, segmented: dict[str, SegmentedDocument], stores: dict[tuple[str, str], TranslationFile],
+    lang: str, report: LangReport,
+) -> list[_Todo]:  # fmt: skip
+    todo = []
+    for document in project.documents:
+        store = stores.get((document.name, lang))
+        if store is None:
+            continue
+        for seg in segmented[document.name].segments:
+            unit = store.get(seg.id)
+            if unit is None:
+                continue
+            if unit.state in ("reviewed", "final"):
+                report.approved += 1
+            elif unit.has_target:
+                report.kept += 1
+            elif seg.text.strip():
+                todo.append(_Todo(store, seg.id, seg.text))
+    return todo
+
+
+def _progress_bar(total: int, desc: str, show: bool | None):
+    from tqdm import tqdm
+
+    if show is None:
+        show = sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, unit="seg", file=sys.stderr, disable=not show,
+                dynamic_ncols=True, leave=True)  # fmt: skip
+
+
+def fill_missing(
+    project: Project, segmented: dict[str, SegmentedDocument], stores: dict[tuple[str, str], TranslationFile],
+    langs: Iterable[str], *, engine_name: str | None = None, engine: Engine | None = None,
+    progress: bool | None = None, create: Callable[..., Engine] | None = None,
+) -> TranslateReport:  # fmt: skip
+    """Draft every unit of `langs` that has no target, in the given (already synced) stores.
+
+    `engine` replaces the configured one for every language (tests pass a fake or a tiny model);
+    otherwise each language gets the engine brochure.toml configures (or `engine_name`).
+    An engine is created only for a language that has units to draft.
+    """
+    from brochure.engines import create_engine
+    from brochure.engines.config import settings_for
+
+    create = create or create_engine
+    report = TranslateReport()
+    cache: MTCache | None = None
+    try:
+        for lang in langs:
+            if lang == project.source_language:
+                continue
+            lr = LangReport(lang)
+            report.langs.append(lr)
+            todo = _collect(project, segmented, stores, lang, lr)
+            if not todo:
+                continue
+            if engine is None and settings_for(project, lang, engine_name).engine == "none":
+                log.info("%s: MT is off ([mt] engine = \"none\"); %d segment(s) left empty", lang, len(todo))
+                continue
+            eng = engine or create(project, project.source_language, lang, engine_name)
+            signature = eng.signature()
+            lr.engine = signature
+            meta = {"origin": "mt", "engine": eng.name, "model": eng.model, "version": eng.version}
+            cache = cache or MTCache(project.cache_dir / "mt.sqlite")
+            start = time.perf_counter()
+            with _progress_bar(len(todo), f"{project.source_language}->{lang}", progress) as bar:
+                for i in range(0, len(todo), CHUNK):
+                    chunk = todo[i : i + CHUNK]
+                    sources = list(dict.fromkeys(t.text for t in chunk))
+                    found = cache.get(signature, sources)
+                    missing = [s for s in sources if s not in found]
+                    if missing:
+                        fresh = dict(zip(missing, eng.translate(missing)))
+                        if len(fresh) != len(missing):
+                            raise BrochureError(f"MT engine {signature} returned too few translations")
+                        cache.put(signature, fresh)
+                        found.update(fresh)
+                        lr.computed += len(missing)
+                    for t in chunk:
+                        text, notes = choose(project, t.text, found[t.text], project.source_language, lang)
+                        t.store.set_target(t.uid, RichText(text), "translated", meta=meta)
+                        for note in notes:
+                            t.store.add_note(t.uid, note, "glossary")
+                        lr.drafted += 1
+                    bar.update(len(chunk))
+            lr.seconds = time.perf_counter() - start
+    finally:
+        if cache is not None:
+            cache.close()
+    return report
+
+
+def translate_project(
+    project: Project, *, langs: Sequence[str] = (), engine_name: str | None = None,
+    engine: Engine | None = None, progress: bool | None = None,
+) -> TranslateReport:  # fmt: skip
+    """Segment, sync the translation stores, draft what is missing, save the stores that changed."""
+    from brochure import languages
+    from brochure.build import load_translations
+
+    for lang in langs:
+        if not languages.is_known(lang):
+            raise BrochureError(f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})")
+        if lang not in project.target_languages:
+            raise BrochureError(
+                f"--lang: {lang!r} is not a target language of {project.path} "
+                f"(targets: {', '.join(project.target_languages)}); add it to target_languages"
+            )
+    targets = list(langs) or list(project.target_languages)
+    segmented, stores = load_translations(project, targets)
+    report = fill_missing(project, segmented, stores, targets, engine_name=engine_name, engine=engine,
+                          progress=progress)  # fmt: skip
+    for store in stores.values():
+        if store.save():
+            report.written.append(store.path)
+    return report
