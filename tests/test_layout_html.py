@@ -122,3 +122,10 @@ def test_importing_layout_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_unknown_format(tmp_path):
+    from brochure.layout import render
+
+    with pytest.raises(LayoutError, match="unknown output format 'odt'"):
+        render(simple_edition(paragraphs=1), "odt", tmp_path / "x.odt")

@@ -89,7 +89,7 @@ def test_list_items_one_row_each_with_markers():
         block("list_item", seg({"en": "bullet", "ru": "пункт"})),
     ]
     rows = document_rows(document("d", *items, *after), LANGS, budget=1000)
-    assert [r.marker for r in rows] == ["1.", "◦", "2.", "7.", "8.", "", "1.", "•"]
+    assert [r.marker for r in rows] == ["1.", "–", "2.", "7.", "8.", "", "1.", "•"]
     assert [r.cells[1].plain for r in rows][:3] == ["один", "вложенный", "два"]
 
 

@@ -124,12 +124,43 @@ def missing_message(missing: list[Missing], project: Project) -> str:
 
 def build_project(
     project: Project, *, editions: Sequence[str] = (), draft: bool = False,
-    render: Renderer | None = None, out_dir: Path | None = None,
+    render: Renderer | None = None, out_dir: Path | None = None, mt: bool = True,
+    force: bool = False,
 ) -> list[Path]:  # fmt: skip
-    """Build the selected editions (all by default); return the files written."""
+    """Build the selected editions (all by default); return the files written.
+
+    An output whose inputs did not change since it was written is left alone (see buildstate);
+    `force` rebuilds it anyway.
+
+    With an engine configured ([mt] in brochure.toml) and `mt`, missing translations are drafted
+    by machine translation first (as `brochure translate` does).
+    """
+    from brochure.buildstate import BuildState, fingerprint
+
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
+    out_dir = out_dir or project.build_dir
+    state = BuildState(project)
+    digests = {
+        (spec.name, fmt): fingerprint(project, spec, fmt, draft) for spec in specs for fmt in spec.formats
+    }
+    if not force and all(
+        state.up_to_date(out_dir / f"{spec.output}.{fmt}", digests[(spec.name, fmt)])
+        for spec in specs for fmt in spec.formats
+    ):  # fmt: skip
+        # Same sources, translations, glossary and layout as the last build: the stores are in
+        # sync already and every output is current, so not even segmentation needs to run.
+        log.info("nothing changed since the last build: nothing written")
+        return []
     langs = sorted({lang for spec in specs for lang in spec.languages})
     segmented, stores = load_translations(project, langs)
+    if mt:
+        from brochure.engines.config import mt_configured
+
+        if mt_configured(project):
+            from brochure.translate import fill_missing
+
+            for line in fill_missing(project, segmented, stores, langs).summary():
+                log.info("%s", line)
     for store in stores.values():
         if store.save():
             log.info("updated %s", store.path.relative_to(project.root))
@@ -140,14 +171,21 @@ def build_project(
         if not draft:
             raise MissingTranslations(missing_message(unique, project))
         log.warning("draft: %d segment(s) without translation are marked in the output", len(unique))
-    if render is None:
-        from brochure.layout import render
-    out_dir = out_dir or project.build_dir
     search_dirs = (project.root / "layouts",) if (project.root / "layouts").is_dir() else ()
     written = []
     for spec, edition in built:
         for fmt in spec.formats:
             out = out_dir / f"{spec.output}.{fmt}"
-            log.info("building %s", out.relative_to(project.root) if out.is_relative_to(project.root) else out)
+            shown = out.relative_to(project.root) if out.is_relative_to(project.root) else out
+            digest = fingerprint(project, spec, fmt, draft)  # the stores may have been rewritten
+            if not force and state.up_to_date(out, digest):
+                log.info("up to date: %s", shown)
+                continue
+            if render is None:
+                from brochure.layout import render
+            log.info("building %s", shown)
             written.append(render(edition, fmt, out, search_dirs=search_dirs))
+            state.record(out, digest)
+    if not written:
+        log.info("nothing changed since the last build: nothing written")
     return written

@@ -24,12 +24,27 @@ class BrochureGroup(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to the current stderr at each message (click's test runner swaps the stream)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # pragma: no cover - logging must never break a command
+            self.handleError(record)
+
+
 def _setup_logging(verbose: int, quiet: int) -> None:
     """Our messages at INFO by default; other libraries' (WeasyPrint, fontTools) only as warnings,
     unless -vv asks for everything."""
-    level = max(logging.DEBUG, logging.INFO + 10 * (quiet - verbose))
-    logging.basicConfig(format="%(message)s", level=logging.DEBUG if verbose >= 2 else logging.WARNING)
-    logging.getLogger("brochure").setLevel(level)
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    logging.getLogger("brochure").setLevel(max(logging.DEBUG, logging.INFO + 10 * (quiet - verbose)))
 
 
 @click.group(cls=BrochureGroup, context_settings={"help_option_names": ["-h", "--help"]})

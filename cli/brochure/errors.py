@@ -37,3 +37,15 @@ class ModelNotInstalled(BrochureError):
 
 class ModelPackageError(BrochureError):
     """A translation model package is invalid."""
+
+
+class TranslationMemoryError(BrochureError):
+    """A TMX file is malformed or does not fit the project (its languages)."""
+
+
+class ExchangeError(BrochureError):
+    """An XLIFF file brought back from a CAT tool cannot be imported (malformed, stale, foreign)."""
+
+
+class AlignError(BrochureError):
+    """An existing translation cannot be aligned with its source."""

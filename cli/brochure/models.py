@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -65,7 +66,7 @@ def models_dir(project: Project | None = None) -> Path:
     """The project's [mt] models_dir, else $BROCHURE_MODELS_DIR, else the per-user data folder."""
     mt = project.sections.get("mt") if project is not None else None
     if mt is not None and mt.models_dir is not None:
-        return mt.models_dir
+        return project.root / mt.models_dir.expanduser()  # type: ignore[union-attr]
     env = os.environ.get(ENV_MODELS_DIR)
     if env:
         return Path(env).expanduser()
@@ -173,6 +174,9 @@ def _check_zip(path: Path) -> tuple[str, dict[str, Any]]:
             top = tops.pop()
             if top.startswith("."):
                 raise ModelPackageError(f"{where}: top-level folder {top!r} is hidden")
+            bad = z.testzip()  # every member's checksum, before anything else is read
+            if bad is not None:
+                raise ModelPackageError(f"{where}: corrupt zip (member {bad!r} fails its checksum)")
             if f"{top}/metadata.json" not in files:
                 raise ModelPackageError(f"{where}: no {top}/metadata.json")
             meta = _read_metadata(z.read(f"{top}/metadata.json"), f"{where}: {top}")
@@ -181,10 +185,8 @@ def _check_zip(path: Path) -> tuple[str, dict[str, Any]]:
                     raise ModelPackageError(f"{where}: no CTranslate2 model ({top}/{needed} is missing)")
             if not any(f"{top}/{t}" in files for t in TOKENIZERS):
                 raise ModelPackageError(f"{where}: no tokenizer ({top}/sentencepiece.model or {top}/bpe.model)")
-            bad = z.testzip()
-            if bad is not None:
-                raise ModelPackageError(f"{where}: corrupt zip (member {bad!r} fails its checksum)")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as exc:  # fmt: skip
         raise ModelPackageError(f"{where}: corrupt zip ({exc})") from None
     return top, meta
 
@@ -278,8 +280,8 @@ def find_in_index(entries: list[IndexEntry], from_code: str, to_code: str) -> In
     pairs = sorted(f"{e.from_code}->{e.to_code}" for e in entries if from_code in (e.from_code, e.to_code))
     hint = f" (pairs with {from_code}: {', '.join(pairs[:20])})" if pairs else ""
     raise ModelNotInstalled(
-        f"the argos package index has no {from_code}->{to_code} package{hint}; for Kazakh, configure "
-        "a CTranslate2 model under [mt.engines.kk] with engine = \"ct2\" in brochure.toml"
+        f"the argos package index has no {from_code}->{to_code} package{hint}; use a CTranslate2 "
+        f"model instead: engine = \"ct2\" under [mt.engines.{to_code}] in brochure.toml"
     )
 
 

@@ -140,7 +140,10 @@ _KNOWN_KEYS = {
 # Tables that a stage validates itself: name -> "module:function". The function takes the raw
 # table, the project's languages and a `problem(key, message)` callback, and returns a frozen
 # settings object that lands in Project.sections[name]. Imported only when the table is present.
-SECTIONS: dict[str, str] = {}
+SECTIONS: dict[str, str] = {
+    "mt": "brochure.engines.config:validate_mt",
+    "memory": "brochure.memory:validate_memory",
+}
 
 
 class _Validator:

@@ -168,6 +168,8 @@ class _Marker:
 
 def parse_inline(source: str) -> RichText:
     """Strip inline Markdown (emphasis, strong, links, escapes) into spans; mark bracketed notes."""
+    if not any(c in source for c in "*_\\[`"):  # the common case: nothing to parse
+        return RichText(" ".join(source.split()))
     pieces: list[str | _Marker] = []
     stack: list[_Marker] = []
     i, n = 0, len(source)

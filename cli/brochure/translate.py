@@ -183,50 +183,59 @@ def fill_missing(
 
     create = create or create_engine
     report = TranslateReport()
-    cache: MTCache | None = None
+    # First every language's work and engine, so a missing model fails before anything is computed.
+    plan = []
+    for lang in langs:
+        if lang == project.source_language:
+            continue
+        lr = LangReport(lang)
+        report.langs.append(lr)
+        todo = _collect(project, segmented, stores, lang, lr)
+        if not todo:
+            continue
+        if engine is None and settings_for(project, lang, engine_name).engine == "none":
+            log.info("%s: MT is off ([mt] engine = \"none\"); %d segment(s) left empty", lang, len(todo))
+            continue
+        plan.append((lr, todo, engine or create(project, project.source_language, lang, engine_name)))
+    if not plan:
+        return report
+    cache = MTCache(project.cache_dir / "mt.sqlite")
     try:
-        for lang in langs:
-            if lang == project.source_language:
-                continue
-            lr = LangReport(lang)
-            report.langs.append(lr)
-            todo = _collect(project, segmented, stores, lang, lr)
-            if not todo:
-                continue
-            if engine is None and settings_for(project, lang, engine_name).engine == "none":
-                log.info("%s: MT is off ([mt] engine = \"none\"); %d segment(s) left empty", lang, len(todo))
-                continue
-            eng = engine or create(project, project.source_language, lang, engine_name)
-            signature = eng.signature()
-            lr.engine = signature
-            meta = {"origin": "mt", "engine": eng.name, "model": eng.model, "version": eng.version}
-            cache = cache or MTCache(project.cache_dir / "mt.sqlite")
-            start = time.perf_counter()
-            with _progress_bar(len(todo), f"{project.source_language}->{lang}", progress) as bar:
-                for i in range(0, len(todo), CHUNK):
-                    chunk = todo[i : i + CHUNK]
-                    sources = list(dict.fromkeys(t.text for t in chunk))
-                    found = cache.get(signature, sources)
-                    missing = [s for s in sources if s not in found]
-                    if missing:
-                        fresh = dict(zip(missing, eng.translate(missing)))
-                        if len(fresh) != len(missing):
-                            raise BrochureError(f"MT engine {signature} returned too few translations")
-                        cache.put(signature, fresh)
-                        found.update(fresh)
-                        lr.computed += len(missing)
-                    for t in chunk:
-                        text, notes = choose(project, t.text, found[t.text], project.source_language, lang)
-                        t.store.set_target(t.uid, RichText(text), "translated", meta=meta)
-                        for note in notes:
-                            t.store.add_note(t.uid, note, "glossary")
-                        lr.drafted += 1
-                    bar.update(len(chunk))
-            lr.seconds = time.perf_counter() - start
+        for lr, todo, eng in plan:
+            _draft(project, lr, todo, eng, cache, progress)
     finally:
-        if cache is not None:
-            cache.close()
+        cache.close()
     return report
+
+
+def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cache: MTCache,
+           progress: bool | None) -> None:  # fmt: skip
+    src, lang = project.source_language, lr.lang
+    signature = eng.signature()
+    lr.engine = signature
+    meta = {"origin": "mt", "engine": eng.name, "model": eng.model, "version": eng.version}
+    start = time.perf_counter()
+    with _progress_bar(len(todo), f"{src}->{lang}", progress) as bar:
+        for i in range(0, len(todo), CHUNK):
+            chunk = todo[i : i + CHUNK]
+            sources = list(dict.fromkeys(t.text for t in chunk))
+            found = cache.get(signature, sources)
+            missing = [s for s in sources if s not in found]
+            if missing:
+                fresh = eng.translate(missing)
+                if len(fresh) != len(missing):
+                    raise BrochureError(f"MT engine {signature} returned {len(fresh)} results for {len(missing)} texts")
+                cache.put(signature, dict(zip(missing, fresh)))
+                found.update(zip(missing, fresh))
+                lr.computed += len(missing)
+            for t in chunk:
+                text, notes = choose(project, t.text, found[t.text], src, lang)
+                t.store.set_target(t.uid, RichText(text), "translated", meta=meta)
+                for note in notes:
+                    t.store.add_note(t.uid, note, "glossary")
+                lr.drafted += 1
+            bar.update(len(chunk))
+    lr.seconds = time.perf_counter() - start
 
 
 def translate_project(

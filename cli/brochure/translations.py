@@ -217,14 +217,18 @@ class TranslationFile:
         meta = {}
         for m in el.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='{META_CATEGORY}']/{{{MDA}}}meta"):
             meta[m.get("type", "")] = m.text or ""
-        parent = el.getparent()
-        stale = parent is not None and parent.tag == _q("group") and parent.get("id") == STALE_GROUP
+        stale = self._is_stale(el)
         return Unit(
             id=el.get("id", ""),
             source=read_rich(source_el) if source_el is not None else RichText(""),
             target=read_rich(target_el) if target_el is not None else None,
             state=state, notes=notes, meta=meta, stale=stale, line=el.sourceline or 0,
         )  # fmt: skip
+
+    @staticmethod
+    def _is_stale(el: etree._Element) -> bool:
+        parent = el.getparent()
+        return parent is not None and parent.tag == _q("group") and parent.get("id") == STALE_GROUP
 
     # -- editing -------------------------------------------------------------------------------
     def sync(self, segments: Iterable[Segment]) -> None:
@@ -236,14 +240,14 @@ class TranslationFile:
         wanted = list(segments)
         wanted_ids = {s.id for s in wanted}
         # 1. units that no longer match a segment go into the stale group
+        by_id = {s.id: s for s in wanted}
         for uid, el in list(self._units.items()):
-            unit = self._view(el)
-            if uid in wanted_ids:
-                seg = next(s for s in wanted if s.id == uid)
-                if _same_text(unit.source.text, seg.text):
+            seg = by_id.get(uid)
+            if seg is not None:
+                if _same_text(_source_text(el), seg.text):
                     continue
                 self._rename_stale(uid, el)
-            elif _OUR_ID.match(uid) and not unit.stale:
+            elif _OUR_ID.match(uid) and not self._is_stale(el):
                 self._move_to_stale(el)
         # 2. every segment gets its unit, in document order, before the stale group
         anchor_index = 0
@@ -252,7 +256,7 @@ class TranslationFile:
             if el is None:
                 el = self._new_unit(seg)
                 self._units[seg.id] = el
-            elif self._view(el).stale:
+            elif self._is_stale(el):
                 self._detach(el)
             if el.getparent() is not self.file_el or self.file_el.index(el) != anchor_index:
                 self._place(el, anchor_index)
@@ -369,6 +373,11 @@ class TranslationFile:
         write_bytes_atomic(self.path, data + b"\n")
         self.changed = False
         return True
+
+
+def _source_text(unit: etree._Element) -> str:
+    source = unit.find(f"{_q('segment')}/{_q('source')}")
+    return "".join(source.itertext()) if source is not None else ""
 
 
 def _same_text(a: str, b: str) -> bool:

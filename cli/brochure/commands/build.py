@@ -13,11 +13,13 @@ from brochure.commands.common import shown
 @click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
 @click.option("--edition", "-e", "editions", multiple=True, help="Build only this edition (repeatable).")
 @click.option("--draft", is_flag=True, help="Build even with missing translations, marking them in the output.")
-def build(project_dir: Path, editions: tuple[str, ...], draft: bool) -> None:
+@click.option("--no-mt", "no_mt", is_flag=True, help="Do not machine-translate missing segments, even with [mt] set.")
+@click.option("--force", is_flag=True, help="Rebuild every output even when no input changed.")
+def build(project_dir: Path, editions: tuple[str, ...], draft: bool, no_mt: bool, force: bool) -> None:
     """Build the brochures of PROJECT (a folder with brochure.toml; default: here)."""
     from brochure.build import build_project
     from brochure.project import load_project
 
     project = load_project(project_dir)
-    for path in build_project(project, editions=editions, draft=draft):
+    for path in build_project(project, editions=editions, draft=draft, mt=not no_mt, force=force):
         click.echo(f"wrote {shown(path)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,10 +19,10 @@ _NOISY_LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
 
 def write_pdf(edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:  # noqa: ANN001
     """Lay out `edition` as a PDF at `out`, written atomically."""
-    from weasyprint import HTML
-
     html, base = render_html(edition, search_dirs)
     with _weasyprint_logs_to_debug():
+        from weasyprint import HTML
+
         document = HTML(string=html, base_url=base.as_uri() + "/").render()
         _weasyprint_quirks(document)
         with atomic_path(out) as tmp:
@@ -48,6 +49,8 @@ class _ToDebug(logging.Handler):
 
 @contextmanager
 def _weasyprint_logs_to_debug() -> Iterator[None]:
+    """WeasyPrint's log records and Python warnings (e.g. "HarfBuzz-Subset will be required",
+    raised when it is imported) go to our logger at DEBUG level for the duration."""
     handler = _ToDebug()
     saved = []
     for name in _NOISY_LOGGERS:
@@ -57,7 +60,11 @@ def _weasyprint_logs_to_debug() -> Iterator[None]:
         logger.propagate = False
         logger.setLevel(logging.DEBUG if log.isEnabledFor(logging.DEBUG) else logging.ERROR)
     try:
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        for warning in caught:
+            log.debug("%s: %s", warning.category.__name__, warning.message)
     finally:
         for logger, level, propagate, handlers in saved:
             logger.setLevel(level)

@@ -25,7 +25,7 @@ MISSING_CHARS = 40
 # Share of a page's text area a row may fill at most. Below 1 because a row that does not fit
 # the rest of a page moves to the next one whole and leaves a gap; smaller rows fill pages better
 # but cut paragraphs more often.
-ROW_FILL = 0.3
+ROW_FILL = 0.4
 # Average advance of a character in em for PT Serif running text (measured on the seed texts:
 # English 0.46, Russian 0.49); the wider one keeps the estimate on the safe side.
 CHAR_EM = 0.49
@@ -170,7 +170,8 @@ def document_rows(document: AlignedDocument, languages: Sequence[str], budget: i
                 marker = f"{number}."
             else:
                 numbers.pop(block.level, None)
-                marker = "•" if block.level % 2 == 0 else "◦"
+                # both are in PT Serif (U+25E6 "◦" is not: it came out in DejaVu)
+                marker = "•" if block.level % 2 == 0 else "–"
         rows.extend(block_rows(block, languages, budget, marker))
     return rows
 

@@ -1,0 +1,80 @@
+"""Incremental builds: remember what produced each output, so an unchanged build writes nothing.
+
+An output's fingerprint covers every input it depends on: the tool version, brochure.toml, the
+edition, the sources, the translations of the edition's languages, the glossaries, the layout's
+templates, CSS and fonts (built-in and the project's own). The fingerprints live in
+.brochure/build-state.json: a cache, deleting it only costs one full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from brochure import __version__
+from brochure.fsutil import write_text_atomic
+from brochure.project import EditionSpec, Project
+
+log = logging.getLogger(__name__)
+STATE_FILE = "build-state.json"
+
+
+def _files_under(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _builtin_files(package: str) -> list[Path]:
+    root = resources.files(package)
+    return _files_under(Path(str(root)))
+
+
+def edition_inputs(project: Project, spec: EditionSpec) -> list[Path]:
+    """Every file whose change must rebuild this edition."""
+    files = [project.path]
+    files += [d.path for d in project.documents]
+    for document in project.documents:
+        for lang in spec.languages:
+            if lang != project.source_language:
+                files.append(project.translations_path(document, lang))
+    files += sorted((project.root / "glossary").glob("*.tsv"))
+    files += _builtin_files("brochure.builtin.glossary")
+    files += _builtin_files("brochure.builtin.layouts")
+    files += _files_under(project.root / "layouts")
+    return files
+
+
+def fingerprint(project: Project, spec: EditionSpec, fmt: str, draft: bool, extra: Iterable[str] = ()) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, repr(spec), fmt, str(draft), *extra):
+        digest.update(part.encode("utf-8") + b"\0")
+    for path in edition_inputs(project, spec):
+        digest.update(str(path).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class BuildState:
+    def __init__(self, project: Project):
+        self.path = project.cache_dir / STATE_FILE
+        self.root = project.root
+        try:
+            self.state: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.state = {}
+
+    def _key(self, out: Path) -> str:
+        return str(out.resolve().relative_to(self.root.resolve())) if out.resolve().is_relative_to(self.root.resolve()) else str(out)
+
+    def up_to_date(self, out: Path, digest: str) -> bool:
+        return out.exists() and self.state.get(self._key(out)) == digest
+
+    def record(self, out: Path, digest: str) -> None:
+        self.state[self._key(out)] = digest
+        write_text_atomic(self.path, json.dumps(self.state, indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,252 @@
+"""`brochure check`: terminology and QA report over a project's translations, per segment.
+
+Severity, decided so that an error is something a reader of the printed brochure would be misled
+by, and a warning something a reviewer should look at:
+
+errors (fail `brochure check` with exit code 1 and `brochure build --strict`):
+- missing-term: a glossary term occurs in the source, and none of its approved renderings (preferred
+  or admitted, in any inflected form) occurs in the translation;
+- forbidden-term: a deprecated rendering is used;
+- do-not-translate: a do-not-translate term's source form is not in the translation verbatim;
+- untranslated: the segment has no translation.
+
+warnings:
+- no-target-term: a source term whose concept has no rendering in the target language;
+- term-case: a case-sensitive term written in another letter case;
+- same-as-source: the translation is identical to the source (three words or more);
+- numbers: the numbers in source and translation differ;
+- brackets / quotes: an unpaired bracket or quotation mark (where the source has none);
+- inconsistent: the same source sentence is translated differently elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from brochure.errors import BrochureError
+
+if TYPE_CHECKING:
+    from brochure.glossary.model import Termbase
+    from brochure.model import SegmentedDocument
+    from brochure.project import Project
+    from brochure.translations import TranslationFile
+
+Severity = Literal["error", "warning"]
+ERRORS = ("missing-term", "forbidden-term", "do-not-translate", "untranslated")
+_NUMBER = re.compile(r"(?<![\d\w])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[.,]\d+)*")
+
+
+class CheckFailed(BrochureError):
+    """`brochure build --strict`: the QA report has errors."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    document: str
+    lang: str
+    segment: str
+    code: str
+    message: str
+    source: str = ""
+    target: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return "error" if self.code in ERRORS else "warning"
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "severity": self.severity}
+
+
+@dataclass
+class Report:
+    languages: tuple[str, ...]
+    segments: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s) in {self.segments} "
+            f"segment(s) ({', '.join(self.languages)})"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "languages": list(self.languages), "segments": self.segments,
+            "errors": len(self.errors), "warnings": len(self.warnings),
+            "issues": [i.as_json() for i in self.issues],
+        }  # fmt: skip
+
+
+# -- one segment ---------------------------------------------------------------------------------
+def numbers(text: str) -> Counter[str]:
+    """The numbers in a text, normalised: 10 000 = 10,000 = 10000; 2,5 = 2.5."""
+    out: Counter[str] = Counter()
+    for m in _NUMBER.finditer(text):
+        raw = re.sub(r"[\u00a0\u202f ]", "", m.group())
+        parts = re.split(r"[.,]", raw)
+        if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and len(parts[0]) <= 3:
+            raw = "".join(parts)  # thousands separators
+        elif len(parts) == 2:
+            raw = f"{parts[0]}.{parts[1]}"
+        out[raw] += 1
+    return out
+
+
+def unpaired(text: str) -> list[str]:
+    """Brackets and quotation marks without a partner («…», “…”, „…“, "…", (), [], {})."""
+    pairs = {"(": ")", "[": "]", "{": "}", "«": "»"}
+    closers = {v: k for k, v in pairs.items()}
+    stack: list[str] = []
+    bad: list[str] = []
+    for ch in text:
+        if ch in pairs or ch == "„":
+            stack.append(ch)
+        elif ch in closers:
+            if stack and stack[-1] == closers[ch]:
+                stack.pop()
+            else:
+                bad.append(ch)
+        elif ch == "“":  # opens English “…”, closes German-style „…“
+            if stack and stack[-1] == "„":
+                stack.pop()
+            else:
+                stack.append(ch)
+        elif ch == "”":
+            if stack and stack[-1] == "“":
+                stack.pop()
+            else:
+                bad.append(ch)
+    bad.extend(stack)
+    if text.count('"') % 2:
+        bad.append('"')
+    return bad
+
+
+def check_segment(
+    termbase: Termbase, source: str, target: str | None, src_lang: str, tgt_lang: str
+) -> list[tuple[str, str]]:
+    """(code, message) for each problem of one segment's translation."""
+    from brochure.glossary.enforce import evaluate, source_concepts
+
+    if target is None or not target.strip():
+        return [("untranslated", "no translation")]
+    out: list[tuple[str, str]] = []
+    found = source_concepts(termbase, source, src_lang)
+    ev = evaluate(termbase, found, target, tgt_lang)
+    for concept in ev.missing:
+        want = " / ".join(f"«{t}»" for t in concept.approved(tgt_lang))
+        out.append(("missing-term", f"«{found[concept.id].text}» ({concept.id}) should be {want}"))
+    for m in ev.forbidden:
+        concept = termbase.get(m.concept)
+        want = concept.preferred.get(tgt_lang, "") if concept else ""
+        out.append(("forbidden-term", f"«{m.text}» is forbidden ({m.concept})" + (f": use «{want}»" if want else "")))
+    for concept, form in ev.dnt_missing:
+        out.append(("do-not-translate", f"«{form}» ({concept.id}) must appear as is"))
+    for m in ev.miscased:
+        out.append(("term-case", f"«{m.text}» should be written «{m.term.text}» ({m.concept})"))
+    for cid, m in found.items():
+        concept = termbase.get(cid)
+        if concept and not concept.do_not_translate and not concept.approved(tgt_lang):
+            out.append(("no-target-term", f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary"))
+    from brochure.segment import normalise
+
+    if normalise(source) == normalise(target) and len(re.findall(r"[^\W\d_]+", source)) >= 3:
+        out.append(("same-as-source", "the translation is identical to the source"))
+    src_n, tgt_n = numbers(source), numbers(target)
+    if src_n != tgt_n:
+        lost = sorted((src_n - tgt_n).elements())
+        extra = sorted((tgt_n - src_n).elements())
+        parts = ([f"missing {', '.join(lost)}"] if lost else []) + ([f"extra {', '.join(extra)}"] if extra else [])
+        out.append(("numbers", "numbers differ: " + "; ".join(parts)))
+    bad = unpaired(target)
+    src_bad = unpaired(source)
+    brackets = [c for c in bad if c in "()[]{}" and c not in src_bad]
+    quotes = [c for c in bad if c not in "()[]{}" and not src_bad]
+    if brackets:
+        out.append(("brackets", f"unpaired {' '.join(brackets)}"))
+    if quotes:
+        out.append(("quotes", f"unpaired {' '.join(quotes)}"))
+    return out
+
+
+# -- a project -----------------------------------------------------------------------------------
+def check_project(
+    project: Project, langs: Sequence[str] | None = None, *, termbase: Termbase | None = None,
+    segmented: dict[str, SegmentedDocument] | None = None,
+    stores: dict[tuple[str, str], TranslationFile] | None = None,
+) -> Report:  # fmt: skip
+    """Check every segment's translation into each of `langs` (default: all target languages)."""
+    from brochure.glossary.load import load_termbase
+
+    langs = tuple(langs or project.target_languages)
+    for lang in langs:
+        if lang not in project.target_languages:
+            known = ", ".join(project.target_languages)
+            raise BrochureError(f"--lang: {lang!r} is not a target language of {project.path} ({known})")
+    tb = termbase if termbase is not None else load_termbase(project)
+    if segmented is None or stores is None:
+        from brochure.build import load_translations
+
+        segmented, stores = load_translations(project, langs, sync=False)
+    report = Report(langs)
+    seen: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    from brochure.segment import normalise
+
+    for lang in langs:
+        for document in project.documents:
+            store = stores[(document.name, lang)]
+            for seg in segmented[document.name].segments:
+                report.segments += 1
+                unit = store.get(seg.id)
+                target = unit.target.text if unit is not None and unit.has_target and unit.target else None
+                for code, message in check_segment(tb, seg.text, target, project.source_language, lang):
+                    report.issues.append(Issue(document.name, lang, seg.id, code, message, seg.text, target or ""))
+                if target is not None:
+                    seen[(lang, normalise(seg.text))][normalise(target)].append((document.name, seg.id))
+    for (lang, source), targets in seen.items():
+        if len(targets) < 2:
+            continue
+        for target, places in targets.items():
+            others = len(targets) - 1
+            for document, sid in places:
+                report.issues.append(Issue(
+                    document, lang, sid, "inconsistent",
+                    f"the same source is translated differently in {others} other place(s)", source, target,
+                ))  # fmt: skip
+    return report
+
+
+def format_report(report: Report, limit: int = 0) -> str:
+    """A readable table: one line per issue, then the summary."""
+    lines = []
+    issues = report.issues[:limit] if limit else report.issues
+    width = max((len(i.document) for i in issues), default=8)
+    for i in issues:
+        lines.append(f"{i.document:<{width}}  {i.lang}  {i.segment}  {i.severity:<7}  {i.code:<16}  {i.message}")
+    if limit and len(report.issues) > limit:
+        lines.append(f"... and {len(report.issues) - limit} more (`brochure check` lists them all)")
+    lines.append(report.summary())
+    return "\n".join(lines)
+
+
+def strict_gate(report: Report) -> None:
+    """Raise CheckFailed when the report has errors (for `brochure build --strict`)."""
+    if report.errors:
+        errors = Report(report.languages, report.segments, report.errors)
+        raise CheckFailed(
+            "build --strict: the QA report has errors:\n" + format_report(errors, limit=20)
+            + "\nFix them (see `brochure check`), or build without --strict."
+        )

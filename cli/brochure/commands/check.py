@@ -1,0 +1,33 @@
+"""`brochure check [PROJECT]`: terminology and QA report over the translations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
+@click.option("--lang", "-l", "langs", multiple=True, help="Check only this target language (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def check(ctx: click.Context, project_dir: Path, langs: tuple[str, ...], as_json: bool) -> None:
+    """Check translations against the glossary and for common slips.
+
+    Errors: approved term missing, forbidden term used, do-not-translate term changed, segment
+    untranslated. Warnings: no glossary term in the target language, identical to the source,
+    numbers differ, unpaired brackets or quotes, the same source translated differently.
+    Exit code 1 when there are errors.
+    """
+    from brochure.check import check_project, format_report
+    from brochure.project import load_project
+
+    report = check_project(load_project(project_dir), langs or None)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))
+    if report.errors:
+        ctx.exit(1)

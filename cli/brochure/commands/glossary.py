@@ -1,0 +1,212 @@
+"""`brochure glossary ...`: list, show, add, edit, remove, import, export and lint terms.
+
+The commands act on the project's glossary/ (new concepts go to glossary/terms.tsv) on top of the
+built-in political glossary; `--project DIR` names the project (default: the current folder).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+# Option name -> TSV column, in the order `--help` shows them.
+FIELDS = {
+    "domain": "subject field (labour, parties, repression, ...)",
+    "pos": "part of speech: noun, noun-phrase, proper-noun, adjective, verb, abbreviation",
+    "en": "preferred English term", "ru": "preferred Russian term", "kk": "preferred Kazakh term",
+    "en_admitted": "admitted English variants, separated by |",
+    "ru_admitted": "admitted Russian variants, separated by |",
+    "kk_admitted": "admitted Kazakh variants, separated by |",
+    "en_forbidden": "forbidden English renderings, separated by |",
+    "ru_forbidden": "forbidden Russian renderings, separated by |",
+    "kk_forbidden": "forbidden Kazakh renderings, separated by |",
+    "ru_forms": "stored Russian forms: tag=form|tag=form (e.g. ins=Елбасы)",
+    "kk_forms": "stored Kazakh forms: tag=form|... (e.g. dat=Елбасына|gen=Елбасының)",
+    "flags": "comma-separated: case-sensitive, do-not-translate, indeclinable",
+    "note": "a note for translators",
+}  # fmt: skip
+
+
+def field_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for name in reversed(FIELDS):
+        func = click.option(f"--{name.replace('_', '-')}", name, default=None, help=FIELDS[name])(func)
+    return func
+
+
+project_option = click.option(
+    "--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
+    help="The project folder (default: the current folder).",
+)  # fmt: skip
+
+
+def _writable_root(project_dir: Path) -> Path:
+    from brochure.project import find_project_file
+
+    return find_project_file(project_dir).parent
+
+
+def _termbase(project_dir: Path):  # type: ignore[no-untyped-def]
+    from brochure.glossary.load import load_termbase
+    from brochure.project import PROJECT_FILE
+
+    return load_termbase(project_dir if (project_dir / PROJECT_FILE).exists() else None)
+
+
+def _check_lang(lang: str | None) -> None:
+    from brochure.errors import BrochureError
+    from brochure.glossary.model import LANGS
+
+    if lang and lang not in LANGS:
+        raise BrochureError(f"--lang: invalid language code {lang!r} (one of: {', '.join(LANGS)})")
+
+
+@click.group()
+def glossary() -> None:
+    """Keep the glossary: approved, admitted and forbidden renderings of terms in en, ru, kk.
+
+    The built-in political glossary is extended (and overridden by id) by the project's
+    glossary/*.tsv, spreadsheet-friendly files that `add` and `edit` change in place.
+    """
+
+
+@glossary.command("list")
+@click.option("--lang", "-l", help="Only concepts with a term in this language; show that language.")
+@click.option("--search", "-s", help="Only concepts whose id, terms or note contain TEXT.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@project_option
+def list_(lang: str | None, search: str | None, as_json: bool, project_dir: Path) -> None:
+    """List the concepts of the glossary."""
+    _check_lang(lang)
+    concepts = _termbase(project_dir).search(search or "", lang)
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in concepts], ensure_ascii=False, indent=2))
+        return
+    langs = [lang] if lang else ["en", "ru", "kk"]
+    for c in concepts:
+        click.echo("\t".join([c.id, *(c.preferred.get(lg, "") for lg in langs)]))
+
+
+@glossary.command()
+@click.argument("concept_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@project_option
+def show(concept_id: str, as_json: bool, project_dir: Path) -> None:
+    """Show one concept with all its terms, forms, flags and note."""
+    from brochure.errors import GlossaryError
+
+    concept = _termbase(project_dir).get(concept_id)
+    if concept is None:
+        raise GlossaryError(f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)")
+    data = concept.as_json()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{concept.id}  [{concept.domain or '-'}; {concept.pos or '-'}]  {concept.origin}")
+    for lang, terms in data["terms"].items():
+        line = f"  {lang}: {terms['preferred'] or '-'}"
+        if terms["admitted"]:
+            line += f"  (also: {', '.join(terms['admitted'])})"
+        if terms["forbidden"]:
+            line += f"  (not: {', '.join(terms['forbidden'])})"
+        click.echo(line)
+    for lang, forms in data["forms"].items():
+        click.echo(f"  {lang} forms: " + ", ".join(f"{k}={v}" for k, v in forms.items()))
+    if concept.flags:
+        click.echo(f"  flags: {', '.join(sorted(concept.flags))}")
+    if concept.note:
+        click.echo(f"  note: {concept.note}")
+
+
+@glossary.command()
+@click.option("--id", "concept_id", help="Concept id (default: made from the English term).")
+@field_options
+@project_option
+def add(concept_id: str | None, project_dir: Path, **fields: str | None) -> None:
+    """Add a concept to the project's glossary/terms.tsv."""
+    from brochure.glossary.edit import add as add_concept
+
+    values = {k: v for k, v in fields.items() if v is not None}
+    cid, path = add_concept(_writable_root(project_dir), {"id": concept_id or "", **values})
+    click.echo(f"added {cid} to {path}")
+
+
+@glossary.command()
+@click.argument("concept_id", metavar="ID")
+@field_options
+@project_option
+def edit(concept_id: str, project_dir: Path, **fields: str | None) -> None:
+    """Change fields of concept ID (a built-in concept gets an override in glossary/terms.tsv)."""
+    from brochure.glossary.edit import edit as edit_concept
+
+    path = edit_concept(_writable_root(project_dir), concept_id, dict(fields))
+    click.echo(f"changed {concept_id} in {path}")
+
+
+@glossary.command()
+@click.argument("concept_id", metavar="ID")
+@project_option
+def remove(concept_id: str, project_dir: Path) -> None:
+    """Remove concept ID from the project's glossary."""
+    from brochure.glossary.edit import remove as remove_concept
+
+    path = remove_concept(_writable_root(project_dir), concept_id)
+    click.echo(f"removed {concept_id} from {path}")
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@project_option
+def import_(file: Path, project_dir: Path) -> None:
+    """Add or update concepts from FILE (.tsv, .csv or .tbx: TBX-Basic v2 or TBX v3)."""
+    from brochure.glossary.edit import import_file
+
+    added, updated, path = import_file(_writable_root(project_dir), file)
+    click.echo(f"imported {file}: {added} added, {updated} updated in {path}")
+
+
+@glossary.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(["tbx", "tsv", "csv"]), default="tbx",
+              show_default=True, help="Output format.")  # fmt: skip
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE (default: print).")
+@project_option
+def export(fmt: str, output: Path | None, project_dir: Path) -> None:
+    """Export the whole glossary (built-in + project) as TBX-Basic, TSV or CSV."""
+    from brochure.glossary.edit import export as export_termbase
+
+    data = export_termbase(_termbase(project_dir), fmt, output)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        click.echo(f"wrote {output}", err=True)
+
+
+@glossary.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@project_option
+@click.pass_context
+def lint(ctx: click.Context, files: tuple[Path, ...], project_dir: Path) -> None:
+    """Find duplicates, conflicts, forbidden = approved renderings and missing languages.
+
+    Checks FILES if given, else the built-in glossary and the project's glossary/*.tsv.
+    Exit code 1 when there are errors.
+    """
+    from brochure.glossary.lint import lint_sources
+    from brochure.glossary.load import builtin_sources, project_files
+    from brochure.project import PROJECT_FILE
+
+    if files:
+        sources = [(str(f), f.read_bytes()) for f in files]
+    else:
+        own = project_files(project_dir) if (project_dir / PROJECT_FILE).exists() else []
+        sources = builtin_sources() + [(str(p), p.read_bytes()) for p in own]
+    problems = lint_sources(sources)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)", err=True)
+    if errors:
+        ctx.exit(1)

@@ -1,0 +1,23 @@
+"""`brochure status [PROJECT]`: translation progress per document and language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def status(project_dir: Path, as_json: bool) -> None:
+    """Segments and words final, reviewed, from memory, MT drafts, other drafts and missing.
+
+    Ends with what the next build needs. Changes no file.
+    """
+    from brochure.project import load_project
+    from brochure.status import format_status, project_status
+
+    data = project_status(load_project(project_dir))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_status(data))

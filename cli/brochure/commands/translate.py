@@ -1,0 +1,30 @@
+"""`brochure translate [PROJECT]`: fill missing translations with machine drafts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
+@click.option("--lang", "-l", "langs", multiple=True, help="Only this target language (repeatable).")
+@click.option("--engine", "engine_name", help="Use this engine instead of brochure.toml's [mt] (argos, ct2).")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+def translate(project_dir: Path, langs: tuple[str, ...], engine_name: str | None, progress: bool | None) -> None:
+    """Draft every untranslated segment of PROJECT with the configured MT engine.
+
+    Drafts get state `translated` and record engine, model and version. Reviewed and final units
+    and every target a person wrote are left alone; a second run translates nothing new.
+    Engines and models are set in brochure.toml under [mt]; install models with `brochure models`.
+    """
+    from brochure.project import load_project
+    from brochure.translate import translate_project
+
+    project = load_project(project_dir)
+    report = translate_project(project, langs=langs, engine_name=engine_name, progress=progress)
+    for line in report.summary():
+        click.echo(line)
+    for path in report.written:
+        click.echo(f"wrote {path.relative_to(project.root)}")

@@ -1,0 +1,46 @@
+"""`brochure xliff export|import`: round trip with CAT tools (OmegaT, Trados, memoQ, Poedit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def xliff() -> None:
+    """Exchange translations with CAT tools as XLIFF 1.2 or 2.1 files."""
+
+
+@xliff.command("export")
+@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--lang", "-l", "langs", multiple=True, help="Target language (repeatable; default: all).")
+@click.option("--version", "version", type=click.Choice(["1.2", "2.1"]), default="1.2", show_default=True,
+              help="XLIFF version: 1.2 opens everywhere, 2.1 is the current standard.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write into (default: build/xliff in the project).")  # fmt: skip
+def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path | None) -> None:
+    """Write one XLIFF file per document and target language for a CAT tool."""
+    from brochure.project import load_project
+    from brochure.xliff_exchange import export_xliff
+
+    for path in export_xliff(load_project(project_dir), langs, version, output):
+        click.echo(f"wrote {path}")
+
+
+@xliff.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
+              help="The project folder (default: here).")  # fmt: skip
+def import_(files: tuple[Path, ...], project_dir: Path) -> None:
+    """Bring edited targets, states and notes back; report units changed on both sides."""
+    from brochure.project import load_project
+    from brochure.xliff_exchange import import_xliff
+
+    report = import_xliff(load_project(project_dir), files)
+    for conflict in report.conflicts:
+        click.echo(f"conflict: {conflict}", err=True)
+    for path in report.written:
+        click.echo(f"updated {path}")
+    click.echo(f"{len(report.applied)} unit(s) updated, {report.unchanged} unchanged, {report.kept} changed only "
+               f"in the project, {len(report.conflicts)} conflict(s), {report.notes} note(s) added")  # fmt: skip

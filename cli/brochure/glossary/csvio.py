@@ -1,0 +1,43 @@
+"""CSV import and export: the TSV columns, comma-separated and quoted as spreadsheets expect."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from brochure.errors import GlossaryError
+from brochure.glossary.model import COLUMNS, Concept
+from brochure.glossary.tsv import GlossaryFile
+
+
+def csv_bytes(concepts: list[Concept]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    for concept in concepts:
+        writer.writerow(concept.to_row())
+    return buf.getvalue().encode("utf-8")
+
+
+def read_csv(path: Path) -> list[Concept]:
+    """Concepts from a CSV with the glossary's column names (a BOM from Excel is fine)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise GlossaryError(f"{path}: not UTF-8 text (save the file as CSV UTF-8)") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise GlossaryError(f"{path}: malformed CSV: {exc}") from None
+    # Re-express as TSV lines so the one validator reports problems with their line numbers.
+    lines = []
+    for row in rows:
+        for cell in row:
+            if "\t" in cell or "\n" in cell:
+                raise GlossaryError(f"{path}: a cell contains a tab or line break: {cell[:40]!r}")
+        lines.append("\t".join(row) if row else "")
+    gf = GlossaryFile.parse(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return [concept for concept, _ in gf.concepts()]

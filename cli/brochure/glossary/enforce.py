@@ -1,0 +1,200 @@
+"""Enforcing the glossary on machine translation, without a model trained for it.
+
+Of the engine's N-best hypotheses, take the one with the fewest glossary violations (an approved
+term missing, a forbidden one used, a do-not-translate term changed), the engine's score breaking
+ties; then repair what can be repaired in it: a forbidden or wrongly cased term is replaced by the
+approved one inflected like the word it replaces; a do-not-translate term's source form is put
+back. Every repair, and every problem left, becomes a note for the unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from brochure.glossary.load import load_termbase
+from brochure.glossary.match import Match, tokenize
+from brochure.glossary.model import Concept, Termbase
+from brochure.glossary.morph import inflect_like
+
+if TYPE_CHECKING:
+    from brochure.project import Project
+
+
+@dataclass
+class Evaluation:
+    """How well one target text follows the glossary, given the terms found in its source."""
+
+    text: str
+    matches: list[Match]
+    missing: list[Concept] = field(default_factory=list)  # approved term absent
+    forbidden: list[Match] = field(default_factory=list)  # deprecated rendering used
+    miscased: list[Match] = field(default_factory=list)  # case-sensitive term in the wrong case
+    dnt_missing: list[tuple[Concept, str]] = field(default_factory=list)  # (concept, source form)
+
+    @property
+    def violations(self) -> int:
+        return len(self.missing) + len(self.forbidden) + len(self.dnt_missing) + len(self.miscased)
+
+
+def source_concepts(termbase: Termbase, source_text: str, src_lang: str) -> dict[str, Match]:
+    """Concepts whose terms occur in the source text: concept id -> first match."""
+    out: dict[str, Match] = {}
+    for m in termbase.matcher(src_lang).find(source_text):
+        out.setdefault(m.concept, m)
+    return out
+
+
+def _verbatim(form: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) is not None
+
+
+def _dnt_form(match: Match) -> str:
+    """The form a do-not-translate term must keep: the term as written in the glossary."""
+    return match.term.text if match.term.status != "forbidden" else match.text
+
+
+def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: str) -> Evaluation:
+    """Check `text` (a translation) against the concepts `found` in its source."""
+    matches = termbase.matcher(tgt_lang, target=True).find(text)
+    ev = Evaluation(text, matches)
+    approved_spans: list[tuple[int, int]] = []
+    present: set[str] = set()
+    for m in matches:
+        concept = termbase.get(m.concept)
+        if m.status == "forbidden" or concept is None:
+            continue
+        if concept.case_sensitive and not _case_matches(m):
+            ev.miscased.append(m)
+        present.add(m.concept)
+        if m.concept in found:
+            approved_spans.append((m.start, m.end))
+    for m in matches:
+        if m.status != "forbidden":
+            continue
+        if any(a < m.end and m.start < b for a, b in approved_spans):
+            continue  # the same words are an approved term of a concept in the source
+        if m.concept in found or not _approved_elsewhere(m, matches):
+            ev.forbidden.append(m)
+    for cid, src in found.items():
+        concept = termbase.get(cid)
+        if concept is None:
+            continue
+        if concept.do_not_translate:
+            form = _dnt_form(src)
+            if not _verbatim(form, text) and not _verbatim(src.text, text):
+                ev.dnt_missing.append((concept, form))
+            continue
+        if concept.approved(tgt_lang) and cid not in present:
+            ev.missing.append(concept)
+    return ev
+
+
+def _approved_elsewhere(m: Match, matches: list[Match]) -> bool:
+    return any(o.start == m.start and o.end == m.end and o.status != "forbidden" for o in matches)
+
+
+def _case_matches(m: Match) -> bool:
+    from brochure.glossary.match import _case_ok
+
+    words = [t.text for t in tokenize(m.term.text)]
+    toks = [t.text for t in tokenize(m.text)]
+    return all(_case_ok(w, t) for w, t in zip(words, toks, strict=False))
+
+
+def _recase(m: Match) -> str:
+    """The matched text with each word cased like the term's word."""
+    words = [t.text for t in tokenize(m.term.text)]
+    out, pos = [], 0
+    for w, tok in zip(words, tokenize(m.text), strict=False):
+        out.append(m.text[pos : tok.start])
+        fixed = tok.text
+        if len(w) > 1 and w.isupper():
+            fixed = tok.text[: len(w)].upper() + tok.text[len(w) :]
+        elif w[:1].isupper():
+            fixed = tok.text[:1].upper() + tok.text[1:]
+        else:
+            fixed = tok.text[:1].lower() + tok.text[1:]
+        out.append(fixed)
+        pos = tok.end
+    out.append(m.text[pos:])
+    return "".join(out)
+
+
+def repair(termbase: Termbase, ev: Evaluation, found: dict[str, Match], tgt_lang: str) -> tuple[str, list[str]]:
+    """Fix what can be fixed in an evaluated text; return it with a note per repair."""
+    edits: list[tuple[int, int, str, str, str]] = []  # start, end, old, new, concept
+    notes: list[str] = []
+    for concept, form in ev.dnt_missing:
+        # a rendering of a do-not-translate term: put the source form back
+        rendering = next((m for m in ev.matches if m.concept == concept.id), None)
+        if rendering is not None:
+            edits.append((rendering.start, rendering.end, rendering.text, form, concept.id))
+    for m in ev.forbidden:
+        concept = termbase.get(m.concept)
+        if concept is None:
+            continue
+        if concept.do_not_translate and m.concept in found:
+            new = _dnt_form(found[m.concept])
+        elif concept.preferred.get(tgt_lang):
+            new = inflect_like(concept, tgt_lang, m.text, m.term.text)
+            if m.text[:1].isupper() and not concept.case_sensitive:
+                new = new[:1].upper() + new[1:]
+        else:
+            continue
+        edits.append((m.start, m.end, m.text, new, m.concept))
+    for m in ev.miscased:
+        edits.append((m.start, m.end, m.text, _recase(m), m.concept))
+    text = ev.text
+    last_start = len(text) + 1
+    for start, end, old, new, cid in sorted(edits, key=lambda e: -e[0]):  # right to left
+        if end > last_start or old == new:
+            continue  # overlaps an edit already made, or nothing to change
+        text = text[:start] + new + text[end:]
+        last_start = start
+        notes.insert(0, f"glossary: replaced «{old}» with «{new}» ({cid})")
+    return text, notes
+
+
+def problems(ev: Evaluation, found: dict[str, Match], tgt_lang: str) -> list[str]:
+    """Notes for what a text still gets wrong."""
+    notes = []
+    for m in ev.forbidden:
+        notes.append(f"glossary: «{m.text}» is a forbidden rendering ({m.concept})")
+    for concept, form in ev.dnt_missing:
+        notes.append(f"glossary: do-not-translate «{form}» ({concept.id}) is missing")
+    for concept in ev.missing:
+        src = found[concept.id]
+        want = concept.preferred.get(tgt_lang) or concept.approved(tgt_lang)[0]
+        notes.append(f"glossary: «{src.text}» ({concept.id}) should be rendered «{want}»")
+    return notes
+
+
+def apply_glossary(
+    project: Project | None, source_text: str, hypotheses: Sequence[tuple[str, float]],
+    src_lang: str, tgt_lang: str, *, termbase: Termbase | None = None,
+) -> tuple[str, list[str]]:  # fmt: skip
+    """Choose among N-best `hypotheses` (text, score; best first, a higher score is better) and
+    repair the chosen one.
+
+    Returns the text to use and notes (one per repair or problem left), for the unit's notes.
+    """
+    if not hypotheses:
+        return "", []
+    tb = termbase if termbase is not None else load_termbase(project)
+    found = source_concepts(tb, source_text, src_lang)
+    if not found and not len(tb):
+        return hypotheses[0][0], []
+    candidates = []
+    for i, (text, score) in enumerate(hypotheses):
+        repaired, notes = repair(tb, evaluate(tb, found, text, tgt_lang), found, tgt_lang)
+        after = evaluate(tb, found, repaired, tgt_lang)
+        # fewest problems left after repair, then fewest repairs, then the engine's preference
+        candidates.append(((after.violations, len(notes), -float(score), i), repaired, notes, after))
+    key, text, notes, after = min(candidates, key=lambda c: c[0])
+    best = key[-1]
+    if best != 0:
+        notes.insert(0, f"glossary: chose hypothesis {best + 1} of {len(hypotheses)} for its terms")
+    return text, notes + problems(after, found, tgt_lang)

@@ -1,0 +1,93 @@
+"""`brochure glossary lint`: problems a glossary can have that a single row cannot show.
+
+errors: a file that does not load (wrong column count, duplicate id, unknown flag ...); a forbidden
+rendering equal to an approved one of the same concept.
+warnings: a concept defined in two project files; a term preferred for two concepts (ambiguous);
+a forbidden rendering that another concept approves; an admitted variant equal to the preferred
+term; a missing language; an unknown part of speech.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from brochure.errors import GlossaryError
+from brochure.glossary.model import LANGS, POS, Concept
+from brochure.glossary.tsv import GlossaryFile
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # "error" | "warning"
+    where: str  # file:line
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}: {self.message}"
+
+
+def lint_sources(sources: list[tuple[str, bytes]], langs: tuple[str, ...] = LANGS) -> list[Problem]:
+    """Lint glossary files given as (name, bytes), merged in order as the termbase merges them."""
+    from brochure.glossary.model import merge
+
+    problems: list[Problem] = []
+    concepts: dict[str, Concept] = {}
+    defined: dict[str, str] = {}
+    for name, data in sources:
+        try:
+            gf = GlossaryFile.parse(Path(name), data)
+        except GlossaryError as exc:
+            where, _, message = str(exc).partition(": ")
+            problems.append(Problem("error", where, message))
+            continue
+        for concept, present in gf.concepts():
+            if concept.id in defined and not defined[concept.id].startswith("<built-in>"):
+                problems.append(Problem("warning", concept.origin,
+                                        f"{concept.id!r} is also defined at {defined[concept.id]}; this row wins"))  # fmt: skip
+            defined[concept.id] = concept.origin
+            base = concepts.get(concept.id)
+            concepts[concept.id] = merge(base, concept, present) if base else concept
+    problems.extend(lint_concepts(list(concepts.values()), langs))
+    return problems
+
+
+def lint_concepts(concepts: list[Concept], langs: tuple[str, ...] = LANGS) -> list[Problem]:
+    problems: list[Problem] = []
+    approved_by: dict[tuple[str, str], list[Concept]] = defaultdict(list)
+    preferred_by: dict[tuple[str, str], list[Concept]] = defaultdict(list)
+    for c in concepts:
+        for lang in LANGS:
+            for term in c.approved(lang):
+                approved_by[(lang, term.casefold())].append(c)
+            if c.preferred.get(lang):
+                preferred_by[(lang, c.preferred[lang].casefold())].append(c)
+    for c in concepts:
+        where = c.origin or c.id
+        missing = [lang for lang in langs if not c.preferred.get(lang)]
+        if missing:
+            problems.append(Problem("warning", where, f"{c.id}: no preferred term in {', '.join(missing)}"))
+        if c.pos and c.pos not in POS:
+            problems.append(Problem("warning", where, f"{c.id}: unknown part of speech {c.pos!r} (one of: {', '.join(POS)})"))
+        for lang in LANGS:
+            pref = c.preferred.get(lang, "")
+            own = {t.casefold() for t in c.approved(lang)}
+            for t in c.admitted.get(lang, ()):
+                if pref and t.casefold() == pref.casefold():
+                    problems.append(Problem("warning", where, f"{c.id}: {lang} admitted «{t}» repeats the preferred term"))
+            for t in c.forbidden.get(lang, ()):
+                if t.casefold() in own:
+                    problems.append(Problem("error", where, f"{c.id}: {lang} «{t}» is both forbidden and approved"))
+                    continue
+                others = [o.id for o in approved_by.get((lang, t.casefold()), []) if o.id != c.id]
+                if others:
+                    problems.append(Problem("warning", where,
+                                            f"{c.id}: {lang} «{t}» is forbidden here but approved for {', '.join(others)}"))  # fmt: skip
+    for (lang, _), owners in preferred_by.items():
+        if len(owners) > 1:
+            first, *rest = owners
+            for c in rest:
+                problems.append(Problem("warning", c.origin or c.id,
+                                        f"{c.id}: {lang} «{c.preferred[lang]}» is also the preferred term of {first.id}"))  # fmt: skip
+    return problems

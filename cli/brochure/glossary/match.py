@@ -1,0 +1,194 @@
+"""Finding glossary terms in text: an index of terms by the keys of their words.
+
+A key is a normalised word: lower case (unless the concept is case-sensitive, then the letter case
+is checked separately), and what inflection reduces a word to: the English singular and the word
+without ’s; every pymorphy3 lemma of a Russian word; every stem the Kazakh suffix rules can strip.
+A term is indexed under the keys of its first word; a text token looks up its own keys and checks
+the following words, so the cost grows with the text, not with the number of terms (no regular
+expression per term). Overlapping matches are resolved longest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from brochure.glossary.model import Concept, Term
+from brochure.glossary.morph import WORD, en_singulars, kk_stems, ru_lemmas, strip_possessive
+
+if TYPE_CHECKING:
+    from brochure.glossary.model import Termbase
+
+_STATUS_RANK = {"preferred": 0, "admitted": 1, "forbidden": 2}
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term found in a text: text[start:end] is a use of `term` of concept `concept`."""
+
+    start: int
+    end: int
+    text: str  # the text as it appears (inflected)
+    concept: str
+    term: Term
+
+    @property
+    def status(self) -> str:
+        return self.term.status
+
+
+@dataclass(frozen=True)
+class _Entry:
+    term: Term
+    keys: tuple[frozenset[str], ...]  # per word: the keys any of which a token must have
+    words: tuple[str, ...]  # the term's words as written (for the case check)
+    case_sensitive: bool
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def _en_keys(word: str) -> frozenset[str]:
+    base = _norm(strip_possessive(word))
+    return en_singulars(base) | {_norm(word)}
+
+
+@lru_cache(maxsize=200_000)
+def _ru_keys(word: str) -> frozenset[str]:
+    low = _norm(word)
+    if not any(ch.isalpha() for ch in low):
+        return frozenset({low})
+    return ru_lemmas(low) | {low}
+
+
+@lru_cache(maxsize=200_000)
+def _kk_keys(word: str) -> frozenset[str]:
+    low = _norm(word)
+    return kk_stems(low) | {low}
+
+
+KEYS: dict[str, Callable[[str], frozenset[str]]] = {"en": _en_keys, "ru": _ru_keys, "kk": _kk_keys}
+
+
+def _term_keys(lang: str, word: str, indeclinable: bool) -> frozenset[str]:
+    """Keys of a word of a term: the forms it may be found under."""
+    low = _norm(word)
+    if indeclinable:
+        return frozenset({low})
+    if lang == "kk":
+        return frozenset({low})  # the term is the base form; text tokens carry the stems
+    if lang == "ru":
+        return _ru_keys(word)
+    return _en_keys(word)
+
+
+def _case_ok(term_word: str, token: str) -> bool:
+    """For case-sensitive terms: SDK matches SDK’s, not sdk; Nur matches Nur, not nur."""
+    if len(term_word) > 1 and term_word.isupper():
+        head = token[: len(term_word)]
+        return head.isupper() and head.lower() == term_word.lower()[: len(head)]
+    return term_word[:1].isupper() == token[:1].isupper()
+
+
+class Matcher:
+    """Finds the termbase's terms in texts of one language."""
+
+    def __init__(self, termbase: Termbase | list[Concept], lang: str, *, ignore_case: bool = False):
+        self.lang = lang
+        self.ignore_case = ignore_case
+        self.keys = KEYS.get(lang, _en_keys)
+        self.index: dict[str, list[_Entry]] = {}
+        concepts = termbase.concepts.values() if hasattr(termbase, "concepts") else termbase
+        for concept in concepts:
+            for term in concept.terms(lang):
+                self._add(concept, term)
+
+    def _add(self, concept: Concept, term: Term) -> None:
+        words = tuple(WORD.findall(term.text))
+        if not words:
+            return
+        indecl = concept.indeclinable or bool(term.form)
+        keys = tuple(_term_keys(self.lang, w, indecl) for w in words)
+        # Only the first word's keys go into the index; the other words are checked against the
+        # text's tokens by intersecting key sets.
+        entry = _Entry(term, keys, words, concept.case_sensitive and not self.ignore_case)
+        seen: set[str] = set()
+        for key in keys[0]:
+            if key not in seen:
+                seen.add(key)
+                self.index.setdefault(key, []).append(entry)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.index.values())
+
+    def find(self, text: str, *, overlapping: bool = False) -> list[Match]:
+        """Terms in `text`, longest first; a span used by one match is not reused by a shorter one.
+
+        Several concepts matching exactly the same span are all returned.
+        """
+        tokens = tokenize(text)
+        token_keys = [self.keys(t.text) for t in tokens]
+        found: list[tuple[int, int, _Entry]] = []  # (first token, token count, entry)
+        for i, keys in enumerate(token_keys):
+            seen: set[int] = set()
+            for key in keys:
+                for entry in self.index.get(key, ()):
+                    if id(entry) in seen:
+                        continue
+                    seen.add(id(entry))
+                    n = len(entry.keys)
+                    if i + n > len(tokens) or not self._fits(text, tokens, token_keys, i, entry):
+                        continue
+                    found.append((i, n, entry))
+        if not found:
+            return []
+        found.sort(key=lambda f: (-f[1], -(tokens[f[0] + f[1] - 1].end - tokens[f[0]].start), f[0],
+                                  _STATUS_RANK[f[2].term.status], f[2].term.form != ""))  # fmt: skip
+        taken = [False] * len(tokens)
+        chosen: dict[tuple[int, int], list[_Entry]] = {}
+        for i, n, entry in found:
+            span = (i, n)
+            if span in chosen:
+                if all(e.term.concept != entry.term.concept for e in chosen[span]):
+                    chosen[span].append(entry)
+                continue
+            if not overlapping and any(taken[i : i + n]):
+                continue
+            chosen[span] = [entry]
+            for k in range(i, i + n):
+                taken[k] = True
+        out = []
+        for (i, n), entries in chosen.items():
+            start, end = tokens[i].start, tokens[i + n - 1].end
+            for entry in entries:
+                out.append(Match(start, end, text[start:end], entry.term.concept, entry.term))
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+    def _fits(self, text: str, tokens: list[Token], token_keys: list[frozenset[str]], i: int,
+              entry: _Entry) -> bool:  # fmt: skip
+        for j, keys in enumerate(entry.keys):
+            tok = tokens[i + j]
+            if j and not keys & token_keys[i + j]:
+                return False
+            if j and text[tokens[i + j - 1].end : tok.start].strip(" \u00a0-‐‑–"):
+                return False  # words of a term are separated by spaces or a hyphen only
+            if entry.case_sensitive and not _case_ok(entry.words[j], tok.text):
+                return False
+        return True
+

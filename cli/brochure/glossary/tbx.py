@@ -1,0 +1,233 @@
+"""TBX import and export: how termbases move between Trados, memoQ, OmegaT and us.
+
+Reads both forms found in the wild: TBX-Basic v2 (`<martif>` / `<termEntry>` / `<langSet>` /
+`<tig>` or `<ntig>`, as translate-toolkit writes it) and TBX v3 (`<tbx>` / `<conceptEntry>` /
+`<langSec>` / `<termSec>`). Writes TBX-Basic v2, which every CAT tool we know imports.
+Statuses travel as termNote administrativeStatus: preferredTerm-admn-sts, admittedTerm-admn-sts,
+deprecatedTerm-admn-sts (and supersededTerm-admn-sts, read as forbidden).
+Our own extras (flags, stored forms) travel in fields TBX-Basic tools ignore.
+Why our own lxml code: translate-toolkit (GPL) cannot read TBX v3 and would add ~100 scripts.
+The parser never resolves entities, loads a DTD or touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from brochure.errors import GlossaryError
+from brochure.glossary.model import FLAGS, LANGS, Concept, valid_id, valid_tag
+
+STATUS_IN = {
+    "preferredterm-admn-sts": "preferred", "preferred": "preferred",
+    "admittedterm-admn-sts": "admitted", "admitted": "admitted",
+    "deprecatedterm-admn-sts": "forbidden", "deprecated": "forbidden",
+    "supersededterm-admn-sts": "forbidden", "superseded": "forbidden",
+    "notrecommended": "forbidden", "forbidden": "forbidden",
+}  # fmt: skip
+STATUS_OUT = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts", "forbidden": "deprecatedTerm-admn-sts"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def _local(el) -> str:  # type: ignore[no-untyped-def]
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(el, *names: str) -> list:  # type: ignore[no-untyped-def]
+    return [c for c in el if _local(c) in names]
+
+
+def _text(el) -> str:  # type: ignore[no-untyped-def]
+    return "".join(el.itertext()).strip()
+
+
+def parse_xml(path: Path):  # type: ignore[no-untyped-def]
+    """Parse an XML file safely; malformed XML -> GlossaryError with file and line."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if exc.position else 0)
+        msg = (exc.msg or "malformed XML").split(", line")[0]
+        raise GlossaryError(f"{path}:{line}: malformed XML: {msg}") from None
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _lang(path: Path, el, inherited: str = "") -> str:  # type: ignore[no-untyped-def]
+    raw = el.get(XML_LANG) or el.get("lang") or inherited
+    if not raw:
+        raise GlossaryError(f"{path}:{el.sourceline}: <{_local(el)}> has no xml:lang")
+    if not _LANG_TAG.match(raw):
+        raise GlossaryError(f"{path}:{el.sourceline}: invalid language code {raw!r}")
+    return raw.split("-")[0].split("_")[0].lower()
+
+
+def read_tbx(path: Path) -> list[Concept]:
+    """Concepts from a TBX file (v2 martif or v3 tbx). Languages we do not know are skipped."""
+    tree = parse_xml(path)
+    root = tree.getroot()
+    if _local(root) not in ("martif", "tbx"):
+        raise GlossaryError(f"{path}:{root.sourceline}: not a TBX file (root <{_local(root)}>, expected <martif> or <tbx>)")
+    entries = [el for el in root.iter() if _local(el) in ("termEntry", "conceptEntry")]
+    concepts: list[Concept] = []
+    seen: dict[str, int] = {}
+    for n, entry in enumerate(entries, 1):
+        concept = _concept(path, entry, n)
+        if concept is None:
+            continue
+        if concept.id in seen:
+            raise GlossaryError(f"{path}:{entry.sourceline}: duplicate id {concept.id!r} (first at line {seen[concept.id]})")
+        seen[concept.id] = entry.sourceline or 0
+        concepts.append(concept)
+    return concepts
+
+
+def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-untyped-def]
+    cid = entry.get("id") or ""
+    concept = Concept(id=cid, origin=f"{path}:{entry.sourceline}")
+    flags: set[str] = set()
+    notes: list[str] = []
+    for el in entry:
+        local = _local(el)
+        kind = (el.get("type") or "").strip()
+        if local == "descrip" and kind == "subjectField":
+            concept.domain = _text(el)
+        elif local in ("descrip", "admin", "note") and kind == "brochure-flags":
+            flags.update(_flags(path, el))
+        elif local == "note" or (local == "descrip" and kind in ("definition", "context")):
+            notes.append(_text(el))
+        elif local == "descripGrp":
+            for d in _children(el, "descrip"):
+                if d.get("type") == "subjectField":
+                    concept.domain = _text(d)
+                elif d.get("type") == "definition":
+                    notes.append(_text(d))
+    concept.note = " ".join(x for x in notes if x)
+    for lang_el in _children(entry, "langSet", "langSec"):
+        lang = _lang(path, lang_el)
+        if lang not in LANGS:
+            continue
+        preferred: list[str] = []
+        admitted: list[str] = []
+        forbidden: list[str] = []
+        for term_el in _children(lang_el, "tig", "ntig", "termSec"):
+            holder = term_el
+            grp = _children(term_el, "termGrp")
+            if grp:
+                holder = grp[0]
+            terms = _children(holder, "term")
+            if not terms:
+                raise GlossaryError(f"{path}:{term_el.sourceline}: <{_local(term_el)}> without <term>")
+            text = _text(terms[0])
+            if not text:
+                continue
+            status = ""
+            form = ""
+            for note in [*_children(holder, "termNote"), *_children(term_el, "termNote"), *_termnote_groups(term_el)]:
+                kind = note.get("type", "")
+                value = _text(note)
+                if kind == "administrativeStatus":
+                    key = value.lower()
+                    if key not in STATUS_IN:
+                        raise GlossaryError(
+                            f"{path}:{note.sourceline}: unknown status {value!r} "
+                            f"(preferredTerm-admn-sts, admittedTerm-admn-sts or deprecatedTerm-admn-sts)"
+                        )
+                    status = STATUS_IN[key]
+                elif kind == "partOfSpeech" and not concept.pos:
+                    concept.pos = value
+                elif kind == "brochure-form":
+                    if not valid_tag(value, lang):
+                        raise GlossaryError(f"{path}:{note.sourceline}: unknown form tag {value!r}")
+                    form = value
+            if form:
+                concept.forms.setdefault(lang, {})[form] = text
+            elif status == "forbidden":
+                forbidden.append(text)
+            elif status == "admitted":
+                admitted.append(text)
+            elif status == "preferred":
+                preferred.append(text)
+            else:
+                (admitted if preferred or admitted else preferred).append(text)
+        if not preferred and admitted:
+            preferred.append(admitted.pop(0))
+        if preferred:
+            concept.preferred[lang] = preferred[0]
+        more = preferred[1:] + admitted
+        if more:
+            concept.admitted[lang] = tuple(dict.fromkeys(more))
+        if forbidden:
+            concept.forbidden[lang] = tuple(dict.fromkeys(forbidden))
+    concept.flags = frozenset(flags)
+    if not concept.id:
+        from brochure.glossary.edit import slug
+
+        concept.id = slug(concept.preferred.get("en") or next(iter(concept.preferred.values()), "")) or f"entry-{n}"
+    if not valid_id(concept.id):
+        from brochure.glossary.edit import slug
+
+        concept.id = slug(concept.id)
+    if not (concept.preferred or concept.forbidden):
+        return None
+    return concept
+
+
+def _termnote_groups(term_el) -> list:  # type: ignore[no-untyped-def]
+    return [tn for g in _children(term_el, "termNoteGrp") for tn in _children(g, "termNote")]
+
+
+def _flags(path: Path, el) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for flag in re.split(r"[,\s]+", _text(el)):
+        if not flag:
+            continue
+        if flag not in FLAGS:
+            raise GlossaryError(f"{path}:{el.sourceline}: unknown flag {flag!r} (known: {', '.join(FLAGS)})")
+        out.append(flag)
+    return out
+
+
+def tbx_bytes(concepts: list[Concept]) -> bytes:
+    """The concepts as a TBX-Basic (v2, martif) document."""
+    from lxml import etree
+
+    root = etree.Element("martif", type="TBX-Basic")
+    root.set(XML_LANG, "en")
+    header = etree.SubElement(root, "martifHeader")
+    file_desc = etree.SubElement(header, "fileDesc")
+    source = etree.SubElement(etree.SubElement(file_desc, "sourceDesc"), "p")
+    source.text = "brochure glossary export"
+    enc = etree.SubElement(header, "encodingDesc")
+    p = etree.SubElement(enc, "p", type="XCSURI")
+    p.text = "TBXBasicXCSV02.xcs"
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    for c in concepts:
+        entry = etree.SubElement(body, "termEntry", id=c.id)
+        if c.domain:
+            etree.SubElement(entry, "descrip", type="subjectField").text = c.domain
+        if c.note:
+            etree.SubElement(entry, "note").text = c.note
+        if c.flags:
+            etree.SubElement(entry, "descrip", type="brochure-flags").text = ",".join(sorted(c.flags))
+        for lang in LANGS:
+            terms = list(c.terms(lang))
+            if not terms:
+                continue
+            lang_set = etree.SubElement(entry, "langSet")
+            lang_set.set(XML_LANG, lang)
+            for term in terms:
+                tig = etree.SubElement(lang_set, "tig")
+                etree.SubElement(tig, "term").text = term.text
+                if c.pos:
+                    etree.SubElement(tig, "termNote", type="partOfSpeech").text = c.pos
+                etree.SubElement(tig, "termNote", type="administrativeStatus").text = STATUS_OUT[term.status]
+                if term.form:
+                    etree.SubElement(tig, "termNote", type="brochure-form").text = term.form
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

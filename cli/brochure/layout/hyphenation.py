@@ -1,0 +1,73 @@
+"""Kazakh hyphenation for WeasyPrint, which hyphenates through pyphen.
+
+pyphen ships en and ru dictionaries but none for Kazakh, so justified Kazakh text gets wide gaps.
+No Kazakh patterns exist in pyphen or Debian; we generate Liang-style patterns from Kazakh
+syllabification rules (a syllable has one vowel; a single consonant between vowels starts the next
+syllable: қа-ла; in a consonant cluster the break falls before the last consonant: ер-кін,
+айт-ты, ұлт-тық; у and и between vowels are consonants: ере-уіл; two vowels meet at a compound's
+seam: Жаңа-өзен) and register them under pyphen.LANGUAGES["kk"]. The patterns file is generated
+once into layouts/hyphenation/ (shipped with the package) by `python -m brochure.layout.hyphenation`.
+
+Registration touches pyphen's module-level tables: that is the one clearly named workaround here.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+VOWELS = "аәеёиоөуұүыіэюя"
+CONSONANTS = "бвгғджзйкқлмнңпрстфхһцчшщ"
+SIGNS = "ьъ"  # attach to the consonant before them
+PURE_VOWELS = "аәеоөұүыі"  # not the iotated я ю ё nor the glides и у
+DICT_NAME = "hyph_kk_KZ.dic"
+
+
+def patterns() -> list[str]:
+    """Liang patterns for Kazakh syllable breaks (odd digit = a permitted break)."""
+    out = []
+    for v in VOWELS:
+        for c in CONSONANTS:
+            for w in VOWELS:
+                out.append(f"{v}1{c}{w}")  # V-CV
+    for c in CONSONANTS + SIGNS:
+        for d in CONSONANTS:
+            for w in VOWELS:
+                out.append(f"{c}1{d}{w}")  # ...C-CV
+    for v in PURE_VOWELS:
+        for w in PURE_VOWELS:
+            out.append(f"{v}1{w}")  # V-V at a compound's seam: Жаңа-өзен
+        for glide in "уи":
+            for w in VOWELS:
+                out.append(f"{v}1{glide}{w}")  # у and и between vowels are consonants: ере-уіл
+    for c in CONSONANTS:
+        out.append(f"{c}2{'ь'}")  # never break before a soft or hard sign
+        out.append(f"{c}2{'ъ'}")
+    return out
+
+
+def dictionary_text() -> str:
+    return "UTF-8\n" + "\n".join(patterns()) + "\n"
+
+
+def dictionary_path() -> Path:
+    return Path(str(resources.files("brochure.builtin.layouts") / "hyphenation" / DICT_NAME))
+
+
+def register_kazakh() -> None:
+    """Make pyphen (and so WeasyPrint) hyphenate lang="kk"."""
+    import pyphen
+
+    if "kk" in pyphen.LANGUAGES:
+        return
+    path = dictionary_path()
+    for name in ("kk", "kk_KZ"):
+        pyphen.LANGUAGES[name] = path
+        pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
+
+
+if __name__ == "__main__":
+    from brochure.fsutil import write_text_atomic
+
+    write_text_atomic(dictionary_path(), dictionary_text())
+    print(dictionary_path())

@@ -1,0 +1,485 @@
+"""Round trip with CAT tools: export XLIFF 1.2 or 2.1 files, import the edited files back.
+
+XLIFF 1.2 is what OmegaT (Okapi filter), Trados, memoQ and Poedit all open; 2.1 is the current
+standard. One file per document and target language, `<file original=...>` naming the source.
+
+States (ours are XLIFF 2's: initial, translated, reviewed, final) and XLIFF 1.2's `state`:
+
+    export                                   import
+    initial with a target -> needs-translation   new, needs-translation, needs-adaptation, needs-l10n -> initial
+    translated, MT or fuzzy memory draft         needs-review-* -> translated
+            -> needs-review-translation          translated -> translated (reviewed if approved="yes")
+            (state-qualifier mt-suggestion /     signed-off -> reviewed
+             fuzzy-match)                        final -> final
+    translated -> translated                     no state: approved="yes" -> reviewed, else translated
+    reviewed -> signed-off, approved="yes"
+    final -> final, approved="yes"
+
+Conflicts: every exported unit carries `brochure:base`, a hash of its state and target at export
+time. On import a unit is applied only if the project's unit still has that hash (nobody changed
+it since); if both sides changed it, the conflict is reported and the project's target kept.
+The file records the project's name (`brochure:project`); an export of another project, a unit
+whose source no longer matches the project's segment, duplicate ids or malformed XML stop the
+import with one line naming the file and line, before any translations file is written.
+Notes added in the CAT tool are added to the project's unit (never removed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brochure.errors import ExchangeError
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from brochure.model import RichText
+    from brochure.project import DocumentSpec, Project
+    from brochure.translations import TranslationFile, Unit
+
+XLF12 = "urn:oasis:names:tc:xliff:document:1.2"
+XLF2 = "urn:oasis:names:tc:xliff:document:2.0"
+BR = "urn:brochure:exchange:1"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+VERSIONS = ("1.2", "2.1")
+
+_TO_12 = {"initial": "needs-translation", "translated": "translated", "reviewed": "signed-off", "final": "final"}
+_FROM_12 = {
+    "new": "initial", "needs-translation": "initial", "needs-adaptation": "initial", "needs-l10n": "initial",
+    "needs-review-translation": "translated", "needs-review-adaptation": "translated",
+    "needs-review-l10n": "translated", "translated": "translated", "signed-off": "reviewed", "final": "final",
+}  # fmt: skip
+_QUALIFIER = {"mt": "mt-suggestion", "memory-fuzzy": "fuzzy-match", "memory": "exact-match"}
+_CTYPE = {"em": "italic", "strong": "bold"}
+_SUBTYPE_OF_CTYPE = {"italic": "xlf:i", "bold": "xlf:b", "x-italic": "xlf:i", "x-bold": "xlf:b"}
+
+
+def base_hash(state: str, text: str) -> str:
+    """What a unit looked like at export: its state and normalised target text."""
+    from brochure.segment import normalise
+
+    return hashlib.sha1(f"{state}\n{normalise(text)}".encode()).hexdigest()[:16]
+
+
+def _unit_hash(unit: Unit) -> str:
+    text = unit.target.text if unit.target is not None else ""
+    return base_hash(unit.state if text.strip() else "initial", text)
+
+
+# -- export ----------------------------------------------------------------------------------------
+def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.2",
+                 out_dir: Path | None = None) -> list[Path]:  # fmt: skip
+    """Write one XLIFF file per document and target language into out_dir (default build/xliff)."""
+    from lxml import etree
+
+    from brochure.build import load_translations
+    from brochure.fsutil import write_bytes_atomic
+
+    if version not in VERSIONS:
+        raise ExchangeError(f"--version: {version!r} is not supported (one of: {', '.join(VERSIONS)})")
+    for lang in langs:
+        if lang not in project.target_languages:
+            raise ExchangeError(
+                f"--lang: {lang!r} is not a target language of {project.path} ({', '.join(project.target_languages)})"
+            )
+    langs = tuple(langs) or project.target_languages
+    segmented, stores = load_translations(project, langs)  # synced in memory, not saved
+    out_dir = out_dir or project.build_dir / "xliff"
+    written = []
+    for document in project.documents:
+        units = [s.id for s in segmented[document.name].segments]
+        for lang in langs:
+            store = stores[(document.name, lang)]
+            make = _file_12 if version == "1.2" else _file_21
+            root = make(project, document, lang, [store.get(uid) for uid in units])  # type: ignore[misc]
+            etree.indent(root, space="  ")
+            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+            path = out_dir / f"{document.name}.{project.source_language}-{lang}.xlf"
+            write_bytes_atomic(path, data)
+            written.append(path)
+    return written
+
+
+def _original(project: Project, document: DocumentSpec) -> str:
+    try:
+        return document.path.relative_to(project.root).as_posix()
+    except ValueError:
+        return str(document.path)
+
+
+def _file_12(project: Project, document: DocumentSpec, lang: str, units: list[Unit]) -> etree._Element:
+    from lxml import etree
+
+    from brochure import __version__
+
+    q = lambda tag: f"{{{XLF12}}}{tag}"  # noqa: E731
+    root = etree.Element(q("xliff"), nsmap={None: XLF12, "brochure": BR}, version="1.2")
+    file_el = etree.SubElement(root, q("file"), {
+        "original": _original(project, document), "source-language": project.source_language,
+        "target-language": lang, "datatype": "plaintext", f"{{{BR}}}project": project.name,
+        f"{{{BR}}}document": document.name,
+    })  # fmt: skip
+    header = etree.SubElement(file_el, q("header"))
+    etree.SubElement(header, q("tool"), {"tool-id": "brochure", "tool-name": "brochure", "tool-version": __version__})
+    etree.SubElement(header, q("note"), {"from": "brochure"}).text = (
+        f"Exported from the brochure project '{project.name}'. Translate or review the targets, keep "
+        f"the ids, then bring the file back with `brochure xliff import`."
+    )
+    body = etree.SubElement(file_el, q("body"))
+    for unit in units:
+        tu = etree.SubElement(body, q("trans-unit"), {"id": unit.id, "resname": unit.id, XML_SPACE: "preserve",
+                                                       f"{{{BR}}}base": _unit_hash(unit)})  # fmt: skip
+        _write_12(etree.SubElement(tu, q("source")), unit.source)
+        if unit.has_target:
+            assert unit.target is not None
+            state = _TO_12[unit.state]
+            origin = unit.meta.get("origin", "")
+            target = etree.SubElement(tu, q("target"))
+            if unit.state == "translated" and origin in ("mt", "memory-fuzzy"):
+                state = "needs-review-translation"
+            target.set("state", state)
+            if unit.state in ("initial", "translated") and origin in _QUALIFIER:
+                target.set("state-qualifier", _QUALIFIER[origin])
+            _write_12(target, unit.target)
+            if unit.approved:
+                tu.set("approved", "yes")
+        for note in unit.notes:
+            etree.SubElement(tu, q("note"), {"from": note.category or "brochure"}).text = note.text
+    return root
+
+
+def _write_12(el: etree._Element, rich: RichText) -> None:
+    """RichText -> XLIFF 1.2 content: emphasis as <g ctype="italic">, strong as <g ctype="bold">."""
+    from brochure.translations import write_rich
+
+    write_rich(el, rich)
+    for pc in list(el.iter(f"{{{XLF2}}}pc")):
+        kind = {"xlf:i": "em", "xlf:b": "strong"}.get(pc.get("subType", ""), "em")
+        pc.tag = f"{{{XLF12}}}g"
+        for attr in ("type", "subType"):
+            pc.attrib.pop(attr, None)
+        pc.set("ctype", _CTYPE[kind])
+
+
+def _file_21(project: Project, document: DocumentSpec, lang: str, units: list[Unit]) -> etree._Element:
+    from lxml import etree
+
+    from brochure.translations import write_rich
+
+    q = lambda tag: f"{{{XLF2}}}{tag}"  # noqa: E731
+    root = etree.Element(q("xliff"), nsmap={None: XLF2, "brochure": BR}, version="2.1",
+                         srcLang=project.source_language, trgLang=lang)  # fmt: skip
+    file_el = etree.SubElement(root, q("file"), {
+        "id": document.name, "original": _original(project, document), f"{{{BR}}}project": project.name,
+    })  # fmt: skip
+    for unit in units:
+        unit_el = etree.SubElement(file_el, q("unit"), {"id": unit.id, f"{{{BR}}}base": _unit_hash(unit)})
+        if unit.notes:
+            notes = etree.SubElement(unit_el, q("notes"))
+            for note in unit.notes:
+                attrs = {"category": note.category} if note.category else {}
+                etree.SubElement(notes, q("note"), attrs).text = note.text
+        seg = etree.SubElement(unit_el, q("segment"), state=unit.state if unit.has_target else "initial")
+        write_rich(etree.SubElement(seg, q("source")), unit.source)
+        if unit.has_target:
+            assert unit.target is not None
+            write_rich(etree.SubElement(seg, q("target")), unit.target)
+    return root
+
+
+# -- import ----------------------------------------------------------------------------------------
+@dataclass
+class Incoming:
+    """One unit read from an imported file."""
+
+    id: str
+    line: int
+    source: RichText
+    target: RichText | None
+    state: str | None
+    notes: list[tuple[str, str]]  # (text, category)
+    base: str | None
+
+
+@dataclass
+class IncomingFile:
+    path: Path
+    document: DocumentSpec
+    lang: str
+    units: list[Incoming]
+
+
+@dataclass
+class Conflict:
+    path: Path
+    line: int
+    unit: str
+    ours: str
+    theirs: str
+
+    def __str__(self) -> str:
+        return (f"{self.path}:{self.line}: unit {self.unit} changed both in the project and in this file "
+                f"since export; kept the project's target {_short(self.ours)!r}, not {_short(self.theirs)!r}")  # fmt: skip
+
+
+@dataclass
+class ImportReport:
+    applied: list[tuple[Path, str]] = field(default_factory=list)
+    unchanged: int = 0
+    kept: int = 0  # changed only in the project since export: the project's version stays
+    notes: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+def _short(text: str, n: int = 50) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def read_exchange_file(project: Project, path: Path) -> list[IncomingFile]:
+    """Parse and check one XLIFF 1.2 or 2.x file; raise ExchangeError (file:line) on bad input."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if exc.position else 0)
+        msg = (exc.msg or "malformed XML").split(", line")[0]
+        raise ExchangeError(f"{path}:{line}: malformed XLIFF: {msg}") from None
+    except OSError as exc:
+        raise ExchangeError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    root = tree.getroot()
+    ns = etree.QName(root).namespace
+    if etree.QName(root).localname != "xliff" or ns not in (XLF12, XLF2):
+        raise ExchangeError(f"{path}:{root.sourceline}: not an XLIFF 1.2 or 2.x file")
+    files = root.findall(f"{{{ns}}}file")
+    if not files:
+        raise ExchangeError(f"{path}:{root.sourceline}: no <file> in this XLIFF")
+    out = []
+    seen: dict[str, int] = {}
+    for file_el in files:
+        incoming = _read_file_12(project, path, file_el) if ns == XLF12 else _read_file_2(project, path, root, file_el)
+        for unit in incoming.units:
+            if unit.id in seen:
+                raise ExchangeError(f"{path}:{unit.line}: duplicate unit id {unit.id!r} (first on line {seen[unit.id]})")
+            seen[unit.id] = unit.line
+        out.append(incoming)
+    return out
+
+
+def _check_file(project: Project, path: Path, el: etree._Element, src: str | None, tgt: str | None,
+                doc_name: str | None) -> tuple[DocumentSpec, str]:  # fmt: skip
+    line = el.sourceline
+    owner = el.get(f"{{{BR}}}project")
+    original = el.get("original", "")
+    if owner is not None and owner != project.name:
+        raise ExchangeError(
+            f"{path}:{line}: exported from the project {owner!r}, not from {project.name!r} ({project.path})"
+        )
+    documents = {d.name: d for d in project.documents}
+    document = documents.get(doc_name or "")
+    if document is None:  # a tool dropped our attributes: fall back on `original`
+        by_path = {_original(project, d): d for d in project.documents}
+        document = by_path.get(original)
+    if owner is None and document is None:
+        raise ExchangeError(
+            f"{path}:{line}: not an export of the project {project.name!r} (no brochure:project; "
+            f"original {original!r} is none of its documents); export with `brochure xliff export`"
+        )
+    if document is None:
+        raise ExchangeError(f"{path}:{line}: the project {project.name!r} has no document {doc_name or original!r}")
+    if src and src.split("-")[0].lower() != project.source_language:
+        raise ExchangeError(f"{path}:{line}: source language {src!r}, the project's is {project.source_language!r}")
+    lang = (tgt or "").split("-")[0].lower()
+    if lang not in project.target_languages:
+        raise ExchangeError(
+            f"{path}:{line}: target language {tgt!r} is not one of the project's ({', '.join(project.target_languages)})"
+        )
+    return document, lang
+
+
+def _read_file_12(project: Project, path: Path, file_el: etree._Element) -> IncomingFile:
+    q = lambda tag: f"{{{XLF12}}}{tag}"  # noqa: E731
+    document, lang = _check_file(project, path, file_el, file_el.get("source-language"),
+                                 file_el.get("target-language"), file_el.get(f"{{{BR}}}document"))  # fmt: skip
+    units = []
+    for tu in file_el.iter(q("trans-unit")):
+        uid = tu.get("id")
+        if not uid:
+            raise ExchangeError(f"{path}:{tu.sourceline}: <trans-unit> without id")
+        source_el = tu.find(q("source"))
+        if source_el is None:
+            raise ExchangeError(f"{path}:{tu.sourceline}: unit {uid!r} has no <source>")
+        target_el = tu.find(q("target"))
+        target = _read_12(target_el) if target_el is not None else None
+        state = None
+        if target is not None and target.text.strip():
+            xml_state = target_el.get("state")  # type: ignore[union-attr]
+            approved = tu.get("approved") == "yes"
+            if xml_state is None:
+                state = "reviewed" if approved else "translated"
+            elif xml_state in _FROM_12:
+                state = _FROM_12[xml_state]
+                if state == "translated" and xml_state == "translated" and approved:
+                    state = "reviewed"
+            else:  # x-... custom states
+                state = "translated"
+        notes = [(n.text or "", n.get("from", "")) for n in tu.findall(q("note")) if (n.text or "").strip()]
+        units.append(Incoming(uid, tu.sourceline or 0, _read_12(source_el), target, state, notes,
+                              tu.get(f"{{{BR}}}base")))  # fmt: skip
+    return IncomingFile(path, document, lang, units)
+
+
+def _read_12(el: etree._Element) -> RichText:
+    """XLIFF 1.2 content -> RichText: <g ctype=italic|bold> become spans; codes are dropped."""
+    import copy
+
+    from brochure.translations import read_rich
+
+    el = copy.deepcopy(el)
+    for child in list(el.iter()):
+        if child is el or not isinstance(child.tag, str):
+            continue
+        local = child.tag.split("}")[-1]
+        if local == "g":
+            ctype = child.get("ctype", "")
+            child.tag = f"{{{XLF2}}}pc"
+            if ctype in _SUBTYPE_OF_CTYPE:
+                child.set("subType", _SUBTYPE_OF_CTYPE[ctype])
+        elif local in ("x", "bx", "ex", "ph", "bpt", "ept", "it"):
+            tail = child.tail
+            for sub in list(child):
+                child.remove(sub)
+            child.text = None
+            child.attrib.clear()
+            child.tag = f"{{{XLF2}}}ph"
+            child.tail = tail
+    return read_rich(el)
+
+
+def _read_file_2(project: Project, path: Path, root: etree._Element, file_el: etree._Element) -> IncomingFile:
+    from brochure.translations import STATES, read_rich
+
+    q = lambda tag: f"{{{XLF2}}}{tag}"  # noqa: E731
+    document, lang = _check_file(project, path, file_el, root.get("srcLang"), root.get("trgLang"), file_el.get("id"))
+    units = []
+    for unit_el in file_el.iter(q("unit")):
+        uid = unit_el.get("id")
+        if not uid:
+            raise ExchangeError(f"{path}:{unit_el.sourceline}: <unit> without id")
+        segs = unit_el.findall(q("segment"))
+        if len(segs) != 1 or segs[0].find(q("source")) is None:
+            raise ExchangeError(f"{path}:{unit_el.sourceline}: unit {uid!r} must have one <segment> with a <source>")
+        seg = segs[0]
+        target_el = seg.find(q("target"))
+        target = read_rich(target_el) if target_el is not None else None
+        state = seg.get("state", "initial")
+        if state not in STATES:
+            raise ExchangeError(f"{path}:{seg.sourceline}: unknown state {state!r} (one of: {', '.join(STATES)})")
+        if target is None or not target.text.strip():
+            state = None  # type: ignore[assignment]
+        notes = [(n.text or "", n.get("category", "")) for n in unit_el.iterfind(f"{q('notes')}/{q('note')}")
+                 if (n.text or "").strip()]  # fmt: skip
+        units.append(Incoming(uid, unit_el.sourceline or 0, read_rich(seg.find(q("source"))), target, state,
+                              notes, unit_el.get(f"{{{BR}}}base")))  # fmt: skip
+    return IncomingFile(path, document, lang, units)
+
+
+def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
+    """Bring edited targets, states and notes back from CAT-tool files; report conflicts.
+
+    Everything is read and checked first; translations files are written (atomically) only when
+    every file is good.
+    """
+    from brochure.segment import normalise
+    from brochure.translations import open_store
+
+    incoming = [f for path in paths for f in read_exchange_file(project, Path(path))]
+    stores: dict[tuple[str, str], TranslationFile] = {}
+    segmented: dict[str, object] = {}
+    plan: list[tuple[TranslationFile, Incoming, str]] = []  # (store, unit, "apply" | "notes")
+    report = ImportReport()
+    for file in incoming:
+        key = (file.document.name, file.lang)
+        if key not in stores:
+            from brochure.pipeline import segment_source
+
+            if file.document.name not in segmented:
+                segmented[file.document.name] = segment_source(project, file.document)
+            store = open_store(project, file.document, file.lang)
+            store.sync(segmented[file.document.name].segments)  # type: ignore[attr-defined]
+            stores[key] = store
+        store = stores[key]
+        for inc in file.units:
+            unit = store.get(inc.id)
+            if unit is None or unit.stale:
+                raise ExchangeError(
+                    f"{file.path}:{inc.line}: unit {inc.id!r} is not a segment of {file.document.name} any more "
+                    f"(its source text was edited after export); export again with `brochure xliff export`"
+                )
+            if normalise(unit.source.text) != normalise(inc.source.text):
+                raise ExchangeError(
+                    f"{file.path}:{inc.line}: unit {inc.id!r}: the source no longer matches the project's "
+                    f"segment {_short(unit.source.text)!r}; export again with `brochure xliff export`"
+                )
+            plan.append((store, inc, _decide(unit, inc)))
+    for store, inc, decision in plan:
+        unit = store.get(inc.id)
+        assert unit is not None
+        if decision == "apply":
+            assert inc.target is not None and inc.state is not None
+            meta = dict(unit.meta)
+            old = unit.target.text if unit.target is not None else ""
+            if normalise(old) != normalise(inc.target.text):
+                meta.update({"origin": "human", "via": "xliff"})
+            store.set_target(inc.id, inc.target, inc.state, meta=meta)
+            report.applied.append((store.path, inc.id))
+        elif decision == "conflict":
+            report.conflicts.append(Conflict(
+                _file_of(incoming, inc), inc.line, inc.id,
+                unit.target.text if unit.target is not None else "",
+                inc.target.text if inc.target is not None else "",
+            ))  # fmt: skip
+        elif decision == "kept":
+            report.kept += 1
+        else:
+            report.unchanged += 1
+        have = {normalise(n.text) for n in unit.notes}
+        for text, category in inc.notes:
+            if normalise(text) not in have:
+                store.add_note(inc.id, text, category or "translator")
+                have.add(normalise(text))
+                report.notes += 1
+    for store in stores.values():
+        if store.changed and store.save():
+            report.written.append(store.path)
+    return report
+
+
+def _file_of(files: list[IncomingFile], inc: Incoming) -> Path:
+    return next(f.path for f in files if inc in f.units)
+
+
+def _decide(unit: Unit, inc: Incoming) -> str:
+    """apply / unchanged / kept (only the project changed) / conflict (both changed)."""
+    from brochure.segment import normalise
+
+    if inc.target is None or inc.state is None:
+        return "unchanged"  # no target in the file: nothing to bring back
+    ours = _unit_hash(unit)
+    theirs = base_hash(inc.state, inc.target.text)
+    ours_text = unit.target.text if unit.target is not None else ""
+    if normalise(ours_text) == normalise(inc.target.text) and unit.state == inc.state:
+        return "unchanged"
+    if inc.base is None:  # a tool dropped our attribute: safe only if the project has no target
+        return "apply" if not unit.has_target else "conflict"
+    if ours == inc.base:
+        return "apply"
+    if theirs == inc.base:
+        return "kept"
+    return "conflict"

@@ -1,0 +1,106 @@
+"""Fixtures for the machine-translation tests: tiny real models, built once per session.
+
+Loaded by the tests/test_mt_*.py modules with `pytest_plugins = ["conftest_mt"]`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import tinymodels
+
+
+@dataclass(frozen=True)
+class TinyModels:
+    en_ru: Path  # .argosmodel packages in argos's own format, built outside any project
+    ru_kk: Path
+    en_ru_prefixed: Path  # an argos package with an NLLB-style target prefix (rus_Cyrl)
+    nllb: Path  # a CTranslate2 model folder: eng_Latn source token, kaz_Cyrl target prefix
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
+    root = tmp_path_factory.mktemp("tiny-models")
+    prefixed = root / "prefixed"
+    prefixed.mkdir()
+    return TinyModels(
+        en_ru=tinymodels.build_argos_package(root, "en", "ru"),
+        ru_kk=tinymodels.build_argos_package(root, "ru", "kk"),
+        en_ru_prefixed=tinymodels.build_argos_package(prefixed, "en", "ru", target_prefix="rus_Cyrl"),
+        nllb=tinymodels.build_nllb_model(root / "nllb-en-kk"),
+    )
+
+
+@pytest.fixture
+def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty models folder, made the default through BROCHURE_MODELS_DIR."""
+    folder = tmp_path / "models"
+    monkeypatch.setenv("BROCHURE_MODELS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def installed(tiny_models: TinyModels, models_dir: Path) -> Path:
+    """en->ru and ru->kk installed (so en->kk goes through ru)."""
+    from brochure.models import install_package
+
+    install_package(tiny_models.en_ru, models_dir)
+    install_package(tiny_models.ru_kk, models_dir)
+    return models_dir
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a network socket fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+MINI_TEXT = """\
+# The workers' programme
+
+The workers of Kazakhstan demand a real increase in wages. Trade unions must be independent.
+
+- file_name and snake_case stay as they are.
+- A second item.
+"""
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A small seed-like project: en source, ru translated by hand, kk not translated yet."""
+    from brochure.build import load_translations
+    from brochure.model import RichText
+    from brochure.project import load_project
+
+    root = tmp_path / "mini"
+    root.mkdir()
+    (root / "text.md").write_text(MINI_TEXT, encoding="utf-8")
+    (root / "brochure.toml").write_text(
+        'name = "mini"\ntitle = { en = "Mini", ru = "Мини", kk = "Шағын" }\n'
+        'source_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n',
+        encoding="utf-8",
+    )
+    project = load_project(root)
+    segmented, stores = load_translations(project, ["ru"])
+    store = stores[("text", "ru")]
+    for seg in segmented["text"].segments:
+        store.set_target(seg.id, RichText(f"[ru] {seg.text}"), "final", meta={"origin": "human"})
+    store.save()
+    return root
+
+
+def copy_seeds(dest: Path) -> Path:
+    """A temporary copy of the sample project, for tests that change it."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    shutil.copytree(seeds, dest, ignore=shutil.ignore_patterns("build", ".brochure"))
+    return dest

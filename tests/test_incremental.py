@@ -1,0 +1,61 @@
+"""Incremental builds: nothing changed, nothing written; any input changed, that output rebuilt."""
+
+from brochure.build import build_project
+from brochure.project import load_project
+
+
+def fake_render(calls):
+    def render(edition, fmt, out, search_dirs=()):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(f"{fmt} of {edition.info.name}", encoding="utf-8")
+        calls.append(out.name)
+        return out
+
+    return render
+
+
+def test_second_build_writes_nothing_and_says_so(invoke, tmp_path):
+    folder = tmp_path / "p"
+    assert invoke("init", folder).exit_code == 0
+    assert invoke("build", folder).exit_code == 0
+    pdf = folder / "build" / "p.en-ru.pdf"
+    stamp = pdf.stat().st_mtime_ns
+    result = invoke("build", folder)
+    assert result.exit_code == 0
+    assert "wrote" not in result.output
+    assert "nothing changed since the last build: nothing written" in result.stderr
+    assert pdf.stat().st_mtime_ns == stamp
+    assert "wrote" in invoke("build", folder, "--force").output
+
+
+def test_each_kind_of_input_triggers_a_rebuild(invoke, tmp_path):
+    folder = tmp_path / "p"
+    invoke("init", folder)
+    project = load_project(folder)
+    calls: list[str] = []
+    build_project(project, render=fake_render(calls))
+    assert calls == ["p.en-ru.pdf", "p.en-ru.docx"]
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 2, "no input changed"
+
+    xlf = folder / "translations" / "text.ru.xlf"
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace("Пункт списка.", "Пункт."), encoding="utf-8")
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 4, "a translation changed"
+
+    (folder / "glossary").mkdir()
+    (folder / "glossary" / "terms.tsv").write_text("id\ten\tru\tkk\n", encoding="utf-8")
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 6, "the glossary changed"
+
+    (folder / "layouts" / "columns").mkdir(parents=True)
+    (folder / "layouts" / "columns" / "extra.css").write_text("p { color: red }", encoding="utf-8")
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 8, "a layout override appeared"
+
+    build_project(project, render=fake_render(calls), draft=True)
+    assert len(calls) == 10, "draft and final builds differ"
+
+    (folder / "build" / "p.en-ru.pdf").unlink()
+    build_project(project, render=fake_render(calls), draft=True)
+    assert calls[-1] == "p.en-ru.pdf" and len(calls) == 11, "a deleted output is rebuilt alone"

@@ -1,0 +1,235 @@
+"""The columns layout rendered to PDF by WeasyPrint: page size, fonts, alignment, metadata."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from editions import (
+    KAZAKH_LETTERS,
+    block,
+    document,
+    edition,
+    heading,
+    marked_seg,
+    marker,
+    paragraph,
+    seg,
+)
+
+from brochure.layout import render
+from brochure.layout.rows import document_rows, geometry
+
+LANGS = ("en", "ru")
+PARAGRAPHS = 36  # one-sentence paragraphs E001..E036
+LONG_FIRST, LONG_SENTENCES = 101, 40  # one paragraph of 40 sentences E101..E140
+SECOND_DOC = 201  # the second document's paragraphs E201..E203
+MISSING_ID = "s00000000beef"
+
+
+def _main_document():
+    blocks = [heading({"en": "Main heading", "ru": "Главный заголовок"})]
+    for n in range(1, PARAGRAPHS + 1):
+        if n == 10:
+            blocks.append(heading({"en": "Second section", "ru": "Второй раздел"}, level=2))
+        if n == 20:
+            blocks += [
+                block("list_item", seg({"en": "first point", "ru": "первый пункт"}), ordered=True),
+                block("list_item", seg({"en": "second point", "ru": "второй пункт"}), ordered=True),
+            ]
+        if n == 25:
+            blocks.append(block("quote", seg({"en": "Quoted words", "ru": "Цитируемые слова"})))
+        blocks.append(block("paragraph", marked_seg(n, LANGS, repeat=1 + n % 6)))
+    blocks.append(paragraph(LONG_FIRST, LANGS, sentences=LONG_SENTENCES, repeat=1))
+    blocks.append(block("paragraph", seg({"en": "Untranslated sentence.", "ru": None}, sid=MISSING_ID)))
+    return document("main", *blocks)
+
+
+def _second_document():
+    # no heading: the document title comes from AlignedDocument.title
+    blocks = [paragraph(SECOND_DOC + i, LANGS) for i in range(3)]
+    return document("second", *blocks, title={"en": "Second document", "ru": "Второй документ"})
+
+
+EDITION = edition(_main_document(), _second_document(), draft=True)
+
+
+def page_texts(path: Path) -> list[str]:
+    """Each page's text with hyphenation undone and white space collapsed."""
+    texts = []
+    for page in pypdf.PdfReader(path).pages:
+        t = page.extract_text()
+        t = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", t)
+        texts.append(" ".join(t.split()))
+    return texts
+
+
+def fonts(reader: pypdf.PdfReader) -> dict[str, dict]:
+    """Every font used on any page (also inside form XObjects): BaseFont -> font dictionary."""
+    found: dict[str, dict] = {}
+
+    def walk(resources):
+        resources = resources.get_object() if resources else {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            found[str(font["/BaseFont"])] = font
+        for xobj in (resources.get("/XObject") or {}).values():
+            xobj = xobj.get_object()
+            if "/Resources" in xobj:
+                walk(xobj["/Resources"])
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return found
+
+
+def descriptor(font: dict) -> dict:
+    if "/DescendantFonts" in font:
+        return font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    return font["/FontDescriptor"].get_object()
+
+
+def page_of(texts: list[str], needle: str) -> int:
+    pages = [i for i, t in enumerate(texts) if needle in t]
+    assert pages, f"{needle!r} not found in the PDF"
+    return pages[0]
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "edition.pdf"
+    assert render(EDITION, "pdf", out) == out
+    return out
+
+
+@pytest.fixture(scope="module")
+def texts(pdf) -> list[str]:
+    return page_texts(pdf)
+
+
+def test_page_size_a5(pdf):
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) > 4
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(419.53, abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(595.28, abs=0.5)
+
+
+def test_custom_page_size(tmp_path):
+    out = render(edition(document("d", paragraph(1, LANGS)), page_size="150mm x 220mm"), "pdf", tmp_path / "c.pdf")
+    page = pypdf.PdfReader(out).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((425.2, 623.6), abs=0.5)
+
+
+def test_only_shipped_fonts_all_embedded(pdf):
+    found = fonts(pypdf.PdfReader(pdf))
+    assert found
+    for name, font in found.items():
+        assert re.fullmatch(r"/[A-Z]{6}\+Brochure-(Serif|Sans)(-\w+)?", name), f"not a shipped font: {name}"
+        desc = descriptor(font)
+        assert "/FontFile2" in desc or "/FontFile3" in desc, f"{name} is not embedded"
+
+
+def test_metadata(pdf):
+    reader = pypdf.PdfReader(pdf)
+    meta = reader.metadata
+    assert meta.title == "Test brochure"
+    assert meta["/Creator"] == "brochure test-suite"
+    assert meta.author == "Test Publisher"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_title_page_and_running_header(texts):
+    title = texts[0]
+    for needle in ("Test brochure", "Пробная брошюра", "For the layout tests", "Test Publisher", "2024-05-01"):
+        assert needle in title
+    assert "ENGLISH" not in title  # the table starts on the next page
+    for n, t in enumerate(texts[1:], start=2):
+        assert "DRAFT" in t
+        assert re.search(rf"(^| ){n}( |$)", t), f"no page number on page {n}"
+        # left pages show the source title, right pages the translation's
+        assert ("Main heading" in t or "Second document" in t) if n % 2 == 0 else ("Главный заголовок" in t or "Второй документ" in t)
+
+
+def test_header_row_repeats_on_every_page(texts):
+    for t in texts[1:]:
+        assert "ENGLISH" in t and "РУССКИЙ" in t
+
+
+def test_every_paragraph_beside_its_translation_in_order(texts):
+    numbers = [*range(1, PARAGRAPHS + 1), *range(LONG_FIRST, LONG_FIRST + LONG_SENTENCES), *range(SECOND_DOC, SECOND_DOC + 3)]
+    positions = []
+    for n in numbers:
+        en, ru = marker("en", n), marker("ru", n)
+        page = page_of(texts, en)
+        assert page == page_of(texts, ru), f"{en} and {ru} are on different pages"
+        positions.append((page, texts[page].index(en)))
+    assert positions == sorted(positions), "rows out of document order"
+
+
+def test_long_paragraph_is_split_into_rows_that_fit_a_page(texts):
+    geo = geometry("A5", 2)
+    rows = [r for r in document_rows(_main_document(), LANGS, geo.row_budget) if r.cells[0].plain.startswith("E1")]
+    assert len(rows) > 2
+    first = page_of(texts, marker("en", LONG_FIRST))
+    last = page_of(texts, marker("en", LONG_FIRST + LONG_SENTENCES - 1))
+    assert last > first  # it does cross pages, and every sentence stays beside its translation (above)
+
+
+def test_each_document_starts_on_a_new_page(texts):
+    page = page_of(texts, marker("en", SECOND_DOC))
+    assert marker("en", PARAGRAPHS) not in texts[page]
+    assert "missing translation" not in texts[page]
+
+
+def test_missing_translation_is_visible(texts):
+    page = page_of(texts, "Untranslated sentence.")
+    assert f"missing translation {MISSING_ID}" in texts[page]
+
+
+def test_outline_lists_each_document_once(pdf):
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    outline = list(titles(pypdf.PdfReader(pdf).outline))
+    assert outline.count("Main heading") == 1
+    assert "Second section" in outline and "Second document" in outline
+    assert "Главный заголовок" not in outline  # the translation's headings are not listed twice
+
+
+def test_kazakh_letters_render_with_the_shipped_font(tmp_path):
+    langs = ("en", "ru", "kk")
+    sample = f"Барлық әріптер: {KAZAKH_LETTERS}."
+    doc = document(
+        "kk",
+        heading({"en": "Letters", "ru": "Буквы", "kk": f"Әріптер {KAZAKH_LETTERS}"}),
+        block("paragraph", seg({"en": "All letters.", "ru": "Все буквы.", "kk": sample})),
+    )
+    out = render(edition(doc, langs=langs, page_size="A4"), "pdf", tmp_path / "kk.pdf")
+    texts = page_texts(out)
+    assert sample in texts[1]
+    assert f"Әріптер {KAZAKH_LETTERS}" in texts[1]
+    assert "ҚАЗАҚ ТІЛІ" in texts[1]  # the header row, in capitals
+    for name in fonts(pypdf.PdfReader(out)):
+        assert "Brochure-" in name, f"fallback font used: {name}"
+
+
+def test_failed_render_keeps_the_old_file(tmp_path, monkeypatch):
+    out = tmp_path / "old.pdf"
+    out.write_bytes(b"old")
+    import brochure.layout.pdf as pdf_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pdf_module, "_weasyprint_quirks", broken)
+    with pytest.raises(RuntimeError):
+        render(edition(document("d", paragraph(1, LANGS))), "pdf", out)
+    assert out.read_bytes() == b"old"
+    assert list(tmp_path.iterdir()) == [out]

@@ -1,0 +1,160 @@
+"""Engines `argos` and `ct2` on tiny real copy models: exact outputs, pivots, decoding, config."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from brochure.engines import Hypothesis, engine_class
+from brochure.engines.argos import ArgosEngine
+from brochure.engines.config import EngineSettings
+from brochure.engines.ct2 import CT2Engine
+from brochure.errors import ModelNotInstalled, ProjectError
+from brochure.models import install_package
+
+pytest_plugins = ["conftest_mt"]
+pytestmark = pytest.mark.usefixtures("no_network")
+
+TEXTS = ["The workers of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+
+
+def texts(nbest: list[list[Hypothesis]]) -> list[str]:
+    return [hyps[0].text for hyps in nbest]
+
+
+def test_argos_direct(installed):
+    engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=3), installed)
+    result = engine.translate(TEXTS)
+    assert texts(result) == ["The рабочие of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert [len(h) for h in result] == [3, 3, 1, 3]  # N-best lists; an empty text gets one empty hypothesis
+    for hyps in result:
+        assert [h.score for h in hyps] == sorted((h.score for h in hyps), reverse=True)
+    assert (engine.name, engine.model, engine.version) == ("argos", "translate-en_ru", "1.0")
+    assert engine.signature() == "argos/translate-en_ru/1.0/beam4-n3"
+
+
+def test_argos_pivot_goes_through_russian(installed):
+    engine = ArgosEngine("en", "kk", EngineSettings(num_hypotheses=2), installed)
+    # "workers" -> "рабочие" (en->ru) -> "жұмысшылар" (ru->kk): both legs ran, in order
+    assert texts(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert engine.model == "translate-en_ru+translate-ru_kk"
+    assert engine.version == "1.0+1.0"
+
+
+def test_argos_keeps_order_over_many_batches(installed):
+    many = [f"Sentence {i} of the workers." for i in range(300)]
+    engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1, batch_size=16), installed)
+    assert texts(engine.translate(many)) == [f"Sentence {i} of the рабочие." for i in range(300)]
+
+
+def test_argos_target_prefix_stripped_and_underscores_kept(tiny_models, models_dir):
+    """argos's own decoder turns every "_" into a space and leaves `rus_Cyrl` in the output."""
+    install_package(tiny_models.en_ru_prefixed, models_dir)
+    engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1), models_dir)
+    assert texts(engine.translate(["file_name of the workers"])) == ["file_name of the рабочие"]
+
+
+def test_argos_no_model(installed):
+    with pytest.raises(ModelNotInstalled) as exc:
+        ArgosEngine("ru", "en", EngineSettings(), installed)
+    assert str(exc.value) == (
+        f"no argos model translates ru->en in {installed} (installed: en->ru, ru->kk); install one with "
+        "`brochure models install PATH.argosmodel` or `brochure models install --download ru en`"
+    )
+
+
+def test_ct2_nllb_style(tiny_models):
+    settings = EngineSettings(engine="ct2", model=tiny_models.nllb, source_token="eng_Latn",
+                              target_prefix="kaz_Cyrl", num_hypotheses=2)  # fmt: skip
+    engine = CT2Engine("en", "kk", settings)
+    assert texts(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert engine.model == "nllb-en-kk"
+    assert len(engine.version) == 12
+    assert engine.signature() == f"ct2/nllb-en-kk/{engine.version}/beam4-n2/eng_Latn+kaz_Cyrl"
+
+
+def test_ct2_model_for_another_pair(tiny_models):
+    settings = EngineSettings(engine="ct2", model=tiny_models.nllb, source_token="eng_Latn",
+                              target_prefix="tur_Latn", key="mt.engines.kk")  # fmt: skip
+    with pytest.raises(ModelNotInstalled, match=r"^mt.engines.kk.target_prefix: 'tur_Latn' is not in the vocabulary of .*nllb-en-kk: this model does not translate this language pair"):
+        CT2Engine("en", "kk", settings)
+
+
+def test_ct2_not_a_model(tmp_path):
+    settings = EngineSettings(engine="ct2", model=tmp_path, key="mt.engines.kk")
+    with pytest.raises(ModelNotInstalled, match=r"^mt.engines.kk.model: .* holds no CTranslate2 model \(model.bin\)"):
+        CT2Engine("en", "kk", settings)
+
+
+def test_registry():
+    assert engine_class("argos") is ArgosEngine
+    assert engine_class("ct2") is CT2Engine
+    with pytest.raises(Exception, match="unknown MT engine 'deepl' \\(known: argos, ct2\\)"):
+        engine_class("deepl")
+
+
+# -- [mt] in brochure.toml ---------------------------------------------------------------------------
+
+
+def _project(tmp_path, mt: str):
+    from brochure.project import load_project
+
+    (tmp_path / "text.md").write_text("One sentence.\n", encoding="utf-8")
+    (tmp_path / "brochure.toml").write_text(
+        'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n' + mt,
+        encoding="utf-8",
+    )
+    return load_project(tmp_path)
+
+
+def test_mt_config(tmp_path):
+    project = _project(tmp_path, """
+[mt]
+engine = "argos"
+beam_size = 5
+[mt.engines.kk]
+engine = "ct2"
+model = "models/nllb"
+source_token = "eng_Latn"
+target_prefix = "kaz_Cyrl"
+""")
+    from brochure.engines.config import settings_for
+
+    ru, kk = settings_for(project, "ru"), settings_for(project, "kk")
+    assert (ru.engine, ru.beam_size, ru.model) == ("argos", 5, None)
+    assert (kk.engine, kk.beam_size, kk.source_token, kk.target_prefix) == ("ct2", 5, "eng_Latn", "kaz_Cyrl")
+    assert kk.path(kk.model) == tmp_path / "models" / "nllb"
+
+
+def test_mt_config_problems_all_at_once(tmp_path):
+    with pytest.raises(ProjectError) as exc:
+        _project(tmp_path, """
+[mt]
+engine = "google"
+beam_size = 0
+colour = "red"
+[mt.engines.xx]
+engine = "argos"
+[mt.engines.kk]
+engine = "ct2"
+""")
+    message = str(exc.value)
+    assert message.startswith(f"{tmp_path / 'brochure.toml'}: ")
+    for part in ("mt.colour: unknown key", "mt.engine: unknown engine 'google' (one of: argos, ct2, none)",
+                 "mt.beam_size: must be a whole number from 1 to 64",
+                 "mt.engines.xx: unknown language code 'xx'", 'mt.engines.kk.model: missing: engine "ct2" needs model'):  # fmt: skip
+        assert part in message, message
+    assert "\n" not in message
+
+
+def test_help_imports_no_heavy_module():
+    code = (
+        "import sys; from brochure.cli import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit: pass\n"
+        "heavy = {'ctranslate2', 'sentencepiece', 'argostranslate', 'numpy', 'tqdm'} & set(sys.modules)\n"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]")
