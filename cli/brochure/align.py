@@ -96,7 +96,7 @@ def anchor_cost(src: str, tgt: str) -> float:
 
 def align_sequences(
     src: Sequence[str], tgt: Sequence[str], ratio: float, beads: Sequence[tuple[int, int]],
-    extra: Callable[[int, int, int, int], float] | None = None,
+    extra: Callable[[int, int, int, int], float] | None = None, gap_length: bool = True,
 ) -> list[tuple[int, int, int, int, float]]:  # fmt: skip
     """Best path of beads (i0, i1, j0, j1, cost) covering src[i0:i1] and tgt[j0:j1]."""
     n, m = len(src), len(tgt)
@@ -114,7 +114,9 @@ def align_sequences(
                 if di > i or dj > j or best[i - di][j - dj] == inf:
                     continue
                 ls, lt = sum(slen[i - di : i]), sum(tlen[j - dj : j])
-                cost = -math.log(PRIORS[(di, dj)]) + length_cost(ls, lt, ratio)
+                cost = -math.log(PRIORS[(di, dj)])
+                if (di and dj) or gap_length:  # a left-over sentence may pay its prior only: with
+                    cost += length_cost(ls, lt, ratio)  # the length term a dropped one reads as a merge
                 if di and dj:
                     cost += anchor_cost(" ".join(src[i - di : i]), " ".join(tgt[j - dj : j]))
                 if extra:
@@ -218,7 +220,7 @@ def _align_sentences(block: int, segments: list, sentences: list[str], ratio: fl
         return [Pair(block, (s.id,), s.text, target, why or _number_doubt(s.text, target))]
     pairs = []
     texts = [s.text for s in segments]
-    for i0, i1, j0, j1, cost in align_sequences(texts, sentences, ratio, tuple(PRIORS)):
+    for i0, i1, j0, j1, cost in align_sequences(texts, sentences, ratio, tuple(PRIORS), gap_length=False):
         target = " ".join(sentences[j0:j1])
         if i0 == i1:  # a translated sentence with no source: attach it to the previous pair
             if pairs:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from brochure import __version__
@@ -125,25 +125,30 @@ def missing_message(missing: list[Missing], project: Project) -> str:
 def build_project(
     project: Project, *, editions: Sequence[str] = (), draft: bool = False,
     render: Renderer | None = None, out_dir: Path | None = None, mt: bool = True,
-    force: bool = False,
+    force: bool = False, strict: bool = False, impose: str = "",
 ) -> list[Path]:  # fmt: skip
     """Build the selected editions (all by default); return the files written.
 
     An output whose inputs did not change since it was written is left alone (see buildstate);
-    `force` rebuilds it anyway.
+    `force` rebuilds it anyway. `impose="booklet"` (or an edition's `impose`) also writes the PDF
+    imposed for saddle stitching as <output>.booklet.pdf.
 
     With an engine configured ([mt] in brochure.toml) and `mt`, missing translations are drafted
     by machine translation first (as `brochure translate` does).
+
+    `strict`: glossary and QA errors (see brochure.check) fail the build.
     """
     from brochure.buildstate import BuildState, fingerprint
 
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
+    if impose:
+        specs = [replace(spec, impose=impose) for spec in specs]
     out_dir = out_dir or project.build_dir
     state = BuildState(project)
     digests = {
         (spec.name, fmt): fingerprint(project, spec, fmt, draft) for spec in specs for fmt in spec.formats
     }
-    if not force and all(
+    if not force and not strict and all(
         state.up_to_date(out_dir / f"{spec.output}.{fmt}", digests[(spec.name, fmt)])
         for spec in specs for fmt in spec.formats
     ):  # fmt: skip
@@ -171,6 +176,11 @@ def build_project(
         if not draft:
             raise MissingTranslations(missing_message(unique, project))
         log.warning("draft: %d segment(s) without translation are marked in the output", len(unique))
+    if strict:
+        from brochure.check import check_project, strict_gate
+
+        targets = [lang for lang in langs if lang != project.source_language]
+        strict_gate(check_project(project, targets, segmented=segmented, stores=stores))
     search_dirs = (project.root / "layouts",) if (project.root / "layouts").is_dir() else ()
     written = []
     for spec, edition in built:
@@ -185,6 +195,10 @@ def build_project(
                 from brochure.layout import render
             log.info("building %s", shown)
             written.append(render(edition, fmt, out, search_dirs=search_dirs))
+            if fmt == "pdf" and spec.impose == "booklet":
+                from brochure.impose import impose_booklet
+
+                written.append(impose_booklet(out, out.with_suffix(".booklet.pdf"), creep_mm=spec.creep))
             state.record(out, digest)
     if not written:
         log.info("nothing changed since the last build: nothing written")

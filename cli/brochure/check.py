@@ -11,6 +11,8 @@ errors (fail `brochure check` with exit code 1 and `brochure build --strict`):
 - untranslated: the segment has no translation.
 
 warnings:
+- derived-term: an approved term is missing but a word of the same stem is there (a translator's
+  «полицейская диктатура» for "dictatorship of the police"): worth a look, not a wrong term;
 - no-target-term: a source term whose concept has no rendering in the target language;
 - term-case: a case-sensitive term written in another letter case;
 - same-as-source: the translation is identical to the source (three words or more);
@@ -155,6 +157,9 @@ def check_segment(
         out.append(("forbidden-term", f"«{m.text}» is forbidden ({m.concept})" + (f": use «{want}»" if want else "")))
     for concept, form in ev.dnt_missing:
         out.append(("do-not-translate", f"«{form}» ({concept.id}) must appear as is"))
+    for concept, word in ev.derived:
+        want = concept.preferred.get(tgt_lang) or concept.approved(tgt_lang)[0]
+        out.append(("derived-term", f"«{found[concept.id].text}» ({concept.id}): only «{word}», a word derived from «{want}»"))
     for m in ev.miscased:
         out.append(("term-case", f"«{m.text}» should be written «{m.term.text}» ({m.concept})"))
     for cid, m in found.items():

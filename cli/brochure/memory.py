@@ -230,7 +230,7 @@ def import_tmx(project: Project, file: Path) -> tuple[Path, int, bool]:
     kept = []
     found: Counter[str] = Counter()
     for unit in units:
-        found.update(unit.texts)
+        found.update(unit.texts.keys())
         texts = {lang: text for lang, text in unit.texts.items() if lang in wanted}
         if project.source_language in texts and len(texts) >= 2:
             unit.texts = texts

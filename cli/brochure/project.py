@@ -38,6 +38,8 @@ class EditionSpec:
     page_size: str = "A5"
     formats: tuple[str, ...] = FORMATS
     output: str = ""  # file stem in build/, without extension
+    impose: str = ""  # "booklet": also write <output>.booklet.pdf for saddle stitching
+    creep: float = 0.0  # mm the innermost sheet's pages move toward the spine
 
     @property
     def page_mm(self) -> tuple[float, float]:
@@ -325,7 +327,7 @@ class _Validator:
                 self.problem(key, "must be a table")
                 continue
             for k in item:
-                if k not in ("name", "languages", "layout", "page_size", "formats", "output"):
+                if k not in ("name", "languages", "layout", "page_size", "formats", "output", "impose", "creep"):
                     self.problem(f"{key}.{k}", "unknown key")
             elangs = item.get("languages")
             if not isinstance(elangs, list) or not 2 <= len(elangs) <= 3:
@@ -370,12 +372,21 @@ class _Validator:
             elif output in seen_outputs:
                 self.problem(f"{key}.output", f"two editions write build/{output}.*: set `output`")
                 ok = False
+            impose = item.get("impose", "")
+            if impose not in ("", "booklet"):
+                self.problem(f"{key}.impose", f"unknown imposition {impose!r} (booklet)")
+                ok = False
+            creep = item.get("creep", 0.0)
+            if not isinstance(creep, (int, float)) or isinstance(creep, bool) or not 0 <= creep <= 5:
+                self.problem(f"{key}.creep", "must be a number of millimetres from 0 to 5")
+                ok = False
             if not ok:
                 continue
             seen_names.add(ename)
             seen_outputs.add(output)
             out.append(EditionSpec(name=ename, languages=tuple(elangs), layout=layout,
-                                   page_size=page_size, formats=tuple(dict.fromkeys(formats)), output=output))  # fmt: skip
+                                   page_size=page_size, formats=tuple(dict.fromkeys(formats)), output=output,
+                                   impose=impose, creep=float(creep)))  # fmt: skip
         return tuple(out)
 
     def _layout_exists(self, layout: str) -> bool:

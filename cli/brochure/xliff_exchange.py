@@ -11,7 +11,9 @@ States (ours are XLIFF 2's: initial, translated, reviewed, final) and XLIFF 1.2'
             -> needs-review-translation          translated -> translated (reviewed if approved="yes")
             (state-qualifier mt-suggestion /     signed-off -> reviewed
              fuzzy-match)                        final -> final
-    translated -> translated                     no state: approved="yes" -> reviewed, else translated
+    translated -> translated                     no state -> translated (approved="yes" alone
+                                                 does not approve: translate-toolkit and Poedit
+                                                 set it on every translated unit)
     reviewed -> signed-off, approved="yes"
     final -> final, approved="yes"
 
@@ -96,12 +98,29 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
             store = stores[(document.name, lang)]
             make = _file_12 if version == "1.2" else _file_21
             root = make(project, document, lang, [store.get(uid) for uid in units])  # type: ignore[misc]
-            etree.indent(root, space="  ")
+            _indent(root)
+            etree.cleanup_namespaces(root)
             data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
             path = out_dir / f"{document.name}.{project.source_language}-{lang}.xlf"
             write_bytes_atomic(path, data)
             written.append(path)
     return written
+
+
+_CONTENT = ("source", "target", "note", "tool")
+
+
+def _indent(el: etree._Element, level: int = 0) -> None:
+    """Indent the structure, never inside <source>, <target> or <note> (their white space is text)."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if not children or el.tag.split("}")[-1] in _CONTENT:
+        return
+    pad = "\n" + "  " * (level + 1)
+    el.text = pad
+    for child in children:
+        child.tail = pad
+        _indent(child, level + 1)
+    children[-1].tail = "\n" + "  " * level
 
 
 def _original(project: Project, document: DocumentSpec) -> str:
@@ -320,15 +339,9 @@ def _read_file_12(project: Project, path: Path, file_el: etree._Element) -> Inco
         state = None
         if target is not None and target.text.strip():
             xml_state = target_el.get("state")  # type: ignore[union-attr]
-            approved = tu.get("approved") == "yes"
-            if xml_state is None:
-                state = "reviewed" if approved else "translated"
-            elif xml_state in _FROM_12:
-                state = _FROM_12[xml_state]
-                if state == "translated" and xml_state == "translated" and approved:
-                    state = "reviewed"
-            else:  # x-... custom states
-                state = "translated"
+            # approved="yes" alone does not approve: translate-toolkit and Poedit set it on every
+            # translated unit. Only signed-off and final do.
+            state = _FROM_12.get(xml_state or "translated", "translated")  # x-... custom states: translated
         notes = [(n.text or "", n.get("from", "")) for n in tu.findall(q("note")) if (n.text or "").strip()]
         units.append(Incoming(uid, tu.sourceline or 0, _read_12(source_el), target, state, notes,
                               tu.get(f"{{{BR}}}base")))  # fmt: skip
@@ -474,7 +487,8 @@ def _decide(unit: Unit, inc: Incoming) -> str:
     ours = _unit_hash(unit)
     theirs = base_hash(inc.state, inc.target.text)
     ours_text = unit.target.text if unit.target is not None else ""
-    if normalise(ours_text) == normalise(inc.target.text) and unit.state == inc.state:
+    same_spans = unit.target is not None and unit.target.spans == inc.target.spans
+    if normalise(ours_text) == normalise(inc.target.text) and unit.state == inc.state and same_spans:
         return "unchanged"
     if inc.base is None:  # a tool dropped our attribute: safe only if the project has no target
         return "apply" if not unit.has_target else "conflict"

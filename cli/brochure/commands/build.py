@@ -15,11 +15,20 @@ from brochure.commands.common import shown
 @click.option("--draft", is_flag=True, help="Build even with missing translations, marking them in the output.")
 @click.option("--no-mt", "no_mt", is_flag=True, help="Do not machine-translate missing segments, even with [mt] set.")
 @click.option("--force", is_flag=True, help="Rebuild every output even when no input changed.")
-def build(project_dir: Path, editions: tuple[str, ...], draft: bool, no_mt: bool, force: bool) -> None:
+@click.option("--strict", is_flag=True, help="Fail when `brochure check` finds errors (glossary, QA).")
+@click.option("--impose", type=click.Choice(["booklet"]),
+              help="Also write each PDF imposed for saddle stitching (<name>.booklet.pdf).")  # fmt: skip
+def build(
+    project_dir: Path, editions: tuple[str, ...], draft: bool, no_mt: bool, force: bool, strict: bool,
+    impose: str | None,
+) -> None:  # fmt: skip
     """Build the brochures of PROJECT (a folder with brochure.toml; default: here)."""
     from brochure.build import build_project
     from brochure.project import load_project
 
     project = load_project(project_dir)
-    for path in build_project(project, editions=editions, draft=draft, mt=not no_mt, force=force):
+    written = build_project(
+        project, editions=editions, draft=draft, mt=not no_mt, force=force, strict=strict, impose=impose or ""
+    )
+    for path in written:
         click.echo(f"wrote {shown(path)}")

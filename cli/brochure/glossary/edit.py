@@ -16,6 +16,11 @@ from brochure.glossary.load import default_file, load_files, load_termbase, proj
 from brochure.glossary.model import COLUMNS, Concept, Termbase, valid_id
 
 
+def _validate_options(values: dict[str, str]) -> None:
+    """Check flags and stored forms given on the command line before touching any file."""
+    tsv.concept_from_row({k: v or "" for k, v in values.items()}, origin="options")
+
+
 def _file_with(root: Path, concept_id: str) -> Path | None:
     """The project's glossary file whose rows define `concept_id` (the last one, as merging does)."""
     found = None
@@ -40,6 +45,7 @@ def add(root: Path, values: dict[str, str], file: Path | None = None) -> tuple[s
     if not any(values.get(lang) for lang in ("en", "ru", "kk")):
         raise GlossaryError("give at least one term: --en, --ru or --kk")
     values["id"] = cid
+    _validate_options(values)
     path = file or default_file(root)
     holder = _file_with(root, cid)
     if holder is not None:
@@ -57,6 +63,7 @@ def edit(root: Path, concept_id: str, values: dict[str, str]) -> Path:
     values = {k: v for k, v in values.items() if v is not None}
     if not values:
         raise GlossaryError("nothing to change: give an option such as --ru or --note")
+    _validate_options(values)
     holder = _file_with(root, concept_id)
     if holder is None:
         if load_termbase(root).get(concept_id) is None:

@@ -33,6 +33,7 @@ class Evaluation:
     forbidden: list[Match] = field(default_factory=list)  # deprecated rendering used
     miscased: list[Match] = field(default_factory=list)  # case-sensitive term in the wrong case
     dnt_missing: list[tuple[Concept, str]] = field(default_factory=list)  # (concept, source form)
+    derived: list[tuple[Concept, str]] = field(default_factory=list)  # only a word of the same stem
 
     @property
     def violations(self) -> int:
@@ -58,15 +59,17 @@ def _dnt_form(match: Match) -> str:
 
 def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: str) -> Evaluation:
     """Check `text` (a translation) against the concepts `found` in its source."""
-    matches = termbase.matcher(tgt_lang, target=True).find(text)
+    matcher = termbase.matcher(tgt_lang, target=True)
+    matches = matcher.find(text)
     ev = Evaluation(text, matches)
     approved_spans: list[tuple[int, int]] = []
     present: set[str] = set()
-    for m in matches:
+    # presence counts terms nested in longer ones too: «рабочий» in «рабочего движения»
+    for m in matcher.find(text, overlapping=True):
         concept = termbase.get(m.concept)
         if m.status == "forbidden" or concept is None:
             continue
-        if concept.case_sensitive and not _case_matches(m):
+        if concept.case_sensitive and not _case_matches(m) and m in matches:
             ev.miscased.append(m)
         present.add(m.concept)
         if m.concept in found:
@@ -88,8 +91,47 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
                 ev.dnt_missing.append((concept, form))
             continue
         if concept.approved(tgt_lang) and cid not in present:
-            ev.missing.append(concept)
+            word = _derived_word(concept, tgt_lang, text, ev.forbidden)
+            if word:
+                ev.derived.append((concept, word))
+            else:
+                ev.missing.append(concept)
     return ev
+
+
+def _stems(lang: str, word: str) -> frozenset[str]:
+    from brochure.glossary.match import KEYS
+
+    return KEYS.get(lang, KEYS["en"])(word)
+
+
+def _shares_stem(term_key: str, word_key: str) -> bool:
+    """полиция ~ полицейский, забастовка ~ забастовать, класс ~ классовый, нефть ~ нефтяник."""
+    n = 0
+    for a, b in zip(term_key, word_key, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n >= 4 and n >= len(term_key) - 4
+
+
+def _derived_word(concept: Concept, lang: str, text: str, forbidden: list[Match]) -> str | None:
+    """A word of `text` derived from a word of an approved term (a human translator's adjective
+    or verb for the source's noun): not the term, but not a wrong term either. Words of a
+    forbidden rendering do not count."""
+    tokens = [
+        (t.text, _stems(lang, t.text)) for t in tokenize(text)
+        if not any(f.start <= t.start < f.end for f in forbidden)
+    ]  # fmt: skip
+    for term in concept.approved(lang):
+        for word in sorted((t.text for t in tokenize(term)), key=len, reverse=True):
+            if len(word) < 4:
+                continue
+            for key in _stems(lang, word):
+                for surface, keys in tokens:
+                    if any(_shares_stem(key, k) for k in keys):
+                        return surface
+    return None
 
 
 def _approved_elsewhere(m: Match, matches: list[Match]) -> bool:

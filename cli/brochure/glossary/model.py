@@ -135,6 +135,8 @@ def parse_tag(tag: str) -> tuple[bool, str, str] | None:
     if parts and parts[0] in POSSESSIVES:
         poss = parts[0]
         parts = parts[1:]
+    if not parts and (plural or poss):
+        parts = ["nom"]  # "pl", "poss3": the nominative
     if len(parts) != 1:
         return None
     return plural, poss, parts[0]

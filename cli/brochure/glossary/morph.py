@@ -58,16 +58,20 @@ def ru_lemmas(word: str) -> frozenset[str]:
 
 
 def _ru_head(words: list[str]) -> int:
-    """Index of the head word of a Russian term in the nominative: its first noun."""
+    """Index of the head word of a Russian term in the nominative: its first noun that is not an
+    adjective before another noun («рабочий класс»: класс; «лидер нации»: лидер)."""
     morph = ru_morph()
-    fallback = None
-    for i, w in enumerate(words):
-        for p in morph.parse(w):
-            if p.tag.POS == "NOUN" and p.tag.case == "nomn":
-                return i
-            if p.tag.POS == "NOUN" and fallback is None:
-                fallback = i
-    return fallback if fallback is not None else len(words) - 1
+    parses = [morph.parse(w) for w in words]
+    nouns = [i for i, ps in enumerate(parses) if any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in ps)]
+    for k, i in enumerate(nouns):
+        adjective = any(p.tag.POS in ("ADJF", "PRTF") and p.tag.case == "nomn" for p in parses[i])
+        if adjective and k + 1 < len(nouns):
+            continue
+        return i
+    for i, ps in enumerate(parses):
+        if any(p.tag.POS == "NOUN" for p in ps):
+            return i
+    return len(words) - 1
 
 
 def ru_features(occurrence: str, term: str) -> str:
@@ -426,8 +430,10 @@ def en_inflect(term: str, tag: str) -> str:
         low = out.lower()
         if low.endswith("y") and low[-2:-1] not in "aeiou":
             out = out[:-1] + "ies"
-        elif low.endswith(("s", "x", "z", "ch", "sh")):
-            out += "es"
+        elif low.endswith(("s", "x", "z", "ch", "sh")) and not (
+            low.endswith("arch") and not low.endswith("march")
+        ):
+            out += "es"  # but oligarchs, monarchs: a hard ch
         else:
             out += "s"
     if case == "gen":

@@ -184,7 +184,8 @@ class GlossaryFile:
     # -- editing -----------------------------------------------------------------------------
     def ensure_columns(self, columns: list[str]) -> None:
         """Add missing columns at the end of the header (and an empty cell to every row)."""
-        missing = [c for c in columns if c not in self.header]
+        order = {c: i for i, c in enumerate(COLUMNS)}
+        missing = sorted({c for c in columns if c not in self.header}, key=lambda c: order.get(c, len(order)))
         if not missing:
             return
         if self.header_at is None:

@@ -1,0 +1,162 @@
+"""`brochure check`: terminology and QA per segment; `brochure build --strict`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import write_project
+
+from brochure.check import CheckFailed, check_project, numbers, unpaired
+from brochure.glossary import load
+from brochure.model import RichText
+
+TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n'
+SOURCE = """# The oligarchs
+
+The oligarchs fear a general strike. Nur Otan lost 3 of 12 seats.
+
+- The oligarchs fear a general strike.
+- Workers of the world, unite!
+- The Assembly met (in Astana).
+- The workers met at 10,000 places.
+"""
+GLOSSARY = (
+    "id\ten\tru\tkk\tru_forbidden\tflags\n"
+    "oligarch\toligarch\tолигарх\tолигарх\tмагнат\t\n"
+    "general-strike\tgeneral strike\tвсеобщая забастовка\tжалпы ереуіл\tгенеральная забастовка\t\n"
+    "nur-otan\tNur Otan\tNur Otan\tNur Otan\tНур Отан\tdo-not-translate,case-sensitive\n"
+    "assembly\tAssembly\t\t\t\t\n"
+)
+RU = {
+    "The oligarchs": "Олигархи",
+    # inflected approved terms: no finding
+    "The oligarchs fear a general strike.": "Олигархи боятся всеобщей забастовки.",
+    "Nur Otan lost 3 of 12 seats.": "Нур Отан потерял 3 из 13 мест.",
+    "Workers of the world, unite!": "Workers of the world, unite!",
+    "The Assembly met (in Astana).": "Ассамблея собралась (в Астане.",
+    "The workers met at 10,000 places.": "Рабочие собрались в 10 000 мест.",
+}
+
+
+@pytest.fixture(autouse=True)
+def no_builtin(monkeypatch):
+    monkeypatch.setattr(load, "builtin_sources", lambda: [])
+
+
+def make_project(tmp_path, ru: dict, kk: dict | None = None):
+    from brochure.pipeline import segment_source
+    from brochure.project import load_project
+    from brochure.translations import open_store
+
+    folder = write_project(tmp_path / "p", TOML, {"a.md": SOURCE, "glossary/terms.tsv": GLOSSARY})
+    project = load_project(folder)
+    for document in project.documents:
+        seg = segment_source(project, document)
+        for lang, table in (("ru", ru), ("kk", kk or {})):
+            store = open_store(project, document, lang)
+            store.sync(seg.segments)
+            seen: dict[str, int] = {}
+            for s in seg.segments:
+                if s.text in table:  # a list gives each occurrence its own translation
+                    value = table[s.text]
+                    n = seen[s.text] = seen.get(s.text, -1) + 1
+                    store.set_target(s.id, RichText(value if isinstance(value, str) else value[n]), "final")
+            store.save()
+    return project
+
+
+def findings(report):
+    return sorted((i.source, i.code) for i in report.issues)
+
+
+def test_report_per_segment(tmp_path):
+    ru = dict(RU)
+    ru["The oligarchs fear a general strike."] = [  # the sentence occurs twice
+        "Олигархи боятся всеобщей забастовки.", "Магнаты боятся генеральной забастовки."
+    ]
+    report = check_project(make_project(tmp_path, ru), ["ru"])
+    assert findings(report) == sorted([
+        ("Nur Otan lost 3 of 12 seats.", "do-not-translate"),
+        ("Nur Otan lost 3 of 12 seats.", "forbidden-term"),
+        ("Nur Otan lost 3 of 12 seats.", "numbers"),
+        ("The Assembly met (in Astana).", "brackets"),
+        ("The Assembly met (in Astana).", "no-target-term"),
+        ("Workers of the world, unite!", "same-as-source"),
+        ("The oligarchs fear a general strike.", "missing-term"),
+        ("The oligarchs fear a general strike.", "missing-term"),
+        ("The oligarchs fear a general strike.", "forbidden-term"),
+        ("The oligarchs fear a general strike.", "forbidden-term"),
+        ("The oligarchs fear a general strike.", "inconsistent"),
+        ("The oligarchs fear a general strike.", "inconsistent"),
+    ])  # fmt: skip
+    by_code = {i.code: i for i in report.issues}
+    assert by_code["numbers"].message == "numbers differ: missing 12; extra 13"
+    assert by_code["forbidden-term"].severity == "error"
+    assert by_code["numbers"].severity == "warning"
+    messages = [i.message for i in report.issues if i.code == "missing-term"]
+    assert "«oligarchs» (oligarch) should be «олигарх»" in messages
+
+
+def test_untranslated_is_an_error(tmp_path):
+    report = check_project(make_project(tmp_path, {}), ["ru"])
+    assert {i.code for i in report.issues} == {"untranslated"}
+    assert len(report.errors) == report.segments == 7
+
+
+def test_kazakh_inflection_aware(tmp_path):
+    kk = {"The oligarchs": "Олигархтар", "The oligarchs fear a general strike.": "Олигархтар жалпы ереуілден қорқады."}
+    report = check_project(make_project(tmp_path, RU, kk), ["kk"])
+    assert not [i for i in report.issues if i.code in ("missing-term", "forbidden-term")]
+
+
+def test_cli_table_json_and_exit_code(invoke, tmp_path):
+    fixed = dict(RU)
+    fixed["Nur Otan lost 3 of 12 seats."] = "Nur Otan потерял 3 из 12 мест."
+    project = make_project(tmp_path, fixed)
+    result = invoke("check", project.root, "--lang", "ru")
+    assert result.exit_code == 0, result.output  # warnings only
+    assert result.output.splitlines()[-1] == "0 error(s), 3 warning(s) in 7 segment(s) (ru)"
+    assert "warning  same-as-source" in result.output
+    project = make_project(tmp_path / "2", RU)
+    result = invoke("check", project.root, "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["languages"] == ["ru", "kk"] and data["errors"] == 7 + 2
+    assert {"document", "lang", "segment", "code", "severity", "message", "source", "target"} <= set(data["issues"][0])
+    line = [ln for ln in invoke("check", project.root, "--lang", "de").stderr.splitlines() if ln][0]
+    assert line.startswith("Error: --lang: 'de' is not a target language")
+
+
+def test_build_strict_fails_on_errors(tmp_path):
+    from brochure.build import build_project
+
+    project = make_project(tmp_path, RU)
+    rendered = []
+
+    def render(edition, fmt, out, search_dirs=()):
+        rendered.append(out)
+        return out
+
+    with pytest.raises(CheckFailed) as info:
+        build_project(project, editions=["en-ru"], strict=True, render=render, mt=False)
+    assert "forbidden-term" in str(info.value)
+    assert rendered == []
+    build_project(project, editions=["en-ru"], render=render, mt=False)
+    assert rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("10,000 and 10 000 and 10000", {"10000": 3}), ("2,5 = 2.5", {"2.5": 2}), ("on Jun. 30 – Jul. 1", {"30": 1, "1": 1})],
+)
+def test_numbers(text, expected):
+    assert numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("«a (b)»", []), ("«a", ["«"]), ("a)", [")"]), ("“quoted”", []), ("„so“", []), ('"x', ['"'])],
+)
+def test_unpaired(text, expected):
+    assert unpaired(text) == expected

@@ -1,0 +1,114 @@
+"""Golden cases for glossary enforcement on MT output: choosing among hypotheses and repairing."""
+
+from __future__ import annotations
+
+import pytest
+
+from brochure.glossary import apply_glossary, load
+from brochure.glossary.model import Termbase
+from brochure.glossary.tsv import concept_from_row
+
+ROWS = [
+    dict(id="oligarch", en="oligarch", ru="олигарх", ru_forbidden="магнат|олигарх-капиталист", kk="олигарх", kk_forbidden="алпауыт"),
+    dict(id="elbasy", en="Yelbası", en_admitted="Elbasy", ru="Елбасы", ru_forbidden="лидер нации|Элбасы",
+         kk="Елбасы", kk_forbidden="Ұлт көшбасшысы", kk_forms="dat=Елбасына|gen=Елбасының", flags="indeclinable"),
+    dict(id="general-strike", en="general strike", ru="всеобщая забастовка", ru_forbidden="генеральная забастовка",
+         kk="жалпы ереуіл"),
+    dict(id="working-class", en="working class", ru="рабочий класс", kk="жұмысшы табы", kk_forbidden="еңбекші табы"),
+    dict(id="kazakhstan-republic", en="Republic of Kazakhstan", ru="Республика Казахстан",
+         kk="Қазақстан Республикасы", kk_forbidden="Қазақ Республикасы"),
+    dict(id="nur-otan", en="Nur Otan", ru="Nur Otan", ru_forbidden="Нур Отан|Свет Отечества", kk="Nur Otan",
+         flags="do-not-translate,case-sensitive"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tb() -> Termbase:
+    return Termbase([concept_from_row(r) for r in ROWS])
+
+
+def apply(tb, source, hyps, tgt):
+    return apply_glossary(None, source, hyps, "en", tgt, termbase=tb)
+
+
+def test_repair_russian_instrumental_plural(tb):
+    text, notes = apply(tb, "They fought the oligarchs.", [("Они боролись с магнатами.", -1.0)], "ru")
+    assert text == "Они боролись с олигархами."
+    assert notes == ["glossary: replaced «магнатами» with «олигархами» (oligarch)"]
+
+
+def test_repair_russian_multiword_head_word(tb):
+    text, notes = apply(tb, "A general strike began.", [("Началась генеральная забастовка.", 0.0)], "ru")
+    assert text == "Началась всеобщая забастовка."
+    text, _ = apply(tb, "They called for a general strike.", [("Они призвали к генеральной забастовке.", 0.0)], "ru")
+    assert text == "Они призвали к всеобщей забастовке."
+
+
+def test_repair_russian_indeclinable(tb):
+    text, notes = apply(tb, "Yelbası was praised.", [("Восхваляли лидера нации.", 0.0)], "ru")
+    assert text == "Восхваляли Елбасы."
+    assert notes == ["glossary: replaced «лидера нации» with «Елбасы» (elbasy)"]
+
+
+def test_repair_kazakh_stored_possessive_form(tb):
+    # the suffix rules would give «Елбасыға»; the stored form is «Елбасына»
+    text, notes = apply(tb, "We wrote to Yelbası.", [("Біз Ұлт көшбасшысына хат жаздық.", 0.0)], "kk")
+    assert text == "Біз Елбасына хат жаздық."
+    assert notes == ["glossary: replaced «Ұлт көшбасшысына» with «Елбасына» (elbasy)"]
+
+
+def test_repair_kazakh_rules(tb):
+    text, notes = apply(
+        tb, "The oligarchs fear the working class of the Republic of Kazakhstan.",
+        [("Алпауыттар Қазақ Республикасының еңбекші табынан қорқады.", 0.0)], "kk",
+    )  # fmt: skip
+    assert text == "Олигархтар Қазақстан Республикасының жұмысшы табынан қорқады."
+    assert len(notes) == 3
+
+
+def test_choose_the_hypothesis_with_approved_terms(tb):
+    hyps = [("Они объявили забастовку против богачей.", -0.5), ("Они объявили всеобщую забастовку против олигархов.", -0.9)]
+    text, notes = apply(tb, "They called a general strike against the oligarchs.", hyps, "ru")
+    assert text == hyps[1][0]
+    assert notes == ["glossary: chose hypothesis 2 of 2 for its terms"]
+
+
+def test_a_repairable_hypothesis_beats_one_missing_the_term(tb):
+    hyps = [("Рабочие боролись с магнатами.", -1.0), ("Рабочие боролись с богачами.", -0.5)]
+    text, _ = apply(tb, "The workers fought the oligarchs.", hyps, "ru")
+    assert text == "Рабочие боролись с олигархами."
+
+
+def test_ties_go_to_the_score(tb):
+    hyps = [("Олигархи правят.", -2.0), ("Олигархи управляют.", -1.0)]
+    assert apply(tb, "The oligarchs rule.", hyps, "ru")[0] == "Олигархи управляют."
+
+
+def test_do_not_translate(tb):
+    text, notes = apply(tb, "Nur Otan won.", [("Нур Отан победил.", 0.0), ("Свет Отечества победил.", 0.0)], "ru")
+    assert text == "Nur Otan победил."
+    assert notes == ["glossary: replaced «Нур Отан» with «Nur Otan» (nur-otan)"]
+
+
+def test_problem_left_is_noted(tb):
+    text, notes = apply(tb, "The oligarchs rule.", [("Богачи правят.", 0.0)], "ru")
+    assert text == "Богачи правят."
+    assert notes == ["glossary: «oligarchs» (oligarch) should be rendered «олигарх»"]
+
+
+def test_no_terms_no_notes(tb):
+    assert apply(tb, "Hello.", [("Привет.", 0.0)], "ru") == ("Привет.", [])
+    assert apply(tb, "Hello.", [], "ru") == ("", [])
+
+
+def test_project_glossary_is_loaded_and_cached(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "builtin_sources", lambda: [])
+    (tmp_path / "glossary").mkdir()
+    path = tmp_path / "glossary" / "terms.tsv"
+    path.write_text("id\ten\tru\tru_forbidden\noligarch\toligarch\tолигарх\tмагнат\n", encoding="utf-8")
+    text, _ = apply_glossary(tmp_path, "oligarchs", [("магнаты", 0.0)], "en", "ru")
+    assert text == "олигархи"
+    assert load.load_termbase(tmp_path) is load.load_termbase(tmp_path)
+    path.write_text("id\ten\tru\tru_forbidden\noligarch\toligarch\tмагнат\tолигарх\n# swapped\n", encoding="utf-8")
+    text, _ = apply_glossary(tmp_path, "oligarchs", [("олигархи", 0.0)], "en", "ru")
+    assert text == "магнаты"  # the edited file is picked up

@@ -1,0 +1,153 @@
+"""Golden cases for matching terms in inflected text and for inflecting approved terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from brochure.glossary.model import Termbase
+from brochure.glossary.morph import (
+    en_inflect, features, kk_analyses, kk_inflect, kk_inflect_term, ru_inflect,
+)  # fmt: skip
+from brochure.glossary.tsv import concept_from_row
+
+ROWS = [
+    dict(id="oligarch", en="oligarch", ru="олигарх", ru_forbidden="магнат", kk="олигарх", kk_forbidden="алпауыт"),
+    dict(id="elbasy", en="Yelbası", en_admitted="Elbasy", ru="Елбасы", kk="Елбасы",
+         kk_forms="dat=Елбасына|gen=Елбасының", flags="indeclinable"),
+    dict(id="leader-of-the-nation", en="leader of the nation", ru="лидер нации", kk="ұлт көшбасшысы"),
+    dict(id="sdk", en="SDK", ru="СДК", flags="case-sensitive"),
+    dict(id="worker", en="worker", ru="рабочий", kk="жұмысшы"),
+    dict(id="working-class", en="working class", ru="рабочий класс", kk="жұмысшы табы"),
+    dict(id="republic-kz", en="Republic of Kazakhstan", ru="Республика Казахстан", kk="Қазақстан Республикасы"),
+    dict(id="janaozen", en="Janaozen", en_admitted="Zhanaozen", ru="Жанаозен", kk="Жаңаөзен", flags="case-sensitive"),
+    dict(id="general-strike", en="general strike", ru="всеобщая забастовка", kk="жалпы ереуіл"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tb() -> Termbase:
+    return Termbase([concept_from_row(r) for r in ROWS])
+
+
+def found(tb, lang, text):
+    return [(m.text, m.concept, m.status) for m in tb.matcher(lang).find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SDK’s programme", [("SDK’s", "sdk", "preferred")]),
+        ("the sdk programme", []),  # case-sensitive
+        ("the oligarchs’ profits and an oligarch's yacht",
+         [("oligarchs", "oligarch", "preferred"), ("oligarch's", "oligarch", "preferred")]),
+        ("workers of the working class", [("workers", "worker", "preferred"), ("working class", "working-class", "preferred")]),
+        ("the massacre in Zhanaozen", [("Zhanaozen", "janaozen", "admitted")]),
+        ("the Leader of the Nation spoke", [("Leader of the Nation", "leader-of-the-nation", "preferred")]),
+        ("general strikes", [("general strikes", "general-strike", "preferred")]),
+        ("a general, strike", []),  # punctuation between the words: not the term
+    ],
+)  # fmt: skip
+def test_english(tb, text, expected):
+    assert found(tb, "en", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Борьба с олигархами", [("олигархами", "oligarch", "preferred")]),
+        ("Он стал лидером нации", [("лидером нации", "leader-of-the-nation", "preferred")]),
+        ("интересы рабочего класса и рабочих", [("рабочего класса", "working-class", "preferred"), ("рабочих", "worker", "preferred")]),
+        ("власть магнатов", [("магнатов", "oligarch", "forbidden")]),
+        ("во всеобщей забастовке", [("всеобщей забастовке", "general-strike", "preferred")]),
+        ("Елбасы сказал", [("Елбасы", "elbasy", "preferred")]),
+    ],
+)  # fmt: skip
+def test_russian_inflected(tb, text, expected):
+    assert found(tb, "ru", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("олигархтармен күрес", [("олигархтармен", "oligarch", "preferred")]),
+        ("Елбасына хат", [("Елбасына", "elbasy", "preferred")]),
+        ("Қазақстан Республикасының азаматтары", [("Қазақстан Республикасының", "republic-kz", "preferred")]),
+        ("жұмысшы табының мүддесі", [("жұмысшы табының", "working-class", "preferred")]),
+        ("жұмысшылардың ереуілі", [("жұмысшылардың", "worker", "preferred")]),
+        ("алпауыттарға қарсы", [("алпауыттарға", "oligarch", "forbidden")]),
+        ("Жаңаөзенде", [("Жаңаөзенде", "janaozen", "preferred")]),
+    ],
+)  # fmt: skip
+def test_kazakh_inflected(tb, text, expected):
+    assert found(tb, "kk", text) == expected
+
+
+def test_longest_match_first(tb):
+    # «working class» wins over «worker» inside it; both concepts are never reported for one word
+    assert [m.concept for m in tb.matcher("en").find("the working class")] == ["working-class"]
+
+
+@pytest.mark.parametrize(
+    ("term", "tag", "expected"),
+    [
+        ("олигарх", "pl.ins", "олигархами"),
+        ("лидер нации", "ins", "лидером нации"),
+        ("рабочий класс", "gen", "рабочего класса"),
+        ("всеобщая забастовка", "acc", "всеобщую забастовку"),
+        ("всеобщая забастовка", "pl.loc", "всеобщих забастовках"),
+        ("Республика Казахстан", "loc", "Республике Казахстан"),
+        ("олигарх", "nom", "олигарх"),
+    ],
+)
+def test_russian_inflection(term, tag, expected):
+    assert ru_inflect(term, tag) == expected
+
+
+def test_russian_indeclinable():
+    assert ru_inflect("Елбасы", "ins", indeclinable=True) == "Елбасы"
+
+
+@pytest.mark.parametrize(
+    ("word", "tag", "expected"),
+    [
+        ("олигарх", "pl.ins", "олигархтармен"),
+        ("олигарх", "dat", "олигархқа"),
+        ("жұмысшы", "pl.gen", "жұмысшылардың"),
+        ("ереуіл", "loc", "ереуілде"),
+        ("адам", "abl", "адамнан"),
+        ("сөз", "ins", "сөзбен"),
+        ("кітап", "poss3", "кітабы"),
+        ("партия", "poss1pl.dat", "партиямызға"),
+        ("министр", "pl.poss3.gen", "министрлерінің"),
+    ],
+)
+def test_kazakh_suffix_rules(word, tag, expected):
+    assert kk_inflect(word, tag) == expected
+
+
+def test_kazakh_possessive_base():
+    # an izafet ends in a possessive: the case endings take their post-possessive shapes
+    assert kk_inflect_term("Қазақстан Республикасы", "dat") == "Қазақстан Республикасына"
+    assert kk_inflect_term("Қазақстан Республикасы", "abl") == "Қазақстан Республикасынан"
+    assert kk_inflect_term("Қазақстан Республикасы", "acc") == "Қазақстан Республикасын"
+    assert ("елбасы", "dat", True) in [tuple(a) for a in kk_analyses("Елбасына")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "occurrence", "term", "tag"),
+    [
+        ("ru", "магнатами", "магнат", "pl.ins"),
+        ("ru", "вождём нации", "вождь нации", "ins"),
+        ("kk", "алпауыттармен", "алпауыт", "pl.ins"),
+        ("kk", "Ұлт көшбасшысына", "Ұлт көшбасшысы", "dat"),
+        ("en", "oligarchs’", "oligarch", "pl.gen"),
+    ],
+)
+def test_features_of_the_replaced_word(lang, occurrence, term, tag):
+    assert features(lang, occurrence, term) == tag
+
+
+def test_english_inflection():
+    assert en_inflect("oligarch", "pl") == "oligarchs"
+    assert en_inflect("party", "pl.gen") == "parties’"
+    assert en_inflect("SDK", "gen") == "SDK’s"

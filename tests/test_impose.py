@@ -1,0 +1,69 @@
+"""Booklet imposition: page order on the sheets, padding to a multiple of 4, placement by TrimBox."""
+
+import pytest
+
+from brochure.impose import booklet_order, impose_booklet
+
+pypdfium2 = pytest.importorskip("pypdfium2")
+pypdf = pytest.importorskip("pypdf")
+
+
+def test_order_for_twelve_pages():
+    one_based = [(a + 1, b + 1) for a, b in booklet_order(12)]
+    assert one_based == [(12, 1), (2, 11), (10, 3), (4, 9), (8, 5), (6, 7)]
+
+
+def numbered_pdf(path, pages, bleed="0mm"):
+    """An A5 PDF whose pages show their number in large type."""
+    from weasyprint import HTML
+
+    body = "".join(f'<section style="break-after: page"><p class="n">P{n}</p></section>' for n in range(1, pages + 1))
+    css = f"@page {{ size: A5; margin: 20mm; bleed: {bleed}; marks: crop }} p.n {{ font-size: 60pt; text-align: center }}"
+    HTML(string=f"<html><head><style>{css}</style></head><body>{body}</body></html>").write_pdf(str(path))
+
+
+def halves(path):
+    """For each sheet: the text on its left half and on its right half."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    out = []
+    for page in pdf:
+        width, height = page.get_size()
+        text = page.get_textpage()
+        left = text.get_text_bounded(0, 0, width / 2, height).strip()
+        right = text.get_text_bounded(width / 2, 0, width, height).strip()
+        out.append((left, right))
+    return out
+
+
+def test_ten_pages_padded_to_twelve_in_booklet_order(tmp_path):
+    source, out = tmp_path / "a5.pdf", tmp_path / "booklet.pdf"
+    numbered_pdf(source, 10)
+    impose_booklet(source, out)
+    reader = pypdf.PdfReader(str(out))
+    assert len(reader.pages) == 6  # 12 pages, 2 per sheet side
+    sheet = reader.pages[0]
+    assert round(float(sheet.mediabox.width) / 72 * 25.4) == 297 and round(float(sheet.mediabox.height) / 72 * 25.4) == 210
+    assert halves(out) == [("", "P1"), ("P2", ""), ("P10", "P3"), ("P4", "P9"), ("P8", "P5"), ("P6", "P7")]
+
+
+def test_pages_with_bleed_are_placed_by_their_trim_box(tmp_path):
+    source, out = tmp_path / "bleed.pdf", tmp_path / "booklet.pdf"
+    numbered_pdf(source, 4, bleed="3mm")
+    first = pypdf.PdfReader(str(source)).pages[0]
+    assert float(first.mediabox.width) > float(first.trimbox.width)
+    impose_booklet(source, out)
+    sheet = pypdf.PdfReader(str(out)).pages[0]
+    # an A4 sheet whose trim box holds exactly two trimmed A5 pages: bleed and marks are clipped
+    assert abs(float(sheet.trimbox.width) - 2 * float(first.trimbox.width)) < 0.01
+    assert round(float(sheet.mediabox.width) / 72 * 25.4) == 297
+    assert halves(out) == [("P4", "P1"), ("P2", "P3")]
+
+
+def test_build_impose_booklet_through_the_cli(invoke, tmp_path):
+    folder = tmp_path / "p"
+    invoke("init", folder)
+    result = invoke("build", folder, "--impose", "booklet")
+    assert result.exit_code == 0, result.output
+    pages = len(pypdf.PdfReader(str(folder / "build" / "p.en-ru.pdf")).pages)
+    sheets = pypdf.PdfReader(str(folder / "build" / "p.en-ru.booklet.pdf")).pages
+    assert len(sheets) * 2 == -(-pages // 4) * 4

@@ -1,0 +1,214 @@
+"""Round trip with CAT tools: XLIFF 1.2/2.1 export, edits by another tool, import, conflicts, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from brochure.model import RichText
+from brochure.project import load_project
+from brochure.translations import open_store
+from conftest import snapshot
+from test_cli import error_line
+
+DOC = "statement-2022-01-07"
+UPRISING = "sb8ecbf7db85d"  # In Kazakhstan, there is now a real popular uprising.
+CAUSE = "sb21b1fa92c8e"  # From the very beginning the protests were ...
+ZHANAOZEN = "s502bcfb596e7"  # After all, the protests began in Zhanaozen ...
+TITLE = "s3ff60a8b6efa"  # Statement of the Socialist Movement of Kazakhstan
+
+
+@pytest.fixture
+def xliff_tt():
+    return pytest.importorskip("translate.storage.xliff")
+
+
+def store_of(project_dir, lang="ru"):
+    project = load_project(project_dir)
+    return open_store(project, next(d for d in project.documents if d.name == DOC), lang)
+
+
+def prepare(project_dir):
+    """Give the seed store an MT draft and a missing target, as a project in progress has."""
+    store = store_of(project_dir)
+    store.set_target(CAUSE, RichText("Машинный черновик."), "translated", meta={"origin": "mt", "engine": "argos"})
+    seg = store.tree.getroot().find(f".//{{*}}unit[@id='{ZHANAOZEN}']/{{*}}segment")
+    seg.remove(seg.find("{*}target"))
+    seg.set("state", "initial")
+    store.changed = True
+    store.save()
+
+
+def export(invoke, project_dir, out, *args):
+    result = invoke("xliff", "export", project_dir, "--lang", "ru", "-o", out, *args)
+    assert result.exit_code == 0, result.output
+    return out / f"{DOC}.en-ru.xlf"
+
+
+def test_export_opens_in_another_tool_with_states(invoke, seed_project, tmp_path, xliff_tt):
+    prepare(seed_project)
+    path = export(invoke, seed_project, tmp_path / "x")
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["programme-part-1.en-ru.xlf", f"{DOC}.en-ru.xlf"]
+    store = xliff_tt.xlifffile.parsefile(str(path))
+    assert store.getsourcelanguage() == "en" and store.gettargetlanguage() == "ru"
+    units = {u.getid().split("\x04")[-1]: u for u in store.units}
+    assert len(units) == 35
+    assert units[UPRISING].source == "In Kazakhstan, there is now a real popular uprising."
+    assert units[UPRISING].isapproved()
+    assert not units[ZHANAOZEN].target
+    assert units[CAUSE].xmlelement.find("{*}target").get("state") == "needs-review-translation"
+    assert units[CAUSE].xmlelement.find("{*}target").get("state-qualifier") == "mt-suggestion"
+    # the emphasis of the dateline is an inline <g>, as CAT tools show tags
+    assert b'<source><g id="1" ctype="italic">Friday 7 January 2022' in path.read_bytes()
+
+
+def test_edits_by_translate_toolkit_import_with_states_and_notes(invoke, seed_project, tmp_path, xliff_tt):
+    prepare(seed_project)
+    path = export(invoke, seed_project, tmp_path / "x")
+    store = xliff_tt.xlifffile.parsefile(str(path))
+    units = {u.getid().split("\x04")[-1]: u for u in store.units}
+    units[ZHANAOZEN].target = "Ведь протесты начались в Жанаозене."  # a new translation, left as translated
+    units[CAUSE].target = "С самого начала протесты носили социальный характер."  # MT post-edited ...
+    units[CAUSE].set_state_n(units[CAUSE].S_SIGNED_OFF + 1)  # ... and made final
+    units[CAUSE].markapproved(True)
+    units[UPRISING].target = "В Казахстане идёт настоящее народное восстание."
+    units[UPRISING].markapproved(False)
+    units[UPRISING].set_state_n(units[UPRISING].S_NEEDS_REVIEW)
+    units[UPRISING].addnote("Checked with the editor.", origin="translator")
+    path.write_bytes(bytes(store))
+
+    result = invoke("xliff", "import", path, "--project", seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "3 unit(s) updated, 32 unchanged, 0 changed only in the project, 0 conflict(s), 1 note(s) added"
+    )
+    ours = store_of(seed_project)
+    unit = ours.get(ZHANAOZEN)
+    assert (unit.target.text, unit.state, unit.meta["origin"]) == ("Ведь протесты начались в Жанаозене.", "translated", "human")
+    unit = ours.get(CAUSE)
+    assert (unit.target.text, unit.state) == ("С самого начала протесты носили социальный характер.", "final")
+    assert unit.meta == {"origin": "human", "engine": "argos", "via": "xliff"}
+    unit = ours.get(UPRISING)
+    assert (unit.target.text, unit.state) == ("В Казахстане идёт настоящее народное восстание.", "translated")
+    assert [(n.text, n.category) for n in unit.notes] == [("Checked with the editor.", "translator")]
+    assert ours.get(TITLE).state == "final"
+    # importing the same file again changes nothing
+    before = snapshot(seed_project / "translations")
+    again = invoke("xliff", "import", path, "--project", seed_project)
+    assert again.output.splitlines()[-1].startswith("0 unit(s) updated, 35 unchanged")
+    assert snapshot(seed_project / "translations") == before
+
+
+def test_a_unit_changed_on_both_sides_is_reported_not_applied(invoke, seed_project, tmp_path, xliff_tt):
+    path = export(invoke, seed_project, tmp_path / "x")
+    store = xliff_tt.xlifffile.parsefile(str(path))
+    units = {u.getid().split("\x04")[-1]: u for u in store.units}
+    units[UPRISING].target = "Версия переводчика."
+    units[TITLE].target = "Заявление СДК"
+    path.write_bytes(bytes(store))
+    ours = store_of(seed_project)  # meanwhile the editor changes the same unit in the project
+    ours.set_target(UPRISING, RichText("Версия редактора."), "final", meta={"origin": "human"})
+    ours.set_target(CAUSE, RichText("Только в проекте."), "final", meta={"origin": "human"})
+    ours.save()
+
+    result = invoke("xliff", "import", path, "--project", seed_project)
+    assert result.exit_code == 0
+    conflict = [line for line in result.stderr.splitlines() if line.startswith("conflict:")]
+    assert len(conflict) == 1
+    assert conflict[0].startswith(f"conflict: {path}:")
+    assert conflict[0].endswith(f"unit {UPRISING} changed both in the project and in this file since export; "
+                                "kept the project's target 'Версия редактора.', not 'Версия переводчика.'")  # fmt: skip
+    assert result.output.splitlines()[-1] == (
+        "1 unit(s) updated, 32 unchanged, 1 changed only in the project, 1 conflict(s), 0 note(s) added"
+    )
+    ours = store_of(seed_project)
+    assert ours.get(UPRISING).target.text == "Версия редактора."
+    assert ours.get(CAUSE).target.text == "Только в проекте."
+    assert ours.get(TITLE).target.text == "Заявление СДК"
+
+
+def test_xliff_21_round_trip_keeps_emphasis(invoke, seed_project, tmp_path):
+    path = export(invoke, seed_project, tmp_path / "x", "--version", "2.1")
+    text = path.read_text(encoding="utf-8")
+    assert 'version="2.1"' in text and 'brochure:project="sdk"' in text
+    assert invoke("xliff", "import", path, "--project", seed_project).output.splitlines()[-1].startswith(
+        "0 unit(s) updated, 35 unchanged"
+    )
+    old = "<target>В Казахстане сейчас происходит настоящее народное восстание.</target>"
+    assert old in text
+    path.write_text(text.replace(old, '<target>В Казахстане <pc id="1" subType="xlf:i" type="fmt">сейчас</pc> '
+                                      'происходит настоящее народное восстание.</target>'), encoding="utf-8")  # fmt: skip
+    assert invoke("xliff", "import", path, "--project", seed_project).exit_code == 0
+    unit = store_of(seed_project).get(UPRISING)
+    assert unit.target.text == "В Казахстане сейчас происходит настоящее народное восстание."
+    assert [(s.start, s.end, s.kind) for s in unit.target.spans] == [(13, 19, "em")]
+
+
+def test_emphasis_in_an_xliff_12_target_comes_back(invoke, seed_project, tmp_path):
+    path = export(invoke, seed_project, tmp_path / "x")
+    text = path.read_text(encoding="utf-8")
+    old = '<target state="final">В Казахстане сейчас'
+    path.write_text(text.replace(old, '<target state="final">В Казахстане <g id="1" ctype="bold">сейчас</g>'),
+                    encoding="utf-8")  # fmt: skip
+    assert invoke("xliff", "import", path, "--project", seed_project).exit_code == 0
+    unit = store_of(seed_project).get(UPRISING)
+    assert [(s.start, s.end, s.kind) for s in unit.target.spans] == [(13, 19, "strong")]
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _duplicate_unit(path):
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f'<trans-unit id="{UPRISING}"')
+    end = text.index("</trans-unit>", start) + len("</trans-unit>")
+    path.write_text(text[:end] + "\n" + text[start:end] + text[end:], encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda p: _edit(p, "</body>", "</bodi>"), "malformed XLIFF: Opening and ending tag mismatch"),
+        (lambda p: _edit(p, "<source>In Kazakhstan, there is now", "<source>In Kyrgyzstan, there is now"),
+         f"unit '{UPRISING}': the source no longer matches the project's segment 'In Kazakhstan, there is now a "
+         "real popular uprisi…'; export again with `brochure xliff export`"),
+        (_duplicate_unit, f"duplicate unit id '{UPRISING}' (first on line"),
+        (lambda p: _edit(p, 'brochure:project="sdk"', 'brochure:project="other"'),
+         "exported from the project 'other', not from 'sdk'"),
+        (lambda p: _edit(p, f'id="{UPRISING}"', 'id="s000000000000"'),
+         "unit 's000000000000' is not a segment of statement-2022-01-07 any more"),
+        (lambda p: _edit(p, 'target-language="ru"', 'target-language="de"'),
+         "target language 'de' is not one of the project's (ru, kk)"),
+        (lambda p: _edit(p, 'brochure:project="sdk" brochure:document="statement-2022-01-07"', "")
+         or _edit(p, 'original="statement-2022-01-07.md"', 'original="other.md"'),
+         "not an export of the project 'sdk' (no brochure:project; original 'other.md' is none of its documents)"),
+    ],
+    ids=["malformed", "source-changed", "duplicate-id", "other-project", "unknown-unit", "language", "foreign"],
+)  # fmt: skip
+def test_bad_input_is_one_line_and_damages_nothing(invoke, seed_project, tmp_path, damage, expected):
+    good = export(invoke, seed_project, tmp_path / "x")
+    other = tmp_path / "x" / "programme-part-1.en-ru.xlf"
+    _edit(other, "Программа", "ПРОГРАММА")  # a good edit in the first file is not applied either
+    damage(good)
+    before = snapshot(seed_project)
+    line = error_line(invoke("xliff", "import", other, good, "--project", seed_project))
+    assert line.startswith(f"Error: {good}:"), line
+    assert expected in line, line
+    assert snapshot(seed_project) == before
+
+
+def test_malformed_xliff_names_the_line(invoke, seed_project, tmp_path):
+    bad = tmp_path / "bad.xlf"
+    bad.write_text('<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n<file>\n<body>\n</file>',
+                   encoding="utf-8")  # fmt: skip
+    line = error_line(invoke("xliff", "import", bad, "--project", seed_project))
+    assert line == f"Error: {bad}:4: malformed XLIFF: Opening and ending tag mismatch: body line 3 and file"
+
+
+def test_export_options_are_checked(invoke, seed_project, tmp_path):
+    line = error_line(invoke("xliff", "export", seed_project, "--lang", "de", "-o", tmp_path))
+    assert line == f"Error: --lang: 'de' is not a target language of {seed_project / 'brochure.toml'} (ru, kk)"
+    result = invoke("xliff", "export", seed_project, "-o", tmp_path / "all")
+    assert len(result.output.splitlines()) == 4
