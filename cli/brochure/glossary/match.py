@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from brochure.glossary.model import Concept, Term
 from brochure.glossary.morph import WORD, en_singulars, kk_stems, ru_lemmas, strip_possessive
@@ -24,15 +24,13 @@ if TYPE_CHECKING:
 _STATUS_RANK = {"preferred": 0, "admitted": 1, "forbidden": 2}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A term found in a text: text[start:end] is a use of `term` of concept `concept`."""
 
     start: int
@@ -142,18 +140,21 @@ class Matcher:
         Several concepts matching exactly the same span are all returned.
         """
         tokens = tokenize(text)
-        token_keys = [self.keys(t.text) for t in tokens]
+        keys_of = self.keys
+        token_keys = [keys_of(t.text) for t in tokens]
+        index = self.index
+        fits = self._fits
+        count = len(tokens)
         found: list[tuple[int, int, _Entry]] = []  # (first token, token count, entry)
         for i, keys in enumerate(token_keys):
-            seen: set[int] = set()
-            for key in keys:
-                for entry in self.index.get(key, ()):
-                    if id(entry) in seen:
-                        continue
-                    seen.add(id(entry))
-                    n = len(entry.keys)
-                    if i + n > len(tokens) or not self._fits(text, tokens, token_keys, i, entry):
-                        continue
+            candidates = [e for key in keys for e in index.get(key, ())]
+            if not candidates:
+                continue
+            if len(keys) > 1:
+                candidates = list({id(e): e for e in candidates}.values())
+            for entry in candidates:
+                n = len(entry.keys)
+                if i + n <= count and (n == 1 and not entry.case_sensitive or fits(text, tokens, token_keys, i, entry)):
                     found.append((i, n, entry))
         if not found:
             return []

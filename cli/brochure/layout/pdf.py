@@ -7,9 +7,14 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from brochure.fsutil import atomic_path
 from brochure.layout.html import render_html
+from brochure.layout.hyphenation import register_kazakh
+
+if TYPE_CHECKING:
+    from brochure.model import Edition
 
 log = logging.getLogger(__name__)
 # WeasyPrint warns about every CSS property it ignores and fontTools about subsetting details:
@@ -17,9 +22,10 @@ log = logging.getLogger(__name__)
 _NOISY_LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
 
 
-def write_pdf(edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:  # noqa: ANN001
+def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
     """Lay out `edition` as a PDF at `out`, written atomically."""
     html, base = render_html(edition, search_dirs)
+    register_kazakh()
     with _weasyprint_logs_to_debug():
         from weasyprint import HTML
 
@@ -30,13 +36,14 @@ def write_pdf(edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path
     return out
 
 
-def _weasyprint_quirks(document) -> None:  # noqa: ANN001
+def _weasyprint_quirks(document: Any) -> None:
     """Work-arounds for WeasyPrint 70 behaviour, in one place.
 
     Nothing to patch in the rendered document so far; the known quirks are handled upstream:
     - a table row taller than a page splits, and on the pages where it continues the repeated
       <thead> vanishes: rows.py splits long paragraphs into rows that fit a page;
-    - PT Serif lacks U+2010, WeasyPrint's default hyphen: columns.css sets `hyphenate-character`.
+    - PT Serif lacks U+2010, WeasyPrint's default hyphen: columns.css sets `hyphenate-character`;
+    - pyphen has no Kazakh dictionary: layout/hyphenation.py registers generated patterns.
     """
 
 
