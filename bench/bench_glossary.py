@@ -1,6 +1,7 @@
 """Glossary matching: 10,000 terms against 10,000 segments, beside a naive regex-per-term baseline.
 
-Target: under 2 s for the indexed matcher (index build + matching). The baseline (one compiled
+Target: under 2 s for the indexed matcher (index build + matching), in CPU time (process_time,
+so other work on the machine does not count). The baseline (one compiled
 regular expression per term, each searched in every segment) is measured on a sample of the
 segments in the same run and scaled up, since the full run would take minutes.
 
@@ -47,17 +48,17 @@ def main() -> None:
         toks = [rng.choice(vocab) + rng.choice(("", "", "s")) for _ in range(rng.randint(12, 30))]
         segments.append(" ".join(toks) + ".")
 
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     matcher = Matcher(concepts, "en")
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     found = sum(len(matcher.find(s)) for s in segments)
-    t2 = time.perf_counter()
+    t2 = time.process_time()
 
     patterns = [re.compile(rf"\b{re.escape(c.preferred['en'])}(?:s|'s|’s)?\b", re.I) for c in concepts]
     sample = segments[: args.baseline_sample]
-    t3 = time.perf_counter()
+    t3 = time.process_time()
     naive = sum(1 for s in sample for p in patterns if p.search(s))
-    t4 = time.perf_counter()
+    t4 = time.process_time()
     scaled = (t4 - t3) * len(segments) / len(sample)
 
     print(f"terms {args.terms}, segments {args.segments}, matches {found}")

@@ -146,6 +146,21 @@ def test_build_strict_fails_on_errors(tmp_path):
     assert rendered
 
 
+def test_a_derived_word_is_a_warning_not_an_error():
+    from brochure.check import check_segment
+    from brochure.glossary.model import Termbase
+    from brochure.glossary.tsv import concept_from_row
+
+    tb = Termbase([concept_from_row(dict(id="police", en="police", ru="полиция", ru_forbidden="милиция"))])
+    source = "the dictatorship of the police"
+    assert check_segment(tb, source, "полицейская диктатура", "en", "ru") == [
+        ("derived-term", "«police» (police): only «полицейская», a word derived from «полиция»")
+    ]
+    # a forbidden rendering is not a derived word
+    codes = [c for c, _ in check_segment(tb, source, "диктатура милиции", "en", "ru")]
+    assert codes == ["missing-term", "forbidden-term"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("10,000 and 10 000 and 10000", {"10000": 3}), ("2,5 = 2.5", {"2.5": 2}), ("on Jun. 30 – Jul. 1", {"30": 1, "1": 1})],

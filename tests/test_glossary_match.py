@@ -15,7 +15,7 @@ ROWS = [
     dict(id="elbasy", en="Yelbası", en_admitted="Elbasy", ru="Елбасы", kk="Елбасы",
          kk_forms="dat=Елбасына|gen=Елбасының", flags="indeclinable"),
     dict(id="leader-of-the-nation", en="leader of the nation", ru="лидер нации", kk="ұлт көшбасшысы"),
-    dict(id="sdk", en="SDK", ru="СДК", flags="case-sensitive"),
+    dict(id="sdk", en="SDK", ru="СДК", kk="ҚСҚ", flags="case-sensitive"),
     dict(id="worker", en="worker", ru="рабочий", kk="жұмысшы"),
     dict(id="working-class", en="working class", ru="рабочий класс", kk="жұмысшы табы"),
     dict(id="republic-kz", en="Republic of Kazakhstan", ru="Республика Казахстан", kk="Қазақстан Республикасы"),
@@ -76,6 +76,7 @@ def test_russian_inflected(tb, text, expected):
         ("жұмысшылардың ереуілі", [("жұмысшылардың", "worker", "preferred")]),
         ("алпауыттарға қарсы", [("алпауыттарға", "oligarch", "forbidden")]),
         ("Жаңаөзенде", [("Жаңаөзенде", "janaozen", "preferred")]),
+        ("ҚСҚ-ның бағдарламасы", [("ҚСҚ-ның", "sdk", "preferred")]),  # an abbreviation's suffix
     ],
 )  # fmt: skip
 def test_kazakh_inflected(tb, text, expected):

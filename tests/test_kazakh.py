@@ -63,3 +63,20 @@ def test_seed_kazakh_translations_pass():
             assert check_kazakh(unit.source.text, unit.target.text) == [], unit.id
             checked += 1
     assert checked == 80
+
+
+def test_brochure_check_reports_kazakh_problems(invoke, seed_project):
+    import json
+
+    xlf = seed_project / "translations" / "statement-2022-01-07.kk.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    assert "40 000" in text and "Қазақстанда" in text
+    text = text.replace("40 000", "40", 1).replace("Қазақстанда", "Қазaқстанда", 1)  # Latin "a"
+    xlf.write_text(text, encoding="utf-8")
+    result = invoke("check", seed_project, "--lang", "kk", "--json")
+    assert result.exit_code == 1
+    issues = json.loads(result.output)["issues"]
+    codes = {(i["code"], i["severity"]) for i in issues}
+    assert ("mixed-script", "error") in codes
+    assert ("number-missing", "warning") in codes
+    assert any("Қазaқстанда" in i["message"] for i in issues if i["code"] == "mixed-script")

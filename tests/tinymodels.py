@@ -70,7 +70,7 @@ def _train_sentencepiece(prefix: Path, corpus: str, symbols: list[str], vocab_si
 
 def _copy_transformer(
     model_dir: Path, vocab: list[str], lexicon: dict[str, str], *, add_source_eos: bool,
-    prefix_shift: int = 0, max_len: int = 512,
+    prefix_shift: int = 0, max_len: int = 1024, width: int = 128, seed: int = 0,
 ) -> None:  # fmt: skip
     """Save a CTranslate2 Transformer that copies its source, substituting `lexicon` tokens.
 
@@ -82,15 +82,20 @@ def _copy_transformer(
     from ctranslate2.specs import TransformerSpec
 
     V = len(vocab)
+    E = width  # token code dimensions
     K = 16  # frequencies of the positional code
     P = 4 * K
-    d = -(-(V + P) // 64) * 64  # rounded up to a multiple of 64: CTranslate2's fast paths like it
+    d = E + P
     freqs = 2 * np.pi * 2.0 ** (-np.arange(1, K + 1) / 2.0)
     angles = np.arange(max_len)[:, None] * freqs[None, :]
     pe = np.zeros((max_len, d), np.float32)
-    pe[:, V : V + P] = np.concatenate([np.cos(angles), np.sin(angles), -np.cos(angles), -np.sin(angles)], 1)
-    one_hot = np.zeros((V, d), np.float32)
-    one_hot[np.arange(V), np.arange(V)] = 1.0
+    pe[:, E:] = np.concatenate([np.cos(angles), np.sin(angles), -np.cos(angles), -np.sin(angles)], 1)
+    # Token codes: random, centred, unit length; nearly orthogonal in E dimensions.
+    codes = np.random.default_rng(seed).normal(size=(V, E))
+    codes -= codes.mean(axis=1, keepdims=True)
+    codes /= np.linalg.norm(codes, axis=1, keepdims=True)
+    embeddings = np.zeros((V, d), np.float32)
+    embeddings[:, :E] = codes
 
     def zeros(*shape):
         return np.zeros(shape, np.float32)
@@ -109,8 +114,8 @@ def _copy_transformer(
         part.position_encodings.encodings = pe
     if prefix_shift:
         spec.decoder.position_encodings.encodings = np.roll(pe, prefix_shift, axis=0)
-    spec.encoder.embeddings[0].weight = one_hot
-    spec.decoder.embeddings.weight = one_hot
+    spec.encoder.embeddings[0].weight = embeddings
+    spec.decoder.embeddings.weight = embeddings
     ff = 4
     for layer in spec.encoder.layer + spec.decoder.layer:
         layer_norm(layer.self_attention.layer_norm)
@@ -124,23 +129,21 @@ def _copy_transformer(
     attention = spec.decoder.layer[0].attention
     layer_norm(attention.layer_norm)
     query = zeros(d, d)
-    query[V : V + P, V : V + P] = beta * np.eye(P)
+    query[E:, E:] = beta * np.eye(P)
     key_value = zeros(2 * d, d)
-    key_value[V : V + P, V : V + P] = np.eye(P)
-    key_value[d : d + V, :V] = gamma * np.eye(V)
+    key_value[E:d, E:] = np.eye(P)
+    key_value[d : d + E, :E] = gamma * np.eye(E)
     out = zeros(d, d)
-    out[:V, :V] = np.eye(V)
+    out[:E, :E] = np.eye(E)
     linear(attention.linear[0], query)
     linear(attention.linear[1], key_value)
     linear(attention.linear[2], out)
     layer_norm(spec.decoder.layer_norm, 10.0)
-    projection = zeros(V, d)
+    projection = embeddings.copy()  # logit of token j: how much the hidden state looks like j
     index = {piece: i for i, piece in enumerate(vocab)}
-    mapping = list(range(V))
     for src, tgt in lexicon.items():
-        mapping[index[src]] = index[tgt]
-    for i, j in enumerate(mapping):
-        projection[j, i] = 1.0  # logit of output token j rises with input token i
+        projection[index[tgt]] += embeddings[index[src]]  # tgt also answers src's code
+        projection[index[src]] = 0.0  # and src is never emitted
     linear(spec.decoder.projection, projection)
     spec.config.add_source_eos = add_source_eos
     spec.register_source_vocabulary(vocab)

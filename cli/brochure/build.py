@@ -103,6 +103,7 @@ def make_edition(
         title={lang: project.title.get(lang, source_title) for lang in spec.languages},
         subtitle={lang: project.subtitle[lang] for lang in spec.languages if lang in project.subtitle},
         publisher=project.publisher, date=project.date, draft=draft, generator=generator(),
+        bleed_mm=spec.bleed, pdf_variant=spec.pdf_variant,
     )  # fmt: skip
     return Edition(info=info, documents=docs)
 

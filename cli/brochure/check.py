@@ -8,7 +8,9 @@ errors (fail `brochure check` with exit code 1 and `brochure build --strict`):
   or admitted, in any inflected form) occurs in the translation;
 - forbidden-term: a deprecated rendering is used;
 - do-not-translate: a do-not-translate term's source form is not in the translation verbatim;
-- untranslated: the segment has no translation.
+- untranslated: the segment has no translation;
+- mixed-script / arabic-script (Kazakh targets): a Latin look-alike letter inside a Cyrillic word,
+  or Arabic script, in Kazakh Cyrillic text.
 
 warnings:
 - derived-term: an approved term is missing but a word of the same stem is there (a translator's
@@ -16,7 +18,8 @@ warnings:
 - no-target-term: a source term whose concept has no rendering in the target language;
 - term-case: a case-sensitive term written in another letter case;
 - same-as-source: the translation is identical to the source (three words or more);
-- numbers: the numbers in source and translation differ;
+- numbers: the numbers in source and translation differ (Kazakh: number-missing, where a number
+  written out in words counts, and date-missing for a month of the source);
 - brackets / quotes: an unpaired bracket or quotation mark (where the source has none);
 - inconsistent: the same source sentence is translated differently elsewhere.
 """
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
     from brochure.translations import TranslationFile
 
 Severity = Literal["error", "warning"]
-ERRORS = ("missing-term", "forbidden-term", "do-not-translate", "untranslated")
+ERRORS = ("missing-term", "forbidden-term", "do-not-translate", "untranslated", "mixed-script", "arabic-script")
 _NUMBER = re.compile(r"(?<![\d\w])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[.,]\d+)*")
 
 
@@ -170,7 +173,16 @@ def check_segment(
 
     if normalise(source) == normalise(target) and len(re.findall(r"[^\W\d_]+", source)) >= 3:
         out.append(("same-as-source", "the translation is identical to the source"))
-    src_n, tgt_n = numbers(source), numbers(target)
+    if tgt_lang == "kk":
+        # Kazakh checks that need no model (brochure.kazakh): script purity is an error; numbers
+        # (also written out in words) and months of dates are checked the Kazakh way.
+        from brochure.kazakh import check_kazakh
+
+        for problem in check_kazakh(source, target):
+            out.append((problem.code, problem.message))
+        src_n = tgt_n = Counter()
+    else:
+        src_n, tgt_n = numbers(source), numbers(target)
     if src_n != tgt_n:
         lost = sorted((src_n - tgt_n).elements())
         extra = sorted((tgt_n - src_n).elements())

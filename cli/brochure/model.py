@@ -128,6 +128,8 @@ class EditionInfo:
     date: str = ""
     draft: bool = False
     generator: str = ""  # tool and version, for the output's metadata
+    bleed_mm: float = 0.0  # print bleed around the trim box; > 0 also adds a slug with crop marks
+    pdf_variant: str = ""  # "pdf/a-3b" for an archival PDF
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,12 @@ from brochure.errors import ProjectError
 PROJECT_FILE = "brochure.toml"
 PAGE_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0), "Letter": (215.9, 279.4)}
 FORMATS = ("pdf", "docx")
-BUILTIN_LAYOUTS = ("columns",)
+BUILTIN_LAYOUTS = ("columns", "interleaved", "facing")
+# Layouts that have a DOCX writer (facing pages need page-exact placement: PDF only).
+DOCX_LAYOUTS = ("columns", "interleaved")
+PDF_VARIANTS = ("pdf/a-3b",)
+DEFAULT_BLEED_MM = 3.0
+_LENGTH_MM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*$")
 _CUSTOM_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*[x×]\s*(\d+(?:\.\d+)?)\s*mm\s*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -40,6 +45,8 @@ class EditionSpec:
     output: str = ""  # file stem in build/, without extension
     impose: str = ""  # "booklet": also write <output>.booklet.pdf for saddle stitching
     creep: float = 0.0  # mm the innermost sheet's pages move toward the spine
+    bleed: float = DEFAULT_BLEED_MM  # mm around the trim box; 0 = no bleed, no crop marks
+    pdf_variant: str = ""  # "pdf/a-3b" on request
 
     @property
     def page_mm(self) -> tuple[float, float]:
@@ -97,6 +104,19 @@ def page_size_mm(size: str) -> tuple[float, float]:
     if not match:
         raise ValueError(size)
     return float(match.group(1)), float(match.group(2))
+
+
+def _bleed_mm(value: Any) -> float | None:
+    """A bleed such as "3mm" (or a number of millimetres) from 0 to 10; None if invalid."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        mm = float(value)
+    elif isinstance(value, str) and (m := _LENGTH_MM.match(value)):
+        mm = float(m.group(1))
+    else:
+        return None
+    return mm if 0 <= mm <= 10 else None
 
 
 def find_project_file(path: Path | str | None) -> Path:
@@ -327,7 +347,8 @@ class _Validator:
                 self.problem(key, "must be a table")
                 continue
             for k in item:
-                if k not in ("name", "languages", "layout", "page_size", "formats", "output", "impose", "creep"):
+                if k not in ("name", "languages", "layout", "page_size", "formats", "output", "impose", "creep",
+                             "bleed", "pdf_variant"):
                     self.problem(f"{key}.{k}", "unknown key")
             elangs = item.get("languages")
             if not isinstance(elangs, list) or not 2 <= len(elangs) <= 3:
@@ -351,11 +372,23 @@ class _Validator:
             except (ValueError, TypeError):
                 self.problem(f"{key}.page_size", f"unknown page size {page_size!r} (A4, A5, A6, Letter or '150mm x 210mm')")
                 ok = False
-            formats = item.get("formats", list(FORMATS))
+            pdf_only = layout in BUILTIN_LAYOUTS and layout not in DOCX_LAYOUTS
+            formats = item.get("formats", ["pdf"] if pdf_only else list(FORMATS))
             if isinstance(formats, str):
                 formats = [formats]
             if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
                 self.problem(f"{key}.formats", f"must be a list of: {', '.join(FORMATS)}")
+                ok = False
+            elif pdf_only and "docx" in formats:
+                self.problem(f"{key}.formats", f"the {layout} layout is PDF only: formats = [\"pdf\"]")
+                ok = False
+            bleed = _bleed_mm(item.get("bleed", f"{DEFAULT_BLEED_MM:g}mm"))
+            if bleed is None:
+                self.problem(f"{key}.bleed", f"must be a length from \"0mm\" (no bleed) to \"10mm\", got {item.get('bleed')!r}")
+                ok = False
+            pdf_variant = item.get("pdf_variant", "")
+            if pdf_variant not in ("", *PDF_VARIANTS):
+                self.problem(f"{key}.pdf_variant", f"unknown PDF variant {pdf_variant!r} (known: {', '.join(PDF_VARIANTS)})")
                 ok = False
             joined = "-".join(str(x) for x in elangs)
             ename = item.get("name", joined if layout == "columns" else f"{joined}-{layout}")
@@ -386,7 +419,8 @@ class _Validator:
             seen_outputs.add(output)
             out.append(EditionSpec(name=ename, languages=tuple(elangs), layout=layout,
                                    page_size=page_size, formats=tuple(dict.fromkeys(formats)), output=output,
-                                   impose=impose, creep=float(creep)))  # fmt: skip
+                                   impose=impose, creep=float(creep), bleed=bleed or 0.0,
+                                   pdf_variant=pdf_variant))  # fmt: skip
         return tuple(out)
 
     def _layout_exists(self, layout: str) -> bool:

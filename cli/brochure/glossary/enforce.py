@@ -112,6 +112,8 @@ def _shares_stem(term_key: str, word_key: str) -> bool:
         if a != b:
             break
         n += 1
+    if n == len(term_key) >= 3:  # the whole word and a suffix: тап -> таптық
+        return True
     return n >= 4 and n >= len(term_key) - 4
 
 
@@ -125,7 +127,7 @@ def _derived_word(concept: Concept, lang: str, text: str, forbidden: list[Match]
     ]  # fmt: skip
     for term in concept.approved(lang):
         for word in sorted((t.text for t in tokenize(term)), key=len, reverse=True):
-            if len(word) < 4:
+            if len(word) < 3:
                 continue
             for key in _stems(lang, word):
                 for surface, keys in tokens:

@@ -77,7 +77,11 @@ def _ru_keys(word: str) -> frozenset[str]:
 @lru_cache(maxsize=200_000)
 def _kk_keys(word: str) -> frozenset[str]:
     low = _norm(word)
-    return kk_stems(low) | {low}
+    keys = kk_stems(low) | {low}
+    head, dash, tail = low.rpartition("-")
+    if dash and head and tail.isalpha() and len(tail) <= 6:  # an abbreviation's suffix: ҚСҚ-ның
+        keys |= {head}
+    return keys
 
 
 KEYS: dict[str, Callable[[str], frozenset[str]]] = {"en": _en_keys, "ru": _ru_keys, "kk": _kk_keys}
@@ -111,6 +115,7 @@ class Matcher:
         self.ignore_case = ignore_case
         self.keys = KEYS.get(lang, _en_keys)
         self.index: dict[str, list[_Entry]] = {}
+        self._candidates: dict[frozenset[str], tuple[_Entry, ...]] = {}
         concepts = termbase.concepts.values() if hasattr(termbase, "concepts") else termbase
         for concept in concepts:
             for term in concept.terms(lang):
@@ -142,16 +147,15 @@ class Matcher:
         tokens = tokenize(text)
         keys_of = self.keys
         token_keys = [keys_of(t.text) for t in tokens]
-        index = self.index
         fits = self._fits
         count = len(tokens)
         found: list[tuple[int, int, _Entry]] = []  # (first token, token count, entry)
+        cache = self._candidates
         for i, keys in enumerate(token_keys):
-            candidates = [e for key in keys for e in index.get(key, ())]
-            if not candidates:
-                continue
-            if len(keys) > 1:
-                candidates = list({id(e): e for e in candidates}.values())
+            candidates = cache.get(keys)
+            if candidates is None:  # the entries a word's keys lead to, computed once per word
+                merged = {id(e): e for key in keys for e in self.index.get(key, ())}
+                candidates = cache[keys] = tuple(merged.values())
             for entry in candidates:
                 n = len(entry.keys)
                 if i + n <= count and (n == 1 and not entry.case_sensitive or fits(text, tokens, token_keys, i, entry)):

@@ -1,12 +1,15 @@
 """Edition -> HTML for WeasyPrint: Jinja2 templates from a project's layouts/ or the built-in ones.
 
-A project's `layouts/<layout>/` folder is searched before the built-in `layouts/<layout>/` (as
-mkdocs' custom_dir), so a project can replace the stylesheet alone and keep the template.
+Templates are looked up in this order (as mkdocs' custom_dir): the project's `layouts/<layout>/`,
+the built-in `layouts/<layout>/`, the project's `layouts/base/`, the built-in `layouts/base/`
+(the skeleton, cover, contents and CSS partials every layout shares). So a project can replace one
+stylesheet and keep the rest; `builtin/<path>` always names the built-in file, so an override can
+include the original and add to it: `{% include "builtin/columns/columns.css" %}`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,12 +19,17 @@ from markupsafe import Markup, escape
 
 from brochure import languages
 from brochure.errors import LayoutError
-from brochure.layout.rows import Geometry, Row, document_rows, geometry, runs
+from brochure.layout.rows import ROW_FILL, Geometry, Row, document_rows, geometry, runs
 from brochure.model import AlignedDocument, Edition, RichText
 
 TEMPLATE = "brochure.html.j2"
 # Inline formatting, outermost first, so a note's emphasis nests inside the note.
 _TAGS = (("note", '<span class="note">', "</span>"), ("strong", "<strong>", "</strong>"), ("em", "<em>", "</em>"))
+BASE = "base"  # the shared templates and CSS partials
+# Text columns per page: columns puts the languages side by side, the others give each its full width.
+FULL_WIDTH_LAYOUTS = ("interleaved", "facing")
+# The table of contents' title in each language.
+CONTENTS = {"en": "Contents", "ru": "Содержание", "kk": "Мазмұны"}
 
 
 def builtin_layouts() -> Path:
@@ -34,6 +42,16 @@ def fonts_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class TocEntry:
+    """A line of the table of contents: an h1 or h2 (or an untitled document)."""
+
+    level: int
+    target: str  # the id of the heading (first language) the entry points at
+    texts: dict[str, str]  # per edition language
+    folio: str = ""  # the page number when the layout knows it (facing); else WeasyPrint counts
+
+
+@dataclass(frozen=True)
 class DocumentView:
     """What the template needs of one document."""
 
@@ -42,17 +60,31 @@ class DocumentView:
     rows: list[Row]
     heading_shift: int  # subtract from a heading's level so the document's top heading is an h1
     has_heading: bool
+    toc: list[TocEntry] = field(default_factory=list)
+
+    def level(self, row: Row) -> int:
+        """The HTML heading level (1-6) of a heading row."""
+        return min(6, max(1, row.level - self.heading_shift))
+
+    def anchor(self, row: Row) -> str:
+        return f"h-{self.name}-{row.block_id}"
 
 
 def environment(layout: str, search_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
-    """A Jinja2 environment that finds `layout`'s templates in the project first, then built in."""
+    """A Jinja2 environment that finds `layout`'s templates in the project first, then built in,
+    then the shared base templates (project, built in); `builtin/...` names a built-in file."""
     folders = [Path(d) / layout for d in search_dirs] + [builtin_layouts() / layout]
     existing = [str(f) for f in folders if f.is_dir()]
     if not existing:
         searched = ", ".join(str(f) for f in folders)
         raise LayoutError(f"layout {layout!r} not found (searched {searched})")
+    if layout != BASE:
+        bases = [Path(d) / BASE for d in search_dirs] + [builtin_layouts() / BASE]
+        existing += [str(f) for f in bases if f.is_dir()]
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(f) for f in existing]
+    loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_layouts()))}))
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(f) for f in existing]),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -76,41 +108,72 @@ def render_html(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> tuple[s
     """The edition as one HTML string, and the base URL folder its relative links resolve against."""
     info = edition.info
     env = environment(info.layout, search_dirs)
-    try:
-        template = env.get_template(TEMPLATE)
-    except jinja2.TemplateNotFound:
-        raise LayoutError(f"layout {info.layout!r} has no {TEMPLATE}") from None
+    template = get_template(env, info.layout)
     html = template.render(**context(edition))
     assert template.filename is not None
     return html, Path(template.filename).parent
 
 
-def context(edition: Edition) -> dict[str, Any]:
-    """The template's variables."""
+def get_template(env: jinja2.Environment, layout: str, name: str = TEMPLATE) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        raise LayoutError(f"layout {layout!r}: template {exc.name!r} not found") from None
+
+
+def layout_geometry(edition: Edition) -> Geometry:
+    """Columns share the page among the languages; interleaved and facing give each the full width."""
     info = edition.info
-    geo = geometry(info.page_size, len(info.languages))
+    full = info.layout in FULL_WIDTH_LAYOUTS
+    return geometry(info.page_size, 1 if full else len(info.languages))
+
+
+def context(edition: Edition, geo: Geometry | None = None, fill: float = ROW_FILL) -> dict[str, Any]:
+    """The template's variables; `fill` is the share of a page a row may take (see rows.ROW_FILL)."""
+    from brochure.layout.prepress import slug_mm
+
+    info = edition.info
+    geo = geo or layout_geometry(edition)
+    budget = max(geo.chars_per_line * 3, int(geo.row_budget * fill / ROW_FILL))
+    docs = [document_view(doc, info.languages, budget) for doc in edition.documents]
+    langs = [languages.get(code) for code in info.languages]
     return {
         "info": info,
         "lang": info.languages[0],
-        "languages": [languages.get(code) for code in info.languages],
+        "languages": langs,
         "geometry": geo,
         "css_page_size": css_page_size(geo),
         "fonts_url": fonts_dir().as_uri(),
-        "documents": [document_view(doc, info.languages, geo) for doc in edition.documents],
+        "documents": docs,
         "title": _first(info.title, info.languages),
+        "keywords": ", ".join([*(lang.native for lang in langs), *info.languages]),
+        "labels": {code: CONTENTS.get(code, CONTENTS["en"]) for code in info.languages},
+        "toc": [entry for doc in docs for entry in doc.toc],
+        "bleed_mm": info.bleed_mm,
+        "slug_mm": slug_mm(info.bleed_mm),
+        "folio": "counter(page)",
+        "header_left": "string(section-0)",
+        "header_right": f"string(section-{1 if len(langs) > 1 else 0})",
     }
 
 
-def document_view(doc: AlignedDocument, langs: tuple[str, ...], geo: Geometry) -> DocumentView:
+def document_view(doc: AlignedDocument, langs: tuple[str, ...], budget: int) -> DocumentView:
     levels = [b.level for b in doc.blocks if b.kind == "heading"]
     source_title = _first(doc.title, langs) or doc.name
-    return DocumentView(
+    view = DocumentView(
         name=doc.name,
         titles={lang: doc.title.get(lang) or source_title for lang in langs},
-        rows=document_rows(doc, langs, geo.row_budget),
+        rows=document_rows(doc, langs, budget),
         heading_shift=min(levels) - 1 if levels else 0,
         has_heading=bool(levels),
     )
+    if not view.has_heading:
+        view.toc.append(TocEntry(1, f"doc-{doc.name}", view.titles))
+    for row in view.rows:
+        if row.kind == "heading" and view.level(row) <= 2:
+            texts = {cell.lang: cell.plain or view.titles[cell.lang] for cell in row.cells}
+            view.toc.append(TocEntry(view.level(row), view.anchor(row), texts))
+    return view
 
 
 def css_page_size(geo: Geometry) -> str:
