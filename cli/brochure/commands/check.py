@@ -17,9 +17,10 @@ def check(ctx: click.Context, project_dir: Path, langs: tuple[str, ...], as_json
     """Check translations against the glossary and for common slips.
 
     Errors: approved term missing, forbidden term used, do-not-translate term changed, segment
-    untranslated. Warnings: no glossary term in the target language, identical to the source,
-    numbers differ, unpaired brackets or quotes, the same source translated differently.
-    Exit code 1 when there are errors.
+    untranslated; in Kazakh, Latin look-alike letters in Cyrillic words or Arabic script.
+    Warnings: a word derived from the term instead of the term, no glossary term in the target
+    language, identical to the source, numbers (and in Kazakh, months) differ, unpaired brackets
+    or quotes, the same source translated differently. Exit code 1 when there are errors.
     """
     from brochure.check import check_project, format_report
     from brochure.project import load_project
