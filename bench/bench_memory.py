@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cli"))
 
-from brochure.memory import Memory, TranslationUnit, write_tmx  # noqa: E402
-from brochure.project import load_project  # noqa: E402
+from brochure.memory import Memory, TranslationUnit, write_tmx
+from brochure.project import load_project
 
 THRESHOLD = 75
 
@@ -51,7 +51,7 @@ def mutate(rng: random.Random, text: str, vocab: list[str]) -> str:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:

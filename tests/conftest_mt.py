@@ -1,17 +1,15 @@
 """Fixtures for the machine-translation tests: tiny real models, built once per session.
 
-Loaded by the tests/test_mt_*.py modules with `pytest_plugins = ["conftest_mt"]`.
+Loaded by the tests/test_mt_*.py modules with `pytest_plugins = ["conftest_mt"]`. Network sockets
+are blocked for every test by tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import shutil
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 import tinymodels
 
 
@@ -54,17 +52,6 @@ def installed(tiny_models: TinyModels, models_dir: Path) -> Path:
     return models_dir
 
 
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to open a network socket fails the test."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a test tried to open a network connection")
-
-    monkeypatch.setattr(socket, "socket", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-
-
 MINI_TEXT = """\
 # The workers' programme
 
@@ -97,10 +84,3 @@ def mini_project(tmp_path: Path) -> Path:
         store.set_target(seg.id, RichText(f"[ru] {seg.text}"), "final", meta={"origin": "human"})
     store.save()
     return root
-
-
-def copy_seeds(dest: Path) -> Path:
-    """A temporary copy of the sample project, for tests that change it."""
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
-    shutil.copytree(seeds, dest, ignore=shutil.ignore_patterns("build", ".brochure"))
-    return dest

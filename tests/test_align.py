@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from brochure.align import align_document, anchors, split_target
 from brochure.build import load_translations
 from brochure.project import load_project

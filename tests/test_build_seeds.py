@@ -70,7 +70,7 @@ def test_every_segment_and_its_translation_on_the_same_page_in_order(built):
 def test_page_size_is_a5_and_fonts_are_embedded(built):
     reader, _ = pages_text(built / "build" / "sdk.en-ru.pdf")
     for page in reader.pages:
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        width, height = float(page.trimbox.width), float(page.trimbox.height)  # the media box adds bleed and slug
         assert abs(width - 419.53) < 1 and abs(height - 595.28) < 1
     fonts = {}
     for page in reader.pages:

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from brochure.layout import render
+from brochure.layout.rows import document_rows, geometry
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from editions import block, document, edition, heading, marked_seg, paragraph, seg, text
-
-from brochure.layout import render
-from brochure.layout.rows import document_rows, geometry
 
 LANGS = ("en", "ru", "kk")
 MISSING_ID = "s0000000cafe1"

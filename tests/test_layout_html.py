@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 
 import pytest
-from editions import block, document, edition, heading, paragraph, seg, simple_edition, text
-
 from brochure.errors import LayoutError
 from brochure.layout.html import render_html, rich_html
+from editions import block, document, edition, heading, paragraph, seg, simple_edition, text
 
 
 class _Cells(HTMLParser):
@@ -45,7 +45,8 @@ def test_html_basics():
     assert "<title>Test brochure</title>" in html
     assert '<meta name="generator" content="brochure test-suite">' in html
     assert "Пробная брошюра" in html and "Test Publisher" in html and "2024-05-01" in html
-    assert "<h1>Main heading</h1>" in html and "<h1>Главный заголовок</h1>" in html
+    assert re.search(r"<h1 class=\"l0\" id=\"h-doc-[^\"]+\">Main heading</h1>", html)
+    assert "<h1 class=\"l1\">Главный заголовок</h1>" in html
     assert (base / "brochure.html.j2").exists()
     assert "DRAFT" not in html
 
@@ -86,7 +87,8 @@ def test_heading_levels_start_at_h1_and_continuation_rows_are_marked():
         paragraph(1, langs, sentences=40, repeat=2),
     )
     html, _ = render_html(edition(doc))
-    assert "<h1>Top</h1>" in html and "<h2>Sub</h2>" in html
+    assert re.search(r'<h1 class="l0" id="[^"]+">Top</h1>', html) and re.search(r'<h2 class="l0" id="[^"]+">Sub</h2>', html)
+    assert '<h1 class="l1">Верх</h1>' in html
     assert 'class="paragraph first"' in html and 'class="paragraph cont"' in html
     assert 'class="paragraph cont last"' in html
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from editions import block, document, heading, marked_seg, paragraph, seg, text
-
 from brochure.errors import LayoutError
 from brochure.layout.rows import block_rows, document_rows, geometry, runs, split_segments
+from editions import block, document, heading, marked_seg, paragraph, seg, text
 
 LANGS = ("en", "ru")
 

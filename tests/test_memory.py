@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from brochure.memory import Memory, fill_from_memory, lookup, read_tmx
 from brochure.project import load_project
-from conftest import snapshot, write_project
+from conftest import snapshot
 from test_cli import error_line
 
 UPRISING = "In Kazakhstan, there is now a real popular uprising."
@@ -166,16 +165,16 @@ def test_export_writes_all_languages_in_one_tu(invoke, seed_project, tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("<tmx version='1.4'><body><tu><tuv xml:lang='en'><seg>x</seg></tuv>\n</tu>\n</bod></tmx>",
+        (("<tmx version='1.4'><body><tu><tuv xml:lang='en'><seg>x</seg></tuv>\n</tu>\n</bod></tmx>"),
          "bad.tmx:3: malformed TMX: Opening and ending tag mismatch: body line 1 and bod"),
         ("<xliff version='1.2'/>", "bad.tmx:1: not a TMX file (root <xliff>)"),
         ("<tmx version='1.4'>\n<header/></tmx>", "bad.tmx:1: TMX without <body>"),
         ("<tmx version='1.4'><header/><body>\n<tu><tuv><seg>x</seg></tuv></tu></body></tmx>",
          "bad.tmx:2: <tuv> without xml:lang"),
-        ("<tmx version='1.4'><header/><body><tu><tuv xml:lang='de'><seg>Hallo</seg></tuv>"
-         "<tuv xml:lang='fr'><seg>Salut</seg></tuv></tu></body></tmx>",
-         "bad.tmx: no unit pairs the project's source language 'en' with one of ru, kk "
-         "(languages in the file: de, fr)"),
+        (("<tmx version='1.4'><header/><body><tu><tuv xml:lang='de'><seg>Hallo</seg></tuv>"
+          "<tuv xml:lang='fr'><seg>Salut</seg></tuv></tu></body></tmx>"),
+         ("bad.tmx: no unit pairs the project's source language 'en' with one of ru, kk "
+          "(languages in the file: de, fr)")),
     ],
 )  # fmt: skip
 def test_bad_tmx_is_one_line_and_changes_nothing(invoke, seed_project, tmp_path, text, expected):

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from brochure.engines import Hypothesis, engine_class
 from brochure.engines.argos import ArgosEngine
 from brochure.engines.config import EngineSettings
@@ -15,19 +14,18 @@ from brochure.errors import ModelNotInstalled, ProjectError
 from brochure.models import install_package
 
 pytest_plugins = ["conftest_mt"]
-pytestmark = pytest.mark.usefixtures("no_network")
 
 TEXTS = ["The workers of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
 
 
-def texts(nbest: list[list[Hypothesis]]) -> list[str]:
+def texts_of(nbest: list[list[Hypothesis]]) -> list[str]:
     return [hyps[0].text for hyps in nbest]
 
 
 def test_argos_direct(installed):
     engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=3), installed)
     result = engine.translate(TEXTS)
-    assert texts(result) == ["The рабочие of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert texts_of(result) == ["The рабочие of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
     assert [len(h) for h in result] == [3, 3, 1, 3]  # N-best lists; an empty text gets one empty hypothesis
     for hyps in result:
         assert [h.score for h in hyps] == sorted((h.score for h in hyps), reverse=True)
@@ -38,7 +36,7 @@ def test_argos_direct(installed):
 def test_argos_pivot_goes_through_russian(installed):
     engine = ArgosEngine("en", "kk", EngineSettings(num_hypotheses=2), installed)
     # "workers" -> "рабочие" (en->ru) -> "жұмысшылар" (ru->kk): both legs ran, in order
-    assert texts(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert texts_of(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
     assert engine.model == "translate-en_ru+translate-ru_kk"
     assert engine.version == "1.0+1.0"
 
@@ -46,14 +44,14 @@ def test_argos_pivot_goes_through_russian(installed):
 def test_argos_keeps_order_over_many_batches(installed):
     many = [f"Sentence {i} of the workers." for i in range(300)]
     engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1, batch_size=16), installed)
-    assert texts(engine.translate(many)) == [f"Sentence {i} of the рабочие." for i in range(300)]
+    assert texts_of(engine.translate(many)) == [f"Sentence {i} of the рабочие." for i in range(300)]
 
 
 def test_argos_target_prefix_stripped_and_underscores_kept(tiny_models, models_dir):
     """argos's own decoder turns every "_" into a space and leaves `rus_Cyrl` in the output."""
     install_package(tiny_models.en_ru_prefixed, models_dir)
     engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1), models_dir)
-    assert texts(engine.translate(["file_name of the workers"])) == ["file_name of the рабочие"]
+    assert texts_of(engine.translate(["file_name of the workers"])) == ["file_name of the рабочие"]
 
 
 def test_argos_no_model(installed):
@@ -69,7 +67,7 @@ def test_ct2_nllb_style(tiny_models):
     settings = EngineSettings(engine="ct2", model=tiny_models.nllb, source_token="eng_Latn",
                               target_prefix="kaz_Cyrl", num_hypotheses=2)  # fmt: skip
     engine = CT2Engine("en", "kk", settings)
-    assert texts(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert texts_of(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
     assert engine.model == "nllb-en-kk"
     assert len(engine.version) == 12
     assert engine.signature() == f"ct2/nllb-en-kk/{engine.version}/beam4-n2/eng_Latn+kaz_Cyrl"
@@ -158,3 +156,14 @@ def test_help_imports_no_heavy_module():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("[]")
+
+
+def test_argos_bpe_package(tmp_path, models_dir):
+    """Older argos packages tokenize with Moses + BPE (bpe.model) instead of SentencePiece."""
+    import tinymodels
+
+    texts = ["The workers unite, and the union works!", "Workers of the world."]
+    install_package(tinymodels.build_bpe_package(tmp_path, "en", "ru", texts), models_dir)
+    engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1), models_dir)
+    assert engine.legs[0].encode(texts[1]) == ["W@@", "o@@", "r@@", "k@@", "ers", "o@@", "f", "the", "wor@@", "l@@", "d", "."]
+    assert texts_of(engine.translate(texts)) == texts

@@ -7,13 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from brochure.cli import cli
 from brochure.models import find_in_index, parse_index
+from click.testing import CliRunner
 
 pytest_plugins = ["conftest_mt"]
-pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def run(*args: str):
@@ -186,7 +184,7 @@ def test_parse_index(tmp_path):
 
 
 def test_install_download_from_a_local_index(tiny_models, models_dir, tmp_path, monkeypatch):
-    """The whole --download path, with file:// URLs: no socket is opened (no_network)."""
+    """The whole --download path, with file:// URLs: no socket is opened (conftest blocks them)."""
     entry = dict(INDEX[0], links=[tiny_models.en_ru.as_uri()])
     index = tmp_path / "index.json"
     index.write_text(json.dumps([entry]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from brochure.model import RichText
 from brochure.project import load_project
 from brochure.translations import open_store
@@ -172,8 +171,8 @@ def _duplicate_unit(path):
     [
         (lambda p: _edit(p, "</body>", "</bodi>"), "malformed XLIFF: Opening and ending tag mismatch"),
         (lambda p: _edit(p, "<source>In Kazakhstan, there is now", "<source>In Kyrgyzstan, there is now"),
-         f"unit '{UPRISING}': the source no longer matches the project's segment 'In Kazakhstan, there is now a "
-         "real popular uprisi…'; export again with `brochure xliff export`"),
+         (f"unit '{UPRISING}': the source no longer matches the project's segment 'In Kazakhstan, there is "
+          "now a real popular uprisi…'; export again with `brochure xliff export`")),
         (_duplicate_unit, f"duplicate unit id '{UPRISING}' (first on line"),
         (lambda p: _edit(p, 'brochure:project="sdk"', 'brochure:project="other"'),
          "exported from the project 'other', not from 'sdk'"),

@@ -7,12 +7,14 @@ exact text that comes out, that a pivot went through the right intermediate lang
 underscores and target prefixes are decoded right.
 
 How the copy works (a 1-layer Transformer, weights set by hand):
-- model width d = V + P: the first V dimensions one-hot the token, the last P hold a positional code
-  (cos, sin, -cos, -sin: zero-sum, so LayerNorm is a fixed affine map and keeps both parts);
+- model width d = E + P: the first E dimensions hold a token code (random, centred, unit length:
+  nearly orthogonal), the last P a positional code (cos, sin, -cos, -sin: zero-sum), so every
+  vector has mean 0 and the same length and LayerNorm is a fixed affine map that keeps both parts;
 - self-attention and feed-forward weights are zero, so every layer is the identity (residuals);
 - the decoder's cross-attention query at step t matches the key of source position t (beta * the
-  positional code) and reads that position's token (gamma * one-hot);
-- the output projection maps token i to lexicon[i] (the identity elsewhere).
+  positional code) and reads that position's token code (times gamma);
+- the output projection scores each token by its code, so the copied token wins; a lexicon entry
+  src -> tgt adds src's code to tgt's row and silences src.
 Because the source ends with </s> (add_source_eos, or an explicit </s> as NLLB wants), the copy
 ends with </s> and decoding stops.
 """
@@ -157,16 +159,20 @@ def _copy_transformer(
 def build_argos_package(
     out_dir: Path, from_code: str, to_code: str, *, version: str = "1.0",
     target_prefix: str = "", vocab_size: int = 400, corpus: str = CORPUS,
-    lexicon: dict[str, str] | None = None, folder: str | None = None,
+    lexicon: dict[str, str] | None = None, folder: str | None = None, width: int = 128,
 ) -> Path:  # fmt: skip
-    """Build `translate-FROM_TO.argosmodel` in argos's own format (as argospm publishes them)."""
+    """Build `translate-FROM_TO.argosmodel` in argos's own format (as argospm publishes them).
+
+    `width`: dimensions of the token codes (the model is width + 64 wide); benchmarks use more.
+    """
     lexicon = LEXICONS.get((from_code, to_code), {}) if lexicon is None else lexicon
     name = folder or f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
     root = Path(out_dir) / "src" / name
     root.mkdir(parents=True, exist_ok=True)
     symbols = sorted({*lexicon, *lexicon.values(), *([target_prefix] if target_prefix else [])})
     vocab = _train_sentencepiece(root / "sentencepiece", corpus, symbols, vocab_size)
-    _copy_transformer(root / "model", vocab, lexicon, add_source_eos=True, prefix_shift=1 if target_prefix else 0)
+    _copy_transformer(root / "model", vocab, lexicon, add_source_eos=True,
+                      prefix_shift=1 if target_prefix else 0, width=width)  # fmt: skip
     meta = {
         "package_version": version, "argos_version": "1.9.0",
         "from_code": from_code, "from_name": NAMES.get(from_code, from_code),
@@ -200,3 +206,32 @@ def build_nllb_model(out_dir: Path, *, vocab_size: int = 400, corpus: str = CORP
     vocab = _train_sentencepiece(root / "sentencepiece.bpe", corpus, symbols, vocab_size)
     _copy_transformer(root, vocab, lexicon, add_source_eos=False, prefix_shift=0)
     return root
+
+
+BPE_CODES = "#version: 0.2\nw o\nwo r\nwor k\ne r\ner s</w>\nt h\nth e</w>\nu n\n"
+
+
+def build_bpe_package(out_dir: Path, from_code: str, to_code: str, texts: list[str]) -> Path:
+    """An older-style argos package: Moses tokens + subword-nmt BPE codes (bpe.model), copy model.
+
+    The vocabulary is every token the BPE segmentation of `texts` produces.
+    """
+    from argostranslate.apply_bpe import BPE  # a plain module: no argos settings are loaded
+    from sacremoses import MosesPunctNormalizer, MosesTokenizer
+
+    root = Path(out_dir) / "src" / f"translate-{from_code}_{to_code}-bpe"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "bpe.model").write_text(BPE_CODES, encoding="utf-8")
+    with open(root / "bpe.model", encoding="utf-8") as f:
+        bpe = BPE(f)
+    tokenizer, normalizer = MosesTokenizer(from_code), MosesPunctNormalizer(from_code)
+    vocab = ["<unk>", "<s>", "</s>"]
+    for text in texts:
+        for token in bpe.segment_tokens(tokenizer.tokenize(normalizer.normalize(text), escape=False)):
+            if token not in vocab:
+                vocab.append(token)
+    _copy_transformer(root / "model", vocab, {}, add_source_eos=True)
+    meta = {"package_version": "0.9", "argos_version": "1.0", "from_code": from_code, "to_code": to_code,
+            "from_name": NAMES.get(from_code, ""), "to_name": NAMES.get(to_code, ""), "links": []}  # fmt: skip
+    (root / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    return zip_folder(root, Path(out_dir) / f"translate-{from_code}_{to_code}-bpe.argosmodel")

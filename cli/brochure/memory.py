@@ -16,6 +16,7 @@ Levenshtein ratio and shown as a percentage. research/text.md: rapidfuzz over 10
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from brochure.errors import TranslationMemoryError
 
@@ -225,7 +226,7 @@ def import_tmx(project: Project, file: Path) -> tuple[Path, int, bool]:
     Only units with the project's source language and at least one target language are kept.
     Returns the file written, the number of units and whether an older copy was replaced.
     """
-    srclang, units = read_tmx(file)
+    _, units = read_tmx(file)
     wanted = set(project.languages)
     kept = []
     found: Counter[str] = Counter()
@@ -313,6 +314,7 @@ class Memory:
     def __init__(self, project: Project, db: sqlite3.Connection):
         self.project = project
         self.db = db
+        self._units: int | None = None
 
     @classmethod
     def open(cls, project: Project) -> Memory:
@@ -328,7 +330,7 @@ class Memory:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Memory:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -357,6 +359,7 @@ class Memory:
                 self._add(rel, sig, digest)
                 changed += 1
         if changed:
+            self._units = None
             log.debug("memory index: %d file(s) re-read", changed)
         return changed
 
@@ -424,15 +427,34 @@ class Memory:
             return []
         marks = ",".join("?" * len(terms))
         df = dict(self.db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms))
-        rare = sorted((t for t in terms if t in df), key=lambda t: df[t])[:RARE_TERMS]
-        if not rare:
+        ranked = sorted((t for t in terms if t in df), key=lambda t: df[t])
+        if not ranked:
             return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in rare)
+        # OR the rarest words while their posting lists stay short: BM25 ranks every document a
+        # query matches, so one word found in half the memory would cost 100x more than the rest.
+        budget = max(1000, self._size() // 50)
+        rare: list[str] = []
+        total = 0
+        for term in ranked[:RARE_TERMS]:
+            if rare and total + df[term] > budget:
+                break
+            rare.append(term)
+            total += df[term]
+        if total <= budget:
+            match = " OR ".join(_quote(t) for t in rare)
+        else:  # only common words: pairs of neighbouring words as phrases are still selective
+            seq = words(query)
+            match = " OR ".join(_quote(f"{a} {b}") for a, b in itertools.pairwise(seq)) or _quote(seq[0])
         rows = self.db.execute(
             "SELECT rowid FROM tuv_fts WHERE tuv_fts MATCH ? AND lang = ? ORDER BY rank LIMIT ?",
             (match, src_lang, CANDIDATES),
         )
         return [r[0] for r in rows]
+
+    def _size(self) -> int:
+        if self._units is None:
+            self._units = self.db.execute("SELECT count(*) FROM tuv").fetchone()[0]
+        return self._units
 
     def stats(self) -> dict[str, int]:
         return {
@@ -443,8 +465,12 @@ class Memory:
 
 _PAIRS_SQL = (
     "SELECT s.text, t.text, tu.file, tu.line, tu.rank FROM tuv s "
-    "JOIN tuv t ON t.tu = s.tu AND t.lang = ? JOIN tu ON tu.id = s.tu "
+    "CROSS JOIN tuv t ON t.tu = s.tu AND +t.lang = ? CROSS JOIN tu ON tu.id = s.tu "
 )
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def lookup(project: Project, source_text: str, src_lang: str, tgt_lang: str, threshold: int | None = None) -> list[Match]:

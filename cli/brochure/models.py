@@ -292,7 +292,7 @@ def _fetch(url: str, dest: Path, progress: Progress | None) -> None:
     import urllib.request
 
     # The one place the toolkit opens a network connection, and only for `install --download`.
-    with urllib.request.urlopen(url, timeout=60) as response, open(dest, "wb") as out:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=60) as response, open(dest, "wb") as out:
         total = response.headers.get("Content-Length")
         total_n = int(total) if total and total.isdigit() else None
         done = 0

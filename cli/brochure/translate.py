@@ -39,6 +39,8 @@ class LangReport:
     computed: int = 0  # distinct source texts the engine translated (the rest came from the cache)
     kept: int = 0  # units with a human target or an earlier draft: left alone
     approved: int = 0  # reviewed or final units: left alone
+    memory_exact: int = 0  # units filled from an exact translation-memory match
+    memory_fuzzy: int = 0  # units drafted from a fuzzy match above the threshold
     seconds: float = 0.0
 
     @property
@@ -63,7 +65,8 @@ class TranslateReport:
                 head = f"{r.lang}: {r.drafted} segment(s) drafted by {r.engine}{speed}"
             else:
                 head = f"{r.lang}: nothing to translate"
-            lines.append(f"{head}; {r.kept} already translated, {r.approved} reviewed or final left alone")
+            memory = f"{r.memory_exact} exact and {r.memory_fuzzy} fuzzy memory match(es); " if r.memory_exact or r.memory_fuzzy else ""
+            lines.append(f"{head}; {memory}{r.kept} already translated, {r.approved} reviewed or final left alone")
         return lines
 
 
@@ -97,7 +100,7 @@ class MTCache:
             part = unique[i : i + 500]
             marks = ",".join("?" * len(part))
             rows = self.db.execute(
-                f"SELECT source, hypotheses FROM mt WHERE signature = ? AND source IN ({marks})",  # noqa: S608
+                f"SELECT source, hypotheses FROM mt WHERE signature = ? AND source IN ({marks})",
                 (signature, *part),
             )
             for source, data in rows:
@@ -120,12 +123,9 @@ def choose(project: Project, source: str, hyps: list[Hypothesis], src: str, tgt:
     """The glossary picks among the N-best hypotheses (and may repair terms); else the best one."""
     try:
         from brochure.glossary.enforce import apply_glossary
-    except ImportError:
-        # TODO(lead): wire brochure.glossary.enforce.apply_glossary(project, source_text,
-        # hypotheses, src_lang, tgt_lang) -> (chosen_text, notes) once it exists; until then the
-        # best-scoring hypothesis wins. Hypotheses are passed as strings, best first.
+    except ImportError:  # a build without the glossary stage: the engine's best hypothesis wins
         return hyps[0].text, []
-    chosen, notes = apply_glossary(project, source, [h.text for h in hyps], src, tgt)
+    chosen, notes = apply_glossary(project, source, [(h.text, h.score) for h in hyps], src, tgt)
     return chosen, list(notes)
 
 
@@ -190,6 +190,11 @@ def fill_missing(
             continue
         lr = LangReport(lang)
         report.langs.append(lr)
+        # The translation memory comes before any engine: exact and fuzzy matches become drafts.
+        from brochure.memory import fill_from_memory
+
+        mem = fill_from_memory(project, stores, segmented, lang)
+        lr.memory_exact, lr.memory_fuzzy = mem.exact, mem.fuzzy
         todo = _collect(project, segmented, stores, lang, lr)
         if not todo:
             continue

@@ -7,9 +7,10 @@ from brochure.commands.glossary import glossary
 from brochure.commands.init import init
 from brochure.commands.memory import memory
 from brochure.commands.models import models
+from brochure.commands.preview import preview
 from brochure.commands.segments import segments
 from brochure.commands.status import status
 from brochure.commands.translate import translate
 from brochure.commands.xliff import xliff
 
-ALL = [init, build, segments, translate, models, memory, xliff, align, status, glossary, check]
+ALL = [init, build, segments, translate, models, memory, xliff, align, status, glossary, check, preview]

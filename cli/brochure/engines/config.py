@@ -110,9 +110,9 @@ def validate_mt(table: dict[str, Any], langs: tuple[str, ...], problem: Callable
     if models is not None and (not isinstance(models, str) or not models):
         problem("models_dir", "must be a folder path")
         models = None
-    if default.engine == "ct2" and default.model is None:
-        if any(lang not in targets for lang in langs[1:]):
-            problem("model", _NO_MODEL)
+    uncovered = [lang for lang in langs[1:] if lang not in targets]
+    if default.engine == "ct2" and default.model is None and uncovered:
+        problem("model", _NO_MODEL)
     return MTSettings(default=default, targets=MappingProxyType(targets),
                       models_dir=Path(models) if models else None)  # fmt: skip
 

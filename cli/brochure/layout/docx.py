@@ -1,4 +1,9 @@
-"""Edition -> DOCX through python-docx (imported here only): the same rows as the PDF, as a Word table.
+"""Edition -> DOCX through python-docx (imported here only): the same rows as the PDF.
+
+`columns` is a Word table, one row per unit; `interleaved` is each unit's source paragraph followed
+by its translation in paragraph styles of our own ("Translation", "Translation 2"). Every document
+is a section of its own, whose running header names it (source language on even pages, the
+translation on odd ones) and whose footer numbers the pages.
 
 What makes it hold up in Word and LibreOffice (research/layout.md): a fixed-layout table with one
 row per aligned unit, the language-name row repeated on every page (w:tblHeader), rows that never
@@ -26,14 +31,24 @@ INDENT_EM = 1.2
 
 # Word rejects a file whose property elements are out of schema order (ECMA-376 part 1), so
 # elements python-docx does not know are inserted after their predecessors in these sequences.
-_TBL_PR = "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar".split()
-_R_PR = "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang".split()
-_TC_PR = "cnfStyle tcW gridSpan hMerge vMerge tcBorders".split()
-_SETTINGS = "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins".split()
+_TBL_PR = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar"]
+_R_PR = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang"]
+_P_PR = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc"]
+_TC_PR = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders"]
+_SETTINGS = ["writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime", "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText", "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts", "saveFormsData", "mirrorMargins"]
+
+
+TRANSLATION_STYLES = ("Translation", "Translation 2")
+TRANSLATION_COLORS = ("2B3A4A", "4A3B2B")
+TRANSLATION_RULES = (("single", "9FB3C8"), ("dotted", "C8AB8F"))
 
 
 def write_docx(edition: Edition, out: Path) -> Path:
     """Lay out `edition` as a DOCX at `out`, written atomically."""
+    from brochure.errors import LayoutError
+
+    if edition.info.layout == "facing":  # page-exact spreads: PDF only (project.py checks formats)
+        raise LayoutError(f"the {edition.info.layout} layout has no DOCX output: build it as PDF")
     doc = build_document(edition)
     with atomic_path(out) as tmp:
         doc.save(str(tmp))
@@ -46,7 +61,8 @@ def build_document(edition: Edition) -> Any:
     from docx.shared import Mm
 
     info = edition.info
-    geo = geometry(info.page_size, len(info.languages))
+    interleaved = info.layout == "interleaved"
+    geo = geometry(info.page_size, 1 if interleaved else len(info.languages))
     doc = docx.Document()
     _styles(doc, geo)
     _page(doc, geo)
@@ -58,11 +74,13 @@ def build_document(edition: Edition) -> Any:
         body.remove(p)
     _title_block(doc, edition)
     widths = [Mm(w) for w in geo.column_widths_mm]
-    for n, aligned in enumerate(edition.documents):
-        if n:
-            _page_break(doc)
+    for aligned in edition.documents:
+        _document_section(doc, aligned, info.languages, geo)
         rows = document_rows(aligned, info.languages, geo.row_budget)
-        _table(doc, rows, info.languages, widths, geo, _heading_shift(aligned))
+        if interleaved:
+            _interleaved(doc, rows, info.languages, geo, _heading_shift(aligned))
+        else:
+            _table(doc, rows, info.languages, widths, geo, _heading_shift(aligned))
     return doc
 
 
@@ -157,6 +175,20 @@ def _styles(doc: Any, geo: Geometry) -> None:
         style = styles[name]
         style.font.size = Pt(geo.font_pt - 1)
         _set_fonts(style.element.get_or_add_rPr(), SANS)
+    styles["Header"].font.color.rgb = RGBColor.from_string("555555")
+
+    # The translations of the interleaved layout: sans, a little smaller, a rule in the margin.
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for name, color, (rule, rule_color) in zip(TRANSLATION_STYLES, TRANSLATION_COLORS, TRANSLATION_RULES):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.font.size = Pt(round(geo.font_pt * 0.94 * 2) / 2)
+        style.font.color.rgb = RGBColor.from_string(color)
+        _set_fonts(style.element.get_or_add_rPr(), SANS)
+        style.paragraph_format.left_indent = Pt(geo.font_pt * 0.9)
+        style.paragraph_format.space_before = Pt(geo.font_pt * 0.2)
+        _paragraph_border(style.element.get_or_add_pPr(), "left", rule, rule_color)
 
 
 def _page(doc: Any, geo: Geometry) -> None:
@@ -217,7 +249,7 @@ def _metadata(doc: Any, edition: Edition) -> None:
 
 
 def _title_block(doc: Any, edition: Edition) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     info = edition.info
@@ -248,7 +280,84 @@ def _title_block(doc: Any, edition: Edition) -> None:
         run = p.add_run("DRAFT")
         run.bold = True
         _color(run, MISSING_RED)
-    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    # each document starts a section of its own on a new page (_document_section)
+
+
+def _document_section(doc: Any, aligned: Any, langs: tuple[str, ...], geo: Geometry) -> None:
+    """A new section (on a new page) for a document: the running header names the document, in
+    the source on even (left) pages and in the translation on odd (right) pages; page numbers below."""
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False
+    source = _first_text(aligned.title, langs) or aligned.name
+    titles = [aligned.title.get(lang) or source for lang in langs]
+    right = titles[1] if len(titles) > 1 else titles[0]
+    for header, text, align, lang in (
+        (section.header, right, WD_ALIGN_PARAGRAPH.RIGHT, langs[1] if len(langs) > 1 else langs[0]),
+        (section.even_page_header, titles[0], WD_ALIGN_PARAGRAPH.LEFT, langs[0]),
+    ):
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        p.text = ""
+        p.alignment = align
+        _lang(p.add_run(text), languages.get(lang).locale)
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        if not p.runs:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _field(p, "PAGE", "1")
+
+
+def _first_text(texts: dict[str, str], langs: tuple[str, ...]) -> str:
+    return next((texts[lang] for lang in langs if texts.get(lang)), "")
+
+
+def _interleaved(doc: Any, rows: list[Row], langs: tuple[str, ...], geo: Geometry, shift: int) -> None:
+    """Each unit's source paragraph, then its translations in the Translation styles."""
+    from docx.shared import Pt, RGBColor
+
+    for index, row in enumerate(rows):
+        for n, cell in enumerate(row.cells):
+            p = doc.add_paragraph()
+            _cell_paragraph(p, row, cell, geo, shift)
+            fmt = p.paragraph_format
+            if n == 0:
+                fmt.keep_with_next = True  # the source stays with its translation
+                if row.first and row.kind == "heading":
+                    fmt.space_before = Pt(geo.font_pt * (0.4 if index == 0 else 1.4))
+                elif row.first:
+                    fmt.space_before = Pt(geo.font_pt * (0.35 if row.kind == "list_item" else 0.75))
+                else:
+                    fmt.space_before = Pt(geo.font_pt * 0.35)
+                continue
+            style = TRANSLATION_STYLES[min(n, len(TRANSLATION_STYLES)) - 1]
+            if row.kind == "heading":
+                for run in p.runs:  # a translated heading: same size, not bold, the language's colour
+                    run.bold = False
+                    run.font.color.rgb = RGBColor.from_string(TRANSLATION_COLORS[min(n, 2) - 1])
+                fmt.keep_with_next = True
+                continue
+            indent = p.paragraph_format.left_indent
+            p.style = style
+            if indent is not None:  # a list item keeps its own indent, plus the translation's
+                fmt.left_indent = indent + Pt(geo.font_pt * 0.9)
+
+
+def _paragraph_border(ppr: Any, side: str, val: str, color: str) -> None:
+    from docx.oxml import OxmlElement
+
+    borders = ppr.find(_qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        _insert(ppr, borders, _P_PR)
+    el = OxmlElement(f"w:{side}")
+    for k, v in (("w:val", val), ("w:sz", "8"), ("w:space", "6"), ("w:color", color)):
+        el.set(_qn(k), v)
+    borders.append(el)
 
 
 def _page_break(doc: Any) -> None:

@@ -77,7 +77,7 @@ def check_glyphs(edition: Edition, font_files: tuple[Path, ...] | None = None) -
     sources = list(_texts(edition))
     sources += [(f"contents title [{code}]", CONTENTS.get(code, "")) for code in edition.info.languages]
     for where, text in sources:
-        for char in set(text) - {" ", "\n"}:
+        for char in dict.fromkeys(text):
             if ord(char) in have or unicodedata.category(char) in _NOT_DRAWN:
                 continue
             name = unicodedata.name(char, "unnamed character")

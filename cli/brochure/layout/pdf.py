@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brochure.fsutil import atomic_path
+from brochure.layout.fonts import check_glyphs
 from brochure.layout.html import render_html
 from brochure.layout.hyphenation import register_kazakh
+from brochure.layout.prepress import finisher
 
 if TYPE_CHECKING:
     from brochure.model import Edition
@@ -24,16 +26,29 @@ _NOISY_LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
 
 def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
     """Lay out `edition` as a PDF at `out`, written atomically."""
-    html, base = render_html(edition, search_dirs)
+    check_glyphs(edition)
     register_kazakh()
     with _weasyprint_logs_to_debug():
-        from weasyprint import HTML
+        if edition.info.layout == "facing":
+            from brochure.layout.facing import render_facing
 
-        document = HTML(string=html, base_url=base.as_uri() + "/").render()
+            document = render_facing(edition, search_dirs)
+        else:
+            document = render_document(*render_html(edition, search_dirs))
         _weasyprint_quirks(document)
+        options: dict[str, Any] = {}
+        if edition.info.pdf_variant:
+            options["pdf_variant"] = edition.info.pdf_variant
         with atomic_path(out) as tmp:
-            document.write_pdf(tmp)
+            document.write_pdf(tmp, finisher=finisher(edition.info.bleed_mm), **options)
     return out
+
+
+def render_document(html: str, base: Path) -> Any:
+    """WeasyPrint's laid-out Document of an HTML string (call inside _weasyprint_logs_to_debug)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base.as_uri() + "/").render()
 
 
 def _weasyprint_quirks(document: Any) -> None:

@@ -1,0 +1,118 @@
+"""PNG images of a built PDF's pages, for a quick look (`brochure preview`), through pypdfium2.
+
+The PDF is built first if it is out of date (build_project writes only what changed).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from brochure.errors import LayoutError
+from brochure.fsutil import atomic_path
+from brochure.project import Project
+
+log = logging.getLogger(__name__)
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d*)\s*)?$")
+
+
+def parse_pages(spec: str | None, count: int) -> list[int]:
+    """1-based page numbers ("1-4", "2,5,7-", "3"; None or "all": every page), clipped to `count`."""
+    if not spec or spec.strip().lower() == "all":
+        return list(range(1, count + 1))
+    pages: list[int] = []
+    for part in spec.split(","):
+        match = _RANGE.match(part)
+        if not match:
+            raise LayoutError(f"--pages {spec!r}: use page numbers and ranges such as 1-4 or 2,5,7-")
+        first = int(match.group(1))
+        last = first if match.group(2) is None else int(match.group(2) or count)
+        if first < 1 or last < first:
+            raise LayoutError(f"--pages {spec!r}: {part.strip()} is not a range of pages from 1")
+        pages += [n for n in range(first, min(last, count) + 1) if n not in pages]
+    if not pages:
+        raise LayoutError(f"--pages {spec!r}: the PDF has {count} page(s)")
+    return pages
+
+
+def render_pngs(
+    pdf: Path, out_dir: Path, pages: str | None = None, *, dpi: float = 100, trim: bool = False,
+    spreads: bool = False,
+) -> list[Path]:  # fmt: skip
+    """Write <out_dir>/<pdf stem>.p<NNN>.png for the selected pages; return the files.
+
+    `trim`: cut each image to the page's TrimBox (no bleed, slug or crop marks). `spreads`: put
+    facing pages side by side in one image (p002-003: the left page, then the right page).
+    """
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        numbers = parse_pages(pages, len(document))
+        images = {n: _render(document[n - 1], dpi, trim) for n in numbers}
+    finally:
+        document.close()
+    groups: list[list[int]] = [[n] for n in numbers]
+    if spreads:
+        groups = []
+        for n in numbers:
+            # page 1 is a right page; a spread is an even page and the odd page after it
+            if n % 2 == 1 and groups and groups[-1] == [n - 1]:
+                groups[-1].append(n)
+            else:
+                groups.append([n])
+    written = []
+    for group in groups:
+        name = f"{pdf.stem}.p{group[0]:03d}" + (f"-{group[-1]:03d}" if len(group) > 1 else "") + ".png"
+        image = _side_by_side([images[n] for n in group])
+        target = out_dir / name
+        with atomic_path(target) as tmp:
+            image.save(tmp, format="PNG")
+        written.append(target)
+    return written
+
+
+def _render(page, dpi: float, trim: bool):  # type: ignore[no-untyped-def]
+    crop = (0, 0, 0, 0)
+    if trim:
+        # pypdfium2 crops from the media box's left, bottom, right and top edges, in points
+        media, box = page.get_mediabox(), page.get_trimbox()
+        crop = (box[0] - media[0], box[1] - media[1], media[2] - box[2], media[3] - box[3])
+    return page.render(scale=dpi / 72, crop=crop).to_pil()
+
+
+def _side_by_side(images: Sequence):  # type: ignore[no-untyped-def]
+    if len(images) == 1:
+        return images[0]
+    from PIL import Image
+
+    width = sum(i.width for i in images)
+    height = max(i.height for i in images)
+    out = Image.new("RGB", (width, height), "white")
+    x = 0
+    for image in images:
+        out.paste(image, (x, 0))
+        x += image.width
+    return out
+
+
+def preview(
+    project: Project, edition: str | None = None, pages: str | None = None, out_dir: Path | None = None,
+    *, draft: bool = False, dpi: float = 100, trim: bool = False, spreads: bool = False,
+) -> list[Path]:  # fmt: skip
+    """Build the edition's PDF if it is out of date, then write PNGs of its pages."""
+    from brochure.build import build_project
+
+    spec = project.edition(edition) if edition else project.editions[0]
+    if "pdf" not in spec.formats:
+        raise LayoutError(f"{project.path}: edition {spec.name!r} writes no PDF (formats: {', '.join(spec.formats)})")
+    build_project(project, editions=[spec.name], draft=draft)
+    pdf = project.build_dir / f"{spec.output}.pdf"
+    if not pdf.exists():
+        raise LayoutError(f"{pdf}: not built")
+    out_dir = out_dir or project.build_dir / "preview"
+    written = render_pngs(pdf, out_dir, pages, dpi=dpi, trim=trim, spreads=spreads)
+    log.info("%d image(s) of %s", len(written), pdf.name)
+    return written

@@ -1,0 +1,213 @@
+"""The facing layout: source on the left page, translation on the right, the same units on both
+pages of every spread, headings at the same height, both pages numbered alike."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pypdf
+import pytest
+from brochure.layout import render
+from brochure.layout.facing import Size, Slot, pack
+from brochure.layout.html import DocumentView
+from brochure.layout.rows import Cell, Piece, Row
+from editions import block, document, edition, heading, marked_seg, marker, paragraph
+
+pypdfium2 = pytest.importorskip("pypdfium2")
+
+LANGS = ("en", "ru")
+LONG = 500  # a paragraph of 70 sentences E500..E569: taller than a page, split at sentences
+
+
+def _document(langs):
+    blocks = [heading({"en": "Main heading", "ru": "Главный заголовок", "kk": "Басты тақырып"})]
+    for n in range(1, 41):
+        if n in (9, 25):
+            blocks.append(heading({"en": f"Section {n}", "ru": f"Раздел {n}", "kk": f"Бөлім {n}"}, level=2))
+        if n == 15:
+            blocks += [block("list_item", marked_seg(700 + k, langs), ordered=True) for k in range(3)]
+        blocks.append(block("paragraph", *(marked_seg(n * 10 + k, langs, repeat=1 + n % 4) for k in range(1 + n % 3))))
+    blocks.append(paragraph(LONG, langs, sentences=70))
+    return document("main", *blocks)
+
+
+def _markers(doc) -> list[int]:
+    out = []
+    for b in doc.blocks:
+        for s in b.segments:
+            text = s.texts["en"].text
+            if re.match(r"E\d{3}", text):
+                out.append(int(text[1:4]))
+    return out
+
+
+def build(tmp_path, langs=LANGS, page_size="A5"):
+    doc = _document(langs)
+    second = document("second", paragraph(900, langs, sentences=2), title={"en": "Second document", "ru": "Второй документ", "kk": "Екінші құжат"})
+    e = edition(doc, second, langs=langs, page_size=page_size)
+    e = replace(e, info=replace(e.info, layout="facing", bleed_mm=3.0))
+    return render(e, "pdf", tmp_path / "facing.pdf"), [*_markers(doc), 900, 901]
+
+
+@pytest.fixture(scope="module")
+def facing(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("facing"))
+
+
+def page_texts(path: Path) -> list[str]:
+    return [" ".join(re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", p.extract_text() or "").split()) for p in pypdf.PdfReader(path).pages]
+
+
+def page_of(texts: list[str], needle: str) -> int:
+    """0-based index of the page holding `needle` as a whole word."""
+    pages = [i for i, t in enumerate(texts) if re.search(rf"(^| ){needle}( |$)", t)]
+    assert len(pages) == 1, f"{needle!r} found on pages {[p + 1 for p in pages]}"
+    return pages[0]
+
+
+def test_every_unit_on_the_same_spread_source_left_translation_right(facing):
+    pdf, numbers = facing
+    texts = page_texts(pdf)
+    previous = 0
+    for n in numbers:
+        left, right = page_of(texts, marker("en", n)), page_of(texts, marker("ru", n))
+        assert left % 2 == 1, f"{marker('en', n)} is on page {left + 1}, a right page"  # 0-based odd = even page
+        assert right == left + 1, f"{marker('en', n)} on page {left + 1}, {marker('ru', n)} on page {right + 1}"
+        assert left >= previous, "units out of order"
+        previous = left
+    assert page_of(texts, marker("en", LONG)) < page_of(texts, marker("en", LONG + 69))  # the long one was split
+
+
+def test_both_pages_of_a_spread_carry_the_same_number(facing):
+    pdf, _ = facing
+    texts = page_texts(pdf)
+    first = page_of(texts, marker("en", 10))  # the first content spread
+    folios = []
+    for left in range(first, len(texts) - 1, 2):
+        numbers = [re.findall(r"(?:^| )(\d+)$", texts[p]) for p in (left, left + 1)]
+        assert numbers[0] and numbers[0] == numbers[1], f"pages {left + 1}-{left + 2}: {numbers}"
+        folios.append(int(numbers[0][0]))
+    assert folios == list(range(1, len(folios) + 1))
+
+
+def _y_of(pdf, index: int, text: str) -> float:
+    page = pdf[index]
+    textpage = page.get_textpage()
+    searcher = textpage.search(text)
+    found = searcher.get_next()
+    assert found, f"{text!r} not on page {index + 1}"
+    start, _count = found
+    return textpage.get_charbox(start)[3]  # top of the first character
+
+
+def test_headings_and_units_start_at_the_same_height(facing):
+    pdf_path, _ = facing
+    texts = page_texts(pdf_path)
+    pdf = pypdfium2.PdfDocument(str(pdf_path))
+    pairs = [("Main heading", "Главный заголовок"), ("Section 9", "Раздел 9"), ("Section 25", "Раздел 25")]
+    pairs += [(marker("en", n), marker("ru", n)) for n in (10, 20, 120, 240)]
+    for en, ru in pairs:
+        left = page_of(texts, en) if en.startswith("E") else next(i for i, t in enumerate(texts) if t.startswith(en) or f" {en} " in t and i > 2)
+        assert _y_of(pdf, left, en) == pytest.approx(_y_of(pdf, left + 1, ru), abs=0.6), en
+    pdf.close()
+
+
+def test_contents_face_each_other_with_the_spread_numbers(facing):
+    pdf, _ = facing
+    texts = page_texts(pdf)
+    assert texts[1].startswith("Contents") and texts[2].startswith("Содержание")
+    number = int(re.search(r"Section 25[ .]+(\d+)", texts[1]).group(1))
+    assert int(re.search(r"Раздел 25[ .]+(\d+)", texts[2]).group(1)) == number
+    spread = next(i for i, t in enumerate(texts) if i > 2 and "Section 25" in t)
+    assert re.search(rf"(^| ){number}$", texts[spread])
+
+
+def test_outline_lists_the_source_headings_once(facing):
+    pdf, _ = facing
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item)
+            else:
+                yield item.title
+
+    titles = list(walk(pypdf.PdfReader(pdf).outline))
+    assert titles == ["Main heading", "Section 9", "Section 25", "Second document"]
+
+
+def test_three_languages_stack_on_the_right_page(tmp_path):
+    pdf, numbers = build(tmp_path, langs=("en", "ru", "kk"), page_size="A4")
+    texts = page_texts(pdf)
+    for n in numbers:
+        left = page_of(texts, marker("en", n))
+        assert left % 2 == 1
+        assert page_of(texts, marker("ru", n)) == page_of(texts, marker("kk", n)) == left + 1
+
+
+# --- packing, without rendering -----------------------------------------------------------------
+
+
+def _row(kind="paragraph"):
+    return Row(kind=kind, block_id="b", level=1, cells=(Cell("en", (Piece("s", None),)), Cell("ru", (Piece("s", None),))))
+
+
+def _sizes(heights):
+    """Both languages the same unit heights, with 10 px of spacing above each."""
+    return {(i, 0, r): Size(h, 10.0) for r, h in enumerate(heights) for i in (0, 1)}
+
+
+def test_pack_fills_spreads_and_drops_the_spacing_at_the_top():
+    rows = [_row() for _ in range(5)]
+    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
+    spreads = pack([doc], _sizes([60, 60, 60, 60, 60]), page_px=160)
+    assert [[s.row for s in spread.slots] for spread in spreads] == [[0, 1], [2, 3], [4]]
+    assert spreads[1].slots[0] == Slot(2, 50.0, True) and spreads[1].slots[1] == Slot(3, 60.0, False)
+    assert [s.folio for s in spreads] == [1, 2, 3]
+
+
+def test_pack_keeps_a_heading_with_the_next_unit():
+    rows = [_row(), _row("heading"), _row()]
+    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
+    spreads = pack([doc], _sizes([100, 30, 60]), page_px=170)
+    assert [[s.row for s in spread.slots] for spread in spreads] == [[0], [1, 2]]
+
+
+def test_slot_is_as_tall_as_the_taller_language():
+    rows = [_row(), _row()]
+    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
+    sizes = {(0, 0, 0): Size(40, 10), (1, 0, 0): Size(70, 10), (0, 0, 1): Size(50, 10), (1, 0, 1): Size(20, 10)}
+    (spread,) = pack([doc], sizes, page_px=500)
+    assert [s.height for s in spread.slots] == [60, 50]
+
+
+# --- the seed project's facing edition, through the CLI -----------------------------------------
+
+
+def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
+    from brochure.build import load_translations
+    from brochure.project import load_project
+
+    result = invoke("build", seed_project, "--edition", "kk-ru-facing", "--no-mt")
+    assert result.exit_code == 0, result.output
+    pdf = seed_project / "build" / "sdk.kk-ru.facing.pdf"
+    assert sorted(p.name for p in (seed_project / "build").iterdir()) == [pdf.name]  # PDF only
+
+    def squash(text):
+        return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
+
+    pages = [squash(p.extract_text() or "") for p in pypdf.PdfReader(pdf).pages]
+    project = load_project(seed_project)
+    segmented, stores = load_translations(project, ["kk", "ru"], sync=False)
+    checked, page = 0, 0
+    for spec in project.documents:
+        for segment in segmented[spec.name].segments:
+            kk = squash(stores[(spec.name, "kk")].get(segment.id).target.text)[:60]
+            ru = squash(stores[(spec.name, "ru")].get(segment.id).target.text)[:60]
+            left = next((n for n in range(page, len(pages)) if kk in pages[n]), None)
+            assert left is not None and left % 2 == 1, f"{segment.id}: Kazakh not on a left page after {page + 1}"
+            assert ru in pages[left + 1], f"{segment.id}: Russian not on page {left + 2}, facing {left + 1}"
+            page, checked = left, checked + 1
+    assert checked == 80
