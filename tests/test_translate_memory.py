@@ -1,0 +1,52 @@
+"""`brochure translate` consults the translation memory before any engine."""
+
+from brochure.build import load_translations
+from brochure.engines import Hypothesis
+from brochure.model import RichText
+from brochure.project import load_project
+from brochure.translate import fill_missing
+from conftest import write_project
+
+TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md", "b.md"]\n'
+
+
+class UpperEngine:
+    """A trivial engine: the source in capitals, so its drafts are recognisable."""
+
+    name, model, version = "upper", "upper", "1"
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def translate(self, texts):
+        self.seen.extend(texts)
+        return [[Hypothesis(t.upper(), 0.0)] for t in texts]
+
+    def signature(self):
+        return "upper/1"
+
+
+def test_exact_and_fuzzy_memory_matches_come_before_mt(tmp_path):
+    folder = write_project(tmp_path / "p", TOML, {
+        "a.md": "The general strike began in Zhanaozen today.\n",
+        "b.md": "The general strike began in Zhanaozen today.\n\nThe general strike began in Zhanaozen yesterday.\n\nSomething else entirely.\n",
+    })  # fmt: skip
+    project = load_project(folder)
+    segmented, stores = load_translations(project, ["ru"])
+    a = stores[("a", "ru")]
+    (seg,) = segmented["a"].segments
+    a.set_target(seg.id, RichText("Всеобщая забастовка началась сегодня в Жанаозене."), "final")
+    a.save()
+
+    engine = UpperEngine()
+    report = fill_missing(project, segmented, stores, ["ru"], engine=engine)
+    b = stores[("b", "ru")]
+    exact, fuzzy, other = (b.get(s.id) for s in segmented["b"].segments)
+    assert exact.target.text == "Всеобщая забастовка началась сегодня в Жанаозене."
+    assert exact.meta["origin"] == "memory"
+    assert fuzzy.meta["origin"] == "memory-fuzzy" and fuzzy.state == "translated"
+    assert any("memory match" in n.text for n in fuzzy.notes)
+    assert other.target.text == "SOMETHING ELSE ENTIRELY." and other.meta["origin"] == "mt"
+    assert engine.seen == ["Something else entirely."], "the engine only sees what the memory lacks"
+    (lang,) = report.langs
+    assert (lang.memory_exact, lang.memory_fuzzy) == (1, 1)
