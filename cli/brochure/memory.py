@@ -118,12 +118,6 @@ class TranslationUnit:
 
 
 # -- TMX -------------------------------------------------------------------------------------------
-def _parser() -> etree.XMLParser:
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-
-
 def _seg_text(seg: etree._Element) -> str:
     """A TMX <seg>'s text: codes (<bpt>, <ept>, <ph>, <it>, <ut>) dropped, <hi> kept."""
     parts = [seg.text or ""]
@@ -142,14 +136,9 @@ def read_tmx(path: Path) -> tuple[str, list[TranslationUnit]]:
     """
     from lxml import etree
 
-    try:
-        tree = etree.parse(str(path), _parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else 0)
-        msg = (exc.msg or "malformed XML").split(", line")[0]
-        raise TranslationMemoryError(f"{path}:{line}: malformed TMX: {msg}") from None
-    except OSError as exc:
-        raise TranslationMemoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from brochure.xmlsafe import parse_xml
+
+    tree = parse_xml(path, TranslationMemoryError, "TMX", huge=True)
     root = tree.getroot()
     if etree.QName(root).localname != "tmx":
         raise TranslationMemoryError(f"{path}:{root.sourceline}: not a TMX file (root <{etree.QName(root).localname}>)")

@@ -43,11 +43,6 @@ def _q(tag: str) -> str:
     return f"{{{XLF}}}{tag}"
 
 
-def _parser() -> etree.XMLParser:
-    # Never resolve entities, never load a DTD or anything from the network.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
-
-
 @dataclass
 class Note:
     text: str
@@ -181,14 +176,9 @@ class TranslationFile:
             file_el.tail = "\n"
             store = cls(path, etree.ElementTree(root), src_lang, tgt_lang, doc)
             return store
-        try:
-            tree = etree.parse(str(path), _parser())
-        except etree.XMLSyntaxError as exc:
-            line = exc.lineno or (exc.position[0] if exc.position else 0)
-            msg = exc.msg.split(", line")[0] if exc.msg else "malformed XML"
-            raise TranslationStoreError(f"{path}:{line}: malformed XLIFF: {msg}") from None
-        except OSError as exc:
-            raise TranslationStoreError(f"{path}: cannot read: {exc}") from None
+        from brochure.xmlsafe import parse_xml
+
+        tree = parse_xml(path, TranslationStoreError, "XLIFF")
         _validate(path, tree, src_lang, tgt_lang)
         return cls(path, tree, src_lang, tgt_lang, doc)
 

@@ -263,15 +263,9 @@ def read_exchange_file(project: Project, path: Path) -> list[IncomingFile]:
     """Parse and check one XLIFF 1.2 or 2.x file; raise ExchangeError (file:line) on bad input."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        tree = etree.parse(str(path), parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else 0)
-        msg = (exc.msg or "malformed XML").split(", line")[0]
-        raise ExchangeError(f"{path}:{line}: malformed XLIFF: {msg}") from None
-    except OSError as exc:
-        raise ExchangeError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from brochure.xmlsafe import parse_xml
+
+    tree = parse_xml(path, ExchangeError, "XLIFF")
     root = tree.getroot()
     ns = etree.QName(root).namespace
     if etree.QName(root).localname != "xliff" or ns not in (XLF12, XLF2):

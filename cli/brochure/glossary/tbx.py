@@ -45,17 +45,9 @@ def _text(el) -> str:  # type: ignore[no-untyped-def]
 
 def parse_xml(path: Path):  # type: ignore[no-untyped-def]
     """Parse an XML file safely; malformed XML -> GlossaryError with file and line."""
-    from lxml import etree
+    from brochure.xmlsafe import parse_xml
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        return etree.parse(str(path), parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else 0)
-        msg = (exc.msg or "malformed XML").split(", line")[0]
-        raise GlossaryError(f"{path}:{line}: malformed XML: {msg}") from None
-    except OSError as exc:
-        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return parse_xml(path, GlossaryError, "XML")
 
 
 def _lang(path: Path, el, inherited: str = "") -> str:  # type: ignore[no-untyped-def]
