@@ -4,7 +4,6 @@ import re
 import shutil
 
 import pytest
-
 from brochure.build import load_translations
 from brochure.project import load_project
 from conftest import SEEDS
@@ -15,9 +14,8 @@ docx = pytest.importorskip("docx")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from click.testing import CliRunner
-
     from brochure.cli import cli
+    from click.testing import CliRunner
 
     folder = tmp_path_factory.mktemp("seeds") / "seeds"
     shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("build", ".brochure"))

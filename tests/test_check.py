@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import write_project
-
 from brochure.check import CheckFailed, check_project, numbers, unpaired
 from brochure.glossary import load
 from brochure.model import RichText
+from conftest import write_project
 
 TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n'
 SOURCE = """# The oligarchs

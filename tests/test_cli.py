@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from brochure import __version__
 from brochure.cli import cli
 from conftest import REPO, SEEDS, snapshot, write_project

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import snapshot, write_project
-
 from brochure.glossary import load
+from conftest import snapshot, write_project
 
 TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n'
 TERMS = (

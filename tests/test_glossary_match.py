@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 from brochure.glossary.model import Termbase
 from brochure.glossary.morph import (
-    en_inflect, features, kk_analyses, kk_inflect, kk_inflect_term, ru_inflect,
+    en_inflect,
+    features,
+    kk_analyses,
+    kk_inflect,
+    kk_inflect_term,
+    ru_inflect,
 )  # fmt: skip
 from brochure.glossary.tsv import concept_from_row
 

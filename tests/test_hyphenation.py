@@ -1,7 +1,6 @@
 """Kazakh hyphenation patterns registered with pyphen (which WeasyPrint uses)."""
 
 import pytest
-
 from brochure.layout.hyphenation import dictionary_path, dictionary_text, register_kazakh
 
 pyphen = pytest.importorskip("pyphen")

@@ -1,7 +1,6 @@
 """Kazakh checks that need no model, on golden cases and on the seed translations."""
 
 import pytest
-
 from brochure.kazakh import check_kazakh, mixed_script_words, numbers
 from brochure.project import load_project
 from brochure.translations import open_store

@@ -2,7 +2,6 @@ import socket
 import urllib.request
 
 import pytest
-
 from conftest import NetworkBlocked
 
 

@@ -6,7 +6,6 @@ import tomllib
 import zipfile
 
 import pytest
-
 from conftest import REPO
 
 

@@ -1,7 +1,6 @@
 """brochure.toml validation: every problem at once, each with its key."""
 
 import pytest
-
 from brochure.errors import ProjectError
 from brochure.project import load_project
 from conftest import write_project

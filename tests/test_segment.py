@@ -1,8 +1,7 @@
 """Segmentation: parametrized tables per language and failure class (research/text.md)."""
 
 import pytest
-
-from brochure.model import Block, Document, RichText
+from brochure.model import Block, Document
 from brochure.segment import RuleSegmenter, segment_document
 from brochure.sources import parse_inline
 

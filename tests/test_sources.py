@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from brochure.errors import SourceError
 from brochure.sources import parse_markdown, parse_plain, read_document
 

@@ -3,13 +3,12 @@
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from brochure.errors import TranslationStoreError
 from brochure.model import Block, Document, RichText
 from brochure.segment import segment_document
 from brochure.sources import parse_inline
 from brochure.translations import TranslationFile, read_rich
+from lxml import etree
 
 XLF = "urn:oasis:names:tc:xliff:document:2.0"
 
@@ -103,17 +102,17 @@ def test_inline_codes_round_trip(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('<xliff xmlns="%s" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a">' % XLF,
+        (f'<xliff xmlns="{XLF}" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a">',
          r"doc\.ru\.xlf:2: malformed XLIFF"),
-        ('<xliff xmlns="%s" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit><segment><source>x</source></segment></unit></file></xliff>' % XLF,
+        (f'<xliff xmlns="{XLF}" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit><segment><source>x</source></segment></unit></file></xliff>',
          r"doc\.ru\.xlf:2: <unit> without id"),
-        ('<xliff xmlns="%s" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a"><segment state="done"><source>x</source></segment></unit></file></xliff>' % XLF,
+        (f'<xliff xmlns="{XLF}" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a"><segment state="done"><source>x</source></segment></unit></file></xliff>',
          r"doc\.ru\.xlf:2: unknown state 'done'"),
-        ('<xliff xmlns="%s" version="2.0" srcLang="de" trgLang="ru"><file id="f"/></xliff>' % XLF,
+        (f'<xliff xmlns="{XLF}" version="2.0" srcLang="de" trgLang="ru"><file id="f"/></xliff>',
          r"doc\.ru\.xlf:1: srcLang is 'de'"),
-        ('<xliff xmlns="%s" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a"><segment><source>x</source></segment></unit>\n<unit id="a"><segment><source>y</source></segment></unit></file></xliff>' % XLF,
+        (f'<xliff xmlns="{XLF}" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a"><segment><source>x</source></segment></unit>\n<unit id="a"><segment><source>y</source></segment></unit></file></xliff>',
          r"doc\.ru\.xlf:3: duplicate unit id 'a'"),
-        ('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xliff xmlns="%s" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a"><segment><source>&e;</source></segment></unit></file></xliff>' % XLF,
+        (f'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xliff xmlns="{XLF}" version="2.0" srcLang="en" trgLang="ru"><file id="f">\n<unit id="a"><segment><source>&e;</source></segment></unit></file></xliff>',
          None),
     ],
 )  # fmt: skip

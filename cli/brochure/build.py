@@ -14,7 +14,13 @@ from pathlib import Path
 from brochure import __version__
 from brochure.errors import MissingTranslations
 from brochure.model import (
-    AlignedBlock, AlignedDocument, AlignedSegment, Edition, EditionInfo, RichText, SegmentedDocument,
+    AlignedBlock,
+    AlignedDocument,
+    AlignedSegment,
+    Edition,
+    EditionInfo,
+    RichText,
+    SegmentedDocument,
 )  # fmt: skip
 from brochure.pipeline import segment_source
 from brochure.project import DocumentSpec, EditionSpec, Project

@@ -21,7 +21,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from brochure.model import Block, Document, RichText, Segment, SegmentedDocument
@@ -35,7 +35,7 @@ _CANDIDATE = re.compile(r"([.!?…]+)([\"'»”’)\]]*)(\s+)")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_abbreviations(lang: str) -> frozenset[str]:
     """The built-in list for a language (lower case, no final full stop)."""
     try:

@@ -228,7 +228,6 @@ class TranslationFile:
         too, under a suffixed id, and the segment gets a fresh unit.
         """
         wanted = list(segments)
-        wanted_ids = {s.id for s in wanted}
         # 1. units that no longer match a segment go into the stale group
         by_id = {s.id: s for s in wanted}
         for uid, el in list(self._units.items()):

@@ -135,7 +135,8 @@ def _file_12(project: Project, document: DocumentSpec, lang: str, units: list[Un
 
     from brochure import __version__
 
-    q = lambda tag: f"{{{XLF12}}}{tag}"
+    def q(tag):
+        return f"{{{XLF12}}}{tag}"
     root = etree.Element(q("xliff"), nsmap={None: XLF12, "brochure": BR}, version="1.2")
     file_el = etree.SubElement(root, q("file"), {
         "original": _original(project, document), "source-language": project.source_language,
@@ -189,7 +190,8 @@ def _file_21(project: Project, document: DocumentSpec, lang: str, units: list[Un
 
     from brochure.translations import write_rich
 
-    q = lambda tag: f"{{{XLF2}}}{tag}"
+    def q(tag):
+        return f"{{{XLF2}}}{tag}"
     root = etree.Element(q("xliff"), nsmap={None: XLF2, "brochure": BR}, version="2.1",
                          srcLang=project.source_language, trgLang=lang)  # fmt: skip
     file_el = etree.SubElement(root, q("file"), {
@@ -317,7 +319,8 @@ def _check_file(project: Project, path: Path, el: etree._Element, src: str | Non
 
 
 def _read_file_12(project: Project, path: Path, file_el: etree._Element) -> IncomingFile:
-    q = lambda tag: f"{{{XLF12}}}{tag}"
+    def q(tag):
+        return f"{{{XLF12}}}{tag}"
     document, lang = _check_file(project, path, file_el, file_el.get("source-language"),
                                  file_el.get("target-language"), file_el.get(f"{{{BR}}}document"))  # fmt: skip
     units = []
@@ -372,7 +375,8 @@ def _read_12(el: etree._Element) -> RichText:
 def _read_file_2(project: Project, path: Path, root: etree._Element, file_el: etree._Element) -> IncomingFile:
     from brochure.translations import STATES, read_rich
 
-    q = lambda tag: f"{{{XLF2}}}{tag}"
+    def q(tag):
+        return f"{{{XLF2}}}{tag}"
     document, lang = _check_file(project, path, file_el, root.get("srcLang"), root.get("trgLang"), file_el.get("id"))
     units = []
     for unit_el in file_el.iter(q("unit")):

@@ -21,7 +21,14 @@ from typing import TypeVar
 from brochure.errors import GlossaryError
 from brochure.fsutil import write_bytes_atomic
 from brochure.glossary.model import (
-    CASES, COLUMNS, FLAGS, LANGS, Concept, split_variants, valid_id, valid_tag,
+    CASES,
+    COLUMNS,
+    FLAGS,
+    LANGS,
+    Concept,
+    split_variants,
+    valid_id,
+    valid_tag,
 )  # fmt: skip
 
 T = TypeVar("T")
@@ -178,7 +185,7 @@ class GlossaryFile:
     def concepts(self) -> Iterator[tuple[Concept, set[str]]]:
         """Each row as a Concept, with the set of columns this file has (for merging)."""
         present = set(self.header)
-        for cid, index in self.rows.items():
+        for _cid, index in self.rows.items():
             yield concept_from_row(self.row_at(index), origin=self.where(index)), present
 
     # -- editing -----------------------------------------------------------------------------
