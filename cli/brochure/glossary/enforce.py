@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from brochure.glossary.load import load_termbase
@@ -64,6 +65,7 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
     ev = Evaluation(text, matches)
     approved_spans: list[tuple[int, int]] = []
     present: set[str] = set()
+    stem_index: dict[str, list[tuple[int, str, str]]] | None = None  # built when first needed
     # presence counts terms nested in longer ones too: «рабочий» in «рабочего движения»
     for m in matcher.find(text, overlapping=True):
         concept = termbase.get(m.concept)
@@ -91,7 +93,9 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
                 ev.dnt_missing.append((concept, form))
             continue
         if concept.approved(tgt_lang) and cid not in present:
-            word = _derived_word(concept, tgt_lang, text, ev.forbidden)
+            if stem_index is None:
+                stem_index = _stem_index(tgt_lang, text, ev.forbidden)
+            word = _derived_word(concept, tgt_lang, stem_index)
             if word:
                 ev.derived.append((concept, word))
             else:
@@ -99,7 +103,10 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
     return ev
 
 
+@lru_cache(maxsize=65536)
 def _stems(lang: str, word: str) -> frozenset[str]:
+    """Stem keys of a word (a morphological parse for Russian): memoised, since every missing
+    concept of every hypothesis asks again for the same words."""
     from brochure.glossary.match import KEYS
 
     return KEYS.get(lang, KEYS["en"])(word)
@@ -117,22 +124,35 @@ def _shares_stem(term_key: str, word_key: str) -> bool:
     return n >= 4 and n >= len(term_key) - 4
 
 
-def _derived_word(concept: Concept, lang: str, text: str, forbidden: list[Match]) -> str | None:
-    """A word of `text` derived from a word of an approved term (a human translator's adjective
-    or verb for the source's noun): not the term, but not a wrong term either. Words of a
-    forbidden rendering do not count."""
-    tokens = [
-        (t.text, _stems(lang, t.text)) for t in tokenize(text)
-        if not any(f.start <= t.start < f.end for f in forbidden)
-    ]  # fmt: skip
+def _stem_index(lang: str, text: str, forbidden: list[Match]) -> dict[str, list[tuple[int, str, str]]]:
+    """The text's words by the first 3 and 4 letters of their stem keys (words of a forbidden
+    rendering left out): _shares_stem needs a common prefix of at least min(4, len(key))."""
+    index: dict[str, list[tuple[int, str, str]]] = {}
+    for order, t in enumerate(tokenize(text)):
+        if any(f.start <= t.start < f.end for f in forbidden):
+            continue
+        for k in _stems(lang, t.text):
+            for n in (3, 4):
+                if len(k) >= n:
+                    index.setdefault(k[:n], []).append((order, t.text, k))
+    return index
+
+
+@lru_cache(maxsize=16384)
+def _term_words(term: str) -> tuple[str, ...]:
+    return tuple(sorted((t.text for t in tokenize(term) if len(t.text) >= 3), key=len, reverse=True))
+
+
+def _derived_word(concept: Concept, lang: str, index: dict[str, list[tuple[int, str, str]]]) -> str | None:
+    """A word of the text derived from a word of an approved term (a human translator's adjective
+    or verb for the source's noun): not the term, but not a wrong term either."""
     for term in concept.approved(lang):
-        for word in sorted((t.text for t in tokenize(term)), key=len, reverse=True):
-            if len(word) < 3:
-                continue
+        for word in _term_words(term):
             for key in _stems(lang, word):
-                for surface, keys in tokens:
-                    if any(_shares_stem(key, k) for k in keys):
-                        return surface
+                hits = [(order, surface) for order, surface, k in index.get(key[: min(4, len(key))], ())
+                        if _shares_stem(key, k)]  # fmt: skip
+                if hits:
+                    return min(hits)[1]  # the first such word in the text
     return None
 
 
