@@ -97,8 +97,13 @@ class Report:
 
 # -- one segment ---------------------------------------------------------------------------------
 def numbers(text: str) -> Counter[str]:
-    """The numbers in a text, normalised: 10 000 = 10,000 = 10000; 2,5 = 2.5."""
-    out: Counter[str] = Counter()
+    """The numbers in a text with their counts (see number_list)."""
+    return Counter(number_list(text))
+
+
+def number_list(text: str) -> list[str]:
+    """The numbers in a text in order, normalised: 10 000 = 10,000 = 10000; 2,5 = 2.5."""
+    out: list[str] = []
     for m in _NUMBER.finditer(text):
         raw = re.sub(r"[\u00a0\u202f ]", "", m.group())
         parts = re.split(r"[.,]", raw)
@@ -106,7 +111,7 @@ def numbers(text: str) -> Counter[str]:
             raw = "".join(parts)  # thousands separators
         elif len(parts) == 2:
             raw = f"{parts[0]}.{parts[1]}"
-        out[raw] += 1
+        out.append(raw)
     return out
 
 

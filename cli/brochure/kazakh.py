@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from brochure.check import number_list as numbers  # the one normaliser: 40,000 = 40 000 = 40000
+
 # Latin letters that look like Cyrillic ones (lower and upper case)
 LOOKALIKES = set("aeopcxyiіhkmtbABCEHKMOPTXYI")
 KAZAKH_LETTERS = set("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]+")
-_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f,.]\d{3})*(?:[.,]\d+)?")
 
 MONTHS = {
     "january": "қаңтар", "february": "ақпан", "march": "наурыз", "april": "сәуір", "may": "мамыр",
@@ -57,19 +58,6 @@ def mixed_script_words(text: str) -> list[str]:
         if has_cyr and has_lat:
             found.append(word)
     return found
-
-
-def numbers(text: str) -> list[str]:
-    """Numbers in a text, normalised: 40,000 / 40 000 / 40000 -> 40000; 3.5 / 3,5 -> 3.5."""
-    out = []
-    for m in _NUMBER.finditer(text):
-        raw = m.group(0)
-        grouped = re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+", raw)
-        if grouped:
-            out.append(re.sub(r"\D", "", raw))
-        else:
-            out.append(re.sub(r"[ \u00a0\u202f]", "", raw).replace(",", "."))
-    return out
 
 
 def check_kazakh(source: str, target: str) -> list[Problem]:

@@ -486,6 +486,38 @@ lists and block quotes.
 """
 
 
+def starter_translations(project: Project) -> list[Path]:
+    """Translations for `brochure init`'s starter text, so a new project builds at once."""
+    from brochure.model import RichText
+    from brochure.pipeline import segment_source
+    from brochure.translations import open_store
+
+    written = []
+    for document in project.documents:
+        seg = segment_source(project, document)
+        for lang in project.target_languages:
+            table = STARTER.get(lang, {})
+            store = open_store(project, document, lang)
+            store.sync(seg.segments)
+            for s in seg.segments:
+                if s.text in table:
+                    store.set_target(s.id, RichText(table[s.text]), "final", meta={"origin": "human"})
+            store.save()
+            written.append(store.path)
+    return written
+
+
+STARTER = {
+    "ru": {
+        "My Brochure": "Моя брошюра",
+        "This is the first paragraph.": "Это первый абзац.",
+        "Write the source text in Markdown: headings, paragraphs, lists and block quotes.":
+            "Исходный текст пишется в Markdown: заголовки, абзацы, списки и цитаты.",
+        "A list item.": "Пункт списка.",
+    }
+}
+
+
 def init_project(folder: Path) -> list[Path]:
     """Write a starter project that builds; never overwrite an existing file."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -493,7 +525,6 @@ def init_project(folder: Path) -> list[Path]:
     if toml_path.exists():
         raise ProjectError(f"{toml_path}: a project exists already; nothing was changed")
     from brochure.fsutil import write_text_atomic
-    from brochure.translations import starter_translations
 
     name = _slug(folder.resolve().name) or "brochure"
     written = []

@@ -406,33 +406,3 @@ def open_store(project: Project, document: DocumentSpec, lang: str) -> Translati
     except ValueError:
         original = str(document.path)
     return TranslationFile.open(path, project.source_language, lang, document.name, original)
-
-
-def starter_translations(project: Project) -> list[Path]:
-    """Translations for `brochure init`'s starter text, so a new project builds at once."""
-    from brochure.pipeline import segment_source
-
-    written = []
-    for document in project.documents:
-        seg = segment_source(project, document)
-        for lang in project.target_languages:
-            table = STARTER.get(lang, {})
-            store = open_store(project, document, lang)
-            store.sync(seg.segments)
-            for s in seg.segments:
-                if s.text in table:
-                    store.set_target(s.id, RichText(table[s.text]), "final", meta={"origin": "human"})
-            store.save()
-            written.append(store.path)
-    return written
-
-
-STARTER = {
-    "ru": {
-        "My Brochure": "Моя брошюра",
-        "This is the first paragraph.": "Это первый абзац.",
-        "Write the source text in Markdown: headings, paragraphs, lists and block quotes.":
-            "Исходный текст пишется в Markdown: заголовки, абзацы, списки и цитаты.",
-        "A list item.": "Пункт списка.",
-    }
-}
