@@ -24,8 +24,8 @@ bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff
 	$(BIN)/ruff check cli tests bench
+	$(BIN)/ruff format --check cli tests bench
 
 clean:
 	rm -rf $(VENV) seeds/build seeds/.brochure

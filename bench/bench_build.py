@@ -26,13 +26,17 @@ def timed(args: list[str]) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "seeds"
-        shutil.copytree(REPO / "seeds", project, ignore=shutil.ignore_patterns("build", ".brochure"))
+        shutil.copytree(
+            REPO / "seeds", project, ignore=shutil.ignore_patterns("build", ".brochure")
+        )
         full = min(timed([*BROCHURE, str(project), "--force"]) for _ in range(3))
         again = min(timed([*BROCHURE, str(project)]) for _ in range(3))
         print(f"full build of the seed project:   {full:7.2f} s")
         print(f"no-change rebuild:                {again:7.2f} s")
         ratio = again / full
-        print(f"ratio: {ratio:.1%} of the full build (target: under 5%) -> {'OK' if ratio < 0.05 else 'MISSED'}")
+        print(
+            f"ratio: {ratio:.1%} of the full build (target: under 5%) -> {'OK' if ratio < 0.05 else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":

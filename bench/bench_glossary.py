@@ -54,7 +54,9 @@ def main() -> None:
     found = sum(len(matcher.find(s)) for s in segments)
     t2 = time.process_time()
 
-    patterns = [re.compile(rf"\b{re.escape(c.preferred['en'])}(?:s|'s|’s)?\b", re.I) for c in concepts]
+    patterns = [
+        re.compile(rf"\b{re.escape(c.preferred['en'])}(?:s|'s|’s)?\b", re.I) for c in concepts
+    ]
     sample = segments[: args.baseline_sample]
     t3 = time.process_time()
     naive = sum(1 for s in sample for p in patterns if p.search(s))
@@ -62,7 +64,9 @@ def main() -> None:
     scaled = (t4 - t3) * len(segments) / len(sample)
 
     print(f"terms {args.terms}, segments {args.segments}, matches {found}")
-    print(f"indexed matcher: build {t1 - t0:.2f} s + match {t2 - t1:.2f} s = {t2 - t0:.2f} s (target < 2 s)")
+    print(
+        f"indexed matcher: build {t1 - t0:.2f} s + match {t2 - t1:.2f} s = {t2 - t0:.2f} s (target < 2 s)"
+    )
     print(f"regex per term:  {t4 - t3:.2f} s for {len(sample)} segments ({naive} hits) "
           f"-> ~{scaled:.1f} s for {len(segments)}  (x{scaled / max(t2 - t0, 1e-9):.0f} slower)")  # fmt: skip
 

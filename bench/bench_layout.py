@@ -90,13 +90,18 @@ def make_project(folder: Path, copies: int) -> Path:
 
 
 def measure(args: list[str]) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", CHILD, *args], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, *args], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout)
 
 
 def best(args: list[str], runs: int = 2) -> dict[str, float]:
     results = [measure(args) for _ in range(runs)]
-    return {"seconds": min(r["seconds"] for r in results), "peak_mb": max(r["peak_mb"] for r in results)}
+    return {
+        "seconds": min(r["seconds"] for r in results),
+        "peak_mb": max(r["peak_mb"] for r in results),
+    }
 
 
 def pages(pdf: Path) -> int:
@@ -107,7 +112,9 @@ def pages(pdf: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=13, help="how many times the seed texts are repeated")
+    parser.add_argument(
+        "--copies", type=int, default=13, help="how many times the seed texts are repeated"
+    )
     options = parser.parse_args()
     from brochure.build import load_translations, make_edition
     from brochure.layout.html import render_html
@@ -115,7 +122,17 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = make_project(Path(tmp) / "bench", options.copies)
-        build = [sys.executable, "-m", "brochure", "-q", "build", str(folder), "--force", "--no-mt", "--edition"]
+        build = [
+            sys.executable,
+            "-m",
+            "brochure",
+            "-q",
+            "build",
+            str(folder),
+            "--force",
+            "--no-mt",
+            "--edition",
+        ]
         columns = best([*build, "columns"])
         columns_pdf = folder / "build" / "bench.en-ru.pdf"
         # the same HTML, rendered by WeasyPrint alone
@@ -125,18 +142,39 @@ def main() -> None:
         html, base = render_html(make_edition(project, spec, segmented, stores, False, []))
         html_file = Path(tmp) / "columns.html"
         html_file.write_text(html, encoding="utf-8")
-        alone = best([sys.executable, "-c", WEASYPRINT_ALONE, str(html_file), base.as_uri() + "/", str(Path(tmp) / "alone.pdf")])
+        alone = best(
+            [
+                sys.executable,
+                "-c",
+                WEASYPRINT_ALONE,
+                str(html_file),
+                base.as_uri() + "/",
+                str(Path(tmp) / "alone.pdf"),
+            ]
+        )
         facing = best([*build, "facing"])
         facing_pdf = folder / "build" / "bench.en-ru.facing.pdf"
 
-        print(f"columns edition: {pages(columns_pdf)} pages; facing edition: {pages(facing_pdf)} pages")
-        print(f"brochure build (columns):     {columns['seconds']:7.2f} s, peak {columns['peak_mb']:6.1f} MB")
-        print(f"WeasyPrint alone, same HTML:  {alone['seconds']:7.2f} s, peak {alone['peak_mb']:6.1f} MB")
-        print(f"brochure build (facing):      {facing['seconds']:7.2f} s, peak {facing['peak_mb']:6.1f} MB")
+        print(
+            f"columns edition: {pages(columns_pdf)} pages; facing edition: {pages(facing_pdf)} pages"
+        )
+        print(
+            f"brochure build (columns):     {columns['seconds']:7.2f} s, peak {columns['peak_mb']:6.1f} MB"
+        )
+        print(
+            f"WeasyPrint alone, same HTML:  {alone['seconds']:7.2f} s, peak {alone['peak_mb']:6.1f} MB"
+        )
+        print(
+            f"brochure build (facing):      {facing['seconds']:7.2f} s, peak {facing['peak_mb']:6.1f} MB"
+        )
         ratio = columns["seconds"] / alone["seconds"]
-        print(f"build / WeasyPrint alone: {ratio:.2f}x (target: at most 1.15x) -> {'OK' if ratio <= 1.15 else 'MISSED'}")
+        print(
+            f"build / WeasyPrint alone: {ratio:.2f}x (target: at most 1.15x) -> {'OK' if ratio <= 1.15 else 'MISSED'}"
+        )
         peak = max(columns["peak_mb"], facing["peak_mb"])
-        print(f"peak memory: {peak:.0f} MB (target: under 400 MB) -> {'OK' if peak < 400 else 'MISSED'}")
+        print(
+            f"peak memory: {peak:.0f} MB (target: under 400 MB) -> {'OK' if peak < 400 else 'MISSED'}"
+        )
         print(f"facing / columns: {facing['seconds'] / columns['seconds']:.2f}x "
               "(two WeasyPrint passes: measure, then render)")  # fmt: skip
 

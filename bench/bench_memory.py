@@ -105,7 +105,9 @@ def main() -> None:
     recall = sum(1 for i in with_match if found[i] >= best[i]) / max(len(with_match), 1)
     med, p95 = statistics.median(indexed), percentile(indexed, 95)
     bmed, bp95 = statistics.median(baseline), percentile(baseline, 95)
-    print(f"units: {args.units}, queries: {len(queries)} ({len(with_match)} with a match >= {THRESHOLD}%)")
+    print(
+        f"units: {args.units}, queries: {len(queries)} ({len(with_match)} with a match >= {THRESHOLD}%)"
+    )
     print(f"index build from TMX: {build:.1f} s; reopen with no change: {reopen * 1000:.0f} ms")
     print(f"index (FTS5 rare words + rapidfuzz): median {med:.2f} ms, p95 {p95:.2f} ms")
     print(f"baseline (rapidfuzz over all units):  median {bmed:.2f} ms, p95 {bp95:.2f} ms")

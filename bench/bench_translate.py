@@ -36,7 +36,79 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # tinymodels
 BEAM, NBEST, BATCH = 4, 4, 64
 WIDTH = 128  # token-code dimensions of the copy model (model width: WIDTH + 64)
 
-WORDS = ["workers", "union", "strike", "wages", "pension", "state", "party", "movement", "programme", "demand", "oil", "gas", "price", "protest", "city", "region", "people", "power", "law", "right", "freedom", "independent", "trade", "council", "committee", "factory", "miner", "teacher", "doctor", "students", "women", "youth", "election", "parliament", "president", "government", "capital", "profit", "market", "reform", "crisis", "inflation", "debt", "tax", "budget", "land", "water", "housing", "rent", "health", "school", "hospital", "transport", "bread", "salary", "contract", "employer", "dismissal", "solidarity", "congress", "statement", "meeting", "assembly", "decision", "struggle", "victory", "defeat", "history", "future", "socialist", "class"]
+WORDS = [
+    "workers",
+    "union",
+    "strike",
+    "wages",
+    "pension",
+    "state",
+    "party",
+    "movement",
+    "programme",
+    "demand",
+    "oil",
+    "gas",
+    "price",
+    "protest",
+    "city",
+    "region",
+    "people",
+    "power",
+    "law",
+    "right",
+    "freedom",
+    "independent",
+    "trade",
+    "council",
+    "committee",
+    "factory",
+    "miner",
+    "teacher",
+    "doctor",
+    "students",
+    "women",
+    "youth",
+    "election",
+    "parliament",
+    "president",
+    "government",
+    "capital",
+    "profit",
+    "market",
+    "reform",
+    "crisis",
+    "inflation",
+    "debt",
+    "tax",
+    "budget",
+    "land",
+    "water",
+    "housing",
+    "rent",
+    "health",
+    "school",
+    "hospital",
+    "transport",
+    "bread",
+    "salary",
+    "contract",
+    "employer",
+    "dismissal",
+    "solidarity",
+    "congress",
+    "statement",
+    "meeting",
+    "assembly",
+    "decision",
+    "struggle",
+    "victory",
+    "defeat",
+    "history",
+    "future",
+    "socialist",
+    "class",
+]
 SMALL = ["the", "of", "and", "in", "to", "for", "a", "with", "on", "by", "from", "against"]
 
 
@@ -45,7 +117,9 @@ def sentences(n: int, seed: int = 1) -> list[str]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        words = [rng.choice(WORDS if rng.random() < 0.7 else SMALL) for _ in range(rng.randint(12, 30))]
+        words = [
+            rng.choice(WORDS if rng.random() < 0.7 else SMALL) for _ in range(rng.randint(12, 30))
+        ]
         words[0] = words[0].capitalize()
         out.append(" ".join(words) + f" {i}.")
     return out
@@ -65,7 +139,9 @@ def build_model(work: Path) -> tuple[Path, Path]:
     from brochure.models import install_package
 
     corpus = "\n".join(sentences(3000, seed=7)) + "\n" + tinymodels.CORPUS
-    package = tinymodels.build_argos_package(work, "en", "ru", vocab_size=2000, corpus=corpus, width=WIDTH)
+    package = tinymodels.build_argos_package(
+        work, "en", "ru", vocab_size=2000, corpus=corpus, width=WIDTH
+    )
     models = work / "models"
     install_package(package, models)
     return package, models
@@ -107,7 +183,9 @@ def bench_engine(models: Path, texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
-def bench_translate_core(models: Path, texts: list[str], work: Path, glossary: bool = True) -> float:
+def bench_translate_core(
+    models: Path, texts: list[str], work: Path, glossary: bool = True
+) -> float:
     import brochure.translate as core
     from brochure.project import load_project
 
@@ -185,7 +263,9 @@ def memory_child(models: str, n: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sentences", type=int, default=2000)
-    ap.add_argument("--memory", type=int, default=20000, help="sentences for the memory run (0: skip)")
+    ap.add_argument(
+        "--memory", type=int, default=20000, help="sentences for the memory run (0: skip)"
+    )
     ap.add_argument("--skip-argos", action="store_true")
     ap.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -198,8 +278,12 @@ def main() -> None:
         t0 = time.perf_counter()
         _, models = build_model(work)
         texts = sentences(args.sentences)
-        print(f"model: copy model, vocab 2000, width {WIDTH}+64, int8; built in {time.perf_counter() - t0:.1f}s")
-        print(f"{len(texts)} sentences, beam {BEAM}, {NBEST} hypotheses, batches of {BATCH} sentences, {os.cpu_count()} CPUs")
+        print(
+            f"model: copy model, vocab 2000, width {WIDTH}+64, int8; built in {time.perf_counter() - t0:.1f}s"
+        )
+        print(
+            f"{len(texts)} sentences, beam {BEAM}, {NBEST} hypotheses, batches of {BATCH} sentences, {os.cpu_count()} CPUs"
+        )
         rates = {"raw": bench_raw(models, texts)}
         rates["engine"] = bench_engine(models, texts)
         rates["translate"] = bench_translate_core(models, texts, work, glossary=False)
@@ -226,7 +310,9 @@ def main() -> None:
             print(f"memory over {args.memory} sentences (RSS MB after n sentences): "
                   + ", ".join(f"{n}: {mb}" for n, mb in samples))  # fmt: skip
             first, last = samples[0][1], samples[-1][1]
-            print(f"  growth after the first chunk: {last - first:+.1f} MB; peak RSS {mem['peak']} MB")
+            print(
+                f"  growth after the first chunk: {last - first:+.1f} MB; peak RSS {mem['peak']} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -84,4 +84,6 @@ def write_project(folder: Path, toml: str, files: dict[str, str] | None = None) 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under folder with its bytes, to assert that nothing was changed."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

@@ -29,7 +29,9 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
     return TinyModels(
         en_ru=tinymodels.build_argos_package(root, "en", "ru"),
         ru_kk=tinymodels.build_argos_package(root, "ru", "kk"),
-        en_ru_prefixed=tinymodels.build_argos_package(prefixed, "en", "ru", target_prefix="rus_Cyrl"),
+        en_ru_prefixed=tinymodels.build_argos_package(
+            prefixed, "en", "ru", target_prefix="rus_Cyrl"
+        ),
         nllb=tinymodels.build_nllb_model(root / "nllb-en-kk"),
     )
 

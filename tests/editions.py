@@ -33,7 +33,9 @@ def text(value: str, *spans: tuple[int, int, str]) -> RichText:
 
 def seg(texts: dict[str, RichText | str | None], sid: str | None = None) -> AlignedSegment:
     sid = sid or f"s{next(_counter):06d}"
-    return AlignedSegment(sid, {k: RichText(v) if isinstance(v, str) else v for k, v in texts.items()})
+    return AlignedSegment(
+        sid, {k: RichText(v) if isinstance(v, str) else v for k, v in texts.items()}
+    )
 
 
 def marked_seg(n: int, langs: tuple[str, ...], repeat: int = 1) -> AlignedSegment:
@@ -55,16 +57,24 @@ def paragraph(n: int, langs: tuple[str, ...], sentences: int = 1, repeat: int = 
     return block("paragraph", *(marked_seg(n + i, langs, repeat) for i in range(sentences)))
 
 
-def document(name: str, *blocks: AlignedBlock, title: dict[str, str] | None = None) -> AlignedDocument:
+def document(
+    name: str, *blocks: AlignedBlock, title: dict[str, str] | None = None
+) -> AlignedDocument:
     if title is None:
         first = next((b for b in blocks if b.kind == "heading"), None)
         title = {k: v.text for k, v in first.segments[0].texts.items() if v} if first else {}
     return AlignedDocument(name, title, tuple(blocks))
 
 
-def info(langs: tuple[str, ...] = ("en", "ru"), page_size: str = "A5", draft: bool = False) -> EditionInfo:
+def info(
+    langs: tuple[str, ...] = ("en", "ru"), page_size: str = "A5", draft: bool = False
+) -> EditionInfo:
     titles = {"en": "Test brochure", "ru": "Пробная брошюра", "kk": "Сынақ кітапшасы"}
-    subtitles = {"en": "For the layout tests", "ru": "Для проверки вёрстки", "kk": "Беттеуді тексеру үшін"}
+    subtitles = {
+        "en": "For the layout tests",
+        "ru": "Для проверки вёрстки",
+        "kk": "Беттеуді тексеру үшін",
+    }
     return EditionInfo(
         name="test",
         languages=langs,

@@ -32,7 +32,9 @@ def test_aligning_the_seed_translations_pairs_every_paragraph(invoke, seed_proje
     project = load_project(seed_project)
     texts, original = translated_texts(project, lang)
     for document in project.documents:
-        (tmp_path / f"{document.name}.{lang}.txt").write_text(texts[document.name], encoding="utf-8")
+        (tmp_path / f"{document.name}.{lang}.txt").write_text(
+            texts[document.name], encoding="utf-8"
+        )
         project.translations_path(document, lang).unlink()
 
     for document in project.documents:
@@ -40,8 +42,12 @@ def test_aligning_the_seed_translations_pairs_every_paragraph(invoke, seed_proje
                         "--project", seed_project)  # fmt: skip
         assert result.exit_code == 0, result.output
         count = len(load_translations(project, [lang])[0][document.name].segments)
-        assert result.output.splitlines()[-1].endswith(f"{count} unit(s) stored, 0 to check, 0 already approved kept") \
-            or lang == "kk"  # the Kazakh text writes one number as a word: listed, still paired right
+        assert (
+            result.output.splitlines()[-1].endswith(
+                f"{count} unit(s) stored, 0 to check, 0 already approved kept"
+            )
+            or lang == "kk"
+        )  # the Kazakh text writes one number as a word: listed, still paired right
 
     aligned_texts, aligned = translated_texts(load_project(seed_project), lang)
     assert aligned_texts == texts  # every paragraph
@@ -68,26 +74,41 @@ def test_a_merged_and_a_dropped_sentence_are_listed(invoke, tmp_path):
         "Солидарность — наше оружие. Это знает каждый рабочий в стране.\n",
         encoding="utf-8",
     )
-    result = invoke("align", project_dir / "a.md", translation, "--lang", "ru", "--project", project_dir)
+    result = invoke(
+        "align", project_dir / "a.md", translation, "--lang", "ru", "--project", project_dir
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     assert "2 source sentences translated as 1: split by length" in out
     assert "no translated sentence for it\n  They also demanded free trade unions, the right" in out
     project = load_project(project_dir)
-    pairs = {p.source: (p.target, p.unsure) for p in align_document(project, project_dir / "a.md", translation, "ru").pairs}
-    assert pairs["The strike began on 3 January."][0] == "Забастовка началась 3 января"  # split by length
+    pairs = {
+        p.source: (p.target, p.unsure)
+        for p in align_document(project, project_dir / "a.md", translation, "ru").pairs
+    }
+    assert (
+        pairs["The strike began on 3 January."][0] == "Забастовка началась 3 января"
+    )  # split by length
     assert pairs["It spread to 12 cities."][0] == "и охватила 12 городов."
-    assert pairs["The government resigned on 5 January."] == ("Правительство ушло в отставку 5 января.", "")
+    assert pairs["The government resigned on 5 January."] == (
+        "Правительство ушло в отставку 5 января.",
+        "",
+    )
     assert pairs["Workers demanded higher wages."][0] == "Рабочие требовали повышения зарплаты."
     assert pairs["The strike"] == ("Забастовка", "")
-    assert pairs["Solidarity is our weapon."][0] == "Солидарность — наше оружие. Это знает каждый рабочий в стране."
+    assert (
+        pairs["Solidarity is our weapon."][0]
+        == "Солидарность — наше оружие. Это знает каждый рабочий в стране."
+    )
     store = open_store(project, project.documents[0], "ru")
     states = {u.source.text: (u.state, u.target.text if u.target else None) for u in store.units()}
     assert states["The strike"] == ("reviewed", "Забастовка")
     assert states["The government resigned on 5 January."][0] == "reviewed"
     assert states["The strike began on 3 January."][0] == "translated"  # unsure: a person checks it
-    assert states["They also demanded free trade unions, the right to strike and the release of every "
-                  "arrested activist."] == ("initial", None)
+    assert states[
+        "They also demanded free trade unions, the right to strike and the release of every "
+        "arrested activist."
+    ] == ("initial", None)
 
 
 def test_reviewed_and_final_units_are_never_touched(invoke, seed_project, tmp_path):
@@ -95,15 +116,24 @@ def test_reviewed_and_final_units_are_never_touched(invoke, seed_project, tmp_pa
     texts, _ = translated_texts(project, "ru")
     document = project.documents[1]
     path = tmp_path / "ru.txt"
-    path.write_text(texts[document.name].replace("В Казахстане", "В Республике Казахстан"), encoding="utf-8")
+    path.write_text(
+        texts[document.name].replace("В Казахстане", "В Республике Казахстан"), encoding="utf-8"
+    )
     before = snapshot(seed_project / "translations")
     result = invoke("align", document.path, path, "--lang", "ru", "--project", seed_project)
-    assert result.output.splitlines()[-1].endswith("0 unit(s) stored, 0 to check, 35 already approved kept")
+    assert result.output.splitlines()[-1].endswith(
+        "0 unit(s) stored, 0 to check, 35 already approved kept"
+    )
     assert snapshot(seed_project / "translations") == before
 
 
 def test_anchors_and_splitting():
-    assert anchors("40,000 workers on 3 January 2022, 100% of WTO")[0] == {"40000", "3", "2022", "100"}
+    assert anchors("40,000 workers on 3 January 2022, 100% of WTO")[0] == {
+        "40000",
+        "3",
+        "2022",
+        "100",
+    }
     assert anchors("40 000 рабочих 3 января 2022 года, 100%")[0] == {"40000", "3", "2022", "100"}
     assert split_target("Первое предложение. Второе, длинное предложение.", [20, 30]) == [
         "Первое предложение.", "Второе, длинное предложение."
@@ -114,16 +144,21 @@ def test_bad_input(invoke, seed_project, tmp_path):
     text = tmp_path / "t.txt"
     text.write_text("Текст.\n", encoding="utf-8")
     source = seed_project / "programme-part-1.md"
-    line = error_line(invoke("align", tmp_path / "t.txt", text, "--lang", "ru", "--project", seed_project))
+    line = error_line(
+        invoke("align", tmp_path / "t.txt", text, "--lang", "ru", "--project", seed_project)
+    )
     assert line.startswith(f"Error: {tmp_path / 't.txt'}: not a document of the project")
     line = error_line(invoke("align", source, text, "--lang", "de", "--project", seed_project))
-    assert line == f"Error: --lang: 'de' is not a target language of {seed_project / 'brochure.toml'} (ru, kk)"
+    assert (
+        line
+        == f"Error: --lang: 'de' is not a target language of {seed_project / 'brochure.toml'} (ru, kk)"
+    )
     docx = tmp_path / "t.docx"
     docx.write_bytes(b"PK")
     line = error_line(invoke("align", source, docx, "--lang", "ru", "--project", seed_project))
     assert line == f"Error: {docx}: unsupported format '.docx' (use .md or .txt)"
     empty = tmp_path / "empty.txt"
     empty.write_text("\n", encoding="utf-8")
-    assert error_line(invoke("align", source, empty, "--lang", "ru", "--project", seed_project)) == (
-        f"Error: {empty}: the document has no text"
-    )
+    assert error_line(
+        invoke("align", source, empty, "--lang", "ru", "--project", seed_project)
+    ) == (f"Error: {empty}: the document has no text")

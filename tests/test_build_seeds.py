@@ -43,7 +43,10 @@ def find_page(pages, text, start_page):
 
 
 def test_outputs_are_written(built):
-    assert sorted(p.name for p in (built / "build").iterdir()) == ["sdk.en-ru.docx", "sdk.en-ru.pdf"]
+    assert sorted(p.name for p in (built / "build").iterdir()) == [
+        "sdk.en-ru.docx",
+        "sdk.en-ru.pdf",
+    ]
 
 
 def test_every_segment_and_its_translation_on_the_same_page_in_order(built):
@@ -57,9 +60,13 @@ def test_every_segment_and_its_translation_on_the_same_page_in_order(built):
         for segment in segmented[document.name].segments:
             target = store.get(segment.id).target.text
             en_page = find_page(pages, segment.text, page)
-            assert en_page is not None, f"English not found after page {page + 1}: {segment.text[:50]}"
+            assert en_page is not None, (
+                f"English not found after page {page + 1}: {segment.text[:50]}"
+            )
             ru_page = find_page(pages, target, page)
-            assert ru_page == en_page, f"{segment.id}: English on page {en_page + 1}, Russian on {ru_page}"
+            assert ru_page == en_page, (
+                f"{segment.id}: English on page {en_page + 1}, Russian on {ru_page}"
+            )
             page = en_page
             checked += 1
     assert checked == 80
@@ -68,15 +75,23 @@ def test_every_segment_and_its_translation_on_the_same_page_in_order(built):
 def test_page_size_is_a5_and_fonts_are_embedded(built):
     reader, _ = pages_text(built / "build" / "sdk.en-ru.pdf")
     for page in reader.pages:
-        width, height = float(page.trimbox.width), float(page.trimbox.height)  # the media box adds bleed and slug
+        width, height = (
+            float(page.trimbox.width),
+            float(page.trimbox.height),
+        )  # the media box adds bleed and slug
         assert abs(width - 419.53) < 1 and abs(height - 595.28) < 1
     fonts = {}
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = (
+                font.get("/FontDescriptor")
+                or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
             descriptor = descriptor.get_object()
-            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font["/BaseFont"])] = any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
     assert fonts and all(fonts.values()), fonts
     # the shipped PT fonts are declared under the family names Brochure-Serif / Brochure-Sans
     assert all("+Brochure-" in name for name in fonts), f"a system font slipped in: {sorted(fonts)}"

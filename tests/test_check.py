@@ -10,7 +10,9 @@ from brochure.glossary import load
 from brochure.model import RichText
 from conftest import write_project
 
-TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n'
+TOML = (
+    'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n'
+)
 SOURCE = """# The oligarchs
 
 The oligarchs fear a general strike. Nur Otan lost 3 of 12 seats.
@@ -60,7 +62,9 @@ def make_project(tmp_path, ru: dict, kk: dict | None = None):
                 if s.text in table:  # a list gives each occurrence its own translation
                     value = table[s.text]
                     n = seen[s.text] = seen.get(s.text, -1) + 1
-                    store.set_target(s.id, RichText(value if isinstance(value, str) else value[n]), "final")
+                    store.set_target(
+                        s.id, RichText(value if isinstance(value, str) else value[n]), "final"
+                    )
             store.save()
     return project
 
@@ -72,7 +76,8 @@ def findings(report):
 def test_report_per_segment(tmp_path):
     ru = dict(RU)
     ru["The oligarchs fear a general strike."] = [  # the sentence occurs twice
-        "Олигархи боятся всеобщей забастовки.", "Магнаты боятся генеральной забастовки."
+        "Олигархи боятся всеобщей забастовки.",
+        "Магнаты боятся генеральной забастовки.",
     ]
     report = check_project(make_project(tmp_path, ru), ["ru"])
     assert findings(report) == sorted([
@@ -104,7 +109,10 @@ def test_untranslated_is_an_error(tmp_path):
 
 
 def test_kazakh_inflection_aware(tmp_path):
-    kk = {"The oligarchs": "Олигархтар", "The oligarchs fear a general strike.": "Олигархтар жалпы ереуілден қорқады."}
+    kk = {
+        "The oligarchs": "Олигархтар",
+        "The oligarchs fear a general strike.": "Олигархтар жалпы ереуілден қорқады.",
+    }
     report = check_project(make_project(tmp_path, RU, kk), ["kk"])
     assert not [i for i in report.issues if i.code in ("missing-term", "forbidden-term")]
 
@@ -122,7 +130,16 @@ def test_cli_table_json_and_exit_code(invoke, tmp_path):
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["languages"] == ["ru", "kk"] and data["errors"] == 7 + 2
-    assert {"document", "lang", "segment", "code", "severity", "message", "source", "target"} <= set(data["issues"][0])
+    assert {
+        "document",
+        "lang",
+        "segment",
+        "code",
+        "severity",
+        "message",
+        "source",
+        "target",
+    } <= set(data["issues"][0])
     line = [ln for ln in invoke("check", project.root, "--lang", "de").stderr.splitlines() if ln][0]
     assert line.startswith("Error: --lang: 'de' is not a target language")
 
@@ -150,7 +167,9 @@ def test_a_derived_word_is_a_warning_not_an_error():
     from brochure.glossary.model import Termbase
     from brochure.glossary.tsv import concept_from_row
 
-    tb = Termbase([concept_from_row(dict(id="police", en="police", ru="полиция", ru_forbidden="милиция"))])
+    tb = Termbase(
+        [concept_from_row(dict(id="police", en="police", ru="полиция", ru_forbidden="милиция"))]
+    )
     source = "the dictatorship of the police"
     assert check_segment(tb, source, "полицейская диктатура", "en", "ru") == [
         ("derived-term", "«police» (police): only «полицейская», a word derived from «полиция»")
@@ -162,7 +181,11 @@ def test_a_derived_word_is_a_warning_not_an_error():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("10,000 and 10 000 and 10000", {"10000": 3}), ("2,5 = 2.5", {"2.5": 2}), ("on Jun. 30 – Jul. 1", {"30": 1, "1": 1})],
+    [
+        ("10,000 and 10 000 and 10000", {"10000": 3}),
+        ("2,5 = 2.5", {"2.5": 2}),
+        ("on Jun. 30 – Jul. 1", {"30": 1, "1": 1}),
+    ],
 )
 def test_numbers(text, expected):
     assert numbers(text) == expected

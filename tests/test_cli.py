@@ -10,7 +10,15 @@ from brochure import __version__
 from brochure.cli import cli
 from conftest import REPO, SEEDS, snapshot, write_project
 
-HEAVY = ("weasyprint", "docx", "ctranslate2", "argostranslate", "sentencepiece", "pymorphy3", "numpy")
+HEAVY = (
+    "weasyprint",
+    "docx",
+    "ctranslate2",
+    "argostranslate",
+    "sentencepiece",
+    "pymorphy3",
+    "numpy",
+)
 
 
 def test_help_imports_no_heavy_library():
@@ -19,13 +27,17 @@ def test_help_imports_no_heavy_library():
         "try:\n    cli(['--help'], prog_name='brochure')\nexcept SystemExit:\n    pass\n"
         f"print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert "Usage: brochure" in out
     assert out.strip().endswith("LOADED []")
 
 
 def test_python_dash_m_and_version():
-    out = subprocess.run([sys.executable, "-m", "brochure", "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "brochure", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == f"brochure, version {__version__}"
 
 
@@ -42,7 +54,9 @@ def test_every_command_has_help_and_is_in_the_readme(invoke):
         result = invoke(*path, "--help")
         assert result.exit_code == 0, path
         assert command.help, f"{' '.join(path)} has no help text"
-        assert f"brochure {' '.join(path)}" in readme, f"`brochure {' '.join(path)}` is not documented in README.md"
+        assert f"brochure {' '.join(path)}" in readme, (
+            f"`brochure {' '.join(path)}` is not documented in README.md"
+        )
 
 
 def test_verbose_and_quiet_are_accepted(invoke):
@@ -61,7 +75,9 @@ def test_segments_text_and_json(invoke):
     demands = [b for b in data["blocks"] if b["kind"] == "list_item"]
     assert len(demands) == 5
     block = data["blocks"][2]
-    assert [s["text"] for s in block["segments"]][0] == "In Kazakhstan, there is now a real popular uprising."
+    assert [s["text"] for s in block["segments"]][
+        0
+    ] == "In Kazakhstan, there is now a real popular uprising."
     for s in block["segments"]:
         assert block["text"][s["start"] : s["end"]] == s["text"]
 
@@ -71,7 +87,10 @@ def test_segments_uses_the_projects_abbreviations(invoke, tmp_path):
     project = write_project(tmp_path / "p", toml + '[segmentation.abbreviations]\nru = ["корр."]\n',
                             {"a.md": "Статья корр. Иванова вышла. Её прочли.\n"})  # fmt: skip
     data = json.loads(invoke("segments", "--json", project / "a.md").output)
-    assert [s["text"] for s in data["blocks"][0]["segments"]] == ["Статья корр. Иванова вышла.", "Её прочли."]
+    assert [s["text"] for s in data["blocks"][0]["segments"]] == [
+        "Статья корр. Иванова вышла.",
+        "Её прочли.",
+    ]
 
 
 def error_line(result) -> str:
@@ -89,15 +108,35 @@ BASE = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocument
 @pytest.mark.parametrize(
     ("toml", "files", "expected"),
     [
-        (None, {"a.md": "# A\n"}, "brochure.toml: no project file here; create a project with `brochure init"),
+        (
+            None,
+            {"a.md": "# A\n"},
+            "brochure.toml: no project file here; create a project with `brochure init",
+        ),
         ('title = "T"\nsource_language = \n', {}, "brochure.toml: line 2: invalid TOML"),
-        (BASE.replace('"ru"]', '"xx"]'), {"a.md": "# A\n"}, "target_languages[0]: unknown language code 'xx'"),
+        (
+            BASE.replace('"ru"]', '"xx"]'),
+            {"a.md": "# A\n"},
+            "target_languages[0]: unknown language code 'xx'",
+        ),
         (BASE.replace("a.md", "nope.md"), {}, "documents[0]: file not found: nope.md"),
         (BASE, {"a.md": "\n\n"}, "a.md: the document has no text"),
         (BASE, {"a.md": b"Caf\xe9 ok"}, "a.md: not UTF-8 text (byte offset 3)"),
-        (BASE, {"a.md": "# A\n", "translations/a.ru.xlf": "<xliff>\n<file>"}, "a.ru.xlf:2: malformed XLIFF"),
+        (
+            BASE,
+            {"a.md": "# A\n", "translations/a.ru.xlf": "<xliff>\n<file>"},
+            "a.ru.xlf:2: malformed XLIFF",
+        ),
     ],
-    ids=["no-project", "bad-toml", "unknown-language", "missing-document", "empty-document", "not-utf8", "bad-xliff"],
+    ids=[
+        "no-project",
+        "bad-toml",
+        "unknown-language",
+        "missing-document",
+        "empty-document",
+        "not-utf8",
+        "bad-xliff",
+    ],
 )
 def test_bad_input_fails_with_one_line_and_touches_nothing(invoke, tmp_path, toml, files, expected):
     folder = tmp_path / "p"
@@ -117,7 +156,9 @@ def test_bad_input_fails_with_one_line_and_touches_nothing(invoke, tmp_path, tom
 
 
 def test_build_lists_missing_translations_and_how_to_fill_them(invoke, tmp_path):
-    folder = write_project(tmp_path / "p", BASE, {"a.md": "# Title\n\nFirst sentence here. Second one.\n"})
+    folder = write_project(
+        tmp_path / "p", BASE, {"a.md": "# Title\n\nFirst sentence here. Second one.\n"}
+    )
     result = invoke("build", folder)
     assert result.exit_code == 1
     err = result.stderr
@@ -144,15 +185,22 @@ def test_init_writes_a_starter_project_that_builds(invoke, tmp_path):
     assert "wrote" in result.output and "next: brochure build" in result.output
     result = invoke("build", folder)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (folder / "build").iterdir()) == ["new.en-ru.docx", "new.en-ru.pdf"]
+    assert sorted(p.name for p in (folder / "build").iterdir()) == [
+        "new.en-ru.docx",
+        "new.en-ru.pdf",
+    ]
 
 
 def test_draft_builds_and_marks_missing_translations(invoke, tmp_path):
     import pypdf
 
-    folder = write_project(tmp_path / "p", BASE, {"a.md": "# Title\n\nFirst sentence here. Second one.\n"})
+    folder = write_project(
+        tmp_path / "p", BASE, {"a.md": "# Title\n\nFirst sentence here. Second one.\n"}
+    )
     result = invoke("build", folder, "--draft")
     assert result.exit_code == 0, result.output
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(str(folder / "build" / "p.en-ru.pdf")).pages)
+    text = "".join(
+        page.extract_text() for page in pypdf.PdfReader(str(folder / "build" / "p.en-ru.pdf")).pages
+    )
     assert len(re.findall(r"missing\s+translation", text)) == 3
     assert "First sentence here." in text

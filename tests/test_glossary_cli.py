@@ -8,7 +8,9 @@ import pytest
 from brochure.glossary import load
 from conftest import snapshot, write_project
 
-TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n'
+TOML = (
+    'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n'
+)
 TERMS = (
     "# our terms\n"
     "id\ten\tru\tkk\tru_forbidden\tflags\tnote\tasked_by\n"
@@ -20,7 +22,9 @@ BUILTIN = "id\ten\tru\tkk\nstrike\tstrike\tзабастовка\tереуіл\n"
 
 @pytest.fixture(autouse=True)
 def small_builtin(monkeypatch):
-    monkeypatch.setattr(load, "builtin_sources", lambda: [("<built-in>/political.tsv", BUILTIN.encode())])
+    monkeypatch.setattr(
+        load, "builtin_sources", lambda: [("<built-in>/political.tsv", BUILTIN.encode())]
+    )
 
 
 @pytest.fixture
@@ -43,15 +47,27 @@ def test_list_and_search(invoke, project):
         "oligarch\toligarch\tолигарх\tолигарх",
         "elbasy\tYelbası\tЕлбасы\tЕлбасы",
     ]
-    assert invoke("glossary", "list", "--project", project, "--lang", "ru", "--search", "олиг").output == "oligarch\tолигарх\n"
+    assert (
+        invoke("glossary", "list", "--project", project, "--lang", "ru", "--search", "олиг").output
+        == "oligarch\tолигарх\n"
+    )
     data = json.loads(invoke("glossary", "list", "--project", project, "--json").output)
-    assert data[1]["terms"]["ru"] == {"preferred": "олигарх", "admitted": [], "forbidden": ["магнат"]}
+    assert data[1]["terms"]["ru"] == {
+        "preferred": "олигарх",
+        "admitted": [],
+        "forbidden": ["магнат"],
+    }
 
 
 def test_show(invoke, project):
     out = invoke("glossary", "show", "elbasy", "--project", project).output
     assert "ru: Елбасы" in out and "flags: indeclinable" in out and "note: a title" in out
-    assert json.loads(invoke("glossary", "show", "oligarch", "--json", "--project", project).output)["id"] == "oligarch"
+    assert (
+        json.loads(invoke("glossary", "show", "oligarch", "--json", "--project", project).output)[
+            "id"
+        ]
+        == "oligarch"
+    )
 
 
 def test_add_edit_remove_keep_the_rest_of_the_file(invoke, project):
@@ -64,31 +80,54 @@ def test_add_edit_remove_keep_the_rest_of_the_file(invoke, project):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[1] == "id\ten\tru\tkk\tru_forbidden\tflags\tnote\tasked_by\tdomain\tkk_forms"
     assert lines[2] == "oligarch\toligarch\tолигарх\tолигарх\tмагнат\t\t\tAsel\t\t"
-    assert lines[4] == "trade-union\ttrade union\tпрофсоюз\tкәсіподақ\t\t\t\t\tlabour\tposs3=кәсіподағы"
+    assert (
+        lines[4]
+        == "trade-union\ttrade union\tпрофсоюз\tкәсіподақ\t\t\t\t\tlabour\tposs3=кәсіподағы"
+    )
     invoke("glossary", "remove", "trade-union", "--project", project)
-    assert invoke("glossary", "edit", "oligarch", "--note", "rich", "--project", project).exit_code == 0
+    assert (
+        invoke("glossary", "edit", "oligarch", "--note", "rich", "--project", project).exit_code
+        == 0
+    )
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# our terms"
     assert lines[2] == "oligarch\toligarch\tолигарх\tолигарх\tмагнат\t\trich\tAsel\t\t"
 
 
 def test_edit_a_builtin_concept_writes_an_override(invoke, project):
-    assert invoke("glossary", "edit", "strike", "--ru-forbidden", "стачка", "--project", project).exit_code == 0
-    assert "strike\t\t\t\tстачка\t\t\t" in (project / "glossary" / "terms.tsv").read_text(encoding="utf-8")
+    assert (
+        invoke(
+            "glossary", "edit", "strike", "--ru-forbidden", "стачка", "--project", project
+        ).exit_code
+        == 0
+    )
+    assert "strike\t\t\t\tстачка\t\t\t" in (project / "glossary" / "terms.tsv").read_text(
+        encoding="utf-8"
+    )
     data = json.loads(invoke("glossary", "show", "strike", "--json", "--project", project).output)
-    assert data["terms"]["ru"] == {"preferred": "забастовка", "admitted": [], "forbidden": ["стачка"]}
+    assert data["terms"]["ru"] == {
+        "preferred": "забастовка",
+        "admitted": [],
+        "forbidden": ["стачка"],
+    }
     line = error_line(invoke("glossary", "remove", "nothing", "--project", project))
     assert line == "Error: no concept 'nothing' in the glossary (see `brochure glossary list`)"
 
 
 def test_export_and_import(invoke, project, tmp_path):
     out = tmp_path / "all.tbx"
-    assert invoke("glossary", "export", "--format", "tbx", "-o", out, "--project", project).exit_code == 0
+    assert (
+        invoke("glossary", "export", "--format", "tbx", "-o", out, "--project", project).exit_code
+        == 0
+    )
     other = write_project(tmp_path / "q", TOML, {"a.md": "# A\n"})
     result = invoke("glossary", "import", out, "--project", other)
     assert result.exit_code == 0, result.output
     assert "3 added, 0 updated" in result.output
-    assert invoke("glossary", "list", "--project", other).output == invoke("glossary", "list", "--project", project).output
+    assert (
+        invoke("glossary", "list", "--project", other).output
+        == invoke("glossary", "list", "--project", project).output
+    )
     csv_text = invoke("glossary", "export", "--format", "csv", "--project", project).output
     assert csv_text.splitlines()[0].startswith("id,domain,pos,en,ru,kk")
 
@@ -101,17 +140,40 @@ def test_lint(invoke, project):
     assert result.exit_code == 1
     assert f"{path}:5: error: rich: ru «олигарх» is both forbidden and approved" in result.output
     assert f"{path}:5: warning: rich: no preferred term in kk" in result.output
-    assert f"{path}:5: warning: rich: ru «олигарх» is also the preferred term of oligarch" in result.output
+    assert (
+        f"{path}:5: warning: rich: ru «олигарх» is also the preferred term of oligarch"
+        in result.output
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "bad", "expected"),
     [
-        (["add", "--en", "x"], "id\ten\tru\nok\tone\tуно\n# c\nbroken\ttwo\n", "terms.tsv:4: 2 columns, the header has 3"),
-        (["add", "--en", "x"], "id\ten\nsame\tone\nsame\ttwo\n", "terms.tsv:3: duplicate id 'same' (first at line 2)"),
-        (["edit", "ok", "--note", "n"], "id\ten\tflags\nok\tone\tshouty\n", "terms.tsv:2: unknown flag 'shouty'"),
-        (["add", "--en", "x", "--flags", "loud"], "id\ten\nok\tone\n", "options: unknown flag 'loud'"),
-        (["add", "--en", "x"], "id\ten\txx_forbidden\nok\tone\t\n", "terms.tsv:1: column 'xx_forbidden': invalid language code 'xx'"),
+        (
+            ["add", "--en", "x"],
+            "id\ten\tru\nok\tone\tуно\n# c\nbroken\ttwo\n",
+            "terms.tsv:4: 2 columns, the header has 3",
+        ),
+        (
+            ["add", "--en", "x"],
+            "id\ten\nsame\tone\nsame\ttwo\n",
+            "terms.tsv:3: duplicate id 'same' (first at line 2)",
+        ),
+        (
+            ["edit", "ok", "--note", "n"],
+            "id\ten\tflags\nok\tone\tshouty\n",
+            "terms.tsv:2: unknown flag 'shouty'",
+        ),
+        (
+            ["add", "--en", "x", "--flags", "loud"],
+            "id\ten\nok\tone\n",
+            "options: unknown flag 'loud'",
+        ),
+        (
+            ["add", "--en", "x"],
+            "id\ten\txx_forbidden\nok\tone\t\n",
+            "terms.tsv:1: column 'xx_forbidden': invalid language code 'xx'",
+        ),
         (["list", "--lang", "xx"], "id\ten\nok\tone\n", "--lang: invalid language code 'xx'"),
         (["show", "nope"], "id\ten\nok\tone\n", "no concept 'nope'"),
     ],

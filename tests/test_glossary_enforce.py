@@ -31,15 +31,24 @@ def apply(tb, source, hyps, tgt):
 
 
 def test_repair_russian_instrumental_plural(tb):
-    text, notes = apply(tb, "They fought the oligarchs.", [("Они боролись с магнатами.", -1.0)], "ru")
+    text, notes = apply(
+        tb, "They fought the oligarchs.", [("Они боролись с магнатами.", -1.0)], "ru"
+    )
     assert text == "Они боролись с олигархами."
     assert notes == ["glossary: replaced «магнатами» with «олигархами» (oligarch)"]
 
 
 def test_repair_russian_multiword_head_word(tb):
-    text, notes = apply(tb, "A general strike began.", [("Началась генеральная забастовка.", 0.0)], "ru")
+    text, notes = apply(
+        tb, "A general strike began.", [("Началась генеральная забастовка.", 0.0)], "ru"
+    )
     assert text == "Началась всеобщая забастовка."
-    text, _ = apply(tb, "They called for a general strike.", [("Они призвали к генеральной забастовке.", 0.0)], "ru")
+    text, _ = apply(
+        tb,
+        "They called for a general strike.",
+        [("Они призвали к генеральной забастовке.", 0.0)],
+        "ru",
+    )
     assert text == "Они призвали к всеобщей забастовке."
 
 
@@ -51,7 +60,9 @@ def test_repair_russian_indeclinable(tb):
 
 def test_repair_kazakh_stored_possessive_form(tb):
     # the suffix rules would give «Елбасыға»; the stored form is «Елбасына»
-    text, notes = apply(tb, "We wrote to Yelbası.", [("Біз Ұлт көшбасшысына хат жаздық.", 0.0)], "kk")
+    text, notes = apply(
+        tb, "We wrote to Yelbası.", [("Біз Ұлт көшбасшысына хат жаздық.", 0.0)], "kk"
+    )
     assert text == "Біз Елбасына хат жаздық."
     assert notes == ["glossary: replaced «Ұлт көшбасшысына» with «Елбасына» (elbasy)"]
 
@@ -66,7 +77,10 @@ def test_repair_kazakh_rules(tb):
 
 
 def test_choose_the_hypothesis_with_approved_terms(tb):
-    hyps = [("Они объявили забастовку против богачей.", -0.5), ("Они объявили всеобщую забастовку против олигархов.", -0.9)]
+    hyps = [
+        ("Они объявили забастовку против богачей.", -0.5),
+        ("Они объявили всеобщую забастовку против олигархов.", -0.9),
+    ]
     text, notes = apply(tb, "They called a general strike against the oligarchs.", hyps, "ru")
     assert text == hyps[1][0]
     assert notes == ["glossary: chose hypothesis 2 of 2 for its terms"]
@@ -84,7 +98,9 @@ def test_ties_go_to_the_score(tb):
 
 
 def test_do_not_translate(tb):
-    text, notes = apply(tb, "Nur Otan won.", [("Нур Отан победил.", 0.0), ("Свет Отечества победил.", 0.0)], "ru")
+    text, notes = apply(
+        tb, "Nur Otan won.", [("Нур Отан победил.", 0.0), ("Свет Отечества победил.", 0.0)], "ru"
+    )
     assert text == "Nur Otan победил."
     assert notes == ["glossary: replaced «Нур Отан» with «Nur Otan» (nur-otan)"]
 
@@ -104,10 +120,15 @@ def test_project_glossary_is_loaded_and_cached(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "builtin_sources", lambda: [])
     (tmp_path / "glossary").mkdir()
     path = tmp_path / "glossary" / "terms.tsv"
-    path.write_text("id\ten\tru\tru_forbidden\noligarch\toligarch\tолигарх\tмагнат\n", encoding="utf-8")
+    path.write_text(
+        "id\ten\tru\tru_forbidden\noligarch\toligarch\tолигарх\tмагнат\n", encoding="utf-8"
+    )
     text, _ = apply_glossary(tmp_path, "oligarchs", [("магнаты", 0.0)], "en", "ru")
     assert text == "олигархи"
     assert load.load_termbase(tmp_path) is load.load_termbase(tmp_path)
-    path.write_text("id\ten\tru\tru_forbidden\noligarch\toligarch\tмагнат\tолигарх\n# swapped\n", encoding="utf-8")
+    path.write_text(
+        "id\ten\tru\tru_forbidden\noligarch\toligarch\tмагнат\tолигарх\n# swapped\n",
+        encoding="utf-8",
+    )
     text, _ = apply_glossary(tmp_path, "oligarchs", [("олигархи", 0.0)], "en", "ru")
     assert text == "магнаты"  # the edited file is picked up

@@ -18,10 +18,11 @@ HEADER = "id\tdomain\tpos\ten\tru\tkk\tru_forbidden\tkk_forms\tflags\tnote\trevi
 # unknown column (reviewer), a quoted cell, no final line ending.
 ORIGINAL = (
     "\ufeff# political terms, checked 2024\r\n"
-    + HEADER + "\r\n"
+    + HEADER
+    + "\r\n"
     + "oligarch\teconomy\tnoun\toligarch\tолигарх\tолигарх\tмагнат\t\t\tа rich man\tAsel  \r\n"
     + "# the next one is tricky\r\n"
-    + "elbasy\tpeople\tproper-noun\tYelbası\tЕлбасы\tЕлбасы\t\tdat=Елбасына|gen=Елбасының\tindeclinable\t\"title, not name\"\tMarat\r\n"
+    + 'elbasy\tpeople\tproper-noun\tYelbası\tЕлбасы\tЕлбасы\t\tdat=Елбасына|gen=Елбасының\tindeclinable\t"title, not name"\tMarat\r\n'
     + "\r\n"
     + "strike\tlabour\tnoun\tstrike\tзабастовка\tереуіл\tстачка\t\t\t\t"
 ).encode("utf-8")
@@ -61,7 +62,9 @@ def test_edit_of_quoted_row_keeps_the_other_cells(gfile):
 def test_append_and_remove(gfile):
     tsv.update(gfile, lambda gf: gf.append({"id": "union", "en": "trade union", "ru": "профсоюз"}))
     data = gfile.read_bytes()
-    assert data.startswith(ORIGINAL + b"\r\n")  # the last row got its line ending, nothing else moved
+    assert data.startswith(
+        ORIGINAL + b"\r\n"
+    )  # the last row got its line ending, nothing else moved
     assert data.endswith("union\t\t\ttrade union\tпрофсоюз\t\t\t\t\t\t\r\n".encode())
     tsv.update(gfile, lambda gf: gf.remove("union"))
     assert gfile.read_bytes() == ORIGINAL + b"\r\n"
@@ -75,7 +78,10 @@ def test_new_column_is_added_at_the_end(tmp_path):
     path = tmp_path / "mini.tsv"
     path.write_text("id\ten\tru\n# c\nworker\tworker\tрабочий\n", encoding="utf-8")
     tsv.update(path, lambda gf: gf.set("worker", {"kk": "жұмысшы"}))
-    assert path.read_text(encoding="utf-8") == "id\ten\tru\tkk\n# c\nworker\tworker\tрабочий\tжұмысшы\n"
+    assert (
+        path.read_text(encoding="utf-8")
+        == "id\ten\tru\tkk\n# c\nworker\tworker\tрабочий\tжұмысшы\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,7 +90,10 @@ def test_new_column_is_added_at_the_end(tmp_path):
         ("id\ten\tru\nworker\tworker\n", ":2: 2 columns, the header has 3"),
         ("id\ten\n# x\na\tone\na\ttwo\n", ":4: duplicate id 'a' (first at line 3)"),
         ("id\ten\tflags\na\tone\tloud\n", ":2: unknown flag 'loud'"),
-        ("id\ten\tde_admitted\na\tone\tx\n", ":1: column 'de_admitted': invalid language code 'de'"),
+        (
+            "id\ten\tde_admitted\na\tone\tx\n",
+            ":1: column 'de_admitted': invalid language code 'de'",
+        ),
         ("id\tkk\tkk_forms\na\tбас\tdative=басқа\n", ":2: kk_forms: unknown form tag 'dative'"),
         ("en\tru\nworker\tрабочий\n", ":1: the header has no `id` column"),
         ("id\ten\n\tworker\n", ":2: the row has no id"),
@@ -110,7 +119,10 @@ def test_failed_update_leaves_the_file_unchanged(gfile):
 
 
 def test_project_rows_override_builtin_cell_by_cell():
-    builtin = ("<built-in>/political.tsv", "id\ten\tru\tkk\tnote\nelbasy\tYelbası\tЕлбасы\tЕлбасы\tx\n".encode())
+    builtin = (
+        "<built-in>/political.tsv",
+        "id\ten\tru\tkk\tnote\nelbasy\tYelbası\tЕлбасы\tЕлбасы\tx\n".encode(),
+    )
     project = ("glossary/terms.tsv", "id\tru\tnote\nelbasy\tЕлбасы Н.\t\n".encode())
     tb = load_files([builtin, project])
     c = tb.get("elbasy")
@@ -139,8 +151,11 @@ def test_two_processes_adding_100_entries_each_lose_nothing(tmp_path):
         """
     )
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, tag, str(tmp_path)], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", script, tag, str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
         for tag in ("a", "b")
     ]
     for p in procs:

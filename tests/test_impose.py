@@ -16,9 +16,14 @@ def numbered_pdf(path, pages, bleed="0mm"):
     """An A5 PDF whose pages show their number in large type."""
     from weasyprint import HTML
 
-    body = "".join(f'<section style="break-after: page"><p class="n">P{n}</p></section>' for n in range(1, pages + 1))
+    body = "".join(
+        f'<section style="break-after: page"><p class="n">P{n}</p></section>'
+        for n in range(1, pages + 1)
+    )
     css = f"@page {{ size: A5; margin: 20mm; bleed: {bleed}; marks: crop }} p.n {{ font-size: 60pt; text-align: center }}"
-    HTML(string=f"<html><head><style>{css}</style></head><body>{body}</body></html>").write_pdf(str(path))
+    HTML(string=f"<html><head><style>{css}</style></head><body>{body}</body></html>").write_pdf(
+        str(path)
+    )
 
 
 def halves(path):
@@ -41,8 +46,18 @@ def test_ten_pages_padded_to_twelve_in_booklet_order(tmp_path):
     reader = pypdf.PdfReader(str(out))
     assert len(reader.pages) == 6  # 12 pages, 2 per sheet side
     sheet = reader.pages[0]
-    assert round(float(sheet.mediabox.width) / 72 * 25.4) == 297 and round(float(sheet.mediabox.height) / 72 * 25.4) == 210
-    assert halves(out) == [("", "P1"), ("P2", ""), ("P10", "P3"), ("P4", "P9"), ("P8", "P5"), ("P6", "P7")]
+    assert (
+        round(float(sheet.mediabox.width) / 72 * 25.4) == 297
+        and round(float(sheet.mediabox.height) / 72 * 25.4) == 210
+    )
+    assert halves(out) == [
+        ("", "P1"),
+        ("P2", ""),
+        ("P10", "P3"),
+        ("P4", "P9"),
+        ("P8", "P5"),
+        ("P6", "P7"),
+    ]
 
 
 def test_pages_with_bleed_are_placed_by_their_trim_box(tmp_path):

@@ -39,7 +39,9 @@ def test_each_kind_of_input_triggers_a_rebuild(invoke, tmp_path):
     assert len(calls) == 2, "no input changed"
 
     xlf = folder / "translations" / "text.ru.xlf"
-    xlf.write_text(xlf.read_text(encoding="utf-8").replace("Пункт списка.", "Пункт."), encoding="utf-8")
+    xlf.write_text(
+        xlf.read_text(encoding="utf-8").replace("Пункт списка.", "Пункт."), encoding="utf-8"
+    )
     build_project(project, render=fake_render(calls))
     assert len(calls) == 4, "a translation changed"
 

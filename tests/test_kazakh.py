@@ -49,7 +49,13 @@ def test_correct_targets_pass(source, target):
 
 
 def test_number_normalisation():
-    assert numbers("40,000 and 40 000 and 3.5 and 3,5 and 1993") == ["40000", "40000", "3.5", "3.5", "1993"]
+    assert numbers("40,000 and 40 000 and 3.5 and 3,5 and 1993") == [
+        "40000",
+        "40000",
+        "3.5",
+        "3.5",
+        "1993",
+    ]
 
 
 def test_seed_kazakh_translations_pass():

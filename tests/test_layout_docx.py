@@ -36,7 +36,12 @@ def _document():
     )  # fmt: skip
 
 
-EDITION = edition(_document(), document("second", paragraph(50, LANGS), title={"en": "Second"}), langs=LANGS, draft=True)
+EDITION = edition(
+    _document(),
+    document("second", paragraph(50, LANGS), title={"en": "Second"}),
+    langs=LANGS,
+    draft=True,
+)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +117,9 @@ def test_headings_formatting_and_missing_translation(doc):
     assert rows[1].cells[0].paragraphs[0].style.name == "Heading 1"
     assert rows[1].cells[0].paragraphs[0].paragraph_format.keep_with_next
     runs = {r.text: r for r in rows[3].cells[0].paragraphs[0].runs}
-    assert runs["emphasis"].italic and runs["strong"].bold and runs["[a note]"].font.size is not None
+    assert (
+        runs["emphasis"].italic and runs["strong"].bold and runs["[a note]"].font.size is not None
+    )
     missing = rows[3].cells[2].text
     assert missing == f"[missing translation {MISSING_ID}]"
     run = rows[3].cells[2].paragraphs[0].runs[0]
@@ -127,7 +134,13 @@ def test_list_markers(doc):
 
 def test_title_block_and_core_properties(doc):
     text = "\n".join(p.text for p in doc.paragraphs)
-    for needle in ("Test brochure", "Пробная брошюра", "Сынақ кітапшасы", "Test Publisher", "DRAFT"):
+    for needle in (
+        "Test brochure",
+        "Пробная брошюра",
+        "Сынақ кітапшасы",
+        "Test Publisher",
+        "DRAFT",
+    ):
         assert needle in text
     props = doc.core_properties
     assert props.title == "Test brochure"
@@ -137,7 +150,11 @@ def test_title_block_and_core_properties(doc):
 
 
 def test_a4_two_languages(tmp_path):
-    out = render(edition(document("d", paragraph(1, ("en", "ru"))), page_size="A4"), "docx", tmp_path / "a4.docx")
+    out = render(
+        edition(document("d", paragraph(1, ("en", "ru"))), page_size="A4"),
+        "docx",
+        tmp_path / "a4.docx",
+    )
     d = docx.Document(str(out))
     assert d.sections[0].page_width == pytest.approx(Mm(210), abs=Mm(0.1))
     assert len(d.tables[0].columns) == 2

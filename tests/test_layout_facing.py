@@ -25,10 +25,19 @@ def _document(langs):
     blocks = [heading({"en": "Main heading", "ru": "Главный заголовок", "kk": "Басты тақырып"})]
     for n in range(1, 41):
         if n in (9, 25):
-            blocks.append(heading({"en": f"Section {n}", "ru": f"Раздел {n}", "kk": f"Бөлім {n}"}, level=2))
+            blocks.append(
+                heading({"en": f"Section {n}", "ru": f"Раздел {n}", "kk": f"Бөлім {n}"}, level=2)
+            )
         if n == 15:
-            blocks += [block("list_item", marked_seg(700 + k, langs), ordered=True) for k in range(3)]
-        blocks.append(block("paragraph", *(marked_seg(n * 10 + k, langs, repeat=1 + n % 4) for k in range(1 + n % 3))))
+            blocks += [
+                block("list_item", marked_seg(700 + k, langs), ordered=True) for k in range(3)
+            ]
+        blocks.append(
+            block(
+                "paragraph",
+                *(marked_seg(n * 10 + k, langs, repeat=1 + n % 4) for k in range(1 + n % 3)),
+            )
+        )
     blocks.append(paragraph(LONG, langs, sentences=70))
     return document("main", *blocks)
 
@@ -45,7 +54,11 @@ def _markers(doc) -> list[int]:
 
 def build(tmp_path, langs=LANGS, page_size="A5"):
     doc = _document(langs)
-    second = document("second", paragraph(900, langs, sentences=2), title={"en": "Second document", "ru": "Второй документ", "kk": "Екінші құжат"})
+    second = document(
+        "second",
+        paragraph(900, langs, sentences=2),
+        title={"en": "Second document", "ru": "Второй документ", "kk": "Екінші құжат"},
+    )
     e = edition(doc, second, langs=langs, page_size=page_size)
     e = replace(e, info=replace(e.info, layout="facing", bleed_mm=3.0))
     return render(e, "pdf", tmp_path / "facing.pdf"), [*_markers(doc), 900, 901]
@@ -57,7 +70,10 @@ def facing(tmp_path_factory):
 
 
 def page_texts(path: Path) -> list[str]:
-    return [" ".join(re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", p.extract_text() or "").split()) for p in pypdf.PdfReader(path).pages]
+    return [
+        " ".join(re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", p.extract_text() or "").split())
+        for p in pypdf.PdfReader(path).pages
+    ]
 
 
 def page_of(texts: list[str], needle: str) -> int:
@@ -73,11 +89,17 @@ def test_every_unit_on_the_same_spread_source_left_translation_right(facing):
     previous = 0
     for n in numbers:
         left, right = page_of(texts, marker("en", n)), page_of(texts, marker("ru", n))
-        assert left % 2 == 1, f"{marker('en', n)} is on page {left + 1}, a right page"  # 0-based odd = even page
-        assert right == left + 1, f"{marker('en', n)} on page {left + 1}, {marker('ru', n)} on page {right + 1}"
+        assert left % 2 == 1, (
+            f"{marker('en', n)} is on page {left + 1}, a right page"
+        )  # 0-based odd = even page
+        assert right == left + 1, (
+            f"{marker('en', n)} on page {left + 1}, {marker('ru', n)} on page {right + 1}"
+        )
         assert left >= previous, "units out of order"
         previous = left
-    assert page_of(texts, marker("en", LONG)) < page_of(texts, marker("en", LONG + 69))  # the long one was split
+    assert page_of(texts, marker("en", LONG)) < page_of(
+        texts, marker("en", LONG + 69)
+    )  # the long one was split
 
 
 def test_both_pages_of_a_spread_carry_the_same_number(facing):
@@ -106,10 +128,20 @@ def test_headings_and_units_start_at_the_same_height(facing):
     pdf_path, _ = facing
     texts = page_texts(pdf_path)
     pdf = pypdfium2.PdfDocument(str(pdf_path))
-    pairs = [("Main heading", "Главный заголовок"), ("Section 9", "Раздел 9"), ("Section 25", "Раздел 25")]
+    pairs = [
+        ("Main heading", "Главный заголовок"),
+        ("Section 9", "Раздел 9"),
+        ("Section 25", "Раздел 25"),
+    ]
     pairs += [(marker("en", n), marker("ru", n)) for n in (10, 20, 120, 240)]
     for en, ru in pairs:
-        left = page_of(texts, en) if en.startswith("E") else next(i for i, t in enumerate(texts) if t.startswith(en) or f" {en} " in t and i > 2)
+        left = (
+            page_of(texts, en)
+            if en.startswith("E")
+            else next(
+                i for i, t in enumerate(texts) if t.startswith(en) or f" {en} " in t and i > 2
+            )
+        )
         assert _y_of(pdf, left, en) == pytest.approx(_y_of(pdf, left + 1, ru), abs=0.6), en
     pdf.close()
 
@@ -151,7 +183,12 @@ def test_three_languages_stack_on_the_right_page(tmp_path):
 
 
 def _row(kind="paragraph"):
-    return Row(kind=kind, block_id="b", level=1, cells=(Cell("en", (Piece("s", None),)), Cell("ru", (Piece("s", None),))))
+    return Row(
+        kind=kind,
+        block_id="b",
+        level=1,
+        cells=(Cell("en", (Piece("s", None),)), Cell("ru", (Piece("s", None),))),
+    )
 
 
 def _sizes(heights):
@@ -164,7 +201,9 @@ def test_pack_fills_spreads_and_drops_the_spacing_at_the_top():
     doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
     spreads = pack([doc], _sizes([60, 60, 60, 60, 60]), page_px=160)
     assert [[s.row for s in spread.slots] for spread in spreads] == [[0, 1], [2, 3], [4]]
-    assert spreads[1].slots[0] == Slot(2, 50.0, True) and spreads[1].slots[1] == Slot(3, 60.0, False)
+    assert spreads[1].slots[0] == Slot(2, 50.0, True) and spreads[1].slots[1] == Slot(
+        3, 60.0, False
+    )
     assert [s.folio for s in spreads] == [1, 2, 3]
 
 
@@ -178,7 +217,12 @@ def test_pack_keeps_a_heading_with_the_next_unit():
 def test_slot_is_as_tall_as_the_taller_language():
     rows = [_row(), _row()]
     doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
-    sizes = {(0, 0, 0): Size(40, 10), (1, 0, 0): Size(70, 10), (0, 0, 1): Size(50, 10), (1, 0, 1): Size(20, 10)}
+    sizes = {
+        (0, 0, 0): Size(40, 10),
+        (1, 0, 0): Size(70, 10),
+        (0, 0, 1): Size(50, 10),
+        (1, 0, 1): Size(20, 10),
+    }
     (spread,) = pack([doc], sizes, page_px=500)
     assert [s.height for s in spread.slots] == [60, 50]
 
@@ -207,7 +251,11 @@ def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
             kk = squash(stores[(spec.name, "kk")].get(segment.id).target.text)[:60]
             ru = squash(stores[(spec.name, "ru")].get(segment.id).target.text)[:60]
             left = next((n for n in range(page, len(pages)) if kk in pages[n]), None)
-            assert left is not None and left % 2 == 1, f"{segment.id}: Kazakh not on a left page after {page + 1}"
-            assert ru in pages[left + 1], f"{segment.id}: Russian not on page {left + 2}, facing {left + 1}"
+            assert left is not None and left % 2 == 1, (
+                f"{segment.id}: Kazakh not on a left page after {page + 1}"
+            )
+            assert ru in pages[left + 1], (
+                f"{segment.id}: Russian not on page {left + 2}, facing {left + 1}"
+            )
             page, checked = left, checked + 1
     assert checked == 80

@@ -46,7 +46,7 @@ def test_html_basics():
     assert '<meta name="generator" content="brochure test-suite">' in html
     assert "Пробная брошюра" in html and "Test Publisher" in html and "2024-05-01" in html
     assert re.search(r"<h1 class=\"l0\" id=\"h-doc-[^\"]+\">Main heading</h1>", html)
-    assert "<h1 class=\"l1\">Главный заголовок</h1>" in html
+    assert '<h1 class="l1">Главный заголовок</h1>' in html
     assert (base / "brochure.html.j2").exists()
     assert "DRAFT" not in html
 
@@ -65,9 +65,16 @@ def test_draft_mark():
 
 
 def test_missing_translation_box():
-    ed = edition(document("d", block("paragraph", seg({"en": "Only English.", "ru": None}, sid="s0123456789ab"))))
+    ed = edition(
+        document(
+            "d", block("paragraph", seg({"en": "Only English.", "ru": None}, sid="s0123456789ab"))
+        )
+    )
     html, _ = render_html(ed)
-    assert '<span class="missing">missing translation <span class="id">s0123456789ab</span></span>' in html
+    assert (
+        '<span class="missing">missing translation <span class="id">s0123456789ab</span></span>'
+        in html
+    )
 
 
 def test_inline_formatting_is_escaped_and_nested():
@@ -87,7 +94,9 @@ def test_heading_levels_start_at_h1_and_continuation_rows_are_marked():
         paragraph(1, langs, sentences=40, repeat=2),
     )
     html, _ = render_html(edition(doc))
-    assert re.search(r'<h1 class="l0" id="[^"]+">Top</h1>', html) and re.search(r'<h2 class="l0" id="[^"]+">Sub</h2>', html)
+    assert re.search(r'<h1 class="l0" id="[^"]+">Top</h1>', html) and re.search(
+        r'<h2 class="l0" id="[^"]+">Sub</h2>', html
+    )
     assert '<h1 class="l1">Верх</h1>' in html
     assert 'class="paragraph first"' in html and 'class="paragraph cont"' in html
     assert 'class="paragraph cont last"' in html

@@ -22,9 +22,17 @@ def _edition(langs=LANGS):
     blocks = [heading({"en": "Main heading", "ru": "Главный заголовок", "kk": "Басты тақырып"})]
     for n in range(1, 21):
         if n == 8:
-            blocks.append(heading({"en": "Second section", "ru": "Второй раздел", "kk": "Екінші бөлім"}, level=2))
+            blocks.append(
+                heading(
+                    {"en": "Second section", "ru": "Второй раздел", "kk": "Екінші бөлім"}, level=2
+                )
+            )
         if n == 12:
-            blocks.append(block("list_item", seg({"en": "a point", "ru": "пункт", "kk": "тармақ"}), ordered=True))
+            blocks.append(
+                block(
+                    "list_item", seg({"en": "a point", "ru": "пункт", "kk": "тармақ"}), ordered=True
+                )
+            )
         blocks.append(block("paragraph", marked_seg(n, langs, repeat=1 + n % 4)))
     e = edition(document("doc", *blocks), langs=langs)
     return replace(e, info=replace(e.info, layout="interleaved"))
@@ -38,7 +46,9 @@ def test_each_unit_is_followed_by_its_translation(tmp_path):
         en, ru = text.index(marker("en", n)), text.index(marker("ru", n))
         assert en < ru, f"{marker('ru', n)} comes before its source"
         positions += [en, ru]
-    assert positions == sorted(positions), "units out of order or a translation away from its source"
+    assert positions == sorted(positions), (
+        "units out of order or a translation away from its source"
+    )
 
 
 def test_html_styles_the_languages_apart():
@@ -55,11 +65,17 @@ def test_docx_interleaved_styles_languages_headers_and_footers():
     e1 = next(i for i, p in enumerate(body) if p.text.startswith("E001"))
     assert body[e1 + 1].text.startswith("Ж001") and body[e1 + 1].style.name == "Translation"
     assert body[e1].paragraph_format.keep_with_next
-    langs = {r.element.rPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang").get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") for r in body[e1 + 1].runs}
+    langs = {
+        r.element.rPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang"
+        ).get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val")
+        for r in body[e1 + 1].runs
+    }
     assert langs == {"ru-RU"}
     style = doc.styles["Translation"]
-    fonts = style.element.rPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts")
+    fonts = style.element.rPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts"
+    )
     assert "asciiTheme" not in str(fonts.attrib) and "PT Sans" in fonts.attrib.values()
     section = doc.sections[-1]
     assert doc.settings.odd_and_even_pages_header_footer
@@ -67,7 +83,11 @@ def test_docx_interleaved_styles_languages_headers_and_footers():
     assert section.even_page_header.paragraphs[0].text == "Main heading"
     for footer in (section.footer, section.even_page_footer):
         assert "PAGE" in footer._element.xml
-    assert not any(p.text.startswith("E001") for p in doc.tables[0].rows[0].cells[0].paragraphs) if doc.tables else True
+    assert (
+        not any(p.text.startswith("E001") for p in doc.tables[0].rows[0].cells[0].paragraphs)
+        if doc.tables
+        else True
+    )
 
 
 def test_docx_columns_has_running_headers_too():
@@ -93,7 +113,12 @@ def test_print_keys_are_read(tmp_path):
         '[[editions]]\nlanguages = ["en", "ru"]\n'
     ))  # fmt: skip
     facing, interleaved, columns = load_project(folder).editions
-    assert (facing.bleed, facing.pdf_variant, facing.formats, facing.name) == (5.0, "pdf/a-3b", ("pdf",), "en-ru-facing")
+    assert (facing.bleed, facing.pdf_variant, facing.formats, facing.name) == (
+        5.0,
+        "pdf/a-3b",
+        ("pdf",),
+        "en-ru-facing",
+    )
     assert (interleaved.bleed, interleaved.formats) == (0.0, ("pdf", "docx"))
     assert columns.bleed == 3.0 and columns.pdf_variant == ""
 
@@ -107,7 +132,10 @@ def test_print_keys_are_validated(tmp_path):
         load_project(folder)
     message = str(caught.value)
     assert 'editions[0].formats: the facing layout is PDF only: formats = ["pdf"]' in message
-    assert "editions[1].bleed: must be a length from \"0mm\" (no bleed) to \"10mm\", got '3cm'" in message
+    assert (
+        'editions[1].bleed: must be a length from "0mm" (no bleed) to "10mm", got \'3cm\''
+        in message
+    )
     assert "editions[1].pdf_variant: unknown PDF variant 'pdf/x-4' (known: pdf/a-3b)" in message
 
 
@@ -130,7 +158,9 @@ def test_readme_example_overrides_the_builtin_stylesheet(tmp_path, invoke):
     (folder / "layouts" / "columns" / "columns.css").write_text(README_EXAMPLE, encoding="utf-8")
     columns = replace(_edition(), info=replace(_edition().info, layout="columns"))
     html, _ = render_html(columns, (folder / "layouts",))
-    assert "html { font-size: 11pt; }" in html and "table.columns {" in html  # ours, after the built-in
+    assert (
+        "html { font-size: 11pt; }" in html and "table.columns {" in html
+    )  # ours, after the built-in
     result = invoke("build", folder, "--draft", "--no-mt")
     assert result.exit_code == 0, result.output
     pypdfium2 = pytest.importorskip("pypdfium2")

@@ -42,7 +42,9 @@ def _main_document():
             blocks.append(block("quote", seg({"en": "Quoted words", "ru": "Цитируемые слова"})))
         blocks.append(block("paragraph", marked_seg(n, LANGS, repeat=1 + n % 6)))
     blocks.append(paragraph(LONG_FIRST, LANGS, sentences=LONG_SENTENCES, repeat=1))
-    blocks.append(block("paragraph", seg({"en": "Untranslated sentence.", "ru": None}, sid=MISSING_ID)))
+    blocks.append(
+        block("paragraph", seg({"en": "Untranslated sentence.", "ru": None}, sid=MISSING_ID))
+    )
     return document("main", *blocks)
 
 
@@ -117,16 +119,24 @@ def test_page_size_a5(pdf):
 
 
 def test_custom_page_size(tmp_path):
-    out = render(edition(document("d", paragraph(1, LANGS)), page_size="150mm x 220mm"), "pdf", tmp_path / "c.pdf")
+    out = render(
+        edition(document("d", paragraph(1, LANGS)), page_size="150mm x 220mm"),
+        "pdf",
+        tmp_path / "c.pdf",
+    )
     page = pypdf.PdfReader(out).pages[0]
-    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((425.2, 623.6), abs=0.5)
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+        (425.2, 623.6), abs=0.5
+    )
 
 
 def test_only_shipped_fonts_all_embedded(pdf):
     found = fonts(pypdf.PdfReader(pdf))
     assert found
     for name, font in found.items():
-        assert re.fullmatch(r"/[A-Z]{6}\+Brochure-(Serif|Sans)(-\w+)?", name), f"not a shipped font: {name}"
+        assert re.fullmatch(r"/[A-Z]{6}\+Brochure-(Serif|Sans)(-\w+)?", name), (
+            f"not a shipped font: {name}"
+        )
         desc = descriptor(font)
         assert "/FontFile2" in desc or "/FontFile3" in desc, f"{name} is not embedded"
 
@@ -142,7 +152,13 @@ def test_metadata(pdf):
 
 def test_title_page_and_running_header(texts):
     title = texts[0]
-    for needle in ("Test brochure", "Пробная брошюра", "For the layout tests", "Test Publisher", "2024-05-01"):
+    for needle in (
+        "Test brochure",
+        "Пробная брошюра",
+        "For the layout tests",
+        "Test Publisher",
+        "2024-05-01",
+    ):
         assert needle in title
     assert "ENGLISH" not in title  # the contents, then the table start on the next pages
     assert texts[1].startswith("Contents · Содержание") and "DRAFT" in texts[1]
@@ -162,7 +178,11 @@ def test_header_row_repeats_on_every_page(texts):
 
 
 def test_every_paragraph_beside_its_translation_in_order(texts):
-    numbers = [*range(1, PARAGRAPHS + 1), *range(LONG_FIRST, LONG_FIRST + LONG_SENTENCES), *range(SECOND_DOC, SECOND_DOC + 3)]
+    numbers = [
+        *range(1, PARAGRAPHS + 1),
+        *range(LONG_FIRST, LONG_FIRST + LONG_SENTENCES),
+        *range(SECOND_DOC, SECOND_DOC + 3),
+    ]
     positions = []
     for n in numbers:
         en, ru = marker("en", n), marker("ru", n)
@@ -174,11 +194,17 @@ def test_every_paragraph_beside_its_translation_in_order(texts):
 
 def test_long_paragraph_is_split_into_rows_that_fit_a_page(texts):
     geo = geometry("A5", 2)
-    rows = [r for r in document_rows(_main_document(), LANGS, geo.row_budget) if r.cells[0].plain.startswith("E1")]
+    rows = [
+        r
+        for r in document_rows(_main_document(), LANGS, geo.row_budget)
+        if r.cells[0].plain.startswith("E1")
+    ]
     assert len(rows) > 2
     first = page_of(texts, marker("en", LONG_FIRST))
     last = page_of(texts, marker("en", LONG_FIRST + LONG_SENTENCES - 1))
-    assert last > first  # it does cross pages, and every sentence stays beside its translation (above)
+    assert (
+        last > first
+    )  # it does cross pages, and every sentence stays beside its translation (above)
 
 
 def test_each_document_starts_on_a_new_page(texts):

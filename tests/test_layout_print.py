@@ -24,9 +24,15 @@ def _document():
     blocks = [heading({"en": "Main heading", "ru": "Главный заголовок", "kk": "Басты тақырып"})]
     for n in range(1, 31):
         if n == 12:
-            blocks.append(heading({"en": "Second section", "ru": "Второй раздел", "kk": "Екінші бөлім"}, level=2))
+            blocks.append(
+                heading(
+                    {"en": "Second section", "ru": "Второй раздел", "kk": "Екінші бөлім"}, level=2
+                )
+            )
         if n == 20:
-            blocks.append(heading({"en": "Minor point", "ru": "Мелкий пункт", "kk": "Кіші тармақ"}, level=3))
+            blocks.append(
+                heading({"en": "Minor point", "ru": "Мелкий пункт", "kk": "Кіші тармақ"}, level=3)
+            )
         blocks.append(block("paragraph", marked_seg(n, ("en", "ru", "kk"), repeat=1 + n % 5)))
     return document("main", *blocks)
 
@@ -36,7 +42,13 @@ def _second():
                     title={"en": "Second document", "ru": "Второй документ", "kk": "Екінші құжат"})  # fmt: skip
 
 
-def make(layout: str = "columns", langs=LANGS, bleed: float = 3.0, page_size: str = "A5", variant: str = ""):
+def make(
+    layout: str = "columns",
+    langs=LANGS,
+    bleed: float = 3.0,
+    page_size: str = "A5",
+    variant: str = "",
+):
     e = edition(_document(), _second(), langs=langs, page_size=page_size)
     return replace(e, info=replace(e.info, layout=layout, bleed_mm=bleed, pdf_variant=variant))
 
@@ -64,7 +76,9 @@ def test_trim_bleed_and_media_boxes(pdfs, layout):
     w, h = A5
     for page in pypdf.PdfReader(pdfs[layout]).pages:
         assert box(page, "trimbox") == pytest.approx((0, 0, w, h), abs=0.05)
-        assert box(page, "bleedbox") == pytest.approx((-bleed, -bleed, w + bleed, h + bleed), abs=0.05)
+        assert box(page, "bleedbox") == pytest.approx(
+            (-bleed, -bleed, w + bleed, h + bleed), abs=0.05
+        )
         out = bleed + slug
         assert box(page, "mediabox") == pytest.approx((-out, -out, w + out, h + out), abs=0.05)
 
@@ -109,7 +123,9 @@ def test_table_of_contents_with_page_numbers(pdfs):
         match = re.search(re.escape(title) + r"[ .]+(\d+)", toc)
         assert match, f"{title!r} has no page number in the contents"
         number = int(match.group(1))
-        assert all(text in pages[number - 1] for text in expected), f"{title!r} is not on page {number}"
+        assert all(text in pages[number - 1] for text in expected), (
+            f"{title!r} is not on page {number}"
+        )
     assert "Minor point" not in toc  # h3 are not listed
 
 
@@ -126,7 +142,11 @@ def outline_titles(path: Path) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("layout", ["columns", "interleaved", "facing"])
 def test_outline_matches_the_headings(pdfs, layout):
-    assert outline_titles(pdfs[layout]) == [(1, "Main heading"), (2, "Second section"), (1, "Second document")]
+    assert outline_titles(pdfs[layout]) == [
+        (1, "Main heading"),
+        (2, "Second section"),
+        (1, "Second document"),
+    ]
 
 
 @pytest.mark.parametrize("layout", ["columns", "interleaved"])
@@ -160,7 +180,11 @@ def test_metadata_and_language(pdfs):
     meta = reader.metadata
     assert meta.title == "Test brochure"
     assert meta.author == "Test Publisher"
-    assert "English" in meta["/Keywords"] and "Русский" in meta["/Keywords"] and "ru" in meta["/Keywords"]
+    assert (
+        "English" in meta["/Keywords"]
+        and "Русский" in meta["/Keywords"]
+        and "ru" in meta["/Keywords"]
+    )
     assert meta["/Subject"] == "For the layout tests"
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
@@ -190,9 +214,9 @@ def test_pages_are_not_blank_and_no_text_leaves_the_trim_box(pdfs, layout):
             if x1 <= x0:  # spaces and line ends have no box
                 continue
             char = textpage.get_text_range(i, 1)
-            assert left - 0.5 <= x0 and x1 <= right + 0.5 and bottom - 0.5 <= y0 and y1 <= top + 0.5, (
-                f"page {index + 1}: {char!r} at {(x0, y0, x1, y1)} outside the trim box"
-            )
+            assert (
+                left - 0.5 <= x0 and x1 <= right + 0.5 and bottom - 0.5 <= y0 and y1 <= top + 0.5
+            ), f"page {index + 1}: {char!r} at {(x0, y0, x1, y1)} outside the trim box"
     pdf.close()
 
 
@@ -200,7 +224,9 @@ def test_letter_and_a4_page_sizes(tmp_path):
     for size, (w, h) in (("Letter", (612, 792)), ("A4", (595.28, 841.89))):
         out = render(make("interleaved", page_size=size, bleed=0), "pdf", tmp_path / f"{size}.pdf")
         page = pypdf.PdfReader(out).pages[0]
-        assert (float(page.trimbox.width), float(page.trimbox.height)) == pytest.approx((w, h), abs=0.5)
+        assert (float(page.trimbox.width), float(page.trimbox.height)) == pytest.approx(
+            (w, h), abs=0.5
+        )
 
 
 def test_mirrored_margins(pdfs):
@@ -224,7 +250,13 @@ def test_mirrored_margins(pdfs):
 
 
 def test_a_character_missing_from_the_fonts_fails_the_build(tmp_path):
-    doc = document("d", block("paragraph", seg({"en": "Workers of the world ☭", "ru": "Пролетарии"}, sid="s0000000000ab")))
+    doc = document(
+        "d",
+        block(
+            "paragraph",
+            seg({"en": "Workers of the world ☭", "ru": "Пролетарии"}, sid="s0000000000ab"),
+        ),
+    )
     out = tmp_path / "x.pdf"
     with pytest.raises(LayoutError) as caught:
         render(edition(doc), "pdf", out)

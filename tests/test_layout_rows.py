@@ -56,7 +56,9 @@ def test_long_paragraph_splits_into_consecutive_sentence_rows():
     assert ids == [s.id for s in para.segments]
     for r in rows:
         # the same sentences in both columns
-        assert [p.segment_id for p in r.cells[0].pieces] == [p.segment_id for p in r.cells[1].pieces]
+        assert [p.segment_id for p in r.cells[0].pieces] == [
+            p.segment_id for p in r.cells[1].pieces
+        ]
         assert max(len(c.plain) for c in r.cells) <= 400
 
 
@@ -93,7 +95,9 @@ def test_list_items_one_row_each_with_markers():
 
 
 def test_long_list_item_marker_only_on_first_row():
-    item = block("list_item", *(marked_seg(i, LANGS, repeat=3) for i in range(1, 9)), ordered=True, number=3)
+    item = block(
+        "list_item", *(marked_seg(i, LANGS, repeat=3) for i in range(1, 9)), ordered=True, number=3
+    )
     rows = document_rows(document("d", item), LANGS, budget=300)
     assert len(rows) > 1
     assert rows[0].marker == "3." and all(r.marker == "" for r in rows[1:])

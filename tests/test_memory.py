@@ -56,15 +56,23 @@ def test_exact_and_fuzzy_matches_from_the_projects_approved_units(seed_project):
     assert exact[0].origin == "translations/statement-2022-01-07.ru.xlf" and exact[0].line > 0
     fuzzy = lookup(project, "In Kazakhstan there is now a real uprising of the people.", "en", "ru")
     assert fuzzy and 75 <= fuzzy[0].score < 100 and fuzzy[0].target == UPRISING_RU
-    assert lookup(project, "Completely unrelated words about gardening and tomatoes.", "en", "ru") == []
+    assert (
+        lookup(project, "Completely unrelated words about gardening and tomatoes.", "en", "ru")
+        == []
+    )
     assert lookup(project, UPRISING, "en", "kk")[0].target.startswith("Қазақстанда")
 
 
 def test_search_command_shows_scores(invoke, seed_project):
-    result = invoke("memory", "search", "In Kazakhstan there is now a real uprising.", "--project", seed_project)
+    result = invoke(
+        "memory", "search", "In Kazakhstan there is now a real uprising.", "--project", seed_project
+    )
     assert result.exit_code == 0
     first = result.output.splitlines()
-    assert first[0].endswith("In Kazakhstan, there is now a real popular uprising.") and "%" in first[0]
+    assert (
+        first[0].endswith("In Kazakhstan, there is now a real popular uprising.")
+        and "%" in first[0]
+    )
     assert first[1].strip() == UPRISING_RU
     result = invoke("memory", "search", "gardening tomatoes", "--project", seed_project)
     assert result.output.strip() == "no match"
@@ -72,9 +80,14 @@ def test_search_command_shows_scores(invoke, seed_project):
 
 def test_the_threshold_is_a_project_setting(seed_project, invoke):
     toml = seed_project / "brochure.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + "\n[memory]\nfuzzy_threshold = 99\n", encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + "\n[memory]\nfuzzy_threshold = 99\n", encoding="utf-8"
+    )
     project = load_project(seed_project)
-    assert lookup(project, "In Kazakhstan there is now a real uprising of the people.", "en", "ru") == []
+    assert (
+        lookup(project, "In Kazakhstan there is now a real uprising of the people.", "en", "ru")
+        == []
+    )
     toml.write_text(toml.read_text(encoding="utf-8").replace("= 99", "= 150"), encoding="utf-8")
     line = error_line(invoke("status", seed_project))
     assert "memory.fuzzy_threshold: must be a whole number of percent from 1 to 100" in line
@@ -87,10 +100,18 @@ def test_the_index_follows_the_files(seed_project):
     index = seed_project / ".brochure" / "memory.sqlite"
     assert index.exists()
     store = seed_project / "translations" / "statement-2022-01-07.ru.xlf"
-    store.write_text(store.read_text(encoding="utf-8").replace("сейчас происходит", "идёт"), encoding="utf-8")
-    assert lookup(project, UPRISING, "en", "ru")[0].target == "В Казахстане идёт настоящее народное восстание."
+    store.write_text(
+        store.read_text(encoding="utf-8").replace("сейчас происходит", "идёт"), encoding="utf-8"
+    )
+    assert (
+        lookup(project, UPRISING, "en", "ru")[0].target
+        == "В Казахстане идёт настоящее народное восстание."
+    )
     index.unlink()
-    assert lookup(project, UPRISING, "en", "ru")[0].target == "В Казахстане идёт настоящее народное восстание."
+    assert (
+        lookup(project, UPRISING, "en", "ru")[0].target
+        == "В Казахстане идёт настоящее народное восстание."
+    )
     index.write_bytes(b"not a database")  # a damaged cache is rebuilt, not an error
     assert lookup(project, UPRISING, "en", "ru")[0].score == 100
     store.unlink()
@@ -127,23 +148,40 @@ def test_a_tmx_written_by_translate_toolkit_imports_and_matches(invoke, seed_pro
     assert [(m.score, m.target, m.origin) for m in exact] == [
         (100, "Мы требуем освободить всех политзаключённых.", "memory/partner.tmx")
     ]
-    fuzzy = lookup(project, "We demand the immediate release of all political prisoners!", "en", "ru")
-    assert fuzzy[0].target == "Мы требуем освободить всех политзаключённых." and 75 <= fuzzy[0].score < 100
+    fuzzy = lookup(
+        project, "We demand the immediate release of all political prisoners!", "en", "ru"
+    )
+    assert (
+        fuzzy[0].target == "Мы требуем освободить всех политзаключённых."
+        and 75 <= fuzzy[0].score < 100
+    )
     again = invoke("memory", "import", tmx, "--project", seed_project)
     assert again.output.startswith("replaced ")
 
 
 def test_an_omegat_tmx_with_region_codes_and_inline_codes(invoke, seed_project, tmp_path):
     (tmp_path / "omegat.tmx").write_text(OMEGAT_TMX, encoding="utf-8")
-    assert invoke("memory", "import", tmp_path / "omegat.tmx", "--project", seed_project).exit_code == 0
+    assert (
+        invoke("memory", "import", tmp_path / "omegat.tmx", "--project", seed_project).exit_code
+        == 0
+    )
     srclang, units = read_tmx(seed_project / "memory" / "omegat.tmx")
     assert srclang == "en"
-    assert units[0].texts == {"en": "The workers of Tengizchevroil went on strike.", "ru": "Рабочие «Тенгизшевройл» забастовали."}
+    assert units[0].texts == {
+        "en": "The workers of Tengizchevroil went on strike.",
+        "ru": "Рабочие «Тенгизшевройл» забастовали.",
+    }
     assert units[0].props == [("file", "statement.md")]
     assert units[1].texts["kk"] == "Ереуілшілермен ынтымақтастық!"
     project = load_project(seed_project)
-    assert lookup(project, "Solidarity with the strikers!", "en", "kk")[0].target == "Ереуілшілермен ынтымақтастық!"
-    assert lookup(project, "Solidarity with the strikers!", "en", "ru")[0].target == "Солидарность с бастующими!"
+    assert (
+        lookup(project, "Solidarity with the strikers!", "en", "kk")[0].target
+        == "Ереуілшілермен ынтымақтастық!"
+    )
+    assert (
+        lookup(project, "Solidarity with the strikers!", "en", "ru")[0].target
+        == "Солидарность с бастующими!"
+    )
 
 
 def test_export_writes_all_languages_in_one_tu(invoke, seed_project, tmp_path):
@@ -157,7 +195,9 @@ def test_export_writes_all_languages_in_one_tu(invoke, seed_project, tmp_path):
     tmx = pytest.importorskip("translate.storage.tmx")  # another tool reads it
     store = tmx.tmxfile.parsefile(str(out))
     assert any(u.source == UPRISING for u in store.units)
-    only_ru = invoke("memory", "export", "--lang", "ru", "-o", tmp_path / "ru.tmx", "--project", seed_project)
+    only_ru = invoke(
+        "memory", "export", "--lang", "ru", "-o", tmp_path / "ru.tmx", "--project", seed_project
+    )
     assert only_ru.exit_code == 0
     assert {lang for u in read_tmx(tmp_path / "ru.tmx")[1] for lang in u.texts} == {"en", "ru"}
 
@@ -218,10 +258,20 @@ def test_fill_from_memory_exact_fuzzy_and_never_over_approved(tmp_path, seed_pro
     counts = fill_from_memory(project, stores, segmented, "ru")
     assert (counts.exact, counts.fuzzy) == (1, 1)
     unit = store.get(exact.id)
-    assert (unit.target.text, unit.state, unit.meta["origin"]) == (UPRISING_RU, "translated", "memory")
+    assert (unit.target.text, unit.state, unit.meta["origin"]) == (
+        UPRISING_RU,
+        "translated",
+        "memory",
+    )
     unit = store.get(fuzzy.id)
-    assert (unit.target.text, unit.state, unit.meta["origin"]) == (UPRISING_RU, "translated", "memory-fuzzy")
-    assert unit.notes[-1].text.startswith("memory match 79% (translations/statement-2022-01-07.ru.xlf:18): In Kazakhstan")
+    assert (unit.target.text, unit.state, unit.meta["origin"]) == (
+        UPRISING_RU,
+        "translated",
+        "memory-fuzzy",
+    )
+    assert unit.notes[-1].text.startswith(
+        "memory match 79% (translations/statement-2022-01-07.ru.xlf:18): In Kazakhstan"
+    )
     assert store.get(heading.id).target.text == "Наш заголовок"  # approved: untouched
     assert store.get(new.id).target is None
     assert counts.filled == {("new", exact.id): "memory", ("new", fuzzy.id): "memory-fuzzy"}

@@ -25,8 +25,18 @@ def texts_of(nbest: list[list[Hypothesis]]) -> list[str]:
 def test_argos_direct(installed):
     engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=3), installed)
     result = engine.translate(TEXTS)
-    assert texts_of(result) == ["The рабочие of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
-    assert [len(h) for h in result] == [3, 3, 1, 3]  # N-best lists; an empty text gets one empty hypothesis
+    assert texts_of(result) == [
+        "The рабочие of Kazakhstan unite.",
+        "file_name and snake_case",
+        "",
+        "Hello, world!",
+    ]
+    assert [len(h) for h in result] == [
+        3,
+        3,
+        1,
+        3,
+    ]  # N-best lists; an empty text gets one empty hypothesis
     for hyps in result:
         assert [h.score for h in hyps] == sorted((h.score for h in hyps), reverse=True)
     assert (engine.name, engine.model, engine.version) == ("argos", "translate-en_ru", "1.0")
@@ -36,7 +46,12 @@ def test_argos_direct(installed):
 def test_argos_pivot_goes_through_russian(installed):
     engine = ArgosEngine("en", "kk", EngineSettings(num_hypotheses=2), installed)
     # "workers" -> "рабочие" (en->ru) -> "жұмысшылар" (ru->kk): both legs ran, in order
-    assert texts_of(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert texts_of(engine.translate(TEXTS)) == [
+        "The жұмысшылар of Kazakhstan unite.",
+        "file_name and snake_case",
+        "",
+        "Hello, world!",
+    ]
     assert engine.model == "translate-en_ru+translate-ru_kk"
     assert engine.version == "1.0+1.0"
 
@@ -67,7 +82,12 @@ def test_ct2_nllb_style(tiny_models):
     settings = EngineSettings(engine="ct2", model=tiny_models.nllb, source_token="eng_Latn",
                               target_prefix="kaz_Cyrl", num_hypotheses=2)  # fmt: skip
     engine = CT2Engine("en", "kk", settings)
-    assert texts_of(engine.translate(TEXTS)) == ["The жұмысшылар of Kazakhstan unite.", "file_name and snake_case", "", "Hello, world!"]
+    assert texts_of(engine.translate(TEXTS)) == [
+        "The жұмысшылар of Kazakhstan unite.",
+        "file_name and snake_case",
+        "",
+        "Hello, world!",
+    ]
     assert engine.model == "nllb-en-kk"
     assert len(engine.version) == 12
     assert engine.signature() == f"ct2/nllb-en-kk/{engine.version}/beam4-n2/eng_Latn+kaz_Cyrl"
@@ -76,13 +96,19 @@ def test_ct2_nllb_style(tiny_models):
 def test_ct2_model_for_another_pair(tiny_models):
     settings = EngineSettings(engine="ct2", model=tiny_models.nllb, source_token="eng_Latn",
                               target_prefix="tur_Latn", key="mt.engines.kk")  # fmt: skip
-    with pytest.raises(ModelNotInstalled, match=r"^mt.engines.kk.target_prefix: 'tur_Latn' is not in the vocabulary of .*nllb-en-kk: this model does not translate this language pair"):
+    with pytest.raises(
+        ModelNotInstalled,
+        match=r"^mt.engines.kk.target_prefix: 'tur_Latn' is not in the vocabulary of .*nllb-en-kk: this model does not translate this language pair",
+    ):
         CT2Engine("en", "kk", settings)
 
 
 def test_ct2_not_a_model(tmp_path):
     settings = EngineSettings(engine="ct2", model=tmp_path, key="mt.engines.kk")
-    with pytest.raises(ModelNotInstalled, match=r"^mt.engines.kk.model: .* holds no CTranslate2 model \(model.bin\)"):
+    with pytest.raises(
+        ModelNotInstalled,
+        match=r"^mt.engines.kk.model: .* holds no CTranslate2 model \(model.bin\)",
+    ):
         CT2Engine("en", "kk", settings)
 
 
@@ -101,14 +127,17 @@ def _project(tmp_path, mt: str):
 
     (tmp_path / "text.md").write_text("One sentence.\n", encoding="utf-8")
     (tmp_path / "brochure.toml").write_text(
-        'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n' + mt,
+        'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n'
+        + mt,
         encoding="utf-8",
     )
     return load_project(tmp_path)
 
 
 def test_mt_config(tmp_path):
-    project = _project(tmp_path, """
+    project = _project(
+        tmp_path,
+        """
 [mt]
 engine = "argos"
 beam_size = 5
@@ -117,18 +146,26 @@ engine = "ct2"
 model = "models/nllb"
 source_token = "eng_Latn"
 target_prefix = "kaz_Cyrl"
-""")
+""",
+    )
     from brochure.engines.config import settings_for
 
     ru, kk = settings_for(project, "ru"), settings_for(project, "kk")
     assert (ru.engine, ru.beam_size, ru.model) == ("argos", 5, None)
-    assert (kk.engine, kk.beam_size, kk.source_token, kk.target_prefix) == ("ct2", 5, "eng_Latn", "kaz_Cyrl")
+    assert (kk.engine, kk.beam_size, kk.source_token, kk.target_prefix) == (
+        "ct2",
+        5,
+        "eng_Latn",
+        "kaz_Cyrl",
+    )
     assert kk.path(kk.model) == tmp_path / "models" / "nllb"
 
 
 def test_mt_config_problems_all_at_once(tmp_path):
     with pytest.raises(ProjectError) as exc:
-        _project(tmp_path, """
+        _project(
+            tmp_path,
+            """
 [mt]
 engine = "google"
 beam_size = 0
@@ -137,7 +174,8 @@ colour = "red"
 engine = "argos"
 [mt.engines.kk]
 engine = "ct2"
-""")
+""",
+        )
     message = str(exc.value)
     assert message.startswith(f"{tmp_path / 'brochure.toml'}: ")
     for part in ("mt.colour: unknown key", "mt.engine: unknown engine 'google' (one of: argos, ct2, none)",
@@ -154,7 +192,9 @@ def test_help_imports_no_heavy_module():
         "heavy = {'ctranslate2', 'sentencepiece', 'argostranslate', 'numpy', 'tqdm'} & set(sys.modules)\n"
         "print(sorted(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip().endswith("[]")
 
 
@@ -165,5 +205,18 @@ def test_argos_bpe_package(tmp_path, models_dir):
     texts = ["The workers unite, and the union works!", "Workers of the world."]
     install_package(tinymodels.build_bpe_package(tmp_path, "en", "ru", texts), models_dir)
     engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1), models_dir)
-    assert engine.legs[0].encode(texts[1]) == ["W@@", "o@@", "r@@", "k@@", "ers", "o@@", "f", "the", "wor@@", "l@@", "d", "."]
+    assert engine.legs[0].encode(texts[1]) == [
+        "W@@",
+        "o@@",
+        "r@@",
+        "k@@",
+        "ers",
+        "o@@",
+        "f",
+        "the",
+        "wor@@",
+        "l@@",
+        "d",
+        ".",
+    ]
     assert texts_of(engine.translate(texts)) == texts

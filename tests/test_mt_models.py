@@ -19,7 +19,11 @@ def run(*args: str):
 
 
 def tree(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) if folder.exists() else []
+    return (
+        sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+        if folder.exists()
+        else []
+    )
 
 
 def test_install_list_remove(tiny_models, models_dir):
@@ -27,8 +31,15 @@ def test_install_list_remove(tiny_models, models_dir):
     assert result.exit_code == 0, result.output
     assert result.output == f"installed translate-en_ru (en->ru, version 1.0) in {models_dir}\n"
     installed = models_dir / "translate-en_ru"
-    assert sorted(p.name for p in installed.iterdir()) == ["README.md", "metadata.json", "model", "sentencepiece.model"]
-    assert not [p for p in models_dir.iterdir() if p.name.startswith(".")]  # no temporary folder left
+    assert sorted(p.name for p in installed.iterdir()) == [
+        "README.md",
+        "metadata.json",
+        "model",
+        "sentencepiece.model",
+    ]
+    assert not [
+        p for p in models_dir.iterdir() if p.name.startswith(".")
+    ]  # no temporary folder left
 
     assert run("models", "install", str(tiny_models.ru_kk)).exit_code == 0
     result = run("models", "list")
@@ -37,7 +48,9 @@ def test_install_list_remove(tiny_models, models_dir):
     )
     # installing the same pair again replaces it
     result = run("models", "install", str(tiny_models.en_ru))
-    assert result.output.startswith("installed translate-en_ru (en->ru, version 1.0) (replaced 1.0)")
+    assert result.output.startswith(
+        "installed translate-en_ru (en->ru, version 1.0) (replaced 1.0)"
+    )
     assert sorted(p.name for p in models_dir.iterdir()) == ["translate-en_ru", "translate-ru_kk"]
 
     assert run("models", "remove", "ru-kk").output == "removed translate-ru_kk (ru->kk)\n"
@@ -45,7 +58,10 @@ def test_install_list_remove(tiny_models, models_dir):
     assert list(models_dir.iterdir()) == []
     result = run("models", "remove", "en-ru")
     assert result.exit_code == 1
-    assert result.output == f"Error: {models_dir}: no installed model 'en-ru' (installed: none); see `brochure models list`\n"
+    assert (
+        result.output
+        == f"Error: {models_dir}: no installed model 'en-ru' (installed: none); see `brochure models list`\n"
+    )
 
 
 def test_installed_folder_is_an_argos_packages_dir(tiny_models, models_dir):
@@ -115,9 +131,13 @@ def _bad_package(kind: str, good: Path, dest: Path) -> Path:
     elif kind == "malformed metadata":
         members[f"{top}/metadata.json"] = b'{"from_code": "en", '
     elif kind == "missing fields":
-        members = _edit_metadata(members, lambda m: json.dumps({"from_code": "en", "to_code": "ru"}).encode())
+        members = _edit_metadata(
+            members, lambda m: json.dumps({"from_code": "en", "to_code": "ru"}).encode()
+        )
     elif kind == "unknown language code":
-        members = _edit_metadata(members, lambda m: json.dumps({**m, "to_code": "Russian"}).encode())
+        members = _edit_metadata(
+            members, lambda m: json.dumps({**m, "to_code": "Russian"}).encode()
+        )
     elif kind == "no model":
         del members[f"{top}/model/model.bin"]
     elif kind == "no tokenizer":
@@ -177,7 +197,10 @@ def test_parse_index(tmp_path):
     index = tmp_path / "index.json"
     index.write_text(json.dumps(INDEX))
     entries = parse_index(index.read_bytes())
-    assert [(e.from_code, e.to_code, e.version) for e in entries] == [("en", "ru", "1.9"), ("en", "ky", "1.0")]
+    assert [(e.from_code, e.to_code, e.version) for e in entries] == [
+        ("en", "ru", "1.9"),
+        ("en", "ky", "1.0"),
+    ]
     assert find_in_index(entries, "en", "ru").links == ("https://example.invalid/en_ru.argosmodel",)
     with pytest.raises(Exception, match=r"no en->kk package \(pairs with en: en->ky, en->ru\)"):
         find_in_index(entries, "en", "kk")
@@ -191,12 +214,16 @@ def test_install_download_from_a_local_index(tiny_models, models_dir, tmp_path, 
     monkeypatch.setenv("BROCHURE_PACKAGE_INDEX", index.as_uri())
     result = run("models", "install", "--download", "en", "ru")
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(f"installed translate-en_ru (en->ru, version 1.0) in {models_dir}\n")
+    assert result.output.endswith(
+        f"installed translate-en_ru (en->ru, version 1.0) in {models_dir}\n"
+    )
     assert sorted(p.name for p in models_dir.iterdir()) == ["translate-en_ru"]
 
     result = run("models", "install", "--download", "en", "kk")
     assert result.exit_code == 1
-    assert result.output.startswith("Error: the argos package index has no en->kk package (pairs with en: en->ru)")
+    assert result.output.startswith(
+        "Error: the argos package index has no en->kk package (pairs with en: en->ru)"
+    )
     assert sorted(p.name for p in models_dir.iterdir()) == ["translate-en_ru"]
 
 

@@ -27,7 +27,9 @@ def store(root: Path, doc: str, lang: str) -> TranslationFile:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.xlf"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.xlf"))
+    }
 
 
 def copy_seeds(dest: Path) -> Path:
@@ -53,7 +55,11 @@ def test_install_then_translate_seed_project(tiny_models, models_dir, tmp_path):
     toml = root / "brochure.toml"
     greedy = "beam_size = 1\nnum_hypotheses = 1\n"  # greedy search: the seed sentences are long
     text = toml.read_text(encoding="utf-8")
-    toml.write_text(text.replace("[mt]\n", "[mt]\n" + greedy) if "[mt]\n" in text else text + "\n[mt]\n" + greedy)
+    toml.write_text(
+        text.replace("[mt]\n", "[mt]\n" + greedy)
+        if "[mt]\n" in text
+        else text + "\n[mt]\n" + greedy
+    )
     ru_before = digest(root / "translations")
 
     result = run("translate", str(root), "--lang", "kk")
@@ -66,7 +72,12 @@ def test_install_then_translate_seed_project(tiny_models, models_dir, tmp_path):
         for unit in units:
             assert unit.state == "translated"
             assert unit.target.text == pivot_copy(unit.source.text)
-            assert unit.meta == {"origin": "mt", "engine": "argos", "model": "translate-en_ru+translate-ru_kk", "version": "1.0+1.0"}
+            assert unit.meta == {
+                "origin": "mt",
+                "engine": "argos",
+                "model": "translate-en_ru+translate-ru_kk",
+                "version": "1.0+1.0",
+            }
     assert total > 50
     lines = result.output.splitlines()
     assert re.fullmatch(
@@ -80,7 +91,10 @@ def test_install_then_translate_seed_project(tiny_models, models_dir, tmp_path):
     after = digest(root / "translations")
     again = run("translate", str(root))
     assert again.exit_code == 0, again.output
-    assert again.output.splitlines()[1] == f"kk: nothing to translate; {total} already translated, 0 reviewed or final left alone"
+    assert (
+        again.output.splitlines()[1]
+        == f"kk: nothing to translate; {total} already translated, 0 reviewed or final left alone"
+    )
     assert digest(root / "translations") == after
 
 
@@ -90,7 +104,11 @@ def test_final_unit_survives_byte_for_byte(installed, mini_project):
     xml = path.read_text(encoding="utf-8")
     units = re.findall(r"<unit .*?</unit>", xml, flags=re.DOTALL)
     # a translator finalises one draft by hand and empties another's target
-    final = units[1].replace('state="translated"', 'state="final"').replace("Trade unions", "Кәсіподақтар")
+    final = (
+        units[1]
+        .replace('state="translated"', 'state="final"')
+        .replace("Trade unions", "Кәсіподақтар")
+    )
     emptied = re.sub(r"<target>.*?</target>", "<target></target>", units[2])
     xml = xml.replace(units[1], final).replace(units[2], emptied)
     path.write_text(xml, encoding="utf-8")
@@ -110,7 +128,10 @@ def test_human_targets_are_kept(installed, mini_project):
     ru_before = digest(mini_project / "translations")
     result = run("translate", str(mini_project), "--lang", "ru")
     assert result.exit_code == 0
-    assert result.output == "ru: nothing to translate; 0 already translated, 5 reviewed or final left alone\n"
+    assert (
+        result.output
+        == "ru: nothing to translate; 0 already translated, 5 reviewed or final left alone\n"
+    )
     assert digest(mini_project / "translations") == ru_before
 
 
@@ -120,14 +141,19 @@ def test_mt_cache_answers_a_deleted_file(installed, mini_project):
     first = path.read_bytes()
     path.unlink()
     result = run("translate", str(mini_project))
-    assert "kk: 5 segment(s) drafted by argos/translate-en_ru+translate-ru_kk/1.0+1.0/beam4-n4, all from the MT cache" in result.output
+    assert (
+        "kk: 5 segment(s) drafted by argos/translate-en_ru+translate-ru_kk/1.0+1.0/beam4-n4, all from the MT cache"
+        in result.output
+    )
     assert path.read_bytes() == first
     assert (mini_project / ".brochure" / "mt.sqlite").is_file()
 
 
 def test_ct2_engine_from_project_file(tiny_models, models_dir, mini_project):
     toml = mini_project / "brochure.toml"
-    toml.write_text(toml.read_text() + f"""
+    toml.write_text(
+        toml.read_text()
+        + f"""
 [mt]
 engine = "argos"
 [mt.engines.kk]
@@ -135,7 +161,8 @@ engine = "ct2"
 model = "{tiny_models.nllb.as_posix()}"
 source_token = "eng_Latn"
 target_prefix = "kaz_Cyrl"
-""")
+"""
+    )
     result = run("translate", str(mini_project))  # nothing installed for argos: kk needs only ct2
     assert result.exit_code == 0, result.output
     for unit in store(mini_project, "text", "kk").units():
@@ -157,17 +184,22 @@ def test_engine_without_model(models_dir, mini_project):
 
 def test_ct2_model_for_another_pair(tiny_models, models_dir, mini_project):
     toml = mini_project / "brochure.toml"
-    toml.write_text(toml.read_text() + f"""
+    toml.write_text(
+        toml.read_text()
+        + f"""
 [mt.engines.kk]
 engine = "ct2"
 model = "{tiny_models.nllb.as_posix()}"
 source_token = "eng_Latn"
 target_prefix = "rus_Cyrl_x"
-""")
+"""
+    )
     before = digest(mini_project / "translations")
     result = run("translate", str(mini_project), "--lang", "kk")
     assert result.exit_code == 1
-    assert result.output.startswith("Error: mt.engines.kk.target_prefix: 'rus_Cyrl_x' is not in the vocabulary of ")
+    assert result.output.startswith(
+        "Error: mt.engines.kk.target_prefix: 'rus_Cyrl_x' is not in the vocabulary of "
+    )
     assert len(result.output.splitlines()) == 1
     assert digest(mini_project / "translations") == before
 
@@ -214,7 +246,9 @@ def test_build_drafts_missing_units_when_mt_is_configured(installed, mini_projec
     from brochure.errors import MissingTranslations
 
     toml = mini_project / "brochure.toml"
-    toml.write_text(toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\n\n[mt]\nengine = "argos"\n')
+    toml.write_text(
+        toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\n\n[mt]\nengine = "argos"\n'
+    )
     with pytest.raises(MissingTranslations):
         build_project(load_project(mini_project), render=_fake_render, mt=False)  # --no-mt
     assert [u.target for u in store(mini_project, "text", "kk").units()] == [None] * 5
@@ -234,7 +268,10 @@ def test_build_without_mt_table_does_not_translate(installed, mini_project):
 
 def test_build_no_mt_flag(installed, mini_project):
     toml = mini_project / "brochure.toml"
-    toml.write_text(toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n\n[mt]\nengine = "argos"\n')
+    toml.write_text(
+        toml.read_text()
+        + '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n\n[mt]\nengine = "argos"\n'
+    )
     result = run("build", str(mini_project), "--no-mt")
     assert result.exit_code == 1
     assert "Error: 5 segment(s) have no translation:" in result.output

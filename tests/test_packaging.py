@@ -16,7 +16,9 @@ def test_every_package_is_listed_in_pyproject():
         ".".join(("brochure", *p.parent.relative_to(REPO / "cli" / "brochure").parts))
         for p in (REPO / "cli" / "brochure").rglob("__init__.py")
     }
-    assert found <= listed, f"add to pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"
+    assert found <= listed, (
+        f"add to pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"
+    )
 
 
 @pytest.mark.slow
@@ -41,4 +43,6 @@ def test_wheel_contents(tmp_path):
         "brochure/data/abbreviations/kk.txt",
     ):
         assert expected in names
-    assert any(n.startswith("brochure/builtin/layouts/fonts/") and n.endswith(".ttf") for n in names)
+    assert any(
+        n.startswith("brochure/builtin/layouts/fonts/") and n.endswith(".ttf") for n in names
+    )

@@ -43,7 +43,9 @@ def test_parse_pages_rejects(spec):
 
 @pytest.fixture
 def project(tmp_path, invoke):
-    folder = write_project(tmp_path / "p", TOML, {"t.md": "# Heading\n\nFirst paragraph. Second sentence.\n"})
+    folder = write_project(
+        tmp_path / "p", TOML, {"t.md": "# Heading\n\nFirst paragraph. Second sentence.\n"}
+    )
     return folder
 
 
@@ -70,9 +72,15 @@ def test_preview_spreads_and_trim(project, invoke, tmp_path):
                     "--spreads", "--trim")  # fmt: skip
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["p.en-ru.facing.p001.png", "p.en-ru.facing.p002-003.png", "p.en-ru.facing.p004-005.png"]
+    assert names == [
+        "p.en-ru.facing.p001.png",
+        "p.en-ru.facing.p002-003.png",
+        "p.en-ru.facing.p004-005.png",
+    ]
     single, spread = PIL.open(out / names[0]), PIL.open(out / names[1])
-    assert single.size == pytest.approx((148 / 25.4 * 30, 210 / 25.4 * 30), abs=1.5)  # trimmed: no bleed or slug
+    assert single.size == pytest.approx(
+        (148 / 25.4 * 30, 210 / 25.4 * 30), abs=1.5
+    )  # trimmed: no bleed or slug
     assert spread.width == 2 * single.width
 
 

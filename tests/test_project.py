@@ -54,22 +54,31 @@ formats = ["pdf", "epub"]
 
 def test_toml_syntax_error_names_the_line(tmp_path):
     with pytest.raises(ProjectError, match=r"brochure\.toml: line 3: invalid TOML"):
-        load_project(write_project(tmp_path / "p", 'title = "T"\nsource_language = "en"\ntarget_languages = ru\n'))
+        load_project(
+            write_project(
+                tmp_path / "p", 'title = "T"\nsource_language = "en"\ntarget_languages = ru\n'
+            )
+        )
     with pytest.raises(ProjectError, match=r"brochure\.toml: line 2: invalid TOML"):
         load_project(write_project(tmp_path / "q", 'title = "T"\ntarget_languages = [\n'))
 
 
 def test_missing_project_file_says_how_to_create_one(tmp_path):
-    with pytest.raises(ProjectError, match=r"no project file here; create a project with `brochure init"):
+    with pytest.raises(
+        ProjectError, match=r"no project file here; create a project with `brochure init"
+    ):
         load_project(tmp_path)
 
 
 def test_custom_page_size_and_three_languages(tmp_path):
-    toml = GOOD.replace('["ru"]', '["ru", "kk"]') + """
+    toml = (
+        GOOD.replace('["ru"]', '["ru", "kk"]')
+        + """
 [[editions]]
 languages = ["en", "ru", "kk"]
 page_size = "150mm x 220mm"
 """
+    )
     project = load_project(write_project(tmp_path / "p", toml, {"a.md": "# A\n"}))
     (edition,) = project.editions
     assert edition.page_mm == (150.0, 220.0) and edition.output == "p.en-ru-kk"

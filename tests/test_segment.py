@@ -78,13 +78,17 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("lang", "case", "text", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("lang", "case", "text", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_sentences(lang, case, text, expected):
     spans = RuleSegmenter(lang).split(text)
     assert [text[a:b] for a, b in spans] == expected
 
 
-@pytest.mark.parametrize(("lang", "case", "text", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("lang", "case", "text", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_spans_rejoin_exactly(lang, case, text, expected):
     spans = RuleSegmenter(lang).split(text)
     rebuilt = text[: spans[0][0]]
@@ -99,18 +103,25 @@ def test_project_abbreviations_extend_the_list():
     text = "Статья корр. Иванова вышла. Её прочли."
     assert len(RuleSegmenter("ru").split(text)) == 3  # «корр.» is not in the built-in list
     custom = RuleSegmenter("ru", ("корр.",))
-    assert [text[a:b] for a, b in custom.split(text)] == ["Статья корр. Иванова вышла.", "Её прочли."]
+    assert [text[a:b] for a, b in custom.split(text)] == [
+        "Статья корр. Иванова вышла.",
+        "Её прочли.",
+    ]
     assert custom.signature() != RuleSegmenter("ru").signature()
 
 
 def _doc(*paragraphs: str) -> Document:
-    blocks = tuple(Block("paragraph", parse_inline(p), line=i + 1) for i, p in enumerate(paragraphs))
+    blocks = tuple(
+        Block("paragraph", parse_inline(p), line=i + 1) for i, p in enumerate(paragraphs)
+    )
     return Document(path=None, lang="en", blocks=blocks)  # type: ignore[arg-type]
 
 
 def test_ids_stable_when_other_paragraphs_change():
     before = segment_document(_doc("First one. Second one.", "Third one.", "Fourth one."))
-    after = segment_document(_doc("First one, edited. Second one.", "A new paragraph.", "Third one.", "Fourth one."))
+    after = segment_document(
+        _doc("First one, edited. Second one.", "A new paragraph.", "Third one.", "Fourth one.")
+    )
     ids_before = {s.text: s.id for s in before.segments}
     ids_after = {s.text: s.id for s in after.segments}
     for text in ("Second one.", "Third one.", "Fourth one."):
@@ -126,7 +137,10 @@ def test_repeated_sentences_get_distinct_ids():
 
 def test_inline_markup_does_not_split_sentences():
     seg = segment_document(_doc("The *general strike* began on **4 January**. It spread."))
-    assert [s.text for s in seg.segments] == ["The general strike began on 4 January.", "It spread."]
+    assert [s.text for s in seg.segments] == [
+        "The general strike began on 4 January.",
+        "It spread.",
+    ]
     first = seg.segments[0].content
     assert [(first.text[s.start : s.end], s.kind) for s in first.spans] == [
         ("general strike", "em"), ("4 January", "strong"),

@@ -51,7 +51,9 @@ Last paragraph with a [translator's note].
 
 
 def test_inline_markup_becomes_spans():
-    (block,) = parse_markdown("A **strong** and *emphasised* and _also_ word, snake_case_kept, a [link](http://x).")
+    (block,) = parse_markdown(
+        "A **strong** and *emphasised* and _also_ word, snake_case_kept, a [link](http://x)."
+    )
     assert block.text == "A strong and emphasised and also word, snake_case_kept, a link."
     assert [(block.text[s.start : s.end], s.kind) for s in block.content.spans] == [
         ("strong", "strong"), ("emphasised", "em"), ("also", "em"),
@@ -71,7 +73,10 @@ def test_nested_list_depth():
 
 def test_plain_text_paragraphs():
     blocks = parse_plain("First line\nsame paragraph.\n\n\nSecond paragraph.\n")
-    assert kinds(blocks) == [("paragraph", 0, "First line same paragraph."), ("paragraph", 0, "Second paragraph.")]
+    assert kinds(blocks) == [
+        ("paragraph", 0, "First line same paragraph."),
+        ("paragraph", 0, "Second paragraph."),
+    ]
 
 
 def test_not_utf8_names_the_byte_offset(tmp_path: Path):

@@ -18,7 +18,18 @@ def test_the_seed_project_is_complete(invoke, seed_project):
     lines = result.output.splitlines()
     assert lines[0].split() == ["document", "lang", "segments", "words", "final", "reviewed", "memory", "mt",
                                 "draft", "missing"]  # fmt: skip
-    assert lines[1].split() == ["programme-part-1", "ru", "45", "1343", "45/1343w", "-", "-", "-", "-", "-"]
+    assert lines[1].split() == [
+        "programme-part-1",
+        "ru",
+        "45",
+        "1343",
+        "45/1343w",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
+    ]
     assert lines[-1] == "next: nothing to do; every segment is translated"
     assert snapshot(seed_project) == before  # status writes nothing, not even the memory index
 
@@ -28,7 +39,9 @@ def test_counts_every_class_and_the_next_build(invoke, seed_project):
     document = next(d for d in project.documents if d.name == "statement-2022-01-07")
     store = open_store(project, document, "ru")
     units = [u.id for u in store.units()]
-    store.set_target(units[0], RichText("Черновик"), "translated", meta={"origin": "mt", "engine": "argos"})
+    store.set_target(
+        units[0], RichText("Черновик"), "translated", meta={"origin": "mt", "engine": "argos"}
+    )
     store.set_target(units[1], RichText("Из памяти"), "translated", meta={"origin": "memory"})
     store.set_target(units[2], RichText("Проверено"), "reviewed", meta={"origin": "align"})
     store.set_target(units[3], RichText("Моё"), "translated", meta={"origin": "human"})
@@ -37,17 +50,27 @@ def test_counts_every_class_and_the_next_build(invoke, seed_project):
     store.changed = True
     store.save()
     source = seed_project / "statement-2022-01-07.md"
-    source.write_text(source.read_text(encoding="utf-8") + "\nA new closing sentence.\n", encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nA new closing sentence.\n", encoding="utf-8"
+    )
 
     data = json.loads(invoke("status", seed_project, "--json").output)
-    row = next(r for r in data["documents"] if r["document"] == "statement-2022-01-07" and r["lang"] == "ru")
+    row = next(
+        r
+        for r in data["documents"]
+        if r["document"] == "statement-2022-01-07" and r["lang"] == "ru"
+    )
     assert row["segments"] == 36
     assert {k: row[k]["segments"] for k in ("final", "reviewed", "memory", "mt", "draft", "missing")} == {
         "final": 30, "reviewed": 1, "memory": 1, "mt": 1, "draft": 1, "missing": 2,
     }  # fmt: skip
     assert row["missing"]["words"] == 4 + len(store.get(units[4]).source.text.split())
     assert row["store_needs_update"] is True
-    kk = next(r for r in data["documents"] if r["document"] == "statement-2022-01-07" and r["lang"] == "kk")
+    kk = next(
+        r
+        for r in data["documents"]
+        if r["document"] == "statement-2022-01-07" and r["lang"] == "kk"
+    )
     assert kk["missing"]["segments"] == 1
     nb = data["next_build"]
     assert nb["ready"] is False

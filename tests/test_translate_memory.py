@@ -7,7 +7,9 @@ from brochure.project import load_project
 from brochure.translate import fill_missing
 from conftest import write_project
 
-TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md", "b.md"]\n'
+TOML = (
+    'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md", "b.md"]\n'
+)
 
 
 class UpperEngine:

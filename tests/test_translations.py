@@ -14,7 +14,9 @@ XLF = "urn:oasis:names:tc:xliff:document:2.0"
 
 
 def segments(*paragraphs):
-    blocks = tuple(Block("paragraph", parse_inline(p), line=i + 1) for i, p in enumerate(paragraphs))
+    blocks = tuple(
+        Block("paragraph", parse_inline(p), line=i + 1) for i, p in enumerate(paragraphs)
+    )
     return segment_document(Document(path=None, lang="en", blocks=blocks)).segments  # type: ignore[arg-type]
 
 
@@ -27,17 +29,25 @@ def test_new_file_has_a_unit_per_segment(tmp_path):
     store = open_store(path)
     segs = segments("The strike began. It spread.", "Workers *won*.")
     store.sync(segs)
-    store.set_target(segs[0].id, RichText("Забастовка началась."), "final", meta={"origin": "human"})
+    store.set_target(
+        segs[0].id, RichText("Забастовка началась."), "final", meta={"origin": "human"}
+    )
     assert store.save()
     reopened = open_store(path)
     assert reopened.ids() == [s.id for s in segs]
     unit = reopened.get(segs[0].id)
-    assert (unit.state, unit.target.text, unit.meta) == ("final", "Забастовка началась.", {"origin": "human"})
+    assert (unit.state, unit.target.text, unit.meta) == (
+        "final",
+        "Забастовка началась.",
+        {"origin": "human"},
+    )
     assert reopened.get(segs[1].id).target is None and reopened.get(segs[1].id).state == "initial"
     emphasised = reopened.get(segs[2].id).source
     assert emphasised.text == "Workers won." and emphasised.spans[0].kind == "em"
     root = etree.parse(str(path)).getroot()
-    assert root.get("version") == "2.0" and root.get("srcLang") == "en" and root.get("trgLang") == "ru"
+    assert (
+        root.get("version") == "2.0" and root.get("srcLang") == "en" and root.get("trgLang") == "ru"
+    )
     assert not open_store(path).save(), "nothing changed, nothing written"
 
 
@@ -53,11 +63,19 @@ def test_rewrite_keeps_notes_and_foreign_content(tmp_path):
         f'<unit id="{segs[0].id}">',
         f'<unit id="{segs[0].id}" xmlns:x="urn:example" x:checked="yes">\n    <notes><note category="translator">Check the date.</note></notes>',
     )
-    text = text.replace("</file>", '<unit id="custom-1"><segment><source>Extra</source></segment></unit>\n</file>')
+    text = text.replace(
+        "</file>", '<unit id="custom-1"><segment><source>Extra</source></segment></unit>\n</file>'
+    )
     path.write_text(text, encoding="utf-8")
     store = open_store(path)
     store.sync(segs)
-    store.set_target(segs[0].id, RichText("Забастовка началась."), "translated", meta={"origin": "mt"}, note="draft")
+    store.set_target(
+        segs[0].id,
+        RichText("Забастовка началась."),
+        "translated",
+        meta={"origin": "mt"},
+        note="draft",
+    )
     store.save()
     out = path.read_text(encoding="utf-8")
     assert 'x:checked="yes"' in out
@@ -84,10 +102,15 @@ def test_changed_source_keeps_the_old_unit_aside(tmp_path):
     assert active == [s.id for s in new]
     stale = [u for u in store.units(include_stale=True) if u.stale]
     assert [(u.id, u.target.text) for u in stale] == [(old[0].id, "Забастовка началась.")]
-    assert store.get(old[1].id).target.text == "Она распространилась.", "the unchanged sentence keeps its translation"
+    assert store.get(old[1].id).target.text == "Она распространилась.", (
+        "the unchanged sentence keeps its translation"
+    )
     # the old text comes back: its unit (and translation) comes back too
     store.sync(old)
-    assert store.get(old[0].id).stale is False and store.get(old[0].id).target.text == "Забастовка началась."
+    assert (
+        store.get(old[0].id).stale is False
+        and store.get(old[0].id).target.text == "Забастовка началась."
+    )
 
 
 def test_inline_codes_round_trip(tmp_path):
@@ -96,7 +119,10 @@ def test_inline_codes_round_trip(tmp_path):
     )
     rich = read_rich(el)
     assert rich.text == "A bold and end"
-    assert [(rich.text[s.start : s.end], s.kind) for s in rich.spans] == [("bold and", "strong"), ("and", "em")]
+    assert [(rich.text[s.start : s.end], s.kind) for s in rich.spans] == [
+        ("bold and", "strong"),
+        ("and", "em"),
+    ]
 
 
 @pytest.mark.parametrize(

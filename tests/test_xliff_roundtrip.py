@@ -29,7 +29,12 @@ def store_of(project_dir, lang="ru"):
 def prepare(project_dir):
     """Give the seed store an MT draft and a missing target, as a project in progress has."""
     store = store_of(project_dir)
-    store.set_target(CAUSE, RichText("Машинный черновик."), "translated", meta={"origin": "mt", "engine": "argos"})
+    store.set_target(
+        CAUSE,
+        RichText("Машинный черновик."),
+        "translated",
+        meta={"origin": "mt", "engine": "argos"},
+    )
     seg = store.tree.getroot().find(f".//{{*}}unit[@id='{ZHANAOZEN}']/{{*}}segment")
     seg.remove(seg.find("{*}target"))
     seg.set("state", "initial")
@@ -46,7 +51,10 @@ def export(invoke, project_dir, out, *args):
 def test_export_opens_in_another_tool_with_states(invoke, seed_project, tmp_path, xliff_tt):
     prepare(seed_project)
     path = export(invoke, seed_project, tmp_path / "x")
-    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["programme-part-1.en-ru.xlf", f"{DOC}.en-ru.xlf"]
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
+        "programme-part-1.en-ru.xlf",
+        f"{DOC}.en-ru.xlf",
+    ]
     store = xliff_tt.xlifffile.parsefile(str(path))
     assert store.getsourcelanguage() == "en" and store.gettargetlanguage() == "ru"
     units = {u.getid().split("\x04")[-1]: u for u in store.units}
@@ -60,13 +68,19 @@ def test_export_opens_in_another_tool_with_states(invoke, seed_project, tmp_path
     assert b'<source><g id="1" ctype="italic">Friday 7 January 2022' in path.read_bytes()
 
 
-def test_edits_by_translate_toolkit_import_with_states_and_notes(invoke, seed_project, tmp_path, xliff_tt):
+def test_edits_by_translate_toolkit_import_with_states_and_notes(
+    invoke, seed_project, tmp_path, xliff_tt
+):
     prepare(seed_project)
     path = export(invoke, seed_project, tmp_path / "x")
     store = xliff_tt.xlifffile.parsefile(str(path))
     units = {u.getid().split("\x04")[-1]: u for u in store.units}
-    units[ZHANAOZEN].target = "Ведь протесты начались в Жанаозене."  # a new translation, left as translated
-    units[CAUSE].target = "С самого начала протесты носили социальный характер."  # MT post-edited ...
+    units[
+        ZHANAOZEN
+    ].target = "Ведь протесты начались в Жанаозене."  # a new translation, left as translated
+    units[
+        CAUSE
+    ].target = "С самого начала протесты носили социальный характер."  # MT post-edited ...
     units[CAUSE].set_state_n(units[CAUSE].S_SIGNED_OFF + 1)  # ... and made final
     units[CAUSE].markapproved(True)
     units[UPRISING].target = "В Казахстане идёт настоящее народное восстание."
@@ -82,13 +96,25 @@ def test_edits_by_translate_toolkit_import_with_states_and_notes(invoke, seed_pr
     )
     ours = store_of(seed_project)
     unit = ours.get(ZHANAOZEN)
-    assert (unit.target.text, unit.state, unit.meta["origin"]) == ("Ведь протесты начались в Жанаозене.", "translated", "human")
+    assert (unit.target.text, unit.state, unit.meta["origin"]) == (
+        "Ведь протесты начались в Жанаозене.",
+        "translated",
+        "human",
+    )
     unit = ours.get(CAUSE)
-    assert (unit.target.text, unit.state) == ("С самого начала протесты носили социальный характер.", "final")
+    assert (unit.target.text, unit.state) == (
+        "С самого начала протесты носили социальный характер.",
+        "final",
+    )
     assert unit.meta == {"origin": "human", "engine": "argos", "via": "xliff"}
     unit = ours.get(UPRISING)
-    assert (unit.target.text, unit.state) == ("В Казахстане идёт настоящее народное восстание.", "translated")
-    assert [(n.text, n.category) for n in unit.notes] == [("Checked with the editor.", "translator")]
+    assert (unit.target.text, unit.state) == (
+        "В Казахстане идёт настоящее народное восстание.",
+        "translated",
+    )
+    assert [(n.text, n.category) for n in unit.notes] == [
+        ("Checked with the editor.", "translator")
+    ]
     assert ours.get(TITLE).state == "final"
     # importing the same file again changes nothing
     before = snapshot(seed_project / "translations")
@@ -97,7 +123,9 @@ def test_edits_by_translate_toolkit_import_with_states_and_notes(invoke, seed_pr
     assert snapshot(seed_project / "translations") == before
 
 
-def test_a_unit_changed_on_both_sides_is_reported_not_applied(invoke, seed_project, tmp_path, xliff_tt):
+def test_a_unit_changed_on_both_sides_is_reported_not_applied(
+    invoke, seed_project, tmp_path, xliff_tt
+):
     path = export(invoke, seed_project, tmp_path / "x")
     store = xliff_tt.xlifffile.parsefile(str(path))
     units = {u.getid().split("\x04")[-1]: u for u in store.units}
@@ -129,8 +157,10 @@ def test_xliff_21_round_trip_keeps_emphasis(invoke, seed_project, tmp_path):
     path = export(invoke, seed_project, tmp_path / "x", "--version", "2.1")
     text = path.read_text(encoding="utf-8")
     assert 'version="2.1"' in text and 'brochure:project="sdk"' in text
-    assert invoke("xliff", "import", path, "--project", seed_project).output.splitlines()[-1].startswith(
-        "0 unit(s) updated, 35 unchanged"
+    assert (
+        invoke("xliff", "import", path, "--project", seed_project)
+        .output.splitlines()[-1]
+        .startswith("0 unit(s) updated, 35 unchanged")
     )
     old = "<target>В Казахстане сейчас происходит настоящее народное восстание.</target>"
     assert old in text
@@ -186,7 +216,9 @@ def _duplicate_unit(path):
     ],
     ids=["malformed", "source-changed", "duplicate-id", "other-project", "unknown-unit", "language", "foreign"],
 )  # fmt: skip
-def test_bad_input_is_one_line_and_damages_nothing(invoke, seed_project, tmp_path, damage, expected):
+def test_bad_input_is_one_line_and_damages_nothing(
+    invoke, seed_project, tmp_path, damage, expected
+):
     good = export(invoke, seed_project, tmp_path / "x")
     other = tmp_path / "x" / "programme-part-1.en-ru.xlf"
     _edit(other, "Программа", "ПРОГРАММА")  # a good edit in the first file is not applied either
@@ -203,11 +235,17 @@ def test_malformed_xliff_names_the_line(invoke, seed_project, tmp_path):
     bad.write_text('<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n<file>\n<body>\n</file>',
                    encoding="utf-8")  # fmt: skip
     line = error_line(invoke("xliff", "import", bad, "--project", seed_project))
-    assert line == f"Error: {bad}:4: malformed XLIFF: Opening and ending tag mismatch: body line 3 and file"
+    assert (
+        line
+        == f"Error: {bad}:4: malformed XLIFF: Opening and ending tag mismatch: body line 3 and file"
+    )
 
 
 def test_export_options_are_checked(invoke, seed_project, tmp_path):
     line = error_line(invoke("xliff", "export", seed_project, "--lang", "de", "-o", tmp_path))
-    assert line == f"Error: --lang: 'de' is not a target language of {seed_project / 'brochure.toml'} (ru, kk)"
+    assert (
+        line
+        == f"Error: --lang: 'de' is not a target language of {seed_project / 'brochure.toml'} (ru, kk)"
+    )
     result = invoke("xliff", "export", seed_project, "-o", tmp_path / "all")
     assert len(result.output.splitlines()) == 4

@@ -54,7 +54,9 @@ LEXICONS: dict[tuple[str, str], dict[str, str]] = {
 }
 
 
-def _train_sentencepiece(prefix: Path, corpus: str, symbols: list[str], vocab_size: int) -> list[str]:
+def _train_sentencepiece(
+    prefix: Path, corpus: str, symbols: list[str], vocab_size: int
+) -> list[str]:
     import sentencepiece as spm
 
     text_file = Path(f"{prefix}.corpus.txt")
@@ -91,7 +93,9 @@ def _copy_transformer(
     freqs = 2 * np.pi * 2.0 ** (-np.arange(1, K + 1) / 2.0)
     angles = np.arange(max_len)[:, None] * freqs[None, :]
     pe = np.zeros((max_len, d), np.float32)
-    pe[:, E:] = np.concatenate([np.cos(angles), np.sin(angles), -np.cos(angles), -np.sin(angles)], 1)
+    pe[:, E:] = np.concatenate(
+        [np.cos(angles), np.sin(angles), -np.cos(angles), -np.sin(angles)], 1
+    )
     # Token codes: random, centred, unit length; nearly orthogonal in E dimensions.
     codes = np.random.default_rng(seed).normal(size=(V, E))
     codes -= codes.mean(axis=1, keepdims=True)
@@ -227,7 +231,9 @@ def build_bpe_package(out_dir: Path, from_code: str, to_code: str, texts: list[s
     tokenizer, normalizer = MosesTokenizer(from_code), MosesPunctNormalizer(from_code)
     vocab = ["<unk>", "<s>", "</s>"]
     for text in texts:
-        for token in bpe.segment_tokens(tokenizer.tokenize(normalizer.normalize(text), escape=False)):
+        for token in bpe.segment_tokens(
+            tokenizer.tokenize(normalizer.normalize(text), escape=False)
+        ):
             if token not in vocab:
                 vocab.append(token)
     _copy_transformer(root / "model", vocab, {}, add_source_eos=True)

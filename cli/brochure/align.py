@@ -81,7 +81,10 @@ def length_cost(ls: int, lt: int, ratio: float) -> float:
 
 def anchors(text: str) -> tuple[set[str], set[str]]:
     """Numbers and Latin-script words (names, acronyms) of a text: they survive translation."""
-    numbers = {re.sub(r"[ \u00a0\u202f,.](?=\d{3}(?!\d))", "", n).replace(",", ".") for n in _NUMBER.findall(text)}
+    numbers = {
+        re.sub(r"[ \u00a0\u202f,.](?=\d{3}(?!\d))", "", n).replace(",", ".")
+        for n in _NUMBER.findall(text)
+    }
     return numbers, {w.lower() for w in _LATIN.findall(text)}
 
 
@@ -116,7 +119,9 @@ def align_sequences(
                 ls, lt = sum(slen[i - di : i]), sum(tlen[j - dj : j])
                 cost = -math.log(PRIORS[(di, dj)])
                 if (di and dj) or gap_length:  # a left-over sentence may pay its prior only: with
-                    cost += length_cost(ls, lt, ratio)  # the length term a dropped one reads as a merge
+                    cost += length_cost(
+                        ls, lt, ratio
+                    )  # the length term a dropped one reads as a merge
                 if di and dj:
                     cost += anchor_cost(" ".join(src[i - di : i]), " ".join(tgt[j - dj : j]))
                 if extra:
@@ -143,7 +148,11 @@ def split_target(text: str, lengths: Sequence[int]) -> list[str]:
     total = sum(lengths) or 1
     want = len(text) * lengths[0] / total
     points = [m.end() for m in _SPLIT_AFTER.finditer(text) if 0 < m.end() < len(text)]
-    points = points or [m.end() for m in re.finditer(r",\s+", text)] or [m.end() for m in re.finditer(r"\s+", text)]
+    points = (
+        points
+        or [m.end() for m in re.finditer(r",\s+", text)]
+        or [m.end() for m in re.finditer(r"\s+", text)]
+    )
     if not points:
         return [text] + [""] * (len(lengths) - 1)
     cut = min(points, key=lambda p: abs(p - want))
@@ -174,7 +183,9 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
     document = find_document(project, source)
     seg = segment_source(project, document)
     if translation.suffix.lower() not in (".md", ".markdown", ".txt", ".text"):
-        raise AlignError(f"{translation}: unsupported format {translation.suffix!r} (use .md or .txt)")
+        raise AlignError(
+            f"{translation}: unsupported format {translation.suffix!r} (use .md or .txt)"
+        )
     tdoc = read_document(translation, lang)
     segmenter = get_segmenter(lang, project.abbreviations)
     use_kinds = translation.suffix.lower() in (".md", ".markdown")
@@ -191,7 +202,9 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
         return 0.0 if (a == "heading") == (b == "heading") else 4.0
 
     result = AlignResult(document=document.name, lang=lang)
-    for i0, i1, j0, j1, cost in align_sequences(src_texts, tgt_texts, ratio, PARAGRAPH_BEADS, kinds):
+    for i0, i1, j0, j1, cost in align_sequences(
+        src_texts, tgt_texts, ratio, PARAGRAPH_BEADS, kinds
+    ):
         if i0 == i1:
             result.leftovers.extend(tgt_texts[j0:j1])
             continue
@@ -199,7 +212,9 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
         block = src_blocks[i0]
         if j0 == j1:
             for s in segments:
-                result.pairs.append(Pair(block, (s.id,), s.text, "", "no translated paragraph for it"))
+                result.pairs.append(
+                    Pair(block, (s.id,), s.text, "", "no translated paragraph for it")
+                )
             continue
         why = ""
         if (i1 - i0, j1 - j0) != (1, 1):
@@ -213,19 +228,25 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
     return result
 
 
-def _align_sentences(block: int, segments: list, sentences: list[str], ratio: float, why: str) -> list[Pair]:
+def _align_sentences(
+    block: int, segments: list, sentences: list[str], ratio: float, why: str
+) -> list[Pair]:
     if len(segments) == 1:
         s = segments[0]
         target = " ".join(sentences)
         return [Pair(block, (s.id,), s.text, target, why or _number_doubt(s.text, target))]
     pairs = []
     texts = [s.text for s in segments]
-    for i0, i1, j0, j1, cost in align_sequences(texts, sentences, ratio, tuple(PRIORS), gap_length=False):
+    for i0, i1, j0, j1, cost in align_sequences(
+        texts, sentences, ratio, tuple(PRIORS), gap_length=False
+    ):
         target = " ".join(sentences[j0:j1])
         if i0 == i1:  # a translated sentence with no source: attach it to the previous pair
             if pairs:
                 pairs[-1].target = f"{pairs[-1].target} {target}".strip()
-                pairs[-1].unsure = pairs[-1].unsure or "a translated sentence more than the source has"
+                pairs[-1].unsure = (
+                    pairs[-1].unsure or "a translated sentence more than the source has"
+                )
             continue
         group = segments[i0:i1]
         pieces = split_target(target, [len(s.text) for s in group]) if target else [""] * len(group)

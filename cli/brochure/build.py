@@ -86,11 +86,17 @@ def align(
         if not aligned_segments:
             continue
         if block.kind == "heading" and not title:
-            title = {lang: (t.text if (t := aligned_segments[0].texts[lang]) else "") for lang in langs}
+            title = {
+                lang: (t.text if (t := aligned_segments[0].texts[lang]) else "") for lang in langs
+            }
         blocks.append(
             AlignedBlock(
-                id=aligned_segments[0].id, kind=block.kind, level=block.level,
-                segments=tuple(aligned_segments), ordered=block.ordered, number=block.number,
+                id=aligned_segments[0].id,
+                kind=block.kind,
+                level=block.level,
+                segments=tuple(aligned_segments),
+                ordered=block.ordered,
+                number=block.number,
             )  # fmt: skip
         )
     return AlignedDocument(name=document.name, title=title, blocks=tuple(blocks))
@@ -101,7 +107,8 @@ def make_edition(
     stores: dict[tuple[str, str], TranslationFile], draft: bool, missing: list[Missing],
 ) -> Edition:  # fmt: skip
     docs = tuple(
-        align(project, d, segmented[d.name], spec.languages, stores, missing) for d in project.documents
+        align(project, d, segmented[d.name], spec.languages, stores, missing)
+        for d in project.documents
     )
     source_title = project.title.get(project.source_language, "")
     info = EditionInfo(
@@ -123,7 +130,8 @@ def missing_message(missing: list[Missing], project: Project) -> str:
         lines.append(f"  ... and {len(missing) - 40} more")
     stores = sorted({str(m.store.relative_to(project.root)) for m in missing})
     lines.append(
-        "Fill their <target> in " + ", ".join(stores)
+        "Fill their <target> in "
+        + ", ".join(stores)
         + " (or in a CAT tool), or build anyway with `brochure build --draft`."
     )
     return "\n".join(lines)
@@ -153,7 +161,9 @@ def build_project(
     out_dir = out_dir or project.build_dir
     state = BuildState(project)
     digests = {
-        (spec.name, fmt): fingerprint(project, spec, fmt, draft) for spec in specs for fmt in spec.formats
+        (spec.name, fmt): fingerprint(project, spec, fmt, draft)
+        for spec in specs
+        for fmt in spec.formats
     }
     if not force and not strict and all(
         state.up_to_date(out_dir / f"{spec.output}.{fmt}", digests[(spec.name, fmt)])
@@ -177,12 +187,16 @@ def build_project(
         if store.save():
             log.info("updated %s", store.path.relative_to(project.root))
     missing: list[Missing] = []
-    built = [(spec, make_edition(project, spec, segmented, stores, draft, missing)) for spec in specs]
+    built = [
+        (spec, make_edition(project, spec, segmented, stores, draft, missing)) for spec in specs
+    ]
     if missing:
         unique = list({(m.document, m.lang, m.segment_id): m for m in missing}.values())
         if not draft:
             raise MissingTranslations(missing_message(unique, project))
-        log.warning("draft: %d segment(s) without translation are marked in the output", len(unique))
+        log.warning(
+            "draft: %d segment(s) without translation are marked in the output", len(unique)
+        )
     if strict:
         from brochure.check import check_project, strict_gate
 
@@ -205,7 +219,9 @@ def build_project(
             if fmt == "pdf" and spec.impose == "booklet":
                 from brochure.impose import impose_booklet
 
-                written.append(impose_booklet(out, out.with_suffix(".booklet.pdf"), creep_mm=spec.creep))
+                written.append(
+                    impose_booklet(out, out.with_suffix(".booklet.pdf"), creep_mm=spec.creep)
+                )
             state.record(out, digest)
     if not written:
         log.info("nothing changed since the last build: nothing written")

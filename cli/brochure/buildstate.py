@@ -49,7 +49,9 @@ def edition_inputs(project: Project, spec: EditionSpec) -> list[Path]:
     return files
 
 
-def fingerprint(project: Project, spec: EditionSpec, fmt: str, draft: bool, extra: Iterable[str] = ()) -> str:
+def fingerprint(
+    project: Project, spec: EditionSpec, fmt: str, draft: bool, extra: Iterable[str] = ()
+) -> str:
     digest = hashlib.sha256()
     for part in (__version__, repr(spec), fmt, str(draft), *extra):
         digest.update(part.encode("utf-8") + b"\0")
@@ -70,7 +72,11 @@ class BuildState:
             self.state = {}
 
     def _key(self, out: Path) -> str:
-        return str(out.resolve().relative_to(self.root.resolve())) if out.resolve().is_relative_to(self.root.resolve()) else str(out)
+        return (
+            str(out.resolve().relative_to(self.root.resolve()))
+            if out.resolve().is_relative_to(self.root.resolve())
+            else str(out)
+        )
 
     def up_to_date(self, out: Path, digest: str) -> bool:
         return out.exists() and self.state.get(self._key(out)) == digest

@@ -41,7 +41,14 @@ if TYPE_CHECKING:
     from brochure.translations import TranslationFile
 
 Severity = Literal["error", "warning"]
-ERRORS = ("missing-term", "forbidden-term", "do-not-translate", "untranslated", "mixed-script", "arabic-script")
+ERRORS = (
+    "missing-term",
+    "forbidden-term",
+    "do-not-translate",
+    "untranslated",
+    "mixed-script",
+    "arabic-script",
+)
 _NUMBER = re.compile(r"(?<![\d\w])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[.,]\d+)*")
 
 
@@ -162,18 +169,30 @@ def check_segment(
     for m in ev.forbidden:
         concept = termbase.get(m.concept)
         want = concept.preferred.get(tgt_lang, "") if concept else ""
-        out.append(("forbidden-term", f"«{m.text}» is forbidden ({m.concept})" + (f": use «{want}»" if want else "")))
+        out.append(
+            (
+                "forbidden-term",
+                f"«{m.text}» is forbidden ({m.concept})" + (f": use «{want}»" if want else ""),
+            )
+        )
     for concept, form in ev.dnt_missing:
         out.append(("do-not-translate", f"«{form}» ({concept.id}) must appear as is"))
     for concept, word in ev.derived:
         want = concept.preferred.get(tgt_lang) or concept.approved(tgt_lang)[0]
-        out.append(("derived-term", f"«{found[concept.id].text}» ({concept.id}): only «{word}», a word derived from «{want}»"))
+        out.append(
+            (
+                "derived-term",
+                f"«{found[concept.id].text}» ({concept.id}): only «{word}», a word derived from «{want}»",
+            )
+        )
     for m in ev.miscased:
         out.append(("term-case", f"«{m.text}» should be written «{m.term.text}» ({m.concept})"))
     for cid, m in found.items():
         concept = termbase.get(cid)
         if concept and not concept.do_not_translate and not concept.approved(tgt_lang):
-            out.append(("no-target-term", f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary"))
+            out.append(
+                ("no-target-term", f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary")
+            )
     from brochure.segment import normalise
 
     if normalise(source) == normalise(target) and len(re.findall(r"[^\W\d_]+", source)) >= 3:
@@ -191,7 +210,9 @@ def check_segment(
     if src_n != tgt_n:
         lost = sorted((src_n - tgt_n).elements())
         extra = sorted((tgt_n - src_n).elements())
-        parts = ([f"missing {', '.join(lost)}"] if lost else []) + ([f"extra {', '.join(extra)}"] if extra else [])
+        parts = ([f"missing {', '.join(lost)}"] if lost else []) + (
+            [f"extra {', '.join(extra)}"] if extra else []
+        )
         out.append(("numbers", "numbers differ: " + "; ".join(parts)))
     bad = unpaired(target)
     src_bad = unpaired(source)
@@ -217,14 +238,18 @@ def check_project(
     for lang in langs:
         if lang not in project.target_languages:
             known = ", ".join(project.target_languages)
-            raise BrochureError(f"--lang: {lang!r} is not a target language of {project.path} ({known})")
+            raise BrochureError(
+                f"--lang: {lang!r} is not a target language of {project.path} ({known})"
+            )
     tb = termbase if termbase is not None else load_termbase(project)
     if segmented is None or stores is None:
         from brochure.build import load_translations
 
         segmented, stores = load_translations(project, langs, sync=False)
     report = Report(langs)
-    seen: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    seen: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     from brochure.segment import normalise
 
     for lang in langs:
@@ -233,11 +258,21 @@ def check_project(
             for seg in segmented[document.name].segments:
                 report.segments += 1
                 unit = store.get(seg.id)
-                target = unit.target.text if unit is not None and unit.has_target and unit.target else None
-                for code, message in check_segment(tb, seg.text, target, project.source_language, lang):
-                    report.issues.append(Issue(document.name, lang, seg.id, code, message, seg.text, target or ""))
+                target = (
+                    unit.target.text
+                    if unit is not None and unit.has_target and unit.target
+                    else None
+                )
+                for code, message in check_segment(
+                    tb, seg.text, target, project.source_language, lang
+                ):
+                    report.issues.append(
+                        Issue(document.name, lang, seg.id, code, message, seg.text, target or "")
+                    )
                 if target is not None:
-                    seen[(lang, normalise(seg.text))][normalise(target)].append((document.name, seg.id))
+                    seen[(lang, normalise(seg.text))][normalise(target)].append(
+                        (document.name, seg.id)
+                    )
     for (lang, source), targets in seen.items():
         if len(targets) < 2:
             continue
@@ -257,7 +292,9 @@ def format_report(report: Report, limit: int = 0) -> str:
     issues = report.issues[:limit] if limit else report.issues
     width = max((len(i.document) for i in issues), default=8)
     for i in issues:
-        lines.append(f"{i.document:<{width}}  {i.lang}  {i.segment}  {i.severity:<7}  {i.code:<16}  {i.message}")
+        lines.append(
+            f"{i.document:<{width}}  {i.lang}  {i.segment}  {i.severity:<7}  {i.code:<16}  {i.message}"
+        )
     if limit and len(report.issues) > limit:
         lines.append(f"... and {len(report.issues) - limit} more (`brochure check` lists them all)")
     lines.append(report.summary())
@@ -269,6 +306,7 @@ def strict_gate(report: Report) -> None:
     if report.errors:
         errors = Report(report.languages, report.segments, report.errors)
         raise CheckFailed(
-            "build --strict: the QA report has errors:\n" + format_report(errors, limit=20)
+            "build --strict: the QA report has errors:\n"
+            + format_report(errors, limit=20)
             + "\nFix them (see `brochure check`), or build without --strict."
         )

@@ -44,7 +44,9 @@ def _setup_logging(verbose: int, quiet: int) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
-    logging.getLogger("brochure").setLevel(max(logging.DEBUG, logging.INFO + 10 * (quiet - verbose)))
+    logging.getLogger("brochure").setLevel(
+        max(logging.DEBUG, logging.INFO + 10 * (quiet - verbose))
+    )
 
 
 @click.group(cls=BrochureGroup, context_settings={"help_option_names": ["-h", "--help"]})

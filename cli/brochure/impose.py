@@ -17,7 +17,12 @@ from brochure.fsutil import atomic_path
 MM = 72 / 25.4
 # Two A5 pages are 296 mm wide, A4 is 297 mm: a doubled page this close to a standard sheet is
 # printed on that sheet, centred.
-SHEETS_MM = {"A3": (420.0, 297.0), "A4": (297.0, 210.0), "A5": (210.0, 148.0), "Tabloid": (431.8, 279.4)}
+SHEETS_MM = {
+    "A3": (420.0, 297.0),
+    "A4": (297.0, 210.0),
+    "A5": (210.0, 148.0),
+    "Tabloid": (431.8, 279.4),
+}
 
 
 def sheet_size(width: float, height: float) -> tuple[float, float]:
@@ -80,7 +85,9 @@ def impose_booklet(source: Path, out: Path, creep_mm: float = 0.0) -> Path:
             dx = margin_x + slot * width - float(box.left) + toward_spine
             dy = margin_y - float(box.bottom)
             sheet.merge_transformed_page(page, Transformation().translate(dx, dy))
-        sheet.trimbox = RectangleObject((margin_x, margin_y, margin_x + 2 * width, margin_y + height))
+        sheet.trimbox = RectangleObject(
+            (margin_x, margin_y, margin_x + 2 * width, margin_y + height)
+        )
     if reader.metadata:
         writer.add_metadata({k: str(v) for k, v in reader.metadata.items() if isinstance(k, str)})
     with atomic_path(out) as tmp:

@@ -38,8 +38,10 @@ NUMBER_WORDS = {
     "8": "сегіз", "9": "тоғыз", "10": "он", "20": "жиырма", "30": "отыз", "40": "қырық",
     "50": "елу", "100": "жүз",
 }  # fmt: skip
-_MONTH_EN = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
-                       r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+_MONTH_EN = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -65,24 +67,36 @@ def check_kazakh(source: str, target: str) -> list[Problem]:
     problems = []
     for word in mixed_script_words(target):
         latin = "".join(ch for ch in word if "a" <= ch.lower() <= "z")
-        problems.append(Problem("mixed-script", f"«{word}» mixes Latin letters ({latin}) into a Cyrillic word"))
+        problems.append(
+            Problem("mixed-script", f"«{word}» mixes Latin letters ({latin}) into a Cyrillic word")
+        )
     for m in _ARABIC.finditer(target):
-        problems.append(Problem("arabic-script", f"Arabic script «{m.group(0)}» in Kazakh Cyrillic text"))
+        problems.append(
+            Problem("arabic-script", f"Arabic script «{m.group(0)}» in Kazakh Cyrillic text")
+        )
     target_numbers = numbers(target)
     target_words = [w.lower() for w in re.findall(r"[^\W\d_]+", target)]
     for number in numbers(source):
         word = NUMBER_WORDS.get(number)
         if number in target_numbers:
             target_numbers.remove(number)
-        elif word and any(w == word or (len(word) > 2 and w.startswith(word)) for w in target_words):
+        elif word and any(
+            w == word or (len(word) > 2 and w.startswith(word)) for w in target_words
+        ):
             continue
         else:
-            problems.append(Problem("number-missing", f"the number {number} of the source is missing"))
+            problems.append(
+                Problem("number-missing", f"the number {number} of the source is missing")
+            )
     lowered = target.lower()
     months = [m.group(1).lower() for m in _MONTH_EN.finditer(source)]  # English: capitalised only
-    months += [w for w in re.findall(r"[^\W\d_]+", source.lower()) if w in MONTHS and not w.isascii()]
+    months += [
+        w for w in re.findall(r"[^\W\d_]+", source.lower()) if w in MONTHS and not w.isascii()
+    ]
     for word in months:
         month = MONTHS[word]
         if month not in lowered:
-            problems.append(Problem("date-missing", f"the month «{word}» of the source is missing («{month}»)"))
+            problems.append(
+                Problem("date-missing", f"the month «{word}» of the source is missing («{month}»)")
+            )
     return problems

@@ -57,7 +57,9 @@ class MemorySettings:
     fuzzy_threshold: int = DEFAULT_THRESHOLD  # lowest fuzzy score (percent) that becomes a draft
 
 
-def validate_memory(table: dict[str, Any], langs: tuple[str, ...], problem: Callable[[str, str], None]) -> MemorySettings:
+def validate_memory(
+    table: dict[str, Any], langs: tuple[str, ...], problem: Callable[[str, str], None]
+) -> MemorySettings:
     """Check the [memory] table; report each problem with its key."""
     threshold = table.get("fuzzy_threshold", DEFAULT_THRESHOLD)
     for key in table:
@@ -98,7 +100,9 @@ class Match:
     source: str
     target: str
     score: int  # 0-100; 100 = the same text (after white space normalisation)
-    origin: str  # the file it comes from, relative to the project (translations/x.ru.xlf, memory/y.tmx)
+    origin: (
+        str  # the file it comes from, relative to the project (translations/x.ru.xlf, memory/y.tmx)
+    )
     line: int = 0
 
     @property
@@ -141,7 +145,9 @@ def read_tmx(path: Path) -> tuple[str, list[TranslationUnit]]:
     tree = parse_xml(path, TranslationMemoryError, "TMX", huge=True)
     root = tree.getroot()
     if etree.QName(root).localname != "tmx":
-        raise TranslationMemoryError(f"{path}:{root.sourceline}: not a TMX file (root <{etree.QName(root).localname}>)")
+        raise TranslationMemoryError(
+            f"{path}:{root.sourceline}: not a TMX file (root <{etree.QName(root).localname}>)"
+        )
     header = root.find("header")
     srclang = lang_code(header.get("srclang", "")) if header is not None else ""
     body = root.find("body")
@@ -168,10 +174,20 @@ def read_tmx(path: Path) -> tuple[str, list[TranslationUnit]]:
     return srclang, units
 
 
-_TU_ATTRS = ("tuid", "creationdate", "creationid", "changedate", "changeid", "usagecount", "lastusagedate")
+_TU_ATTRS = (
+    "tuid",
+    "creationdate",
+    "creationid",
+    "changedate",
+    "changeid",
+    "usagecount",
+    "lastusagedate",
+)
 
 
-def write_tmx(path: Path, units: Iterable[TranslationUnit], srclang: str, tool_version: str = "") -> int:
+def write_tmx(
+    path: Path, units: Iterable[TranslationUnit], srclang: str, tool_version: str = ""
+) -> int:
     """Write TMX 1.4b atomically (several languages per <tu>); return the number of units."""
     from lxml import etree
 
@@ -245,7 +261,9 @@ def project_units(project: Project, langs: Sequence[str] = ()) -> list[Translati
     """The approved units of the project's own translations, one TMX unit per segment (all languages)."""
     from brochure.translations import TranslationFile
 
-    langs = [lang for lang in (langs or project.target_languages) if lang != project.source_language]
+    langs = [
+        lang for lang in (langs or project.target_languages) if lang != project.source_language
+    ]
     units: dict[tuple[str, str], TranslationUnit] = {}
     for document in project.documents:
         for lang in langs:
@@ -329,7 +347,9 @@ class Memory:
     def refresh(self) -> int:
         """Re-read the memory files that changed since the index was made; return how many."""
         current = {sig.path: sig for sig in memory_files(self.project)}
-        known = {row[0]: row for row in self.db.execute("SELECT path, size, mtime_ns, sha1 FROM files")}
+        known = {
+            row[0]: row for row in self.db.execute("SELECT path, size, mtime_ns, sha1 FROM files")
+        }
         changed = 0
         with self.db:
             for rel in set(known) - set(current):
@@ -341,7 +361,10 @@ class Memory:
                     continue
                 digest = _sha1(self.project.root / rel)
                 if row and row[3] == digest:  # touched, not changed
-                    self.db.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (sig.size, sig.mtime_ns, rel))
+                    self.db.execute(
+                        "UPDATE files SET size=?, mtime_ns=? WHERE path=?",
+                        (sig.size, sig.mtime_ns, rel),
+                    )
                     continue
                 if row:
                     self._drop(rel)
@@ -364,13 +387,17 @@ class Memory:
         db.execute("DELETE FROM tuv WHERE tu IN (SELECT id FROM tu WHERE file = ?)", (rel,))
         db.execute("DELETE FROM tu WHERE file = ?", (rel,))
         db.execute("DELETE FROM files WHERE path = ?", (rel,))
-        db.executemany("UPDATE terms SET df = df - ? WHERE term = ?", [(n, t) for t, n in df.items()])
+        db.executemany(
+            "UPDATE terms SET df = df - ? WHERE term = ?", [(n, t) for t, n in df.items()]
+        )
         db.execute("DELETE FROM terms WHERE df <= 0")
 
     def _add(self, rel: str, sig: _FileSig, digest: str) -> None:
         entries = _read_memory_file(self.project, rel)
         _insert(self.db, rel, entries)
-        self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (rel, sig.size, sig.mtime_ns, digest))
+        self.db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?)", (rel, sig.size, sig.mtime_ns, digest)
+        )
 
     # -- lookups --------------------------------------------------------------------------------
     def lookup(self, source_text: str, src_lang: str, tgt_lang: str, threshold: int | None = None,
@@ -394,7 +421,9 @@ class Memory:
             keep(100, rank, Match(src, tgt, 100, file, line))
         candidates = self._candidates(query, src_lang)
         if candidates:
-            low = threshold / (200 - threshold)  # ratio >= t needs len(short)/len(long) >= t/(200-t)
+            low = threshold / (
+                200 - threshold
+            )  # ratio >= t needs len(short)/len(long) >= t/(200-t)
             marks = ",".join("?" * len(candidates))
             rows = self.db.execute(_PAIRS_SQL + f"WHERE s.id IN ({marks}) AND s.text != ?",
                                    (tgt_lang, *candidates, query))  # fmt: skip
@@ -407,7 +436,9 @@ class Memory:
                     score = min(99, round(score))  # 100 means identical
                     if score >= threshold:
                         keep(score, rank, Match(src, tgt, score, file, line))
-        ranked = sorted(found.values(), key=lambda item: (-item[0], item[1], item[2].origin, item[2].line))
+        ranked = sorted(
+            found.values(), key=lambda item: (-item[0], item[1], item[2].origin, item[2].line)
+        )
         return [m for _, _, m in ranked[:limit]]
 
     def _candidates(self, query: str, src_lang: str) -> list[int]:
@@ -433,7 +464,9 @@ class Memory:
             match = " OR ".join(_quote(t) for t in rare)
         else:  # only common words: pairs of neighbouring words as phrases are still selective
             seq = words(query)
-            match = " OR ".join(_quote(f"{a} {b}") for a, b in itertools.pairwise(seq)) or _quote(seq[0])
+            match = " OR ".join(_quote(f"{a} {b}") for a, b in itertools.pairwise(seq)) or _quote(
+                seq[0]
+            )
         rows = self.db.execute(
             "SELECT rowid FROM tuv_fts WHERE tuv_fts MATCH ? AND lang = ? ORDER BY rank LIMIT ?",
             (match, src_lang, CANDIDATES),
@@ -462,7 +495,9 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def lookup(project: Project, source_text: str, src_lang: str, tgt_lang: str, threshold: int | None = None) -> list[Match]:
+def lookup(
+    project: Project, source_text: str, src_lang: str, tgt_lang: str, threshold: int | None = None
+) -> list[Match]:
     """Exact and fuzzy matches for one text (opens and refreshes the index: for many, use Memory)."""
     with Memory.open(project) as memory:
         return memory.lookup(source_text, src_lang, tgt_lang, threshold)
@@ -471,14 +506,19 @@ def lookup(project: Project, source_text: str, src_lang: str, tgt_lang: str, thr
 def memory_files(project: Project) -> list[_FileSig]:
     """The files the memory is made of: translations/*.xlf and memory/*.tmx."""
     out = []
-    for folder, pattern in ((project.root / project.translations_dir, "*.xlf"), (project.root / MEMORY_DIR, "*.tmx")):
+    for folder, pattern in (
+        (project.root / project.translations_dir, "*.xlf"),
+        (project.root / MEMORY_DIR, "*.tmx"),
+    ):
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob(pattern)):
             if path.name.startswith("."):
                 continue
             st = path.stat()
-            out.append(_FileSig(path.relative_to(project.root).as_posix(), st.st_size, st.st_mtime_ns))
+            out.append(
+                _FileSig(path.relative_to(project.root).as_posix(), st.st_size, st.st_mtime_ns)
+            )
     return out
 
 
@@ -509,7 +549,9 @@ def _read_memory_file(project: Project, rel: str) -> Iterator[tuple[int, int, di
                 yield unit.line, _RANK[unit.state], {project.source_language: src, parts[1]: tgt}
 
 
-def _insert(db: sqlite3.Connection, rel: str, entries: Iterable[tuple[int, int, dict[str, str]]]) -> None:
+def _insert(
+    db: sqlite3.Connection, rel: str, entries: Iterable[tuple[int, int, dict[str, str]]]
+) -> None:
     df: Counter[str] = Counter()
     tu_id = (db.execute("SELECT coalesce(max(id), 0) FROM tu").fetchone()[0] or 0) + 1
     tuv_id = (db.execute("SELECT coalesce(max(id), 0) FROM tuv").fetchone()[0] or 0) + 1
@@ -527,7 +569,8 @@ def _insert(db: sqlite3.Connection, rel: str, entries: Iterable[tuple[int, int, 
     db.executemany("INSERT INTO tuv VALUES (?, ?, ?, ?)", tuvs)
     db.executemany("INSERT INTO tuv_fts(rowid, fold, lang) VALUES (?, ?, ?)", fts)
     db.executemany(
-        "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df", list(df.items())
+        "INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        list(df.items()),
     )
 
 
@@ -611,7 +654,9 @@ def fill_from_memory(
                     continue  # a fuzzy match does not replace a draft
                 where = f"{best.origin}:{best.line}" if best.line else best.origin
                 kind = "memory" if best.exact else "memory-fuzzy"
-                note = None if best.exact else f"memory match {best.score}% ({where}): {best.source}"
+                note = (
+                    None if best.exact else f"memory match {best.score}% ({where}): {best.source}"
+                )
                 store.set_target(s.id, RichText(best.target), "translated", note=note, meta={
                     "origin": kind, "memory-score": str(best.score), "memory-source": where,
                 })  # fmt: skip

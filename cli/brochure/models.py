@@ -89,9 +89,13 @@ def _read_metadata(data: bytes, where: str) -> dict[str, Any]:
         raise ModelPackageError(f"{where}: metadata.json lacks {', '.join(missing)}")
     for key in ("from_code", "to_code"):
         if not _CODE.match(meta[key]):
-            raise ModelPackageError(f"{where}: metadata.json {key} {meta[key]!r} is not a language code")
+            raise ModelPackageError(
+                f"{where}: metadata.json {key} {meta[key]!r} is not a language code"
+            )
     if meta["from_code"] == meta["to_code"]:
-        raise ModelPackageError(f"{where}: metadata.json translates {meta['from_code']} into itself")
+        raise ModelPackageError(
+            f"{where}: metadata.json translates {meta['from_code']} into itself"
+        )
     if meta.get("type", "translate") != "translate":
         raise ModelPackageError(f"{where}: a {meta['type']!r} package, not a translation model")
     if not isinstance(meta.get("target_prefix", ""), str):
@@ -136,7 +140,9 @@ def find_model(folder: Path, from_code: str, to_code: str) -> InstalledModel | N
         except InvalidVersion:
             return (0, Version("0"), m.name)
 
-    found = [m for m in installed_models(folder) if (m.from_code, m.to_code) == (from_code, to_code)]
+    found = [
+        m for m in installed_models(folder) if (m.from_code, m.to_code) == (from_code, to_code)
+    ]
     return max(found, key=key) if found else None
 
 
@@ -149,7 +155,9 @@ def _check_zip(path: Path) -> tuple[str, dict[str, Any]]:
     if not path.is_file():
         raise ModelPackageError(f"{where}: no such file")
     if not zipfile.is_zipfile(path):
-        raise ModelPackageError(f"{where}: not a zip archive (an .argosmodel package is a zip file)")
+        raise ModelPackageError(
+            f"{where}: not a zip archive (an .argosmodel package is a zip file)"
+        )
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -157,7 +165,11 @@ def _check_zip(path: Path) -> tuple[str, dict[str, Any]]:
             for info in infos:
                 name = info.filename
                 pure = PurePosixPath(name.replace("\\", "/"))
-                if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or pure.is_absolute():
+                if (
+                    name.startswith(("/", "\\"))
+                    or re.match(r"^[A-Za-z]:", name)
+                    or pure.is_absolute()
+                ):
                     raise ModelPackageError(f"{where}: unsafe member {name!r} (absolute path)")
                 if ".." in pure.parts:
                     raise ModelPackageError(f"{where}: unsafe member {name!r} ('..' in path)")
@@ -182,9 +194,13 @@ def _check_zip(path: Path) -> tuple[str, dict[str, Any]]:
             meta = _read_metadata(z.read(f"{top}/metadata.json"), f"{where}: {top}")
             for needed in ("model/model.bin", "model/config.json"):
                 if f"{top}/{needed}" not in files:
-                    raise ModelPackageError(f"{where}: no CTranslate2 model ({top}/{needed} is missing)")
+                    raise ModelPackageError(
+                        f"{where}: no CTranslate2 model ({top}/{needed} is missing)"
+                    )
             if not any(f"{top}/{t}" in files for t in TOKENIZERS):
-                raise ModelPackageError(f"{where}: no tokenizer ({top}/sentencepiece.model or {top}/bpe.model)")
+                raise ModelPackageError(
+                    f"{where}: no tokenizer ({top}/sentencepiece.model or {top}/bpe.model)"
+                )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
             NotImplementedError, RuntimeError) as exc:  # fmt: skip
         raise ModelPackageError(f"{where}: corrupt zip ({exc})") from None
@@ -208,7 +224,11 @@ def install_package(path: Path, folder: Path) -> tuple[InstalledModel, Installed
             z.extractall(tmp)
         staged = tmp / top
         new = _model_from_folder(staged)  # the extracted files must read back as a package
-        previous = [m for m in installed_models(folder) if (m.from_code, m.to_code) == (new.from_code, new.to_code)]
+        previous = [
+            m
+            for m in installed_models(folder)
+            if (m.from_code, m.to_code) == (new.from_code, new.to_code)
+        ]
         target = folder / name
         if target.exists():
             old_aside = tmp / "previous"
@@ -231,13 +251,17 @@ def install_package(path: Path, folder: Path) -> tuple[InstalledModel, Installed
 def remove_model(name: str, folder: Path) -> InstalledModel:
     """Remove an installed package, given its folder name or its pair (en-ru, en_ru, en->ru)."""
     models = installed_models(folder)
-    pair = re.split(r"->|[-_]", name) if re.match(r"^[a-z]{2,3}(->|[-_])[a-z]{2,3}$", name) else None
+    pair = (
+        re.split(r"->|[-_]", name) if re.match(r"^[a-z]{2,3}(->|[-_])[a-z]{2,3}$", name) else None
+    )
     for m in models:
         if m.name == name or (pair and [m.from_code, m.to_code] == pair):
             shutil.rmtree(m.path)
             return m
     known = ", ".join(m.name for m in models) or "none"
-    raise ModelNotInstalled(f"{folder}: no installed model {name!r} (installed: {known}); see `brochure models list`")
+    raise ModelNotInstalled(
+        f"{folder}: no installed model {name!r} (installed: {known}); see `brochure models list`"
+    )
 
 
 # -- the package index (download) ---------------------------------------------------------------
@@ -277,11 +301,13 @@ def find_in_index(entries: list[IndexEntry], from_code: str, to_code: str) -> In
     for entry in entries:
         if (entry.from_code, entry.to_code) == (from_code, to_code):
             return entry
-    pairs = sorted(f"{e.from_code}->{e.to_code}" for e in entries if from_code in (e.from_code, e.to_code))
+    pairs = sorted(
+        f"{e.from_code}->{e.to_code}" for e in entries if from_code in (e.from_code, e.to_code)
+    )
     hint = f" (pairs with {from_code}: {', '.join(pairs[:20])})" if pairs else ""
     raise ModelNotInstalled(
         f"the argos package index has no {from_code}->{to_code} package{hint}; use a CTranslate2 "
-        f"model instead: engine = \"ct2\" under [mt.engines.{to_code}] in brochure.toml"
+        f'model instead: engine = "ct2" under [mt.engines.{to_code}] in brochure.toml'
     )
 
 
@@ -328,7 +354,9 @@ def download_package(
             except OSError as exc:
                 errors.append(f"{link}: {exc}")
         else:
-            raise BrochureError(f"cannot download the {from_code}->{to_code} package ({'; '.join(errors)})")
+            raise BrochureError(
+                f"cannot download the {from_code}->{to_code} package ({'; '.join(errors)})"
+            )
         return install_package(package, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

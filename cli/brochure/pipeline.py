@@ -19,7 +19,9 @@ def segment_source(project: Project, document: DocumentSpec) -> SegmentedDocumen
     return segment_document(doc, get_segmenter(document.lang, project.abbreviations))
 
 
-def segment_file(path: Path, lang: str | None = None, project_dir: Path | None = None) -> dict[str, Any]:
+def segment_file(
+    path: Path, lang: str | None = None, project_dir: Path | None = None
+) -> dict[str, Any]:
     """Blocks and segments of any source file, as plain data (for `brochure segments`)."""
     abbreviations: dict[str, tuple[str, ...]] = {}
     folder = project_dir or path.parent
@@ -31,7 +33,9 @@ def segment_file(path: Path, lang: str | None = None, project_dir: Path | None =
         raise ProjectError(f"{project_dir / PROJECT_FILE}: no project file here")
     lang = lang or "en"
     if not languages.is_known(lang):
-        raise BrochureError(f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})")
+        raise BrochureError(
+            f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})"
+        )
     seg = segment_document(read_document(path, lang), get_segmenter(lang, abbreviations))
     blocks = []
     for index, block in enumerate(seg.document.blocks):

@@ -16,7 +16,12 @@ from brochure import languages
 from brochure.errors import ProjectError
 
 PROJECT_FILE = "brochure.toml"
-PAGE_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A6": (105.0, 148.0), "Letter": (215.9, 279.4)}
+PAGE_SIZES = {
+    "A4": (210.0, 297.0),
+    "A5": (148.0, 210.0),
+    "A6": (105.0, 148.0),
+    "Letter": (215.9, 279.4),
+}
 FORMATS = ("pdf", "docx")
 BUILTIN_LAYOUTS = ("columns", "interleaved", "facing")
 # Layouts that have a DOCX writer (facing pages need page-exact placement: PDF only).
@@ -226,7 +231,9 @@ class _Validator:
                 continue
             module, func = target.split(":")
             validate = getattr(importlib.import_module(module), func)
-            out[name] = validate(table, langs, lambda key, msg, _n=name: self.problem(f"{_n}.{key}", msg))
+            out[name] = validate(
+                table, langs, lambda key, msg, _n=name: self.problem(f"{_n}.{key}", msg)
+            )
         return out
 
     def string(self, key: str) -> str:
@@ -331,7 +338,9 @@ class _Validator:
         value = self.raw.get("editions")
         if value is None:  # default: the source beside each target language, columns, A5
             return tuple(
-                EditionSpec(name=f"{source}-{t}", languages=(source, t), output=f"{name}.{source}-{t}")
+                EditionSpec(
+                    name=f"{source}-{t}", languages=(source, t), output=f"{name}.{source}-{t}"
+                )
                 for t in targets
                 if source
             )
@@ -347,8 +356,18 @@ class _Validator:
                 self.problem(key, "must be a table")
                 continue
             for k in item:
-                if k not in ("name", "languages", "layout", "page_size", "formats", "output", "impose", "creep",
-                             "bleed", "pdf_variant"):
+                if k not in (
+                    "name",
+                    "languages",
+                    "layout",
+                    "page_size",
+                    "formats",
+                    "output",
+                    "impose",
+                    "creep",
+                    "bleed",
+                    "pdf_variant",
+                ):
                     self.problem(f"{key}.{k}", "unknown key")
             elangs = item.get("languages")
             if not isinstance(elangs, list) or not 2 <= len(elangs) <= 3:
@@ -357,38 +376,58 @@ class _Validator:
             ok = True
             for j, code in enumerate(elangs):
                 if code not in langs:
-                    self.problem(f"{key}.languages[{j}]", f"{code!r} is not a language of this project")
+                    self.problem(
+                        f"{key}.languages[{j}]", f"{code!r} is not a language of this project"
+                    )
                     ok = False
             if len(set(elangs)) != len(elangs):
                 self.problem(f"{key}.languages", "a language is listed twice")
                 ok = False
             layout = item.get("layout", "columns")
             if not isinstance(layout, str) or not self._layout_exists(layout):
-                self.problem(f"{key}.layout", f"unknown layout {layout!r} (built in: {', '.join(BUILTIN_LAYOUTS)})")
+                self.problem(
+                    f"{key}.layout",
+                    f"unknown layout {layout!r} (built in: {', '.join(BUILTIN_LAYOUTS)})",
+                )
                 ok = False
             page_size = item.get("page_size", "A5")
             try:
                 page_size_mm(page_size)
             except (ValueError, TypeError):
-                self.problem(f"{key}.page_size", f"unknown page size {page_size!r} (A4, A5, A6, Letter or '150mm x 210mm')")
+                self.problem(
+                    f"{key}.page_size",
+                    f"unknown page size {page_size!r} (A4, A5, A6, Letter or '150mm x 210mm')",
+                )
                 ok = False
             pdf_only = layout in BUILTIN_LAYOUTS and layout not in DOCX_LAYOUTS
             formats = item.get("formats", ["pdf"] if pdf_only else list(FORMATS))
             if isinstance(formats, str):
                 formats = [formats]
-            if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
+            if (
+                not isinstance(formats, list)
+                or not formats
+                or any(f not in FORMATS for f in formats)
+            ):
                 self.problem(f"{key}.formats", f"must be a list of: {', '.join(FORMATS)}")
                 ok = False
             elif pdf_only and "docx" in formats:
-                self.problem(f"{key}.formats", f"the {layout} layout is PDF only: formats = [\"pdf\"]")
+                self.problem(
+                    f"{key}.formats", f'the {layout} layout is PDF only: formats = ["pdf"]'
+                )
                 ok = False
             bleed = _bleed_mm(item.get("bleed", f"{DEFAULT_BLEED_MM:g}mm"))
             if bleed is None:
-                self.problem(f"{key}.bleed", f"must be a length from \"0mm\" (no bleed) to \"10mm\", got {item.get('bleed')!r}")
+                self.problem(
+                    f"{key}.bleed",
+                    f'must be a length from "0mm" (no bleed) to "10mm", got {item.get("bleed")!r}',
+                )
                 ok = False
             pdf_variant = item.get("pdf_variant", "")
             if pdf_variant not in ("", *PDF_VARIANTS):
-                self.problem(f"{key}.pdf_variant", f"unknown PDF variant {pdf_variant!r} (known: {', '.join(PDF_VARIANTS)})")
+                self.problem(
+                    f"{key}.pdf_variant",
+                    f"unknown PDF variant {pdf_variant!r} (known: {', '.join(PDF_VARIANTS)})",
+                )
                 ok = False
             joined = "-".join(str(x) for x in elangs)
             ename = item.get("name", joined if layout == "columns" else f"{joined}-{layout}")
@@ -398,7 +437,9 @@ class _Validator:
             elif ename in seen_names:
                 self.problem(f"{key}.name", f"two editions named {ename!r}")
                 ok = False
-            output = item.get("output", f"{name}.{joined}" if layout == "columns" else f"{name}.{joined}.{layout}")
+            output = item.get(
+                "output", f"{name}.{joined}" if layout == "columns" else f"{name}.{joined}.{layout}"
+            )
             if not isinstance(output, str) or not _NAME.match(output):
                 self.problem(f"{key}.output", "must be a file name without folders")
                 ok = False
@@ -410,7 +451,11 @@ class _Validator:
                 self.problem(f"{key}.impose", f"unknown imposition {impose!r} (booklet)")
                 ok = False
             creep = item.get("creep", 0.0)
-            if not isinstance(creep, (int, float)) or isinstance(creep, bool) or not 0 <= creep <= 5:
+            if (
+                not isinstance(creep, (int, float))
+                or isinstance(creep, bool)
+                or not 0 <= creep <= 5
+            ):
                 self.problem(f"{key}.creep", "must be a number of millimetres from 0 to 5")
                 ok = False
             if not ok:
@@ -444,7 +489,7 @@ class _Validator:
             if not languages.is_known(lang):
                 self.problem(key, f"unknown language code {lang!r}")
             elif not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-                self.problem(key, "must be a list of abbreviations such as [\"проф.\", \"т.б.\"]")
+                self.problem(key, 'must be a list of abbreviations such as ["проф.", "т.б."]')
             else:
                 out[lang] = tuple(words)
         return out
@@ -454,7 +499,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
 
 
-STARTER_TOML = '''\
+STARTER_TOML = """\
 # A brochure project: `brochure build` writes build/{name}.en-ru.pdf and .docx
 name = "{name}"
 title = {{ en = "My Brochure", ru = "Моя брошюра" }}
@@ -474,7 +519,7 @@ formats = ["pdf", "docx"]
 # Abbreviations that do not end a sentence, added to the built-in lists:
 # [segmentation.abbreviations]
 # ru = ["ред."]
-'''
+"""
 
 STARTER_TEXT = """\
 # My Brochure
@@ -501,7 +546,9 @@ def starter_translations(project: Project) -> list[Path]:
             store.sync(seg.segments)
             for s in seg.segments:
                 if s.text in table:
-                    store.set_target(s.id, RichText(table[s.text]), "final", meta={"origin": "human"})
+                    store.set_target(
+                        s.id, RichText(table[s.text]), "final", meta={"origin": "human"}
+                    )
             store.save()
             written.append(store.path)
     return written
@@ -511,8 +558,7 @@ STARTER = {
     "ru": {
         "My Brochure": "Моя брошюра",
         "This is the first paragraph.": "Это первый абзац.",
-        "Write the source text in Markdown: headings, paragraphs, lists and block quotes.":
-            "Исходный текст пишется в Markdown: заголовки, абзацы, списки и цитаты.",
+        "Write the source text in Markdown: headings, paragraphs, lists and block quotes.": "Исходный текст пишется в Markdown: заголовки, абзацы, списки и цитаты.",
         "A list item.": "Пункт списка.",
     }
 }

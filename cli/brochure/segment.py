@@ -44,7 +44,9 @@ def builtin_abbreviations(lang: str) -> frozenset[str]:
         )
     except FileNotFoundError:
         return frozenset()
-    return frozenset(_norm_abbr(line) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(
+        _norm_abbr(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def _norm_abbr(word: str) -> str:
@@ -115,8 +117,10 @@ class RuleSegmenter:
             piece = m.group(1)
             pieces.insert(0, piece)
             begin = pos - len(piece)
-            if begin >= 1 and text[begin - 1] == "." or (
-                begin >= 2 and text[begin - 1] == " " and text[begin - 2] == "."
+            if (
+                begin >= 1
+                and text[begin - 1] == "."
+                or (begin >= 2 and text[begin - 1] == " " and text[begin - 2] == ".")
             ):
                 pos = begin - 1 if text[begin - 1] == "." else begin - 2
                 if len(pieces) >= 4:
@@ -182,7 +186,9 @@ def segment_id(text: str, occurrence: int) -> str:
     return f"s{digest}" if occurrence == 1 else f"s{digest}-{occurrence}"
 
 
-def get_segmenter(lang: str, abbreviations: dict[str, tuple[str, ...]] | None = None) -> RuleSegmenter:
+def get_segmenter(
+    lang: str, abbreviations: dict[str, tuple[str, ...]] | None = None
+) -> RuleSegmenter:
     return RuleSegmenter(lang, (abbreviations or {}).get(lang, ()))
 
 
@@ -194,7 +200,9 @@ def segment_block(block: Block, segmenter: RuleSegmenter) -> list[tuple[int, int
     return segmenter.split(block.text)
 
 
-def segment_document(document: Document, segmenter: RuleSegmenter | None = None) -> SegmentedDocument:
+def segment_document(
+    document: Document, segmenter: RuleSegmenter | None = None
+) -> SegmentedDocument:
     segmenter = segmenter or get_segmenter(document.lang)
     seen: Counter[str] = Counter()
     segments = []

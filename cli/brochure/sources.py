@@ -119,7 +119,9 @@ def parse_markdown(text: str) -> list[Block]:
 
 
 def _starts_block(line: str) -> bool:
-    return bool(_HEADING.match(line) or _QUOTE.match(line) or _ITEM.match(line) or _RULE.match(line))
+    return bool(
+        _HEADING.match(line) or _QUOTE.match(line) or _ITEM.match(line) or _RULE.match(line)
+    )
 
 
 def _list(lines: list[str], i: int, blocks: list[Block]) -> int:
@@ -143,8 +145,14 @@ def _list(lines: list[str], i: int, blocks: list[Block]) -> int:
             i += 1
         number = int(m.group(3)) if m.group(3) else None
         blocks.append(
-            Block("list_item", parse_inline(_join(body)), line=start + 1, level=depth,
-                  ordered=number is not None, number=number)  # fmt: skip
+            Block(
+                "list_item",
+                parse_inline(_join(body)),
+                line=start + 1,
+                level=depth,
+                ordered=number is not None,
+                number=number,
+            )  # fmt: skip
         )
         # a blank line between items keeps the list going
         j = i

@@ -82,7 +82,11 @@ def project_status(project: Project) -> dict[str, Any]:
                 document.name, lang, store.path.relative_to(project.root).as_posix(), counts, stale,
                 store.changed or not store.path.exists(), missing,
             ))  # fmt: skip
-    return {"project": project.name, "documents": [_row(r) for r in rows], "next_build": _next_build(project, rows)}
+    return {
+        "project": project.name,
+        "documents": [_row(r) for r in rows],
+        "next_build": _next_build(project, rows),
+    }
 
 
 def _row(r: DocumentStatus) -> dict[str, Any]:
@@ -101,7 +105,9 @@ def _next_build(project: Project, rows: list[DocumentStatus]) -> dict[str, Any]:
         by_lang[r.lang] = by_lang.get(r.lang, 0) + r.counts.segments["missing"]
     editions = []
     for spec in project.editions:
-        missing = sum(by_lang.get(lang, 0) for lang in spec.languages if lang != project.source_language)
+        missing = sum(
+            by_lang.get(lang, 0) for lang in spec.languages if lang != project.source_language
+        )
         editions.append({"edition": spec.name, "missing_segments": missing, "ready": missing == 0})
     updates = [r.store for r in rows if r.store_needs_update]
     drafts = sum(r.counts.segments[c] for r in rows for c in ("memory", "mt", "draft"))
@@ -127,14 +133,18 @@ def format_status(data: dict[str, Any]) -> str:
     for row in data["documents"]:
         cells = [row["document"], row["lang"], str(row["segments"]), str(row["words"])]
         for cls in CLASSES:
-            cells.append(f"{row[cls]['segments']}/{row[cls]['words']}w" if row[cls]["segments"] else "-")
+            cells.append(
+                f"{row[cls]['segments']}/{row[cls]['words']}w" if row[cls]["segments"] else "-"
+            )
         lines.append(cells)
     widths = [max(len(r[i]) for r in lines) for i in range(len(head))]
     out = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
            for r in lines]  # fmt: skip
     for row in data["documents"]:
         if row["stale_units"]:
-            out.append(f"{row['store']}: {row['stale_units']} unit(s) kept aside because their source changed")
+            out.append(
+                f"{row['store']}: {row['stale_units']} unit(s) kept aside because their source changed"
+            )
     nb = data["next_build"]
     for e in nb["editions"]:
         state = "ready" if e["ready"] else f"needs {e['missing_segments']} translation(s)"

@@ -61,12 +61,22 @@ class TranslateReport:
         lines = []
         for r in self.langs:
             if r.drafted:
-                speed = f", {r.computed} by the engine at {r.rate:.1f} segments/s" if r.computed else ", all from the MT cache"
+                speed = (
+                    f", {r.computed} by the engine at {r.rate:.1f} segments/s"
+                    if r.computed
+                    else ", all from the MT cache"
+                )
                 head = f"{r.lang}: {r.drafted} segment(s) drafted by {r.engine}{speed}"
             else:
                 head = f"{r.lang}: nothing to translate"
-            memory = f"{r.memory_exact} exact and {r.memory_fuzzy} fuzzy memory match(es); " if r.memory_exact or r.memory_fuzzy else ""
-            lines.append(f"{head}; {memory}{r.kept} already translated, {r.approved} reviewed or final left alone")
+            memory = (
+                f"{r.memory_exact} exact and {r.memory_fuzzy} fuzzy memory match(es); "
+                if r.memory_exact or r.memory_fuzzy
+                else ""
+            )
+            lines.append(
+                f"{head}; {memory}{r.kept} already translated, {r.approved} reviewed or final left alone"
+            )
         return lines
 
 
@@ -119,7 +129,9 @@ class MTCache:
         self.db.close()
 
 
-def choose(project: Project, source: str, hyps: list[Hypothesis], src: str, tgt: str) -> tuple[str, list[str]]:
+def choose(
+    project: Project, source: str, hyps: list[Hypothesis], src: str, tgt: str
+) -> tuple[str, list[str]]:
     """The glossary picks among the N-best hypotheses (and may repair terms); else the best one."""
     try:
         from brochure.glossary.enforce import apply_glossary
@@ -199,9 +211,13 @@ def fill_missing(
         if not todo:
             continue
         if engine is None and settings_for(project, lang, engine_name).engine == "none":
-            log.info("%s: MT is off ([mt] engine = \"none\"); %d segment(s) left empty", lang, len(todo))
+            log.info(
+                '%s: MT is off ([mt] engine = "none"); %d segment(s) left empty', lang, len(todo)
+            )
             continue
-        plan.append((lr, todo, engine or create(project, project.source_language, lang, engine_name)))
+        plan.append(
+            (lr, todo, engine or create(project, project.source_language, lang, engine_name))
+        )
     if not plan:
         return report
     cache = MTCache(project.cache_dir / "mt.sqlite")
@@ -229,7 +245,9 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
             if missing:
                 fresh = eng.translate(missing)
                 if len(fresh) != len(missing):
-                    raise BrochureError(f"MT engine {signature} returned {len(fresh)} results for {len(missing)} texts")
+                    raise BrochureError(
+                        f"MT engine {signature} returned {len(fresh)} results for {len(missing)} texts"
+                    )
                 cache.put(signature, dict(zip(missing, fresh)))
                 found.update(zip(missing, fresh))
                 lr.computed += len(missing)
@@ -253,7 +271,9 @@ def translate_project(
 
     for lang in langs:
         if not languages.is_known(lang):
-            raise BrochureError(f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})")
+            raise BrochureError(
+                f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})"
+            )
         if lang not in project.target_languages:
             raise BrochureError(
                 f"--lang: {lang!r} is not a target language of {project.path} "

@@ -100,7 +100,9 @@ def read_rich(el: etree._Element) -> RichText:
     walk(el)
     from brochure.sources import _with_notes
 
-    return _with_notes(RichText("".join(parts), tuple(sorted(spans, key=lambda s: (s.start, -s.end)))))
+    return _with_notes(
+        RichText("".join(parts), tuple(sorted(spans, key=lambda s: (s.start, -s.end))))
+    )
 
 
 def write_rich(el: etree._Element, rich: RichText) -> None:
@@ -123,7 +125,9 @@ def write_rich(el: etree._Element, rich: RichText) -> None:
                 nested.append(inner[j])
                 j += 1
             _append_text(parent, last, rich.text[pos : span.start])
-            pc = etree.SubElement(parent, _q("pc"), id=str(next(counter)), type="fmt", subType=_SUBTYPE[span.kind])
+            pc = etree.SubElement(
+                parent, _q("pc"), id=str(next(counter)), type="fmt", subType=_SUBTYPE[span.kind]
+            )
             fill(pc, span.start, min(span.end, end), nested)
             last = pc
             pos = min(span.end, end)
@@ -145,7 +149,9 @@ def _append_text(parent: etree._Element, last: etree._Element | None, text: str)
 class TranslationFile:
     """One translations/<document>.<lang>.xlf, parsed; edits happen in the tree; save() is atomic."""
 
-    def __init__(self, path: Path, tree: etree._ElementTree, src_lang: str, tgt_lang: str, doc: str):
+    def __init__(
+        self, path: Path, tree: etree._ElementTree, src_lang: str, tgt_lang: str, doc: str
+    ):
         self.path = path
         self.tree = tree
         self.src_lang = src_lang
@@ -164,10 +170,14 @@ class TranslationFile:
 
     # -- reading -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, src_lang: str, tgt_lang: str, doc: str, original: str = "") -> TranslationFile:
+    def open(
+        cls, path: Path, src_lang: str, tgt_lang: str, doc: str, original: str = ""
+    ) -> TranslationFile:
         """Parse `path`, or start an empty file in memory if it does not exist yet."""
         if not path.exists():
-            root = etree.Element(_q("xliff"), nsmap=NSMAP, version="2.0", srcLang=src_lang, trgLang=tgt_lang)
+            root = etree.Element(
+                _q("xliff"), nsmap=NSMAP, version="2.0", srcLang=src_lang, trgLang=tgt_lang
+            )
             root.text = "\n  "
             file_el = etree.SubElement(root, _q("file"), id=doc)
             if original:
@@ -205,7 +215,9 @@ class TranslationFile:
             for n in el.findall(f"{_q('notes')}/{_q('note')}")
         ]
         meta = {}
-        for m in el.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='{META_CATEGORY}']/{{{MDA}}}meta"):
+        for m in el.iterfind(
+            f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='{META_CATEGORY}']/{{{MDA}}}meta"
+        ):
             meta[m.get("type", "")] = m.text or ""
         stale = self._is_stale(el)
         return Unit(
@@ -332,7 +344,9 @@ class TranslationFile:
         group = self.file_el.find(f"{_q('group')}[@id='{STALE_GROUP}']")
         if group is None:
             group = etree.SubElement(self.file_el, _q("group"), id=STALE_GROUP)
-            group.set("name", "units whose source text changed; kept so their translations can be reused")
+            group.set(
+                "name", "units whose source text changed; kept so their translations can be reused"
+            )
             group.text = "\n  "
             group.tail = "\n"
         return group
@@ -378,25 +392,39 @@ def _same_text(a: str, b: str) -> bool:
 def _validate(path: Path, tree: etree._ElementTree, src: str, tgt: str) -> None:
     root = tree.getroot()
     if root.tag != _q("xliff"):
-        raise TranslationStoreError(f"{path}:{root.sourceline}: not an XLIFF 2.0 file (root <{etree.QName(root).localname}>)")
+        raise TranslationStoreError(
+            f"{path}:{root.sourceline}: not an XLIFF 2.0 file (root <{etree.QName(root).localname}>)"
+        )
     if not str(root.get("version", "")).startswith("2."):
-        raise TranslationStoreError(f"{path}:{root.sourceline}: XLIFF version {root.get('version')!r}, expected 2.x")
+        raise TranslationStoreError(
+            f"{path}:{root.sourceline}: XLIFF version {root.get('version')!r}, expected 2.x"
+        )
     if root.get("srcLang") != src:
-        raise TranslationStoreError(f"{path}:{root.sourceline}: srcLang is {root.get('srcLang')!r}, the project's source language is {src!r}")
+        raise TranslationStoreError(
+            f"{path}:{root.sourceline}: srcLang is {root.get('srcLang')!r}, the project's source language is {src!r}"
+        )
     if root.get("trgLang") not in (None, tgt):
-        raise TranslationStoreError(f"{path}:{root.sourceline}: trgLang is {root.get('trgLang')!r}, expected {tgt!r}")
+        raise TranslationStoreError(
+            f"{path}:{root.sourceline}: trgLang is {root.get('trgLang')!r}, expected {tgt!r}"
+        )
     files = root.findall(_q("file"))
     if len(files) != 1:
-        raise TranslationStoreError(f"{path}:{root.sourceline}: expected one <file>, found {len(files)}")
+        raise TranslationStoreError(
+            f"{path}:{root.sourceline}: expected one <file>, found {len(files)}"
+        )
     for unit in root.iter(_q("unit")):
         if not unit.get("id"):
             raise TranslationStoreError(f"{path}:{unit.sourceline}: <unit> without id")
         seg = unit.find(_q("segment"))
         if seg is None or seg.find(_q("source")) is None:
-            raise TranslationStoreError(f"{path}:{unit.sourceline}: unit {unit.get('id')!r} has no <segment><source>")
+            raise TranslationStoreError(
+                f"{path}:{unit.sourceline}: unit {unit.get('id')!r} has no <segment><source>"
+            )
         state = seg.get("state", "initial")
         if state not in STATES:
-            raise TranslationStoreError(f"{path}:{seg.sourceline}: unknown state {state!r} (one of: {', '.join(STATES)})")
+            raise TranslationStoreError(
+                f"{path}:{seg.sourceline}: unknown state {state!r} (one of: {', '.join(STATES)})"
+            )
 
 
 def open_store(project: Project, document: DocumentSpec, lang: str) -> TranslationFile:

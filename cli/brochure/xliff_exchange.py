@@ -49,7 +49,12 @@ BR = "urn:brochure:exchange:1"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 VERSIONS = ("1.2", "2.1")
 
-_TO_12 = {"initial": "needs-translation", "translated": "translated", "reviewed": "signed-off", "final": "final"}
+_TO_12 = {
+    "initial": "needs-translation",
+    "translated": "translated",
+    "reviewed": "signed-off",
+    "final": "final",
+}
 _FROM_12 = {
     "new": "initial", "needs-translation": "initial", "needs-adaptation": "initial", "needs-l10n": "initial",
     "needs-review-translation": "translated", "needs-review-adaptation": "translated",
@@ -82,7 +87,9 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
     from brochure.fsutil import write_bytes_atomic
 
     if version not in VERSIONS:
-        raise ExchangeError(f"--version: {version!r} is not supported (one of: {', '.join(VERSIONS)})")
+        raise ExchangeError(
+            f"--version: {version!r} is not supported (one of: {', '.join(VERSIONS)})"
+        )
     for lang in langs:
         if lang not in project.target_languages:
             raise ExchangeError(
@@ -130,13 +137,16 @@ def _original(project: Project, document: DocumentSpec) -> str:
         return str(document.path)
 
 
-def _file_12(project: Project, document: DocumentSpec, lang: str, units: list[Unit]) -> etree._Element:
+def _file_12(
+    project: Project, document: DocumentSpec, lang: str, units: list[Unit]
+) -> etree._Element:
     from lxml import etree
 
     from brochure import __version__
 
     def q(tag):
         return f"{{{XLF12}}}{tag}"
+
     root = etree.Element(q("xliff"), nsmap={None: XLF12, "brochure": BR}, version="1.2")
     file_el = etree.SubElement(root, q("file"), {
         "original": _original(project, document), "source-language": project.source_language,
@@ -144,7 +154,11 @@ def _file_12(project: Project, document: DocumentSpec, lang: str, units: list[Un
         f"{{{BR}}}document": document.name,
     })  # fmt: skip
     header = etree.SubElement(file_el, q("header"))
-    etree.SubElement(header, q("tool"), {"tool-id": "brochure", "tool-name": "brochure", "tool-version": __version__})
+    etree.SubElement(
+        header,
+        q("tool"),
+        {"tool-id": "brochure", "tool-name": "brochure", "tool-version": __version__},
+    )
     etree.SubElement(header, q("note"), {"from": "brochure"}).text = (
         f"Exported from the brochure project '{project.name}'. Translate or review the targets, keep "
         f"the ids, then bring the file back with `brochure xliff import`."
@@ -185,26 +199,33 @@ def _write_12(el: etree._Element, rich: RichText) -> None:
         pc.set("ctype", _CTYPE[kind])
 
 
-def _file_21(project: Project, document: DocumentSpec, lang: str, units: list[Unit]) -> etree._Element:
+def _file_21(
+    project: Project, document: DocumentSpec, lang: str, units: list[Unit]
+) -> etree._Element:
     from lxml import etree
 
     from brochure.translations import write_rich
 
     def q(tag):
         return f"{{{XLF2}}}{tag}"
+
     root = etree.Element(q("xliff"), nsmap={None: XLF2, "brochure": BR}, version="2.1",
                          srcLang=project.source_language, trgLang=lang)  # fmt: skip
     file_el = etree.SubElement(root, q("file"), {
         "id": document.name, "original": _original(project, document), f"{{{BR}}}project": project.name,
     })  # fmt: skip
     for unit in units:
-        unit_el = etree.SubElement(file_el, q("unit"), {"id": unit.id, f"{{{BR}}}base": _unit_hash(unit)})
+        unit_el = etree.SubElement(
+            file_el, q("unit"), {"id": unit.id, f"{{{BR}}}base": _unit_hash(unit)}
+        )
         if unit.notes:
             notes = etree.SubElement(unit_el, q("notes"))
             for note in unit.notes:
                 attrs = {"category": note.category} if note.category else {}
                 etree.SubElement(notes, q("note"), attrs).text = note.text
-        seg = etree.SubElement(unit_el, q("segment"), state=unit.state if unit.has_target else "initial")
+        seg = etree.SubElement(
+            unit_el, q("segment"), state=unit.state if unit.has_target else "initial"
+        )
         write_rich(etree.SubElement(seg, q("source")), unit.source)
         if unit.has_target:
             assert unit.target is not None
@@ -278,10 +299,16 @@ def read_exchange_file(project: Project, path: Path) -> list[IncomingFile]:
     out = []
     seen: dict[str, int] = {}
     for file_el in files:
-        incoming = _read_file_12(project, path, file_el) if ns == XLF12 else _read_file_2(project, path, root, file_el)
+        incoming = (
+            _read_file_12(project, path, file_el)
+            if ns == XLF12
+            else _read_file_2(project, path, root, file_el)
+        )
         for unit in incoming.units:
             if unit.id in seen:
-                raise ExchangeError(f"{path}:{unit.line}: duplicate unit id {unit.id!r} (first on line {seen[unit.id]})")
+                raise ExchangeError(
+                    f"{path}:{unit.line}: duplicate unit id {unit.id!r} (first on line {seen[unit.id]})"
+                )
             seen[unit.id] = unit.line
         out.append(incoming)
     return out
@@ -307,9 +334,13 @@ def _check_file(project: Project, path: Path, el: etree._Element, src: str | Non
             f"original {original!r} is none of its documents); export with `brochure xliff export`"
         )
     if document is None:
-        raise ExchangeError(f"{path}:{line}: the project {project.name!r} has no document {doc_name or original!r}")
+        raise ExchangeError(
+            f"{path}:{line}: the project {project.name!r} has no document {doc_name or original!r}"
+        )
     if src and src.split("-")[0].lower() != project.source_language:
-        raise ExchangeError(f"{path}:{line}: source language {src!r}, the project's is {project.source_language!r}")
+        raise ExchangeError(
+            f"{path}:{line}: source language {src!r}, the project's is {project.source_language!r}"
+        )
     lang = (tgt or "").split("-")[0].lower()
     if lang not in project.target_languages:
         raise ExchangeError(
@@ -321,6 +352,7 @@ def _check_file(project: Project, path: Path, el: etree._Element, src: str | Non
 def _read_file_12(project: Project, path: Path, file_el: etree._Element) -> IncomingFile:
     def q(tag):
         return f"{{{XLF12}}}{tag}"
+
     document, lang = _check_file(project, path, file_el, file_el.get("source-language"),
                                  file_el.get("target-language"), file_el.get(f"{{{BR}}}document"))  # fmt: skip
     units = []
@@ -338,8 +370,14 @@ def _read_file_12(project: Project, path: Path, file_el: etree._Element) -> Inco
             xml_state = target_el.get("state")  # type: ignore[union-attr]
             # approved="yes" alone does not approve: translate-toolkit and Poedit set it on every
             # translated unit. Only signed-off and final do.
-            state = _FROM_12.get(xml_state or "translated", "translated")  # x-... custom states: translated
-        notes = [(n.text or "", n.get("from", "")) for n in tu.findall(q("note")) if (n.text or "").strip()]
+            state = _FROM_12.get(
+                xml_state or "translated", "translated"
+            )  # x-... custom states: translated
+        notes = [
+            (n.text or "", n.get("from", ""))
+            for n in tu.findall(q("note"))
+            if (n.text or "").strip()
+        ]
         units.append(Incoming(uid, tu.sourceline or 0, _read_12(source_el), target, state, notes,
                               tu.get(f"{{{BR}}}base")))  # fmt: skip
     return IncomingFile(path, document, lang, units)
@@ -372,12 +410,17 @@ def _read_12(el: etree._Element) -> RichText:
     return read_rich(el)
 
 
-def _read_file_2(project: Project, path: Path, root: etree._Element, file_el: etree._Element) -> IncomingFile:
+def _read_file_2(
+    project: Project, path: Path, root: etree._Element, file_el: etree._Element
+) -> IncomingFile:
     from brochure.translations import STATES, read_rich
 
     def q(tag):
         return f"{{{XLF2}}}{tag}"
-    document, lang = _check_file(project, path, file_el, root.get("srcLang"), root.get("trgLang"), file_el.get("id"))
+
+    document, lang = _check_file(
+        project, path, file_el, root.get("srcLang"), root.get("trgLang"), file_el.get("id")
+    )
     units = []
     for unit_el in file_el.iter(q("unit")):
         uid = unit_el.get("id")
@@ -385,13 +428,17 @@ def _read_file_2(project: Project, path: Path, root: etree._Element, file_el: et
             raise ExchangeError(f"{path}:{unit_el.sourceline}: <unit> without id")
         segs = unit_el.findall(q("segment"))
         if len(segs) != 1 or segs[0].find(q("source")) is None:
-            raise ExchangeError(f"{path}:{unit_el.sourceline}: unit {uid!r} must have one <segment> with a <source>")
+            raise ExchangeError(
+                f"{path}:{unit_el.sourceline}: unit {uid!r} must have one <segment> with a <source>"
+            )
         seg = segs[0]
         target_el = seg.find(q("target"))
         target = read_rich(target_el) if target_el is not None else None
         state = seg.get("state", "initial")
         if state not in STATES:
-            raise ExchangeError(f"{path}:{seg.sourceline}: unknown state {state!r} (one of: {', '.join(STATES)})")
+            raise ExchangeError(
+                f"{path}:{seg.sourceline}: unknown state {state!r} (one of: {', '.join(STATES)})"
+            )
         if target is None or not target.text.strip():
             state = None  # type: ignore[assignment]
         notes = [(n.text or "", n.get("category", "")) for n in unit_el.iterfind(f"{q('notes')}/{q('note')}")
@@ -486,7 +533,11 @@ def _decide(unit: Unit, inc: Incoming) -> str:
     theirs = base_hash(inc.state, inc.target.text)
     ours_text = unit.target.text if unit.target is not None else ""
     same_spans = unit.target is not None and unit.target.spans == inc.target.spans
-    if normalise(ours_text) == normalise(inc.target.text) and unit.state == inc.state and same_spans:
+    if (
+        normalise(ours_text) == normalise(inc.target.text)
+        and unit.state == inc.state
+        and same_spans
+    ):
         return "unchanged"
     if inc.base is None:  # a tool dropped our attribute: safe only if the project has no target
         return "apply" if not unit.has_target else "conflict"

@@ -15,11 +15,15 @@ if TYPE_CHECKING:
     from brochure.errors import BrochureError
 
 
-def parse_xml(path: Path, error: type[BrochureError], kind: str, *, huge: bool = False) -> etree._ElementTree:
+def parse_xml(
+    path: Path, error: type[BrochureError], kind: str, *, huge: bool = False
+) -> etree._ElementTree:
     """Parse `path`; raise `error("FILE:LINE: malformed KIND: ...")` for anything malformed."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge
+    )
     try:
         return etree.parse(str(path), parser)
     except etree.XMLSyntaxError as exc:

@@ -13,4 +13,17 @@ from brochure.commands.status import status
 from brochure.commands.translate import translate
 from brochure.commands.xliff import xliff
 
-ALL = [init, build, segments, translate, models, memory, xliff, align, status, glossary, check, preview]
+ALL = [
+    init,
+    build,
+    segments,
+    translate,
+    models,
+    memory,
+    xliff,
+    align,
+    status,
+    glossary,
+    check,
+    preview,
+]

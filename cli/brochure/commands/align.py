@@ -10,7 +10,12 @@ import click
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("translation", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--lang", "-l", required=True, help="Language of TRANSLATION (a target language of the project).")
+@click.option(
+    "--lang",
+    "-l",
+    required=True,
+    help="Language of TRANSLATION (a target language of the project).",
+)
 @click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
               help="The project folder (default: here).")  # fmt: skip
 def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None:
@@ -24,7 +29,9 @@ def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None
 
     result = align_translation(load_project(project_dir), source, translation, lang)
     for pair in result.unsure:
-        click.echo(f"unsure: {pair.segment_ids[0]}  {pair.unsure}\n  {pair.source}\n  {pair.target or '-'}")
+        click.echo(
+            f"unsure: {pair.segment_ids[0]}  {pair.unsure}\n  {pair.source}\n  {pair.target or '-'}"
+        )
     for text in result.leftovers:
         click.echo(f"unsure: a translated paragraph with no source: {text[:70]}")
     click.echo(f"{result.store}: {result.stored} unit(s) stored, {len(result.unsure)} to check, "

@@ -11,11 +11,24 @@ from brochure.commands.common import shown
 
 @click.command()
 @click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
-@click.option("--edition", "-e", "editions", multiple=True, help="Build only this edition (repeatable).")
-@click.option("--draft", is_flag=True, help="Build even with missing translations, marking them in the output.")
-@click.option("--no-mt", "no_mt", is_flag=True, help="Do not machine-translate missing segments, even with [mt] set.")
+@click.option(
+    "--edition", "-e", "editions", multiple=True, help="Build only this edition (repeatable)."
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Build even with missing translations, marking them in the output.",
+)
+@click.option(
+    "--no-mt",
+    "no_mt",
+    is_flag=True,
+    help="Do not machine-translate missing segments, even with [mt] set.",
+)
 @click.option("--force", is_flag=True, help="Rebuild every output even when no input changed.")
-@click.option("--strict", is_flag=True, help="Fail when `brochure check` finds errors (glossary, QA).")
+@click.option(
+    "--strict", is_flag=True, help="Fail when `brochure check` finds errors (glossary, QA)."
+)
 @click.option("--impose", type=click.Choice(["booklet"]),
               help="Also write each PDF imposed for saddle stitching (<name>.booklet.pdf).")  # fmt: skip
 def build(
@@ -28,7 +41,13 @@ def build(
 
     project = load_project(project_dir)
     written = build_project(
-        project, editions=editions, draft=draft, mt=not no_mt, force=force, strict=strict, impose=impose or ""
+        project,
+        editions=editions,
+        draft=draft,
+        mt=not no_mt,
+        force=force,
+        strict=strict,
+        impose=impose or "",
     )
     for path in written:
         click.echo(f"wrote {shown(path)}")

@@ -10,7 +10,9 @@ import click
 
 @click.command()
 @click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
-@click.option("--lang", "-l", "langs", multiple=True, help="Check only this target language (repeatable).")
+@click.option(
+    "--lang", "-l", "langs", multiple=True, help="Check only this target language (repeatable)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
 def check(ctx: click.Context, project_dir: Path, langs: tuple[str, ...], as_json: bool) -> None:

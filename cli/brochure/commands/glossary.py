@@ -33,7 +33,9 @@ FIELDS = {
 
 def field_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for name in reversed(FIELDS):
-        func = click.option(f"--{name.replace('_', '-')}", name, default=None, help=FIELDS[name])(func)
+        func = click.option(f"--{name.replace('_', '-')}", name, default=None, help=FIELDS[name])(
+            func
+        )
     return func
 
 
@@ -74,7 +76,9 @@ def glossary() -> None:
 
 
 @glossary.command("list")
-@click.option("--lang", "-l", help="Only concepts with a term in this language; show that language.")
+@click.option(
+    "--lang", "-l", help="Only concepts with a term in this language; show that language."
+)
 @click.option("--search", "-s", help="Only concepts whose id, terms or note contain TEXT.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @project_option
@@ -100,7 +104,9 @@ def show(concept_id: str, as_json: bool, project_dir: Path) -> None:
 
     concept = _termbase(project_dir).get(concept_id)
     if concept is None:
-        raise GlossaryError(f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)")
+        raise GlossaryError(
+            f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)"
+        )
     data = concept.as_json()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -171,7 +177,12 @@ def import_(file: Path, project_dir: Path) -> None:
 @glossary.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(["tbx", "tsv", "csv"]), default="tbx",
               show_default=True, help="Output format.")  # fmt: skip
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE (default: print).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to FILE (default: print).",
+)
 @project_option
 def export(fmt: str, output: Path | None, project_dir: Path) -> None:
     """Export the whole glossary (built-in + project) as TBX-Basic, TSV or CSV."""

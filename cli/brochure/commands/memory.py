@@ -33,7 +33,13 @@ def import_(file: Path, project_dir: Path) -> None:
 
 
 @memory.command("export")
-@click.option("--lang", "-l", "langs", multiple=True, help="Target language to include (repeatable; default: all).")
+@click.option(
+    "--lang",
+    "-l",
+    "langs",
+    multiple=True,
+    help="Target language to include (repeatable; default: all).",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="TMX file to write (default: build/<name>.tmx in the project).")  # fmt: skip
 @_PROJECT
@@ -51,7 +57,11 @@ def export(langs: tuple[str, ...], output: Path | None, project_dir: Path) -> No
 @memory.command("search")
 @click.argument("text")
 @click.option("--lang", "-l", help="Target language (default: the project's first).")
-@click.option("--threshold", type=click.IntRange(1, 100), help="Lowest score in percent (default: [memory] fuzzy_threshold).")
+@click.option(
+    "--threshold",
+    type=click.IntRange(1, 100),
+    help="Lowest score in percent (default: [memory] fuzzy_threshold).",
+)
 @_PROJECT
 def search(text: str, lang: str | None, threshold: int | None, project_dir: Path) -> None:
     """Show the memory's exact and fuzzy matches for TEXT, best first, with their scores."""

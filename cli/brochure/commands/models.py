@@ -38,7 +38,11 @@ def list_(ctx: click.Context) -> None:
 
     folder = _folder(ctx)
     found = installed_models(folder)
-    click.echo(f"models in {folder}:" if found else f"no models in {folder}; install one with `brochure models install`")
+    click.echo(
+        f"models in {folder}:"
+        if found
+        else f"no models in {folder}; install one with `brochure models install`"
+    )
     for m in found:
         prefix = f"  target prefix {m.target_prefix}" if m.target_prefix else ""
         click.echo(f"  {m.name}  {m.pair}  {m.version}{prefix}")

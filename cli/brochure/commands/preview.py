@@ -11,10 +11,20 @@ from brochure.commands.common import shown
 
 @click.command()
 @click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
-@click.option("--edition", "-e", help="The edition to look at (default: the first in brochure.toml).")
+@click.option(
+    "--edition", "-e", help="The edition to look at (default: the first in brochure.toml)."
+)
 @click.option("--pages", "-p", help="Pages such as 1-4 or 2,5,7- (default: all).")
-@click.option("--output", "-o", "out_dir", type=click.Path(path_type=Path), help="Folder for the images (default: build/preview).")
-@click.option("--dpi", type=click.FloatRange(20, 600), default=100, show_default=True, help="Resolution.")
+@click.option(
+    "--output",
+    "-o",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Folder for the images (default: build/preview).",
+)
+@click.option(
+    "--dpi", type=click.FloatRange(20, 600), default=100, show_default=True, help="Resolution."
+)
 @click.option("--trim", is_flag=True, help="Cut to the trim box (no bleed, slug or crop marks).")
 @click.option("--spreads", is_flag=True, help="Facing pages side by side in one image.")
 @click.option("--draft", is_flag=True, help="Build even with missing translations, marking them.")
@@ -27,5 +37,7 @@ def preview(
     from brochure.project import load_project
 
     project = load_project(project_dir)
-    for path in make_previews(project, edition, pages, out_dir, draft=draft, dpi=dpi, trim=trim, spreads=spreads):
+    for path in make_previews(
+        project, edition, pages, out_dir, draft=draft, dpi=dpi, trim=trim, spreads=spreads
+    ):
         click.echo(f"wrote {shown(path)}")

@@ -10,7 +10,9 @@ import click
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--lang", "-l", help="Language of the file (default: the project's source language, else en).")
+@click.option(
+    "--lang", "-l", help="Language of the file (default: the project's source language, else en)."
+)
 @click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Project whose abbreviation lists apply (default: the file's folder, if it has one).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")

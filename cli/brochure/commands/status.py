@@ -9,7 +9,12 @@ import click
 
 
 @click.command()
-@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.argument(
+    "project_dir",
+    metavar="[PROJECT]",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def status(project_dir: Path, as_json: bool) -> None:
     """Segments and words final, reviewed, from memory, MT drafts, other drafts and missing.

@@ -9,10 +9,18 @@ import click
 
 @click.command()
 @click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
-@click.option("--lang", "-l", "langs", multiple=True, help="Only this target language (repeatable).")
-@click.option("--engine", "engine_name", help="Use this engine instead of brochure.toml's [mt] (argos, ct2).")
-@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
-def translate(project_dir: Path, langs: tuple[str, ...], engine_name: str | None, progress: bool | None) -> None:
+@click.option(
+    "--lang", "-l", "langs", multiple=True, help="Only this target language (repeatable)."
+)
+@click.option(
+    "--engine", "engine_name", help="Use this engine instead of brochure.toml's [mt] (argos, ct2)."
+)
+@click.option(
+    "--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal)."
+)
+def translate(
+    project_dir: Path, langs: tuple[str, ...], engine_name: str | None, progress: bool | None
+) -> None:
     """Draft every untranslated segment of PROJECT with the configured MT engine.
 
     Drafts get state `translated` and record engine, model and version. Reviewed and final units

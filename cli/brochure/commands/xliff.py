@@ -13,8 +13,15 @@ def xliff() -> None:
 
 
 @xliff.command("export")
-@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path, file_okay=False), default=".")
-@click.option("--lang", "-l", "langs", multiple=True, help="Target language (repeatable; default: all).")
+@click.argument(
+    "project_dir",
+    metavar="[PROJECT]",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+)
+@click.option(
+    "--lang", "-l", "langs", multiple=True, help="Target language (repeatable; default: all)."
+)
 @click.option("--version", "version", type=click.Choice(["1.2", "2.1"]), default="1.2", show_default=True,
               help="XLIFF version: 1.2 opens everywhere, 2.1 is the current standard.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
@@ -29,7 +36,9 @@ def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path
 
 
 @xliff.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
 @click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
               help="The project folder (default: here).")  # fmt: skip
 def import_(files: tuple[Path, ...], project_dir: Path) -> None:

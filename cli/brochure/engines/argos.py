@@ -34,7 +34,9 @@ def load_package(model: InstalledModel, decoding: Decoding) -> CTranslateModel:
         tokenizer = BPETokenizer(path, model.from_code, model.to_code)
     else:
         tokenizer = SentencePieceTokenizer(path)
-    return CTranslateModel(model.path / "model", tokenizer, target_prefix=model.target_prefix, decoding=decoding)
+    return CTranslateModel(
+        model.path / "model", tokenizer, target_prefix=model.target_prefix, decoding=decoding
+    )
 
 
 def find_route(folder: Path, src: str, tgt: str, pivot: str | None = None) -> list[InstalledModel]:
@@ -61,7 +63,9 @@ def find_route(folder: Path, src: str, tgt: str, pivot: str | None = None) -> li
 class ArgosEngine:
     name = "argos"
 
-    def __init__(self, src: str, tgt: str, settings: EngineSettings, models_dir: Path | None = None):
+    def __init__(
+        self, src: str, tgt: str, settings: EngineSettings, models_dir: Path | None = None
+    ):
         self.src, self.tgt = src, tgt
         self.route = find_route(models_dir or default_dir(), src, tgt, settings.pivot)
         self.decoding = Decoding.from_settings(settings)

@@ -35,7 +35,12 @@ if TYPE_CHECKING:
     from brochure.project import Project
 
 ENGINE_NAMES = ("argos", "ct2", "none")
-_INT_KEYS = {"beam_size": (1, 64), "num_hypotheses": (1, 16), "batch_size": (1, 4096), "threads": (0, 256)}
+_INT_KEYS = {
+    "beam_size": (1, 64),
+    "num_hypotheses": (1, 16),
+    "batch_size": (1, 4096),
+    "threads": (0, 256),
+}
 _STR_KEYS = ("source_token", "target_prefix", "compute_type", "device")
 _PATH_KEYS = ("model", "tokenizer", "target_tokenizer")
 _ENGINE_KEYS = {"engine", "pivot", *_INT_KEYS, *_STR_KEYS, *_PATH_KEYS}
@@ -80,7 +85,9 @@ class MTSettings:
         return self.targets.get(lang, self.default)
 
 
-def validate_mt(table: dict[str, Any], langs: tuple[str, ...], problem: Callable[[str, str], None]) -> MTSettings:
+def validate_mt(
+    table: dict[str, Any], langs: tuple[str, ...], problem: Callable[[str, str], None]
+) -> MTSettings:
     """Check the raw [mt] table; report each problem with its key; return MTSettings."""
     for key in table:
         if key not in _TOP_KEYS:
@@ -125,11 +132,19 @@ def _engine_settings(
     engine = raw.get("engine")
     if engine is not None:
         if engine not in ENGINE_NAMES:
-            problem(f"{prefix}engine", f"unknown engine {engine!r} (one of: {', '.join(ENGINE_NAMES)})")
+            problem(
+                f"{prefix}engine", f"unknown engine {engine!r} (one of: {', '.join(ENGINE_NAMES)})"
+            )
         else:
             values["engine"] = engine
             if prefix and engine != base.engine:  # another engine: the default's model is not its
-                values.update(model=None, tokenizer=None, target_tokenizer=None, source_token="", target_prefix="")
+                values.update(
+                    model=None,
+                    tokenizer=None,
+                    target_tokenizer=None,
+                    source_token="",
+                    target_prefix="",
+                )
     for key, (lo, hi) in _INT_KEYS.items():
         if key in raw:
             v = raw[key]
@@ -172,7 +187,7 @@ def settings_for(project: Project, tgt: str, engine: str | None = None) -> Engin
         if engine == "ct2" and settings.model is None:
             raise BrochureError(
                 f"--engine ct2: no CTranslate2 model configured for {tgt}; set it in {project.path} "
-                f"under [mt.engines.{tgt}] (engine = \"ct2\", model = \"path/to/model\")"
+                f'under [mt.engines.{tgt}] (engine = "ct2", model = "path/to/model")'
                 + (f" (configured for: {', '.join(ct2)})" if ct2 else "")
             )
         settings = replace(settings, engine=engine)

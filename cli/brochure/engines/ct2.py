@@ -113,7 +113,9 @@ class CTranslateModel:
             try:
                 self._translator = ctranslate2.Translator(str(self.model_dir), **kwargs)
             except (RuntimeError, ValueError) as exc:
-                raise ModelPackageError(f"{self.model_dir}: cannot load the CTranslate2 model ({exc})") from None
+                raise ModelPackageError(
+                    f"{self.model_dir}: cannot load the CTranslate2 model ({exc})"
+                ) from None
         return self._translator
 
     def check_tokens(self, where: str) -> None:
@@ -121,7 +123,10 @@ class CTranslateModel:
         vocab = _vocabulary(self.model_dir)
         if vocab is None:
             return
-        for key, token in (("source_token", self.source_token), ("target_prefix", (self.prefix or [""])[0])):
+        for key, token in (
+            ("source_token", self.source_token),
+            ("target_prefix", (self.prefix or [""])[0]),
+        ):
             if token and token not in vocab:
                 raise ModelNotInstalled(
                     f"{where}.{key}: {token!r} is not in the vocabulary of {self.model_dir}: "
@@ -143,7 +148,9 @@ class CTranslateModel:
             tokens = tokens[:-1]
         return self.target_tokenizer.decode(tokens).strip()
 
-    def translate(self, texts: Sequence[str], num_hypotheses: int | None = None) -> list[list[Hypothesis]]:
+    def translate(
+        self, texts: Sequence[str], num_hypotheses: int | None = None
+    ) -> list[list[Hypothesis]]:
         """N-best lists for `texts`, in one translate_batch call (CTranslate2 sorts and batches)."""
         n = num_hypotheses or self.decoding.num_hypotheses
         out: list[list[Hypothesis]] = [[Hypothesis("", 0.0)] for _ in texts]
@@ -164,7 +171,10 @@ class CTranslateModel:
             max_decoding_length=max(256, 2 * longest + 10),
         )
         for i, result in zip(index, results):
-            out[i] = [Hypothesis(self.decode(h), float(s)) for h, s in zip(result.hypotheses, result.scores)]
+            out[i] = [
+                Hypothesis(self.decode(h), float(s))
+                for h, s in zip(result.hypotheses, result.scores)
+            ]
         return out
 
 
@@ -203,14 +213,16 @@ class CT2Engine:
 
     name = "ct2"
 
-    def __init__(self, src: str, tgt: str, settings: EngineSettings, models_dir: Path | None = None):
+    def __init__(
+        self, src: str, tgt: str, settings: EngineSettings, models_dir: Path | None = None
+    ):
         self.src, self.tgt = src, tgt
         key = settings.key
         model_dir = settings.path(settings.model)
         if model_dir is None:
             raise ModelNotInstalled(
                 f"{key}.model: no CTranslate2 model configured for {src}->{tgt}; set "
-                f"[mt.engines.{tgt}] engine = \"ct2\" and model = \"path/to/folder\" in brochure.toml"
+                f'[mt.engines.{tgt}] engine = "ct2" and model = "path/to/folder" in brochure.toml'
             )
         if not (model_dir / "model.bin").is_file():
             raise ModelNotInstalled(
@@ -219,7 +231,11 @@ class CT2Engine:
             )
         source_sp = settings.path(settings.tokenizer) or _find_tokenizer(model_dir, key)
         target_sp = settings.path(settings.target_tokenizer)
-        if target_sp is None and source_sp.name == "source.spm" and (model_dir / "target.spm").is_file():
+        if (
+            target_sp is None
+            and source_sp.name == "source.spm"
+            and (model_dir / "target.spm").is_file()
+        ):
             target_sp = model_dir / "target.spm"
         for path, k in ((source_sp, "tokenizer"), (target_sp, "target_tokenizer")):
             if path is not None and not path.is_file():
@@ -240,7 +256,9 @@ class CT2Engine:
 
     def signature(self) -> str:
         tokens = "+".join(t for t in self._options if t)
-        return f"{self.name}/{self.model}/{self.version}/{self.runner.decoding.tag()}" + (f"/{tokens}" if tokens else "")
+        return f"{self.name}/{self.model}/{self.version}/{self.runner.decoding.tag()}" + (
+            f"/{tokens}" if tokens else ""
+        )
 
 
 def _find_tokenizer(model_dir: Path, key: str) -> Path:
@@ -249,5 +267,5 @@ def _find_tokenizer(model_dir: Path, key: str) -> Path:
             return model_dir / name
     raise ModelNotInstalled(
         f"{key}.tokenizer: no SentencePiece model in {model_dir} (looked for {', '.join(SENTENCEPIECE_NAMES)}); "
-        "copy it beside model.bin or set `tokenizer = \"path/to/sentencepiece.model\"`"
+        'copy it beside model.bin or set `tokenizer = "path/to/sentencepiece.model"`'
     )

@@ -49,7 +49,9 @@ def add(root: Path, values: dict[str, str], file: Path | None = None) -> tuple[s
     path = file or default_file(root)
     holder = _file_with(root, cid)
     if holder is not None:
-        raise GlossaryError(f"{holder}: id {cid!r} exists already; change it with `brochure glossary edit {cid}`")
+        raise GlossaryError(
+            f"{holder}: id {cid!r} exists already; change it with `brochure glossary edit {cid}`"
+        )
 
     def change(gf: tsv.GlossaryFile) -> None:
         gf.append(values)
@@ -67,7 +69,9 @@ def edit(root: Path, concept_id: str, values: dict[str, str]) -> Path:
     holder = _file_with(root, concept_id)
     if holder is None:
         if load_termbase(root).get(concept_id) is None:
-            raise GlossaryError(f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)")
+            raise GlossaryError(
+                f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)"
+            )
         holder = default_file(root)
 
         def change(gf: tsv.GlossaryFile) -> None:
@@ -94,7 +98,9 @@ def remove(root: Path, concept_id: str) -> Path:
                 f"{concept_id!r} is in the built-in glossary and cannot be removed; "
                 f"override it with `brochure glossary edit {concept_id} ...`"
             )
-        raise GlossaryError(f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)")
+        raise GlossaryError(
+            f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)"
+        )
 
     def change(gf: tsv.GlossaryFile) -> None:
         if concept_id in gf.rows:
@@ -117,7 +123,9 @@ def read_any(path: Path) -> list[Concept]:
         from brochure.glossary.tbx import read_tbx
 
         return read_tbx(path)
-    raise GlossaryError(f"{path}: unknown glossary format {suffix or '(none)'!r} (use .tsv, .csv or .tbx)")
+    raise GlossaryError(
+        f"{path}: unknown glossary format {suffix or '(none)'!r} (use .tsv, .csv or .tbx)"
+    )
 
 
 def _read(path: Path) -> bytes:

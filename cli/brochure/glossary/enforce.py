@@ -124,7 +124,9 @@ def _shares_stem(term_key: str, word_key: str) -> bool:
     return n >= 4 and n >= len(term_key) - 4
 
 
-def _stem_index(lang: str, text: str, forbidden: list[Match]) -> dict[str, list[tuple[int, str, str]]]:
+def _stem_index(
+    lang: str, text: str, forbidden: list[Match]
+) -> dict[str, list[tuple[int, str, str]]]:
     """The text's words by the first 3 and 4 letters of their stem keys (words of a forbidden
     rendering left out): _shares_stem needs a common prefix of at least min(4, len(key))."""
     index: dict[str, list[tuple[int, str, str]]] = {}
@@ -140,10 +142,14 @@ def _stem_index(lang: str, text: str, forbidden: list[Match]) -> dict[str, list[
 
 @lru_cache(maxsize=16384)
 def _term_words(term: str) -> tuple[str, ...]:
-    return tuple(sorted((t.text for t in tokenize(term) if len(t.text) >= 3), key=len, reverse=True))
+    return tuple(
+        sorted((t.text for t in tokenize(term) if len(t.text) >= 3), key=len, reverse=True)
+    )
 
 
-def _derived_word(concept: Concept, lang: str, index: dict[str, list[tuple[int, str, str]]]) -> str | None:
+def _derived_word(
+    concept: Concept, lang: str, index: dict[str, list[tuple[int, str, str]]]
+) -> str | None:
     """A word of the text derived from a word of an approved term (a human translator's adjective
     or verb for the source's noun): not the term, but not a wrong term either."""
     for term in concept.approved(lang):
@@ -187,7 +193,9 @@ def _recase(m: Match) -> str:
     return "".join(out)
 
 
-def repair(termbase: Termbase, ev: Evaluation, found: dict[str, Match], tgt_lang: str) -> tuple[str, list[str]]:
+def repair(
+    termbase: Termbase, ev: Evaluation, found: dict[str, Match], tgt_lang: str
+) -> tuple[str, list[str]]:
     """Fix what can be fixed in an evaluated text; return it with a note per repair."""
     edits: list[tuple[int, int, str, str, str]] = []  # start, end, old, new, concept
     notes: list[str] = []
@@ -256,7 +264,9 @@ def apply_glossary(
         repaired, notes = repair(tb, evaluate(tb, found, text, tgt_lang), found, tgt_lang)
         after = evaluate(tb, found, repaired, tgt_lang)
         # fewest problems left after repair, then fewest repairs, then the engine's preference
-        candidates.append(((after.violations, len(notes), -float(score), i), repaired, notes, after))
+        candidates.append(
+            ((after.violations, len(notes), -float(score), i), repaired, notes, after)
+        )
     key, text, notes, after = min(candidates, key=lambda c: c[0])
     best = key[-1]
     if best != 0:

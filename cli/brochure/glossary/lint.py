@@ -67,18 +67,36 @@ def lint_concepts(concepts: list[Concept], langs: tuple[str, ...] = LANGS) -> li
         where = c.origin or c.id
         missing = [lang for lang in langs if not c.preferred.get(lang)]
         if missing:
-            problems.append(Problem("warning", where, f"{c.id}: no preferred term in {', '.join(missing)}"))
+            problems.append(
+                Problem("warning", where, f"{c.id}: no preferred term in {', '.join(missing)}")
+            )
         if c.pos and c.pos not in POS:
-            problems.append(Problem("warning", where, f"{c.id}: unknown part of speech {c.pos!r} (one of: {', '.join(POS)})"))
+            problems.append(
+                Problem(
+                    "warning",
+                    where,
+                    f"{c.id}: unknown part of speech {c.pos!r} (one of: {', '.join(POS)})",
+                )
+            )
         for lang in LANGS:
             pref = c.preferred.get(lang, "")
             own = {t.casefold() for t in c.approved(lang)}
             for t in c.admitted.get(lang, ()):
                 if pref and t.casefold() == pref.casefold():
-                    problems.append(Problem("warning", where, f"{c.id}: {lang} admitted «{t}» repeats the preferred term"))
+                    problems.append(
+                        Problem(
+                            "warning",
+                            where,
+                            f"{c.id}: {lang} admitted «{t}» repeats the preferred term",
+                        )
+                    )
             for t in c.forbidden.get(lang, ()):
                 if t.casefold() in own:
-                    problems.append(Problem("error", where, f"{c.id}: {lang} «{t}» is both forbidden and approved"))
+                    problems.append(
+                        Problem(
+                            "error", where, f"{c.id}: {lang} «{t}» is both forbidden and approved"
+                        )
+                    )
                     continue
                 others = [o.id for o in approved_by.get((lang, t.casefold()), []) if o.id != c.id]
                 if others:

@@ -158,7 +158,9 @@ class Matcher:
                 candidates = cache[keys] = tuple(merged.values())
             for entry in candidates:
                 n = len(entry.keys)
-                if i + n <= count and (n == 1 and not entry.case_sensitive or fits(text, tokens, token_keys, i, entry)):
+                if i + n <= count and (
+                    n == 1 and not entry.case_sensitive or fits(text, tokens, token_keys, i, entry)
+                ):
                     found.append((i, n, entry))
         if not found:
             return []
@@ -196,4 +198,3 @@ class Matcher:
             if entry.case_sensitive and not _case_ok(entry.words[j], tok.text):
                 return False
         return True
-

@@ -101,7 +101,9 @@ class Concept:
             row[f"{lang}_admitted"] = "|".join(self.admitted.get(lang, ()))
             row[f"{lang}_forbidden"] = "|".join(self.forbidden.get(lang, ()))
             if lang in CASES:
-                row[f"{lang}_forms"] = "|".join(f"{k}={v}" for k, v in self.forms.get(lang, {}).items())
+                row[f"{lang}_forms"] = "|".join(
+                    f"{k}={v}" for k, v in self.forms.get(lang, {}).items()
+                )
         row["flags"] = ",".join(f for f in FLAGS if f in self.flags)
         return row
 
@@ -157,7 +159,9 @@ def valid_id(concept_id: str) -> bool:
 class Termbase:
     """Concepts by id, merged from the built-in glossary and the project's files."""
 
-    def __init__(self, concepts: Iterable[Concept] = (), sources: tuple[str, ...] = (), digest: str = ""):
+    def __init__(
+        self, concepts: Iterable[Concept] = (), sources: tuple[str, ...] = (), digest: str = ""
+    ):
         self.concepts: dict[str, Concept] = {c.id: c for c in concepts}
         self.sources = sources  # the files merged, in order
         self.digest = digest

@@ -25,8 +25,20 @@ from typing import NamedTuple
 from brochure.glossary.model import Concept, parse_tag
 
 WORD = re.compile(r"\w+(?:[-‐‑'’ʼ]\w+)*")
-RU_CASES = {"nom": "nomn", "gen": "gent", "dat": "datv", "acc": "accs", "ins": "ablt", "loc": "loct"}
-_RU_CASE_NAMES = {v: k for k, v in RU_CASES.items()} | {"gen2": "gen", "acc2": "acc", "loc2": "loc", "voct": "nom"}
+RU_CASES = {
+    "nom": "nomn",
+    "gen": "gent",
+    "dat": "datv",
+    "acc": "accs",
+    "ins": "ablt",
+    "loc": "loct",
+}
+_RU_CASE_NAMES = {v: k for k, v in RU_CASES.items()} | {
+    "gen2": "gen",
+    "acc2": "acc",
+    "loc2": "loc",
+    "voct": "nom",
+}
 
 
 def make_tag(plural: bool, case: str, poss: str = "") -> str:
@@ -62,7 +74,11 @@ def _ru_head(words: list[str]) -> int:
     adjective before another noun («рабочий класс»: класс; «лидер нации»: лидер)."""
     morph = ru_morph()
     parses = [morph.parse(w) for w in words]
-    nouns = [i for i, ps in enumerate(parses) if any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in ps)]
+    nouns = [
+        i
+        for i, ps in enumerate(parses)
+        if any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in ps)
+    ]
     for k, i in enumerate(nouns):
         adjective = any(p.tag.POS in ("ADJF", "PRTF") and p.tag.case == "nomn" for p in parses[i])
         if adjective and k + 1 < len(nouns):
@@ -122,7 +138,11 @@ def ru_inflect(term: str, tag: str, indeclinable: bool = False) -> str:
     if inflected:
         new[head] = restore_case(words[head], inflected.word)
     for i in range(head):
-        parses = [p for p in morph.parse(words[i]) if p.tag.POS in ("ADJF", "PRTF", "NUMR") and p.tag.case == "nomn"]
+        parses = [
+            p
+            for p in morph.parse(words[i])
+            if p.tag.POS in ("ADJF", "PRTF", "NUMR") and p.tag.case == "nomn"
+        ]
         if not parses:
             continue
         extra = set(grammemes)
@@ -214,7 +234,11 @@ def _possessive(word: str, poss: str) -> str:
     if poss == "poss2sg":
         return word + "ң" if vowel_end else _vowel_suffix(word, _h(word, "ың", "ің"))
     if poss == "poss1pl":
-        return word + _h(word, "мыз", "міз") if vowel_end else _vowel_suffix(word, _h(word, "ымыз", "іміз"))
+        return (
+            word + _h(word, "мыз", "міз")
+            if vowel_end
+            else _vowel_suffix(word, _h(word, "ымыз", "іміз"))
+        )
     return word
 
 
@@ -334,7 +358,10 @@ def kk_analyses(word: str) -> tuple[KkAnalysis, ...]:
         if stem1 and last in _DEVOICING:  # кітабы = кітап + ы
             c = stem1 + _DEVOICING[last]
             for tag, base_poss in table.get(low[-k - 1 :], []) + table[suffix]:
-                if kk_inflect(c, tag, base_poss) == low and KkAnalysis(c, tag, base_poss) not in out:
+                if (
+                    kk_inflect(c, tag, base_poss) == low
+                    and KkAnalysis(c, tag, base_poss) not in out
+                ):
                     out.append(KkAnalysis(c, tag, base_poss))
     return tuple(out)
 

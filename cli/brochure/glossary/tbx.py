@@ -25,7 +25,11 @@ STATUS_IN = {
     "supersededterm-admn-sts": "forbidden", "superseded": "forbidden",
     "notrecommended": "forbidden", "forbidden": "forbidden",
 }  # fmt: skip
-STATUS_OUT = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts", "forbidden": "deprecatedTerm-admn-sts"}
+STATUS_OUT = {
+    "preferred": "preferredTerm-admn-sts",
+    "admitted": "admittedTerm-admn-sts",
+    "forbidden": "deprecatedTerm-admn-sts",
+}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
@@ -64,7 +68,9 @@ def read_tbx(path: Path) -> list[Concept]:
     tree = parse_xml(path)
     root = tree.getroot()
     if _local(root) not in ("martif", "tbx"):
-        raise GlossaryError(f"{path}:{root.sourceline}: not a TBX file (root <{_local(root)}>, expected <martif> or <tbx>)")
+        raise GlossaryError(
+            f"{path}:{root.sourceline}: not a TBX file (root <{_local(root)}>, expected <martif> or <tbx>)"
+        )
     entries = [el for el in root.iter() if _local(el) in ("termEntry", "conceptEntry")]
     concepts: list[Concept] = []
     seen: dict[str, int] = {}
@@ -73,7 +79,9 @@ def read_tbx(path: Path) -> list[Concept]:
         if concept is None:
             continue
         if concept.id in seen:
-            raise GlossaryError(f"{path}:{entry.sourceline}: duplicate id {concept.id!r} (first at line {seen[concept.id]})")
+            raise GlossaryError(
+                f"{path}:{entry.sourceline}: duplicate id {concept.id!r} (first at line {seen[concept.id]})"
+            )
         seen[concept.id] = entry.sourceline or 0
         concepts.append(concept)
     return concepts
@@ -114,13 +122,19 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
                 holder = grp[0]
             terms = _children(holder, "term")
             if not terms:
-                raise GlossaryError(f"{path}:{term_el.sourceline}: <{_local(term_el)}> without <term>")
+                raise GlossaryError(
+                    f"{path}:{term_el.sourceline}: <{_local(term_el)}> without <term>"
+                )
             text = _text(terms[0])
             if not text:
                 continue
             status = ""
             form = ""
-            for note in [*_children(holder, "termNote"), *_children(term_el, "termNote"), *_termnote_groups(term_el)]:
+            for note in [
+                *_children(holder, "termNote"),
+                *_children(term_el, "termNote"),
+                *_termnote_groups(term_el),
+            ]:
                 kind = note.get("type", "")
                 value = _text(note)
                 if kind == "administrativeStatus":
@@ -160,7 +174,10 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
     if not concept.id:
         from brochure.glossary.edit import slug
 
-        concept.id = slug(concept.preferred.get("en") or next(iter(concept.preferred.values()), "")) or f"entry-{n}"
+        concept.id = (
+            slug(concept.preferred.get("en") or next(iter(concept.preferred.values()), ""))
+            or f"entry-{n}"
+        )
     if not valid_id(concept.id):
         from brochure.glossary.edit import slug
 
@@ -180,7 +197,9 @@ def _flags(path: Path, el) -> list[str]:  # type: ignore[no-untyped-def]
         if not flag:
             continue
         if flag not in FLAGS:
-            raise GlossaryError(f"{path}:{el.sourceline}: unknown flag {flag!r} (known: {', '.join(FLAGS)})")
+            raise GlossaryError(
+                f"{path}:{el.sourceline}: unknown flag {flag!r} (known: {', '.join(FLAGS)})"
+            )
         out.append(flag)
     return out
 
@@ -206,7 +225,9 @@ def tbx_bytes(concepts: list[Concept]) -> bytes:
         if c.note:
             etree.SubElement(entry, "note").text = c.note
         if c.flags:
-            etree.SubElement(entry, "descrip", type="brochure-flags").text = ",".join(sorted(c.flags))
+            etree.SubElement(entry, "descrip", type="brochure-flags").text = ",".join(
+                sorted(c.flags)
+            )
         for lang in LANGS:
             terms = list(c.terms(lang))
             if not terms:
@@ -218,7 +239,9 @@ def tbx_bytes(concepts: list[Concept]) -> bytes:
                 etree.SubElement(tig, "term").text = term.text
                 if c.pos:
                     etree.SubElement(tig, "termNote", type="partOfSpeech").text = c.pos
-                etree.SubElement(tig, "termNote", type="administrativeStatus").text = STATUS_OUT[term.status]
+                etree.SubElement(tig, "termNote", type="administrativeStatus").text = STATUS_OUT[
+                    term.status
+                ]
                 if term.form:
                     etree.SubElement(tig, "termNote", type="brochure-form").text = term.form
     etree.indent(root, space="  ")

@@ -129,13 +129,17 @@ class GlossaryFile:
 
     def _validate(self) -> None:
         if self.header_at is None:
-            if any(ln.raw.strip() and not ln.raw.lstrip("\ufeff").startswith("#") for ln in self.lines):
+            if any(
+                ln.raw.strip() and not ln.raw.lstrip("\ufeff").startswith("#") for ln in self.lines
+            ):
                 raise GlossaryError(f"{self.path}: no header row")
             return
         header = self.header
         where = self.where(self.header_at)
         if "id" not in header:
-            raise GlossaryError(f"{where}: the header has no `id` column (columns: {', '.join(COLUMNS)})")
+            raise GlossaryError(
+                f"{where}: the header has no `id` column (columns: {', '.join(COLUMNS)})"
+            )
         seen: set[str] = set()
         for col in header:
             if col in seen:
@@ -147,7 +151,9 @@ class GlossaryFile:
                     f"{where}: column {col!r}: invalid language code {m.group(1)!r} (one of: {', '.join(LANGS)})"
                 )
             if m and m.group(2) == "forms" and m.group(1) not in CASES:
-                raise GlossaryError(f"{where}: column {col!r}: stored forms are kept for ru and kk only")
+                raise GlossaryError(
+                    f"{where}: column {col!r}: stored forms are kept for ru and kk only"
+                )
         self.rows = {}
         for index, line in enumerate(self.lines):
             if line.cells is not None and index != self.header_at:
@@ -167,10 +173,14 @@ class GlossaryFile:
         if not cid:
             raise GlossaryError(f"{self.where(index)}: the row has no id")
         if not valid_id(cid):
-            raise GlossaryError(f"{self.where(index)}: id {cid!r}: use letters, digits, '-', '_', '.'")
+            raise GlossaryError(
+                f"{self.where(index)}: id {cid!r}: use letters, digits, '-', '_', '.'"
+            )
         if self.rows.get(cid, index) != index:
             first = self.rows[cid] + 1
-            raise GlossaryError(f"{self.where(index)}: duplicate id {cid!r} (first at line {first})")
+            raise GlossaryError(
+                f"{self.where(index)}: duplicate id {cid!r} (first at line {first})"
+            )
         self.rows[cid] = index
         concept_from_row(row, origin=self.where(index))  # raises on a bad flag or form
 
@@ -192,7 +202,9 @@ class GlossaryFile:
     def ensure_columns(self, columns: list[str]) -> None:
         """Add missing columns at the end of the header (and an empty cell to every row)."""
         order = {c: i for i, c in enumerate(COLUMNS)}
-        missing = sorted({c for c in columns if c not in self.header}, key=lambda c: order.get(c, len(order)))
+        missing = sorted(
+            {c for c in columns if c not in self.header}, key=lambda c: order.get(c, len(order))
+        )
         if not missing:
             return
         if self.header_at is None:
@@ -283,7 +295,9 @@ def parse_forms(cell: str, lang: str, where: str) -> dict[str, str]:
         tag, sep, form = pair.partition("=")
         tag, form = tag.strip(), form.strip()
         if not sep or not form:
-            raise GlossaryError(f"{where}: {lang}_forms: {pair!r} is not tag=form (e.g. dat=Елбасына)")
+            raise GlossaryError(
+                f"{where}: {lang}_forms: {pair!r} is not tag=form (e.g. dat=Елбасына)"
+            )
         if not valid_tag(tag, lang):
             cases = " ".join(CASES[lang])
             raise GlossaryError(
@@ -312,7 +326,9 @@ def locked(path: Path) -> Iterator[None]:
         with FileLock(str(lp), timeout=LOCK_TIMEOUT):
             yield
     except Timeout:
-        raise GlossaryError(f"{path}: another process has been editing it for {LOCK_TIMEOUT:.0f} s; try again") from None
+        raise GlossaryError(
+            f"{path}: another process has been editing it for {LOCK_TIMEOUT:.0f} s; try again"
+        ) from None
 
 
 def update(path: Path, change: Callable[[GlossaryFile], T]) -> T:

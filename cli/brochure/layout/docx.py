@@ -31,11 +31,107 @@ INDENT_EM = 1.2
 
 # Word rejects a file whose property elements are out of schema order (ECMA-376 part 1), so
 # elements python-docx does not know are inserted after their predecessors in these sequences.
-_TBL_PR = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar"]
-_R_PR = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang"]
-_P_PR = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc"]
+_TBL_PR = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+]
+_R_PR = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+]
+_P_PR = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+]
 _TC_PR = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders"]
-_SETTINGS = ["writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime", "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText", "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts", "saveFormsData", "mirrorMargins"]
+_SETTINGS = [
+    "writeProtection",
+    "view",
+    "zoom",
+    "removePersonalInformation",
+    "removeDateAndTime",
+    "doNotDisplayPageBoundaries",
+    "displayBackgroundShape",
+    "printPostScriptOverText",
+    "printFractionalCharacterWidth",
+    "printFormsData",
+    "embedTrueTypeFonts",
+    "embedSystemFonts",
+    "saveSubsetFonts",
+    "saveFormsData",
+    "mirrorMargins",
+]
 
 
 TRANSLATION_STYLES = ("Translation", "Translation 2")
@@ -180,7 +276,9 @@ def _styles(doc: Any, geo: Geometry) -> None:
     # The translations of the interleaved layout: sans, a little smaller, a rule in the margin.
     from docx.enum.style import WD_STYLE_TYPE
 
-    for name, color, (rule, rule_color) in zip(TRANSLATION_STYLES, TRANSLATION_COLORS, TRANSLATION_RULES):
+    for name, color, (rule, rule_color) in zip(
+        TRANSLATION_STYLES, TRANSLATION_COLORS, TRANSLATION_RULES
+    ):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         style.font.size = Pt(round(geo.font_pt * 0.94 * 2) / 2)
@@ -316,7 +414,9 @@ def _first_text(texts: dict[str, str], langs: tuple[str, ...]) -> str:
     return next((texts[lang] for lang in langs if texts.get(lang)), "")
 
 
-def _interleaved(doc: Any, rows: list[Row], langs: tuple[str, ...], geo: Geometry, shift: int) -> None:
+def _interleaved(
+    doc: Any, rows: list[Row], langs: tuple[str, ...], geo: Geometry, shift: int
+) -> None:
     """Each unit's source paragraph, then its translations in the Translation styles."""
     from docx.shared import Pt, RGBColor
 
@@ -336,7 +436,9 @@ def _interleaved(doc: Any, rows: list[Row], langs: tuple[str, ...], geo: Geometr
                 continue
             style = TRANSLATION_STYLES[min(n, len(TRANSLATION_STYLES)) - 1]
             if row.kind == "heading":
-                for run in p.runs:  # a translated heading: same size, not bold, the language's colour
+                for (
+                    run
+                ) in p.runs:  # a translated heading: same size, not bold, the language's colour
                     run.bold = False
                     run.font.color.rgb = RGBColor.from_string(TRANSLATION_COLORS[min(n, 2) - 1])
                 fmt.keep_with_next = True
@@ -375,7 +477,9 @@ def _heading_shift(aligned: Any) -> int:
     return min(levels) - 1 if levels else 0
 
 
-def _table(doc: Any, rows: list[Row], langs: tuple[str, ...], widths: list[Any], geo: Geometry, shift: int) -> None:
+def _table(
+    doc: Any, rows: list[Row], langs: tuple[str, ...], widths: list[Any], geo: Geometry, shift: int
+) -> None:
     from docx.oxml import OxmlElement
     from docx.shared import Mm, Pt
 

@@ -86,7 +86,10 @@ def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
         }  # fmt: skip
         if not too_tall or attempt == MAX_PASSES - 1:
             break
-        docs = [replace(doc, rows=split_rows(doc.rows, d, too_tall, sizes, page_px)) for d, doc in enumerate(docs)]
+        docs = [
+            replace(doc, rows=split_rows(doc.rows, d, too_tall, sizes, page_px))
+            for d, doc in enumerate(docs)
+        ]
         ctx["documents"] = docs
     for d, r in sorted(too_tall):
         log.warning(
@@ -103,12 +106,19 @@ def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     return render_document(html, Path(template.filename).parent)
 
 
-def measure_units(template: Any, ctx: dict[str, Any], render_document: Any) -> dict[tuple[int, int, int], Size]:
+def measure_units(
+    template: Any, ctx: dict[str, Any], render_document: Any
+) -> dict[tuple[int, int, int], Size]:
     """(language index, document index, row index) -> the unit's size, from one WeasyPrint pass."""
     geo = ctx["geometry"]
-    total_chars = sum(len(c.plain) + 40 for doc in ctx["documents"] for row in doc.rows for c in row.cells)
+    total_chars = sum(
+        len(c.plain) + 40 for doc in ctx["documents"] for row in doc.rows for c in row.cells
+    )
     # Tall enough for a good share of the text, short enough to stay far from float trouble.
-    tall = max(geo.body_height_mm * 4, min(5000.0, total_chars / max(1, geo.chars_per_line) * geo.font_pt * 0.6))
+    tall = max(
+        geo.body_height_mm * 4,
+        min(5000.0, total_chars / max(1, geo.chars_per_line) * geo.font_pt * 0.6),
+    )
     html = template.render(**ctx, measure_height_mm=round(tall))
     document = render_document(html, Path(template.filename).parent)
     found: dict[str, tuple[float, float]] = {}  # id -> top and bottom of its border box
@@ -123,12 +133,16 @@ def measure_units(template: Any, ctx: dict[str, Any], render_document: Any) -> d
                 try:
                     (top, bottom), (text, _) = found[f"u{key}"], found[f"c{key}"]
                 except KeyError:
-                    raise LayoutError(f"facing layout: unit {key} was not measured (a custom measure.html.j2?)") from None
+                    raise LayoutError(
+                        f"facing layout: unit {key} was not measured (a custom measure.html.j2?)"
+                    ) from None
                 sizes[(i, d, r)] = Size(bottom - top, text - top)
     return sizes
 
 
-def side_size(sizes: dict[tuple[int, int, int], Size], side: int, d: int, r: int, top: bool) -> float:
+def side_size(
+    sizes: dict[tuple[int, int, int], Size], side: int, d: int, r: int, top: bool
+) -> float:
     """A unit's height on one page: the first language (left), or the others stacked (right)."""
     langs = sorted({i for i, _, _ in sizes})
     members = [0] if side == 0 else [i for i in langs if i > 0]
@@ -142,7 +156,9 @@ def slot_height(sizes: dict[tuple[int, int, int], Size], d: int, r: int, top: bo
     return max(side_size(sizes, side, d, r, top) for side in (0, 1))
 
 
-def pack(docs: list[DocumentView], sizes: dict[tuple[int, int, int], Size], page_px: float) -> list[Spread]:
+def pack(
+    docs: list[DocumentView], sizes: dict[tuple[int, int, int], Size], page_px: float
+) -> list[Spread]:
     """Fill spreads greedily; every document starts a new spread; a heading keeps the next unit."""
     spreads: list[Spread] = []
     for d, doc in enumerate(docs):
@@ -174,7 +190,8 @@ def split_rows(
             continue
         parts = math.ceil(slot_height(sizes, d, r, top=True) / (page_px * 0.8))
         lengths = [
-            max(len(cell.pieces[k].text.text) if cell.pieces[k].text else 40 for cell in row.cells) + 1
+            max(len(cell.pieces[k].text.text) if cell.pieces[k].text else 40 for cell in row.cells)
+            + 1
             for k in range(len(row.cells[0].pieces))
         ]
         groups = split_segments(lengths, math.ceil(sum(lengths) / parts))

@@ -75,7 +75,9 @@ def check_glyphs(edition: Edition, font_files: tuple[Path, ...] | None = None) -
     files = font_files if font_files is not None else shipped_fonts()
     have = covered(files)
     sources = list(_texts(edition))
-    sources += [(f"contents title [{code}]", CONTENTS.get(code, "")) for code in edition.info.languages]
+    sources += [
+        (f"contents title [{code}]", CONTENTS.get(code, "")) for code in edition.info.languages
+    ]
     for where, text in sources:
         for char in dict.fromkeys(text):
             if ord(char) in have or unicodedata.category(char) in _NOT_DRAWN:

@@ -24,7 +24,11 @@ from brochure.model import AlignedDocument, Edition, RichText
 
 TEMPLATE = "brochure.html.j2"
 # Inline formatting, outermost first, so a note's emphasis nests inside the note.
-_TAGS = (("note", '<span class="note">', "</span>"), ("strong", "<strong>", "</strong>"), ("em", "<em>", "</em>"))
+_TAGS = (
+    ("note", '<span class="note">', "</span>"),
+    ("strong", "<strong>", "</strong>"),
+    ("em", "<em>", "</em>"),
+)
 BASE = "base"  # the shared templates and CSS partials
 # Text columns per page: columns puts the languages side by side, the others give each its full width.
 FULL_WIDTH_LAYOUTS = ("interleaved", "facing")
@@ -82,10 +86,14 @@ def environment(layout: str, search_dirs: tuple[Path, ...] = ()) -> jinja2.Envir
         bases = [Path(d) / BASE for d in search_dirs] + [builtin_layouts() / BASE]
         existing += [str(f) for f in bases if f.is_dir()]
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(f) for f in existing]
-    loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_layouts()))}))
+    loaders.append(
+        jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_layouts()))})
+    )
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "j2"), default_for_string=True
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -128,7 +136,9 @@ def layout_geometry(edition: Edition) -> Geometry:
     return geometry(info.page_size, 1 if full else len(info.languages))
 
 
-def context(edition: Edition, geo: Geometry | None = None, fill: float = ROW_FILL) -> dict[str, Any]:
+def context(
+    edition: Edition, geo: Geometry | None = None, fill: float = ROW_FILL
+) -> dict[str, Any]:
     """The template's variables; `fill` is the share of a page a row may take (see rows.ROW_FILL)."""
     from brochure.layout.prepress import slug_mm
 

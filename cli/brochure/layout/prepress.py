@@ -66,7 +66,11 @@ def finisher(bleed_mm: float) -> Callable[[Any, Any], None] | None:
                 stream = pydyf.Stream([b"Q", crop_marks(width, height, bleed, slug)])
                 pdf.add_object(stream)
                 marks_by_size[key] = stream
-            page["BleedBox"] = pydyf.Array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed])
-            page["Contents"] = pydyf.Array([save.reference, page["Contents"], marks_by_size[key].reference])
+            page["BleedBox"] = pydyf.Array(
+                [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed]
+            )
+            page["Contents"] = pydyf.Array(
+                [save.reference, page["Contents"], marks_by_size[key].reference]
+            )
 
     return finish

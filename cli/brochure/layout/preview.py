@@ -26,7 +26,9 @@ def parse_pages(spec: str | None, count: int) -> list[int]:
     for part in spec.split(","):
         match = _RANGE.match(part)
         if not match:
-            raise LayoutError(f"--pages {spec!r}: use page numbers and ranges such as 1-4 or 2,5,7-")
+            raise LayoutError(
+                f"--pages {spec!r}: use page numbers and ranges such as 1-4 or 2,5,7-"
+            )
         first = int(match.group(1))
         last = first if match.group(2) is None else int(match.group(2) or count)
         if first < 1 or last < first:
@@ -65,7 +67,9 @@ def render_pngs(
                 groups.append([n])
     written = []
     for group in groups:
-        name = f"{pdf.stem}.p{group[0]:03d}" + (f"-{group[-1]:03d}" if len(group) > 1 else "") + ".png"
+        name = (
+            f"{pdf.stem}.p{group[0]:03d}" + (f"-{group[-1]:03d}" if len(group) > 1 else "") + ".png"
+        )
         image = _side_by_side([images[n] for n in group])
         target = out_dir / name
         with atomic_path(target) as tmp:
@@ -107,7 +111,9 @@ def preview(
 
     spec = project.edition(edition) if edition else project.editions[0]
     if "pdf" not in spec.formats:
-        raise LayoutError(f"{project.path}: edition {spec.name!r} writes no PDF (formats: {', '.join(spec.formats)})")
+        raise LayoutError(
+            f"{project.path}: edition {spec.name!r} writes no PDF (formats: {', '.join(spec.formats)})"
+        )
     build_project(project, editions=[spec.name], draft=draft)
     pdf = project.build_dir / f"{spec.output}.pdf"
     if not pdf.exists():

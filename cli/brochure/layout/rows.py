@@ -114,7 +114,9 @@ class Geometry:
     @property
     def row_budget(self) -> int:
         """Most characters (in the longest language) a row should hold."""
-        return max(self.chars_per_line * 3, int(self.chars_per_line * self.lines_per_page * ROW_FILL))
+        return max(
+            self.chars_per_line * 3, int(self.chars_per_line * self.lines_per_page * ROW_FILL)
+        )
 
 
 def _mm_to_pt(mm: float) -> float:
@@ -176,16 +178,21 @@ def document_rows(document: AlignedDocument, languages: Sequence[str], budget: i
     return rows
 
 
-def block_rows(block: AlignedBlock, languages: Sequence[str], budget: int, marker: str = "") -> list[Row]:
+def block_rows(
+    block: AlignedBlock, languages: Sequence[str], budget: int, marker: str = ""
+) -> list[Row]:
     """One row for a block, or several consecutive ones (split at segments) if it is too long."""
-    groups = split_segments([_segment_length(seg.texts, languages) for seg in block.segments], budget)
+    groups = split_segments(
+        [_segment_length(seg.texts, languages) for seg in block.segments], budget
+    )
     if block.kind == "heading":
         groups = [list(range(len(block.segments)))]  # a heading is one segment; never split it
     rows = []
     for n, group in enumerate(groups):
         segments = [block.segments[i] for i in group]
         cells = tuple(
-            Cell(lang, tuple(Piece(seg.id, seg.texts.get(lang)) for seg in segments)) for lang in languages
+            Cell(lang, tuple(Piece(seg.id, seg.texts.get(lang)) for seg in segments))
+            for lang in languages
         )
         rows.append(
             Row(
@@ -204,7 +211,9 @@ def block_rows(block: AlignedBlock, languages: Sequence[str], budget: int, marke
 
 def _segment_length(texts: dict[str, RichText | None], languages: Iterable[str]) -> int:
     """A segment's length in its longest language (+1 for the space after it)."""
-    lengths = [MISSING_CHARS if texts.get(lang) is None else len(texts[lang].text) for lang in languages]  # type: ignore[union-attr]
+    lengths = [
+        MISSING_CHARS if texts.get(lang) is None else len(texts[lang].text) for lang in languages
+    ]  # type: ignore[union-attr]
     return max(lengths, default=0) + 1
 
 
