@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cli"))
 
+from brochure.glossary.concepts import Concept  # noqa: E402
 from brochure.glossary.match import Matcher  # noqa: E402
-from brochure.glossary.model import Concept  # noqa: E402
 
 
 def words(rng: random.Random, n: int) -> list[str]:

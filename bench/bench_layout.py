@@ -60,8 +60,8 @@ HTML(string=html, base_url=sys.argv[2]).write_pdf(sys.argv[3])
 
 def make_project(folder: Path, copies: int) -> Path:
     """The seed sources repeated `copies` times as documents, with the seed's Russian translations."""
-    from brochure.build import load_translations
-    from brochure.project import load_project
+    from brochure.core.project import load_project
+    from brochure.pipeline.build import load_translations
 
     seeds = load_project(REPO / "seeds")
     segmented, stores = load_translations(seeds, ["ru"], sync=False)
@@ -116,9 +116,9 @@ def main() -> None:
         "--copies", type=int, default=13, help="how many times the seed texts are repeated"
     )
     options = parser.parse_args()
-    from brochure.build import load_translations, make_edition
+    from brochure.core.project import load_project
     from brochure.layout.html import render_html
-    from brochure.project import load_project
+    from brochure.pipeline.build import load_translations, make_edition
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = make_project(Path(tmp) / "bench", options.copies)

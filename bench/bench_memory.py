@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cli"))
 
-from brochure.memory import Memory, TranslationUnit, write_tmx
-from brochure.project import load_project
+from brochure.core.project import load_project
+from brochure.memory.index import Memory, TranslationUnit, write_tmx
 
 THRESHOLD = 75
 

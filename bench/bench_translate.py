@@ -136,7 +136,7 @@ def peak_mb() -> float:
 
 def build_model(work: Path) -> tuple[Path, Path]:
     import tinymodels
-    from brochure.models import install_package
+    from brochure.engines.packages import install_package
 
     corpus = "\n".join(sentences(3000, seed=7)) + "\n" + tinymodels.CORPUS
     package = tinymodels.build_argos_package(
@@ -173,7 +173,7 @@ def make_engine(models: Path):
 
 
 def bench_engine(models: Path, texts: list[str]) -> float:
-    from brochure.translate import CHUNK
+    from brochure.translate.fill import CHUNK
 
     engine = make_engine(models)
     engine.translate(texts[:8])  # load the model outside the timing, as raw does
@@ -186,8 +186,8 @@ def bench_engine(models: Path, texts: list[str]) -> float:
 def bench_translate_core(
     models: Path, texts: list[str], work: Path, glossary: bool = True
 ) -> float:
-    import brochure.translate as core
-    from brochure.project import load_project
+    import brochure.translate.fill as core
+    from brochure.core.project import load_project
 
     root = work / ("project" if glossary else "project-no-glossary")
     root.mkdir()
@@ -247,7 +247,7 @@ def bench_argos(models: Path, texts: list[str], work: Path) -> float:
 
 def memory_child(models: str, n: int) -> None:
     """Translate n sentences in core-sized chunks; print RSS after each tenth."""
-    from brochure.translate import CHUNK
+    from brochure.translate.fill import CHUNK
 
     engine = make_engine(Path(models))
     texts = sentences(n, seed=3)

@@ -47,7 +47,7 @@ def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def installed(tiny_models: TinyModels, models_dir: Path) -> Path:
     """en->ru and ru->kk installed (so en->kk goes through ru)."""
-    from brochure.models import install_package
+    from brochure.engines.packages import install_package
 
     install_package(tiny_models.en_ru, models_dir)
     install_package(tiny_models.ru_kk, models_dir)
@@ -67,9 +67,9 @@ The workers of Kazakhstan demand a real increase in wages. Trade unions must be 
 @pytest.fixture
 def mini_project(tmp_path: Path) -> Path:
     """A small seed-like project: en source, ru translated by hand, kk not translated yet."""
-    from brochure.build import load_translations
-    from brochure.model import RichText
-    from brochure.project import load_project
+    from brochure.core.datamodel import RichText
+    from brochure.core.project import load_project
+    from brochure.pipeline.build import load_translations
 
     root = tmp_path / "mini"
     root.mkdir()

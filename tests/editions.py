@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from brochure.model import (
+from brochure.core.datamodel import (
     AlignedBlock,
     AlignedDocument,
     AlignedSegment,

@@ -4,8 +4,8 @@ import re
 import shutil
 
 import pytest
-from brochure.build import load_translations
-from brochure.project import load_project
+from brochure.core.project import load_project
+from brochure.pipeline.build import load_translations
 from conftest import SEEDS
 
 pypdf = pytest.importorskip("pypdf")

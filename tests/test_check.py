@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from brochure.check import CheckFailed, check_project, numbers, unpaired
+from brochure.check.qa import CheckFailed, check_project, numbers, unpaired
+from brochure.core.datamodel import RichText
 from brochure.glossary import load
-from brochure.model import RichText
 from conftest import write_project
 
 TOML = (
@@ -46,9 +46,9 @@ def no_builtin(monkeypatch):
 
 
 def make_project(tmp_path, ru: dict, kk: dict | None = None):
-    from brochure.pipeline import segment_source
-    from brochure.project import load_project
-    from brochure.translations import open_store
+    from brochure.core.project import load_project
+    from brochure.segmentation.documents import segment_source
+    from brochure.store.xliff import open_store
 
     folder = write_project(tmp_path / "p", TOML, {"a.md": SOURCE, "glossary/terms.tsv": GLOSSARY})
     project = load_project(folder)
@@ -145,7 +145,7 @@ def test_cli_table_json_and_exit_code(invoke, tmp_path):
 
 
 def test_build_strict_fails_on_errors(tmp_path):
-    from brochure.build import build_project
+    from brochure.pipeline.build import build_project
 
     project = make_project(tmp_path, RU)
     rendered = []
@@ -163,8 +163,8 @@ def test_build_strict_fails_on_errors(tmp_path):
 
 
 def test_a_derived_word_is_a_warning_not_an_error():
-    from brochure.check import check_segment
-    from brochure.glossary.model import Termbase
+    from brochure.check.qa import check_segment
+    from brochure.glossary.concepts import Termbase
     from brochure.glossary.tsv import concept_from_row
 
     tb = Termbase(

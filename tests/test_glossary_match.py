@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from brochure.glossary.model import Termbase
+from brochure.glossary.concepts import Termbase
 from brochure.glossary.morph import (
     en_inflect,
     features,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from brochure.errors import GlossaryError
+from brochure.core.errors import GlossaryError
 from brochure.glossary.csvio import csv_bytes, read_csv
 from brochure.glossary.tbx import read_tbx, tbx_bytes
 from brochure.glossary.tsv import concept_from_row

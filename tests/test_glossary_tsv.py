@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from brochure.errors import GlossaryError
+from brochure.core.errors import GlossaryError
 from brochure.glossary import tsv
 from brochure.glossary.load import load_files
 

@@ -1,7 +1,7 @@
 """Booklet imposition: page order on the sheets, padding to a multiple of 4, placement by TrimBox."""
 
 import pytest
-from brochure.impose import booklet_order, impose_booklet
+from brochure.outputs.impose import booklet_order, impose_booklet
 
 pypdfium2 = pytest.importorskip("pypdfium2")
 pypdf = pytest.importorskip("pypdf")

@@ -1,7 +1,7 @@
 """Incremental builds: nothing changed, nothing written; any input changed, that output rebuilt."""
 
-from brochure.build import build_project
-from brochure.project import load_project
+from brochure.core.project import load_project
+from brochure.pipeline.build import build_project
 
 
 def fake_render(calls):

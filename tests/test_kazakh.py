@@ -1,9 +1,9 @@
 """Kazakh checks that need no model, on golden cases and on the seed translations."""
 
 import pytest
-from brochure.kazakh import check_kazakh, mixed_script_words, numbers
-from brochure.project import load_project
-from brochure.translations import open_store
+from brochure.check.kazakh import check_kazakh, mixed_script_words, numbers
+from brochure.core.project import load_project
+from brochure.store.xliff import open_store
 from conftest import SEEDS
 
 

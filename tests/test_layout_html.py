@@ -8,7 +8,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from brochure.errors import LayoutError
+from brochure.core.errors import LayoutError
 from brochure.layout.html import render_html, rich_html
 from editions import block, document, edition, heading, paragraph, seg, simple_edition, text
 

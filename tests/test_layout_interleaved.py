@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pypdf
 import pytest
-from brochure.errors import ProjectError
+from brochure.core.errors import ProjectError
+from brochure.core.project import load_project
 from brochure.layout import render
 from brochure.layout.docx import build_document
 from brochure.layout.html import render_html
-from brochure.project import load_project
 from conftest import write_project
 from editions import block, document, edition, heading, marked_seg, marker, seg
 

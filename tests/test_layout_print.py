@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from brochure.errors import LayoutError
+from brochure.core.errors import LayoutError
 from brochure.layout import render
 from brochure.layout.prepress import MM, SLUG_MM
 from editions import block, document, edition, heading, marked_seg, marker, paragraph, seg

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from brochure.errors import LayoutError
+from brochure.core.errors import LayoutError
 from brochure.layout.rows import block_rows, document_rows, geometry, runs, split_segments
 from editions import block, document, heading, marked_seg, paragraph, seg, text
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from brochure.memory import Memory, fill_from_memory, lookup, read_tmx
-from brochure.project import load_project
+from brochure.core.project import load_project
+from brochure.memory.index import Memory, fill_from_memory, lookup, read_tmx
 from conftest import snapshot
 from test_cli import error_line
 
@@ -237,8 +237,8 @@ TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocument
 
 
 def test_fill_from_memory_exact_fuzzy_and_never_over_approved(tmp_path, seed_project):
-    from brochure.build import load_translations
-    from brochure.model import RichText
+    from brochure.core.datamodel import RichText
+    from brochure.pipeline.build import load_translations
 
     # a new document in the seed project: one sentence seen before, one close to one, one new
     doc = seed_project / "new.md"

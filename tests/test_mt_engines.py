@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from brochure.core.errors import ModelNotInstalled, ProjectError
 from brochure.engines import Hypothesis, engine_class
 from brochure.engines.argos import ArgosEngine
 from brochure.engines.config import EngineSettings
 from brochure.engines.ct2 import CT2Engine
-from brochure.errors import ModelNotInstalled, ProjectError
-from brochure.models import install_package
+from brochure.engines.packages import install_package
 
 pytest_plugins = ["conftest_mt"]
 
@@ -123,7 +123,7 @@ def test_registry():
 
 
 def _project(tmp_path, mt: str):
-    from brochure.project import load_project
+    from brochure.core.project import load_project
 
     (tmp_path / "text.md").write_text("One sentence.\n", encoding="utf-8")
     (tmp_path / "brochure.toml").write_text(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from brochure.cli import cli
-from brochure.models import find_in_index, parse_index
+from brochure.engines.packages import find_in_index, parse_index
 from click.testing import CliRunner
 
 pytest_plugins = ["conftest_mt"]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from brochure.cli import cli
-from brochure.project import load_project
-from brochure.translations import TranslationFile
+from brochure.core.project import load_project
+from brochure.store.xliff import TranslationFile
 from click.testing import CliRunner
 
 pytest_plugins = ["conftest_mt"]
@@ -242,8 +242,8 @@ def _fake_render(edition, fmt, out, search_dirs=()):
 
 
 def test_build_drafts_missing_units_when_mt_is_configured(installed, mini_project):
-    from brochure.build import build_project
-    from brochure.errors import MissingTranslations
+    from brochure.core.errors import MissingTranslations
+    from brochure.pipeline.build import build_project
 
     toml = mini_project / "brochure.toml"
     toml.write_text(
@@ -257,8 +257,8 @@ def test_build_drafts_missing_units_when_mt_is_configured(installed, mini_projec
 
 
 def test_build_without_mt_table_does_not_translate(installed, mini_project):
-    from brochure.build import build_project
-    from brochure.errors import MissingTranslations
+    from brochure.core.errors import MissingTranslations
+    from brochure.pipeline.build import build_project
 
     toml = mini_project / "brochure.toml"
     toml.write_text(toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\n')

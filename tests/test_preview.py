@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from brochure.errors import LayoutError
-from brochure.layout.preview import parse_pages
+from brochure.core.errors import LayoutError
+from brochure.outputs.preview import parse_pages
 from conftest import write_project
 
 PIL = pytest.importorskip("PIL.Image")

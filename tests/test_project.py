@@ -1,8 +1,8 @@
 """brochure.toml validation: every problem at once, each with its key."""
 
 import pytest
-from brochure.errors import ProjectError
-from brochure.project import load_project
+from brochure.core.errors import ProjectError
+from brochure.core.project import load_project
 from conftest import write_project
 
 GOOD = """

@@ -1,9 +1,9 @@
 """Segmentation: parametrized tables per language and failure class (research/text.md)."""
 
 import pytest
-from brochure.model import Block, Document
-from brochure.segment import RuleSegmenter, segment_document
-from brochure.sources import parse_inline
+from brochure.core.datamodel import Block, Document
+from brochure.segmentation.rules import RuleSegmenter, segment_document
+from brochure.sources.text import parse_inline
 
 CASES = [
     # (language, failure class, text, expected sentences)

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from brochure.errors import SourceError
-from brochure.sources import parse_markdown, parse_plain, read_document
+from brochure.core.errors import SourceError
+from brochure.sources.text import parse_markdown, parse_plain, read_document
 
 
 def kinds(blocks):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from brochure.model import RichText
-from brochure.project import load_project
-from brochure.translations import open_store
+from brochure.core.datamodel import RichText
+from brochure.core.project import load_project
+from brochure.store.xliff import open_store
 from conftest import snapshot
 from test_cli import error_line
 

@@ -1,10 +1,10 @@
 """`brochure translate` consults the translation memory before any engine."""
 
-from brochure.build import load_translations
+from brochure.core.datamodel import RichText
+from brochure.core.project import load_project
 from brochure.engines import Hypothesis
-from brochure.model import RichText
-from brochure.project import load_project
-from brochure.translate import fill_missing
+from brochure.pipeline.build import load_translations
+from brochure.translate.fill import fill_missing
 from conftest import write_project
 
 TOML = (

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-from brochure.errors import TranslationStoreError
-from brochure.model import Block, Document, RichText
-from brochure.segment import segment_document
-from brochure.sources import parse_inline
-from brochure.translations import TranslationFile, read_rich
+from brochure.core.datamodel import Block, Document, RichText
+from brochure.core.errors import TranslationStoreError
+from brochure.segmentation.rules import segment_document
+from brochure.sources.text import parse_inline
+from brochure.store.xliff import TranslationFile, read_rich
 from lxml import etree
 
 XLF = "urn:oasis:names:tc:xliff:document:2.0"

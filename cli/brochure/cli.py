@@ -11,7 +11,7 @@ import logging
 import click
 
 from brochure import __version__
-from brochure.errors import BrochureError
+from brochure.core.errors import BrochureError
 
 
 class BrochureGroup(click.Group):

@@ -24,8 +24,8 @@ def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None
     The pairs become reviewed units; units already reviewed or final are kept. Pairs the aligner
     is unsure of are stored as translated with a note, and listed here.
     """
-    from brochure.align import align_translation
-    from brochure.project import load_project
+    from brochure.core.project import load_project
+    from brochure.store.align import align_translation
 
     result = align_translation(load_project(project_dir), source, translation, lang)
     for pair in result.unsure:

@@ -36,8 +36,8 @@ def build(
     impose: str | None,
 ) -> None:  # fmt: skip
     """Build the brochures of PROJECT (a folder with brochure.toml; default: here)."""
-    from brochure.build import build_project
-    from brochure.project import load_project
+    from brochure.core.project import load_project
+    from brochure.pipeline.build import build_project
 
     project = load_project(project_dir)
     written = build_project(

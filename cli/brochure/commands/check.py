@@ -24,8 +24,8 @@ def check(ctx: click.Context, project_dir: Path, langs: tuple[str, ...], as_json
     language, identical to the source, numbers (and in Kazakh, months) differ, unpaired brackets
     or quotes, the same source translated differently. Exit code 1 when there are errors.
     """
-    from brochure.check import check_project, format_report
-    from brochure.project import load_project
+    from brochure.check.qa import check_project, format_report
+    from brochure.core.project import load_project
 
     report = check_project(load_project(project_dir), langs or None)
     if as_json:

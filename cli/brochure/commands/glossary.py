@@ -46,21 +46,21 @@ project_option = click.option(
 
 
 def _writable_root(project_dir: Path) -> Path:
-    from brochure.project import find_project_file
+    from brochure.core.project import find_project_file
 
     return find_project_file(project_dir).parent
 
 
 def _termbase(project_dir: Path):  # type: ignore[no-untyped-def]
+    from brochure.core.project import PROJECT_FILE
     from brochure.glossary.load import load_termbase
-    from brochure.project import PROJECT_FILE
 
     return load_termbase(project_dir if (project_dir / PROJECT_FILE).exists() else None)
 
 
 def _check_lang(lang: str | None) -> None:
-    from brochure.errors import BrochureError
-    from brochure.glossary.model import LANGS
+    from brochure.core.errors import BrochureError
+    from brochure.glossary.concepts import LANGS
 
     if lang and lang not in LANGS:
         raise BrochureError(f"--lang: invalid language code {lang!r} (one of: {', '.join(LANGS)})")
@@ -100,7 +100,7 @@ def list_(lang: str | None, search: str | None, as_json: bool, project_dir: Path
 @project_option
 def show(concept_id: str, as_json: bool, project_dir: Path) -> None:
     """Show one concept with all its terms, forms, flags and note."""
-    from brochure.errors import GlossaryError
+    from brochure.core.errors import GlossaryError
 
     concept = _termbase(project_dir).get(concept_id)
     if concept is None:
@@ -205,9 +205,9 @@ def lint(ctx: click.Context, files: tuple[Path, ...], project_dir: Path) -> None
     Checks FILES if given, else the built-in glossary and the project's glossary/*.tsv.
     Exit code 1 when there are errors.
     """
+    from brochure.core.project import PROJECT_FILE
     from brochure.glossary.lint import lint_sources
     from brochure.glossary.load import builtin_sources, project_files
-    from brochure.project import PROJECT_FILE
 
     if files:
         sources = [(str(f), f.read_bytes()) for f in files]

@@ -24,8 +24,8 @@ def memory() -> None:
 @_PROJECT
 def import_(file: Path, project_dir: Path) -> None:
     """Copy a TMX file (OmegaT, Trados, translate-toolkit...) into the project's memory/."""
-    from brochure.memory import import_tmx
-    from brochure.project import load_project
+    from brochure.core.project import load_project
+    from brochure.memory.index import import_tmx
 
     project = load_project(project_dir)
     dest, count, replaced = import_tmx(project, file)
@@ -45,8 +45,8 @@ def import_(file: Path, project_dir: Path) -> None:
 @_PROJECT
 def export(langs: tuple[str, ...], output: Path | None, project_dir: Path) -> None:
     """Write the project's approved translations as TMX 1.4b (all languages in one <tu>)."""
-    from brochure.memory import export_tmx
-    from brochure.project import load_project
+    from brochure.core.project import load_project
+    from brochure.memory.index import export_tmx
 
     project = load_project(project_dir)
     out = output or project.build_dir / f"{project.name}.tmx"
@@ -65,9 +65,9 @@ def export(langs: tuple[str, ...], output: Path | None, project_dir: Path) -> No
 @_PROJECT
 def search(text: str, lang: str | None, threshold: int | None, project_dir: Path) -> None:
     """Show the memory's exact and fuzzy matches for TEXT, best first, with their scores."""
-    from brochure.errors import TranslationMemoryError
-    from brochure.memory import lookup
-    from brochure.project import load_project
+    from brochure.core.errors import TranslationMemoryError
+    from brochure.core.project import load_project
+    from brochure.memory.index import lookup
 
     project = load_project(project_dir)
     lang = lang or project.target_languages[0]

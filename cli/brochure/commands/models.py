@@ -8,8 +8,8 @@ import click
 
 
 def _folder(ctx: click.Context) -> Path:
-    from brochure.models import models_dir
-    from brochure.project import PROJECT_FILE, load_project
+    from brochure.core.project import PROJECT_FILE, load_project
+    from brochure.engines.packages import models_dir
 
     project_dir = ctx.obj
     if project_dir is None and (Path.cwd() / PROJECT_FILE).is_file():
@@ -34,7 +34,7 @@ def models(ctx: click.Context, project_dir: Path | None) -> None:
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """List installed models: name, language pair, version."""
-    from brochure.models import installed_models
+    from brochure.engines.packages import installed_models
 
     folder = _folder(ctx)
     found = installed_models(folder)
@@ -84,7 +84,7 @@ def install(ctx: click.Context, package: Path | None, download: tuple[str, str] 
 @click.pass_context
 def remove(ctx: click.Context, name: str) -> None:
     """Remove the installed model NAME (its name in `brochure models list`, or a pair: en-ru)."""
-    from brochure.models import remove_model
+    from brochure.engines.packages import remove_model
 
     model = remove_model(name, _folder(ctx))
     click.echo(f"removed {model.name} ({model.pair})")

@@ -33,8 +33,8 @@ def preview(
     trim: bool, spreads: bool, draft: bool,
 ) -> None:  # fmt: skip
     """Write PNG images of an edition's pages for a quick look."""
-    from brochure.layout.preview import preview as make_previews
-    from brochure.project import load_project
+    from brochure.core.project import load_project
+    from brochure.outputs.preview import preview as make_previews
 
     project = load_project(project_dir)
     for path in make_previews(

@@ -22,7 +22,7 @@ def segments(file: Path, lang: str | None, project_dir: Path | None, as_json: bo
     For translators checking the sentence split, and for scripts (--json). Abbreviations that must
     not end a sentence can be added in brochure.toml under [segmentation.abbreviations].
     """
-    from brochure.pipeline import segment_file
+    from brochure.segmentation.documents import segment_file
 
     result = segment_file(file, lang=lang, project_dir=project_dir)
     if as_json:

@@ -21,8 +21,8 @@ def status(project_dir: Path, as_json: bool) -> None:
 
     Ends with what the next build needs. Changes no file.
     """
-    from brochure.project import load_project
-    from brochure.status import format_status, project_status
+    from brochure.core.project import load_project
+    from brochure.store.status import format_status, project_status
 
     data = project_status(load_project(project_dir))
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else format_status(data))

@@ -27,8 +27,8 @@ def translate(
     and every target a person wrote are left alone; a second run translates nothing new.
     Engines and models are set in brochure.toml under [mt]; install models with `brochure models`.
     """
-    from brochure.project import load_project
-    from brochure.translate import translate_project
+    from brochure.core.project import load_project
+    from brochure.translate.fill import translate_project
 
     project = load_project(project_dir)
     report = translate_project(project, langs=langs, engine_name=engine_name, progress=progress)

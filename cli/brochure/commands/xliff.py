@@ -28,8 +28,8 @@ def xliff() -> None:
               help="Folder to write into (default: build/xliff in the project).")  # fmt: skip
 def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path | None) -> None:
     """Write one XLIFF file per document and target language for a CAT tool."""
-    from brochure.project import load_project
-    from brochure.xliff_exchange import export_xliff
+    from brochure.core.project import load_project
+    from brochure.store.exchange import export_xliff
 
     for path in export_xliff(load_project(project_dir), langs, version, output):
         click.echo(f"wrote {path}")
@@ -43,8 +43,8 @@ def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path
               help="The project folder (default: here).")  # fmt: skip
 def import_(files: tuple[Path, ...], project_dir: Path) -> None:
     """Bring edited targets, states and notes back; report units changed on both sides."""
-    from brochure.project import load_project
-    from brochure.xliff_exchange import import_xliff
+    from brochure.core.project import load_project
+    from brochure.store.exchange import import_xliff
 
     report = import_xliff(load_project(project_dir), files)
     for conflict in report.conflicts:

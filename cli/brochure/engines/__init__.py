@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from brochure.errors import BrochureError
+from brochure.core.errors import BrochureError
 
 if TYPE_CHECKING:
-    from brochure.project import Project
+    from brochure.core.project import Project
 
 ENGINES: dict[str, str] = {
     "argos": "brochure.engines.argos:ArgosEngine",
@@ -60,7 +60,7 @@ def engine_class(name: str) -> type:
 def create_engine(project: Project, src: str, tgt: str, name: str | None = None) -> Engine:
     """The engine brochure.toml configures for src->tgt (or `name`, as --engine asks)."""
     from brochure.engines.config import settings_for
-    from brochure.models import models_dir
+    from brochure.engines.packages import models_dir
 
     settings = settings_for(project, tgt, name)
     return engine_class(settings.engine)(src, tgt, settings, models_dir=models_dir(project))

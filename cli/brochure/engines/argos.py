@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from brochure.core.errors import ModelNotInstalled
 from brochure.engines import Hypothesis
 from brochure.engines.config import EngineSettings
 from brochure.engines.ct2 import BPETokenizer, CTranslateModel, Decoding, SentencePieceTokenizer
-from brochure.errors import ModelNotInstalled
-from brochure.models import InstalledModel, find_model, installed_models
-from brochure.models import models_dir as default_dir
+from brochure.engines.packages import InstalledModel, find_model, installed_models
+from brochure.engines.packages import models_dir as default_dir
 
 PIVOTS = ("en", "ru")  # tried first as intermediate languages, in this order
 

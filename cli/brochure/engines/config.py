@@ -28,11 +28,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from brochure import languages
-from brochure.errors import BrochureError
+from brochure.core import languages
+from brochure.core.errors import BrochureError
 
 if TYPE_CHECKING:
-    from brochure.project import Project
+    from brochure.core.project import Project
 
 ENGINE_NAMES = ("argos", "ct2", "none")
 _INT_KEYS = {

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from brochure.core.errors import ModelNotInstalled, ModelPackageError
 from brochure.engines import Hypothesis
 from brochure.engines.config import EngineSettings
-from brochure.errors import ModelNotInstalled, ModelPackageError
 
 EOS = "</s>"
 # Tokenizer file names, in the order they are looked for beside model.bin.

@@ -6,8 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from brochure.errors import GlossaryError
-from brochure.glossary.model import COLUMNS, Concept
+from brochure.core.errors import GlossaryError
+from brochure.glossary.concepts import COLUMNS, Concept
 from brochure.glossary.tsv import GlossaryFile
 
 

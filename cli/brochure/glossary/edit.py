@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from brochure.errors import GlossaryError
+from brochure.core.errors import GlossaryError
 from brochure.glossary import tsv
+from brochure.glossary.concepts import COLUMNS, Concept, Termbase, valid_id
 from brochure.glossary.load import default_file, load_files, load_termbase, project_files
-from brochure.glossary.model import COLUMNS, Concept, Termbase, valid_id
 
 
 def _validate_options(values: dict[str, str]) -> None:
@@ -174,7 +174,7 @@ def export(termbase: Termbase, fmt: str, out: Path | None) -> bytes:
     else:
         raise GlossaryError(f"--format: unknown format {fmt!r} (tbx, tsv or csv)")
     if out is not None:
-        from brochure.fsutil import write_bytes_atomic
+        from brochure.core.atomic import write_bytes_atomic
 
         write_bytes_atomic(out, data)
     return data

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from brochure.glossary.concepts import Concept, Termbase
 from brochure.glossary.load import load_termbase
 from brochure.glossary.match import Match, tokenize
-from brochure.glossary.model import Concept, Termbase
 from brochure.glossary.morph import inflect_like
 
 if TYPE_CHECKING:
-    from brochure.project import Project
+    from brochure.core.project import Project
 
 
 @dataclass

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from brochure.errors import GlossaryError
-from brochure.glossary.model import LANGS, POS, Concept
+from brochure.core.errors import GlossaryError
+from brochure.glossary.concepts import LANGS, POS, Concept
 from brochure.glossary.tsv import GlossaryFile
 
 
@@ -30,7 +30,7 @@ class Problem:
 
 def lint_sources(sources: list[tuple[str, bytes]], langs: tuple[str, ...] = LANGS) -> list[Problem]:
     """Lint glossary files given as (name, bytes), merged in order as the termbase merges them."""
-    from brochure.glossary.model import merge
+    from brochure.glossary.concepts import merge
 
     problems: list[Problem] = []
     concepts: dict[str, Concept] = {}

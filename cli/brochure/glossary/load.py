@@ -12,11 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochure.glossary.model import Concept, Termbase, digest_bytes, merge
+from brochure.glossary.concepts import Concept, Termbase, digest_bytes, merge
 from brochure.glossary.tsv import GlossaryFile
 
 if TYPE_CHECKING:
-    from brochure.project import Project
+    from brochure.core.project import Project
 
 BUILTIN_PACKAGE = "brochure.builtin.glossary"
 DEFAULT_FILE = "terms.tsv"

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from brochure.glossary.model import Concept, Term
+from brochure.glossary.concepts import Concept, Term
 from brochure.glossary.morph import WORD, en_singulars, kk_stems, ru_lemmas, strip_possessive
 
 if TYPE_CHECKING:
-    from brochure.glossary.model import Termbase
+    from brochure.glossary.concepts import Termbase
 
 _STATUS_RANK = {"preferred": 0, "admitted": 1, "forbidden": 2}
 

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from brochure.glossary.model import Concept, parse_tag
+from brochure.glossary.concepts import Concept, parse_tag
 
 WORD = re.compile(r"\w+(?:[-‐‑'’ʼ]\w+)*")
 RU_CASES = {

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from brochure.errors import GlossaryError
-from brochure.glossary.model import FLAGS, LANGS, Concept, valid_id, valid_tag
+from brochure.core.errors import GlossaryError
+from brochure.glossary.concepts import FLAGS, LANGS, Concept, valid_id, valid_tag
 
 STATUS_IN = {
     "preferredterm-admn-sts": "preferred", "preferred": "preferred",
@@ -49,7 +49,7 @@ def _text(el) -> str:  # type: ignore[no-untyped-def]
 
 def parse_xml(path: Path):  # type: ignore[no-untyped-def]
     """Parse an XML file safely; malformed XML -> GlossaryError with file and line."""
-    from brochure.xmlsafe import parse_xml
+    from brochure.core.xmlsafe import parse_xml
 
     return parse_xml(path, GlossaryError, "XML")
 

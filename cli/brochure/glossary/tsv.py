@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from brochure.errors import GlossaryError
-from brochure.fsutil import write_bytes_atomic
-from brochure.glossary.model import (
+from brochure.core.atomic import write_bytes_atomic
+from brochure.core.errors import GlossaryError
+from brochure.glossary.concepts import (
     CASES,
     COLUMNS,
     FLAGS,

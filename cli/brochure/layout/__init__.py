@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brochure.errors import LayoutError
-from brochure.model import Edition
+from brochure.core.datamodel import Edition
+from brochure.core.errors import LayoutError
 
 FORMATS = ("pdf", "docx")
 

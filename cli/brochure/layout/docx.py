@@ -16,10 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from brochure import languages
-from brochure.fsutil import atomic_path
+from brochure.core import languages
+from brochure.core.atomic import atomic_path
+from brochure.core.datamodel import Edition
 from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, runs
-from brochure.model import Edition
 
 SERIF = "PT Serif"
 SANS = "PT Sans"
@@ -141,7 +141,7 @@ TRANSLATION_RULES = (("single", "9FB3C8"), ("dotted", "C8AB8F"))
 
 def write_docx(edition: Edition, out: Path) -> Path:
     """Lay out `edition` as a DOCX at `out`, written atomically."""
-    from brochure.errors import LayoutError
+    from brochure.core.errors import LayoutError
 
     if edition.info.layout == "facing":  # page-exact spreads: PDF only (project.py checks formats)
         raise LayoutError(f"the {edition.info.layout} layout has no DOCX output: build it as PDF")

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from brochure.errors import LayoutError
+from brochure.core.datamodel import Edition
+from brochure.core.errors import LayoutError
 from brochure.layout.html import DocumentView, TocEntry, context, environment, get_template
 from brochure.layout.rows import Cell, Row, split_segments
-from brochure.model import Edition
 
 log = logging.getLogger(__name__)
 LAYOUT = "facing"

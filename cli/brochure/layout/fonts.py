@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from brochure import languages
-from brochure.errors import LayoutError
-from brochure.model import Edition
+from brochure.core import languages
+from brochure.core.datamodel import Edition
+from brochure.core.errors import LayoutError
 
 # Format and control characters (soft hyphen, zero-width joiners, line breaks) are not drawn.
 _NOT_DRAWN = ("Cc", "Cf", "Zl", "Zp")

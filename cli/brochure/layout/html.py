@@ -17,10 +17,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from brochure import languages
-from brochure.errors import LayoutError
+from brochure.core import languages
+from brochure.core.datamodel import AlignedDocument, Edition, RichText
+from brochure.core.errors import LayoutError
 from brochure.layout.rows import ROW_FILL, Geometry, Row, document_rows, geometry, runs
-from brochure.model import AlignedDocument, Edition, RichText
 
 TEMPLATE = "brochure.html.j2"
 # Inline formatting, outermost first, so a note's emphasis nests inside the note.

@@ -67,7 +67,7 @@ def register_kazakh() -> None:
 
 
 if __name__ == "__main__":
-    from brochure.fsutil import write_text_atomic
+    from brochure.core.atomic import write_text_atomic
 
     write_text_atomic(dictionary_path(), dictionary_text())
     print(dictionary_path())

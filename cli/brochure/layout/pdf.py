@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brochure.fsutil import atomic_path
+from brochure.core.atomic import atomic_path
 from brochure.layout.fonts import check_glyphs
 from brochure.layout.html import render_html
 from brochure.layout.hyphenation import register_kazakh
 from brochure.layout.prepress import finisher
 
 if TYPE_CHECKING:
-    from brochure.model import Edition
+    from brochure.core.datamodel import Edition
 
 log = logging.getLogger(__name__)
 # WeasyPrint warns about every CSS property it ignores and fontTools about subsetting details:

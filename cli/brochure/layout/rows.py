@@ -16,9 +16,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from brochure.errors import LayoutError
-from brochure.model import AlignedBlock, AlignedDocument, BlockKind, RichText
-from brochure.project import page_size_mm
+from brochure.core.datamodel import AlignedBlock, AlignedDocument, BlockKind, RichText
+from brochure.core.errors import LayoutError
+from brochure.core.project import page_size_mm
 
 # How many characters a missing translation's marker takes up in the row-height estimate.
 MISSING_CHARS = 40

@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 
 from brochure import __version__
-from brochure.fsutil import write_text_atomic
-from brochure.project import EditionSpec, Project
+from brochure.core.atomic import write_text_atomic
+from brochure.core.project import EditionSpec, Project
 
 log = logging.getLogger(__name__)
 STATE_FILE = "build-state.json"

@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from brochure import __version__
-from brochure.errors import MissingTranslations
-from brochure.model import (
+from brochure.core.datamodel import (
     AlignedBlock,
     AlignedDocument,
     AlignedSegment,
@@ -22,9 +21,10 @@ from brochure.model import (
     RichText,
     SegmentedDocument,
 )  # fmt: skip
-from brochure.pipeline import segment_source
-from brochure.project import DocumentSpec, EditionSpec, Project
-from brochure.translations import TranslationFile, open_store
+from brochure.core.errors import MissingTranslations
+from brochure.core.project import DocumentSpec, EditionSpec, Project
+from brochure.segmentation.documents import segment_source
+from brochure.store.xliff import TranslationFile, open_store
 
 log = logging.getLogger(__name__)
 Renderer = Callable[..., Path]
@@ -151,9 +151,9 @@ def build_project(
     With an engine configured ([mt] in brochure.toml) and `mt`, missing translations are drafted
     by machine translation first (as `brochure translate` does).
 
-    `strict`: glossary and QA errors (see brochure.check) fail the build.
+    `strict`: glossary and QA errors (see brochure.check.qa) fail the build.
     """
-    from brochure.buildstate import BuildState, fingerprint
+    from brochure.pipeline.state import BuildState, fingerprint
 
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
     if impose:
@@ -179,7 +179,7 @@ def build_project(
         from brochure.engines.config import mt_configured
 
         if mt_configured(project):
-            from brochure.translate import fill_missing
+            from brochure.translate.fill import fill_missing
 
             for line in fill_missing(project, segmented, stores, langs).summary():
                 log.info("%s", line)
@@ -198,7 +198,7 @@ def build_project(
             "draft: %d segment(s) without translation are marked in the output", len(unique)
         )
     if strict:
-        from brochure.check import check_project, strict_gate
+        from brochure.check.qa import check_project, strict_gate
 
         targets = [lang for lang in langs if lang != project.source_language]
         strict_gate(check_project(project, targets, segmented=segmented, stores=stores))
@@ -217,7 +217,7 @@ def build_project(
             log.info("building %s", shown)
             written.append(render(edition, fmt, out, search_dirs=search_dirs))
             if fmt == "pdf" and spec.impose == "booklet":
-                from brochure.impose import impose_booklet
+                from brochure.outputs.impose import impose_booklet
 
                 written.append(
                     impose_booklet(out, out.with_suffix(".booklet.pdf"), creep_mm=spec.creep)

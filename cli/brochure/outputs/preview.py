@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from brochure.errors import LayoutError
-from brochure.fsutil import atomic_path
-from brochure.project import Project
+from brochure.core.atomic import atomic_path
+from brochure.core.errors import LayoutError
+from brochure.core.project import Project
 
 log = logging.getLogger(__name__)
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d*)\s*)?$")
@@ -107,7 +107,7 @@ def preview(
     *, draft: bool = False, dpi: float = 100, trim: bool = False, spreads: bool = False,
 ) -> list[Path]:  # fmt: skip
     """Build the edition's PDF if it is out of date, then write PNGs of its pages."""
-    from brochure.build import build_project
+    from brochure.pipeline.build import build_project
 
     spec = project.edition(edition) if edition else project.editions[0]
     if "pdf" not in spec.formats:

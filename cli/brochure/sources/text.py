@@ -12,8 +12,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from brochure.errors import SourceError
-from brochure.model import Block, Document, RichText, Span
+from brochure.core.datamodel import Block, Document, RichText, Span
+from brochure.core.errors import SourceError
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM = re.compile(r"^(\s*)([-*+]|(\d{1,9})[.)])[ \t]+(.*)$")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brochure import languages
-from brochure.errors import ProjectError
+from brochure.core import languages
+from brochure.core.errors import ProjectError
 
 PROJECT_FILE = "brochure.toml"
 PAGE_SIZES = {
@@ -169,7 +169,7 @@ _KNOWN_KEYS = {
 # settings object that lands in Project.sections[name]. Imported only when the table is present.
 SECTIONS: dict[str, str] = {
     "mt": "brochure.engines.config:validate_mt",
-    "memory": "brochure.memory:validate_memory",
+    "memory": "brochure.memory.index:validate_memory",
 }
 
 
@@ -533,9 +533,9 @@ lists and block quotes.
 
 def starter_translations(project: Project) -> list[Path]:
     """Translations for `brochure init`'s starter text, so a new project builds at once."""
-    from brochure.model import RichText
-    from brochure.pipeline import segment_source
-    from brochure.translations import open_store
+    from brochure.core.datamodel import RichText
+    from brochure.segmentation.documents import segment_source
+    from brochure.store.xliff import open_store
 
     written = []
     for document in project.documents:
@@ -570,7 +570,7 @@ def init_project(folder: Path) -> list[Path]:
     toml_path = folder / PROJECT_FILE
     if toml_path.exists():
         raise ProjectError(f"{toml_path}: a project exists already; nothing was changed")
-    from brochure.fsutil import write_text_atomic
+    from brochure.core.atomic import write_text_atomic
 
     name = _slug(folder.resolve().name) or "brochure"
     written = []

@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from brochure.errors import TranslationMemoryError
+from brochure.core.errors import TranslationMemoryError
 
 if TYPE_CHECKING:
     from lxml import etree
 
-    from brochure.model import SegmentedDocument
-    from brochure.project import Project
-    from brochure.translations import TranslationFile
+    from brochure.core.datamodel import SegmentedDocument
+    from brochure.core.project import Project
+    from brochure.store.xliff import TranslationFile
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def read_tmx(path: Path) -> tuple[str, list[TranslationUnit]]:
     """
     from lxml import etree
 
-    from brochure.xmlsafe import parse_xml
+    from brochure.core.xmlsafe import parse_xml
 
     tree = parse_xml(path, TranslationMemoryError, "TMX", huge=True)
     root = tree.getroot()
@@ -191,7 +191,7 @@ def write_tmx(
     """Write TMX 1.4b atomically (several languages per <tu>); return the number of units."""
     from lxml import etree
 
-    from brochure.fsutil import write_bytes_atomic
+    from brochure.core.atomic import write_bytes_atomic
 
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(root, "header", {
@@ -259,7 +259,7 @@ def _slug(text: str) -> str:
 
 def project_units(project: Project, langs: Sequence[str] = ()) -> list[TranslationUnit]:
     """The approved units of the project's own translations, one TMX unit per segment (all languages)."""
-    from brochure.translations import TranslationFile
+    from brochure.store.xliff import TranslationFile
 
     langs = [
         lang for lang in (langs or project.target_languages) if lang != project.source_language
@@ -535,7 +535,7 @@ def _read_memory_file(project: Project, rel: str) -> Iterator[tuple[int, int, di
             if len(unit.texts) >= 2:
                 yield unit.line, _RANK["tmx"], unit.texts
         return
-    from brochure.translations import TranslationFile
+    from brochure.store.xliff import TranslationFile
 
     # translations/<document>.<lang>.xlf
     parts = path.name.rsplit(".", 2)
@@ -629,7 +629,7 @@ def fill_from_memory(
     (or any reviewed/final unit) are never touched; a machine draft (origin mt or memory-fuzzy) is
     replaced by an exact match only. The stores are changed in memory; the caller saves them.
     """
-    from brochure.model import RichText
+    from brochure.core.datamodel import RichText
 
     threshold = settings(project).fuzzy_threshold if threshold is None else threshold
     result = MemoryFill()

@@ -24,7 +24,7 @@ from collections import Counter
 from functools import cache
 from importlib import resources
 
-from brochure.model import Block, Document, RichText, Segment, SegmentedDocument
+from brochure.core.datamodel import Block, Document, RichText, Segment, SegmentedDocument
 
 ENDERS = ".!?…"
 CLOSERS = "\"'»”’)]"

@@ -34,14 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochure.errors import ExchangeError
+from brochure.core.errors import ExchangeError
 
 if TYPE_CHECKING:
     from lxml import etree
 
-    from brochure.model import RichText
-    from brochure.project import DocumentSpec, Project
-    from brochure.translations import TranslationFile, Unit
+    from brochure.core.datamodel import RichText
+    from brochure.core.project import DocumentSpec, Project
+    from brochure.store.xliff import TranslationFile, Unit
 
 XLF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLF2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -67,7 +67,7 @@ _SUBTYPE_OF_CTYPE = {"italic": "xlf:i", "bold": "xlf:b", "x-italic": "xlf:i", "x
 
 def base_hash(state: str, text: str) -> str:
     """What a unit looked like at export: its state and normalised target text."""
-    from brochure.segment import normalise
+    from brochure.segmentation.rules import normalise
 
     return hashlib.sha1(f"{state}\n{normalise(text)}".encode()).hexdigest()[:16]
 
@@ -83,8 +83,8 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
     """Write one XLIFF file per document and target language into out_dir (default build/xliff)."""
     from lxml import etree
 
-    from brochure.build import load_translations
-    from brochure.fsutil import write_bytes_atomic
+    from brochure.core.atomic import write_bytes_atomic
+    from brochure.pipeline.build import load_translations
 
     if version not in VERSIONS:
         raise ExchangeError(
@@ -188,7 +188,7 @@ def _file_12(
 
 def _write_12(el: etree._Element, rich: RichText) -> None:
     """RichText -> XLIFF 1.2 content: emphasis as <g ctype="italic">, strong as <g ctype="bold">."""
-    from brochure.translations import write_rich
+    from brochure.store.xliff import write_rich
 
     write_rich(el, rich)
     for pc in list(el.iter(f"{{{XLF2}}}pc")):
@@ -204,7 +204,7 @@ def _file_21(
 ) -> etree._Element:
     from lxml import etree
 
-    from brochure.translations import write_rich
+    from brochure.store.xliff import write_rich
 
     def q(tag):
         return f"{{{XLF2}}}{tag}"
@@ -286,7 +286,7 @@ def read_exchange_file(project: Project, path: Path) -> list[IncomingFile]:
     """Parse and check one XLIFF 1.2 or 2.x file; raise ExchangeError (file:line) on bad input."""
     from lxml import etree
 
-    from brochure.xmlsafe import parse_xml
+    from brochure.core.xmlsafe import parse_xml
 
     tree = parse_xml(path, ExchangeError, "XLIFF")
     root = tree.getroot()
@@ -387,7 +387,7 @@ def _read_12(el: etree._Element) -> RichText:
     """XLIFF 1.2 content -> RichText: <g ctype=italic|bold> become spans; codes are dropped."""
     import copy
 
-    from brochure.translations import read_rich
+    from brochure.store.xliff import read_rich
 
     el = copy.deepcopy(el)
     for child in list(el.iter()):
@@ -413,7 +413,7 @@ def _read_12(el: etree._Element) -> RichText:
 def _read_file_2(
     project: Project, path: Path, root: etree._Element, file_el: etree._Element
 ) -> IncomingFile:
-    from brochure.translations import STATES, read_rich
+    from brochure.store.xliff import STATES, read_rich
 
     def q(tag):
         return f"{{{XLF2}}}{tag}"
@@ -454,8 +454,8 @@ def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
     Everything is read and checked first; translations files are written (atomically) only when
     every file is good.
     """
-    from brochure.segment import normalise
-    from brochure.translations import open_store
+    from brochure.segmentation.rules import normalise
+    from brochure.store.xliff import open_store
 
     incoming = [f for path in paths for f in read_exchange_file(project, Path(path))]
     stores: dict[tuple[str, str], TranslationFile] = {}
@@ -465,7 +465,7 @@ def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
     for file in incoming:
         key = (file.document.name, file.lang)
         if key not in stores:
-            from brochure.pipeline import segment_source
+            from brochure.segmentation.documents import segment_source
 
             if file.document.name not in segmented:
                 segmented[file.document.name] = segment_source(project, file.document)
@@ -525,7 +525,7 @@ def _file_of(files: list[IncomingFile], inc: Incoming) -> Path:
 
 def _decide(unit: Unit, inc: Incoming) -> str:
     """apply / unchanged / kept (only the project changed) / conflict (both changed)."""
-    from brochure.segment import normalise
+    from brochure.segmentation.rules import normalise
 
     if inc.target is None or inc.state is None:
         return "unchanged"  # no target in the file: nothing to bring back

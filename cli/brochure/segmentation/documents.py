@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from brochure import languages
-from brochure.errors import BrochureError, ProjectError
-from brochure.model import SegmentedDocument
-from brochure.project import PROJECT_FILE, DocumentSpec, Project, load_project
-from brochure.segment import get_segmenter, segment_document
-from brochure.sources import read_document
+from brochure.core import languages
+from brochure.core.datamodel import SegmentedDocument
+from brochure.core.errors import BrochureError, ProjectError
+from brochure.core.project import PROJECT_FILE, DocumentSpec, Project, load_project
+from brochure.segmentation.rules import get_segmenter, segment_document
+from brochure.sources.text import read_document
 
 
 def segment_source(project: Project, document: DocumentSpec) -> SegmentedDocument:

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochure.errors import BrochureError
-from brochure.model import RichText, SegmentedDocument
+from brochure.core.datamodel import RichText, SegmentedDocument
+from brochure.core.errors import BrochureError
 
 if TYPE_CHECKING:
+    from brochure.core.project import Project
     from brochure.engines import Engine, Hypothesis
-    from brochure.project import Project
-    from brochure.translations import TranslationFile
+    from brochure.store.xliff import TranslationFile
 
 log = logging.getLogger(__name__)
 CHUNK = 512  # segments per engine call: large batches for CTranslate2, regular progress updates
@@ -203,7 +203,7 @@ def fill_missing(
         lr = LangReport(lang)
         report.langs.append(lr)
         # The translation memory comes before any engine: exact and fuzzy matches become drafts.
-        from brochure.memory import fill_from_memory
+        from brochure.memory.index import fill_from_memory
 
         mem = fill_from_memory(project, stores, segmented, lang)
         lr.memory_exact, lr.memory_fuzzy = mem.exact, mem.fuzzy
@@ -266,8 +266,8 @@ def translate_project(
     engine: Engine | None = None, progress: bool | None = None,
 ) -> TranslateReport:  # fmt: skip
     """Segment, sync the translation stores, draft what is missing, save the stores that changed."""
-    from brochure import languages
-    from brochure.build import load_translations
+    from brochure.core import languages
+    from brochure.pipeline.build import load_translations
 
     for lang in langs:
         if not languages.is_known(lang):

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from brochure.errors import LayoutError
-from brochure.fsutil import atomic_path
+from brochure.core.atomic import atomic_path
+from brochure.core.errors import LayoutError
 
 MM = 72 / 25.4
 # Two A5 pages are 296 mm wide, A4 is 297 mm: a doubled page this close to a standard sheet is

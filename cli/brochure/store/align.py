@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochure.errors import AlignError
+from brochure.core.errors import AlignError
 
 if TYPE_CHECKING:
-    from brochure.project import DocumentSpec, Project
+    from brochure.core.project import DocumentSpec, Project
 
 # Gale-Church priors of the bead types (source sentences, target sentences)
 PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.0445, (1, 2): 0.0445, (2, 2): 0.011}
@@ -172,9 +172,9 @@ def find_document(project: Project, source: Path) -> DocumentSpec:
 
 def align_document(project: Project, source: Path, translation: Path, lang: str) -> AlignResult:
     """Align a human translation with a project document (no store is changed)."""
-    from brochure.pipeline import segment_source
-    from brochure.segment import get_segmenter, segment_block
-    from brochure.sources import read_document
+    from brochure.segmentation.documents import segment_source
+    from brochure.segmentation.rules import get_segmenter, segment_block
+    from brochure.sources.text import read_document
 
     if lang not in project.target_languages:
         raise AlignError(
@@ -271,9 +271,9 @@ def _number_doubt(src: str, tgt: str) -> str:
 
 def align_translation(project: Project, source: Path, translation: Path, lang: str) -> AlignResult:
     """Align and store the pairs in translations/<document>.<lang>.xlf (never over approved units)."""
-    from brochure.model import RichText
-    from brochure.pipeline import segment_source
-    from brochure.translations import open_store
+    from brochure.core.datamodel import RichText
+    from brochure.segmentation.documents import segment_source
+    from brochure.store.xliff import open_store
 
     result = align_document(project, source, translation, lang)
     document = find_document(project, source)

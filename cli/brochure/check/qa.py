@@ -32,13 +32,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from brochure.errors import BrochureError
+from brochure.core.errors import BrochureError
 
 if TYPE_CHECKING:
-    from brochure.glossary.model import Termbase
-    from brochure.model import SegmentedDocument
-    from brochure.project import Project
-    from brochure.translations import TranslationFile
+    from brochure.core.datamodel import SegmentedDocument
+    from brochure.core.project import Project
+    from brochure.glossary.concepts import Termbase
+    from brochure.store.xliff import TranslationFile
 
 Severity = Literal["error", "warning"]
 ERRORS = (
@@ -193,14 +193,14 @@ def check_segment(
             out.append(
                 ("no-target-term", f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary")
             )
-    from brochure.segment import normalise
+    from brochure.segmentation.rules import normalise
 
     if normalise(source) == normalise(target) and len(re.findall(r"[^\W\d_]+", source)) >= 3:
         out.append(("same-as-source", "the translation is identical to the source"))
     if tgt_lang == "kk":
-        # Kazakh checks that need no model (brochure.kazakh): script purity is an error; numbers
+        # Kazakh checks that need no model (brochure.check.kazakh): script purity is an error; numbers
         # (also written out in words) and months of dates are checked the Kazakh way.
-        from brochure.kazakh import check_kazakh
+        from brochure.check.kazakh import check_kazakh
 
         for problem in check_kazakh(source, target):
             out.append((problem.code, problem.message))
@@ -243,14 +243,14 @@ def check_project(
             )
     tb = termbase if termbase is not None else load_termbase(project)
     if segmented is None or stores is None:
-        from brochure.build import load_translations
+        from brochure.pipeline.build import load_translations
 
         segmented, stores = load_translations(project, langs, sync=False)
     report = Report(langs)
     seen: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    from brochure.segment import normalise
+    from brochure.segmentation.rules import normalise
 
     for lang in langs:
         for document in project.documents:

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from brochure.errors import TranslationStoreError
-from brochure.fsutil import write_bytes_atomic
-from brochure.model import RichText, Segment, Span
+from brochure.core.atomic import write_bytes_atomic
+from brochure.core.datamodel import RichText, Segment, Span
+from brochure.core.errors import TranslationStoreError
 
 if TYPE_CHECKING:
-    from brochure.project import DocumentSpec, Project
+    from brochure.core.project import DocumentSpec, Project
 
 XLF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -98,7 +98,7 @@ def read_rich(el: etree._Element) -> RichText:
                 parts.append(child.tail)
 
     walk(el)
-    from brochure.sources import _with_notes
+    from brochure.sources.text import _with_notes
 
     return _with_notes(
         RichText("".join(parts), tuple(sorted(spans, key=lambda s: (s.start, -s.end))))
@@ -186,7 +186,7 @@ class TranslationFile:
             file_el.tail = "\n"
             store = cls(path, etree.ElementTree(root), src_lang, tgt_lang, doc)
             return store
-        from brochure.xmlsafe import parse_xml
+        from brochure.core.xmlsafe import parse_xml
 
         tree = parse_xml(path, TranslationStoreError, "XLIFF")
         _validate(path, tree, src_lang, tgt_lang)
@@ -384,7 +384,7 @@ def _source_text(unit: etree._Element) -> str:
 
 
 def _same_text(a: str, b: str) -> bool:
-    from brochure.segment import normalise
+    from brochure.segmentation.rules import normalise
 
     return normalise(a) == normalise(b)
 

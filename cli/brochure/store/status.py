@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from brochure.project import Project
-    from brochure.translations import Unit
+    from brochure.core.project import Project
+    from brochure.store.xliff import Unit
 
 CLASSES = ("final", "reviewed", "memory", "mt", "draft", "missing")
 
@@ -63,7 +63,7 @@ class DocumentStatus:
 
 def project_status(project: Project) -> dict[str, Any]:
     """Counts per document and language, and what the next build will need (plain data)."""
-    from brochure.build import load_translations
+    from brochure.pipeline.build import load_translations
 
     segmented, stores = load_translations(project, project.target_languages)
     rows: list[DocumentStatus] = []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lxml import etree
 
-    from brochure.errors import BrochureError
+    from brochure.core.errors import BrochureError
 
 
 def parse_xml(

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from brochure.errors import BrochureError, ModelNotInstalled, ModelPackageError
+from brochure.core.errors import BrochureError, ModelNotInstalled, ModelPackageError
 
 if TYPE_CHECKING:
-    from brochure.project import Project
+    from brochure.core.project import Project
 
 ENV_MODELS_DIR = "BROCHURE_MODELS_DIR"
 ENV_PACKAGE_INDEX = "BROCHURE_PACKAGE_INDEX"  # a URL (https:// or file://) of an argospm index.json

@@ -1,0 +1,1 @@
+"""Quality checks of the store: terminology, numbers, tags, Kazakh script and dates."""

@@ -1,0 +1,1 @@
+"""The lowest layer: errors, atomic writes, safe XML, the data model, languages, project configuration."""

@@ -1,0 +1,1 @@
+"""Translation memory: a rebuildable SQLite index over the stores and TMX files; TMX in and out."""

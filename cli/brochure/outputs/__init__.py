@@ -1,0 +1,1 @@
+"""After layout: booklet imposition and PNG previews of the PDFs."""

@@ -1,0 +1,1 @@
+"""The orchestrator above the stages: `build`, its incremental state, `init` scaffolding."""

@@ -1,0 +1,1 @@
+"""Stage 2: a Document cut into sentences with stable ids (SegmentedDocument)."""

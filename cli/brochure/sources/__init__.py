@@ -1,0 +1,1 @@
+"""Stage 1: reading source files (Markdown, plain text) into a Document."""

@@ -1,0 +1,1 @@
+"""Stage 3: the translation store (one XLIFF 2 file per document and target language)."""

@@ -1,0 +1,1 @@
+"""Filling the store: approved translation, else memory match, else an MT draft chosen by the glossary."""
