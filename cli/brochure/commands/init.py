@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
 def init(folder: Path) -> None:
     """Write a starter project (brochure.toml, a text, its translation) into FOLDER."""
-    from brochure.core.project import init_project
+    from brochure.pipeline.init import init_project
 
     for path in init_project(folder):
         click.echo(f"wrote {shown(path)}")
