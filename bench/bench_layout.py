@@ -61,7 +61,7 @@ HTML(string=html, base_url=sys.argv[2]).write_pdf(sys.argv[3])
 def make_project(folder: Path, copies: int) -> Path:
     """The seed sources repeated `copies` times as documents, with the seed's Russian translations."""
     from brochure.core.project import load_project
-    from brochure.pipeline.build import load_translations
+    from brochure.store.load import load_translations
 
     seeds = load_project(REPO / "seeds")
     segmented, stores = load_translations(seeds, ["ru"], sync=False)
@@ -117,8 +117,9 @@ def main() -> None:
     )
     options = parser.parse_args()
     from brochure.core.project import load_project
+    from brochure.editions.assemble import make_edition
     from brochure.layout.html import render_html
-    from brochure.pipeline.build import load_translations, make_edition
+    from brochure.store.load import load_translations
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = make_project(Path(tmp) / "bench", options.copies)

@@ -69,7 +69,7 @@ def mini_project(tmp_path: Path) -> Path:
     """A small seed-like project: en source, ru translated by hand, kk not translated yet."""
     from brochure.core.datamodel import RichText
     from brochure.core.project import load_project
-    from brochure.pipeline.build import load_translations
+    from brochure.store.load import load_translations
 
     root = tmp_path / "mini"
     root.mkdir()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from brochure.core.project import load_project
-from brochure.pipeline.build import load_translations
 from brochure.store.align import align_document, anchors, split_target
+from brochure.store.load import load_translations
 from brochure.store.xliff import open_store
 from conftest import snapshot, write_project
 from test_cli import error_line

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 from brochure.core.project import load_project
-from brochure.pipeline.build import load_translations
+from brochure.store.load import load_translations
 from conftest import SEEDS
 
 pypdf = pytest.importorskip("pypdf")

@@ -232,7 +232,7 @@ def test_slot_is_as_tall_as_the_taller_language():
 
 def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
     from brochure.core.project import load_project
-    from brochure.pipeline.build import load_translations
+    from brochure.store.load import load_translations
 
     result = invoke("build", seed_project, "--edition", "kk-ru-facing", "--no-mt")
     assert result.exit_code == 0, result.output

@@ -238,7 +238,7 @@ TOML = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocument
 
 def test_fill_from_memory_exact_fuzzy_and_never_over_approved(tmp_path, seed_project):
     from brochure.core.datamodel import RichText
-    from brochure.pipeline.build import load_translations
+    from brochure.store.load import load_translations
 
     # a new document in the seed project: one sentence seen before, one close to one, one new
     doc = seed_project / "new.md"

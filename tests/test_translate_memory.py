@@ -3,7 +3,7 @@
 from brochure.core.datamodel import RichText
 from brochure.core.project import load_project
 from brochure.engines import Hypothesis
-from brochure.pipeline.build import load_translations
+from brochure.store.load import load_translations
 from brochure.translate.fill import fill_missing
 from conftest import write_project
 

@@ -243,7 +243,7 @@ def check_project(
             )
     tb = termbase if termbase is not None else load_termbase(project)
     if segmented is None or stores is None:
-        from brochure.pipeline.build import load_translations
+        from brochure.store.load import load_translations
 
         segmented, stores = load_translations(project, langs, sync=False)
     report = Report(langs)

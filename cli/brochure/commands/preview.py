@@ -34,7 +34,7 @@ def preview(
 ) -> None:  # fmt: skip
     """Write PNG images of an edition's pages for a quick look."""
     from brochure.core.project import load_project
-    from brochure.outputs.preview import preview as make_previews
+    from brochure.pipeline.preview import preview as make_previews
 
     project = load_project(project_dir)
     for path in make_previews(

@@ -1,20 +1,14 @@
-"""PNG images of a built PDF's pages, for a quick look (`brochure preview`), through pypdfium2.
-
-The PDF is built first if it is out of date (build_project writes only what changed).
-"""
+"""PNG images of a built PDF's pages, for a quick look (`brochure preview`), through pypdfium2."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from brochure.core.atomic import atomic_path
 from brochure.core.errors import LayoutError
-from brochure.core.project import Project
 
-log = logging.getLogger(__name__)
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d*)\s*)?$")
 
 
@@ -100,25 +94,3 @@ def _side_by_side(images: Sequence):  # type: ignore[no-untyped-def]
         out.paste(image, (x, 0))
         x += image.width
     return out
-
-
-def preview(
-    project: Project, edition: str | None = None, pages: str | None = None, out_dir: Path | None = None,
-    *, draft: bool = False, dpi: float = 100, trim: bool = False, spreads: bool = False,
-) -> list[Path]:  # fmt: skip
-    """Build the edition's PDF if it is out of date, then write PNGs of its pages."""
-    from brochure.pipeline.build import build_project
-
-    spec = project.edition(edition) if edition else project.editions[0]
-    if "pdf" not in spec.formats:
-        raise LayoutError(
-            f"{project.path}: edition {spec.name!r} writes no PDF (formats: {', '.join(spec.formats)})"
-        )
-    build_project(project, editions=[spec.name], draft=draft)
-    pdf = project.build_dir / f"{spec.output}.pdf"
-    if not pdf.exists():
-        raise LayoutError(f"{pdf}: not built")
-    out_dir = out_dir or project.build_dir / "preview"
-    written = render_pngs(pdf, out_dir, pages, dpi=dpi, trim=trim, spreads=spreads)
-    log.info("%d image(s) of %s", len(written), pdf.name)
-    return written

@@ -8,133 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from brochure import __version__
-from brochure.core.datamodel import (
-    AlignedBlock,
-    AlignedDocument,
-    AlignedSegment,
-    Edition,
-    EditionInfo,
-    RichText,
-    SegmentedDocument,
-)  # fmt: skip
 from brochure.core.errors import MissingTranslations
-from brochure.core.project import DocumentSpec, EditionSpec, Project
-from brochure.segmentation.documents import segment_source
-from brochure.store.xliff import TranslationFile, open_store
+from brochure.core.project import Project
+from brochure.editions.assemble import Missing, make_edition, missing_message
+from brochure.store.load import load_translations
 
 log = logging.getLogger(__name__)
 Renderer = Callable[..., Path]
-
-
-@dataclass(frozen=True)
-class Missing:
-    document: str
-    lang: str
-    segment_id: str
-    text: str
-    store: Path
-
-
-def generator() -> str:
-    return f"brochure {__version__}"
-
-
-def load_translations(
-    project: Project, langs: Sequence[str], sync: bool = True
-) -> tuple[dict[str, SegmentedDocument], dict[tuple[str, str], TranslationFile]]:
-    """Segment every document and open (and sync) its store for each target language in `langs`."""
-    segmented = {d.name: segment_source(project, d) for d in project.documents}
-    stores: dict[tuple[str, str], TranslationFile] = {}
-    for document in project.documents:
-        for lang in langs:
-            if lang == project.source_language:
-                continue
-            store = open_store(project, document, lang)
-            if sync:
-                store.sync(segmented[document.name].segments)
-            stores[(document.name, lang)] = store
-    return segmented, stores
-
-
-def align(
-    project: Project, document: DocumentSpec, seg: SegmentedDocument, langs: Sequence[str],
-    stores: dict[tuple[str, str], TranslationFile], missing: list[Missing],
-) -> AlignedDocument:  # fmt: skip
-    """Pair each segment with its text in every language of the edition."""
-    blocks = []
-    title: dict[str, str] = {}
-    for index, block in enumerate(seg.document.blocks):
-        aligned_segments = []
-        for s in seg.block_segments(index):
-            texts: dict[str, RichText | None] = {}
-            for lang in langs:
-                if lang == project.source_language:
-                    texts[lang] = s.content
-                    continue
-                store = stores[(document.name, lang)]
-                unit = store.get(s.id)
-                if unit is not None and unit.has_target:
-                    texts[lang] = unit.target
-                else:
-                    texts[lang] = None
-                    missing.append(Missing(document.name, lang, s.id, s.text, store.path))
-            aligned_segments.append(AlignedSegment(s.id, texts))
-        if not aligned_segments:
-            continue
-        if block.kind == "heading" and not title:
-            title = {
-                lang: (t.text if (t := aligned_segments[0].texts[lang]) else "") for lang in langs
-            }
-        blocks.append(
-            AlignedBlock(
-                id=aligned_segments[0].id,
-                kind=block.kind,
-                level=block.level,
-                segments=tuple(aligned_segments),
-                ordered=block.ordered,
-                number=block.number,
-            )  # fmt: skip
-        )
-    return AlignedDocument(name=document.name, title=title, blocks=tuple(blocks))
-
-
-def make_edition(
-    project: Project, spec: EditionSpec, segmented: dict[str, SegmentedDocument],
-    stores: dict[tuple[str, str], TranslationFile], draft: bool, missing: list[Missing],
-) -> Edition:  # fmt: skip
-    docs = tuple(
-        align(project, d, segmented[d.name], spec.languages, stores, missing)
-        for d in project.documents
-    )
-    source_title = project.title.get(project.source_language, "")
-    info = EditionInfo(
-        name=spec.name, languages=spec.languages, layout=spec.layout, page_size=spec.page_size,
-        title={lang: project.title.get(lang, source_title) for lang in spec.languages},
-        subtitle={lang: project.subtitle[lang] for lang in spec.languages if lang in project.subtitle},
-        publisher=project.publisher, date=project.date, draft=draft, generator=generator(),
-        bleed_mm=spec.bleed, pdf_variant=spec.pdf_variant,
-    )  # fmt: skip
-    return Edition(info=info, documents=docs)
-
-
-def missing_message(missing: list[Missing], project: Project) -> str:
-    lines = [f"{len(missing)} segment(s) have no translation:"]
-    for m in missing[:40]:
-        words = " ".join(m.text.split()[:8])
-        lines.append(f"  {m.document} [{m.lang}] {m.segment_id}  {words}...")
-    if len(missing) > 40:
-        lines.append(f"  ... and {len(missing) - 40} more")
-    stores = sorted({str(m.store.relative_to(project.root)) for m in missing})
-    lines.append(
-        "Fill their <target> in "
-        + ", ".join(stores)
-        + " (or in a CAT tool), or build anyway with `brochure build --draft`."
-    )
-    return "\n".join(lines)
 
 
 def build_project(

@@ -84,7 +84,7 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
     from lxml import etree
 
     from brochure.core.atomic import write_bytes_atomic
-    from brochure.pipeline.build import load_translations
+    from brochure.store.load import load_translations
 
     if version not in VERSIONS:
         raise ExchangeError(

@@ -63,7 +63,7 @@ class DocumentStatus:
 
 def project_status(project: Project) -> dict[str, Any]:
     """Counts per document and language, and what the next build will need (plain data)."""
-    from brochure.pipeline.build import load_translations
+    from brochure.store.load import load_translations
 
     segmented, stores = load_translations(project, project.target_languages)
     rows: list[DocumentStatus] = []

@@ -267,7 +267,7 @@ def translate_project(
 ) -> TranslateReport:  # fmt: skip
     """Segment, sync the translation stores, draft what is missing, save the stores that changed."""
     from brochure.core import languages
-    from brochure.pipeline.build import load_translations
+    from brochure.store.load import load_translations
 
     for lang in langs:
         if not languages.is_known(lang):

@@ -1,0 +1,1 @@
+"""Editions: segments and their translations paired up for one language combination."""
