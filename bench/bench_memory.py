@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cli"))
 
 from brochure.core.project import load_project
-from brochure.memory.index import Memory, TranslationUnit, write_tmx
+from brochure.memory.index import Memory
+from brochure.memory.tmx import TranslationUnit, write_tmx
 
 THRESHOLD = 75
 

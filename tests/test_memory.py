@@ -6,7 +6,8 @@ import os
 
 import pytest
 from brochure.core.project import load_project
-from brochure.memory.index import Memory, fill_from_memory, lookup, read_tmx
+from brochure.memory.index import Memory, fill_from_memory, lookup
+from brochure.memory.tmx import read_tmx
 from conftest import snapshot
 from test_cli import error_line
 

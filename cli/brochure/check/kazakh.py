@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from brochure.check.qa import number_list as numbers  # the one normaliser: 40,000 = 40 000 = 40000
+from brochure.core.text import number_list as numbers  # the one normaliser: 40,000 = 40 000 = 40000
 
 # Latin letters that look like Cyrillic ones (lower and upper case)
 LOOKALIKES = set("aeopcxyiіhkmtbABCEHKMOPTXYI")

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from brochure.core.errors import BrochureError
+from brochure.core.text import numbers
 
 if TYPE_CHECKING:
     from brochure.core.datamodel import SegmentedDocument
@@ -49,7 +50,6 @@ ERRORS = (
     "mixed-script",
     "arabic-script",
 )
-_NUMBER = re.compile(r"(?<![\d\w])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[.,]\d+)*")
 
 
 class CheckFailed(BrochureError):
@@ -103,25 +103,6 @@ class Report:
 
 
 # -- one segment ---------------------------------------------------------------------------------
-def numbers(text: str) -> Counter[str]:
-    """The numbers in a text with their counts (see number_list)."""
-    return Counter(number_list(text))
-
-
-def number_list(text: str) -> list[str]:
-    """The numbers in a text in order, normalised: 10 000 = 10,000 = 10000; 2,5 = 2.5."""
-    out: list[str] = []
-    for m in _NUMBER.finditer(text):
-        raw = re.sub(r"[\u00a0\u202f ]", "", m.group())
-        parts = re.split(r"[.,]", raw)
-        if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and len(parts[0]) <= 3:
-            raw = "".join(parts)  # thousands separators
-        elif len(parts) == 2:
-            raw = f"{parts[0]}.{parts[1]}"
-        out.append(raw)
-    return out
-
-
 def unpaired(text: str) -> list[str]:
     """Brackets and quotation marks without a partner («…», “…”, „…“, "…", (), [], {})."""
     pairs = {"(": ")", "[": "]", "{": "}", "«": "»"}
@@ -193,7 +174,7 @@ def check_segment(
             out.append(
                 ("no-target-term", f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary")
             )
-    from brochure.segmentation.rules import normalise
+    from brochure.core.text import normalise
 
     if normalise(source) == normalise(target) and len(re.findall(r"[^\W\d_]+", source)) >= 3:
         out.append(("same-as-source", "the translation is identical to the source"))
@@ -250,7 +231,7 @@ def check_project(
     seen: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    from brochure.segmentation.rules import normalise
+    from brochure.core.text import normalise
 
     for lang in langs:
         for document in project.documents:

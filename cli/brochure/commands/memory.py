@@ -25,7 +25,7 @@ def memory() -> None:
 def import_(file: Path, project_dir: Path) -> None:
     """Copy a TMX file (OmegaT, Trados, translate-toolkit...) into the project's memory/."""
     from brochure.core.project import load_project
-    from brochure.memory.index import import_tmx
+    from brochure.memory.tmx import import_tmx
 
     project = load_project(project_dir)
     dest, count, replaced = import_tmx(project, file)
@@ -46,7 +46,7 @@ def import_(file: Path, project_dir: Path) -> None:
 def export(langs: tuple[str, ...], output: Path | None, project_dir: Path) -> None:
     """Write the project's approved translations as TMX 1.4b (all languages in one <tu>)."""
     from brochure.core.project import load_project
-    from brochure.memory.index import export_tmx
+    from brochure.memory.tmx import export_tmx
 
     project = load_project(project_dir)
     out = output or project.build_dir / f"{project.name}.tmx"

@@ -21,32 +21,28 @@ import logging
 import os
 import re
 import sqlite3
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from brochure.core.errors import TranslationMemoryError
+from brochure.core.text import normalise
+from brochure.memory.tmx import MEMORY_DIR, read_tmx
 
 if TYPE_CHECKING:
-    from lxml import etree
-
     from brochure.core.datamodel import SegmentedDocument
     from brochure.core.project import Project
     from brochure.store.xliff import TranslationFile
 
 log = logging.getLogger(__name__)
 
-MEMORY_DIR = "memory"
 INDEX_FILE = "memory.sqlite"
 SCHEMA_VERSION = 3
 DEFAULT_THRESHOLD = 75
 CANDIDATES = 200  # BM25 top-k handed to rapidfuzz
 RARE_TERMS = 8  # how many of the query's rarest words make the full-text query
 _WORD = re.compile(r"[^\W_]+")
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 # -- settings --------------------------------------------------------------------------------------
@@ -77,19 +73,9 @@ def settings(project: Project) -> MemorySettings:
 
 
 # -- text forms ------------------------------------------------------------------------------------
-def normalise(text: str) -> str:
-    """The form matches are made on: NFC, white space collapsed, trimmed (as segment ids)."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def words(text: str) -> list[str]:
     """Lower-case words as FTS5's unicode61 tokenizer sees them (letters and digits)."""
     return _WORD.findall(text.casefold())
-
-
-def lang_code(code: str) -> str:
-    """'en-US', 'EN', 'ru_RU', 'kk-Cyrl-KZ' -> 'en', 'en', 'ru', 'kk'."""
-    return re.split(r"[-_]", code.strip(), maxsplit=1)[0].lower()
 
 
 # -- what the memory holds -------------------------------------------------------------------------
@@ -108,189 +94,6 @@ class Match:
     @property
     def exact(self) -> bool:
         return self.score == 100
-
-
-@dataclass
-class TranslationUnit:
-    """One entry of a memory file: its texts by language, and where it was found."""
-
-    texts: dict[str, str]
-    line: int = 0
-    props: list[tuple[str, str]] = field(default_factory=list)  # (type, value) of TMX <prop>
-    notes: list[str] = field(default_factory=list)
-    attrs: dict[str, str] = field(default_factory=dict)  # creationdate, changeid, ...
-
-
-# -- TMX -------------------------------------------------------------------------------------------
-def _seg_text(seg: etree._Element) -> str:
-    """A TMX <seg>'s text: codes (<bpt>, <ept>, <ph>, <it>, <ut>) dropped, <hi> kept."""
-    parts = [seg.text or ""]
-    for child in seg:
-        if isinstance(child.tag, str) and child.tag.split("}")[-1] in ("hi", "sub"):
-            parts.append(_seg_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def read_tmx(path: Path) -> tuple[str, list[TranslationUnit]]:
-    """Parse a TMX file (1.1-1.4b, as OmegaT, translate-toolkit, Trados write it).
-
-    Returns the header's source language and the units; raises TranslationMemoryError naming the
-    file and line for anything malformed.
-    """
-    from lxml import etree
-
-    from brochure.core.xmlsafe import parse_xml
-
-    tree = parse_xml(path, TranslationMemoryError, "TMX", huge=True)
-    root = tree.getroot()
-    if etree.QName(root).localname != "tmx":
-        raise TranslationMemoryError(
-            f"{path}:{root.sourceline}: not a TMX file (root <{etree.QName(root).localname}>)"
-        )
-    header = root.find("header")
-    srclang = lang_code(header.get("srclang", "")) if header is not None else ""
-    body = root.find("body")
-    if body is None:
-        raise TranslationMemoryError(f"{path}:{root.sourceline}: TMX without <body>")
-    units = []
-    for tu in body.iter("tu"):
-        texts: dict[str, str] = {}
-        for tuv in tu.findall("tuv"):
-            code = tuv.get(XML_LANG) or tuv.get("lang")  # TMX 1.1 used `lang`
-            if not code:
-                raise TranslationMemoryError(f"{path}:{tuv.sourceline}: <tuv> without xml:lang")
-            seg = tuv.find("seg")
-            if seg is None:
-                raise TranslationMemoryError(f"{path}:{tuv.sourceline}: <tuv> without <seg>")
-            text = normalise(_seg_text(seg))
-            if text:
-                texts.setdefault(lang_code(code), text)
-        unit = TranslationUnit(texts=texts, line=tu.sourceline or 0)
-        unit.props = [(p.get("type", ""), p.text or "") for p in tu.findall("prop")]
-        unit.notes = [n.text or "" for n in tu.findall("note")]
-        unit.attrs = {k: v for k, v in tu.attrib.items() if k in _TU_ATTRS}
-        units.append(unit)
-    return srclang, units
-
-
-_TU_ATTRS = (
-    "tuid",
-    "creationdate",
-    "creationid",
-    "changedate",
-    "changeid",
-    "usagecount",
-    "lastusagedate",
-)
-
-
-def write_tmx(
-    path: Path, units: Iterable[TranslationUnit], srclang: str, tool_version: str = ""
-) -> int:
-    """Write TMX 1.4b atomically (several languages per <tu>); return the number of units."""
-    from lxml import etree
-
-    from brochure.core.atomic import write_bytes_atomic
-
-    root = etree.Element("tmx", version="1.4")
-    etree.SubElement(root, "header", {
-        "creationtool": "brochure", "creationtoolversion": tool_version or _version(),
-        "segtype": "sentence", "o-tmf": "brochure", "adminlang": "en", "srclang": srclang,
-        "datatype": "plaintext",
-    })  # fmt: skip
-    body = etree.SubElement(root, "body")
-    count = 0
-    for unit in units:
-        if len(unit.texts) < 2:
-            continue
-        tu = etree.SubElement(body, "tu", unit.attrs)
-        for ptype, value in unit.props:
-            etree.SubElement(tu, "prop", type=ptype).text = value
-        for note in unit.notes:
-            etree.SubElement(tu, "note").text = note
-        for lang, text in unit.texts.items():
-            tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-            etree.SubElement(tuv, "seg").text = text
-        count += 1
-    etree.indent(root, space="  ")
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    write_bytes_atomic(path, data)
-    return count
-
-
-def _version() -> str:
-    from brochure import __version__
-
-    return __version__
-
-
-def import_tmx(project: Project, file: Path) -> tuple[Path, int, bool]:
-    """Copy a TMX into the project's memory/ (normalised: language codes, plain text, 1.4b).
-
-    Only units with the project's source language and at least one target language are kept.
-    Returns the file written, the number of units and whether an older copy was replaced.
-    """
-    _, units = read_tmx(file)
-    wanted = set(project.languages)
-    kept = []
-    found: Counter[str] = Counter()
-    for unit in units:
-        found.update(unit.texts.keys())
-        texts = {lang: text for lang, text in unit.texts.items() if lang in wanted}
-        if project.source_language in texts and len(texts) >= 2:
-            unit.texts = texts
-            kept.append(unit)
-    if not kept:
-        have = ", ".join(sorted(found)) or "none"
-        raise TranslationMemoryError(
-            f"{file}: no unit pairs the project's source language {project.source_language!r} with one "
-            f"of {', '.join(project.target_languages)} (languages in the file: {have})"
-        )
-    dest = project.root / MEMORY_DIR / (_slug(file.stem) + ".tmx")
-    replaced = dest.exists()
-    write_tmx(dest, kept, project.source_language)
-    return dest, len(kept), replaced
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text).strip("-.") or "memory"
-
-
-def project_units(project: Project, langs: Sequence[str] = ()) -> list[TranslationUnit]:
-    """The approved units of the project's own translations, one TMX unit per segment (all languages)."""
-    from brochure.store.xliff import TranslationFile
-
-    langs = [
-        lang for lang in (langs or project.target_languages) if lang != project.source_language
-    ]
-    units: dict[tuple[str, str], TranslationUnit] = {}
-    for document in project.documents:
-        for lang in langs:
-            path = project.translations_path(document, lang)
-            if not path.exists():
-                continue
-            store = TranslationFile.open(path, project.source_language, lang, document.name)
-            for unit in store.units(include_stale=True):
-                if not unit.approved or not unit.target or not unit.target.text.strip():
-                    continue
-                source = normalise(unit.source.text)
-                entry = units.setdefault((document.name, source), TranslationUnit(
-                    texts={project.source_language: source},
-                    props=[("x-document", document.name), ("x-segment", unit.id)],
-                ))  # fmt: skip
-                entry.texts[lang] = normalise(unit.target.text)
-    return [u for u in units.values() if len(u.texts) >= 2]
-
-
-def export_tmx(project: Project, out: Path, langs: Sequence[str] = ()) -> int:
-    """Write the project's approved translations as one TMX 1.4b file; return the unit count."""
-    for lang in langs:
-        if lang not in project.target_languages:
-            raise TranslationMemoryError(
-                f"--lang: {lang!r} is not a target language of {project.path} ({', '.join(project.target_languages)})"
-            )
-    return write_tmx(out, project_units(project, langs), project.source_language)
 
 
 # -- the index -------------------------------------------------------------------------------------

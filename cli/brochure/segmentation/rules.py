@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from functools import cache
 from importlib import resources
 
 from brochure.core.datamodel import Block, Document, RichText, Segment, SegmentedDocument
+from brochure.core.text import normalise
 
 ENDERS = ".!?…"
 CLOSERS = "\"'»”’)]"
@@ -174,11 +174,6 @@ def _nesting(text: str) -> list[int]:
 
 
 _PAIRS['"'] = '"'
-
-
-def normalise(text: str) -> str:
-    """The form segment ids are computed from: NFC, white space collapsed, trimmed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def segment_id(text: str, occurrence: int) -> str:

@@ -67,7 +67,7 @@ _SUBTYPE_OF_CTYPE = {"italic": "xlf:i", "bold": "xlf:b", "x-italic": "xlf:i", "x
 
 def base_hash(state: str, text: str) -> str:
     """What a unit looked like at export: its state and normalised target text."""
-    from brochure.segmentation.rules import normalise
+    from brochure.core.text import normalise
 
     return hashlib.sha1(f"{state}\n{normalise(text)}".encode()).hexdigest()[:16]
 
@@ -454,7 +454,7 @@ def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
     Everything is read and checked first; translations files are written (atomically) only when
     every file is good.
     """
-    from brochure.segmentation.rules import normalise
+    from brochure.core.text import normalise
     from brochure.store.xliff import open_store
 
     incoming = [f for path in paths for f in read_exchange_file(project, Path(path))]
@@ -525,7 +525,7 @@ def _file_of(files: list[IncomingFile], inc: Incoming) -> Path:
 
 def _decide(unit: Unit, inc: Incoming) -> str:
     """apply / unchanged / kept (only the project changed) / conflict (both changed)."""
-    from brochure.segmentation.rules import normalise
+    from brochure.core.text import normalise
 
     if inc.target is None or inc.state is None:
         return "unchanged"  # no target in the file: nothing to bring back

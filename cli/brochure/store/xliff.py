@@ -384,7 +384,7 @@ def _source_text(unit: etree._Element) -> str:
 
 
 def _same_text(a: str, b: str) -> bool:
-    from brochure.segmentation.rules import normalise
+    from brochure.core.text import normalise
 
     return normalise(a) == normalise(b)
 
