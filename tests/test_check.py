@@ -164,7 +164,7 @@ def test_build_strict_fails_on_errors(tmp_path):
 
 def test_a_derived_word_is_a_warning_not_an_error():
     from brochure.check.qa import check_segment
-    from brochure.glossary.concepts import Termbase
+    from brochure.glossary.termbase import Termbase
     from brochure.glossary.tsv import concept_from_row
 
     tb = Termbase(

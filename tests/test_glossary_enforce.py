@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from brochure.glossary import apply_glossary, load
-from brochure.glossary.concepts import Termbase
+from brochure.glossary.termbase import Termbase
 from brochure.glossary.tsv import concept_from_row
 
 ROWS = [

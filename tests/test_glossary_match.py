@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from brochure.glossary.concepts import Termbase
 from brochure.glossary.morph import (
     en_inflect,
     features,
@@ -12,6 +11,7 @@ from brochure.glossary.morph import (
     kk_inflect_term,
     ru_inflect,
 )  # fmt: skip
+from brochure.glossary.termbase import Termbase
 from brochure.glossary.tsv import concept_from_row
 
 ROWS = [

@@ -38,7 +38,7 @@ from brochure.core.text import numbers
 if TYPE_CHECKING:
     from brochure.core.datamodel import SegmentedDocument
     from brochure.core.project import Project
-    from brochure.glossary.concepts import Termbase
+    from brochure.glossary.termbase import Termbase
     from brochure.store.xliff import TranslationFile
 
 Severity = Literal["error", "warning"]

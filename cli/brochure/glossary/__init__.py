@@ -6,8 +6,9 @@ termbases in and out; lint and edit serve the `brochure glossary` commands. Impo
 is light: pymorphy3, lxml and filelock load only when a stage needs them.
 """
 
-from brochure.glossary.concepts import Concept, Term, Termbase
+from brochure.glossary.concepts import Concept, Term
 from brochure.glossary.enforce import apply_glossary
 from brochure.glossary.load import load_termbase
+from brochure.glossary.termbase import Termbase
 
 __all__ = ["Concept", "Term", "Termbase", "apply_glossary", "load_termbase"]

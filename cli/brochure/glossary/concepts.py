@@ -12,10 +12,9 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from brochure.glossary.match import Matcher
+from brochure.core.errors import GlossaryError
 
 LANGS = ("en", "ru", "kk")
 FLAGS = ("case-sensitive", "do-not-translate", "indeclinable")
@@ -156,56 +155,6 @@ def valid_id(concept_id: str) -> bool:
     return bool(_ID.match(concept_id))
 
 
-class Termbase:
-    """Concepts by id, merged from the built-in glossary and the project's files."""
-
-    def __init__(
-        self, concepts: Iterable[Concept] = (), sources: tuple[str, ...] = (), digest: str = ""
-    ):
-        self.concepts: dict[str, Concept] = {c.id: c for c in concepts}
-        self.sources = sources  # the files merged, in order
-        self.digest = digest
-        self._matchers: dict[tuple[str, bool], Matcher] = {}
-
-    def __len__(self) -> int:
-        return len(self.concepts)
-
-    def __iter__(self) -> Iterator[Concept]:
-        return iter(self.concepts.values())
-
-    def get(self, concept_id: str) -> Concept | None:
-        return self.concepts.get(concept_id)
-
-    def signature(self) -> str:
-        """What produced a decision, for translated units' metadata: glossary:<hash>."""
-        return f"glossary:{self.digest[:12] or 'empty'}|concepts:{len(self.concepts)}"
-
-    def matcher(self, lang: str, *, target: bool = False) -> Matcher:
-        """The matcher for `lang` (built once). target=True also matches case-sensitive terms in
-        any letter case, so a wrongly cased approved term is found (and can be repaired)."""
-        key = (lang, target)
-        if key not in self._matchers:
-            from brochure.glossary.match import Matcher
-
-            self._matchers[key] = Matcher(self, lang, ignore_case=target)
-        return self._matchers[key]
-
-    def search(self, text: str = "", lang: str | None = None) -> list[Concept]:
-        """Concepts whose id, terms or note contain `text` (case-insensitive), with a term in `lang`."""
-        needle = text.casefold()
-        out = []
-        for concept in self:
-            langs = [lang] if lang else list(LANGS)
-            if lang and not (concept.preferred.get(lang) or concept.admitted.get(lang)):
-                continue
-            hay = [concept.id, concept.note, concept.domain]
-            for lg in langs:
-                hay.extend(t.text for t in concept.terms(lg))
-            if not needle or any(needle in h.casefold() for h in hay):
-                out.append(concept)
-        return out
-
-
 def merge(base: Concept, override: Concept, present: set[str]) -> Concept:
     """`override` (a row of a later file) over `base`: its non-empty cells win."""
     row = base.to_row()
@@ -213,8 +162,6 @@ def merge(base: Concept, override: Concept, present: set[str]) -> Concept:
     for col, value in new.items():
         if col in present and value:
             row[col] = value
-    from brochure.glossary.tsv import concept_from_row
-
     merged = concept_from_row(row, origin=override.origin)
     return merged
 
@@ -224,3 +171,56 @@ def digest_bytes(chunks: Iterable[bytes]) -> str:
     for chunk in chunks:
         h.update(chunk)
     return h.hexdigest()
+
+
+def concept_from_row(row: dict[str, str], origin: str = "") -> Concept:
+    """Cells -> Concept; a bad flag or stored form raises GlossaryError naming `origin`."""
+    where = origin or "glossary"
+    flags = [f.strip() for f in row.get("flags", "").replace(";", ",").split(",") if f.strip()]
+    for flag in flags:
+        if flag not in FLAGS:
+            raise GlossaryError(f"{where}: unknown flag {flag!r} (known: {', '.join(FLAGS)})")
+    concept = Concept(
+        id=row.get("id", ""), domain=row.get("domain", ""), pos=row.get("pos", ""),
+        flags=frozenset(flags), note=row.get("note", ""), origin=origin,
+    )  # fmt: skip
+    for lang in LANGS:
+        if row.get(lang):
+            concept.preferred[lang] = row[lang].strip()
+        admitted = split_variants(row.get(f"{lang}_admitted", ""))
+        if admitted:
+            concept.admitted[lang] = admitted
+        forbidden = split_variants(row.get(f"{lang}_forbidden", ""))
+        if forbidden:
+            concept.forbidden[lang] = forbidden
+        cell = row.get(f"{lang}_forms", "")
+        if cell and lang in CASES:
+            concept.forms[lang] = parse_forms(cell, lang, where)
+    return concept
+
+
+def parse_forms(cell: str, lang: str, where: str) -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for pair in split_variants(cell):
+        tag, sep, form = pair.partition("=")
+        tag, form = tag.strip(), form.strip()
+        if not sep or not form:
+            raise GlossaryError(
+                f"{where}: {lang}_forms: {pair!r} is not tag=form (e.g. dat=Елбасына)"
+            )
+        if not valid_tag(tag, lang):
+            cases = " ".join(CASES[lang])
+            raise GlossaryError(
+                f"{where}: {lang}_forms: unknown form tag {tag!r} (cases: {cases}; prefixes pl. and, for kk, poss3.)"
+            )
+        forms[tag] = form
+    return forms
+
+
+# -- writing under a lock ---------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+    s = re.sub(r"[^a-z0-9._-]", "", s)  # ids are ASCII: keep what survives
+    return s or "term"

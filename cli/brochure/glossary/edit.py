@@ -7,18 +7,18 @@ edited by writing an overriding row (only the changed cells) into the project's 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from brochure.core.errors import GlossaryError
 from brochure.glossary import tsv
-from brochure.glossary.concepts import COLUMNS, Concept, Termbase, valid_id
+from brochure.glossary.concepts import COLUMNS, Concept, concept_from_row, slug, valid_id
 from brochure.glossary.load import default_file, load_files, load_termbase, project_files
+from brochure.glossary.termbase import Termbase
 
 
 def _validate_options(values: dict[str, str]) -> None:
     """Check flags and stored forms given on the command line before touching any file."""
-    tsv.concept_from_row({k: v or "" for k, v in values.items()}, origin="options")
+    concept_from_row({k: v or "" for k, v in values.items()}, origin="options")
 
 
 def _file_with(root: Path, concept_id: str) -> Path | None:
@@ -28,12 +28,6 @@ def _file_with(root: Path, concept_id: str) -> Path | None:
         if concept_id in tsv.GlossaryFile.read(path).rows:
             found = path
     return found
-
-
-def slug(text: str) -> str:
-    s = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
-    s = re.sub(r"[^a-z0-9._-]", "", s)  # ids are ASCII: keep what survives
-    return s or "term"
 
 
 def add(root: Path, values: dict[str, str], file: Path | None = None) -> tuple[str, Path]:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from brochure.glossary.concepts import Concept, Termbase
+from brochure.glossary.concepts import Concept
 from brochure.glossary.load import load_termbase
 from brochure.glossary.match import Match, tokenize
 from brochure.glossary.morph import inflect_like
+from brochure.glossary.termbase import Termbase
 
 if TYPE_CHECKING:
     from brochure.core.project import Project

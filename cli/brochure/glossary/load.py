@@ -12,7 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brochure.glossary.concepts import Concept, Termbase, digest_bytes, merge
+from brochure.glossary.concepts import Concept, digest_bytes, merge
+from brochure.glossary.termbase import Termbase
 from brochure.glossary.tsv import GlossaryFile
 
 if TYPE_CHECKING:

@@ -10,16 +10,13 @@ expression per term). Overlapping matches are resolved longest first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from brochure.glossary.concepts import Concept, Term
 from brochure.glossary.morph import WORD, en_singulars, kk_stems, ru_lemmas, strip_possessive
-
-if TYPE_CHECKING:
-    from brochure.glossary.concepts import Termbase
 
 _STATUS_RANK = {"preferred": 0, "admitted": 1, "forbidden": 2}
 
@@ -110,13 +107,12 @@ def _case_ok(term_word: str, token: str) -> bool:
 class Matcher:
     """Finds the termbase's terms in texts of one language."""
 
-    def __init__(self, termbase: Termbase | list[Concept], lang: str, *, ignore_case: bool = False):
+    def __init__(self, concepts: Iterable[Concept], lang: str, *, ignore_case: bool = False):
         self.lang = lang
         self.ignore_case = ignore_case
         self.keys = KEYS.get(lang, _en_keys)
         self.index: dict[str, list[_Entry]] = {}
         self._candidates: dict[frozenset[str], tuple[_Entry, ...]] = {}
-        concepts = termbase.concepts.values() if hasattr(termbase, "concepts") else termbase
         for concept in concepts:
             for term in concept.terms(lang):
                 self._add(concept, term)

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from brochure.core.errors import GlossaryError
-from brochure.glossary.concepts import FLAGS, LANGS, Concept, valid_id, valid_tag
+from brochure.glossary.concepts import FLAGS, LANGS, Concept, slug, valid_id, valid_tag
 
 STATUS_IN = {
     "preferredterm-admn-sts": "preferred", "preferred": "preferred",
@@ -172,15 +172,11 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
             concept.forbidden[lang] = tuple(dict.fromkeys(forbidden))
     concept.flags = frozenset(flags)
     if not concept.id:
-        from brochure.glossary.edit import slug
-
         concept.id = (
             slug(concept.preferred.get("en") or next(iter(concept.preferred.values()), ""))
             or f"entry-{n}"
         )
     if not valid_id(concept.id):
-        from brochure.glossary.edit import slug
-
         concept.id = slug(concept.id)
     if not (concept.preferred or concept.forbidden):
         return None

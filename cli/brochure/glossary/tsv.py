@@ -23,12 +23,10 @@ from brochure.core.errors import GlossaryError
 from brochure.glossary.concepts import (
     CASES,
     COLUMNS,
-    FLAGS,
     LANGS,
     Concept,
-    split_variants,
+    concept_from_row,
     valid_id,
-    valid_tag,
 )  # fmt: skip
 
 T = TypeVar("T")
@@ -263,51 +261,6 @@ class GlossaryFile:
         return "".join(line.render() for line in self.lines).encode("utf-8")
 
 
-def concept_from_row(row: dict[str, str], origin: str = "") -> Concept:
-    """Cells -> Concept; a bad flag or stored form raises GlossaryError naming `origin`."""
-    where = origin or "glossary"
-    flags = [f.strip() for f in row.get("flags", "").replace(";", ",").split(",") if f.strip()]
-    for flag in flags:
-        if flag not in FLAGS:
-            raise GlossaryError(f"{where}: unknown flag {flag!r} (known: {', '.join(FLAGS)})")
-    concept = Concept(
-        id=row.get("id", ""), domain=row.get("domain", ""), pos=row.get("pos", ""),
-        flags=frozenset(flags), note=row.get("note", ""), origin=origin,
-    )  # fmt: skip
-    for lang in LANGS:
-        if row.get(lang):
-            concept.preferred[lang] = row[lang].strip()
-        admitted = split_variants(row.get(f"{lang}_admitted", ""))
-        if admitted:
-            concept.admitted[lang] = admitted
-        forbidden = split_variants(row.get(f"{lang}_forbidden", ""))
-        if forbidden:
-            concept.forbidden[lang] = forbidden
-        cell = row.get(f"{lang}_forms", "")
-        if cell and lang in CASES:
-            concept.forms[lang] = parse_forms(cell, lang, where)
-    return concept
-
-
-def parse_forms(cell: str, lang: str, where: str) -> dict[str, str]:
-    forms: dict[str, str] = {}
-    for pair in split_variants(cell):
-        tag, sep, form = pair.partition("=")
-        tag, form = tag.strip(), form.strip()
-        if not sep or not form:
-            raise GlossaryError(
-                f"{where}: {lang}_forms: {pair!r} is not tag=form (e.g. dat=Елбасына)"
-            )
-        if not valid_tag(tag, lang):
-            cases = " ".join(CASES[lang])
-            raise GlossaryError(
-                f"{where}: {lang}_forms: unknown form tag {tag!r} (cases: {cases}; prefixes pl. and, for kk, poss3.)"
-            )
-        forms[tag] = form
-    return forms
-
-
-# -- writing under a lock ---------------------------------------------------------------------
 def lock_path(path: Path) -> Path:
     """Where the lock for `path` lives: the project's .brochure/ cache if there is one."""
     path = Path(path).resolve()
