@@ -27,6 +27,7 @@ from brochure.core.datamodel import Edition
 from brochure.core.errors import LayoutError
 from brochure.layout.html import DocumentView, TocEntry, context, environment, get_template
 from brochure.layout.rows import Cell, Row, split_segments
+from brochure.layout.weasy import render_document
 
 log = logging.getLogger(__name__)
 LAYOUT = "facing"
@@ -68,8 +69,6 @@ class Spread:
 
 def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     """WeasyPrint's Document of the edition in facing pages (call inside pdf's log redirection)."""
-    from brochure.layout.pdf import render_document
-
     info = edition.info
     env = environment(LAYOUT, search_dirs)
     ctx = context(edition, fill=FILL)

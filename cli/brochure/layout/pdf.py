@@ -14,6 +14,7 @@ from brochure.layout.fonts import check_glyphs
 from brochure.layout.html import render_html
 from brochure.layout.hyphenation import register_kazakh
 from brochure.layout.prepress import finisher
+from brochure.layout.weasy import render_document
 
 if TYPE_CHECKING:
     from brochure.core.datamodel import Edition
@@ -42,13 +43,6 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
         with atomic_path(out) as tmp:
             document.write_pdf(tmp, finisher=finisher(edition.info.bleed_mm), **options)
     return out
-
-
-def render_document(html: str, base: Path) -> Any:
-    """WeasyPrint's laid-out Document of an HTML string (call inside _weasyprint_logs_to_debug)."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=base.as_uri() + "/").render()
 
 
 def _weasyprint_quirks(document: Any) -> None:
