@@ -55,7 +55,7 @@ def list_(ctx: click.Context) -> None:
 @click.pass_context
 def install(ctx: click.Context, package: Path | None, download: tuple[str, str] | None) -> None:
     """Install PACKAGE (an .argosmodel file), or download one with --download FROM TO."""
-    from brochure import models as store
+    from brochure.engines import packages as store
 
     if (package is None) == (download is None):
         raise click.UsageError("give either PACKAGE or --download FROM TO")
