@@ -64,7 +64,8 @@ def test_seed_kazakh_translations_pass():
     for document in project.documents:
         store = open_store(project, document, "kk")
         for unit in store.units():
-            assert unit.state == "final"
+            # approved: units edited in the 2026 content review stay `reviewed` until a native editor signs off
+            assert unit.state in ("reviewed", "final")
             assert check_kazakh(unit.source.text, unit.target.text) == [], unit.id
             checked += 1
     assert checked == 80

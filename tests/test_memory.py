@@ -271,7 +271,7 @@ def test_fill_from_memory_exact_fuzzy_and_never_over_approved(tmp_path, seed_pro
         "memory-fuzzy",
     )
     assert unit.notes[-1].text.startswith(
-        "memory match 79% (translations/statement-2022-01-07.ru.xlf:18): In Kazakhstan"
+        "memory match 79% (translations/statement-2022-01-07.ru.xlf:21): In Kazakhstan"
     )
     assert store.get(heading.id).target.text == "Наш заголовок"  # approved: untouched
     assert store.get(new.id).target is None
