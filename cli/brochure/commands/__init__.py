@@ -1,5 +1,6 @@
 """One module per command; each parses options, loads the project, calls one core function."""
 
+from brochure.commands.add import add
 from brochure.commands.align import align
 from brochure.commands.build import build
 from brochure.commands.check import check
@@ -15,6 +16,7 @@ from brochure.commands.xliff import xliff
 
 ALL = [
     init,
+    add,
     build,
     segments,
     translate,

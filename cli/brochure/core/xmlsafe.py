@@ -32,3 +32,18 @@ def parse_xml(
         raise error(f"{path}:{line}: malformed {kind}: {msg}") from None
     except OSError as exc:
         raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def parse_xml_bytes(
+    data: bytes, name: str, error: type[BrochureError], kind: str
+) -> etree._Element:
+    """Parse XML held in memory (a part of a DOCX or ODT package) as safely as `parse_xml`."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if exc.position else 0)
+        msg = (exc.msg or "malformed XML").split(", line")[0]
+        raise error(f"{name}:{line}: malformed {kind}: {msg}") from None

@@ -1,0 +1,44 @@
+"""`brochure add FILE`: bring a DOCX, ODT, saved web page, Markdown or text file into the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from brochure.commands.common import shown
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="The project folder (default: here).")  # fmt: skip
+@click.option("--name", help="Document name: the Markdown file's stem (default: from FILE's name).")
+@click.option("--lang", "-l", help="The text's language, if detection gets it wrong (en, ru, kk).")
+def add(file: Path, project_dir: Path | None, name: str | None, lang: str | None) -> None:
+    """Add FILE (.docx, .odt, .html/.htm, .md, .txt) to the project as a Markdown document.
+
+    Keeps headings, paragraphs, lists, quotes, emphasis, links and footnotes (as bracketed notes);
+    drops a web page's menus, comments and appeals, and an office file's headers, footers,
+    comments and tracked deletions. Adding a file again updates its Markdown and lists the
+    paragraphs that changed; their old translations are kept for reuse.
+    """
+    from brochure.sources.add import add_source
+
+    result = add_source(project_dir, file, name=name, lang=lang)
+    where = shown(result.path)
+    if result.status == "unchanged":
+        click.echo(f"{where}: already in the project with the same text; nothing changed")
+        return
+    if result.status == "added":
+        click.echo(f"wrote {where} ({result.lang}, {result.paragraphs} paragraphs)")
+        click.echo(f'brochure.toml: added "{result.entry}" to documents')
+        return
+    click.echo(
+        f"updated {where}: {len(result.changes)} paragraph change(s), {result.unchanged} unchanged"
+    )
+    for line in result.changes:
+        click.echo(f"  {line}")
+    click.echo(
+        "unchanged sentences keep their translations; changed ones keep the old translation aside for reuse"
+    )

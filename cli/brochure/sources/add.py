@@ -1,0 +1,193 @@
+"""`brochure add`: bring a source file into a project as a Markdown document.
+
+The Markdown is written beside the project's other documents and appended to `documents` in
+brochure.toml (edited with tomlkit, so its comments, layout and order stay as they were). Adding a
+file again compares paragraph by paragraph: the same text changes nothing; a changed text replaces
+the Markdown and the report says which paragraphs changed. Translations follow through the store:
+unchanged sentences keep theirs, changed ones are kept aside (stale) and offered again by the memory.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from brochure.core import languages
+from brochure.core.atomic import write_text_atomic
+from brochure.core.errors import ProjectError, SourceError
+from brochure.core.project import _NAME, PROJECT_FILE, Project, _slug, load_project
+from brochure.sources.formats import read_as_markdown
+from brochure.sources.language import detect_language
+from brochure.sources.text import parse_markdown
+
+
+@dataclass
+class AddResult:
+    path: Path  # the project's Markdown document
+    name: str
+    lang: str
+    status: Literal["added", "unchanged", "updated"]
+    paragraphs: int
+    changes: list[str] = field(default_factory=list)  # one line per changed paragraph
+    unchanged: int = 0
+    entry: str = ""  # what was appended to `documents` (added only)
+
+
+def add_source(
+    project_dir: Path | str | None, file: Path, *, name: str | None = None, lang: str | None = None
+) -> AddResult:
+    """Convert `file` and put it into the project; nothing is written when anything is wrong."""
+    project = load_project(project_dir)
+    markdown = read_as_markdown(file)
+    blocks = parse_markdown(markdown)
+    if not blocks:
+        raise SourceError(f"{file}: no text found")
+    lang = _language(file, " ".join(b.text for b in blocks), lang, project)
+    name = name or _slug(file.stem).lower()
+    if not name or not _NAME.match(name):
+        raise SourceError(
+            f"{file}: cannot make a document name from the file name; give --name (letters, digits, '.', '-', '_')"
+        )
+    folder = project.documents[0].path.parent if project.documents else project.root
+    target = (folder / f"{name}.md").resolve()
+    existing = next((d for d in project.documents if d.path == target), None)
+    for d in project.documents:
+        if d.name == name and d.path != target:
+            raise ProjectError(
+                f"{project.path}: documents: a document named {name!r} exists ({d.path.name}); choose another --name"
+            )
+    if existing is not None:
+        return _update(target, name, lang, markdown, len(blocks))
+    if target.exists() and _structure(target.read_text(encoding="utf-8")) != _structure(markdown):
+        raise SourceError(
+            f"{target}: exists and is not a document of the project; choose another --name"
+        )
+    return _add(project, target, name, lang, markdown, len(blocks))
+
+
+def _language(file: Path, text: str, lang: str | None, project: Project) -> str:
+    source = project.source_language
+    if lang is not None:
+        if not languages.is_known(lang):
+            raise SourceError(
+                f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})"
+            )
+        found = lang
+    else:
+        detected = detect_language(text)
+        if detected is None:
+            raise SourceError(f"{file}: too little text to tell its language; give --lang")
+        found = detected
+    if found != source:
+        how = "is marked as" if lang is not None else "looks like"
+        raise SourceError(
+            f"{file}: the text {how} {languages.get(found).name} ({found}) but the project's "
+            f"source_language is {languages.get(source).name} ({source}); translate it first, "
+            f"or give --lang {source} if the detection is wrong"
+        )
+    return found
+
+
+def _update(target: Path, name: str, lang: str, markdown: str, count: int) -> AddResult:
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    if _structure(old) == _structure(markdown):  # the same text; the editor's Markdown stays
+        return AddResult(target, name, lang, "unchanged", count, unchanged=count)
+    changes, same = paragraph_changes(old, markdown)
+    write_text_atomic(target, markdown)
+    return AddResult(target, name, lang, "updated", count, changes=changes, unchanged=same)
+
+
+def _add(
+    project: Project, target: Path, name: str, lang: str, markdown: str, count: int
+) -> AddResult:
+    toml_path = project.path
+    before = toml_path.read_text(encoding="utf-8")
+    entry = target.relative_to(project.root).as_posix()
+    after = append_document(before, entry)
+    created = not target.exists()
+    if created:  # an existing file with this very text (FILE itself, say) is registered as it is
+        write_text_atomic(target, markdown)
+    try:
+        write_text_atomic(toml_path, after)
+        load_project(project.root)  # the edited file must still be a valid project
+    except BaseException:
+        write_text_atomic(toml_path, before)
+        if created:
+            target.unlink(missing_ok=True)
+        raise
+    return AddResult(target, name, lang, "added", count, entry=entry)
+
+
+def _structure(markdown: str) -> list[tuple]:
+    """What a document's content is, Markdown spelling aside: its blocks, their text and marks."""
+    return [(b.kind, b.level, b.ordered, b.text, b.content.spans) for b in parse_markdown(markdown)]
+
+
+def append_document(toml_text: str, entry: str) -> str:
+    """brochure.toml's text with `entry` appended to `documents`; everything else as it was."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        doc = tomlkit.parse(toml_text)
+    except TOMLKitError as exc:
+        raise ProjectError(f"{PROJECT_FILE}: invalid TOML: {exc}") from None
+    documents = doc.get("documents")
+    if documents is None:
+        doc["documents"] = [entry]
+    elif isinstance(documents, list):
+        documents.append(entry)
+    else:
+        raise ProjectError(f"{PROJECT_FILE}: documents: must be a list of source files")
+    return tomlkit.dumps(doc)
+
+
+def paragraph_changes(old: str, new: str) -> tuple[list[str], int]:
+    """One line per paragraph added, removed or changed between two Markdown texts; and the
+    number of paragraphs that stayed the same."""
+    a = [b.text for b in parse_markdown(old)]
+    b = [b.text for b in parse_markdown(new)]
+    lines: list[str] = []
+    same = 0
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            same += i2 - i1
+            continue
+        for k in range(max(i2 - i1, j2 - j1)):
+            i, j = i1 + k, j1 + k
+            if i < i2 and j < j2:
+                was, now = _difference(a[i], b[j])
+                lines.append(f"paragraph {j + 1} changed: «{was}» -> «{now}»")
+            elif j < j2:
+                lines.append(f"paragraph {j + 1} added: «{_short(b[j])}»")
+            else:
+                lines.append(f"paragraph {i + 1} of the old text removed: «{_short(a[i])}»")
+    return lines, same
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _difference(old: str, new: str, context: int = 20) -> tuple[str, str]:
+    """The changed part of a paragraph with a little context on each side."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    lo = max(0, start - context)
+    while lo > 0 and not old[lo - 1].isspace():  # whole words of context
+        lo -= 1
+
+    def cut(text: str) -> str:
+        hi = min(len(text), len(text) - end + context)
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        return ("…" if lo else "") + _short(text[lo:hi], 80) + ("…" if hi < len(text) else "")
+
+    return cut(old), cut(new)

@@ -1,0 +1,264 @@
+"""A saved web page -> the article's paragraphs, without the site around it.
+
+readability-lxml finds the main text offline (menus, comment threads, share bars, donation boxes,
+scripts and styles fall away; measured against trafilatura on the two seed pages, see README).
+Extractors keep the page title and the byline in their metadata, not in the text, so two things
+are added back from the page itself: the title (its <h1>) and the short lines between the title and
+the text that are not link bars (a byline or dateline). A source attribution such as
+"Translated from: ..." at either end of a post is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brochure.core.errors import SourceError
+from brochure.sources.markdown_out import Para, Run, note_run
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_BLOCKS = {
+    "p", "div", "section", "article", "main", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "thead", "tbody", "tr", "td", "th", "pre", "figure", "figcaption", "header",
+    "footer", "center", "address", *_HEADINGS,
+}  # fmt: skip
+_SKIP = {
+    "script", "style", "noscript", "template", "form", "button", "input", "select", "textarea",
+    "nav", "iframe", "svg", "img", "video", "audio", "object", "embed", "canvas", "head",
+}  # fmt: skip
+_EM = {"em", "i", "cite", "dfn", "var"}
+_STRONG = {"strong", "b"}
+# A line at either end of a post that says where the text comes from, not part of the text itself.
+_ATTRIBUTION = re.compile(
+    r"^(translated from|translation from|originally published|source|read the original|"
+    r"переведено с|перевод с|источник|оригинал|аударылған|дереккөз)\b[^:]{0,40}:",
+    re.IGNORECASE,
+)
+MIN_MAIN_TEXT = 100  # characters of running text below which a page "has no main text"
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def read_html(path: Path, data: bytes) -> list[Para]:
+    """The main text of a saved web page as paragraphs; SourceError if it has none."""
+    from lxml import html as lhtml
+    from readability import Document
+
+    logging.getLogger("readability").setLevel(logging.ERROR)  # it logs every candidate it scores
+    text = _decode(path, data)
+    try:
+        page = lhtml.document_fromstring(text)
+        article = Document(text).summary(html_partial=True)
+        content = lhtml.fragment_fromstring(article, create_parent="div")
+    except Exception as exc:  # lxml and readability raise several kinds on broken markup
+        raise SourceError(f"{path}: not a readable web page ({exc})") from None
+    _drop_skipped(content)
+    paras = _walk_blocks(content)
+    paras = _drop_attributions(paras)
+    if _main_text_length(paras) < MIN_MAIN_TEXT:
+        raise SourceError(f"{path}: no main text found (only navigation or very short text)")
+    return _with_title_and_lede(page, paras)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    m = _CHARSET.search(data[:4096])
+    encodings = [m.group(1).decode("ascii").lower()] if m else []
+    for encoding in [*encodings, "utf-8"]:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise SourceError(f"{path}: not a readable web page (unknown text encoding)")
+
+
+def _drop_skipped(root: HtmlElement) -> None:
+    for el in list(root.iter(*_SKIP)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _walk_blocks(root: HtmlElement, quote: bool = False, depth: int = -1) -> list[Para]:
+    """Block-level elements -> Paras; inline content directly inside a container is a paragraph."""
+    paras: list[Para] = []
+    pending: list[Run] = []
+
+    def flush() -> None:
+        if "".join(r.text for r in pending).strip():
+            paras.append(Para("quote" if quote else "paragraph", list(pending)))
+        pending.clear()
+
+    if root.text:
+        pending.append(Run(root.text))
+    for child in root:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _BLOCKS or (tag and _has_block(child)):
+            flush()
+            paras.extend(_block(child, quote, depth))
+        elif tag:
+            pending.extend(_inline(child))
+        if child.tail:
+            pending.append(Run(child.tail))
+    flush()
+    return paras
+
+
+def _has_block(el: HtmlElement) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in el.iterdescendants())
+
+
+def _block(el: HtmlElement, quote: bool, depth: int) -> list[Para]:
+    tag = el.tag
+    if el.get("data-brochure-note"):  # a footnote already placed at its reference
+        return []
+    if tag in _HEADINGS:
+        return [Para("heading", _inline_children(el), level=_HEADINGS[tag])]
+    if tag == "blockquote":
+        return _walk_blocks(el, quote=True, depth=depth)
+    if tag in ("ul", "ol"):
+        items: list[Para] = []
+        for li in el:
+            if isinstance(li.tag, str) and li.tag == "li":
+                items.extend(_list_item(li, ordered=tag == "ol", depth=depth + 1))
+            elif isinstance(li.tag, str):
+                items.extend(_block(li, quote, depth))
+        return items
+    if tag == "li":
+        return _list_item(el, ordered=False, depth=depth + 1)
+    if _has_block(el):
+        return _walk_blocks(el, quote, depth)
+    runs = _inline_children(el)
+    if not "".join(r.text for r in runs).strip():
+        return []
+    return [Para("quote" if quote else "paragraph", runs)]
+
+
+def _list_item(li: HtmlElement, ordered: bool, depth: int) -> list[Para]:
+    """An item's own text is one list item; lists nested in it follow one level deeper."""
+    if li.get("data-brochure-note"):
+        return []
+    own: list[Run] = [Run(li.text)] if li.text else []
+    nested: list[Para] = []
+    for child in li:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in ("ul", "ol"):
+            nested.extend(_block(child, False, depth))
+        elif tag in ("p", "div") and not nested:
+            own.extend([Run(" "), *_inline_children(child), Run(" ")])
+        elif tag in _BLOCKS:
+            nested.extend(_block(child, False, depth))
+        elif tag:
+            own.extend(_inline(child))
+        if child.tail:
+            (own if not nested else []).append(Run(child.tail))
+    item = Para("list_item", own, level=max(depth, 0), ordered=ordered)
+    return ([item] if item.text else []) + nested
+
+
+def _inline_children(el: HtmlElement, em=False, strong=False, href="") -> list[Run]:
+    runs: list[Run] = []
+    if el.text:
+        runs.append(Run(el.text, em, strong, href))
+    for child in el:
+        if isinstance(child.tag, str):
+            runs.extend(_inline(child, em, strong, href))
+        if child.tail:
+            runs.append(Run(child.tail, em, strong, href))
+    return runs
+
+
+def _inline(el: HtmlElement, em=False, strong=False, href="") -> list[Run]:
+    tag = el.tag
+    if tag == "br":
+        return [Run(" ")]
+    if tag in _EM:
+        em = True
+    elif tag in _STRONG:
+        strong = True
+    elif tag == "a":
+        target = (el.get("href") or "").strip()
+        if target.startswith(("http://", "https://", "mailto:")):
+            href = target
+    elif tag == "sup" and (note := _footnote_text(el)):
+        return [note_run(note)]
+    return _inline_children(el, em, strong, href)
+
+
+def _footnote_text(sup: HtmlElement) -> str:
+    """A footnote reference <sup><a href="#fn1">1</a></sup> -> the note's text, if the page has it."""
+    link = sup.find(".//a")
+    target = (link.get("href") or "") if link is not None else ""
+    if not target.startswith("#") or len(target) < 2:
+        return ""
+    found = sup.getroottree().getroot().xpath("//*[@id=$id]", id=target[1:])
+    if not found:
+        return ""
+    note = found[0]
+    text = " ".join(
+        t for t in note.itertext() if t.strip() not in ("↩", "↑", "^")
+    )  # back-links are not the note
+    note.set("data-brochure-note", "1")
+    return " ".join(text.split())
+
+
+def _drop_attributions(paras: list[Para]) -> list[Para]:
+    def residue(p: Para) -> bool:
+        return p.kind == "paragraph" and len(p.text) < 200 and bool(_ATTRIBUTION.match(p.text))
+
+    while paras and residue(paras[-1]):
+        paras.pop()
+    while paras and residue(paras[0]):
+        paras.pop(0)
+    return paras
+
+
+def _main_text_length(paras: list[Para]) -> int:
+    return sum(
+        len(p.text) - sum(len(r.text) for r in p.runs if r.href)
+        for p in paras
+        if p.kind != "heading"
+    )
+
+
+def _with_title_and_lede(page: HtmlElement, paras: list[Para]) -> list[Para]:
+    """Put back the page's <h1> title and the byline under it when the extractor left them out."""
+    if paras and paras[0].kind == "heading" and paras[0].level == 1:
+        return paras
+    _drop_skipped(page)
+    h1 = next(iter(page.iter("h1")), None)
+    if h1 is None:
+        return paras
+    title = Para("heading", _inline_children(h1), level=1)
+    if not title.text or (paras and paras[0].text == title.text):
+        return paras
+    first = paras[0].text if paras else ""
+    lede: list[Para] = []
+    seen_title = False
+    for el in page.iter():
+        if el is h1:
+            seen_title = True
+            continue
+        if not seen_title or not isinstance(el.tag, str) or el.tag not in _BLOCKS:
+            continue
+        if _has_block(el) or _inside(el, h1):
+            continue
+        text = " ".join(el.text_content().split())
+        if not text:
+            continue
+        if text == first or first.startswith(text):
+            break
+        links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+        if len(text) <= 300 and links < len(text) / 2 and len(lede) < 3:
+            lede.extend(_block(el, False, -1))
+        elif len(text) > 300:
+            break
+    return [title, *lede, *paras]
+
+
+def _inside(el: HtmlElement, ancestor: HtmlElement) -> bool:
+    return any(a is ancestor for a in el.iterancestors())

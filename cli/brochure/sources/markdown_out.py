@@ -1,0 +1,233 @@
+"""What every importer produces: paragraphs of formatted runs, written out as the Markdown subset
+that brochure.sources reads (headings, paragraphs, lists, quotes, emphasis, strong, links, and
+footnotes as bracketed translator's notes `[...]`).
+
+Readers for DOCX, ODT and HTML walk their format into `Para`s of `Run`s; `to_markdown` turns them
+into text whose blocks, read back by brochure.sources, have the same text and emphasis.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+_NO_BREAK = "\u00a0\u202f\u2007"  # no-break spaces are kept: "Part\u00a0I", "7\u202f%"
+ParaKind = Literal["heading", "paragraph", "list_item", "quote"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text with one formatting: emphasis, strong, a link target."""
+
+    text: str
+    em: bool = False
+    strong: bool = False
+    href: str = ""
+
+
+@dataclass
+class Para:
+    """One block: a heading (level 1-6), a paragraph, a list item (level = depth), a quote."""
+
+    kind: ParaKind
+    runs: list[Run] = field(default_factory=list)
+    level: int = 0
+    ordered: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(r.text for r in self.runs).split())
+
+
+def note_run(text: str) -> Run:
+    """A footnote or endnote as the translator's-note form the Markdown reader knows: ` [text]`."""
+    body = " ".join(text.split())
+    return Run(f" [{body}]") if body else Run("")
+
+
+# -- writing -------------------------------------------------------------------------------------
+_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-*+](?=\s)|(\d{1,9})([.)])(?=\s)|([-*_])\s*\4\s*\4)")
+
+
+def to_markdown(paras: list[Para]) -> str:
+    """The Markdown text of `paras`: one line per block, blank lines between blocks (not items)."""
+    lines: list[str] = []
+    prev: Para | None = None
+    number = 0
+    for para in paras:
+        body = inline_markdown(para.runs)
+        if not body:
+            continue
+        if para.kind == "heading":
+            level = min(max(para.level, 1), 6)
+            line = "#" * level + " " + re.sub(r"#+$", lambda m: "\\" + m.group(0), body)
+        elif para.kind == "list_item":
+            if prev is None or prev.kind != "list_item":
+                number = 0
+            number = number + 1 if para.ordered else 0
+            indent = "    " * max(para.level, 0)
+            line = indent + (f"{number}. " if para.ordered else "- ") + body
+        elif para.kind == "quote":
+            line = "> " + _escape_start(body)
+        else:
+            line = _escape_start(body)
+        if lines and not (
+            para.kind == "list_item" and prev is not None and prev.kind == "list_item"
+        ):
+            lines.append("")
+        lines.append(line)
+        prev = para
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _escape_start(body: str) -> str:
+    """A paragraph that would read as a heading, quote, list item or rule gets its first mark escaped."""
+    m = _LINE_START.match(body)
+    if not m:
+        return body
+    if m.group(2):  # "1." -> "1\."
+        return body[: m.end(2)] + "\\" + body[m.end(2) :]
+    return "\\" + body
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
+    return text.replace("<!--", "<\\!--").replace("](", "]\\(")
+
+
+class _Em:
+    """An emphasis marker whose character (`_` or `*`) is chosen once its neighbours are known."""
+
+    def __init__(self) -> None:
+        self.partner: _Em | None = None
+
+
+def inline_markdown(runs: list[Run]) -> str:
+    """Runs -> one line of inline Markdown; whitespace collapsed, marks kept off the edge spaces."""
+    atoms = _atoms(runs)
+    pieces: list[str | _Em] = []
+    stack: list[str] = []  # open marks, outermost first: "strong", "em"
+    openers: list[_Em] = []
+
+    def close_to(depth: int) -> None:
+        while len(stack) > depth:
+            mark = stack.pop()
+            if mark == "strong":
+                pieces.append("**")
+            else:
+                closer = _Em()
+                opener = openers.pop()
+                opener.partner, closer.partner = closer, opener
+                pieces.append(closer)
+
+    for text, em, strong, href in atoms:
+        marks = [m for m, on in (("strong", strong), ("em", em)) if on]
+        keep = 0
+        while keep < len(stack) and stack[keep] in marks:
+            keep += 1
+        close_to(keep)
+        for mark in marks:
+            if mark not in stack:
+                stack.append(mark)
+                if mark == "strong":
+                    pieces.append("**")
+                else:
+                    opener = _Em()
+                    openers.append(opener)
+                    pieces.append(opener)
+        if href:
+            pieces.append(f"[{text}]({href})")
+        else:
+            pieces.append(_escape(text))
+    close_to(0)
+    return _resolve_em(pieces)
+
+
+def _resolve_em(pieces: list[str | _Em]) -> str:
+    """`_x_` at word edges (it never runs into a `**`), `*x*` inside a word (`_` would not work)."""
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if not isinstance(piece, _Em):
+            out.append(piece)
+            continue
+        partner = piece.partner
+        j = pieces.index(partner) if partner is not None else i
+        first, last = min(i, j), max(i, j)
+        before = _edge(pieces[:first], -1)
+        after = _edge(pieces[last + 1 :], 0)
+        out.append("*" if before.isalnum() or after.isalnum() else "_")
+    return "".join(out)
+
+
+def _edge(pieces: list[str | _Em], index: int) -> str:
+    text = "".join(p for p in pieces if isinstance(p, str) and p != "**")
+    return text[index] if text else " "
+
+
+def _atoms(runs: list[Run]) -> list[tuple[str, bool, bool, str]]:
+    """Merge runs of equal formatting, collapse whitespace, move edge spaces out of the marks."""
+    chars: list[list] = []  # [char, em, strong, href]
+    for run in runs:
+        text = unicodedata.normalize("NFC", run.text)
+        href = _safe_href(run.href) if run.href else ""
+        for ch in text:
+            if ch.isspace() and ch not in _NO_BREAK:
+                if not chars or chars[-1][0] != " ":
+                    chars.append([" ", run.em, run.strong, href])
+            elif unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\u200c\u200d":
+                chars.append([ch, run.em, run.strong, href])
+    while chars and chars[0][0] == " ":
+        chars.pop(0)
+    while chars and chars[-1][0] == " ":
+        chars.pop()
+    # links: the reader keeps a link's text raw, so it holds no emphasis and no brackets
+    for start, end in _ranges(chars, 3):
+        text = "".join(c[0] for c in chars[start:end])
+        for c in chars[start:end]:
+            if "[" in text or "]" in text or not text.strip():
+                c[3] = ""
+            else:
+                c[1] = c[2] = False
+    # emphasis and strong start and end on a visible character
+    for index in (1, 2):
+        for start, end in _ranges(chars, index):
+            i = start
+            while i < end and chars[i][0] == " " and not chars[i][3]:
+                chars[i][index] = False
+                i += 1
+            j = end - 1
+            while j >= i and chars[j][0] == " " and not chars[j][3]:
+                chars[j][index] = False
+                j -= 1
+    atoms: list[list] = []
+    for ch, em, strong, href in chars:
+        if atoms and atoms[-1][1:] == [em, strong, href]:
+            atoms[-1][0] += ch
+        else:
+            atoms.append([ch, em, strong, href])
+    return [(a[0], a[1], a[2], a[3]) for a in atoms]
+
+
+def _ranges(chars: list[list], index: int) -> list[tuple[int, int]]:
+    """Maximal ranges [start, end) of chars whose field `index` is set (and equal, for links)."""
+    out = []
+    i = 0
+    while i < len(chars):
+        value = chars[i][index]
+        if not value:
+            i += 1
+            continue
+        j = i
+        while j < len(chars) and chars[j][index] == value:
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+def _safe_href(href: str) -> str:
+    """A link target the reader's `[text](url)` form accepts: no spaces or parentheses."""
+    href = href.strip()
+    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")

@@ -1,0 +1,427 @@
+"""`brochure add`: DOCX, ODT, saved web pages, Markdown and text become the project's Markdown.
+
+The inputs are made here from the hand-cleaned seed documents (tests/sourcefixtures.py): a saved
+web page with the furniture the raw seeds show, a DOCX and an ODT with header, footer, comment and
+tracked changes. What `brochure add` writes must read back as the seed document's paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from brochure.sources.text import parse_markdown, read_text
+from conftest import write_project
+from sourcefixtures import (
+    FURNITURE,
+    OFFICE_COMMENT,
+    TRACKED_DELETION,
+    add_footnote,
+    seed_blocks,
+    web_page,
+    write_docx,
+    write_odt,
+)
+
+SEED_DOCUMENTS = ["programme-part-1", "statement-2022-01-07"]
+
+TOML = """\
+# The editors' project: comments and order must survive `brochure add`
+name = "p"
+title = { en = "Test", ru = "Тест" }
+source_language = "en"   # the originals are English
+target_languages = ["ru"]
+documents = [
+  "texts/intro.md",  # the foreword comes first
+]
+
+[[editions]]
+languages = ["en", "ru"]
+formats = ["pdf"]
+"""
+INTRO = "# Foreword\n\nA short foreword to the brochure, written by the editors.\n"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return write_project(tmp_path / "p", TOML, {"texts/intro.md": INTRO})
+
+
+def make_source(kind: str, name: str, folder: Path) -> Path:
+    blocks = seed_blocks(name)
+    path = folder / f"{name}.{kind}"
+    if kind == "html":
+        path.write_text(web_page(name), encoding="utf-8")
+    elif kind == "docx":
+        write_docx(blocks, path)
+    else:
+        write_odt(blocks, path)
+    return path
+
+
+def structure(markdown: str) -> list[tuple]:
+    return [(b.kind, b.level, b.ordered, b.text, b.content.spans) for b in parse_markdown(markdown)]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("kind", ["html", "docx", "odt"])
+@pytest.mark.parametrize("name", SEED_DOCUMENTS)
+def test_add_gives_the_hand_cleaned_seed_document(invoke, project, tmp_path, kind, name):
+    source = make_source(kind, name, tmp_path)
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 0, result.output
+    written = project / "texts" / f"{name}.md"
+    assert f"texts/{name}.md" in result.output
+    markdown = written.read_text(encoding="utf-8")
+    seed = read_text(Path(__file__).parent.parent / "seeds" / f"{name}.md")
+    # the same paragraphs, headings, list items and emphasis as the hand-cleaned document
+    assert [b.text for b in parse_markdown(markdown)] == [b.text for b in parse_markdown(seed)]
+    assert structure(markdown) == structure(seed)
+    left = [f for f in FURNITURE if f in markdown]
+    assert not left, f"furniture left in {written.name}: {left}"
+    # appended to documents, the file's comments and order kept
+    toml = (project / "brochure.toml").read_text(encoding="utf-8")
+    assert toml == TOML.replace(
+        '  "texts/intro.md",  # the foreword comes first\n',
+        f'  "texts/intro.md",  # the foreword comes first\n  "texts/{name}.md",\n',
+    )
+
+
+def test_office_files_accept_insertions_and_drop_deletions_comments_headers(
+    invoke, project, tmp_path
+):
+    for kind in ("docx", "odt"):
+        source = make_source(kind, "statement-2022-01-07", tmp_path)
+        result = invoke("add", source, "--project", project, "--name", f"statement-{kind}")
+        assert result.exit_code == 0, result.output
+        markdown = (project / "texts" / f"statement-{kind}.md").read_text(encoding="utf-8")
+        # the tracked insertion is the last word of the first plain paragraph
+        assert "headquarters for the entire protest movement.\n" in markdown
+        assert TRACKED_DELETION.strip() not in markdown and OFFICE_COMMENT not in markdown
+        assert "Header of the office file" not in markdown and "Footer" not in markdown
+
+
+def test_a_file_already_in_the_project_changes_nothing(invoke, project, tmp_path):
+    source = make_source("html", "statement-2022-01-07", tmp_path)
+    assert invoke("add", source, "--project", project).exit_code == 0
+    before = snapshot(project)
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "statement-2022-01-07.md: already in the project with the same text; nothing changed\n"
+    )
+    assert "already in the project with the same text; nothing changed" in result.output
+    assert snapshot(project) == before
+
+
+def test_the_seed_project_knows_its_own_statement(invoke, seed_project, tmp_path):
+    """The seed's web page, added under the seed document's name, is the same text: the editors'
+    Markdown is left exactly as they wrote it."""
+    source = make_source("html", "statement-2022-01-07", tmp_path)
+    before = snapshot(seed_project)
+    result = invoke("add", source, "--project", seed_project, "--name", "statement-2022-01-07")
+    assert result.exit_code == 0, result.output
+    assert "nothing changed" in result.output
+    assert snapshot(seed_project) == before
+
+
+def test_a_changed_file_updates_the_markdown_and_keeps_translations(invoke, seed_project, tmp_path):
+    from brochure.core.project import load_project
+    from brochure.segmentation.documents import segment_source
+    from brochure.store.xliff import open_store
+
+    blocks = seed_blocks("statement-2022-01-07")
+    changed = tmp_path / "statement.html"
+    page = web_page("statement-2022-01-07")
+    old = "According to various reports, dozens of demonstrators have been killed."
+    new = "According to various reports, hundreds of demonstrators have been killed."
+    assert old in page
+    changed.write_text(page.replace(old, new), encoding="utf-8")
+    result = invoke("add", changed, "--project", seed_project, "--name", "statement-2022-01-07")
+    assert result.exit_code == 0, result.output
+    number = next(i for i, b in enumerate(blocks, 1) if old in b.text)
+    lines = result.output.splitlines()
+    assert lines[0].startswith("updated ")
+    assert lines[0].endswith(f"1 paragraph change(s), {len(blocks) - 1} unchanged")
+    assert lines[1] == (
+        f"  paragraph {number} changed: «…to various reports, dozens of demonstrators have…»"
+        " -> «…to various reports, hundreds of demonstrators have…»"
+    )
+    text = (seed_project / "statement-2022-01-07.md").read_text(encoding="utf-8")
+    assert new in text and old not in text
+    # the store keeps every other translation; the changed sentence's old one is kept aside
+    project = load_project(seed_project)
+    document = next(d for d in project.documents if d.name == "statement-2022-01-07")
+    seg = segment_source(project, document)
+    store = open_store(project, document, "ru")
+    store.sync(seg.segments)
+    units = {u.id: u for u in store.units(include_stale=True)}
+    live = [units[s.id] for s in seg.segments]
+    missing = [u.source.text for u in live if not u.has_target]
+    assert missing == [new]
+    assert any(u.stale and u.source.text == old and u.has_target for u in units.values())
+
+
+# -- language ------------------------------------------------------------------------------------
+RU = "Заявление Социалистического движения Казахстана. В Казахстане сейчас настоящее народное восстание.\n"
+KK = "Қазақстан социалистік қозғалысының мәлімдемесі. Қазақстанда қазір нағыз халық көтерілісі жүріп жатыр.\n"
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("In Kazakhstan, there is now a real popular uprising.", "en"),
+        (RU, "ru"),
+        (KK, "kk"),
+        ("Ақ Орда — резиденция президента; «Нұр Отан» — партия власти в Казахстане.", "ru"),
+        ("12 34", None),
+    ],
+)
+def test_language_detection(text, lang):
+    from brochure.sources.language import detect_language
+
+    assert detect_language(text) == lang
+
+
+def test_a_text_in_another_language_is_an_error_naming_both(invoke, project, tmp_path):
+    source = tmp_path / "statement.md"
+    source.write_text(RU, encoding="utf-8")
+    before = snapshot(project)
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {source}: the text looks like Russian (ru) but the project's source_language is "
+        "English (en); translate it first, or give --lang en if the detection is wrong\n"
+    )
+    assert snapshot(project) == before
+    result = invoke("add", source, "--project", project, "--lang", "kk")
+    assert result.exit_code == 1
+    assert (
+        "is marked as Kazakh (kk) but the project's source_language is English (en)"
+        in result.output
+    )
+    # --lang overrides the detection
+    result = invoke("add", source, "--project", project, "--lang", "en")
+    assert result.exit_code == 0, result.output
+
+
+def test_kazakh_source_into_a_kazakh_project(invoke, tmp_path):
+    toml = (
+        TOML.replace('source_language = "en"', 'source_language = "kk"')
+        .replace('title = { en = "Test", ru = "Тест" }', 'title = { kk = "Сынақ", ru = "Тест" }')
+        .replace('languages = ["en", "ru"]', 'languages = ["kk", "ru"]')
+    )
+    folder = write_project(
+        tmp_path / "kk", toml, {"texts/intro.md": "# Алғы сөз\n\nҚысқа алғы сөз.\n"}
+    )
+    source = tmp_path / "mälimdeme.txt"
+    source.write_text(KK, encoding="utf-8")
+    result = invoke("add", source, "--project", folder, "--name", "statement")
+    assert result.exit_code == 0, result.output
+    assert (folder / "texts" / "statement.md").read_text(encoding="utf-8") == KK
+
+
+# -- bad input -----------------------------------------------------------------------------------
+def _encrypted_odt(path: Path) -> Path:
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="5021">'
+        '<manifest:encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" manifest:checksum="AAAA">'
+        '<manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" manifest:initialisation-vector="AAAA"/>'
+        '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:key-size="32" manifest:iteration-count="100000" manifest:salt="AAAA"/>'
+        "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", bytes(range(256)) * 20)  # the encrypted bytes
+    return path
+
+
+def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
+    good = write_docx(seed_blocks("statement-2022-01-07"), folder / "good.docx").read_bytes()
+    (folder / "truncated.docx").write_bytes(good[: len(good) // 2])
+    (folder / "notazip.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
+    # an encrypted OOXML file is an OLE compound file, not a zip
+    (folder / "locked.docx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
+    )
+    (folder / "corrupt.odt").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    _encrypted_odt(folder / "locked.odt")
+    (folder / "empty.html").write_text(
+        "<html><head><title>Page not found</title><style>body{color:red}</style></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><h1>Page not found</h1>"
+        "<p>Sorry.</p><footer><a href='/contact'>Contact</a></footer></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (folder / "slides.pdf").write_bytes(b"%PDF-1.7\n")
+    return [
+        (folder / "truncated.docx", "not a valid DOCX file"),
+        (folder / "notazip.docx", "not a valid DOCX file"),
+        (folder / "locked.docx", "the document is password-protected"),
+        (folder / "corrupt.odt", "not a valid ODT file"),
+        (folder / "locked.odt", "the document is password-protected"),
+        (folder / "empty.html", "no main text found"),
+        (folder / "image.html", "a binary file, not a HTML text"),
+        (folder / "image.txt", "a binary file, not a TXT text"),
+        (folder / "slides.pdf", "unsupported format '.pdf'"),
+    ]
+
+
+def test_bad_input_is_one_line_and_writes_nothing(invoke, project, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    before = snapshot(project)
+    for path, message in _bad_inputs(inputs):
+        result = invoke("add", path, "--project", project)
+        assert result.exit_code == 1, (path.name, result.output)
+        assert result.output.startswith(f"Error: {path}: {message}"), result.output
+        assert result.output.count("\n") == 1 and "Traceback" not in result.output
+        assert snapshot(project) == before, path.name
+
+
+# -- Markdown, text and what the writer escapes --------------------------------------------------
+def test_plain_text_and_markdown(invoke, project, tmp_path):
+    text = tmp_path / "Notes 2024.txt"
+    text.write_text(
+        "# not a heading\n\n- not a list item, 2 * 3 = 6\nand a second line\n\n1. not numbered\n",
+        encoding="utf-8",
+    )
+    result = invoke("add", text, "--project", project)
+    assert result.exit_code == 0, result.output
+    written = project / "texts" / "notes-2024.md"
+    blocks = parse_markdown(written.read_text(encoding="utf-8"))
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "# not a heading"),
+        ("paragraph", "- not a list item, 2 * 3 = 6 and a second line"),
+        ("paragraph", "1. not numbered"),
+    ]
+    markdown = tmp_path / "extra.md"
+    markdown.write_text(
+        "# Extra\n\n<!-- an editor's remark -->\nA closing word with a [link](https://example.org).\n",
+        encoding="utf-8",
+    )
+    result = invoke("add", markdown, "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "extra.md").read_text(encoding="utf-8") == markdown.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_markdown_writer_round_trips_through_the_reader():
+    from brochure.sources.markdown_out import Para, Run, note_run, to_markdown
+
+    paras = [
+        Para("heading", [Run("Title ending in #")], level=1),
+        Para(
+            "paragraph",
+            [
+                Run("A "),
+                Run("word", em=True),
+                Run(" and "),
+                Run("strong ", strong=True),
+                Run("both", strong=True, em=True),
+                Run(" in *stars* and _under_scores_."),
+            ],
+        ),  # fmt: skip
+        Para(
+            "paragraph",
+            [
+                Run("Kaz", em=True),
+                Run("akh", em=True),
+                Run("stan, "),
+                Run("a link", href="https://example.org/a (b)"),
+                Run(", a note"),
+                note_run("the translator's note"),
+                Run("."),
+            ],
+        ),  # fmt: skip
+        Para("list_item", [Run("one")], ordered=True),
+        Para("list_item", [Run("two, nested")], level=1, ordered=False),
+        Para("quote", [Run("> quoted")]),
+        Para("paragraph", [Run("- 3 <!-- not a comment -->")]),
+    ]
+    markdown = to_markdown(paras)
+    assert "[a link](https://example.org/a%20%28b%29)" in markdown
+    blocks = parse_markdown(markdown)
+    assert [(b.kind, b.level, b.ordered, b.text) for b in blocks] == [
+        ("heading", 1, False, "Title ending in #"),
+        ("paragraph", 0, False, "A word and strong both in *stars* and _under_scores_."),
+        ("paragraph", 0, False, "Kazakhstan, a link, a note [the translator's note]."),
+        ("list_item", 0, True, "one"),
+        ("list_item", 1, False, "two, nested"),
+        ("quote", 0, False, "> quoted"),
+        ("paragraph", 0, False, "- 3 <!-- not a comment -->"),
+    ]
+    spans = [(s.start, s.end, s.kind) for s in blocks[1].content.spans]
+    assert spans == [(2, 6, "em"), (11, 22, "strong"), (18, 22, "em")]
+    assert [(s.start, s.end, s.kind) for s in blocks[2].content.spans] == [
+        (0, 6, "em"),
+        (27, 50, "note"),
+    ]
+
+
+# -- round trip: DOCX -> add -> build -> PDF ----------------------------------------------------
+def test_docx_round_trip_to_pdf(invoke, project, tmp_path):
+    import docx
+    import pypdf
+
+    document = docx.Document()
+    document.add_paragraph("The Workers' Charter", style="Heading 1")
+    p = document.add_paragraph("The congress in Bishkek adopted a ")
+    p.add_run("transitional").italic = True
+    p.add_run(" programme of demands.")
+    add_footnote(document, p, "Held on 30 June and 1 July")
+    document.add_paragraph("Demands", style="Heading 2")
+    for item in ("Nationalisation under workers' control.", "Release of political prisoners."):
+        document.add_paragraph(item, style="List Bullet")
+    document.add_paragraph("The movement calls for a general strike.")
+    source = document.save(str(tmp_path / "charter.docx")) or tmp_path / "charter.docx"
+
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 0, result.output
+    markdown = (project / "texts" / "charter.md").read_text(encoding="utf-8")
+    assert markdown == (
+        "# The Workers' Charter\n\n"
+        "The congress in Bishkek adopted a _transitional_ programme of demands. [Held on 30 June and 1 July]\n\n"
+        "## Demands\n\n"
+        "- Nationalisation under workers' control.\n"
+        "- Release of political prisoners.\n\n"
+        "The movement calls for a general strike.\n"
+    )
+    result = invoke("build", project, "--draft")
+    assert result.exit_code == 0, result.output
+    pdf = project / "build" / "p.en-ru.pdf"
+    reader = pypdf.PdfReader(str(pdf))
+    body = "\n".join(p.extract_text() for p in reader.pages if "Contents" not in p.extract_text())
+    text = " ".join(re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", body).split())  # undo hyphenation
+    order = ["The Workers' Charter", "adopted a transitional programme", "[Held on 30 June and 1 July]",
+             "Demands", "Nationalisation under workers' control.", "Release of political prisoners.",
+             "general strike."]  # fmt: skip
+    positions = [text.find(x) for x in order]
+    assert -1 not in positions, (positions, text)
+    assert positions == sorted(positions)
+    # the italics reach the PDF: "transitional" is set in an italic face, its neighbours are not
+    fonts: dict[str, set[str]] = {}
+
+    def visitor(part, cm, tm, font, size):
+        if font and part.strip():
+            for word in part.split():
+                fonts.setdefault(word, set()).add(str(font.get("/BaseFont", "")))
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visitor)
+    assert any("Italic" in f for f in fonts["transitional"]), fonts["transitional"]
+    assert not any("Italic" in f for f in fonts["congress"]), fonts["congress"]
+    # headings are set bold, list items carry their bullet
+    assert any("Bold" in f for f in fonts["Charter"]), fonts["Charter"]
+    assert "•" in text
