@@ -39,7 +39,7 @@ def test_aligning_the_seed_translations_pairs_every_paragraph(invoke, seed_proje
 
     for document in project.documents:
         result = invoke("align", document.path, tmp_path / f"{document.name}.{lang}.txt", "--lang", lang,
-                        "--project", seed_project)  # fmt: skip
+                        seed_project)  # fmt: skip
         assert result.exit_code == 0, result.output
         count = len(load_translations(project, [lang])[0][document.name].segments)
         assert (
@@ -74,9 +74,7 @@ def test_a_merged_and_a_dropped_sentence_are_listed(invoke, tmp_path):
         "Солидарность — наше оружие. Это знает каждый рабочий в стране.\n",
         encoding="utf-8",
     )
-    result = invoke(
-        "align", project_dir / "a.md", translation, "--lang", "ru", "--project", project_dir
-    )
+    result = invoke("align", project_dir / "a.md", translation, "--lang", "ru", project_dir)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "2 source sentences translated as 1: split by length" in out
@@ -120,7 +118,7 @@ def test_reviewed_and_final_units_are_never_touched(invoke, seed_project, tmp_pa
         texts[document.name].replace("В Казахстане", "В Республике Казахстан"), encoding="utf-8"
     )
     before = snapshot(seed_project / "translations")
-    result = invoke("align", document.path, path, "--lang", "ru", "--project", seed_project)
+    result = invoke("align", document.path, path, "--lang", "ru", seed_project)
     assert result.output.splitlines()[-1].endswith(
         "0 unit(s) stored, 0 to check, 35 already approved kept"
     )
@@ -144,21 +142,19 @@ def test_bad_input(invoke, seed_project, tmp_path):
     text = tmp_path / "t.txt"
     text.write_text("Текст.\n", encoding="utf-8")
     source = seed_project / "programme-part-1.md"
-    line = error_line(
-        invoke("align", tmp_path / "t.txt", text, "--lang", "ru", "--project", seed_project)
-    )
+    line = error_line(invoke("align", tmp_path / "t.txt", text, "--lang", "ru", seed_project))
     assert line.startswith(f"Error: {tmp_path / 't.txt'}: not a document of the project")
-    line = error_line(invoke("align", source, text, "--lang", "de", "--project", seed_project))
+    line = error_line(invoke("align", source, text, "--lang", "de", seed_project))
     assert (
         line
         == f"Error: --lang: 'de' is not a target language of {seed_project / 'brochure.toml'} (ru, kk)"
     )
     docx = tmp_path / "t.docx"
     docx.write_bytes(b"PK")
-    line = error_line(invoke("align", source, docx, "--lang", "ru", "--project", seed_project))
+    line = error_line(invoke("align", source, docx, "--lang", "ru", seed_project))
     assert line == f"Error: {docx}: unsupported format '.docx' (use .md or .txt)"
     empty = tmp_path / "empty.txt"
     empty.write_text("\n", encoding="utf-8")
-    assert error_line(
-        invoke("align", source, empty, "--lang", "ru", "--project", seed_project)
-    ) == (f"Error: {empty}: the document has no text")
+    assert error_line(invoke("align", source, empty, "--lang", "ru", seed_project)) == (
+        f"Error: {empty}: the document has no text"
+    )

@@ -204,3 +204,39 @@ def test_draft_builds_and_marks_missing_translations(invoke, tmp_path):
     )
     assert len(re.findall(r"missing\s+translation", text)) == 3
     assert "First sentence here." in text
+
+
+# -- one way to name the project: [PROJECT] last; --project deprecated for one release -------------
+def _leaf_commands(group, prefix=()):
+    for path, command in _commands(group, prefix):
+        if not hasattr(command, "commands"):
+            yield path, command
+
+
+def test_every_project_command_takes_project_as_its_last_argument():
+    with_project = []
+    for path, command in _leaf_commands(cli):
+        names = [p.human_readable_name for p in command.params if p.param_type_name == "argument"]
+        options = [o for p in command.params for o in getattr(p, "opts", ())]
+        if "--project" in options:
+            with_project.append(" ".join(path))
+            assert names[-1].endswith("[PROJECT]"), path
+            hidden = [p for p in command.params if "--project" in getattr(p, "opts", ())]
+            assert hidden[0].hidden, f"{path}: --project must not be advertised"
+    assert len(with_project) >= 17  # every command that reads a project, `init` aside
+
+
+def test_deprecated_project_option_still_works_and_warns(invoke, seed_project):
+    new = invoke("status", seed_project)
+    old = invoke("status", "--project", seed_project)
+    assert old.exit_code == 0
+    assert old.stderr.startswith("Warning: --project is deprecated")
+    assert old.stdout == new.stdout and new.stderr == ""
+    group_level = invoke("models", "--project", seed_project, "list")
+    assert group_level.stderr.startswith("Warning: --project is deprecated")
+
+
+def test_two_different_projects_are_refused(invoke, seed_project, tmp_path):
+    result = invoke("status", tmp_path, "--project", seed_project)
+    assert result.exit_code == 2
+    assert "two projects given" in result.output

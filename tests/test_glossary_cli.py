@@ -41,17 +41,17 @@ def error_line(result) -> str:
 
 
 def test_list_and_search(invoke, project):
-    result = invoke("glossary", "list", "--project", project)
+    result = invoke("glossary", "list", project)
     assert result.output.splitlines() == [
         "strike\tstrike\tзабастовка\tереуіл",
         "oligarch\toligarch\tолигарх\tолигарх",
         "elbasy\tYelbası\tЕлбасы\tЕлбасы",
     ]
     assert (
-        invoke("glossary", "list", "--project", project, "--lang", "ru", "--search", "олиг").output
+        invoke("glossary", "list", project, "--lang", "ru", "--search", "олиг").output
         == "oligarch\tолигарх\n"
     )
-    data = json.loads(invoke("glossary", "list", "--project", project, "--json").output)
+    data = json.loads(invoke("glossary", "list", project, "--json").output)
     assert data[1]["terms"]["ru"] == {
         "preferred": "олигарх",
         "admitted": [],
@@ -60,19 +60,17 @@ def test_list_and_search(invoke, project):
 
 
 def test_show(invoke, project):
-    out = invoke("glossary", "show", "elbasy", "--project", project).output
+    out = invoke("glossary", "show", "elbasy", project).output
     assert "ru: Елбасы" in out and "flags: indeclinable" in out and "note: a title" in out
     assert (
-        json.loads(invoke("glossary", "show", "oligarch", "--json", "--project", project).output)[
-            "id"
-        ]
+        json.loads(invoke("glossary", "show", "oligarch", "--json", project).output)["id"]
         == "oligarch"
     )
 
 
 def test_add_edit_remove_keep_the_rest_of_the_file(invoke, project):
     path = project / "glossary" / "terms.tsv"
-    result = invoke("glossary", "add", "--project", project, "--en", "trade union", "--ru", "профсоюз",
+    result = invoke("glossary", "add", project, "--en", "trade union", "--ru", "профсоюз",
                     "--kk", "кәсіподақ", "--kk-forms", "poss3=кәсіподағы", "--domain", "labour")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.output == f"added trade-union to {path}\n"
@@ -84,59 +82,45 @@ def test_add_edit_remove_keep_the_rest_of_the_file(invoke, project):
         lines[4]
         == "trade-union\ttrade union\tпрофсоюз\tкәсіподақ\t\t\t\t\tlabour\tposs3=кәсіподағы"
     )
-    invoke("glossary", "remove", "trade-union", "--project", project)
-    assert (
-        invoke("glossary", "edit", "oligarch", "--note", "rich", "--project", project).exit_code
-        == 0
-    )
+    invoke("glossary", "remove", "trade-union", project)
+    assert invoke("glossary", "edit", "oligarch", "--note", "rich", project).exit_code == 0
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# our terms"
     assert lines[2] == "oligarch\toligarch\tолигарх\tолигарх\tмагнат\t\trich\tAsel\t\t"
 
 
 def test_edit_a_builtin_concept_writes_an_override(invoke, project):
-    assert (
-        invoke(
-            "glossary", "edit", "strike", "--ru-forbidden", "стачка", "--project", project
-        ).exit_code
-        == 0
-    )
+    assert invoke("glossary", "edit", "strike", "--ru-forbidden", "стачка", project).exit_code == 0
     assert "strike\t\t\t\tстачка\t\t\t" in (project / "glossary" / "terms.tsv").read_text(
         encoding="utf-8"
     )
-    data = json.loads(invoke("glossary", "show", "strike", "--json", "--project", project).output)
+    data = json.loads(invoke("glossary", "show", "strike", "--json", project).output)
     assert data["terms"]["ru"] == {
         "preferred": "забастовка",
         "admitted": [],
         "forbidden": ["стачка"],
     }
-    line = error_line(invoke("glossary", "remove", "nothing", "--project", project))
+    line = error_line(invoke("glossary", "remove", "nothing", project))
     assert line == "Error: no concept 'nothing' in the glossary (see `brochure glossary list`)"
 
 
 def test_export_and_import(invoke, project, tmp_path):
     out = tmp_path / "all.tbx"
-    assert (
-        invoke("glossary", "export", "--format", "tbx", "-o", out, "--project", project).exit_code
-        == 0
-    )
+    assert invoke("glossary", "export", "--format", "tbx", "-o", out, project).exit_code == 0
     other = write_project(tmp_path / "q", TOML, {"a.md": "# A\n"})
-    result = invoke("glossary", "import", out, "--project", other)
+    result = invoke("glossary", "import", out, other)
     assert result.exit_code == 0, result.output
     assert "3 added, 0 updated" in result.output
-    assert (
-        invoke("glossary", "list", "--project", other).output
-        == invoke("glossary", "list", "--project", project).output
-    )
-    csv_text = invoke("glossary", "export", "--format", "csv", "--project", project).output
+    assert invoke("glossary", "list", other).output == invoke("glossary", "list", project).output
+    csv_text = invoke("glossary", "export", "--format", "csv", project).output
     assert csv_text.splitlines()[0].startswith("id,domain,pos,en,ru,kk")
 
 
 def test_lint(invoke, project):
-    assert invoke("glossary", "lint", "--project", project).exit_code == 0
+    assert invoke("glossary", "lint", project).exit_code == 0
     path = project / "glossary" / "terms.tsv"
     path.write_text(TERMS + "rich\trich\tолигарх\t\tолигарх\t\t\t\n", encoding="utf-8")
-    result = invoke("glossary", "lint", "--project", project)
+    result = invoke("glossary", "lint", project)
     assert result.exit_code == 1
     assert f"{path}:5: error: rich: ru «олигарх» is both forbidden and approved" in result.output
     assert f"{path}:5: warning: rich: no preferred term in kk" in result.output
@@ -181,7 +165,7 @@ def test_lint(invoke, project):
 def test_bad_input_one_error_line_file_unchanged(invoke, tmp_path, args, bad, expected):
     project = write_project(tmp_path / "p", TOML, {"a.md": "# A\n", "glossary/terms.tsv": bad})
     before = snapshot(project / "glossary")
-    line = error_line(invoke("glossary", *args, "--project", project))
+    line = error_line(invoke("glossary", *args, project))
     assert line.startswith("Error: ") and expected in line
     assert snapshot(project / "glossary") == before
 
@@ -199,12 +183,12 @@ def test_bad_import_names_file_and_line(invoke, project, tmp_path, name, content
     source = tmp_path / name
     source.write_text(content, encoding="utf-8")
     before = snapshot(project / "glossary")
-    line = error_line(invoke("glossary", "import", source, "--project", project))
+    line = error_line(invoke("glossary", "import", source, project))
     assert line.startswith("Error: ") and expected in line
     assert snapshot(project / "glossary") == before
 
 
 def test_writing_needs_a_project(invoke, tmp_path):
-    line = error_line(invoke("glossary", "add", "--en", "x", "--project", tmp_path))
+    line = error_line(invoke("glossary", "add", "--en", "x", tmp_path))
     assert "no project file here" in line
     assert not (tmp_path / "glossary").exists()

@@ -144,7 +144,7 @@ def test_two_processes_adding_100_entries_each_lose_nothing(tmp_path):
         tag = sys.argv[1]
         for i in range(100):
             try:
-                cli(["glossary", "add", "--project", sys.argv[2], "--id", f"{tag}-{i}",
+                cli(["glossary", "add", sys.argv[2], "--id", f"{tag}-{i}",
                      "--en", f"term {tag} {i}", "--ru", f"термин {i}"], standalone_mode=False)
             except SystemExit:
                 pass

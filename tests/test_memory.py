@@ -65,9 +65,7 @@ def test_exact_and_fuzzy_matches_from_the_projects_approved_units(seed_project):
 
 
 def test_search_command_shows_scores(invoke, seed_project):
-    result = invoke(
-        "memory", "search", "In Kazakhstan there is now a real uprising.", "--project", seed_project
-    )
+    result = invoke("memory", "search", "In Kazakhstan there is now a real uprising.", seed_project)
     assert result.exit_code == 0
     first = result.output.splitlines()
     assert (
@@ -75,7 +73,7 @@ def test_search_command_shows_scores(invoke, seed_project):
         and "%" in first[0]
     )
     assert first[1].strip() == UPRISING_RU
-    result = invoke("memory", "search", "gardening tomatoes", "--project", seed_project)
+    result = invoke("memory", "search", "gardening tomatoes", seed_project)
     assert result.output.strip() == "no match"
 
 
@@ -141,7 +139,7 @@ def test_a_tmx_written_by_translate_toolkit_imports_and_matches(invoke, seed_pro
         ("The general strike spread to the whole region.", "Всеобщая забастовка охватила весь регион."),
         ("We demand the release of all political prisoners.", "Мы требуем освободить всех политзаключённых."),
     ])  # fmt: skip
-    result = invoke("memory", "import", tmx, "--project", seed_project)
+    result = invoke("memory", "import", tmx, seed_project)
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"wrote {seed_project / 'memory' / 'partner.tmx'} (2 units)"
     project = load_project(seed_project)
@@ -156,16 +154,13 @@ def test_a_tmx_written_by_translate_toolkit_imports_and_matches(invoke, seed_pro
         fuzzy[0].target == "Мы требуем освободить всех политзаключённых."
         and 75 <= fuzzy[0].score < 100
     )
-    again = invoke("memory", "import", tmx, "--project", seed_project)
+    again = invoke("memory", "import", tmx, seed_project)
     assert again.output.startswith("replaced ")
 
 
 def test_an_omegat_tmx_with_region_codes_and_inline_codes(invoke, seed_project, tmp_path):
     (tmp_path / "omegat.tmx").write_text(OMEGAT_TMX, encoding="utf-8")
-    assert (
-        invoke("memory", "import", tmp_path / "omegat.tmx", "--project", seed_project).exit_code
-        == 0
-    )
+    assert invoke("memory", "import", tmp_path / "omegat.tmx", seed_project).exit_code == 0
     srclang, units = read_tmx(seed_project / "memory" / "omegat.tmx")
     assert srclang == "en"
     assert units[0].texts == {
@@ -187,7 +182,7 @@ def test_an_omegat_tmx_with_region_codes_and_inline_codes(invoke, seed_project, 
 
 def test_export_writes_all_languages_in_one_tu(invoke, seed_project, tmp_path):
     out = tmp_path / "sdk.tmx"
-    result = invoke("memory", "export", "-o", out, "--project", seed_project)
+    result = invoke("memory", "export", "-o", out, seed_project)
     assert result.output.strip() == f"wrote {out} (80 units)"
     srclang, units = read_tmx(out)
     assert srclang == "en"
@@ -196,9 +191,7 @@ def test_export_writes_all_languages_in_one_tu(invoke, seed_project, tmp_path):
     tmx = pytest.importorskip("translate.storage.tmx")  # another tool reads it
     store = tmx.tmxfile.parsefile(str(out))
     assert any(u.source == UPRISING for u in store.units)
-    only_ru = invoke(
-        "memory", "export", "--lang", "ru", "-o", tmp_path / "ru.tmx", "--project", seed_project
-    )
+    only_ru = invoke("memory", "export", "--lang", "ru", "-o", tmp_path / "ru.tmx", seed_project)
     assert only_ru.exit_code == 0
     assert {lang for u in read_tmx(tmp_path / "ru.tmx")[1] for lang in u.texts} == {"en", "ru"}
 
@@ -222,7 +215,7 @@ def test_bad_tmx_is_one_line_and_changes_nothing(invoke, seed_project, tmp_path,
     bad = tmp_path / "bad.tmx"
     bad.write_text(text, encoding="utf-8")
     before = snapshot(seed_project)
-    line = error_line(invoke("memory", "import", bad, "--project", seed_project))
+    line = error_line(invoke("memory", "import", bad, seed_project))
     assert line.startswith("Error: ") and line.endswith(expected), line
     assert snapshot(seed_project) == before
 
@@ -230,7 +223,7 @@ def test_bad_tmx_is_one_line_and_changes_nothing(invoke, seed_project, tmp_path,
 def test_a_malformed_tmx_already_in_memory_is_reported(seed_project, invoke):
     (seed_project / "memory").mkdir()
     (seed_project / "memory" / "broken.tmx").write_text("<tmx><body>\n<tu>", encoding="utf-8")
-    line = error_line(invoke("memory", "search", UPRISING, "--project", seed_project))
+    line = error_line(invoke("memory", "search", UPRISING, seed_project))
     assert "memory/broken.tmx:2: malformed TMX" in line
 
 

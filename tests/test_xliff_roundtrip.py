@@ -89,7 +89,7 @@ def test_edits_by_translate_toolkit_import_with_states_and_notes(
     units[UPRISING].addnote("Checked with the editor.", origin="translator")
     path.write_bytes(bytes(store))
 
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == (
         "3 unit(s) updated, 32 unchanged, 0 changed only in the project, 0 conflict(s), 1 note(s) added"
@@ -118,7 +118,7 @@ def test_edits_by_translate_toolkit_import_with_states_and_notes(
     assert ours.get(TITLE).state == "final"
     # importing the same file again changes nothing
     before = snapshot(seed_project / "translations")
-    again = invoke("xliff", "import", path, "--project", seed_project)
+    again = invoke("xliff", "import", path, seed_project)
     assert again.output.splitlines()[-1].startswith("0 unit(s) updated, 35 unchanged")
     assert snapshot(seed_project / "translations") == before
 
@@ -137,7 +137,7 @@ def test_a_unit_changed_on_both_sides_is_reported_not_applied(
     ours.set_target(CAUSE, RichText("Только в проекте."), "final", meta={"origin": "human"})
     ours.save()
 
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0
     conflict = [line for line in result.stderr.splitlines() if line.startswith("conflict:")]
     assert len(conflict) == 1
@@ -158,7 +158,7 @@ def test_xliff_21_round_trip_keeps_emphasis(invoke, seed_project, tmp_path):
     text = path.read_text(encoding="utf-8")
     assert 'version="2.1"' in text and 'brochure:project="sdk"' in text
     assert (
-        invoke("xliff", "import", path, "--project", seed_project)
+        invoke("xliff", "import", path, seed_project)
         .output.splitlines()[-1]
         .startswith("0 unit(s) updated, 35 unchanged")
     )
@@ -166,7 +166,7 @@ def test_xliff_21_round_trip_keeps_emphasis(invoke, seed_project, tmp_path):
     assert old in text
     path.write_text(text.replace(old, '<target>В Казахстане <pc id="1" subType="xlf:i" type="fmt">сейчас</pc> '
                                       'происходит настоящее народное восстание.</target>'), encoding="utf-8")  # fmt: skip
-    assert invoke("xliff", "import", path, "--project", seed_project).exit_code == 0
+    assert invoke("xliff", "import", path, seed_project).exit_code == 0
     unit = store_of(seed_project).get(UPRISING)
     assert unit.target.text == "В Казахстане сейчас происходит настоящее народное восстание."
     assert [(s.start, s.end, s.kind) for s in unit.target.spans] == [(13, 19, "em")]
@@ -178,7 +178,7 @@ def test_emphasis_in_an_xliff_12_target_comes_back(invoke, seed_project, tmp_pat
     old = '<target state="final">В Казахстане сейчас'
     path.write_text(text.replace(old, '<target state="final">В Казахстане <g id="1" ctype="bold">сейчас</g>'),
                     encoding="utf-8")  # fmt: skip
-    assert invoke("xliff", "import", path, "--project", seed_project).exit_code == 0
+    assert invoke("xliff", "import", path, seed_project).exit_code == 0
     unit = store_of(seed_project).get(UPRISING)
     assert [(s.start, s.end, s.kind) for s in unit.target.spans] == [(13, 19, "strong")]
 
@@ -224,7 +224,7 @@ def test_bad_input_is_one_line_and_damages_nothing(
     _edit(other, "Программа", "ПРОГРАММА")  # a good edit in the first file is not applied either
     damage(good)
     before = snapshot(seed_project)
-    line = error_line(invoke("xliff", "import", other, good, "--project", seed_project))
+    line = error_line(invoke("xliff", "import", other, good, seed_project))
     assert line.startswith(f"Error: {good}:"), line
     assert expected in line, line
     assert snapshot(seed_project) == before
@@ -234,7 +234,7 @@ def test_malformed_xliff_names_the_line(invoke, seed_project, tmp_path):
     bad = tmp_path / "bad.xlf"
     bad.write_text('<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n<file>\n<body>\n</file>',
                    encoding="utf-8")  # fmt: skip
-    line = error_line(invoke("xliff", "import", bad, "--project", seed_project))
+    line = error_line(invoke("xliff", "import", bad, seed_project))
     assert (
         line
         == f"Error: {bad}:4: malformed XLIFF: Opening and ending tag mismatch: body line 3 and file"

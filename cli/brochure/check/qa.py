@@ -215,13 +215,7 @@ def check_project(
     """Check every segment's translation into each of `langs` (default: all target languages)."""
     from brochure.glossary.load import load_termbase
 
-    langs = tuple(langs or project.target_languages)
-    for lang in langs:
-        if lang not in project.target_languages:
-            known = ", ".join(project.target_languages)
-            raise BrochureError(
-                f"--lang: {lang!r} is not a target language of {project.path} ({known})"
-            )
+    langs = project.select_targets(langs or ())
     tb = termbase if termbase is not None else load_termbase(project)
     if segmented is None or stores is None:
         from brochure.store.load import load_translations

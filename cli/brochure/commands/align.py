@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import project_argument
+
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
@@ -16,8 +18,7 @@ import click
     required=True,
     help="Language of TRANSLATION (a target language of the project).",
 )
-@click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
-              help="The project folder (default: here).")  # fmt: skip
+@project_argument
 def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None:
     """Pair TRANSLATION (.md/.txt) with the project document SOURCE, paragraph then sentence.
 

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from brochure.commands.common import shown
+from brochure.commands.common import project_argument, shown
 
 
 @click.command()
-@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--edition", "-e", "editions", multiple=True, help="Build only this edition (repeatable)."
 )
@@ -31,6 +30,7 @@ from brochure.commands.common import shown
 )
 @click.option("--impose", type=click.Choice(["booklet"]),
               help="Also write each PDF imposed for saddle stitching (<name>.booklet.pdf).")  # fmt: skip
+@project_argument
 def build(
     project_dir: Path, editions: tuple[str, ...], draft: bool, no_mt: bool, force: bool, strict: bool,
     impose: str | None,

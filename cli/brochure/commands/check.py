@@ -7,14 +7,16 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import project_argument
+
 
 @click.command()
-@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--lang", "-l", "langs", multiple=True, help="Check only this target language (repeatable)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
+@project_argument
 def check(ctx: click.Context, project_dir: Path, langs: tuple[str, ...], as_json: bool) -> None:
     """Check translations against the glossary and for common slips.
 

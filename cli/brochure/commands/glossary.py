@@ -1,7 +1,8 @@
 """`brochure glossary ...`: list, show, add, edit, remove, import, export and lint terms.
 
 The commands act on the project's glossary/ (new concepts go to glossary/terms.tsv) on top of the
-built-in political glossary; `--project DIR` names the project (default: the current folder).
+built-in political glossary; PROJECT, the last argument, names the project (default: the current
+folder).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from brochure.commands.common import paths_and_project, project_argument
 
 # Option name -> TSV column, in the order `--help` shows them.
 FIELDS = {
@@ -37,12 +40,6 @@ def field_options(func: Callable[..., Any]) -> Callable[..., Any]:
             func
         )
     return func
-
-
-project_option = click.option(
-    "--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
-    help="The project folder (default: the current folder).",
-)  # fmt: skip
 
 
 def _writable_root(project_dir: Path) -> Path:
@@ -81,7 +78,7 @@ def glossary() -> None:
 )
 @click.option("--search", "-s", help="Only concepts whose id, terms or note contain TEXT.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@project_option
+@project_argument
 def list_(lang: str | None, search: str | None, as_json: bool, project_dir: Path) -> None:
     """List the concepts of the glossary."""
     _check_lang(lang)
@@ -97,7 +94,7 @@ def list_(lang: str | None, search: str | None, as_json: bool, project_dir: Path
 @glossary.command()
 @click.argument("concept_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@project_option
+@project_argument
 def show(concept_id: str, as_json: bool, project_dir: Path) -> None:
     """Show one concept with all its terms, forms, flags and note."""
     from brochure.core.errors import GlossaryError
@@ -130,7 +127,7 @@ def show(concept_id: str, as_json: bool, project_dir: Path) -> None:
 @glossary.command()
 @click.option("--id", "concept_id", help="Concept id (default: made from the English term).")
 @field_options
-@project_option
+@project_argument
 def add(concept_id: str | None, project_dir: Path, **fields: str | None) -> None:
     """Add a concept to the project's glossary/terms.tsv."""
     from brochure.glossary.edit import add as add_concept
@@ -143,7 +140,7 @@ def add(concept_id: str | None, project_dir: Path, **fields: str | None) -> None
 @glossary.command()
 @click.argument("concept_id", metavar="ID")
 @field_options
-@project_option
+@project_argument
 def edit(concept_id: str, project_dir: Path, **fields: str | None) -> None:
     """Change fields of concept ID (a built-in concept gets an override in glossary/terms.tsv)."""
     from brochure.glossary.edit import edit as edit_concept
@@ -154,7 +151,7 @@ def edit(concept_id: str, project_dir: Path, **fields: str | None) -> None:
 
 @glossary.command()
 @click.argument("concept_id", metavar="ID")
-@project_option
+@project_argument
 def remove(concept_id: str, project_dir: Path) -> None:
     """Remove concept ID from the project's glossary."""
     from brochure.glossary.edit import remove as remove_concept
@@ -165,7 +162,7 @@ def remove(concept_id: str, project_dir: Path) -> None:
 
 @glossary.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@project_option
+@project_argument
 def import_(file: Path, project_dir: Path) -> None:
     """Add or update concepts from FILE (.tsv, .csv or .tbx: TBX-Basic v2 or TBX v3)."""
     from brochure.glossary.edit import import_file
@@ -183,7 +180,7 @@ def import_(file: Path, project_dir: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to FILE (default: print).",
 )
-@project_option
+@project_argument
 def export(fmt: str, output: Path | None, project_dir: Path) -> None:
     """Export the whole glossary (built-in + project) as TBX-Basic, TSV or CSV."""
     from brochure.glossary.edit import export as export_termbase
@@ -196,9 +193,8 @@ def export(fmt: str, output: Path | None, project_dir: Path) -> None:
 
 
 @glossary.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@project_option
 @click.pass_context
+@paths_and_project
 def lint(ctx: click.Context, files: tuple[Path, ...], project_dir: Path) -> None:
     """Find duplicates, conflicts, forbidden = approved renderings and missing languages.
 

@@ -1,4 +1,4 @@
-"""`brochure init DIR`: write a starter project that builds."""
+"""`brochure init [PROJECT]`: write a starter project that builds."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ log = logging.getLogger(__name__)
 
 
 @click.command()
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.argument(
+    "folder", metavar="[PROJECT]", type=click.Path(path_type=Path, file_okay=False), default="."
+)
 def init(folder: Path) -> None:
-    """Write a starter project (brochure.toml, a text, its translation) into FOLDER."""
+    """Write a starter project (brochure.toml, a text, its translation) into PROJECT (default: here)."""
     from brochure.pipeline.init import init_project
 
     for path in init_project(folder):

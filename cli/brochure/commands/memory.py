@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-_PROJECT = click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
-                        help="The project folder (default: here).")  # fmt: skip
+from brochure.commands.common import project_argument
 
 
 @click.group()
@@ -21,7 +20,7 @@ def memory() -> None:
 
 @memory.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@_PROJECT
+@project_argument
 def import_(file: Path, project_dir: Path) -> None:
     """Copy a TMX file (OmegaT, Trados, translate-toolkit...) into the project's memory/."""
     from brochure.core.project import load_project
@@ -42,7 +41,7 @@ def import_(file: Path, project_dir: Path) -> None:
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="TMX file to write (default: build/<name>.tmx in the project).")  # fmt: skip
-@_PROJECT
+@project_argument
 def export(langs: tuple[str, ...], output: Path | None, project_dir: Path) -> None:
     """Write the project's approved translations as TMX 1.4b (all languages in one <tu>)."""
     from brochure.core.project import load_project
@@ -62,17 +61,14 @@ def export(langs: tuple[str, ...], output: Path | None, project_dir: Path) -> No
     type=click.IntRange(1, 100),
     help="Lowest score in percent (default: [memory] fuzzy_threshold).",
 )
-@_PROJECT
+@project_argument
 def search(text: str, lang: str | None, threshold: int | None, project_dir: Path) -> None:
     """Show the memory's exact and fuzzy matches for TEXT, best first, with their scores."""
-    from brochure.core.errors import TranslationMemoryError
     from brochure.core.project import load_project
     from brochure.memory.index import lookup
 
     project = load_project(project_dir)
-    lang = lang or project.target_languages[0]
-    if lang not in project.target_languages:
-        raise TranslationMemoryError(f"--lang: {lang!r} is not a target language of {project.path}")
+    lang = project.select_targets([lang] if lang else [])[0]
     matches = lookup(project, text, project.source_language, lang, threshold)
     if not matches:
         click.echo("no match")

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import DEPRECATED_PROJECT, project_argument, split_project
 
-def _folder(ctx: click.Context) -> Path:
+
+def _folder(ctx: click.Context, project_dir: Path | None) -> Path:
     from brochure.core.project import PROJECT_FILE, load_project
     from brochure.engines.packages import models_dir
 
-    project_dir = ctx.obj
+    if ctx.obj is not None:  # the deprecated `brochure models --project DIR ...`
+        click.echo(DEPRECATED_PROJECT, err=True)
+        project_dir = project_dir or ctx.obj
     if project_dir is None and (Path.cwd() / PROJECT_FILE).is_file():
         project_dir = Path.cwd()
     return models_dir(load_project(project_dir) if project_dir is not None else None)
@@ -19,24 +23,26 @@ def _folder(ctx: click.Context) -> Path:
 
 @click.group()
 @click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Use this project's [mt] models_dir (default: the current folder's, if any).")  # fmt: skip
+              hidden=True, help="Deprecated: give PROJECT as the subcommand's last argument.")  # fmt: skip
 @click.pass_context
 def models(ctx: click.Context, project_dir: Path | None) -> None:
     """Install, list and remove offline translation models (argos packages).
 
     Models live in the per-user data folder, or in $BROCHURE_MODELS_DIR, or in the folder a
-    project's brochure.toml names ([mt] models_dir).
+    project's brochure.toml names ([mt] models_dir): PROJECT, the last argument (default: the
+    current folder, if it has a brochure.toml).
     """
     ctx.obj = project_dir
 
 
 @models.command("list")
 @click.pass_context
-def list_(ctx: click.Context) -> None:
+@project_argument(default=None)
+def list_(ctx: click.Context, project_dir: Path | None) -> None:
     """List installed models: name, language pair, version."""
     from brochure.engines.packages import installed_models
 
-    folder = _folder(ctx)
+    folder = _folder(ctx, project_dir)
     found = installed_models(folder)
     click.echo(
         f"models in {folder}:"
@@ -49,17 +55,22 @@ def list_(ctx: click.Context) -> None:
 
 
 @models.command()
-@click.argument("package", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, metavar="[PACKAGE] [PROJECT]", type=click.Path(path_type=Path))
 @click.option("--download", nargs=2, metavar="FROM TO",
               help="Download the FROM->TO package from the argos package index (needs a network).")  # fmt: skip
 @click.pass_context
-def install(ctx: click.Context, package: Path | None, download: tuple[str, str] | None) -> None:
+def install(ctx: click.Context, paths: tuple[Path, ...], download: tuple[str, str] | None) -> None:
     """Install PACKAGE (an .argosmodel file), or download one with --download FROM TO."""
     from brochure.engines import packages as store
 
+    files, project_dir = split_project(paths)
+    if len(files) > 1:
+        raise click.UsageError("give one PACKAGE")
+    package = files[0] if files else None
+
     if (package is None) == (download is None):
         raise click.UsageError("give either PACKAGE or --download FROM TO")
-    folder = _folder(ctx)
+    folder = _folder(ctx, project_dir)
     if download:
         import sys
 
@@ -82,9 +93,10 @@ def install(ctx: click.Context, package: Path | None, download: tuple[str, str] 
 @models.command()
 @click.argument("name")
 @click.pass_context
-def remove(ctx: click.Context, name: str) -> None:
+@project_argument(default=None)
+def remove(ctx: click.Context, name: str, project_dir: Path | None) -> None:
     """Remove the installed model NAME (its name in `brochure models list`, or a pair: en-ru)."""
     from brochure.engines.packages import remove_model
 
-    model = remove_model(name, _folder(ctx))
+    model = remove_model(name, _folder(ctx, project_dir))
     click.echo(f"removed {model.name} ({model.pair})")

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from brochure.commands.common import shown
+from brochure.commands.common import project_argument, shown
 
 
 @click.command()
-@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--edition", "-e", help="The edition to look at (default: the first in brochure.toml)."
 )
@@ -28,6 +27,7 @@ from brochure.commands.common import shown
 @click.option("--trim", is_flag=True, help="Cut to the trim box (no bleed, slug or crop marks).")
 @click.option("--spreads", is_flag=True, help="Facing pages side by side in one image.")
 @click.option("--draft", is_flag=True, help="Build even with missing translations, marking them.")
+@project_argument
 def preview(
     project_dir: Path, edition: str | None, pages: str | None, out_dir: Path | None, dpi: float,
     trim: bool, spreads: bool, draft: bool,

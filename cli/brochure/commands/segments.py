@@ -7,17 +7,19 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import project_argument
+
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--lang", "-l", help="Language of the file (default: the project's source language, else en)."
 )
-@click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Project whose abbreviation lists apply (default: the file's folder, if it has one).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@project_argument(default=None)
 def segments(file: Path, lang: str | None, project_dir: Path | None, as_json: bool) -> None:
-    """Print FILE's blocks and segments with their ids.
+    """Print FILE's blocks and segments with their ids (PROJECT's abbreviations apply; default:
+    the project in FILE's folder, if there is one).
 
     For translators checking the sentence split, and for scripts (--json). Abbreviations that must
     not end a sentence can be added in brochure.toml under [segmentation.abbreviations].

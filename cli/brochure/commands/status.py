@@ -7,15 +7,12 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import project_argument
+
 
 @click.command()
-@click.argument(
-    "project_dir",
-    metavar="[PROJECT]",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@project_argument
 def status(project_dir: Path, as_json: bool) -> None:
     """Segments and words final, reviewed, from memory, MT drafts, other drafts and missing.
 

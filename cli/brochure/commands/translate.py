@@ -6,18 +6,18 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import engine_option, project_argument
+
 
 @click.command()
-@click.argument("project_dir", metavar="[PROJECT]", type=click.Path(path_type=Path), default=".")
 @click.option(
     "--lang", "-l", "langs", multiple=True, help="Only this target language (repeatable)."
 )
-@click.option(
-    "--engine", "engine_name", help="Use this engine instead of brochure.toml's [mt] (argos, ct2)."
-)
+@engine_option
 @click.option(
     "--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal)."
 )
+@project_argument
 def translate(
     project_dir: Path, langs: tuple[str, ...], engine_name: str | None, progress: bool | None
 ) -> None:

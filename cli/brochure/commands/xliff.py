@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from brochure.commands.common import paths_and_project, project_argument
+
 
 @click.group()
 def xliff() -> None:
@@ -13,12 +15,6 @@ def xliff() -> None:
 
 
 @xliff.command("export")
-@click.argument(
-    "project_dir",
-    metavar="[PROJECT]",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-)
 @click.option(
     "--lang", "-l", "langs", multiple=True, help="Target language (repeatable; default: all)."
 )
@@ -26,6 +22,7 @@ def xliff() -> None:
               help="XLIFF version: 1.2 opens everywhere, 2.1 is the current standard.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write into (default: build/xliff in the project).")  # fmt: skip
+@project_argument
 def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path | None) -> None:
     """Write one XLIFF file per document and target language for a CAT tool."""
     from brochure.core.project import load_project
@@ -36,13 +33,11 @@ def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path
 
 
 @xliff.command("import")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
-)
-@click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False), default=".",
-              help="The project folder (default: here).")  # fmt: skip
+@paths_and_project
 def import_(files: tuple[Path, ...], project_dir: Path) -> None:
-    """Bring edited targets, states and notes back; report units changed on both sides."""
+    """Bring edited targets, states and notes back from FILE...; report units changed on both sides."""
+    if not files:
+        raise click.UsageError("give at least one XLIFF file")
     from brochure.core.project import load_project
     from brochure.store.exchange import import_xliff
 

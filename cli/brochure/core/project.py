@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,31 @@ class Project:
 
     def translations_path(self, document: DocumentSpec, lang: str) -> Path:
         return self.root / self.translations_dir / f"{document.name}.{lang}.xlf"
+
+    def select_targets(
+        self, langs: Sequence[str] = (), option: str = "--lang", *, suggest_adding: bool = False
+    ) -> tuple[str, ...]:
+        """The target languages a command acts on: `langs` (each must be one), else all of them.
+
+        `suggest_adding` (translate): a known language that is not a target yet is likely one the
+        user wants to add, so the message says how.
+        """
+        targets = ", ".join(self.target_languages)
+        for lang in langs:
+            if suggest_adding and not languages.is_known(lang):
+                raise ProjectError(
+                    f"{option}: unknown language code {lang!r} (known: {languages.known_codes()})"
+                )
+            if lang not in self.target_languages:
+                if suggest_adding:
+                    raise ProjectError(
+                        f"{option}: {lang!r} is not a target language of {self.path} "
+                        f"(targets: {targets}); add it to target_languages"
+                    )
+                raise ProjectError(
+                    f"{option}: {lang!r} is not a target language of {self.path} ({targets})"
+                )
+        return tuple(langs) or self.target_languages
 
     def edition(self, name: str) -> EditionSpec:
         for edition in self.editions:

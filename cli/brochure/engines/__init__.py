@@ -12,20 +12,16 @@ connection. Engines are imported on first use (sacrebleu's "module:Class" patter
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from brochure.core.errors import BrochureError
+from brochure.engines.registry import ENGINES, engine_class, register
 
 if TYPE_CHECKING:
     from brochure.core.project import Project
 
-ENGINES: dict[str, str] = {
-    "argos": "brochure.engines.argos:ArgosEngine",
-    "ct2": "brochure.engines.ct2:CT2Engine",
-}
+__all__ = ["ENGINES", "Engine", "Hypothesis", "create_engine", "engine_class", "register"]
 
 
 @dataclass(frozen=True)
@@ -48,13 +44,6 @@ class Engine(Protocol):
     def signature(self) -> str:
         """What produced a translation: engine, model, version and decoding options."""
         ...
-
-
-def engine_class(name: str) -> type:
-    if name not in ENGINES:
-        raise BrochureError(f"unknown MT engine {name!r} (known: {', '.join(sorted(ENGINES))})")
-    module, cls = ENGINES[name].split(":")
-    return getattr(importlib.import_module(module), cls)
 
 
 def create_engine(project: Project, src: str, tgt: str, name: str | None = None) -> Engine:

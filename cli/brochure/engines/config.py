@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from brochure.core import languages
 from brochure.core.errors import BrochureError
+from brochure.engines.registry import NEEDS_MODEL, engine_names
 
 if TYPE_CHECKING:
     from brochure.core.project import Project
 
-ENGINE_NAMES = ("argos", "ct2", "none")
 _INT_KEYS = {
     "beam_size": (1, 64),
     "num_hypotheses": (1, 16),
@@ -118,7 +118,7 @@ def validate_mt(
         problem("models_dir", "must be a folder path")
         models = None
     uncovered = [lang for lang in langs[1:] if lang not in targets]
-    if default.engine == "ct2" and default.model is None and uncovered:
+    if default.engine in NEEDS_MODEL and default.model is None and uncovered:
         problem("model", _NO_MODEL)
     return MTSettings(default=default, targets=MappingProxyType(targets),
                       models_dir=Path(models) if models else None)  # fmt: skip
@@ -131,10 +131,9 @@ def _engine_settings(
     values: dict[str, Any] = {"key": f"mt.{prefix}".rstrip(".")}
     engine = raw.get("engine")
     if engine is not None:
-        if engine not in ENGINE_NAMES:
-            problem(
-                f"{prefix}engine", f"unknown engine {engine!r} (one of: {', '.join(ENGINE_NAMES)})"
-            )
+        names = engine_names(with_none=True)
+        if engine not in names:
+            problem(f"{prefix}engine", f"unknown engine {engine!r} (one of: {', '.join(names)})")
         else:
             values["engine"] = engine
             if prefix and engine != base.engine:  # another engine: the default's model is not its
@@ -171,7 +170,7 @@ def _engine_settings(
         else:
             values["pivot"] = pivot
     settings = replace(base, **values)
-    if prefix and settings.engine == "ct2" and settings.model is None:
+    if prefix and settings.engine in NEEDS_MODEL and settings.model is None:
         problem(f"{prefix}model", _NO_MODEL)
     return settings
 
@@ -181,14 +180,16 @@ def settings_for(project: Project, tgt: str, engine: str | None = None) -> Engin
     mt: MTSettings = project.sections.get("mt") or MTSettings()
     settings = replace(mt.for_target(tgt), root=project.root)
     if engine is not None and engine != settings.engine:
-        if engine not in ENGINE_NAMES or engine == "none":
-            raise BrochureError(f"--engine: unknown engine {engine!r} (one of: argos, ct2)")
-        ct2 = [lang for lang, s in mt.targets.items() if s.engine == "ct2" and s.model]
-        if engine == "ct2" and settings.model is None:
+        if engine not in engine_names():
             raise BrochureError(
-                f"--engine ct2: no CTranslate2 model configured for {tgt}; set it in {project.path} "
-                f'under [mt.engines.{tgt}] (engine = "ct2", model = "path/to/model")'
-                + (f" (configured for: {', '.join(ct2)})" if ct2 else "")
+                f"--engine: unknown engine {engine!r} (one of: {', '.join(engine_names())})"
+            )
+        configured = [lang for lang, s in mt.targets.items() if s.engine == engine and s.model]
+        if engine in NEEDS_MODEL and settings.model is None:
+            raise BrochureError(
+                f"--engine {engine}: no model folder configured for {tgt}; set it in {project.path} "
+                f'under [mt.engines.{tgt}] (engine = "{engine}", model = "path/to/model")'
+                + (f" (configured for: {', '.join(configured)})" if configured else "")
             )
         settings = replace(settings, engine=engine)
     return settings

@@ -68,12 +68,14 @@ class BPETokenizer:
 
 @dataclass(frozen=True)
 class Decoding:
-    beam_size: int = 4
-    num_hypotheses: int = 4
-    batch_size: int = 64
-    threads: int = 0
-    device: str = "cpu"
-    compute_type: str = "default"
+    """CTranslate2's decoding options; the defaults are EngineSettings' (the one place)."""
+
+    beam_size: int = EngineSettings.beam_size
+    num_hypotheses: int = EngineSettings.num_hypotheses
+    batch_size: int = EngineSettings.batch_size
+    threads: int = EngineSettings.threads
+    device: str = EngineSettings.device
+    compute_type: str = EngineSettings.compute_type
 
     @classmethod
     def from_settings(cls, s: EngineSettings) -> Decoding:

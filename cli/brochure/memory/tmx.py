@@ -201,9 +201,5 @@ def project_units(project: Project, langs: Sequence[str] = ()) -> list[Translati
 
 def export_tmx(project: Project, out: Path, langs: Sequence[str] = ()) -> int:
     """Write the project's approved translations as one TMX 1.4b file; return the unit count."""
-    for lang in langs:
-        if lang not in project.target_languages:
-            raise TranslationMemoryError(
-                f"--lang: {lang!r} is not a target language of {project.path} ({', '.join(project.target_languages)})"
-            )
+    project.select_targets(langs)
     return write_tmx(out, project_units(project, langs), project.source_language)

@@ -176,10 +176,7 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
     from brochure.segmentation.rules import get_segmenter, segment_block
     from brochure.sources.text import read_document
 
-    if lang not in project.target_languages:
-        raise AlignError(
-            f"--lang: {lang!r} is not a target language of {project.path} ({', '.join(project.target_languages)})"
-        )
+    project.select_targets([lang])
     document = find_document(project, source)
     seg = segment_source(project, document)
     if translation.suffix.lower() not in (".md", ".markdown", ".txt", ".text"):

@@ -90,12 +90,7 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
         raise ExchangeError(
             f"--version: {version!r} is not supported (one of: {', '.join(VERSIONS)})"
         )
-    for lang in langs:
-        if lang not in project.target_languages:
-            raise ExchangeError(
-                f"--lang: {lang!r} is not a target language of {project.path} ({', '.join(project.target_languages)})"
-            )
-    langs = tuple(langs) or project.target_languages
+    langs = project.select_targets(langs)
     segmented, stores = load_translations(project, langs)  # synced in memory, not saved
     out_dir = out_dir or project.build_dir / "xliff"
     written = []

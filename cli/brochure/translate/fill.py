@@ -266,20 +266,9 @@ def translate_project(
     engine: Engine | None = None, progress: bool | None = None,
 ) -> TranslateReport:  # fmt: skip
     """Segment, sync the translation stores, draft what is missing, save the stores that changed."""
-    from brochure.core import languages
     from brochure.store.load import load_translations
 
-    for lang in langs:
-        if not languages.is_known(lang):
-            raise BrochureError(
-                f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})"
-            )
-        if lang not in project.target_languages:
-            raise BrochureError(
-                f"--lang: {lang!r} is not a target language of {project.path} "
-                f"(targets: {', '.join(project.target_languages)}); add it to target_languages"
-            )
-    targets = list(langs) or list(project.target_languages)
+    targets = list(project.select_targets(langs, suggest_adding=True))
     segmented, stores = load_translations(project, targets)
     report = fill_missing(project, segmented, stores, targets, engine_name=engine_name, engine=engine,
                           progress=progress)  # fmt: skip
