@@ -15,6 +15,7 @@ from typing import Any
 
 from brochure.core import languages
 from brochure.core.errors import ProjectError
+from brochure.core.text import slug
 
 PROJECT_FILE = "brochure.toml"
 PAGE_SIZES = {
@@ -219,7 +220,7 @@ class _Validator:
         source = self.language("source_language", raw.get("source_language"), required=True)
         targets = self.target_languages(source)
         langs = tuple(x for x in (source, *targets) if x)
-        name = raw.get("name", _slug(self.root.name) or "brochure")
+        name = raw.get("name", slug(self.root.name, "brochure"))
         if not isinstance(name, str) or not _NAME.match(name):
             self.problem("name", "must be letters, digits, '.', '-' or '_'")
             name = "brochure"
@@ -519,7 +520,3 @@ class _Validator:
             else:
                 out[lang] = tuple(words)
         return out
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")

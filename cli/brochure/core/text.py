@@ -31,3 +31,13 @@ def number_list(text: str) -> list[str]:
             raw = f"{parts[0]}.{parts[1]}"
         out.append(raw)
     return out
+
+
+def slug(text: str, default: str = "", *, unicode: bool = False) -> str:
+    """A name safe in file names and ids: runs of other characters become "-", none at the ends.
+
+    ASCII letters, digits, ".", "_" and "-" are kept (with `unicode`, letters of any script too);
+    `default` when nothing is left.
+    """
+    pattern = r"[^\w.-]+" if unicode else r"[^A-Za-z0-9._-]+"
+    return re.sub(pattern, "-", text).strip("-.") or default

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from brochure.core.errors import GlossaryError
+from brochure.core.text import slug
 
 LANGS = ("en", "ru", "kk")
 FLAGS = ("case-sensitive", "do-not-translate", "indeclinable")
@@ -220,7 +221,6 @@ def parse_forms(cell: str, lang: str, where: str) -> dict[str, str]:
 # -- writing under a lock ---------------------------------------------------------------------
 
 
-def slug(text: str) -> str:
-    s = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
-    s = re.sub(r"[^a-z0-9._-]", "", s)  # ids are ASCII: keep what survives
-    return s or "term"
+def concept_slug(text: str) -> str:
+    """A concept id made from a term: lower case, ASCII (see valid_id)."""
+    return slug(text.lower(), "term")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from brochure.core.errors import GlossaryError
 from brochure.glossary import tsv
-from brochure.glossary.concepts import COLUMNS, Concept, concept_from_row, slug, valid_id
+from brochure.glossary.concepts import COLUMNS, Concept, concept_from_row, concept_slug, valid_id
 from brochure.glossary.load import default_file, load_files, load_termbase, project_files
 from brochure.glossary.termbase import Termbase
 
@@ -33,7 +33,9 @@ def _file_with(root: Path, concept_id: str) -> Path | None:
 def add(root: Path, values: dict[str, str], file: Path | None = None) -> tuple[str, Path]:
     """Add a concept; its id defaults to a slug of the English term. Returns (id, file)."""
     values = {k: v for k, v in values.items() if v}
-    cid = values.get("id") or slug(values.get("en") or values.get("ru") or values.get("kk") or "")
+    cid = values.get("id") or concept_slug(
+        values.get("en") or values.get("ru") or values.get("kk") or ""
+    )
     if not valid_id(cid):
         raise GlossaryError(f"--id: {cid!r}: use letters, digits, '-', '_', '.'")
     if not any(values.get(lang) for lang in ("en", "ru", "kk")):

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from brochure.core.errors import GlossaryError
-from brochure.glossary.concepts import FLAGS, LANGS, Concept, slug, valid_id, valid_tag
+from brochure.glossary.concepts import FLAGS, LANGS, Concept, concept_slug, valid_id, valid_tag
 
 STATUS_IN = {
     "preferredterm-admn-sts": "preferred", "preferred": "preferred",
@@ -173,11 +173,11 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
     concept.flags = frozenset(flags)
     if not concept.id:
         concept.id = (
-            slug(concept.preferred.get("en") or next(iter(concept.preferred.values()), ""))
+            concept_slug(concept.preferred.get("en") or next(iter(concept.preferred.values()), ""))
             or f"entry-{n}"
         )
     if not valid_id(concept.id):
-        concept.id = slug(concept.id)
+        concept.id = concept_slug(concept.id)
     if not (concept.preferred or concept.forbidden):
         return None
     return concept

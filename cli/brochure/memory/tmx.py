@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brochure.core.errors import TranslationMemoryError
-from brochure.core.text import normalise
+from brochure.core.text import normalise, slug
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -163,14 +163,10 @@ def import_tmx(project: Project, file: Path) -> tuple[Path, int, bool]:
             f"{file}: no unit pairs the project's source language {project.source_language!r} with one "
             f"of {', '.join(project.target_languages)} (languages in the file: {have})"
         )
-    dest = project.root / MEMORY_DIR / (_slug(file.stem) + ".tmx")
+    dest = project.root / MEMORY_DIR / (slug(file.stem, "memory", unicode=True) + ".tmx")
     replaced = dest.exists()
     write_tmx(dest, kept, project.source_language)
     return dest, len(kept), replaced
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text).strip("-.") or "memory"
 
 
 def project_units(project: Project, langs: Sequence[str] = ()) -> list[TranslationUnit]:

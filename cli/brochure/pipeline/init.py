@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from brochure.core.errors import ProjectError
-from brochure.core.project import PROJECT_FILE, Project, _slug, load_project
+from brochure.core.project import PROJECT_FILE, Project, load_project
+from brochure.core.text import slug
 
 STARTER_TOML = """\
 # A brochure project: `brochure build` writes build/{name}.en-ru.pdf and .docx
@@ -80,7 +81,7 @@ def init_project(folder: Path) -> list[Path]:
         raise ProjectError(f"{toml_path}: a project exists already; nothing was changed")
     from brochure.core.atomic import write_text_atomic
 
-    name = _slug(folder.resolve().name) or "brochure"
+    name = slug(folder.resolve().name, "brochure")
     written = []
     text_path = folder / "text.md"
     if not text_path.exists():

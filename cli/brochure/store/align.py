@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brochure.core.errors import AlignError
+from brochure.core.text import number_list
 
 if TYPE_CHECKING:
     from brochure.core.project import DocumentSpec, Project
@@ -33,7 +34,6 @@ PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.0445, (1, 2): 0.
 PARAGRAPH_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 VARIANCE = 6.8  # Gale-Church's s^2 for character lengths
 UNSURE_COST = 6.0  # a 1-1 bead dearer than this (|z| > ~3) is listed for a person to check
-_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}\b")
 _SPLIT_AFTER = re.compile(r"[.!?…;:»)\]][\"'»”’)]*\s+")
 
@@ -81,11 +81,7 @@ def length_cost(ls: int, lt: int, ratio: float) -> float:
 
 def anchors(text: str) -> tuple[set[str], set[str]]:
     """Numbers and Latin-script words (names, acronyms) of a text: they survive translation."""
-    numbers = {
-        re.sub(r"[ \u00a0\u202f,.](?=\d{3}(?!\d))", "", n).replace(",", ".")
-        for n in _NUMBER.findall(text)
-    }
-    return numbers, {w.lower() for w in _LATIN.findall(text)}
+    return set(number_list(text)), {w.lower() for w in _LATIN.findall(text)}
 
 
 def anchor_cost(src: str, tgt: str) -> float:
