@@ -73,7 +73,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("name", SEED_DOCUMENTS)
 def test_add_gives_the_hand_cleaned_seed_document(invoke, project, tmp_path, kind, name):
     source = make_source(kind, name, tmp_path)
-    result = invoke("add", source, "--project", project)
+    result = invoke("add", source, project)
     assert result.exit_code == 0, result.output
     written = project / "texts" / f"{name}.md"
     assert f"texts/{name}.md" in result.output
@@ -97,7 +97,7 @@ def test_office_files_accept_insertions_and_drop_deletions_comments_headers(
 ):
     for kind in ("docx", "odt"):
         source = make_source(kind, "statement-2022-01-07", tmp_path)
-        result = invoke("add", source, "--project", project, "--name", f"statement-{kind}")
+        result = invoke("add", source, project, "--name", f"statement-{kind}")
         assert result.exit_code == 0, result.output
         markdown = (project / "texts" / f"statement-{kind}.md").read_text(encoding="utf-8")
         # the tracked insertion is the last word of the first plain paragraph
@@ -108,9 +108,9 @@ def test_office_files_accept_insertions_and_drop_deletions_comments_headers(
 
 def test_a_file_already_in_the_project_changes_nothing(invoke, project, tmp_path):
     source = make_source("html", "statement-2022-01-07", tmp_path)
-    assert invoke("add", source, "--project", project).exit_code == 0
+    assert invoke("add", source, project).exit_code == 0
     before = snapshot(project)
-    result = invoke("add", source, "--project", project)
+    result = invoke("add", source, project)
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
         "statement-2022-01-07.md: already in the project with the same text; nothing changed\n"
@@ -124,7 +124,7 @@ def test_the_seed_project_knows_its_own_statement(invoke, seed_project, tmp_path
     Markdown is left exactly as they wrote it."""
     source = make_source("html", "statement-2022-01-07", tmp_path)
     before = snapshot(seed_project)
-    result = invoke("add", source, "--project", seed_project, "--name", "statement-2022-01-07")
+    result = invoke("add", source, seed_project, "--name", "statement-2022-01-07")
     assert result.exit_code == 0, result.output
     assert "nothing changed" in result.output
     assert snapshot(seed_project) == before
@@ -142,7 +142,7 @@ def test_a_changed_file_updates_the_markdown_and_keeps_translations(invoke, seed
     new = "According to various reports, hundreds of demonstrators have been killed."
     assert old in page
     changed.write_text(page.replace(old, new), encoding="utf-8")
-    result = invoke("add", changed, "--project", seed_project, "--name", "statement-2022-01-07")
+    result = invoke("add", changed, seed_project, "--name", "statement-2022-01-07")
     assert result.exit_code == 0, result.output
     number = next(i for i, b in enumerate(blocks, 1) if old in b.text)
     lines = result.output.splitlines()
@@ -192,21 +192,21 @@ def test_a_text_in_another_language_is_an_error_naming_both(invoke, project, tmp
     source = tmp_path / "statement.md"
     source.write_text(RU, encoding="utf-8")
     before = snapshot(project)
-    result = invoke("add", source, "--project", project)
+    result = invoke("add", source, project)
     assert result.exit_code == 1
     assert result.output == (
         f"Error: {source}: the text looks like Russian (ru) but the project's source_language is "
         "English (en); translate it first, or give --lang en if the detection is wrong\n"
     )
     assert snapshot(project) == before
-    result = invoke("add", source, "--project", project, "--lang", "kk")
+    result = invoke("add", source, project, "--lang", "kk")
     assert result.exit_code == 1
     assert (
         "is marked as Kazakh (kk) but the project's source_language is English (en)"
         in result.output
     )
     # --lang overrides the detection
-    result = invoke("add", source, "--project", project, "--lang", "en")
+    result = invoke("add", source, project, "--lang", "en")
     assert result.exit_code == 0, result.output
 
 
@@ -221,7 +221,7 @@ def test_kazakh_source_into_a_kazakh_project(invoke, tmp_path):
     )
     source = tmp_path / "mälimdeme.txt"
     source.write_text(KK, encoding="utf-8")
-    result = invoke("add", source, "--project", folder, "--name", "statement")
+    result = invoke("add", source, folder, "--name", "statement")
     assert result.exit_code == 0, result.output
     assert (folder / "texts" / "statement.md").read_text(encoding="utf-8") == KK
 
@@ -282,7 +282,7 @@ def test_bad_input_is_one_line_and_writes_nothing(invoke, project, tmp_path):
     inputs.mkdir()
     before = snapshot(project)
     for path, message in _bad_inputs(inputs):
-        result = invoke("add", path, "--project", project)
+        result = invoke("add", path, project)
         assert result.exit_code == 1, (path.name, result.output)
         assert result.output.startswith(f"Error: {path}: {message}"), result.output
         assert result.output.count("\n") == 1 and "Traceback" not in result.output
@@ -296,7 +296,7 @@ def test_plain_text_and_markdown(invoke, project, tmp_path):
         "# not a heading\n\n- not a list item, 2 * 3 = 6\nand a second line\n\n1. not numbered\n",
         encoding="utf-8",
     )
-    result = invoke("add", text, "--project", project)
+    result = invoke("add", text, project)
     assert result.exit_code == 0, result.output
     written = project / "texts" / "notes-2024.md"
     blocks = parse_markdown(written.read_text(encoding="utf-8"))
@@ -310,7 +310,7 @@ def test_plain_text_and_markdown(invoke, project, tmp_path):
         "# Extra\n\n<!-- an editor's remark -->\nA closing word with a [link](https://example.org).\n",
         encoding="utf-8",
     )
-    result = invoke("add", markdown, "--project", project)
+    result = invoke("add", markdown, project)
     assert result.exit_code == 0, result.output
     assert (project / "texts" / "extra.md").read_text(encoding="utf-8") == markdown.read_text(
         encoding="utf-8"
@@ -387,7 +387,7 @@ def test_docx_round_trip_to_pdf(invoke, project, tmp_path):
     document.add_paragraph("The movement calls for a general strike.")
     source = document.save(str(tmp_path / "charter.docx")) or tmp_path / "charter.docx"
 
-    result = invoke("add", source, "--project", project)
+    result = invoke("add", source, project)
     assert result.exit_code == 0, result.output
     markdown = (project / "texts" / "charter.md").read_text(encoding="utf-8")
     assert markdown == (

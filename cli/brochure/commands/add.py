@@ -1,4 +1,4 @@
-"""`brochure add FILE`: bring a DOCX, ODT, saved web page, Markdown or text file into the project."""
+"""`brochure add FILE [PROJECT]`: bring a DOCX, ODT, saved web page, Markdown or text file into the project."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ from pathlib import Path
 
 import click
 
-from brochure.commands.common import shown
+from brochure.commands.common import project_argument, shown
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--project", "project_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="The project folder (default: here).")  # fmt: skip
 @click.option("--name", help="Document name: the Markdown file's stem (default: from FILE's name).")
 @click.option("--lang", "-l", help="The text's language, if detection gets it wrong (en, ru, kk).")
+@project_argument(default=None)
 def add(file: Path, project_dir: Path | None, name: str | None, lang: str | None) -> None:
     """Add FILE (.docx, .odt, .html/.htm, .md, .txt) to the project as a Markdown document.
 

@@ -17,7 +17,8 @@ from typing import Literal
 from brochure.core import languages
 from brochure.core.atomic import write_text_atomic
 from brochure.core.errors import ProjectError, SourceError
-from brochure.core.project import _NAME, PROJECT_FILE, Project, _slug, load_project
+from brochure.core.project import _NAME, PROJECT_FILE, Project, load_project
+from brochure.core.text import slug
 from brochure.sources.formats import read_as_markdown
 from brochure.sources.language import detect_language
 from brochure.sources.text import parse_markdown
@@ -45,7 +46,7 @@ def add_source(
     if not blocks:
         raise SourceError(f"{file}: no text found")
     lang = _language(file, " ".join(b.text for b in blocks), lang, project)
-    name = name or _slug(file.stem).lower()
+    name = name or slug(file.stem).lower()
     if not name or not _NAME.match(name):
         raise SourceError(
             f"{file}: cannot make a document name from the file name; give --name (letters, digits, '.', '-', '_')"
