@@ -17,7 +17,12 @@ FORMATS = ("pdf", "docx")
 def render(edition: Edition, fmt: str, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
     """Write `edition` in format `fmt` ('pdf' or 'docx') to `out`; a project's `search_dirs`
     (its layouts/ folders) are searched for templates before the built-in layouts."""
+    from brochure.layout.typography import NBSP, NNBSP, typeset_edition
+
     out = Path(out)
+    # Print typography is applied to what is laid out, never to the stored translations. The
+    # PDF layouts draw the narrow no-break space themselves (html.rich_html); DOCX gets a plain one.
+    edition = typeset_edition(edition, thin=NNBSP if fmt == "pdf" else NBSP)
     if fmt == "pdf":
         from brochure.layout.pdf import write_pdf
 

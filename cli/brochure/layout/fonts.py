@@ -21,6 +21,9 @@ from brochure.core.errors import LayoutError
 _NOT_DRAWN = ("Cc", "Cf", "Zl", "Zp")
 # Characters the layouts themselves print besides the edition's text.
 LAYOUT_TEXT = "0123456789.,:;·•–-—()[]/ DRAFT missing translation"
+# Characters the PT fonts lack that the layouts draw by other means: the narrow no-break space
+# between thousands is a no-break space set smaller (html.rich_html).
+DRAWN_BY_LAYOUT = frozenset("\u202f")
 
 
 @lru_cache(maxsize=8)
@@ -80,7 +83,9 @@ def check_glyphs(edition: Edition, font_files: tuple[Path, ...] | None = None) -
     ]
     for where, text in sources:
         for char in dict.fromkeys(text):
-            if ord(char) in have or unicodedata.category(char) in _NOT_DRAWN:
+            if ord(char) in have or char in DRAWN_BY_LAYOUT:
+                continue
+            if unicodedata.category(char) in _NOT_DRAWN:
                 continue
             name = unicodedata.name(char, "unnamed character")
             fonts = ", ".join(f.name for f in files)

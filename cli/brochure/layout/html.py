@@ -108,8 +108,14 @@ def rich_html(text: RichText) -> Markup:
     for chunk, kinds in runs(text):
         opening = "".join(tag for kind, tag, _ in _TAGS if kind in kinds)
         closing = "".join(tag for kind, _, tag in reversed(_TAGS) if kind in kinds)
-        out.append(f"{opening}{escape(chunk)}{closing}")
+        out.append(f"{opening}{_thin_spaces(escape(chunk))}{closing}")
     return Markup("".join(out))
+
+
+def _thin_spaces(html: str) -> str:
+    """The PT fonts have no narrow no-break space (U+202F, set between thousands by
+    layout.typography): draw it as a no-break space at half size (common.css `.thin`)."""
+    return html.replace("\u202f", '<span class="thin">\u00a0</span>')
 
 
 def render_html(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> tuple[str, Path]:

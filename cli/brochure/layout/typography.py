@@ -1,0 +1,330 @@
+"""Per-language micro-typography of what is laid out: spaces, quotes and dashes for print.
+
+Applied to the edition just before it is laid out (PDF and DOCX), never to the stored
+translations: translators keep typing plain spaces and straight quotes, the brochure gets
+Russian/Kazakh book typography and clean English.
+
+- ru, kk: a no-break space after one- and two-letter words («и в стране»), after initials and
+  one-letter abbreviations («Н. А. Назарбаев», «т. е.»), before an em dash (a line never starts
+  with a dash), between a number and the word or unit after it («1991 г.», «7 января»), around a
+  Roman numeral («Часть I», «I бөлім»); a narrow no-break space between thousands («40 000»);
+  quotes «…» with „…“ inside; a spaced dash is an em dash.
+- en: “…” with ‘…’ inside and ’ as the apostrophe; a spaced hyphen or en dash is a spaced en dash
+  (British style, as the sources spell "Programme") with a no-break space before it; no-break
+  spaces in "Jun. 30", "7 January", "Part I".
+- every language: an en dash in number ranges (4–5 January, 1986–1991), "..." as "…", and the
+  last word of a paragraph bound to the one before it when it is short, so a paragraph never ends
+  on a lone short word (a runt).
+
+Why our own and not a library: polytypo (MIT, maintained) is the closest fit, but it has no
+Kazakh locale and no way to add one, leaves ranges and the no-break space before a dash alone,
+and took 5 ms per sentence here (about 18 s over the 200-page benchmark edition, more than the
+whole time budget of the stage); etpgrf (beta) works on HTML through BeautifulSoup and knows ru/en
+only; typus has not been released since 2019; smartypants does English quotes only. The rules
+below are a few regular expressions per language, each covered by a golden case in
+tests/test_typography.py.
+
+Inline spans (emphasis, notes) follow the text: every edit maps old offsets to new ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from brochure.model import AlignedBlock, AlignedDocument, Edition, RichText, Span
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space: between thousands
+CYRILLIC_STYLE = ("ru", "kk")
+# A paragraph's last word this short (letters, without its punctuation) is bound to the word
+# before it: "ны!", "жүр.", "widely." never stand alone on a paragraph's last line.
+RUNT_CHARS = 7
+_UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_LOWER = "a-zа-яёәғқңөұүһі"
+_LETTER = r"[^\W\d_]"
+_ROMAN = r"(?:[IVXLC]{1,6})"
+_EN_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sep\.|Sept\.|Oct\.|Nov\.|Dec\."
+)
+# Russian particles that belong to the word before them ("он же", "вряд ли").
+_RU_ENCLITICS = ("ли", "ль", "же", "ж", "бы", "б")
+
+Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+
+@dataclass
+class QuoteState:
+    """Open quotation marks, carried from one segment of a block to the next (a quote may span
+    sentences)."""
+
+    stack: list[str] = field(default_factory=list)  # '"' or "'" per open quote, outermost first
+
+
+def typeset(text: RichText, lang: str, state: QuoteState | None = None, *,
+            last: bool = False, thin: str = NNBSP) -> RichText:  # fmt: skip
+    """`text` in language `lang` with print typography; `last`: it ends a paragraph."""
+    state = state if state is not None else QuoteState()
+    rules: list[Callable[[str], list[Edit]]] = [_ellipsis, _ranges]
+    rules.append(lambda s: _quotes(s, lang, state))
+    if lang in CYRILLIC_STYLE:
+        rules += [_cyrillic_dashes, _cyrillic_spaces, _roman_before, lambda s: _thousands(s, thin)]
+    else:
+        rules += [_english_dashes, _english_spaces]
+    rules.append(_roman_numerals)
+    if last:
+        rules.append(_runt)
+    for rule in rules:
+        edits = rule(text.text)
+        if edits:
+            text = apply_edits(text, edits)
+    return text
+
+
+def typeset_plain(text: str, lang: str) -> str:
+    """A title or cover line: printed outside the text flow (running heads, cover, outline), where
+    the layout cannot narrow a space, so thousands get a plain no-break space."""
+    return typeset(RichText(text), lang, thin=NBSP).text
+
+
+def typeset_edition(edition: Edition, *, thin: str = NNBSP) -> Edition:
+    """The edition as it is printed: every segment, title and cover line typeset per language.
+
+    `thin` is the character used between thousands: the narrow no-break space for the PDF layouts
+    (drawn by html.rich_html), a plain no-break space where a writer cannot draw it.
+    """
+    info = edition.info
+    langs = info.languages
+
+    def plain(values: dict[str, str]) -> dict[str, str]:
+        return {lang: typeset_plain(v, lang) for lang, v in values.items()}
+
+    new_info = replace(info, title=plain(info.title), subtitle=plain(info.subtitle))
+    docs = tuple(
+        AlignedDocument(
+            name=doc.name,
+            title=plain(doc.title),
+            blocks=tuple(_typeset_block(block, langs, thin) for block in doc.blocks),
+        )
+        for doc in edition.documents
+    )
+    return Edition(info=new_info, documents=docs)
+
+
+def _typeset_block(block: AlignedBlock, langs: Iterable[str], thin: str) -> AlignedBlock:
+    states = {lang: QuoteState() for lang in langs}
+    count = len(block.segments)
+    segments = []
+    for n, segment in enumerate(block.segments):
+        last = n == count - 1 and block.kind != "heading"
+        texts = {
+            lang: None if text is None else typeset(text, lang, states.setdefault(lang, QuoteState()), last=last, thin=thin)
+            for lang, text in segment.texts.items()
+        }  # fmt: skip
+        segments.append(replace(segment, texts=texts))
+    return replace(block, segments=tuple(segments))
+
+
+# --- applying edits ---------------------------------------------------------------------------
+
+
+def apply_edits(text: RichText, edits: list[Edit]) -> RichText:
+    """Replace each (start, end) of `text` with its string; spans move with the text around them."""
+    edits = sorted(edits)
+    out: list[str] = []
+    pos = 0
+    for start, end, new in edits:
+        out.append(text.text[pos:start])
+        out.append(new)
+        pos = end
+    out.append(text.text[pos:])
+    if not text.spans:
+        return RichText("".join(out))
+
+    def move(p: int, at_end: bool) -> int:
+        shift = 0
+        for start, end, new in edits:
+            if end <= p:
+                shift += len(new) - (end - start)
+            elif start < p < end:  # inside an edit: snap to its edge
+                return start + shift + (len(new) if at_end else 0)
+        return p + shift
+
+    spans = tuple(Span(move(s.start, False), move(s.end, True), s.kind) for s in text.spans)
+    return RichText("".join(out), tuple(s for s in spans if s.end > s.start))
+
+
+def _subs(pattern: re.Pattern[str], text: str, group: int, new: str) -> list[Edit]:
+    """One edit per match: the match's `group` becomes `new`."""
+    return [(m.start(group), m.end(group), new) for m in pattern.finditer(text)]
+
+
+# --- every language ---------------------------------------------------------------------------
+
+_ELLIPSIS = re.compile(r"\.{3}\.?(?!\.)|…\.(?!\.)")  # "follow…." is a slip: one ellipsis
+# Two numbers joined by a hyphen or dash, not part of a longer chain (a date 2022-01-07, a code).
+_RANGE = re.compile(r"(?<![\w.,\-–—/])\d{1,4}([-—‒]|–)\d{1,4}(?![\w\-–—/]|[.,]\d)")
+
+
+def _ellipsis(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), "…") for m in _ELLIPSIS.finditer(text)]
+
+
+def _ranges(text: str) -> list[Edit]:
+    return [(m.start(1), m.end(1), "–") for m in _RANGE.finditer(text) if m.group(1) != "–"]
+
+
+# A numeral after a word ("Часть I", "Part II") or before one ("I бөлім"): one unit on a line.
+_ROMAN_AFTER = re.compile(rf"{_LETTER}( )(?={_ROMAN}(?![\w]))")
+_ROMAN_BEFORE = re.compile(rf"(?<![\w]){_ROMAN}( )(?={_LETTER})")
+
+
+def _roman_numerals(text: str) -> list[Edit]:
+    edits = _subs(_ROMAN_AFTER, text, 1, NBSP)
+    return edits
+
+
+def _roman_before(text: str) -> list[Edit]:
+    """Kazakh puts the numeral first ("I бөлім", "XX ғасыр"); in English "I" is the pronoun."""
+    return _subs(_ROMAN_BEFORE, text, 1, NBSP)
+
+
+def _runt(text: str) -> list[Edit]:
+    """Bind a short last word to the one before it."""
+    m = re.search(r"(\S+)([ ])(\S+)\s*$", text)
+    if not m:
+        return []
+    letters = re.sub(r"\W", "", m.group(3))
+    if len(letters) >= RUNT_CHARS or m.group(3) in "–—-":
+        return []
+    return [(m.start(2), m.end(2), NBSP)]
+
+
+# --- quotes ------------------------------------------------------------------------------------
+
+_OPENERS_BEFORE = " \u00a0\t\n([{—–-/«„“‘\"'"
+
+
+def _quotes(text: str, lang: str, state: QuoteState) -> list[Edit]:
+    """Straight and mixed quotation marks as the language's pairs, nested by depth.
+
+    ru/kk: «outer „inner“»; en: “outer ‘inner’”, with ’ as the apostrophe. Whether a straight
+    quote opens or closes is read from its neighbours, as a typesetter would.
+    """
+    cyrillic = lang in CYRILLIC_STYLE
+    pairs = (("«", "»"), ("„", "“")) if cyrillic else (("“", "”"), ("‘", "’"))
+    edits: list[Edit] = []
+    stack = state.stack
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch not in "\"'«»„“”‘’‚":
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < n else " "
+        if ch in "'’‘‚" and before.isalnum() and after.isalnum():
+            if not cyrillic and ch == "'":
+                edits.append((i, i + 1, "’"))  # it's, workers'll
+            continue  # an apostrophe inside a word
+        if ch in "'’‘‚":
+            # single quotes: only English nests them; in ru/kk leave them alone (names, apostrophes)
+            if cyrillic:
+                continue
+            opening = ch in "‘‚" or (
+                ch == "'" and before in _OPENERS_BEFORE and not after.isspace()
+            )
+            if opening:
+                stack.append("'")
+            elif "'" in stack:
+                while stack and stack.pop() != "'":
+                    pass
+            else:
+                if ch == "'":
+                    edits.append((i, i + 1, "’"))  # workers' movement: an apostrophe
+                continue
+            depth = len(stack) if opening else len(stack) + 1
+        else:
+            if ch in "«„" or (ch == "“" and not cyrillic):
+                opening = True
+            elif ch in "»”" or (ch == "“" and cyrillic):
+                opening = False
+            else:  # a straight double quote
+                opening = before in _OPENERS_BEFORE and not after.isspace()
+                if not opening and not stack and after.isalnum():
+                    opening = True  # no quote open: it can only open one
+            if ch == "“" and cyrillic and before in _OPENERS_BEFORE and not after.isspace():
+                opening = True  # English-style opener in a Russian text
+            if opening:
+                stack.append('"')
+                depth = len(stack)
+            else:
+                if not stack:
+                    continue  # a stray closer: leave it as written
+                depth = len(stack)
+                stack.pop()
+        pair = pairs[0] if depth <= 1 else pairs[1]
+        new = pair[0] if opening else pair[1]
+        if new != ch:
+            edits.append((i, i + 1, new))
+    return edits
+
+
+# --- Russian and Kazakh -----------------------------------------------------------------------
+
+# A spaced hyphen, en dash or em dash between words, or a dash opening a paragraph.
+_CY_DASH = re.compile(r"(?<=\S)([ \u00a0]+)(?:-{1,3}|–|—)(?=[ \u00a0]|$)")
+_CY_DASH_START = re.compile(r"^(?:-{1,2}|–|—)( )")
+_SHORT_WORD = re.compile(rf"(?<![\w\u00ad'’\-.]){_LETTER}{{1,2}}( )(?=[\w«„(\"“])")
+_ENCLITIC = re.compile(rf"(?<=\w)( )(?=(?:{'|'.join(_RU_ENCLITICS)})(?![\w-]))")
+_INITIAL = re.compile(rf"(?<![\w.])(?:[{_UPPER}]|[{_LOWER}]{{1,2}})\.( )(?=[\w«„\"])")
+_NUMBER_WORD = re.compile(r"(?<![\w.,])\d[\d\u00a0\u202f.,]*( )(?=[^\W\d_]|%|‰|₸|₽|\$|€|°)")
+_SIGN_NUMBER = re.compile(r"[№§]( )(?=\d)")
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
+
+
+def _cyrillic_dashes(text: str) -> list[Edit]:
+    edits = [(m.start(), m.end(), NBSP + "—") for m in _CY_DASH.finditer(text)]
+    edits += [(m.start(), m.end(), "—" + NBSP) for m in _CY_DASH_START.finditer(text)]
+    return edits
+
+
+def _cyrillic_spaces(text: str) -> list[Edit]:
+    spans: dict[int, Edit] = {}
+    for pattern in (_SHORT_WORD, _INITIAL, _NUMBER_WORD, _SIGN_NUMBER, _ENCLITIC):
+        for m in pattern.finditer(text):
+            spans[m.start(1)] = (m.start(1), m.end(1), NBSP)
+    return list(spans.values())
+
+
+def _thousands(text: str, thin: str) -> list[Edit]:
+    edits = []
+    for m in _THOUSANDS.finditer(text):
+        for i in range(m.start(), m.end()):
+            if text[i] in " \u00a0\u202f" and text[i] != thin:
+                edits.append((i, i + 1, thin))
+    return edits
+
+
+# --- English ----------------------------------------------------------------------------------
+
+_EN_DASH = re.compile(r"(?<=\S)([ \u00a0]+)(-{1,2}|–)(?=[ \u00a0]|$)")
+_EN_EMDASH_SPACED = re.compile(r"(?<=\S)( )(?=—[ \u00a0])")
+_EN_MONTH_DAY = re.compile(rf"\b(?:{_EN_MONTHS})( )(?=\d)")
+_EN_DAY_MONTH = re.compile(rf"\b\d{{1,2}}( )(?=(?:{_EN_MONTHS}))")
+_EN_INITIAL = re.compile(rf"(?<![\w.])[{_UPPER}]\.( )(?=[{_UPPER}])")
+_EN_UNIT = re.compile(r"\d( )(?=(?:%|per cent|percent|km|kg|mm|cm|m)\b)")
+
+
+def _english_dashes(text: str) -> list[Edit]:
+    edits = [(m.start(), m.end(), NBSP + "–") for m in _EN_DASH.finditer(text)]
+    edits += _subs(_EN_EMDASH_SPACED, text, 1, NBSP)
+    return edits
+
+
+def _english_spaces(text: str) -> list[Edit]:
+    spans: dict[int, Edit] = {}
+    for pattern in (_EN_MONTH_DAY, _EN_DAY_MONTH, _EN_INITIAL, _EN_UNIT):
+        for m in pattern.finditer(text):
+            spans[m.start(1)] = (m.start(1), m.end(1), NBSP)
+    return list(spans.values())

@@ -1,0 +1,143 @@
+"""The print typography stage: golden cases per language (input -> expected), spans, the build.
+
+In the expected strings "⍽" is a no-break space (U+00A0) and "⌴" a narrow no-break space (U+202F).
+"""
+
+from __future__ import annotations
+
+import pytest
+from brochure.layout.typography import QuoteState, typeset, typeset_edition, typeset_plain
+from brochure.model import RichText, Span
+from editions import block, document, edition, seg
+
+
+def shown(text: str) -> str:
+    return text.replace("\u00a0", "⍽").replace("\u202f", "⌴")
+
+
+RU = [
+    # one- and two-letter words keep to the next word; a spaced dash is an em dash after a nbsp
+    ("Всё смешалось – и нефть, и кровь – в стране", "Всё смешалось⍽— и⍽нефть, и⍽кровь⍽— в⍽стране"),
+    ("восстание. С самого начала", "восстание. С⍽самого начала"),
+    (
+        "демонстрировать прогресс на пути к «демократии»",
+        "демонстрировать прогресс на⍽пути к⍽«демократии»",
+    ),
+    # straight quotes -> «…» with „…“ inside, also across nesting written with «» twice
+    ('партия "Нур Отан" победила', "партия «Нур Отан» победила"),
+    ('"партия "Нур Отан" и др."', "«партия „Нур Отан“ и⍽др.»"),
+    ("«партия «Нур Отан»»", "«партия „Нур Отан“»"),
+    # numbers: unit, year, thousands (narrow), ranges with an en dash, signs
+    ("в 1991 г. было 40 000 человек", "в⍽1991⍽г.⍽было 40⌴000⍽человек"),
+    ("4-5 января 2022 года", "4–5⍽января 2022⍽года"),
+    ("в 1986—1991 гг.", "в⍽1986–1991⍽гг."),
+    ("решение № 5", "решение №⍽5"),
+    ("12-часовой рабочий день", "12-часовой рабочий день"),
+    ("2022-01-07", "2022-01-07"),
+    # initials and abbreviations; particles keep to the word before them
+    ("Н. А. Назарбаев и т. е. всё", "Н.⍽А.⍽Назарбаев и⍽т.⍽е.⍽всё"),
+    ("вряд ли это так", "вряд⍽ли⍽это так"),
+    # a heading never breaks as "Часть / I"
+    ("Переходная программа СДК. Часть I", "Переходная программа СДК. Часть⍽I"),
+    # a dash opening a line, the ellipsis
+    ("- Нет, - сказал он...", "—⍽Нет,⍽— сказал он…"),
+]
+
+KK = [
+    ("Өтпелі бағдарлама, I бөлім (2012)", "Өтпелі бағдарлама, I⍽бөлім (2012)"),
+    ("2022 жылғы 7 қаңтардағы мәлімдеме", "2022⍽жылғы 7⍽қаңтардағы мәлімдеме"),
+    ('"Нұр Отан" партиясы – билік', "«Нұр Отан» партиясы⍽— билік"),
+    ("1 000 000 адам", "1⌴000⌴000⍽адам"),
+    ("4-5 қаңтар", "4–5⍽қаңтар"),
+    ("Н. Ә. Назарбаев", "Н.⍽Ә.⍽Назарбаев"),
+    ("«Біз «Жаңаөзен» үшін»", "«Біз „Жаңаөзен“ үшін»"),
+]
+
+EN = [
+    # straight quotes -> “…” with ‘…’ inside; apostrophes
+    ('the "three-handed" system', "the “three-handed” system"),
+    ("a 'multi-party' system", "a “multi-party” system"),
+    ("said \"it's 'fine' now\"", "said “it’s ‘fine’ now”"),
+    ("the workers' movement", "the workers’ movement"),
+    # a spaced hyphen from the source is a spaced en dash, kept off the line start
+    ("rally - the resignation", "rally⍽– the resignation"),
+    ("Zhanaozen -- to nationalize", "Zhanaozen⍽– to nationalize"),
+    ("power — and money", "power⍽— and money"),
+    ("military-police units", "military-police units"),
+    # ranges, dates, numerals, ellipses
+    ("on 4-5 January", "on 4–5⍽January"),
+    ("Jun. 30, 2012", "Jun.⍽30, 2012"),
+    ("Part II will follow....", "Part⍽II will follow…"),
+    ("I think so", "I think so"),
+    ("40,000 people", "40,000 people"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), RU)
+def test_russian(source, expected):
+    assert shown(typeset(RichText(source), "ru").text) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), KK)
+def test_kazakh(source, expected):
+    assert shown(typeset(RichText(source), "kk").text) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), EN)
+def test_english(source, expected):
+    assert shown(typeset(RichText(source), "en").text) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "source", "expected"),
+    [
+        ("ru", "Да здравствует борьба рабочих страны!", "Да⍽здравствует борьба рабочих⍽страны!"),
+        ("ru", "Вот почему это следует…", "Вот почему это следует…"),
+        ("kk", "Олар әлі көшеде жүр.", "Олар әлі көшеде⍽жүр."),
+        ("en", "The idea spread widely.", "The idea spread⍽widely."),
+        (
+            "en",
+            "a long paragraph ends on a nationalisation.",
+            "a long paragraph ends on a nationalisation.",
+        ),
+    ],
+)
+def test_a_paragraphs_short_last_word_keeps_to_the_one_before(lang, source, expected):
+    assert shown(typeset(RichText(source), lang, last=True).text) == expected
+
+
+def test_quotes_open_in_one_sentence_and_close_in_the_next():
+    state = QuoteState()
+    first = typeset(RichText('Он сказал: "Мы победим.'), "ru", state)
+    second = typeset(RichText('Борьба продолжается".'), "ru", state)
+    assert first.text.endswith("«Мы\u00a0победим.")
+    assert second.text == "Борьба продолжается»."
+
+
+def test_spans_move_with_the_text():
+    # "..." becomes one character: the emphasis after it moves two places left and keeps its word
+    source = RichText('Wait... "go" now', (Span(9, 11, "em"), Span(13, 16, "strong")))
+    out = typeset(source, "en")
+    assert out.text == "Wait… “go” now"
+    assert [out.text[s.start : s.end] for s in out.spans] == ["go", "now"]
+
+
+def test_edition_titles_segments_and_cover_are_typeset_but_not_the_input():
+    doc = document(
+        "doc",
+        block("heading", seg({"en": "Part I", "ru": "Часть I"}), level=1),
+        block(
+            "paragraph", seg({"en": 'A "test" - yes, certainly', "ru": 'Это "тест" - да, конечно'})
+        ),
+    )
+    ed = edition(doc, langs=("en", "ru"))
+    out = typeset_edition(ed)
+    heading, para = out.documents[0].blocks
+    assert shown(heading.segments[0].texts["ru"].text) == "Часть⍽I"
+    assert shown(para.segments[0].texts["ru"].text) == "Это «тест»⍽— да, конечно"
+    assert shown(para.segments[0].texts["en"].text) == "A “test”⍽– yes, certainly"
+    assert shown(out.documents[0].title["ru"]) == "Часть⍽I"
+    # titles are printed outside the text flow: thousands get a plain no-break space there
+    assert shown(typeset_plain("40 000 человек", "ru")) == "40⍽000⍽человек"
+    # the stored texts are untouched
+    assert ed.documents[0].blocks[1].segments[0].texts["ru"].text == 'Это "тест" - да, конечно'
