@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -87,3 +88,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+def squash(text: str) -> str:
+    """Page text and segment text compared without white space, hyphens and soft hyphens, and
+    without the quotes, dashes and ellipses the print typography stage sets (layout.typography)."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011–—«»„“”\"'‘’….]+", "", text)

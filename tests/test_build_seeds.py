@@ -1,12 +1,11 @@
 """End to end: `brochure build` on a copy of the sample project, read back as a reader would."""
 
-import re
 import shutil
 
 import pytest
 from brochure.core.project import load_project
 from brochure.store.load import load_translations
-from conftest import SEEDS
+from conftest import SEEDS, squash
 
 pypdf = pytest.importorskip("pypdf")
 docx = pytest.importorskip("docx")
@@ -22,11 +21,6 @@ def built(tmp_path_factory):
     result = CliRunner().invoke(cli, ["build", str(folder), "--edition", "en-ru"])
     assert result.exit_code == 0, result.output
     return folder
-
-
-def squash(text: str) -> str:
-    """Page text and segment text compared without white space, hyphens and soft hyphens."""
-    return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
 
 
 def pages_text(path):

@@ -8,6 +8,7 @@ import docx
 import pytest
 from brochure.layout import render
 from brochure.layout.rows import document_rows, geometry
+from brochure.layout.typography import NBSP, typeset_edition
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from editions import block, document, edition, heading, marked_seg, paragraph, seg, text
@@ -59,7 +60,9 @@ def doc(path):
 def test_one_table_per_document_one_row_per_unit_in_order(doc):
     assert len(doc.tables) == 2
     geo = geometry("A5", 3)
-    expected = document_rows(_document(), LANGS, geo.row_budget)
+    # the DOCX prints the text after the typography stage (no-break spaces, quotes, dashes)
+    printed = typeset_edition(EDITION, thin=NBSP).documents[0]
+    expected = document_rows(printed, LANGS, geo.row_budget)
     assert len(expected) > 8  # the long paragraph was split
     table = doc.tables[0]
     assert len(table.rows) == 1 + len(expected)
@@ -118,7 +121,9 @@ def test_headings_formatting_and_missing_translation(doc):
     assert rows[1].cells[0].paragraphs[0].paragraph_format.keep_with_next
     runs = {r.text: r for r in rows[3].cells[0].paragraphs[0].runs}
     assert (
-        runs["emphasis"].italic and runs["strong"].bold and runs["[a note]"].font.size is not None
+        runs["emphasis"].italic
+        and runs["strong"].bold
+        and runs["[a\u00a0note]"].font.size is not None
     )
     missing = rows[3].cells[2].text
     assert missing == f"[missing translation {MISSING_ID}]"

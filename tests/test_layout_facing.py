@@ -13,6 +13,7 @@ from brochure.layout import render
 from brochure.layout.facing import Size, Slot, pack
 from brochure.layout.html import DocumentView
 from brochure.layout.rows import Cell, Piece, Row
+from conftest import squash
 from editions import block, document, edition, heading, marked_seg, marker, paragraph
 
 pypdfium2 = pytest.importorskip("pypdfium2")
@@ -238,9 +239,6 @@ def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
     assert result.exit_code == 0, result.output
     pdf = seed_project / "build" / "sdk.kk-ru.facing.pdf"
     assert sorted(p.name for p in (seed_project / "build").iterdir()) == [pdf.name]  # PDF only
-
-    def squash(text):
-        return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
 
     pages = [squash(p.extract_text() or "") for p in pypdf.PdfReader(pdf).pages]
     project = load_project(seed_project)

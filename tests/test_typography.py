@@ -141,3 +141,10 @@ def test_edition_titles_segments_and_cover_are_typeset_but_not_the_input():
     assert shown(typeset_plain("40 000 человек", "ru")) == "40⍽000⍽человек"
     # the stored texts are untouched
     assert ed.documents[0].blocks[1].segments[0].texts["ru"].text == 'Это "тест" - да, конечно'
+
+
+def test_the_pdf_draws_the_narrow_space_as_a_small_no_break_space():
+    from brochure.layout.html import rich_html
+
+    html = str(rich_html(typeset(RichText("40 000 <b>"), "ru")))
+    assert html == '40<span class="thin">\u00a0</span>000 &lt;b&gt;'

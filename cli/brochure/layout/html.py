@@ -115,7 +115,7 @@ def rich_html(text: RichText) -> Markup:
 def _thin_spaces(html: str) -> str:
     """The PT fonts have no narrow no-break space (U+202F, set between thousands by
     layout.typography): draw it as a no-break space at half size (common.css `.thin`)."""
-    return html.replace("\u202f", '<span class="thin">\u00a0</span>')
+    return str(html).replace("\u202f", '<span class="thin">\u00a0</span>')
 
 
 def render_html(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> tuple[str, Path]:
