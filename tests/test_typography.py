@@ -6,8 +6,8 @@ In the expected strings "⍽" is a no-break space (U+00A0) and "⌴" a narrow no
 from __future__ import annotations
 
 import pytest
+from brochure.core.datamodel import RichText, Span
 from brochure.layout.typography import QuoteState, typeset, typeset_edition, typeset_plain
-from brochure.model import RichText, Span
 from editions import block, document, edition, seg
 
 

@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from brochure.model import AlignedBlock, AlignedDocument, Edition, RichText, Span
+from brochure.core.datamodel import AlignedBlock, AlignedDocument, Edition, RichText, Span
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space: between thousands
