@@ -26,6 +26,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check cli tests bench
 	$(BIN)/ruff format --check cli tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) seeds/build seeds/.brochure

@@ -77,11 +77,11 @@ def check_kazakh(source: str, target: str) -> list[Problem]:
     target_numbers = numbers(target)
     target_words = [w.lower() for w in re.findall(r"[^\W\d_]+", target)]
     for number in numbers(source):
-        word = NUMBER_WORDS.get(number)
+        spelled = NUMBER_WORDS.get(number)
         if number in target_numbers:
             target_numbers.remove(number)
-        elif word and any(
-            w == word or (len(word) > 2 and w.startswith(word)) for w in target_words
+        elif spelled and any(
+            w == spelled or (len(spelled) > 2 and w.startswith(spelled)) for w in target_words
         ):
             continue
         else:

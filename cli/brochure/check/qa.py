@@ -148,8 +148,8 @@ def check_segment(
         want = " / ".join(f"«{t}»" for t in concept.approved(tgt_lang))
         out.append(("missing-term", f"«{found[concept.id].text}» ({concept.id}) should be {want}"))
     for m in ev.forbidden:
-        concept = termbase.get(m.concept)
-        want = concept.preferred.get(tgt_lang, "") if concept else ""
+        wanted = termbase.get(m.concept)
+        want = wanted.preferred.get(tgt_lang, "") if wanted else ""
         out.append(
             (
                 "forbidden-term",
@@ -169,8 +169,8 @@ def check_segment(
     for m in ev.miscased:
         out.append(("term-case", f"«{m.text}» should be written «{m.term.text}» ({m.concept})"))
     for cid, m in found.items():
-        concept = termbase.get(cid)
-        if concept and not concept.do_not_translate and not concept.approved(tgt_lang):
+        known = termbase.get(cid)
+        if known and not known.do_not_translate and not known.approved(tgt_lang):
             out.append(
                 ("no-target-term", f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary")
             )
@@ -185,7 +185,8 @@ def check_segment(
 
         for problem in check_kazakh(source, target):
             out.append((problem.code, problem.message))
-        src_n = tgt_n = Counter()
+        src_n: Counter[str] = Counter()
+        tgt_n: Counter[str] = Counter()
     else:
         src_n, tgt_n = numbers(source), numbers(target)
     if src_n != tgt_n:
@@ -253,9 +254,9 @@ def check_project(
             continue
         for target, places in targets.items():
             others = len(targets) - 1
-            for document, sid in places:
+            for name, sid in places:
                 report.issues.append(Issue(
-                    document, lang, sid, "inconsistent",
+                    name, lang, sid, "inconsistent",
                     f"the same source is translated differently in {others} other place(s)", source, target,
                 ))  # fmt: skip
     return report

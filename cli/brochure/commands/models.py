@@ -85,6 +85,7 @@ def install(ctx: click.Context, paths: tuple[Path, ...], download: tuple[str, st
 
             model, replaced = store.download_package(*download, folder, progress=progress)
     else:
+        assert package is not None  # exactly one of PACKAGE and --download, checked above
         model, replaced = store.install_package(package, folder)
     was = f" (replaced {replaced.version})" if replaced else ""
     click.echo(f"installed {model.name} ({model.pair}, version {model.version}){was} in {folder}")

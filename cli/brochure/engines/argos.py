@@ -30,6 +30,7 @@ PIVOTS = ("en", "ru")  # tried first as intermediate languages, in this order
 
 def load_package(model: InstalledModel, decoding: Decoding) -> CTranslateModel:
     path = model.path / model.tokenizer
+    tokenizer: BPETokenizer | SentencePieceTokenizer
     if model.tokenizer == "bpe.model":
         tokenizer = BPETokenizer(path, model.from_code, model.to_code)
     else:

@@ -117,7 +117,7 @@ def _model_from_folder(path: Path) -> InstalledModel:
 
 def installed_models(folder: Path) -> list[InstalledModel]:
     """Every valid package in `folder`, sorted by name; broken folders are skipped, not fatal."""
-    out = []
+    out: list[InstalledModel] = []
     if not folder.is_dir():
         return out
     for path in sorted(folder.iterdir()):

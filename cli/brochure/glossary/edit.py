@@ -7,6 +7,7 @@ edited by writing an overriding row (only the changed cells) into the project's 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from brochure.core.errors import GlossaryError
@@ -56,12 +57,13 @@ def add(root: Path, values: dict[str, str], file: Path | None = None) -> tuple[s
     return cid, path
 
 
-def edit(root: Path, concept_id: str, values: dict[str, str]) -> Path:
+def edit(root: Path, concept_id: str, values: Mapping[str, str | None]) -> Path:
     """Change cells of a concept; a built-in one gets an overriding row in glossary/terms.tsv."""
-    values = {k: v for k, v in values.items() if v is not None}
-    if not values:
+    # options not given are None: only the given ones change
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
         raise GlossaryError("nothing to change: give an option such as --ru or --note")
-    _validate_options(values)
+    _validate_options(given)
     holder = _file_with(root, concept_id)
     if holder is None:
         if load_termbase(root).get(concept_id) is None:
@@ -72,15 +74,15 @@ def edit(root: Path, concept_id: str, values: dict[str, str]) -> Path:
 
         def change(gf: tsv.GlossaryFile) -> None:
             if concept_id in gf.rows:
-                gf.set(concept_id, values)
+                gf.set(concept_id, given)
             else:
-                gf.append({"id": concept_id, **values})
+                gf.append({"id": concept_id, **given})
     else:
 
         def change(gf: tsv.GlossaryFile) -> None:
             if concept_id not in gf.rows:
                 raise GlossaryError(f"{gf.path}: concept {concept_id!r} was removed meanwhile")
-            gf.set(concept_id, values)
+            gf.set(concept_id, given)
 
     tsv.update(holder, change)
     return holder

@@ -206,14 +206,14 @@ def repair(
         if rendering is not None:
             edits.append((rendering.start, rendering.end, rendering.text, form, concept.id))
     for m in ev.forbidden:
-        concept = termbase.get(m.concept)
-        if concept is None:
+        wanted = termbase.get(m.concept)
+        if wanted is None:
             continue
-        if concept.do_not_translate and m.concept in found:
+        if wanted.do_not_translate and m.concept in found:
             new = _dnt_form(found[m.concept])
-        elif concept.preferred.get(tgt_lang):
-            new = inflect_like(concept, tgt_lang, m.text, m.term.text)
-            if m.text[:1].isupper() and not concept.case_sensitive:
+        elif wanted.preferred.get(tgt_lang):
+            new = inflect_like(wanted, tgt_lang, m.text, m.term.text)
+            if m.text[:1].isupper() and not wanted.case_sensitive:
                 new = new[:1].upper() + new[1:]
         else:
             continue

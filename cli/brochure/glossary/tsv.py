@@ -89,8 +89,8 @@ class GlossaryFile:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise GlossaryError(f"{path}:{line}: not UTF-8 text (save the file as UTF-8)") from None
+            at = data[: exc.start].count(b"\n") + 1
+            raise GlossaryError(f"{path}:{at}: not UTF-8 text (save the file as UTF-8)") from None
         lines: list[_Line] = []
         header_at = None
         for piece in text.splitlines(keepends=True):

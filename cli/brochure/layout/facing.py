@@ -189,8 +189,7 @@ def split_rows(
             continue
         parts = math.ceil(slot_height(sizes, d, r, top=True) / (page_px * 0.8))
         lengths = [
-            max(len(cell.pieces[k].text.text) if cell.pieces[k].text else 40 for cell in row.cells)
-            + 1
+            max(len(t.text) if (t := cell.pieces[k].text) else 40 for cell in row.cells) + 1
             for k in range(len(row.cells[0].pieces))
         ]
         groups = split_segments(lengths, math.ceil(sum(lengths) / parts))

@@ -212,8 +212,8 @@ def block_rows(
 def _segment_length(texts: dict[str, RichText | None], languages: Iterable[str]) -> int:
     """A segment's length in its longest language (+1 for the space after it)."""
     lengths = [
-        MISSING_CHARS if texts.get(lang) is None else len(texts[lang].text) for lang in languages
-    ]  # type: ignore[union-attr]
+        MISSING_CHARS if (text := texts.get(lang)) is None else len(text.text) for lang in languages
+    ]
     return max(lengths, default=0) + 1
 
 

@@ -345,11 +345,15 @@ def _read_memory_file(project: Project, rel: str) -> Iterator[tuple[int, int, di
     if len(parts) != 3 or parts[1] not in project.target_languages:
         return
     store = TranslationFile.open(path, project.source_language, parts[1], parts[0])
-    for unit in store.units(include_stale=True):
-        if unit.approved and unit.target is not None:
-            src, tgt = normalise(unit.source.text), normalise(unit.target.text)
+    for approved in store.units(include_stale=True):
+        if approved.approved and approved.target is not None:
+            src, tgt = normalise(approved.source.text), normalise(approved.target.text)
             if src and tgt:
-                yield unit.line, _RANK[unit.state], {project.source_language: src, parts[1]: tgt}
+                yield (
+                    approved.line,
+                    _RANK[approved.state],
+                    {project.source_language: src, parts[1]: tgt},
+                )
 
 
 def _insert(

@@ -96,7 +96,9 @@ def build_project(
                 log.info("up to date: %s", shown)
                 continue
             if render is None:
-                from brochure.layout import render
+                from brochure.layout import render as default_render
+
+                render = default_render
             log.info("building %s", shown)
             written.append(render(edition, fmt, out, search_dirs=search_dirs))
             if fmt == "pdf" and spec.impose == "booklet":

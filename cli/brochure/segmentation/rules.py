@@ -108,7 +108,7 @@ class RuleSegmenter:
     def _is_abbreviation(self, text: str, dot: int) -> bool:
         """Is the full stop at `dot` part of a listed abbreviation, also spaced («т. е.»)?"""
         # collect the chain of short dotted pieces ending at `dot`: "т. е." -> ["т", "е"]
-        pieces = []
+        pieces: list[str] = []
         pos = dot
         while True:
             m = re.search(r"(\w+)$", text[max(0, pos - 12) : pos])

@@ -214,7 +214,7 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
             why = f"{i1 - i0} source paragraph(s) paired with {j1 - j0} translated"
         elif cost > UNSURE_COST:
             why = "paragraph lengths far from the document's ratio"
-        sentences = []
+        sentences: list[str] = []
         for b in tdoc.blocks[j0:j1]:
             sentences.extend(b.text[a:z] for a, z in segment_block(b, segmenter))
         result.pairs.extend(_align_sentences(block, segments, sentences, ratio, why))
@@ -228,7 +228,7 @@ def _align_sentences(
         s = segments[0]
         target = " ".join(sentences)
         return [Pair(block, (s.id,), s.text, target, why or _number_doubt(s.text, target))]
-    pairs = []
+    pairs: list[Pair] = []
     texts = [s.text for s in segments]
     for i0, i1, j0, j1, cost in align_sequences(
         texts, sentences, ratio, tuple(PRIORS), gap_length=False
