@@ -425,3 +425,147 @@ def test_docx_round_trip_to_pdf(invoke, project, tmp_path):
     # headings are set bold, list items carry their bullet
     assert any("Bold" in f for f in fonts["Charter"]), fonts["Charter"]
     assert "•" in text
+
+
+# -- each format's structure: quotes, numbered and nested lists, links, notes ---------------------
+EXPECTED_STRUCTURE = (
+    "# Appeal\n\n"
+    "Read the [full statement](https://example.org/statement) of the movement. [Published on 7 January]\n\n"
+    "> Workers of all countries, unite!\n\n"
+    "1. Free the prisoners.\n"
+    "2. Stop the repression.\n"
+    "    - In Almaty.\n"
+    "3. Legalise the party.\n\n"
+    "The **strike** goes on.\n"
+)
+
+
+def _structure_html(path: Path) -> None:
+    page = (
+        "<html><head><style>p{margin:0}</style></head><body><nav><a href='/'>Home</a></nav>"
+        "<article><h1>Appeal</h1>"
+        "<p>Read the <a href='https://example.org/statement'>full statement</a> of the movement."
+        "<sup><a href='#fn1' id='r1'>1</a></sup></p>"
+        "<blockquote><p>Workers of all countries, unite!</p></blockquote>"
+        "<ol><li>Free the prisoners.</li><li>Stop the repression.<ul><li>In Almaty.</li></ul></li>"
+        "<li>Legalise the party.</li></ol><p>The <b>strike</b> goes on.</p>"
+        "<ol class='footnotes'><li id='fn1'>Published on 7 January <a href='#r1'>↩</a></li></ol>"
+        "</article><footer>Share this: <a href='#'>Twitter</a></footer></body></html>"
+    )
+    path.write_text(page, encoding="utf-8")
+
+
+def _structure_docx(path: Path) -> None:
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("Appeal", style="Title")
+    p = document.add_paragraph("Read the ")
+    rid = document.part.relate_to("https://example.org/statement", RT.HYPERLINK, is_external=True)
+    link = docx.oxml.OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    run = docx.oxml.OxmlElement("w:r")
+    t = docx.oxml.OxmlElement("w:t")
+    t.text = "full statement"
+    run.append(t)
+    link.append(run)
+    p._p.append(link)
+    p.add_run(" of the movement.")
+    add_footnote(document, p, "Published on 7 January")
+    document.add_paragraph("Workers of all countries, unite!", style="Intense Quote")
+    document.add_paragraph("Free the prisoners.", style="List Number")
+    document.add_paragraph("Stop the repression.", style="List Number")
+    document.add_paragraph("In Almaty.", style="List Bullet 2")
+    document.add_paragraph("Legalise the party.", style="List Number")
+    p = document.add_paragraph("The ")
+    p.add_run("strike").bold = True
+    p.add_run(" goes on.")
+    document.save(str(path))
+
+
+def _structure_odt(path: Path) -> None:
+    from odf import style, text
+    from odf.opendocument import OpenDocumentText
+
+    doc = OpenDocumentText()
+    bold = style.Style(name="T1", family="text")
+    bold.addElement(style.TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    title = style.Style(name="Title", family="paragraph")
+    quote = style.Style(name="Quotations", family="paragraph")
+    doc.styles.addElement(title)
+    doc.styles.addElement(quote)
+    numbers = text.ListStyle(name="N")
+    numbers.addElement(text.ListLevelStyleNumber(level=1, numformat="1"))
+    numbers.addElement(text.ListLevelStyleBullet(level=2, bulletchar="•"))
+    doc.automaticstyles.addElement(numbers)
+    doc.text.addElement(text.P(stylename=title, text="Appeal"))
+    p = text.P(text="Read the ")
+    p.addElement(text.A(href="https://example.org/statement", text="full statement"))
+    p.addText(" of the movement.")
+    note = text.Note(id="ftn1", noteclass="footnote")
+    note.addElement(text.NoteCitation(text="1"))
+    body = text.NoteBody()
+    body.addElement(text.P(text="Published on 7 January"))
+    note.addElement(body)
+    p.addElement(note)
+    doc.text.addElement(p)
+    doc.text.addElement(text.P(stylename=quote, text="Workers of all countries, unite!"))
+    top = text.List(stylename=numbers)
+    for words in ("Free the prisoners.", "Stop the repression.", "Legalise the party."):
+        item = text.ListItem()
+        item.addElement(text.P(text=words))
+        if words.startswith("Stop"):
+            nested = text.List()
+            inner = text.ListItem()
+            inner.addElement(text.P(text="In Almaty."))
+            nested.addElement(inner)
+            item.addElement(nested)
+        top.addElement(item)
+    doc.text.addElement(top)
+    p = text.P(text="The ")
+    p.addElement(text.Span(stylename=bold, text="strike"))
+    p.addText(" goes on.")
+    doc.text.addElement(p)
+    doc.save(str(path))
+
+
+@pytest.mark.parametrize("kind", ["html", "docx", "odt"])
+def test_each_format_keeps_quotes_lists_links_and_notes(invoke, project, tmp_path, kind):
+    source = tmp_path / f"appeal.{kind}"
+    {"html": _structure_html, "docx": _structure_docx, "odt": _structure_odt}[kind](source)
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == EXPECTED_STRUCTURE
+
+
+def test_a_russian_page_saved_without_a_charset(invoke, tmp_path):
+    toml = TOML.replace('source_language = "en"', 'source_language = "ru"')
+    toml = toml.replace('target_languages = ["ru"]', 'target_languages = ["kk"]')
+    toml = toml.replace('title = { en = "Test", ru = "Тест" }', 'title = { ru = "Тест" }')
+    toml = toml.replace('languages = ["en", "ru"]', 'languages = ["ru", "kk"]')
+    folder = write_project(tmp_path / "ru", toml, {"texts/intro.md": "# Предисловие\n\nТекст.\n"})
+    page = (
+        "<html><body><div class='menu'><a href='/'>Главная</a></div><h1>Заявление</h1>"
+        f"<div class='text'><p>{RU.strip()}</p><p>{RU.strip()}</p></div></body></html>"
+    )
+    source = tmp_path / "zayavlenie.html"
+    source.write_bytes(page.encode("cp1251"))
+    result = invoke("add", source, "--project", folder)
+    assert result.exit_code == 0, result.output
+    markdown = (folder / "texts" / "zayavlenie.md").read_text(encoding="utf-8")
+    assert markdown == f"# Заявление\n\n{RU.strip()}\n\n{RU.strip()}\n"
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_text(invoke, project, tmp_path):
+    """Some sites (ASP.NET) wrap the whole page in a <form>; only reply forms are furniture."""
+    blocks = seed_blocks("statement-2022-01-07")
+    page = web_page("statement-2022-01-07").replace("<body>", "<body><form id='aspnetForm'>")
+    source = tmp_path / "statement.htm"
+    source.write_text(page.replace("</body>", "</form></body>"), encoding="utf-8")
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 0, result.output
+    markdown = (project / "texts" / "statement.md").read_text(encoding="utf-8")
+    assert [b.text for b in parse_markdown(markdown)] == [b.text for b in blocks]

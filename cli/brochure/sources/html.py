@@ -2,10 +2,12 @@
 
 readability-lxml finds the main text offline (menus, comment threads, share bars, donation boxes,
 scripts and styles fall away; measured against trafilatura on the two seed pages, see README).
-Extractors keep the page title and the byline in their metadata, not in the text, so two things
-are added back from the page itself: the title (its <h1>) and the short lines between the title and
-the text that are not link bars (a byline or dateline). A source attribution such as
-"Translated from: ..." at either end of a post is dropped.
+Every element of the page is tagged with an id before readability sees it, so what it keeps can be
+traced back to the page, and three things it leaves out are put back from the page itself: short
+lists inside the text (its cleaning drops lists under 25 characters, such as a nested "- In
+Almaty."), footnotes (their text goes to the reference, as a bracketed note), and the title (the
+page's <h1>) with the short lines between title and text that are not link bars (a byline).
+A source attribution such as "Translated from: ..." at either end of a post is dropped.
 """
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ MIN_MAIN_TEXT = 100  # characters of running text below which a page "has no mai
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
+BID = "data-brochure-id"  # our tag on every element of the page, kept by readability
+NOTE = "data-brochure-note"  # a footnote reference, resolved to the note's text
+_NEGATIVE = re.compile(
+    r"comment|share|sharing|social|related|footnote|menu|nav|widget|sidebar|meta|tags|donat",
+    re.IGNORECASE,
+)
+
+
 def read_html(path: Path, data: bytes) -> list[Para]:
     """The main text of a saved web page as paragraphs; SourceError if it has none."""
     from lxml import html as lhtml
@@ -52,16 +62,86 @@ def read_html(path: Path, data: bytes) -> list[Para]:
     text = _decode(path, data)
     try:
         page = lhtml.document_fromstring(text)
-        article = Document(text).summary(html_partial=True)
+        _drop_skipped(page)
+        index: dict[str, HtmlElement] = {}
+        for number, el in enumerate(page.iter()):
+            if isinstance(el.tag, str):
+                el.set(BID, str(number))
+                index[str(number)] = el
+        article = Document(lhtml.tostring(page, encoding="unicode")).summary(html_partial=True)
         content = lhtml.fragment_fromstring(article, create_parent="div")
+    except SourceError:
+        raise
     except Exception as exc:  # lxml and readability raise several kinds on broken markup
         raise SourceError(f"{path}: not a readable web page ({exc})") from None
     _drop_skipped(content)
+    _restore_lists(content, index)
+    _resolve_footnotes(content, index)
     paras = _walk_blocks(content)
     paras = _drop_attributions(paras)
     if _main_text_length(paras) < MIN_MAIN_TEXT:
         raise SourceError(f"{path}: no main text found (only navigation or very short text)")
-    return _with_title_and_lede(page, paras)
+    return _with_title_and_lede(page, content, paras)
+
+
+def _restore_lists(content: HtmlElement, index: dict[str, HtmlElement]) -> None:
+    """Put back the lists readability's cleaning dropped from inside kept elements (it removes
+    any list under 25 characters) unless they are link lists or named like furniture."""
+    from copy import deepcopy
+
+    kept = {el.get(BID) for el in content.iter() if isinstance(el.tag, str)}
+    for el in list(content.iter()):
+        if not isinstance(el.tag, str) or el.get(BID) not in index:
+            continue
+        original = index[el.get(BID)]
+        previous: HtmlElement | None = None  # the last kept sibling before the list, in `el`
+        for child in original:
+            if not isinstance(child.tag, str):
+                continue
+            if child.get(BID) in kept:
+                previous = next(
+                    (c for c in el if isinstance(c.tag, str) and c.get(BID) == child.get(BID)),
+                    previous,
+                )
+                continue
+            if child.tag not in ("ul", "ol") or not _is_text_list(child):
+                continue
+            copy = deepcopy(child)
+            copy.tail = None
+            if previous is None:
+                el.insert(0, copy)
+            else:
+                previous.addnext(copy)
+            previous = copy
+
+
+def _is_text_list(el: HtmlElement) -> bool:
+    text = " ".join(el.text_content().split())
+    if not text or _NEGATIVE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        return False
+    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return links < len(text) * 0.3
+
+
+def _resolve_footnotes(content: HtmlElement, index: dict[str, HtmlElement]) -> None:
+    """<sup><a href="#fn1">1</a></sup> -> a note marker holding the note's text from the page;
+    the note itself leaves the text if readability kept it."""
+    by_id = {el.get("id"): el for el in index.values() if el.get("id")}
+    for sup in list(content.iter("sup")):
+        link = sup.find(".//a")
+        target = (link.get("href") or "") if link is not None else ""
+        note = by_id.get(target[1:]) if target.startswith("#") else None
+        if note is None:
+            continue
+        text = " ".join(t for t in note.itertext() if t.strip() not in ("↩", "↑", "^", "↩︎"))
+        sup.set(NOTE, " ".join(text.split()))
+        for el in list(content.iter()):
+            if (
+                isinstance(el.tag, str)
+                and el.get(BID) == note.get(BID)
+                and el.getparent() is not None
+            ):
+                el.drop_tree()
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -74,11 +154,21 @@ def _decode(path: Path, data: bytes) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+    import chardet  # readability-lxml's own dependency: a page saved as cp1251 without <meta>
+
+    guess = chardet.detect(data[:65536]).get("encoding")
+    if guess:
+        try:
+            return data.decode(guess)
+        except (UnicodeDecodeError, LookupError):
+            pass
     raise SourceError(f"{path}: not a readable web page (unknown text encoding)")
 
 
 def _drop_skipped(root: HtmlElement) -> None:
     for el in list(root.iter(*_SKIP)):
+        if el.tag == "form" and len(el.text_content()) > 2000:
+            continue  # a page-wide form (ASP.NET wraps every page in one), not a reply form
         if el.getparent() is not None:
             el.drop_tree()
 
@@ -114,8 +204,6 @@ def _has_block(el: HtmlElement) -> bool:
 
 def _block(el: HtmlElement, quote: bool, depth: int) -> list[Para]:
     tag = el.tag
-    if el.get("data-brochure-note"):  # a footnote already placed at its reference
-        return []
     if tag in _HEADINGS:
         return [Para("heading", _inline_children(el), level=_HEADINGS[tag])]
     if tag == "blockquote":
@@ -140,8 +228,6 @@ def _block(el: HtmlElement, quote: bool, depth: int) -> list[Para]:
 
 def _list_item(li: HtmlElement, ordered: bool, depth: int) -> list[Para]:
     """An item's own text is one list item; lists nested in it follow one level deeper."""
-    if li.get("data-brochure-note"):
-        return []
     own: list[Run] = [Run(li.text)] if li.text else []
     nested: list[Para] = []
     for child in li:
@@ -184,26 +270,9 @@ def _inline(el: HtmlElement, em=False, strong=False, href="") -> list[Run]:
         target = (el.get("href") or "").strip()
         if target.startswith(("http://", "https://", "mailto:")):
             href = target
-    elif tag == "sup" and (note := _footnote_text(el)):
-        return [note_run(note)]
+    elif tag == "sup" and el.get(NOTE):
+        return [note_run(el.get(NOTE, ""))]
     return _inline_children(el, em, strong, href)
-
-
-def _footnote_text(sup: HtmlElement) -> str:
-    """A footnote reference <sup><a href="#fn1">1</a></sup> -> the note's text, if the page has it."""
-    link = sup.find(".//a")
-    target = (link.get("href") or "") if link is not None else ""
-    if not target.startswith("#") or len(target) < 2:
-        return ""
-    found = sup.getroottree().getroot().xpath("//*[@id=$id]", id=target[1:])
-    if not found:
-        return ""
-    note = found[0]
-    text = " ".join(
-        t for t in note.itertext() if t.strip() not in ("↩", "↑", "^")
-    )  # back-links are not the note
-    note.set("data-brochure-note", "1")
-    return " ".join(text.split())
 
 
 def _drop_attributions(paras: list[Para]) -> list[Para]:
@@ -225,39 +294,40 @@ def _main_text_length(paras: list[Para]) -> int:
     )
 
 
-def _with_title_and_lede(page: HtmlElement, paras: list[Para]) -> list[Para]:
+def _with_title_and_lede(page: HtmlElement, content: HtmlElement, paras: list[Para]) -> list[Para]:
     """Put back the page's <h1> title and the byline under it when the extractor left them out."""
     if paras and paras[0].kind == "heading" and paras[0].level == 1:
         return paras
-    _drop_skipped(page)
     h1 = next(iter(page.iter("h1")), None)
     if h1 is None:
         return paras
     title = Para("heading", _inline_children(h1), level=1)
     if not title.text or (paras and paras[0].text == title.text):
         return paras
-    first = paras[0].text if paras else ""
+    kept = {el.get(BID) for el in content.iter() if isinstance(el.tag, str)}
     lede: list[Para] = []
-    seen_title = False
+    seen_title = found = False
     for el in page.iter():
         if el is h1:
             seen_title = True
             continue
-        if not seen_title or not isinstance(el.tag, str) or el.tag not in _BLOCKS:
+        if not seen_title or not isinstance(el.tag, str):
             continue
-        if _has_block(el) or _inside(el, h1):
+        if el.get(BID) in kept and el.tag in _BLOCKS and not _has_block(el):
+            found = True  # the first block of the text the extractor chose
+            break
+        if el.tag not in _BLOCKS or _has_block(el) or _inside(el, h1):
             continue
         text = " ".join(el.text_content().split())
         if not text:
             continue
-        if text == first or first.startswith(text):
-            break
         links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
         if len(text) <= 300 and links < len(text) / 2 and len(lede) < 3:
             lede.extend(_block(el, False, -1))
         elif len(text) > 300:
             break
-    return [title, *lede, *paras]
+    # lines kept only when they stand between the title and the text the extractor chose
+    return [title, *(lede if found else []), *paras]
 
 
 def _inside(el: HtmlElement, ancestor: HtmlElement) -> bool:

@@ -55,7 +55,7 @@ def to_markdown(paras: list[Para]) -> str:
     """The Markdown text of `paras`: one line per block, blank lines between blocks (not items)."""
     lines: list[str] = []
     prev: Para | None = None
-    number = 0
+    numbers: dict[int, int] = {}  # list level -> the last number written at that level
     for para in paras:
         body = inline_markdown(para.runs)
         if not body:
@@ -65,10 +65,13 @@ def to_markdown(paras: list[Para]) -> str:
             line = "#" * level + " " + re.sub(r"#+$", lambda m: "\\" + m.group(0), body)
         elif para.kind == "list_item":
             if prev is None or prev.kind != "list_item":
-                number = 0
-            number = number + 1 if para.ordered else 0
-            indent = "    " * max(para.level, 0)
-            line = indent + (f"{number}. " if para.ordered else "- ") + body
+                numbers.clear()
+            level = max(para.level, 0)
+            for deeper in [k for k in numbers if k > level]:
+                del numbers[deeper]
+            numbers[level] = numbers.get(level, 0) + 1 if para.ordered else 0
+            marker = f"{numbers[level]}. " if para.ordered else "- "
+            line = "    " * level + marker + body
         elif para.kind == "quote":
             line = "> " + _escape_start(body)
         else:

@@ -31,7 +31,7 @@ MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _QUOTE_STYLES = {"quotations", "quotation", "quote", "block quotation"}
 _SKIP = {"tracked-changes", "annotation", "annotation-end", "change", "change-start",
          "change-end", "bookmark", "bookmark-start", "bookmark-end", "soft-page-break",
-         "sequence-decls", "table-of-content", "frame", "reference-mark"}  # fmt: skip
+         "sequence-decls", "table-of-content", "frame", "reference-mark", "number"}  # fmt: skip
 
 
 def _q(ns: str, tag: str) -> str:
@@ -157,6 +157,9 @@ class _Reader:
                 style = child.get(_q(TEXT, "style-name"), "")
                 names = {s.display.lower() for s in self._chain(style)}
                 kind: ParaKind = "quote" if names & _QUOTE_STYLES else "paragraph"
+                if "title" in names:  # the Title paragraph style is the document's title
+                    out.append(Para("heading", self._runs(child), level=1))
+                    continue
                 em = strong = False
                 if style in self.automatic:
                     auto = self.styles[style]
