@@ -39,3 +39,44 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+# -- cross-process locks ---------------------------------------------------------------------------
+LOCK_TIMEOUT = 60.0  # seconds to wait for another process writing the same files
+
+
+@contextmanager
+def file_lock(lock: Path, what: Path | str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the cross-process lock `lock` (a file, created if needed) while writing `what`.
+
+    Re-entrant within a thread, so a function holding it may call another that takes it too.
+    Waiting longer than `timeout` raises BrochureError naming `what`.
+    """
+    from filelock import Timeout
+
+    from brochure.core.errors import BrochureError
+
+    lock = Path(lock)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _lock_for(lock).acquire(timeout=timeout):
+            yield
+    except Timeout:
+        raise BrochureError(
+            f"{what}: another brochure process has been writing it for {timeout:.0f} s; try again"
+        ) from None
+
+
+_locks: dict[str, object] = {}
+
+
+def _lock_for(lock: Path):  # type: ignore[no-untyped-def]
+    """One FileLock object per lock file and process: FileLock is re-entrant per object (and per
+    thread), while two objects on one file would block each other inside the same process."""
+    from filelock import FileLock
+
+    key = str(lock.resolve())
+    found = _locks.get(key)
+    if found is None:
+        found = _locks.setdefault(key, FileLock(key))
+    return found

@@ -16,15 +16,21 @@ if TYPE_CHECKING:
 
 
 def parse_xml(
-    path: Path, error: type[BrochureError], kind: str, *, huge: bool = False
-) -> etree._ElementTree:
-    """Parse `path`; raise `error("FILE:LINE: malformed KIND: ...")` for anything malformed."""
+    path: Path, error: type[BrochureError], kind: str, *, huge: bool = False,
+    data: bytes | None = None,
+) -> etree._ElementTree:  # fmt: skip
+    """Parse `path` (or `data` read from it); raise `error("FILE:LINE: malformed KIND: ...")`
+    for anything malformed."""
+    import io
+
     from lxml import etree
 
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge
     )
     try:
+        if data is not None:
+            return etree.parse(io.BytesIO(data), parser, base_url=str(path))
         return etree.parse(str(path), parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else 0)

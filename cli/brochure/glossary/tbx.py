@@ -44,7 +44,9 @@ def _children(el, *names: str) -> list:  # type: ignore[no-untyped-def]
 
 
 def _text(el) -> str:  # type: ignore[no-untyped-def]
-    return "".join(el.itertext()).strip()
+    """The element's text with white space collapsed: a term or note is one line (a U+2028 or
+    a tab from another tool would otherwise break the glossary's TSV)."""
+    return " ".join("".join(el.itertext()).split())
 
 
 def parse_xml(path: Path):  # type: ignore[no-untyped-def]
@@ -200,6 +202,12 @@ def _flags(path: Path, el) -> list[str]:  # type: ignore[no-untyped-def]
     return out
 
 
+def _xml_id(concept_id: str) -> str:
+    """TBX ids are XML IDs, which cannot start with a digit, '-' or '.': prefix those with "c-".
+    (Import matches concepts by their terms, so the id a file carries is only a label.)"""
+    return concept_id if re.match(r"[A-Za-z_]", concept_id) else f"c-{concept_id}"
+
+
 def tbx_bytes(concepts: list[Concept]) -> bytes:
     """The concepts as a TBX-Basic (v2, martif) document."""
     from lxml import etree
@@ -215,7 +223,7 @@ def tbx_bytes(concepts: list[Concept]) -> bytes:
     p.text = "TBXBasicXCSV02.xcs"
     body = etree.SubElement(etree.SubElement(root, "text"), "body")
     for c in concepts:
-        entry = etree.SubElement(body, "termEntry", id=c.id)
+        entry = etree.SubElement(body, "termEntry", id=_xml_id(c.id))
         if c.domain:
             etree.SubElement(entry, "descrip", type="subjectField").text = c.domain
         if c.note:

@@ -54,9 +54,20 @@ def _unquote(cell: str) -> str:
     return cell
 
 
+# Characters Python's str.splitlines() (and so many spreadsheets and editors) treat as line
+# breaks. A cell holding one would be read back as two lines, so none is ever written.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_FORBIDDEN_IN_CELL = re.compile(f"[\t{LINE_BREAKS}]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _cell(value: str, column: str, where: str) -> str:
-    if "\t" in value or "\n" in value or "\r" in value:
-        raise GlossaryError(f"{where}: {column}: a value cannot contain tabs or line breaks")
+    bad = _FORBIDDEN_IN_CELL.search(value)
+    if bad:
+        raise GlossaryError(
+            f"{where}: {column}: a value cannot contain tabs or line breaks "
+            f"(found U+{ord(bad.group()):04X} in {value!r})"
+        )
     if value.startswith('"') and value.endswith('"') and len(value) >= 2:
         return '"' + value.replace('"', '""') + '"'  # keep it from being read as quoted
     return value
@@ -93,7 +104,9 @@ class GlossaryFile:
             raise GlossaryError(f"{path}:{at}: not UTF-8 text (save the file as UTF-8)") from None
         lines: list[_Line] = []
         header_at = None
-        for piece in text.splitlines(keepends=True):
+        # Lines end at \n, \r\n or \r only: a file that holds U+2028 and the like inside a cell
+        # (written by an older version, or a spreadsheet) still reads row by row.
+        for piece in _LINE.findall(text):
             body = piece.rstrip("\r\n")
             line = _Line(body, piece[len(body) :])
             plain = body.lstrip("\ufeff")
@@ -271,17 +284,10 @@ def lock_path(path: Path) -> Path:
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    from filelock import FileLock, Timeout
+    from brochure.core.atomic import file_lock
 
-    lp = lock_path(path)
-    lp.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with FileLock(str(lp), timeout=LOCK_TIMEOUT):
-            yield
-    except Timeout:
-        raise GlossaryError(
-            f"{path}: another process has been editing it for {LOCK_TIMEOUT:.0f} s; try again"
-        ) from None
+    with file_lock(lock_path(path), path, LOCK_TIMEOUT):
+        yield
 
 
 def update(path: Path, change: Callable[[GlossaryFile], T]) -> T:

@@ -199,12 +199,12 @@ def _file_21(
 ) -> etree._Element:
     from lxml import etree
 
-    from brochure.store.xliff import write_rich
+    from brochure.store.xliff import MDA, META_CATEGORY, write_rich
 
     def q(tag):
         return f"{{{XLF2}}}{tag}"
 
-    root = etree.Element(q("xliff"), nsmap={None: XLF2, "brochure": BR}, version="2.1",
+    root = etree.Element(q("xliff"), nsmap={None: XLF2, "brochure": BR, "mda": MDA}, version="2.1",
                          srcLang=project.source_language, trgLang=lang)  # fmt: skip
     file_el = etree.SubElement(root, q("file"), {
         "id": document.name, "original": _original(project, document), f"{{{BR}}}project": project.name,
@@ -213,6 +213,12 @@ def _file_21(
         unit_el = etree.SubElement(
             file_el, q("unit"), {"id": unit.id, f"{{{BR}}}base": _unit_hash(unit)}
         )
+        # schema order: module elements (the unit's metadata), then notes, then the segment
+        if unit.meta:
+            md = etree.SubElement(unit_el, f"{{{MDA}}}metadata")
+            group = etree.SubElement(md, f"{{{MDA}}}metaGroup", category=META_CATEGORY)
+            for key, value in unit.meta.items():
+                etree.SubElement(group, f"{{{MDA}}}meta", type=key).text = value
         if unit.notes:
             notes = etree.SubElement(unit_el, q("notes"))
             for note in unit.notes:
@@ -221,6 +227,10 @@ def _file_21(
         seg = etree.SubElement(
             unit_el, q("segment"), state=unit.state if unit.has_target else "initial"
         )
+        origin = unit.meta.get("origin", "")
+        if unit.has_target and unit.state in ("initial", "translated") and origin in _QUALIFIER:
+            # what XLIFF 1.2 says with state-qualifier: a machine or fuzzy-memory draft
+            seg.set("subState", f"brochure:{_QUALIFIER[origin]}")
         write_rich(etree.SubElement(seg, q("source")), unit.source)
         if unit.has_target:
             assert unit.target is not None

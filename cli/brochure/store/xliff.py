@@ -7,10 +7,20 @@ A unit whose segment no longer exists (its source text changed) is moved into th
 `brochure-stale`, not deleted, so its translation can be reused.
 Who made a target (a person, the memory, an engine and its model) is recorded with XLIFF 2's
 Metadata module (mda:meta in the category "brochure").
+
+Elements are placed in the schema's order by construction (_insert_in_order): in a <unit>,
+module elements such as <mda:metadata> come first, then <notes>, <originalData>, the segments.
+
+Several processes may write one file (`translate` drafting for minutes while an `xliff import`
+saves). save() holds the project's translations lock, and if the file changed on disk since it
+was read, re-reads it and replays this store's own edits on the fresh copy, unit by unit: a unit
+someone else changed meanwhile keeps their version against a machine draft (a human edit always
+wins over a machine draft). So no writer's save is ever written over.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from brochure.core.atomic import write_bytes_atomic
+from brochure.core.atomic import file_lock, write_bytes_atomic
 from brochure.core.datamodel import RichText, Segment, Span
 from brochure.core.errors import TranslationStoreError
 
@@ -37,6 +47,43 @@ _OUR_ID = re.compile(r"^s[0-9a-f]{12}(-\d+)?$")
 _SUBTYPE = {"em": "xlf:i", "strong": "xlf:b"}
 _KIND = {v: k for k, v in _SUBTYPE.items()}
 _NOTE_SPANS = ("note",)
+MACHINE_ORIGINS = ("mt", "memory", "memory-fuzzy")  # drafts a person's edit always wins over
+LOCK_FILE = "translations.lock"
+# Children of <file> and <unit> in the order XLIFF 2's schema requires; an element of another
+# namespace (a module such as mda:metadata, or an extension) ranks with "module".
+_FILE_ORDER = {"skeleton": 0, "module": 1, "notes": 2, "unit": 3, "group": 3}
+_UNIT_ORDER = {"module": 0, "notes": 1, "originalData": 2, "segment": 3, "ignorable": 3}
+
+
+def _rank(el: etree._Element, order: dict[str, int]) -> int | None:
+    if not isinstance(el.tag, str):
+        return None  # comments and processing instructions stay where they are
+    qname = etree.QName(el)
+    return order["module"] if qname.namespace != XLF else order.get(qname.localname, 99)
+
+
+def _insert_in_order(parent: etree._Element, child: etree._Element, order: dict[str, int]) -> None:
+    """Insert `child` after every child of `parent` that ranks before or with it."""
+    rank = _rank(child, order)
+    assert rank is not None
+    pos = 0
+    for i, other in enumerate(parent):
+        other_rank = _rank(other, order)
+        if other_rank is not None and other_rank <= rank:
+            pos = i + 1
+    parent.insert(pos, child)
+
+
+def _digest(data: bytes | None) -> str | None:
+    return hashlib.sha1(data).hexdigest() if data is not None else None
+
+
+def default_lock(path: Path) -> Path:
+    """The translations lock for a file in <project>/translations/ (else one beside the file)."""
+    folder = Path(path).resolve().parent
+    if (folder.parent / "brochure.toml").exists():
+        return folder.parent / ".brochure" / "locks" / LOCK_FILE
+    return folder / f".{LOCK_FILE}"
 
 
 def _q(tag: str) -> str:
@@ -150,31 +197,50 @@ class TranslationFile:
     """One translations/<document>.<lang>.xlf, parsed; edits happen in the tree; save() is atomic."""
 
     def __init__(
-        self, path: Path, tree: etree._ElementTree, src_lang: str, tgt_lang: str, doc: str
-    ):
+        self, path: Path, tree: etree._ElementTree, src_lang: str, tgt_lang: str, doc: str,
+        *, digest: str | None = None, lock: Path | None = None,
+    ):  # fmt: skip
         self.path = path
         self.tree = tree
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
         self.doc = doc
         self.changed = False
-        root = tree.getroot()
-        files = root.findall(_q("file"))
-        self.file_el = files[0]
+        self.merged = False  # the last save() merged edits another process had saved
+        self.lock = lock or default_lock(path)
+        self._digest = digest  # of the bytes read (None: the file did not exist)
+        # What this store did since it was read, to replay it on a fresh copy (see save()).
+        self._ops: list[tuple[str, str, tuple, dict]] = []
+        self._base: dict[str, tuple] = {}  # unit id -> its content before our first edit
+        self._segments: list[Segment] | None = None
+        self._index(tree)
+
+    def _index(self, tree: etree._ElementTree) -> None:
+        self.tree = tree
+        self.file_el = tree.getroot().findall(_q("file"))[0]
         self._units: dict[str, etree._Element] = {}
         for unit in self.file_el.iter(_q("unit")):
             uid = unit.get("id")
             if uid in self._units:
-                raise TranslationStoreError(f"{path}:{unit.sourceline}: duplicate unit id {uid!r}")
+                raise TranslationStoreError(
+                    f"{self.path}:{unit.sourceline}: duplicate unit id {uid!r}"
+                )
             self._units[uid] = unit  # type: ignore[index]
 
     # -- reading -------------------------------------------------------------------------------
     @classmethod
     def open(
-        cls, path: Path, src_lang: str, tgt_lang: str, doc: str, original: str = ""
-    ) -> TranslationFile:
+        cls, path: Path, src_lang: str, tgt_lang: str, doc: str, original: str = "",
+        lock: Path | None = None,
+    ) -> TranslationFile:  # fmt: skip
         """Parse `path`, or start an empty file in memory if it does not exist yet."""
-        if not path.exists():
+        try:
+            data: bytes | None = Path(path).read_bytes()
+        except FileNotFoundError:
+            data = None
+        except OSError as exc:
+            raise TranslationStoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if data is None:
             root = etree.Element(
                 _q("xliff"), nsmap=NSMAP, version="2.0", srcLang=src_lang, trgLang=tgt_lang
             )
@@ -184,13 +250,12 @@ class TranslationFile:
                 file_el.set("original", original)
             file_el.text = "\n  "
             file_el.tail = "\n"
-            store = cls(path, etree.ElementTree(root), src_lang, tgt_lang, doc)
-            return store
+            return cls(path, etree.ElementTree(root), src_lang, tgt_lang, doc, lock=lock)
         from brochure.core.xmlsafe import parse_xml
 
-        tree = parse_xml(path, TranslationStoreError, "XLIFF")
+        tree = parse_xml(path, TranslationStoreError, "XLIFF", data=data)
         _validate(path, tree, src_lang, tgt_lang)
-        return cls(path, tree, src_lang, tgt_lang, doc)
+        return cls(path, tree, src_lang, tgt_lang, doc, digest=_digest(data), lock=lock)
 
     def ids(self) -> list[str]:
         return list(self._units)
@@ -227,6 +292,19 @@ class TranslationFile:
             state=state, notes=notes, meta=meta, stale=stale, line=el.sourceline or 0,
         )  # fmt: skip
 
+    def _content(self, uid: str) -> tuple | None:
+        """A unit's state and target (text and spans): what decides whether someone changed it."""
+        el = self._units.get(uid)
+        if el is None:
+            return None
+        unit = self._view(el)
+        target = unit.target
+        return (unit.state, target.text, target.spans) if target is not None else (unit.state,)
+
+    def _remember(self, uid: str) -> None:
+        if uid not in self._base:
+            self._base[uid] = self._content(uid)
+
     @staticmethod
     def _is_stale(el: etree._Element) -> bool:
         parent = el.getparent()
@@ -240,6 +318,7 @@ class TranslationFile:
         too, under a suffixed id, and the segment gets a fresh unit.
         """
         wanted = list(segments)
+        self._segments = wanted
         # 1. units that no longer match a segment go into the stale group
         by_id = {s.id: s for s in wanted}
         for uid, el in list(self._units.items()):
@@ -250,8 +329,14 @@ class TranslationFile:
                 self._rename_stale(uid, el)
             elif _OUR_ID.match(uid) and not self._is_stale(el):
                 self._move_to_stale(el)
-        # 2. every segment gets its unit, in document order, before the stale group
+        # 2. every segment gets its unit, in document order, before the stale group (and after
+        # whatever the schema puts before units: a skeleton, module elements, notes)
         anchor_index = 0
+        for child in self.file_el:
+            rank = _rank(child, _FILE_ORDER)
+            if rank is not None and rank >= _FILE_ORDER["unit"]:
+                break
+            anchor_index += 1
         for seg in wanted:
             el = self._units.get(seg.id)
             if el is None:
@@ -270,6 +355,15 @@ class TranslationFile:
         """Set a unit's target and state; record who made it (meta) and why (note)."""
         if state not in STATES:
             raise ValueError(state)
+        self._remember(uid)
+        self._ops.append(("target", uid, (target, state), {"meta": meta}))
+        self._set_target(uid, target, state, meta)
+        if note:
+            self.add_note(uid, note, note_category)
+
+    def _set_target(
+        self, uid: str, target: RichText, state: str, meta: dict[str, str] | None
+    ) -> None:
         el = self._units[uid]
         seg = el.find(_q("segment"))
         target_el = seg.find(_q("target"))
@@ -282,18 +376,20 @@ class TranslationFile:
         seg.set("state", state)
         if meta is not None:
             self._set_meta(el, meta)
-        if note:
-            self.add_note(uid, note, note_category)
         self.changed = True
 
     def add_note(self, uid: str, text: str, category: str = "brochure") -> None:
+        self._ops.append(("note", uid, (text, category), {}))
+        self._add_note(uid, text, category)
+
+    def _add_note(self, uid: str, text: str, category: str) -> None:
         el = self._units[uid]
         notes = el.find(_q("notes"))
         if notes is None:
             notes = etree.Element(_q("notes"))
-            el.insert(0, notes)
             notes.text = "\n      "
             notes.tail = "\n    "
+            _insert_in_order(el, notes, _UNIT_ORDER)
         note = etree.SubElement(notes, _q("note"), category=category)
         note.text = text
         note.tail = "\n    "
@@ -305,9 +401,8 @@ class TranslationFile:
         md = el.find(f"{{{MDA}}}metadata")
         if md is None:
             md = etree.Element(f"{{{MDA}}}metadata")
-            notes = el.find(_q("notes"))
-            el.insert(1 if notes is not None else 0, md)
             md.tail = "\n    "
+            _insert_in_order(el, md, _UNIT_ORDER)
         group = md.find(f"{{{MDA}}}metaGroup[@category='{META_CATEGORY}']")
         if group is not None:
             md.remove(group)
@@ -369,13 +464,74 @@ class TranslationFile:
         self._move_to_stale(el)
 
     def save(self) -> bool:
-        """Write the file atomically if anything changed; True if written."""
+        """Write the file atomically if anything changed; True if written.
+
+        Under the translations lock: if another process saved the file since this store read
+        it, the store re-reads it and replays its own edits on that copy (see _replay), so the
+        other save is kept.
+        """
         if not self.changed and self.path.exists():
             return False
-        data = etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8")
-        write_bytes_atomic(self.path, data + b"\n")
+        with file_lock(self.lock, self.path):
+            try:
+                current: bytes | None = self.path.read_bytes()
+            except FileNotFoundError:
+                current = None
+            if current is not None and _digest(current) != self._digest:
+                self._merge_into(current)
+            data = etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8") + b"\n"
+            write_bytes_atomic(self.path, data)
+            self._digest = _digest(data)
         self.changed = False
+        self._ops.clear()
+        self._base.clear()
         return True
+
+    def unchanged_on_disk(self) -> bool:
+        """True if the file on disk is still what this store last read or wrote."""
+        try:
+            return _digest(self.path.read_bytes()) == self._digest
+        except OSError:
+            return self._digest is None
+
+    def _merge_into(self, current: bytes) -> None:
+        """Adopt the file as saved by someone else, with this store's own edits replayed on it."""
+        from brochure.core.xmlsafe import parse_xml
+
+        tree = parse_xml(self.path, TranslationStoreError, "XLIFF", data=current)
+        _validate(self.path, tree, self.src_lang, self.tgt_lang)
+        fresh = TranslationFile(self.path, tree, self.src_lang, self.tgt_lang, self.doc,
+                                digest=_digest(current), lock=self.lock)  # fmt: skip
+        if self._segments is not None:
+            fresh.sync(self._segments)
+        self._replay(fresh)
+        self._index(fresh.tree)
+        self.merged = True
+
+    def _replay(self, fresh: TranslationFile) -> None:
+        """Apply this store's edits to `fresh`, unit by unit.
+
+        A unit that `fresh` holds in another state or with another target than this store first
+        read was changed by someone else: a machine draft (origin mt or memory) for it is dropped,
+        with its notes, so their edit wins; a person's edit from this store is applied (the later
+        save wins, as it would in an editor). A machine draft never replaces an approved unit.
+        """
+        theirs = {uid for uid, base in self._base.items() if fresh._content(uid) != base}
+        dropped: set[str] = set()
+        for kind, uid, args, kwargs in self._ops:
+            unit = fresh.get(uid)
+            if unit is None or uid in dropped:
+                continue
+            if kind == "target":
+                meta = kwargs["meta"]
+                origin = (meta or unit.meta).get("origin", "")
+                if origin in MACHINE_ORIGINS and (uid in theirs or unit.approved):
+                    dropped.add(uid)
+                    continue
+                fresh._set_target(uid, *args, meta)
+            elif kind == "note":
+                if not any(n.text == args[0] for n in unit.notes):
+                    fresh._add_note(uid, *args)
 
 
 def _source_text(unit: etree._Element) -> str:
@@ -433,4 +589,5 @@ def open_store(project: Project, document: DocumentSpec, lang: str) -> Translati
         original = str(document.path.relative_to(project.root))
     except ValueError:
         original = str(document.path)
-    return TranslationFile.open(path, project.source_language, lang, document.name, original)
+    return TranslationFile.open(path, project.source_language, lang, document.name, original,
+                                lock=project.cache_dir / "locks" / LOCK_FILE)  # fmt: skip
