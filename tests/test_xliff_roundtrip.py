@@ -77,7 +77,7 @@ def test_edits_by_translate_toolkit_import_with_states_and_notes(
     units = {u.getid().split("\x04")[-1]: u for u in store.units}
     units[
         ZHANAOZEN
-    ].target = "Ведь протесты начались в Жанаозене."  # a new translation, left as translated
+    ].target = "Ведь протесты начались в Жанаозене."  # a new translation: tt marks it approved
     units[
         CAUSE
     ].target = "С самого начала протесты носили социальный характер."  # MT post-edited ...
@@ -98,7 +98,7 @@ def test_edits_by_translate_toolkit_import_with_states_and_notes(
     unit = ours.get(ZHANAOZEN)
     assert (unit.target.text, unit.state, unit.meta["origin"]) == (
         "Ведь протесты начались в Жанаозене.",
-        "translated",
+        "reviewed",  # approved="yes" is honoured
         "human",
     )
     unit = ours.get(CAUSE)
@@ -138,13 +138,13 @@ def test_a_unit_changed_on_both_sides_is_reported_not_applied(
     ours.save()
 
     result = invoke("xliff", "import", path, seed_project)
-    assert result.exit_code == 0
+    assert result.exit_code == 3  # a unit was not applied
     conflict = [line for line in result.stderr.splitlines() if line.startswith("conflict:")]
     assert len(conflict) == 1
     assert conflict[0].startswith(f"conflict: {path}:")
     assert conflict[0].endswith(f"unit {UPRISING} changed both in the project and in this file since export; "
                                 "kept the project's target 'Версия редактора.', not 'Версия переводчика.'")  # fmt: skip
-    assert result.output.splitlines()[-1] == (
+    assert result.stdout.splitlines()[-1] == (
         "1 unit(s) updated, 32 unchanged, 1 changed only in the project, 1 conflict(s), 0 note(s) added"
     )
     ours = store_of(seed_project)

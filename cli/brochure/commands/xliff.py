@@ -33,18 +33,30 @@ def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path
 
 
 @xliff.command("import")
+@click.option("--prefer", type=click.Choice(["project", "file"]),
+              help="For units changed both in the project and in the file since export: keep "
+                   "the project's version, or take the file's (default: keep it and report it).")  # fmt: skip
 @paths_and_project
-def import_(files: tuple[Path, ...], project_dir: Path) -> None:
-    """Bring edited targets, states and notes back from FILE...; report units changed on both sides."""
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[Path, ...], project_dir: Path, prefer: str | None) -> None:
+    """Bring edited targets, states and notes back from FILE...; report units changed on both sides.
+
+    Exit code 3 when a unit was not applied because the project changed it too (see --prefer).
+    """
     if not files:
         raise click.UsageError("give at least one XLIFF file")
     from brochure.core.project import load_project
     from brochure.store.exchange import import_xliff
 
-    report = import_xliff(load_project(project_dir), files)
+    report = import_xliff(load_project(project_dir), files, prefer)
     for conflict in report.conflicts:
         click.echo(f"conflict: {conflict}", err=True)
     for path in report.written:
         click.echo(f"updated {path}")
     click.echo(f"{len(report.applied)} unit(s) updated, {report.unchanged} unchanged, {report.kept} changed only "
                f"in the project, {len(report.conflicts)} conflict(s), {report.notes} note(s) added")  # fmt: skip
+    if report.conflicts:
+        click.echo(f"{len(report.conflicts)} unit(s) not applied: the project's version was kept. Take the "
+                   f"file's with `--prefer file`, or keep the project's silently with `--prefer project`.",
+                   err=True)  # fmt: skip
+        ctx.exit(3)

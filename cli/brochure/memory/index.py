@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "memory.sqlite"
+LOCK_FILE = "memory.lock"
+BUSY_TIMEOUT = 60.0  # seconds a reader waits while another process commits to the index
 SCHEMA_VERSION = 3
 DEFAULT_THRESHOLD = 75
 CANDIDATES = 200  # BM25 top-k handed to rapidfuzz
@@ -128,13 +130,27 @@ class Memory:
 
     @classmethod
     def open(cls, project: Project) -> Memory:
-        """Open the index in .brochure/, bringing it up to date with the memory files first."""
+        """Open the index in .brochure/, bringing it up to date with the memory files first.
+
+        Several processes may open it at once (two `translate` runs): one at a time checks and
+        rebuilds or refreshes it, under the memory lock; lookups then read it side by side. An
+        index that turns out damaged is rebuilt from the files: it is only a cache.
+        """
+        from brochure.core.atomic import file_lock
+
         path = project.cache_dir / INDEX_FILE
-        db = _connect(path) if path.exists() else None
-        if db is None:
-            db = _build_fresh(project, path)
-        memory = cls(project, db)
-        memory.refresh()
+        with file_lock(project.cache_dir / "locks" / LOCK_FILE, path):
+            db = _connect(path) if path.exists() else None
+            if db is None:
+                db = _build_fresh(project, path)
+            memory = cls(project, db)
+            try:
+                memory.refresh()
+            except sqlite3.DatabaseError as exc:
+                log.warning("%s: damaged memory index (%s), rebuilding it", path, exc)
+                db.close()
+                memory = cls(project, _build_fresh(project, path))
+                memory.refresh()
         return memory
 
     def close(self) -> None:
@@ -384,7 +400,7 @@ def _insert(
 def _connect(path: Path) -> sqlite3.Connection | None:
     """Open an existing index; None if it is unreadable or of another schema (then it is rebuilt)."""
     try:
-        db = sqlite3.connect(path)
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             db.close()
             return None
@@ -404,8 +420,10 @@ def _build_fresh(project: Project, path: Path) -> sqlite3.Connection:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.commit()
     db.close()
+    for stale in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal")):
+        stale.unlink(missing_ok=True)  # a hot journal of the old file must not meet the new one
     os.replace(tmp, path)
-    return sqlite3.connect(path)
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT)
 
 
 # -- filling a translation store -------------------------------------------------------------------

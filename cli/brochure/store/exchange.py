@@ -11,15 +11,20 @@ States (ours are XLIFF 2's: initial, translated, reviewed, final) and XLIFF 1.2'
             -> needs-review-translation          translated -> translated (reviewed if approved="yes")
             (state-qualifier mt-suggestion /     signed-off -> reviewed
              fuzzy-match)                        final -> final
-    translated -> translated                     no state -> translated (approved="yes" alone
-                                                 does not approve: translate-toolkit and Poedit
-                                                 set it on every translated unit)
+    translated -> translated                     no state -> translated
+                                                 approved="yes" -> reviewed (unless final)
     reviewed -> signed-off, approved="yes"
     final -> final, approved="yes"
 
 Conflicts: every exported unit carries `brochure:base`, a hash of its state and target at export
-time. On import a unit is applied only if the project's unit still has that hash (nobody changed
-it since); if both sides changed it, the conflict is reported and the project's target kept.
+time, and the project keeps the same hashes in its own record of the export
+(.brochure/exports/<document>.<lang>.json), because many CAT tools drop attributes they do not
+know. On import a unit is applied only if the project's unit still has that hash (nobody changed
+it since) or holds only a machine draft made since (a person's edit wins over a machine draft);
+if both sides changed it, the conflict is reported, the project's target kept, and the import
+exits with code 3. `prefer="file"` takes the file's side, `prefer="project"` the project's
+without reporting. The whole import runs under the translations lock (see translations.save).
+XLIFF 1.1 files are read as 1.2; `approved="yes"` on a translated unit makes it reviewed.
 The file records the project's name (`brochure:project`); an export of another project, a unit
 whose source no longer matches the project's segment, duplicate ids or malformed XML stop the
 import with one line naming the file and line, before any translations file is written.
@@ -29,6 +34,7 @@ Notes added in the CAT tool are added to the project's unit (never removed).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +50,8 @@ if TYPE_CHECKING:
     from brochure.store.xliff import TranslationFile, Unit
 
 XLF12 = "urn:oasis:names:tc:xliff:document:1.2"
+XLF11 = "urn:oasis:names:tc:xliff:document:1.1"
+EXPORTS_DIR = "exports"  # in the project's cache folder: what each export held, per unit
 XLF2 = "urn:oasis:names:tc:xliff:document:2.0"
 BR = "urn:brochure:exchange:1"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -105,8 +113,26 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
             data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
             path = out_dir / f"{document.name}.{project.source_language}-{lang}.xlf"
             write_bytes_atomic(path, data)
+            record = {"file": str(path), "version": version,
+                      "units": {uid: _unit_hash(store.get(uid)) for uid in units}}  # type: ignore[arg-type]
+            write_bytes_atomic(_record_path(project, document.name, lang),
+                               json.dumps(record, ensure_ascii=False, indent=1).encode())  # fmt: skip
             written.append(path)
     return written
+
+
+def _record_path(project: Project, document: str, lang: str) -> Path:
+    return project.cache_dir / EXPORTS_DIR / f"{document}.{lang}.json"
+
+
+def _export_record(project: Project, document: str, lang: str) -> dict[str, str]:
+    """unit id -> base hash, as the latest export of this document and language held them."""
+    try:
+        data = json.loads(_record_path(project, document, lang).read_text(encoding="utf-8"))
+        units = data["units"]
+        return {str(k): str(v) for k, v in units.items()} if isinstance(units, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # a cache: without it, a stripped file's edits apply only to empty units
 
 
 _CONTENT = ("source", "target", "note", "tool")
@@ -296,17 +322,19 @@ def read_exchange_file(project: Project, path: Path) -> list[IncomingFile]:
     tree = parse_xml(path, ExchangeError, "XLIFF")
     root = tree.getroot()
     ns = etree.QName(root).namespace
-    if etree.QName(root).localname != "xliff" or ns not in (XLF12, XLF2):
-        raise ExchangeError(f"{path}:{root.sourceline}: not an XLIFF 1.2 or 2.x file")
-    files = root.findall(f"{{{ns}}}file")
+    version = root.get("version", "")
+    one = ns in (XLF12, XLF11) or (ns is None and version.startswith("1."))
+    if etree.QName(root).localname != "xliff" or not (one or ns == XLF2):
+        raise ExchangeError(f"{path}:{root.sourceline}: not an XLIFF 1.1, 1.2 or 2.x file")
+    files = root.findall(f"{{{ns}}}file" if ns else "file")
     if not files:
         raise ExchangeError(f"{path}:{root.sourceline}: no <file> in this XLIFF")
     out = []
     seen: dict[str, int] = {}
     for file_el in files:
         incoming = (
-            _read_file_12(project, path, file_el)
-            if ns == XLF12
+            _read_file_12(project, path, file_el, ns)
+            if one
             else _read_file_2(project, path, root, file_el)
         )
         for unit in incoming.units:
@@ -354,9 +382,13 @@ def _check_file(project: Project, path: Path, el: etree._Element, src: str | Non
     return document, lang
 
 
-def _read_file_12(project: Project, path: Path, file_el: etree._Element) -> IncomingFile:
+def _read_file_12(
+    project: Project, path: Path, file_el: etree._Element, ns: str | None = XLF12
+) -> IncomingFile:
+    """A <file> of XLIFF 1.2 (or 1.1, the same structure; `ns` None for files without one)."""
+
     def q(tag):
-        return f"{{{XLF12}}}{tag}"
+        return f"{{{ns}}}{tag}" if ns else tag
 
     document, lang = _check_file(project, path, file_el, file_el.get("source-language"),
                                  file_el.get("target-language"), file_el.get(f"{{{BR}}}document"))  # fmt: skip
@@ -373,11 +405,11 @@ def _read_file_12(project: Project, path: Path, file_el: etree._Element) -> Inco
         state = None
         if target is not None and target.text.strip():
             xml_state = target_el.get("state")  # type: ignore[union-attr]
-            # approved="yes" alone does not approve: translate-toolkit and Poedit set it on every
-            # translated unit. Only signed-off and final do.
             state = _FROM_12.get(
                 xml_state or "translated", "translated"
             )  # x-... custom states: translated
+            if tu.get("approved") == "yes" and state in ("initial", "translated"):
+                state = "reviewed"  # approved in the CAT tool (translate-toolkit, Poedit, OmegaT)
         notes = [
             (n.text or "", n.get("from", ""))
             for n in tu.findall(q("note"))
@@ -453,19 +485,38 @@ def _read_file_2(
     return IncomingFile(path, document, lang, units)
 
 
-def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
+def import_xliff(
+    project: Project, paths: Iterable[Path], prefer: str | None = None
+) -> ImportReport:
     """Bring edited targets, states and notes back from CAT-tool files; report conflicts.
 
     Everything is read and checked first; translations files are written (atomically) only when
-    every file is good.
+    every file is good, all under the translations lock. `prefer`: None reports units changed on
+    both sides as conflicts; "file" applies the file's version; "project" keeps the project's.
     """
+    from brochure.core.atomic import file_lock
+    from brochure.store.xliff import LOCK_FILE
+
+    if prefer not in (None, "file", "project"):
+        raise ExchangeError(f"--prefer: {prefer!r} is not one of: file, project")
+    incoming = [f for path in paths for f in read_exchange_file(project, Path(path))]
+    _import(project, incoming, prefer, write=False)  # bad input stops here, before any lock
+    lock = project.cache_dir / "locks" / LOCK_FILE
+    with file_lock(lock, project.root / project.translations_dir):
+        return _import(project, incoming, prefer, write=True)
+
+
+def _import(
+    project: Project, incoming: list[IncomingFile], prefer: str | None, write: bool
+) -> ImportReport:
+    """Check every incoming unit against the stores, then (if `write`) apply and save."""
     from brochure.core.text import normalise
     from brochure.store.xliff import open_store
 
-    incoming = [f for path in paths for f in read_exchange_file(project, Path(path))]
     stores: dict[tuple[str, str], TranslationFile] = {}
+    records: dict[tuple[str, str], dict[str, str]] = {}
     segmented: dict[str, object] = {}
-    plan: list[tuple[TranslationFile, Incoming, str]] = []  # (store, unit, "apply" | "notes")
+    plan: list[tuple[TranslationFile, Incoming, str]] = []  # (store, unit, decision)
     report = ImportReport()
     for file in incoming:
         key = (file.document.name, file.lang)
@@ -477,6 +528,7 @@ def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
             store = open_store(project, file.document, file.lang)
             store.sync(segmented[file.document.name].segments)  # type: ignore[attr-defined]
             stores[key] = store
+            records[key] = _export_record(project, *key)
         store = stores[key]
         for inc in file.units:
             unit = store.get(inc.id)
@@ -490,7 +542,13 @@ def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
                     f"{file.path}:{inc.line}: unit {inc.id!r}: the source no longer matches the project's "
                     f"segment {_short(unit.source.text)!r}; export again with `brochure xliff export`"
                 )
-            plan.append((store, inc, _decide(unit, inc)))
+            base = inc.base if inc.base is not None else records[key].get(inc.id)
+            decision = _decide(unit, inc, base)
+            if decision == "conflict" and prefer is not None:
+                decision = "apply" if prefer == "file" else "kept"
+            plan.append((store, inc, decision))
+    if not write:
+        return report
     for store, inc, decision in plan:
         unit = store.get(inc.id)
         assert unit is not None
@@ -498,7 +556,7 @@ def import_xliff(project: Project, paths: Iterable[Path]) -> ImportReport:
             assert inc.target is not None and inc.state is not None
             meta = dict(unit.meta)
             old = unit.target.text if unit.target is not None else ""
-            if normalise(old) != normalise(inc.target.text):
+            if normalise(old) != normalise(inc.target.text) or meta.get("origin") in MACHINE:
                 meta.update({"origin": "human", "via": "xliff"})
             store.set_target(inc.id, inc.target, inc.state, meta=meta)
             report.applied.append((store.path, inc.id))
@@ -528,8 +586,14 @@ def _file_of(files: list[IncomingFile], inc: Incoming) -> Path:
     return next(f.path for f in files if inc in f.units)
 
 
-def _decide(unit: Unit, inc: Incoming) -> str:
-    """apply / unchanged / kept (only the project changed) / conflict (both changed)."""
+MACHINE = ("mt", "memory", "memory-fuzzy")  # origins of machine drafts
+
+
+def _decide(unit: Unit, inc: Incoming, base: str | None) -> str:
+    """apply / unchanged / kept (only the project changed) / conflict (both changed).
+
+    `base`: the unit's hash at export (from the file, else from the project's export record).
+    """
     from brochure.core.text import normalise
 
     if inc.target is None or inc.state is None:
@@ -544,10 +608,13 @@ def _decide(unit: Unit, inc: Incoming) -> str:
         and same_spans
     ):
         return "unchanged"
-    if inc.base is None:  # a tool dropped our attribute: safe only if the project has no target
-        return "apply" if not unit.has_target else "conflict"
-    if ours == inc.base:
+    machine_draft = not unit.approved and unit.meta.get("origin", "") in MACHINE
+    if base is None:  # no record of the export: safe only over nothing or a machine draft
+        return "apply" if not unit.has_target or machine_draft else "conflict"
+    if ours == base:
         return "apply"
-    if theirs == inc.base:
+    if theirs == base:
         return "kept"
+    if machine_draft:
+        return "apply"  # drafted by machine since the export: the person's edit wins
     return "conflict"

@@ -94,7 +94,7 @@ class MTCache:
             self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
+        db = sqlite3.connect(self.path, timeout=60.0)  # another run may be writing to it
         db.execute(
             "CREATE TABLE IF NOT EXISTS mt (signature TEXT NOT NULL, source TEXT NOT NULL,"
             " hypotheses TEXT NOT NULL, PRIMARY KEY (signature, source)) WITHOUT ROWID"
