@@ -38,7 +38,9 @@ def export(project_dir: Path, langs: tuple[str, ...], version: str, output: Path
                    "the project's version, or take the file's (default: keep it and report it).")  # fmt: skip
 @paths_and_project
 @click.pass_context
-def import_(ctx: click.Context, files: tuple[Path, ...], project_dir: Path, prefer: str | None) -> None:
+def import_(
+    ctx: click.Context, files: tuple[Path, ...], project_dir: Path, prefer: str | None
+) -> None:
     """Bring edited targets, states and notes back from FILE...; report units changed on both sides.
 
     Exit code 3 when a unit was not applied because the project changed it too (see --prefer).

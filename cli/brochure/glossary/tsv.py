@@ -108,16 +108,16 @@ class GlossaryFile:
         # (written by an older version, or a spreadsheet) still reads row by row.
         for piece in _LINE.findall(text):
             body = piece.rstrip("\r\n")
-            line = _Line(body, piece[len(body) :])
+            row = _Line(body, piece[len(body) :])
             plain = body.lstrip("\ufeff")
             if plain.startswith("#") or not plain.strip():
                 pass
             elif header_at is None:
                 header_at = len(lines)
-                line.cells = body.split("\t")
+                row.cells = body.split("\t")
             else:
-                line.cells = body.split("\t")
-            lines.append(line)
+                row.cells = body.split("\t")
+            lines.append(row)
         return cls(path, lines, header_at)
 
     @classmethod

@@ -107,14 +107,18 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
         for lang in langs:
             store = stores[(document.name, lang)]
             make = _file_12 if version == "1.2" else _file_21
-            root = make(project, document, lang, [store.get(uid) for uid in units])  # type: ignore[misc]
+            exported = [u for u in map(store.get, units) if u is not None]
+            root = make(project, document, lang, exported)
             _indent(root)
             etree.cleanup_namespaces(root)
             data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
             path = out_dir / f"{document.name}.{project.source_language}-{lang}.xlf"
             write_bytes_atomic(path, data)
-            record = {"file": str(path), "version": version,
-                      "units": {uid: _unit_hash(store.get(uid)) for uid in units}}  # type: ignore[arg-type]
+            record = {
+                "file": str(path),
+                "version": version,
+                "units": {unit.id: _unit_hash(unit) for unit in exported},
+            }
             write_bytes_atomic(_record_path(project, document.name, lang),
                                json.dumps(record, ensure_ascii=False, indent=1).encode())  # fmt: skip
             written.append(path)

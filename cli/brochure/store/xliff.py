@@ -211,7 +211,7 @@ class TranslationFile:
         self._digest = digest  # of the bytes read (None: the file did not exist)
         # What this store did since it was read, to replay it on a fresh copy (see save()).
         self._ops: list[tuple[str, str, tuple, dict]] = []
-        self._base: dict[str, tuple] = {}  # unit id -> its content before our first edit
+        self._base: dict[str, tuple | None] = {}  # unit id -> its content before our first edit
         self._segments: list[Segment] | None = None
         self._index(tree)
 
@@ -528,7 +528,7 @@ class TranslationFile:
                 if origin in MACHINE_ORIGINS and (uid in theirs or unit.approved):
                     dropped.add(uid)
                     continue
-                fresh._set_target(uid, *args, meta)
+                fresh._set_target(uid, args[0], args[1], meta)
             elif kind == "note":
                 if not any(n.text == args[0] for n in unit.notes):
                     fresh._add_note(uid, *args)
