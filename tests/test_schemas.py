@@ -1,0 +1,173 @@
+"""Every file the tool writes in a standard format validates against that standard's own schema.
+
+The schemas are the official files, copied under tests/schemas/ (see its README for sources and
+licences): XLIFF 2.0/2.1 core with the Metadata module, XLIFF 1.2 transitional, TMX 1.4b DTD and
+the TBX v2 core structure DTD. lxml validates offline (the schemas are loaded from local files).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import write_project
+from lxml import etree
+
+pytest_plugins = ["conftest_mt"]
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+TEXT = """\
+# The workers' programme
+
+The workers of Kazakhstan demand a real increase in wages. Trade unions must be independent.
+
+- file_name and snake_case stay as they are.
+- A second item.
+"""
+TOML = (
+    'name = "mini"\ntitle = { en = "Mini", ru = "Мини", kk = "Шағын" }\n'
+    'source_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n'
+)
+TMX = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en"
+          srclang="en" datatype="plaintext"/>
+  <body>
+    <tu><tuv xml:lang="en"><seg>The workers of Kazakhstan demand a real increase in pensions.</seg></tuv>
+        <tuv xml:lang="kk"><seg>Қазақстан жұмысшылары зейнетақының нақты өсуін талап етеді.</seg></tuv></tu>
+    <tu><tuv xml:lang="en"><seg>Trade unions must be independent.</seg></tuv>
+        <tuv xml:lang="kk"><seg>Кәсіподақтар тәуелсіз болуы керек.</seg></tuv></tu>
+  </body>
+</tmx>
+"""
+
+
+@cache
+def xsd(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
+
+
+@cache
+def dtd(name: str) -> etree.DTD:
+    return etree.DTD(str(SCHEMAS / name))
+
+
+def assert_valid(validator, path: Path) -> None:
+    doc = etree.parse(str(path))
+    ok = validator.validate(doc)
+    errors = "\n".join(str(e) for e in validator.error_log)
+    assert ok, f"{path} is not valid:\n{errors}"
+
+
+def xliff2(path: Path) -> None:
+    assert_valid(xsd("xliff-2/brochure-xliff-2.xsd"), path)
+
+
+def xliff12(path: Path) -> None:
+    assert_valid(xsd("xliff-1.2/brochure-xliff-1.2.xsd"), path)
+
+
+def test_the_validators_reject_what_the_standards_forbid(tmp_path):
+    """The schemas are strict where it matters here (a check that cannot fail proves nothing)."""
+    bad = tmp_path / "bad.xlf"
+    bad.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
+        'xmlns:mda="urn:oasis:names:tc:xliff:metadata:2.0" version="2.0" srcLang="en">'
+        '<file id="f"><unit id="u"><notes><note>n</note></notes>'
+        '<mda:metadata><mda:metaGroup><mda:meta type="a">b</mda:meta></mda:metaGroup></mda:metadata>'
+        "<segment><source>a</source></segment></unit></file></xliff>",
+        encoding="utf-8",
+    )
+    with pytest.raises(AssertionError, match="metadata': This element is not expected"):
+        xliff2(bad)
+    tmx = tmp_path / "bad.tmx"
+    tmx.write_text('<tmx version="1.4"><header/><body/></tmx>', encoding="utf-8")
+    with pytest.raises(AssertionError, match="creationtool"):
+        assert_valid(dtd("tmx-1.4b/tmx14.dtd"), tmx)
+    tbx = tmp_path / "bad.tbx"
+    tbx.write_text(
+        '<martif type="TBX"><text><body><termEntry id="1a"><langSet><tig><term>x</term></tig>'
+        "</langSet></termEntry></body></text></martif>",
+        encoding="utf-8",
+    )
+    with pytest.raises(AssertionError):
+        assert_valid(dtd("tbx-2/TBXcoreStructV02.dtd"), tbx)
+
+
+@pytest.fixture
+def project(tmp_path, installed):
+    """A project whose kk translations come from the memory (exact, fuzzy) and tiny MT models."""
+    root = write_project(tmp_path / "mini", TOML, {"text.md": TEXT, "memory/peer.tmx": TMX})
+    return root
+
+
+def test_translations_store_stays_valid_with_notes_and_metadata(invoke, project, tmp_path):
+    """A fuzzy memory match writes a note and metadata into the same unit: <mda:metadata> must
+    come before <notes> (XLIFF 2's order), and stay there when a CAT tool brings notes back."""
+    result = invoke("translate", project, "--lang", "kk")
+    assert result.exit_code == 0, result.output
+    store = project / "translations" / "text.kk.xlf"
+    text = store.read_text(encoding="utf-8")
+    assert "memory match" in text and 'type="origin">mt<' in text  # a note, MT metadata
+    xliff2(store)
+
+    out = tmp_path / "x"
+    assert invoke("xliff", "export", project, "--lang", "kk", "-o", out).exit_code == 0
+    exported = out / "text.en-kk.xlf"
+    xliff12(exported)
+    data = exported.read_text(encoding="utf-8")
+    data = data.replace("</trans-unit>", '<note from="reviewer">Checked.</note></trans-unit>', 1)
+    exported.write_text(data, encoding="utf-8")
+    result = invoke("xliff", "import", exported, "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "1 note(s) added" in result.output
+    xliff2(store)
+
+
+def test_xliff_exports_validate_and_mark_drafts(invoke, project, tmp_path):
+    assert invoke("translate", project, "--lang", "kk").exit_code == 0
+    for version, check in (("1.2", xliff12), ("2.1", xliff2)):
+        out = tmp_path / version
+        result = invoke("xliff", "export", project, "--version", version, "-o", out)
+        assert result.exit_code == 0, result.output
+        for path in sorted(out.glob("*.xlf")):
+            check(path)
+    text = (tmp_path / "2.1" / "text.en-kk.xlf").read_text(encoding="utf-8")
+    # XLIFF 2.1 marks machine and fuzzy-memory drafts (subState), as 1.2 does with state-qualifier
+    assert 'subState="brochure:mt-suggestion"' in text
+    assert 'subState="brochure:fuzzy-match"' in text
+
+
+def test_tmx_export_validates(invoke, seed_project, tmp_path):
+    out = tmp_path / "all.tmx"
+    result = invoke("memory", "export", "-o", out, "--project", seed_project)
+    assert result.exit_code == 0, result.output
+    assert_valid(dtd("tmx-1.4b/tmx14.dtd"), out)
+
+
+def test_memory_import_writes_valid_tmx(invoke, seed_project, tmp_path):
+    peer = tmp_path / "peer.tmx"
+    peer.write_text(TMX.replace('xml:lang="kk"', 'xml:lang="kk-KZ"'), encoding="utf-8")
+    result = invoke("memory", "import", peer, "--project", seed_project)
+    assert result.exit_code == 0, result.output
+    assert_valid(dtd("tmx-1.4b/tmx14.dtd"), seed_project / "memory" / "peer.tmx")
+
+
+def test_tbx_export_validates_with_awkward_ids_and_notes(invoke, tmp_path):
+    """Concept ids that are not XML names (a leading digit) and per-term notes still give a valid file."""
+    root = write_project(
+        tmp_path / "p",
+        'title = "T"\nsource_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["a.md"]\n',
+        {
+            "a.md": "# A\n",
+            "glossary/terms.tsv": "id\ten\tru\tkk\tru_admitted\tnote\n"
+            "1917-revolution\tOctober Revolution\tОктябрьская революция\tҚазан төңкерісі\t"
+            "Октябрь\tnot the February one\n",
+        },
+    )
+    out = tmp_path / "all.tbx"
+    result = invoke("glossary", "export", "--format", "tbx", "-o", out, "--project", root)
+    assert result.exit_code == 0, result.output
+    assert_valid(dtd("tbx-2/TBXcoreStructV02.dtd"), out)
