@@ -127,7 +127,7 @@ def importing_engine(root: Path, export: Path):
     from brochure.engines import create_engine
 
     def do_import():
-        result = run("xliff", "import", export, "--project", root)
+        result = run("xliff", "import", export, root)
         assert result.exit_code == 0, result.output
         assert result.output.splitlines()[-1].startswith("2 unit(s) updated"), result.output
 
@@ -204,7 +204,7 @@ def finish(proc: subprocess.Popen, what: str) -> str:
 
 def assert_memory_index_sound(root: Path) -> None:
     result = run("memory", "search", "Trade unions must be independent.", "--lang", "kk",
-                 "--project", root)  # fmt: skip
+                 root)  # fmt: skip
     assert result.exit_code == 0, result.output  # (it also brings the index up to date)
     db = sqlite3.connect(root / ".brochure" / "memory.sqlite")
     try:
@@ -229,7 +229,7 @@ def test_two_translate_runs_and_an_import_at_once(installed, tmp_path, delay):
     first = brochure("translate", root, "--lang", "kk", "--no-progress")
     second = brochure("translate", root, "--lang", "kk", "--no-progress")
     time.sleep(delay)
-    importer = brochure("xliff", "import", export, "--project", root)
+    importer = brochure("xliff", "import", export, root)
     finish(importer, "xliff import")
     finish(first, "first translate")
     finish(second, "second translate")
@@ -237,7 +237,7 @@ def test_two_translate_runs_and_an_import_at_once(installed, tmp_path, delay):
     units = kk_units(root)
     assert all(target for target, _, _ in units.values()), units  # every unit has a target
     # the approved units the import made are in the index once the next run refreshes it
-    result = run("xliff", "import", export, "--project", root)
+    result = run("xliff", "import", export, root)
     assert result.exit_code == 0 and "0 unit(s) updated" in result.output, result.output
     assert_memory_index_sound(root)
 
@@ -248,7 +248,7 @@ def test_an_import_while_build_runs_in_another_process(installed, tmp_path):
     export = edited_export(root, tmp_path / "x")
     builder = brochure("build", root, "--draft")
     time.sleep(0.5)
-    finish(brochure("xliff", "import", export, "--project", root), "xliff import")
+    finish(brochure("xliff", "import", export, root), "xliff import")
     finish(builder, "build")
     assert_human_edits_kept(root)
     finish(brochure("build", root, "--draft"), "second build")

@@ -97,7 +97,7 @@ def assert_sound(root: Path, human: dict[str, str]) -> None:
     kept = human_targets(root)
     for key, text in human.items():
         assert kept.get(key) == text, (key, kept.get(key), text)
-    result = run("glossary", "list", "--project", root)
+    result = run("glossary", "list", root)
     assert result.exit_code == 0, result.output
     assert run("status", root).exit_code == 0
 
@@ -122,18 +122,18 @@ def test_kill_during_translate_build_glossary_add_and_xliff_import(project, tmp_
         target.set("state", "signed-off")
     tree.write(str(export), xml_declaration=True, encoding="UTF-8")
     for delay in DELAYS[:4]:
-        kill_after(delay, "xliff", "import", export, "--project", project)
+        kill_after(delay, "xliff", "import", export, project)
         assert_sound(project, human)
-    result = run("xliff", "import", export, "--project", project)
+    result = run("xliff", "import", export, project)
     assert result.exit_code == 0, result.output
     human = human_targets(project)
     assert sum(key.startswith("kk:") for key in human) == 6
 
     for n, delay in enumerate(DELAYS[:4]):
         kill_after(delay, "glossary", "add", "--en", f"picket {n}", "--ru", f"пикет {n}",
-                   "--project", project)  # fmt: skip
+                   project)  # fmt: skip
         assert_sound(project, human)
-    result = run("glossary", "add", "--en", "rally", "--ru", "митинг", "--project", project)
+    result = run("glossary", "add", "--en", "rally", "--ru", "митинг", project)
     assert result.exit_code == 0, result.output
 
     for delay in DELAYS:

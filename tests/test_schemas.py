@@ -120,7 +120,7 @@ def test_translations_store_stays_valid_with_notes_and_metadata(invoke, project,
     data = exported.read_text(encoding="utf-8")
     data = data.replace("</trans-unit>", '<note from="reviewer">Checked.</note></trans-unit>', 1)
     exported.write_text(data, encoding="utf-8")
-    result = invoke("xliff", "import", exported, "--project", project)
+    result = invoke("xliff", "import", exported, project)
     assert result.exit_code == 0, result.output
     assert "1 note(s) added" in result.output
     xliff2(store)
@@ -142,7 +142,7 @@ def test_xliff_exports_validate_and_mark_drafts(invoke, project, tmp_path):
 
 def test_tmx_export_validates(invoke, seed_project, tmp_path):
     out = tmp_path / "all.tmx"
-    result = invoke("memory", "export", "-o", out, "--project", seed_project)
+    result = invoke("memory", "export", "-o", out, seed_project)
     assert result.exit_code == 0, result.output
     assert_valid(dtd("tmx-1.4b/tmx14.dtd"), out)
 
@@ -150,7 +150,7 @@ def test_tmx_export_validates(invoke, seed_project, tmp_path):
 def test_memory_import_writes_valid_tmx(invoke, seed_project, tmp_path):
     peer = tmp_path / "peer.tmx"
     peer.write_text(TMX.replace('xml:lang="kk"', 'xml:lang="kk-KZ"'), encoding="utf-8")
-    result = invoke("memory", "import", peer, "--project", seed_project)
+    result = invoke("memory", "import", peer, seed_project)
     assert result.exit_code == 0, result.output
     assert_valid(dtd("tmx-1.4b/tmx14.dtd"), seed_project / "memory" / "peer.tmx")
 
@@ -168,6 +168,6 @@ def test_tbx_export_validates_with_awkward_ids_and_notes(invoke, tmp_path):
         },
     )
     out = tmp_path / "all.tbx"
-    result = invoke("glossary", "export", "--format", "tbx", "-o", out, "--project", root)
+    result = invoke("glossary", "export", "--format", "tbx", "-o", out, root)
     assert result.exit_code == 0, result.output
     assert_valid(dtd("tbx-2/TBXcoreStructV02.dtd"), out)

@@ -68,7 +68,7 @@ def test_stripped_attributes_round_trip_applies_every_edit(invoke, seed_project,
     strip_brochure_attributes(path)
     for uid, text in EDITS.items():
         set_target(path, uid, text, version=version)
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("3 unit(s) updated, 32 unchanged"), (
         result.output
@@ -88,7 +88,7 @@ def test_stripped_attributes_and_a_project_change_is_a_conflict(invoke, seed_pro
     ours.set_target(UPRISING, RichText("Версия редактора."), "final", meta={"origin": "human"})
     ours.save()
     before = snapshot(seed_project / "translations")
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 3, result.output
     assert result.stdout.splitlines()[-1].startswith("2 unit(s) updated"), result.output
     conflicts = [ln for ln in result.stderr.splitlines() if ln.startswith("conflict:")]
@@ -97,7 +97,7 @@ def test_stripped_attributes_and_a_project_change_is_a_conflict(invoke, seed_pro
     assert snapshot(seed_project / "translations") != before
     assert store_of(seed_project).get(UPRISING).target.text == "Версия редактора."
 
-    again = invoke("xliff", "import", path, "--project", seed_project, "--prefer", "file")
+    again = invoke("xliff", "import", path, seed_project, "--prefer", "file")
     assert again.exit_code == 0, again.output
     unit = store_of(seed_project).get(UPRISING)
     assert unit.target.text == EDITS[UPRISING]
@@ -109,9 +109,9 @@ def test_prefer_project_keeps_the_project_and_exits_0(invoke, seed_project, tmp_
     ours = store_of(seed_project)
     ours.set_target(UPRISING, RichText("Версия редактора."), "final", meta={"origin": "human"})
     ours.save()
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 3
-    result = invoke("xliff", "import", path, "--project", seed_project, "--prefer", "project")
+    result = invoke("xliff", "import", path, seed_project, "--prefer", "project")
     assert result.exit_code == 0, result.output
     assert store_of(seed_project).get(UPRISING).target.text == "Версия редактора."
 
@@ -132,7 +132,7 @@ def test_a_human_edit_wins_over_a_machine_draft_made_after_export(invoke, seed_p
     store = store_of(seed_project)  # meanwhile `translate` drafts the unit by machine
     store.set_target(ZHANAOZEN, RichText("Машинный черновик."), "translated", meta={"origin": "mt"})
     store.save()
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0, result.output
     assert (
         store_of(seed_project).get(ZHANAOZEN).target.text == "Ведь протесты начались в Жанаозене."
@@ -153,7 +153,7 @@ def test_translate_toolkit_approved_yes_is_honoured(invoke, seed_project, tmp_pa
     text = path.read_text(encoding="utf-8")
     block = text[text.index(f'<trans-unit id="{CAUSE}"') :]
     assert 'approved="yes"' in block[: block.index("</trans-unit>")]
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0, result.output
     assert store_of(seed_project).get(CAUSE).state == "reviewed"
 
@@ -166,7 +166,7 @@ def test_xliff_11_is_accepted(invoke, seed_project, tmp_path):
     )
     path.write_text(text, encoding="utf-8")
     set_target(path, UPRISING, EDITS[UPRISING])
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0, result.output
     assert store_of(seed_project).get(UPRISING).target.text == EDITS[UPRISING]
 
@@ -180,6 +180,6 @@ def test_xliff_21_export_marks_drafts_and_their_state_survives(invoke, seed_proj
     unit = text[text.index(f'<unit id="{CAUSE}"') :]
     unit = unit[: unit.index("</unit>")]
     assert 'state="translated"' in unit and 'subState="brochure:mt-suggestion"' in unit
-    result = invoke("xliff", "import", path, "--project", seed_project)
+    result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0 and "0 unit(s) updated" in result.output, result.output
     assert store_of(seed_project).get(CAUSE).meta["origin"] == "mt"
