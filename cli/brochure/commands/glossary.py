@@ -57,10 +57,12 @@ def _termbase(project_dir: Path):  # type: ignore[no-untyped-def]
 
 def _check_lang(lang: str | None) -> None:
     from brochure.core.errors import BrochureError
-    from brochure.glossary.concepts import LANGS
+    from brochure.glossary.concepts import langs
 
-    if lang and lang not in LANGS:
-        raise BrochureError(f"--lang: invalid language code {lang!r} (one of: {', '.join(LANGS)})")
+    if lang and lang not in langs():
+        raise BrochureError(
+            f"--lang: invalid language code {lang!r} (one of: {', '.join(langs())})"
+        )
 
 
 @click.group()

@@ -1,35 +1,96 @@
-"""Languages the toolkit knows: codes, names, and the locale tags written into PDF and DOCX."""
+"""The languages brochure knows, in one registry: each language's code, names, script, sentence
+rules, hyphenation and morphology, and how the layouts title its table of contents.
+
+The built-in languages are data files, cli/brochure/data/languages/<code>.toml; adding one is one
+such file (see README, Development). A language without morphology says so (`morphology` unset):
+the glossary then matches its terms exactly, never by another language's inflection rules.
+`register()` adds a language at run time (tests, plugins).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+DATA = "data"  # inside the brochure package
+_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True)
 class Language:
-    code: str  # ISO 639-1, as used in brochure.toml and XLIFF
+    code: str  # ISO 639-1 (or -3), as used in brochure.toml and XLIFF
     name: str  # English name
     native: str  # name in the language itself
     locale: str  # BCP 47 tag with region, for DOCX w:lang and PDF /Lang
+    script: str = "Latn"  # ISO 15924
+    contents: str = "Contents"  # the heading of the table of contents in this language
+    # Words that do not end a sentence before a full stop (lower case, no final stop): "т. е." etc.
+    abbreviations: frozenset[str] = field(default=frozenset(), repr=False)
+    # How WeasyPrint hyphenates it: "pyphen" (pyphen ships a dictionary), a .dic file shipped
+    # with the built-in layouts ("hyphenation/hyph_kk_KZ.dic"), or None (no hyphenation).
+    hyphenation: str | None = None
+    # The glossary's inflection rules for it (brochure.glossary.morph.MORPHOLOGIES), or None:
+    # terms are then matched exactly (letter case aside) and never re-inflected.
+    morphology: str | None = None
+    # Print conventions (brochure.layout.typography): "cyrillic" (« » quotes, spaced em dashes,
+    # no-break spaces after short words) or "english" (“ ” quotes, en dashes).
+    typography: str = "english"
 
 
-LANGUAGES: dict[str, Language] = {
-    lang.code: lang
-    for lang in (
-        Language("en", "English", "English", "en-US"),
-        Language("ru", "Russian", "Русский", "ru-RU"),
-        Language("kk", "Kazakh", "Қазақ тілі", "kk-KZ"),
+_REGISTRY: dict[str, Language] = {}
+
+
+def register(language: Language) -> Language:
+    """Add (or replace) a language; returns it."""
+    if not _CODE.match(language.code):
+        raise ValueError(f"{language.code!r} is not an ISO 639 language code")
+    _builtins()
+    _REGISTRY[language.code] = language
+    return language
+
+
+def unregister(code: str) -> None:
+    """Remove a language added with register() (tests)."""
+    _builtins()
+    _REGISTRY.pop(code, None)
+
+
+def _read_list(name: str) -> frozenset[str]:
+    text = (resources.files("brochure") / DATA / name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
-}
+
+
+def _builtins() -> dict[str, Language]:
+    """The registry, filled from data/languages/*.toml on first use."""
+    if not _REGISTRY:
+        folder = resources.files("brochure") / DATA / "languages"
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".toml"):
+                continue
+            raw = tomllib.loads(entry.read_text(encoding="utf-8"))
+            abbreviations = raw.pop("abbreviations", None)
+            _REGISTRY[raw["code"]] = Language(
+                **raw, abbreviations=_read_list(abbreviations) if abbreviations else frozenset()
+            )
+    return _REGISTRY
 
 
 def is_known(code: str) -> bool:
-    return code in LANGUAGES
+    return code in _builtins()
 
 
 def get(code: str) -> Language:
-    return LANGUAGES[code]
+    return _builtins()[code]
+
+
+def codes() -> tuple[str, ...]:
+    """The registered language codes, sorted."""
+    return tuple(sorted(_builtins()))
 
 
 def known_codes() -> str:
-    return ", ".join(sorted(LANGUAGES))
+    return ", ".join(codes())

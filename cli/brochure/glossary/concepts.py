@@ -14,10 +14,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from brochure.core import languages
 from brochure.core.errors import GlossaryError
 from brochure.core.text import slug
 
-LANGS = ("en", "ru", "kk")
+LANGS = ("en", "ru", "kk")  # the built-in glossary's languages, in its column order
+
+
+def langs() -> tuple[str, ...]:
+    """Languages a glossary may hold: the built-in glossary's, then any other registered one."""
+    return LANGS + tuple(code for code in languages.codes() if code not in LANGS)
+
+
 FLAGS = ("case-sensitive", "do-not-translate", "indeclinable")
 POS = ("noun", "noun-phrase", "proper-noun", "adjective", "verb", "abbreviation")
 Status = Literal["preferred", "admitted", "forbidden"]
@@ -91,12 +99,12 @@ class Concept:
             yield Term(text, lang, "preferred", self.id, form=tag)
 
     def languages(self) -> list[str]:
-        return [lang for lang in LANGS if self.preferred.get(lang)]
+        return [lang for lang in langs() if self.preferred.get(lang)]
 
     def to_row(self) -> dict[str, str]:
         """The concept as TSV cells (column name -> text)."""
         row = {"id": self.id, "domain": self.domain, "pos": self.pos, "note": self.note}
-        for lang in LANGS:
+        for lang in langs():
             row[lang] = self.preferred.get(lang, "")
             row[f"{lang}_admitted"] = "|".join(self.admitted.get(lang, ()))
             row[f"{lang}_forbidden"] = "|".join(self.forbidden.get(lang, ()))
@@ -114,7 +122,7 @@ class Concept:
                 lang: {"preferred": self.preferred.get(lang, ""),
                        "admitted": list(self.admitted.get(lang, ())),
                        "forbidden": list(self.forbidden.get(lang, ()))}
-                for lang in LANGS
+                for lang in langs()
                 if self.preferred.get(lang) or self.admitted.get(lang) or self.forbidden.get(lang)
             },
             "forms": {lang: dict(f) for lang, f in self.forms.items() if f},
@@ -185,7 +193,7 @@ def concept_from_row(row: dict[str, str], origin: str = "") -> Concept:
         id=row.get("id", ""), domain=row.get("domain", ""), pos=row.get("pos", ""),
         flags=frozenset(flags), note=row.get("note", ""), origin=origin,
     )  # fmt: skip
-    for lang in LANGS:
+    for lang in langs():
         if row.get(lang):
             concept.preferred[lang] = row[lang].strip()
         admitted = split_variants(row.get(f"{lang}_admitted", ""))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from brochure.glossary.concepts import Concept
 from brochure.glossary.load import load_termbase
 from brochure.glossary.match import Match, tokenize
-from brochure.glossary.morph import inflect_like
+from brochure.glossary.morph import inflect_like, morphology
 from brochure.glossary.termbase import Termbase
 
 if TYPE_CHECKING:
@@ -108,9 +108,7 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
 def _stems(lang: str, word: str) -> frozenset[str]:
     """Stem keys of a word (a morphological parse for Russian): memoised, since every missing
     concept of every hypothesis asks again for the same words."""
-    from brochure.glossary.match import KEYS
-
-    return KEYS.get(lang, KEYS["en"])(word)
+    return morphology(lang).keys(word)
 
 
 def _shares_stem(term_key: str, word_key: str) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from brochure.core.errors import GlossaryError
 from brochure.glossary.concepts import LANGS, POS, Concept
+from brochure.glossary.concepts import langs as glossary_langs
 from brochure.glossary.tsv import GlossaryFile
 
 
@@ -28,7 +29,9 @@ class Problem:
         return f"{self.where}: {self.severity}: {self.message}"
 
 
-def lint_sources(sources: list[tuple[str, bytes]], langs: tuple[str, ...] = LANGS) -> list[Problem]:
+def lint_sources(
+    sources: list[tuple[str, bytes]], langs: tuple[str, ...] | None = None
+) -> list[Problem]:
     """Lint glossary files given as (name, bytes), merged in order as the termbase merges them."""
     from brochure.glossary.concepts import merge
 
@@ -53,12 +56,15 @@ def lint_sources(sources: list[tuple[str, bytes]], langs: tuple[str, ...] = LANG
     return problems
 
 
-def lint_concepts(concepts: list[Concept], langs: tuple[str, ...] = LANGS) -> list[Problem]:
+def lint_concepts(concepts: list[Concept], langs: tuple[str, ...] | None = None) -> list[Problem]:
+    """Problems of merged concepts; `langs`: the languages every concept should have a term in."""
+    langs = LANGS if langs is None else langs
+    all_langs = glossary_langs()
     problems: list[Problem] = []
     approved_by: dict[tuple[str, str], list[Concept]] = defaultdict(list)
     preferred_by: dict[tuple[str, str], list[Concept]] = defaultdict(list)
     for c in concepts:
-        for lang in LANGS:
+        for lang in all_langs:
             for term in c.approved(lang):
                 approved_by[(lang, term.casefold())].append(c)
             if c.preferred.get(lang):
@@ -78,7 +84,7 @@ def lint_concepts(concepts: list[Concept], langs: tuple[str, ...] = LANGS) -> li
                     f"{c.id}: unknown part of speech {c.pos!r} (one of: {', '.join(POS)})",
                 )
             )
-        for lang in LANGS:
+        for lang in all_langs:
             pref = c.preferred.get(lang, "")
             own = {t.casefold() for t in c.approved(lang)}
             for t in c.admitted.get(lang, ()):

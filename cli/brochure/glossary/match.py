@@ -10,13 +10,12 @@ expression per term). Overlapping matches are resolved longest first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from brochure.glossary.concepts import Concept, Term
-from brochure.glossary.morph import WORD, en_singulars, kk_stems, ru_lemmas, strip_possessive
+from brochure.glossary.morph import WORD, exact_keys, morphology
 
 _STATUS_RANK = {"preferred": 0, "admitted": 1, "forbidden": 2}
 
@@ -53,47 +52,11 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
 
 
-def _norm(word: str) -> str:
-    return word.lower().replace("ё", "е")
-
-
-@lru_cache(maxsize=200_000)
-def _en_keys(word: str) -> frozenset[str]:
-    base = _norm(strip_possessive(word))
-    return en_singulars(base) | {_norm(word)}
-
-
-@lru_cache(maxsize=200_000)
-def _ru_keys(word: str) -> frozenset[str]:
-    low = _norm(word)
-    if not any(ch.isalpha() for ch in low):
-        return frozenset({low})
-    return ru_lemmas(low) | {low}
-
-
-@lru_cache(maxsize=200_000)
-def _kk_keys(word: str) -> frozenset[str]:
-    low = _norm(word)
-    keys = kk_stems(low) | {low}
-    head, dash, tail = low.rpartition("-")
-    if dash and head and tail.isalpha() and len(tail) <= 6:  # an abbreviation's suffix: ҚСҚ-ның
-        keys |= {head}
-    return keys
-
-
-KEYS: dict[str, Callable[[str], frozenset[str]]] = {"en": _en_keys, "ru": _ru_keys, "kk": _kk_keys}
-
-
 def _term_keys(lang: str, word: str, indeclinable: bool) -> frozenset[str]:
     """Keys of a word of a term: the forms it may be found under."""
-    low = _norm(word)
     if indeclinable:
-        return frozenset({low})
-    if lang == "kk":
-        return frozenset({low})  # the term is the base form; text tokens carry the stems
-    if lang == "ru":
-        return _ru_keys(word)
-    return _en_keys(word)
+        return exact_keys(word)
+    return morphology(lang).term_keys(word)
 
 
 def _case_ok(term_word: str, token: str) -> bool:
@@ -110,7 +73,7 @@ class Matcher:
     def __init__(self, concepts: Iterable[Concept], lang: str, *, ignore_case: bool = False):
         self.lang = lang
         self.ignore_case = ignore_case
-        self.keys = KEYS.get(lang, _en_keys)
+        self.keys = morphology(lang).keys
         self.index: dict[str, list[_Entry]] = {}
         self._candidates: dict[frozenset[str], tuple[_Entry, ...]] = {}
         for concept in concepts:

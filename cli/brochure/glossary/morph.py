@@ -19,9 +19,12 @@ Kazakh noun takes suffixes, so Kazakh forms come from the rules or the stored fo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from brochure.core import languages
 from brochure.glossary.concepts import Concept, parse_tag
 
 WORD = re.compile(r"\w+(?:[-‐‑'’ʼ]\w+)*")
@@ -468,14 +471,76 @@ def en_inflect(term: str, tag: str) -> str:
     return out
 
 
+# -- keys: the forms a word may be found under (brochure.glossary.match) --------------------------
+def _norm(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def _en_keys(word: str) -> frozenset[str]:
+    base = _norm(strip_possessive(word))
+    return en_singulars(base) | {_norm(word)}
+
+
+@lru_cache(maxsize=200_000)
+def _ru_keys(word: str) -> frozenset[str]:
+    low = _norm(word)
+    if not any(ch.isalpha() for ch in low):
+        return frozenset({low})
+    return ru_lemmas(low) | {low}
+
+
+@lru_cache(maxsize=200_000)
+def _kk_keys(word: str) -> frozenset[str]:
+    low = _norm(word)
+    keys = kk_stems(low) | {low}
+    head, dash, tail = low.rpartition("-")
+    if dash and head and tail.isalpha() and len(tail) <= 6:  # an abbreviation's suffix: ҚСҚ-ның
+        keys |= {head}
+    return keys
+
+
+@lru_cache(maxsize=200_000)
+def exact_keys(word: str) -> frozenset[str]:
+    """A language without morphology: the word itself (lower case), no other form."""
+    return frozenset({_norm(word)})
+
+
+# -- the registry: the language registry names one of these per language (`morphology`) ----------
+@dataclass(frozen=True)
+class Morphology:
+    """How the glossary finds and inflects the terms of a language."""
+
+    keys: Callable[[str], frozenset[str]]  # a word of a text -> its keys
+    term_keys: Callable[[str], frozenset[str]]  # a word of a (declinable) term -> its keys
+    features: Callable[[str, str], str]  # (occurrence, term) -> the occurrence's form tag
+    inflect: Callable[[str, str, bool], str]  # (term, tag, indeclinable) -> the form
+
+
+MORPHOLOGIES: dict[str, Morphology] = {
+    "en": Morphology(_en_keys, _en_keys, en_features,
+                     lambda term, tag, indeclinable: term if indeclinable else en_inflect(term, tag)),
+    "ru": Morphology(_ru_keys, _ru_keys, ru_features, ru_inflect),
+    # a Kazakh term is its base form (text tokens carry the stems); every Kazakh noun takes
+    # suffixes: `indeclinable` is about ru and en
+    "kk": Morphology(_kk_keys, exact_keys, kk_features,
+                     lambda term, tag, indeclinable: kk_inflect_term(term, tag)),
+}  # fmt: skip
+# No morphology: terms match as written (letter case aside) and are never re-inflected.
+EXACT = Morphology(exact_keys, exact_keys, lambda occurrence, term: "",
+                   lambda term, tag, indeclinable: term)  # fmt: skip
+
+
+def morphology(lang: str) -> Morphology:
+    """`lang`'s rules, as the language registry names them; EXACT for a language without."""
+    name = languages.get(lang).morphology if languages.is_known(lang) else None
+    return MORPHOLOGIES.get(name, EXACT) if name else EXACT
+
+
 # -- one entry point ------------------------------------------------------------------------------
 def features(lang: str, occurrence: str, term: str) -> str:
     """The form tag of `occurrence`, a use of `term` in a text in `lang`."""
-    if lang == "ru":
-        return ru_features(occurrence, term)
-    if lang == "kk":
-        return kk_features(occurrence, term)
-    return en_features(occurrence, term)
+    return morphology(lang).features(occurrence, term)
 
 
 def inflect(concept: Concept, lang: str, tag: str, term: str | None = None) -> str:
@@ -489,11 +554,7 @@ def inflect(concept: Concept, lang: str, tag: str, term: str | None = None) -> s
             return stored
     if tag in ("", "nom"):
         return base
-    if lang == "ru":
-        return ru_inflect(base, tag, concept.indeclinable)
-    if lang == "kk":  # every Kazakh noun takes suffixes: `indeclinable` is about ru and en
-        return kk_inflect_term(base, tag)
-    return base if concept.indeclinable else en_inflect(base, tag)
+    return morphology(lang).inflect(base, tag, concept.indeclinable)
 
 
 def inflect_like(concept: Concept, lang: str, occurrence: str, replaced_term: str) -> str:

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from brochure.core.errors import GlossaryError
-from brochure.glossary.concepts import FLAGS, LANGS, Concept, concept_slug, valid_id, valid_tag
+from brochure.glossary.concepts import FLAGS, Concept, concept_slug, langs, valid_id, valid_tag
 
 STATUS_IN = {
     "preferredterm-admn-sts": "preferred", "preferred": "preferred",
@@ -112,7 +112,7 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
     concept.note = " ".join(x for x in notes if x)
     for lang_el in _children(entry, "langSet", "langSec"):
         lang = _lang(path, lang_el)
-        if lang not in LANGS:
+        if lang not in langs():
             continue
         preferred: list[str] = []
         admitted: list[str] = []
@@ -232,7 +232,7 @@ def tbx_bytes(concepts: list[Concept]) -> bytes:
             etree.SubElement(entry, "descrip", type="brochure-flags").text = ",".join(
                 sorted(c.flags)
             )
-        for lang in LANGS:
+        for lang in langs():
             terms = list(c.terms(lang))
             if not terms:
                 continue

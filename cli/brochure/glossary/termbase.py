@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from brochure.glossary.concepts import LANGS, Concept
+from brochure.glossary.concepts import Concept, langs
 from brochure.glossary.match import Matcher
 
 
@@ -46,11 +46,11 @@ class Termbase:
         needle = text.casefold()
         out = []
         for concept in self:
-            langs = [lang] if lang else list(LANGS)
+            wanted = [lang] if lang else list(langs())
             if lang and not (concept.preferred.get(lang) or concept.admitted.get(lang)):
                 continue
             hay = [concept.id, concept.note, concept.domain]
-            for lg in langs:
+            for lg in wanted:
                 hay.extend(t.text for t in concept.terms(lg))
             if not needle or any(needle in h.casefold() for h in hay):
                 out.append(concept)

@@ -23,9 +23,9 @@ from brochure.core.errors import GlossaryError
 from brochure.glossary.concepts import (
     CASES,
     COLUMNS,
-    LANGS,
     Concept,
     concept_from_row,
+    langs,
     valid_id,
 )  # fmt: skip
 
@@ -157,9 +157,9 @@ class GlossaryFile:
                 raise GlossaryError(f"{where}: column {col!r} appears twice in the header")
             seen.add(col)
             m = _LANG_COLUMN.match(col)
-            if m and m.group(1) not in LANGS:
+            if m and m.group(1) not in langs():
                 raise GlossaryError(
-                    f"{where}: column {col!r}: invalid language code {m.group(1)!r} (one of: {', '.join(LANGS)})"
+                    f"{where}: column {col!r}: invalid language code {m.group(1)!r} (one of: {', '.join(langs())})"
                 )
             if m and m.group(2) == "forms" and m.group(1) not in CASES:
                 raise GlossaryError(

@@ -73,13 +73,12 @@ def _texts(edition: Edition) -> Iterator[tuple[str, str]]:
 
 def check_glyphs(edition: Edition, font_files: tuple[Path, ...] | None = None) -> None:
     """Raise LayoutError for the first character no shipped font can draw."""
-    from brochure.layout.html import CONTENTS
-
     files = font_files if font_files is not None else shipped_fonts()
     have = covered(files)
     sources = list(_texts(edition))
     sources += [
-        (f"contents title [{code}]", CONTENTS.get(code, "")) for code in edition.info.languages
+        (f"contents title [{code}]", languages.get(code).contents)
+        for code in edition.info.languages
     ]
     for where, text in sources:
         for char in dict.fromkeys(text):

@@ -33,7 +33,6 @@ BASE = "base"  # the shared templates and CSS partials
 # Text columns per page: columns puts the languages side by side, the others give each its full width.
 FULL_WIDTH_LAYOUTS = ("interleaved", "facing")
 # The table of contents' title in each language.
-CONTENTS = {"en": "Contents", "ru": "Содержание", "kk": "Мазмұны"}
 
 
 def builtin_layouts() -> Path:
@@ -163,7 +162,7 @@ def context(
         "documents": docs,
         "title": _first(info.title, info.languages),
         "keywords": ", ".join([*(lang.native for lang in langs), *info.languages]),
-        "labels": {code: CONTENTS.get(code, CONTENTS["en"]) for code in info.languages},
+        "labels": {code: languages.get(code).contents for code in info.languages},
         "toc": [entry for doc in docs for entry in doc.toc],
         "bleed_mm": info.bleed_mm,
         "slug_mm": slug_mm(info.bleed_mm),

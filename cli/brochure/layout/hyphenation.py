@@ -13,8 +13,11 @@ Registration touches pyphen's module-level tables: that is the one clearly named
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+
+from brochure.core import languages
 
 VOWELS = "аәеёиоөуұүыіэюя"
 CONSONANTS = "бвгғджзйкқлмнңпрстфхһцчшщ"
@@ -54,16 +57,24 @@ def dictionary_path() -> Path:
     return Path(str(resources.files("brochure.builtin.layouts") / "hyphenation" / DICT_NAME))
 
 
-def register_kazakh() -> None:
-    """Make pyphen (and so WeasyPrint) hyphenate lang="kk"."""
+def register_hyphenation(codes: Iterable[str]) -> None:
+    """Make pyphen (and so WeasyPrint) hyphenate each language whose registry entry names a
+    dictionary shipped with the built-in layouts (pyphen's own cover the others)."""
     import pyphen
 
-    if "kk" in pyphen.LANGUAGES:
-        return
-    path = dictionary_path()
-    for name in ("kk", "kk_KZ"):
-        pyphen.LANGUAGES[name] = path
-        pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
+    for code in codes:
+        dic = languages.get(code).hyphenation if languages.is_known(code) else None
+        if not dic or not dic.endswith(".dic") or code in pyphen.LANGUAGES:
+            continue
+        path = Path(str(resources.files("brochure.builtin.layouts").joinpath(*dic.split("/"))))
+        for name in (code, languages.get(code).locale.replace("-", "_")):
+            pyphen.LANGUAGES[name] = path
+            pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
+
+
+def register_kazakh() -> None:
+    """Make pyphen (and so WeasyPrint) hyphenate lang="kk"."""
+    register_hyphenation(("kk",))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from brochure.core.atomic import atomic_path
 from brochure.layout.fonts import check_glyphs
 from brochure.layout.html import render_html
-from brochure.layout.hyphenation import register_kazakh
+from brochure.layout.hyphenation import register_hyphenation
 from brochure.layout.prepress import finisher
 from brochure.layout.weasy import render_document
 
@@ -28,7 +28,7 @@ _NOISY_LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
 def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
     """Lay out `edition` as a PDF at `out`, written atomically."""
     check_glyphs(edition)
-    register_kazakh()
+    register_hyphenation(edition.info.languages)
     with _weasyprint_logs_to_debug():
         if edition.info.layout == "facing":
             from brochure.layout.facing import render_facing

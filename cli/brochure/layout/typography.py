@@ -33,11 +33,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from brochure.core import languages
 from brochure.core.datamodel import AlignedBlock, AlignedDocument, Edition, RichText, Span
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space: between thousands
-CYRILLIC_STYLE = ("ru", "kk")
 # A paragraph's last word this short (letters, without its punctuation) is bound to the word
 # before it: "ны!", "жүр.", "widely." never stand alone on a paragraph's last line.
 RUNT_CHARS = 7
@@ -55,6 +55,11 @@ _RU_ENCLITICS = ("ли", "ль", "же", "ж", "бы", "б")
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
 
+def _cyrillic(lang: str) -> bool:
+    """Russian-style print conventions for `lang` (its `typography` in the language registry)."""
+    return languages.is_known(lang) and languages.get(lang).typography == "cyrillic"
+
+
 @dataclass
 class QuoteState:
     """Open quotation marks, carried from one segment of a block to the next (a quote may span
@@ -69,7 +74,7 @@ def typeset(text: RichText, lang: str, state: QuoteState | None = None, *,
     state = state if state is not None else QuoteState()
     rules: list[Callable[[str], list[Edit]]] = [_ellipsis, _ranges]
     rules.append(lambda s: _quotes(s, lang, state))
-    if lang in CYRILLIC_STYLE:
+    if _cyrillic(lang):
         rules += [_cyrillic_dashes, _cyrillic_spaces, _roman_before, lambda s: _thousands(s, thin)]
     else:
         rules += [_english_dashes, _english_spaces]
@@ -213,7 +218,7 @@ def _quotes(text: str, lang: str, state: QuoteState) -> list[Edit]:
     ru/kk: «outer „inner“»; en: “outer ‘inner’”, with ’ as the apostrophe. Whether a straight
     quote opens or closes is read from its neighbours, as a typesetter would.
     """
-    cyrillic = lang in CYRILLIC_STYLE
+    cyrillic = _cyrillic(lang)
     pairs = (("«", "»"), ("„", "“")) if cyrillic else (("“", "”"), ("‘", "’"))
     edits: list[Edit] = []
     stack = state.stack

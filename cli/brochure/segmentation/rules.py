@@ -21,8 +21,8 @@ import hashlib
 import re
 from collections import Counter
 from functools import cache
-from importlib import resources
 
+from brochure.core import languages
 from brochure.core.datamodel import Block, Document, RichText, Segment, SegmentedDocument
 from brochure.core.text import normalise
 
@@ -35,18 +35,16 @@ _CANDIDATE = re.compile(r"([.!?…]+)([\"'»”’)\]]*)(\s+)")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
-@cache
 def builtin_abbreviations(lang: str) -> frozenset[str]:
-    """The built-in list for a language (lower case, no final full stop)."""
-    try:
-        text = (resources.files("brochure") / "data" / "abbreviations" / f"{lang}.txt").read_text(
-            encoding="utf-8"
-        )
-    except FileNotFoundError:
+    """The language's abbreviations from the registry (lower case, no final full stop)."""
+    if not languages.is_known(lang):
         return frozenset()
-    return frozenset(
-        _norm_abbr(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return _normalised(languages.get(lang).abbreviations)
+
+
+@cache
+def _normalised(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(_norm_abbr(word) for word in words)
 
 
 def _norm_abbr(word: str) -> str:
