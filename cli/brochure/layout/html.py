@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from brochure.core import languages
 from brochure.core.datamodel import AlignedDocument, Edition, RichText
 from brochure.core.errors import LayoutError
-from brochure.layout.rows import ROW_FILL, Geometry, Row, document_rows, geometry, runs
+from brochure.layout.rows import Geometry, Row, document_rows, geometry, runs
 
 TEMPLATE = "brochure.html.j2"
 # Inline formatting, outermost first, so a note's emphasis nests inside the note.
@@ -32,7 +32,8 @@ _TAGS = (
 BASE = "base"  # the shared templates and CSS partials
 # Text columns per page: columns puts the languages side by side, the others give each its full width.
 FULL_WIDTH_LAYOUTS = ("interleaved", "facing")
-# The table of contents' title in each language.
+# A row budget no paragraph reaches: the PDF layouts keep paragraphs whole (see context()).
+WHOLE = 10**12
 
 
 def builtin_layouts() -> Path:
@@ -51,7 +52,6 @@ class TocEntry:
     level: int
     target: str  # the id of the heading (first language) the entry points at
     texts: dict[str, str]  # per edition language
-    folio: str = ""  # the page number when the layout knows it (facing); else WeasyPrint counts
 
 
 @dataclass(frozen=True)
@@ -141,16 +141,15 @@ def layout_geometry(edition: Edition) -> Geometry:
     return geometry(info.page_size, 1 if full else len(info.languages))
 
 
-def context(
-    edition: Edition, geo: Geometry | None = None, fill: float = ROW_FILL
-) -> dict[str, Any]:
-    """The template's variables; `fill` is the share of a page a row may take (see rows.ROW_FILL)."""
+def context(edition: Edition, geo: Geometry | None = None) -> dict[str, Any]:
+    """The template's variables. Every paragraph is one row (one unit): WeasyPrint cuts a table
+    row or a block where a page break falls, and the facing layout cuts at the page break it
+    computes, so a paragraph is cut only there and reads as one everywhere else."""
     from brochure.layout.prepress import slug_mm
 
     info = edition.info
     geo = geo or layout_geometry(edition)
-    budget = max(geo.chars_per_line * 3, int(geo.row_budget * fill / ROW_FILL))
-    docs = [document_view(doc, info.languages, budget) for doc in edition.documents]
+    docs = [document_view(doc, info.languages, WHOLE) for doc in edition.documents]
     langs = [languages.get(code) for code in info.languages]
     return {
         "info": info,
