@@ -1,5 +1,5 @@
 """The facing layout: source on the left page, translation on the right, the same units on both
-pages of every spread, headings at the same height, both pages numbered alike."""
+pages of every spread, headings at the same height, pages numbered consecutively."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 import pypdf
 import pytest
 from brochure.layout import render
-from brochure.layout.facing import Size, Slot, pack
 from brochure.layout.html import DocumentView
-from brochure.layout.rows import Cell, Piece, Row
+from brochure.layout.paging import Heights, Size, Slot, pack
+from brochure.layout.rows import Cell, Piece, Row, geometry
 from conftest import squash
-from editions import block, document, edition, heading, marked_seg, marker, paragraph
+from editions import PREFIX, block, document, edition, heading, marked_seg, marker, paragraph
+from pagefill import first_lines, page_fills
 
 pypdfium2 = pytest.importorskip("pypdfium2")
 
@@ -103,16 +104,43 @@ def test_every_unit_on_the_same_spread_source_left_translation_right(facing):
     )  # the long one was split
 
 
-def test_both_pages_of_a_spread_carry_the_same_number(facing):
+def test_pages_are_numbered_consecutively_left_even_right_odd(facing):
     pdf, _ = facing
     texts = page_texts(pdf)
     first = page_of(texts, marker("en", 10))  # the first content spread
-    folios = []
-    for left in range(first, len(texts) - 1, 2):
-        numbers = [re.findall(r"(?:^| )(\d+)$", texts[p]) for p in (left, left + 1)]
-        assert numbers[0] and numbers[0] == numbers[1], f"pages {left + 1}-{left + 2}: {numbers}"
-        folios.append(int(numbers[0][0]))
-    assert folios == list(range(1, len(folios) + 1))
+    assert first % 2 == 1  # a left page: page number first + 1 is even
+    for index in range(first, len(texts)):
+        number = re.findall(r"(?:^| )(\d+)$", texts[index])
+        assert number == [str(index + 1)], f"page {index + 1} is numbered {number}"
+    assert pypdf.PdfReader(pdf).page_labels == [str(n) for n in range(1, len(texts) + 1)]
+
+
+def test_a_paragraph_is_cut_only_where_a_page_breaks(facing):
+    """The 70-sentence paragraph runs over several spreads: each cut is at the foot of a page
+    (the next sentence is the first line of the next left page) and the pages it fills are full."""
+    pdf_path, _ = facing
+    texts = page_texts(pdf_path)
+    pdf = pypdfium2.PdfDocument(str(pdf_path))
+    pages = [page_of(texts, marker("en", LONG + k)) for k in range(70)]
+    assert len(set(pages)) >= 2
+    for k in range(1, 70):
+        if pages[k] != pages[k - 1]:
+            assert pages[k] == pages[k - 1] + 2  # the next spread
+            top = _y_of(pdf, pages[k], marker("en", LONG + k))
+            others = [
+                _y_of(pdf, pages[k], marker("en", n)) for n in _markers_on(texts[pages[k]], "en")
+            ]
+            assert top == max(others), f"{marker('en', LONG + k)} does not open page {pages[k] + 1}"
+    pdf.close()
+    geo = geometry("A5", 1)
+    fills = page_fills(pdf_path, geo.margin_top_mm, geo.margin_bottom_mm)
+    for left in sorted(set(pages))[:-1]:  # a spread is as full as its fuller page
+        spread = max(fills[left], fills[left + 1])
+        assert spread > 0.9, f"pages {left + 1}-{left + 2} are {spread:.0%} full"
+
+
+def _markers_on(text: str, lang: str) -> list[int]:
+    return [int(m) for m in re.findall(rf"(?:^| ){PREFIX[lang]}(\d{{3}})(?= |$)", text)]
 
 
 def _y_of(pdf, index: int, text: str) -> float:
@@ -147,14 +175,14 @@ def test_headings_and_units_start_at_the_same_height(facing):
     pdf.close()
 
 
-def test_contents_face_each_other_with_the_spread_numbers(facing):
+def test_contents_face_each_other_each_pointing_at_its_own_pages(facing):
     pdf, _ = facing
     texts = page_texts(pdf)
     assert texts[1].startswith("Contents") and texts[2].startswith("Содержание")
-    number = int(re.search(r"Section 25[ .]+(\d+)", texts[1]).group(1))
-    assert int(re.search(r"Раздел 25[ .]+(\d+)", texts[2]).group(1)) == number
-    spread = next(i for i, t in enumerate(texts) if i > 2 and "Section 25" in t)
-    assert re.search(rf"(^| ){number}$", texts[spread])
+    left = next(i for i, t in enumerate(texts) if i > 2 and "Section 25" in t)
+    assert "Раздел 25" in texts[left + 1]
+    assert int(re.search(r"Section 25[ .]+(\d+)", texts[1]).group(1)) == left + 1  # even
+    assert int(re.search(r"Раздел 25[ .]+(\d+)", texts[2]).group(1)) == left + 2  # odd
 
 
 def test_outline_lists_the_source_headings_once(facing):
@@ -183,49 +211,89 @@ def test_three_languages_stack_on_the_right_page(tmp_path):
 # --- packing, without rendering -----------------------------------------------------------------
 
 
-def _row(kind="paragraph"):
+def _row(kind="paragraph", pieces=1):
     return Row(
         kind=kind,
         block_id="b",
         level=1,
-        cells=(Cell("en", (Piece("s", None),)), Cell("ru", (Piece("s", None),))),
+        cells=tuple(
+            Cell(lang, tuple(Piece(f"s{k}", None) for k in range(pieces))) for lang in ("en", "ru")
+        ),
     )
 
 
 def _sizes(heights):
-    """Both languages the same unit heights, with 10 px of spacing above each."""
-    return {(i, 0, r): Size(h, 10.0) for r, h in enumerate(heights) for i in (0, 1)}
+    """Both languages the same one-sentence unit heights, with 10 px of spacing above each."""
+    return {(i, (0, r, 0, 1)): Size(h, 10.0) for r, h in enumerate(heights) for i in (0, 1)}
+
+
+def _pack(rows, sizes, page_px):
+    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
+    return pack([doc], Heights(sizes, [[0], [1]], page_px))
 
 
 def test_pack_fills_spreads_and_drops_the_spacing_at_the_top():
-    rows = [_row() for _ in range(5)]
-    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
-    spreads = pack([doc], _sizes([60, 60, 60, 60, 60]), page_px=160)
+    spreads = _pack([_row() for _ in range(5)], _sizes([60, 60, 60, 60, 60]), page_px=160)
     assert [[s.row for s in spread.slots] for spread in spreads] == [[0, 1], [2, 3], [4]]
     assert spreads[1].slots[0] == Slot(2, 50.0, True) and spreads[1].slots[1] == Slot(
         3, 60.0, False
     )
-    assert [s.folio for s in spreads] == [1, 2, 3]
+    assert [s.number for s in spreads] == [1, 2, 3]
 
 
 def test_pack_keeps_a_heading_with_the_next_unit():
     rows = [_row(), _row("heading"), _row()]
-    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
-    spreads = pack([doc], _sizes([100, 30, 60]), page_px=170)
+    spreads = _pack(rows, _sizes([100, 30, 60]), page_px=170)
     assert [[s.row for s in spread.slots] for spread in spreads] == [[0], [1, 2]]
 
 
 def test_slot_is_as_tall_as_the_taller_language():
-    rows = [_row(), _row()]
-    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
     sizes = {
-        (0, 0, 0): Size(40, 10),
-        (1, 0, 0): Size(70, 10),
-        (0, 0, 1): Size(50, 10),
-        (1, 0, 1): Size(20, 10),
+        (0, (0, 0, 0, 1)): Size(40, 10),
+        (1, (0, 0, 0, 1)): Size(70, 10),
+        (0, (0, 1, 0, 1)): Size(50, 10),
+        (1, (0, 1, 0, 1)): Size(20, 10),
     }
-    (spread,) = pack([doc], sizes, page_px=500)
+    (spread,) = _pack([_row(), _row()], sizes, page_px=500)
     assert [s.height for s in spread.slots] == [60, 50]
+
+
+def _paragraph_sizes(sentences, lines_each, line=10.0, pad=10.0):
+    """A paragraph whose every sentence ends a line: its ends and height in both languages."""
+    ends = tuple(pad + line * lines_each * (k + 1) for k in range(sentences))
+    return Size(pad + line * lines_each * sentences, pad, ends, line)
+
+
+def test_pack_cuts_a_paragraph_where_the_spread_is_full_and_nowhere_else():
+    sizes = _sizes([60])
+    for i in (0, 1):  # 10 sentences of 2 lines: 210 px with its spacing
+        sizes[(i, (0, 1, 0, 10))] = _paragraph_sizes(10, 2)
+    spreads = _pack([_row(), _row(pieces=10)], sizes, page_px=155)
+    # the first unit takes 50 px at the top, 105 px are left: sentences 0-4 (10 + 5 x 20 = 110)
+    # do not fit, 0-3 (90) do
+    assert [s.parts for s in spreads] == [[(0, 0, 0, 1), (0, 1, 0, 4)], [(0, 1, 4, 10)]]
+    assert spreads[0].used == pytest.approx(50 + 90)
+    assert [slot.top for slot in spreads[1].slots] == [True]
+
+
+def test_pack_leaves_two_lines_at_least_on_each_side_of_a_cut():
+    sizes = _sizes([60])
+    for i in (0, 1):  # sentences of one line each: a cut after the first would leave an orphan
+        sizes[(i, (0, 1, 0, 3))] = _paragraph_sizes(3, 1)
+    spreads = _pack([_row(), _row(pieces=3)], sizes, page_px=85)
+    assert [s.parts for s in spreads] == [[(0, 0, 0, 1)], [(0, 1, 0, 3)]]
+
+
+def test_pack_measures_the_rest_of_a_cut_paragraph_before_trusting_it():
+    sizes = _sizes([60])
+    for i in (0, 1):
+        sizes[(i, (0, 1, 0, 10))] = _paragraph_sizes(10, 2)
+    heights = Heights(sizes, [[0], [1]], 155)
+    doc = DocumentView("d", {"en": "D", "ru": "Д"}, [_row(), _row(pieces=10)], 0, True)
+    parts = {p for s in pack([doc], heights) for p in s.parts}
+    assert not heights.exact((0, 1, 4, 10))  # estimated from the whole paragraph
+    assert heights.exact((0, 1, 0, 4))  # read off the whole paragraph's sentence ends
+    assert (0, 1, 4, 10) in parts
 
 
 # --- the seed project's facing edition, through the CLI -----------------------------------------
@@ -257,3 +325,22 @@ def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
             )
             page, checked = left, checked + 1
     assert checked == 80
+    # Spreads fill: at least 85% of the text area on the fuller page, except a document's last
+    # spread and a spread that ends before a heading kept with its text.
+    geo = geometry("A5", 1)
+    fills = page_fills(pdf, geo.margin_top_mm, geo.margin_bottom_mm)
+    tops = first_lines(pdf, geo.margin_top_mm)
+    headings = [
+        squash(stores[(spec.name, "kk")].get(s.id).target.text)[:20]
+        for spec in project.documents
+        for s in segmented[spec.name].segments
+        if segmented[spec.name].document.blocks[s.block].kind == "heading"
+    ]
+    first = next(i for i, t in enumerate(tops) if i > 2 and t)
+    assert first % 2 == 1
+    for left in range(first, len(fills) - 2, 2):
+        following = squash(tops[left + 2])
+        if any(following.startswith(h) for h in headings):
+            continue
+        spread = max(fills[left] or 0, fills[left + 1] or 0)
+        assert spread >= 0.85, f"pages {left + 1}-{left + 2} are {spread:.0%} full"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from brochure.layout import render
-from brochure.layout.rows import document_rows, geometry
+from brochure.layout.rows import geometry
 from editions import (
     KAZAKH_LETTERS,
     block,
@@ -20,6 +20,7 @@ from editions import (
     paragraph,
     seg,
 )
+from pagefill import first_lines, page_fills
 
 LANGS = ("en", "ru")
 PARAGRAPHS = 36  # one-sentence paragraphs E001..E036
@@ -172,9 +173,10 @@ def test_title_page_and_running_header(texts):
             assert any(s in t for s in ("Главный заголовок", "Второй раздел", "Второй документ"))
 
 
-def test_header_row_repeats_on_every_page(texts):
-    for t in texts[2:]:
-        assert "ENGLISH" in t and "РУССКИЙ" in t
+def test_language_labels_head_each_document_once(texts):
+    """Labels on a document's first page only: the running header says which side is which."""
+    labelled = [n for n, t in enumerate(texts) if "ENGLISH" in t and "РУССКИЙ" in t]
+    assert labelled == [2, page_of(texts, marker("en", SECOND_DOC))]
 
 
 def test_every_paragraph_beside_its_translation_in_order(texts):
@@ -192,19 +194,21 @@ def test_every_paragraph_beside_its_translation_in_order(texts):
     assert positions == sorted(positions), "rows out of document order"
 
 
-def test_long_paragraph_is_split_into_rows_that_fit_a_page(texts):
+def test_a_long_paragraph_is_cut_only_where_a_page_breaks(pdf, texts):
+    """One row per paragraph: the 40-sentence one crosses pages, cut at a sentence at the foot
+    of each page (the next sentence opens the next page, in both columns), and fills them."""
+    pages = [page_of(texts, marker("en", LONG_FIRST + k)) for k in range(LONG_SENTENCES)]
+    assert len(set(pages)) >= 2
     geo = geometry("A5", 2)
-    rows = [
-        r
-        for r in document_rows(_main_document(), LANGS, geo.row_budget)
-        if r.cells[0].plain.startswith("E1")
-    ]
-    assert len(rows) > 2
-    first = page_of(texts, marker("en", LONG_FIRST))
-    last = page_of(texts, marker("en", LONG_FIRST + LONG_SENTENCES - 1))
-    assert (
-        last > first
-    )  # it does cross pages, and every sentence stays beside its translation (above)
+    tops = first_lines(pdf, geo.margin_top_mm)
+    fills = page_fills(pdf, geo.margin_top_mm, geo.margin_bottom_mm)
+    for k in range(1, LONG_SENTENCES):
+        if pages[k] != pages[k - 1]:
+            assert pages[k] == pages[k - 1] + 1
+            n = LONG_FIRST + k
+            assert tops[pages[k]].startswith(marker("en", n)), tops[pages[k]]
+            assert marker("ru", n) in tops[pages[k]]
+            assert fills[pages[k - 1]] > 0.85, f"page {pages[k - 1] + 1}: {fills[pages[k - 1]]:.0%}"
 
 
 def test_each_document_starts_on_a_new_page(texts):
@@ -244,7 +248,7 @@ def test_kazakh_letters_render_with_the_shipped_font(tmp_path):
     texts = page_texts(out)
     assert sample in texts[2]
     assert f"Әріптер {KAZAKH_LETTERS}" in texts[2]
-    assert "ҚАЗАҚ ТІЛІ" in texts[2]  # the header row, in capitals
+    assert "ҚАЗАҚША" in texts[2]  # the label row, in capitals
     for name in fonts(pypdf.PdfReader(out)):
         assert "Brochure-" in name, f"fallback font used: {name}"
 

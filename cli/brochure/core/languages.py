@@ -37,6 +37,13 @@ class Language:
     # Print conventions (brochure.layout.typography): "cyrillic" (« » quotes, spaced em dashes,
     # no-break spaces after short words) or "english" (“ ” quotes, en dashes).
     typography: str = "english"
+    # The heading of its column in a side-by-side edition, in the same form for every language
+    # ("English", "Русский", "Қазақша"); the native name when not given.
+    label: str = ""
+
+    @property
+    def column_label(self) -> str:
+        return self.label or self.native
 
 
 _REGISTRY: dict[str, Language] = {}

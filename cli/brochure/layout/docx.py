@@ -516,7 +516,7 @@ def _table(
         p = cell.paragraphs[0]
         p.alignment = 0  # left
         p.paragraph_format.space_after = Pt(geo.font_pt * 0.3)
-        run = p.add_run(languages.get(code).native.upper())
+        run = p.add_run(languages.get(code).column_label.upper())
         run.bold = True
         run.font.name = SANS
         run.font.size = Pt(geo.font_pt - 2)

@@ -34,6 +34,10 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
             from brochure.layout.facing import render_facing
 
             document = render_facing(edition, search_dirs)
+        elif edition.info.layout == "columns":
+            from brochure.layout.columns import render_columns
+
+            document = render_columns(edition, search_dirs)
         else:
             document = render_document(*render_html(edition, search_dirs))
         _weasyprint_quirks(document)

@@ -1,11 +1,10 @@
-"""Aligned blocks -> table rows: the unit that stays in step across the columns of a page.
+"""Aligned blocks -> rows: the unit that stays in step across the languages of a page.
 
-One row per aligned paragraph, heading, list item or quote. A paragraph too long for a row is
-split into consecutive rows at segment (sentence) boundaries, so no row is taller than a page:
-WeasyPrint moves whole rows (`break-inside: avoid`), and a row taller than a page is the one
-case where the columns drift and the repeated header vanishes (research/layout.md). Continuation
-rows carry `first=False` and are rendered without paragraph spacing, so the paragraph still
-reads as one.
+One row per aligned paragraph, heading, list item or quote. The PDF layouts keep every
+paragraph in one row and cut it only where a page breaks (layout/paging.py). The DOCX writer,
+whose rows Word moves whole, passes a budget: a paragraph too long for it is split into
+consecutive rows at segment (sentence) boundaries; continuation rows carry `first=False` and are
+rendered without paragraph spacing, so the paragraph still reads as one.
 
 Pure Python: the PDF and DOCX writers both lay out the same rows.
 """
