@@ -262,6 +262,18 @@ def check_project(
     return report
 
 
+def errors_by_lang(
+    project: Project, segmented: dict[str, SegmentedDocument],
+    stores: dict[tuple[str, str], TranslationFile], langs: Sequence[str],
+) -> dict[str, int]:  # fmt: skip
+    """How many errors the check finds in each language (for `status` and `build`)."""
+    report = check_project(project, langs, segmented=segmented, stores=stores)
+    counts = dict.fromkeys(langs, 0)
+    for issue in report.errors:
+        counts[issue.lang] = counts.get(issue.lang, 0) + 1
+    return counts
+
+
 def format_report(report: Report, limit: int = 0) -> str:
     """A readable table: one line per issue, then the summary."""
     lines = []

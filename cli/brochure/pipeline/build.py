@@ -10,11 +10,17 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brochure.core.errors import MissingTranslations
-from brochure.core.project import Project
+from brochure.core.project import EditionSpec, Project
 from brochure.editions.assemble import Missing, make_edition, missing_message
 from brochure.store.load import load_translations
+
+if TYPE_CHECKING:
+    from brochure.check.qa import Report
+    from brochure.core.datamodel import SegmentedDocument
+    from brochure.store.xliff import TranslationFile
 
 log = logging.getLogger(__name__)
 Renderer = Callable[..., Path]
@@ -36,15 +42,21 @@ def build_project(
 
     `strict`: glossary and QA errors (see brochure.check.qa) fail the build.
     """
-    from brochure.pipeline.state import BuildState, fingerprint
+    from brochure.engines.config import mt_configured
+    from brochure.glossary.load import load_termbase
+    from brochure.pipeline.state import BuildState, fingerprint, mt_inputs
 
+    load_termbase(project)  # a broken project glossary stops the build here, with one line
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
     if impose:
         specs = [replace(spec, impose=impose) for spec in specs]
     out_dir = out_dir or project.build_dir
     state = BuildState(project)
+    mt = mt and mt_configured(project)
+    # With MT on, what the drafts come from is an input too: the models and the memory files.
+    extra = mt_inputs(project) if mt else ("mt off",)
     digests = {
-        (spec.name, fmt): fingerprint(project, spec, fmt, draft)
+        (spec.name, fmt): fingerprint(project, spec, fmt, draft, extra)
         for spec in specs
         for fmt in spec.formats
     }
@@ -59,15 +71,14 @@ def build_project(
     langs = sorted({lang for spec in specs for lang in spec.languages})
     segmented, stores = load_translations(project, langs)
     if mt:
-        from brochure.engines.config import mt_configured
+        from brochure.translate.fill import fill_missing
 
-        if mt_configured(project):
-            from brochure.translate.fill import fill_missing
-
-            for line in fill_missing(project, segmented, stores, langs).summary():
-                log.info("%s", line)
+        for line in fill_missing(project, segmented, stores, langs).summary():
+            log.info("%s", line)
     for store in stores.values():
         if store.save():
+            # (if another process saved the file meanwhile, the store now holds both: the
+            # edition below is laid out from what is on disk)
             log.info("updated %s", store.path.relative_to(project.root))
     missing: list[Missing] = []
     built = [
@@ -80,18 +91,19 @@ def build_project(
         log.warning(
             "draft: %d segment(s) without translation are marked in the output", len(unique)
         )
-    if strict:
-        from brochure.check.qa import check_project, strict_gate
+    from brochure.check.qa import check_project, strict_gate
 
-        targets = [lang for lang in langs if lang != project.source_language]
-        strict_gate(check_project(project, targets, segmented=segmented, stores=stores))
+    targets = [lang for lang in langs if lang != project.source_language]
+    report = check_project(project, targets, segmented=segmented, stores=stores)
+    if strict:
+        strict_gate(report)
     search_dirs = (project.root / "layouts",) if (project.root / "layouts").is_dir() else ()
     written = []
     for spec, edition in built:
         for fmt in spec.formats:
             out = out_dir / f"{spec.output}.{fmt}"
             shown = out.relative_to(project.root) if out.is_relative_to(project.root) else out
-            digest = fingerprint(project, spec, fmt, draft)  # the stores may have been rewritten
+            digest = fingerprint(project, spec, fmt, draft, extra)  # the stores were saved
             if not force and state.up_to_date(out, digest):
                 log.info("up to date: %s", shown)
                 continue
@@ -107,7 +119,37 @@ def build_project(
                 written.append(
                     impose_booklet(out, out.with_suffix(".booklet.pdf"), creep_mm=spec.creep)
                 )
-            state.record(out, digest)
+            if all(stores[(d.name, lang)].unchanged_on_disk()
+                   for d in project.documents for lang in spec.languages if lang in targets):  # fmt: skip
+                state.record(out, digest)
+            else:  # a translations file changed while we laid out: the next build redoes it
+                log.info("%s: a translations file changed during the build", shown)
     if not written:
         log.info("nothing changed since the last build: nothing written")
+    for spec in specs:
+        if line := edition_warning(project, spec, segmented, stores, report):
+            log.warning("%s", line)
     return written
+
+
+def edition_warning(
+    project: Project, spec: EditionSpec, segmented: dict[str, SegmentedDocument],
+    stores: dict[tuple[str, str], TranslationFile], report: Report,
+) -> str:  # fmt: skip
+    """One line when an edition holds unreviewed machine drafts or check errors, else ""."""
+    from brochure.store.status import classify
+
+    targets = [lang for lang in spec.languages if lang != project.source_language]
+    drafts = sum(
+        classify(stores[(d.name, lang)].get(s.id)) in ("mt", "memory")
+        for d in project.documents
+        for lang in targets
+        for s in segmented[d.name].segments
+    )
+    errors = sum(issue.lang in targets for issue in report.errors)
+    problems = []
+    if drafts:
+        problems.append(f"{drafts} unreviewed machine draft(s) (see `brochure status`)")
+    if errors:
+        problems.append(f"{errors} check error(s) (see `brochure check`)")
+    return f"warning: edition {spec.name} holds {' and '.join(problems)}" if problems else ""

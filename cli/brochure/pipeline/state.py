@@ -2,7 +2,8 @@
 
 An output's fingerprint covers every input it depends on: the tool version, brochure.toml, the
 edition, the sources, the translations of the edition's languages, the glossaries, the layout's
-templates, CSS and fonts (built-in and the project's own). The fingerprints live in
+templates, CSS and fonts (built-in and the project's own); when the build drafts by machine,
+also the installed models and the memory files (mt_inputs). The fingerprints live in
 .brochure/build-state.json: a cache, deleting it only costs one full build.
 """
 
@@ -47,6 +48,21 @@ def edition_inputs(project: Project, spec: EditionSpec) -> list[Path]:
     files += _builtin_files("brochure.builtin.layouts")
     files += _files_under(project.root / "layouts")
     return files
+
+
+def mt_inputs(project: Project) -> tuple[str, ...]:
+    """What machine drafts are made from, for the fingerprint of a build that drafts: the
+    installed models (names, sizes and times: the weights are not read) and memory/*.tmx."""
+    from brochure.engines.packages import models_dir
+
+    parts = ["mt on"]
+    folder = models_dir(project)
+    for path in _files_under(folder):
+        st = path.stat()
+        parts.append(f"{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}")
+    for path in sorted((project.root / "memory").glob("*.tmx")):
+        parts.append(f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return tuple(parts)
 
 
 def fingerprint(

@@ -5,18 +5,30 @@ final, reviewed (approved by a person), memory (filled from the translation memo
 fuzzy), mt (a machine draft), draft (any other unapproved target: a person's, an import, an
 alignment to check) and missing (no target). Read-only: the stores are synced in memory to see
 the current segments, never saved.
+
+An edition is "ready" only when every unit of its languages is reviewed or final and its check
+found no error. The check lives above this stage, so the caller passes it in (`check_errors`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from brochure.core.datamodel import SegmentedDocument
     from brochure.core.project import Project
-    from brochure.store.xliff import Unit
+    from brochure.store.xliff import TranslationFile, Unit
+
+    # (project, segmented, stores, langs) -> check errors per language
+    CheckErrors = Callable[
+        [Project, dict[str, SegmentedDocument], dict[tuple[str, str], TranslationFile], list[str]],
+        dict[str, int],
+    ]
 
 CLASSES = ("final", "reviewed", "memory", "mt", "draft", "missing")
+UNREVIEWED = ("memory", "mt", "draft")  # a target nobody has approved yet
 
 
 def classify(unit: Unit | None) -> str:
@@ -61,11 +73,20 @@ class DocumentStatus:
     missing_ids: list[str] = field(default_factory=list)
 
 
-def project_status(project: Project) -> dict[str, Any]:
-    """Counts per document and language, and what the next build will need (plain data)."""
+def project_status(project: Project, check_errors: CheckErrors | None = None) -> dict[str, Any]:
+    """Counts per document and language, and what the next build will need (plain data).
+
+    `check_errors` counts the check's errors per language (the command passes the check stage's
+    own function); without it, readiness does not look at the check.
+    """
     from brochure.store.load import load_translations
 
     segmented, stores = load_translations(project, project.target_languages)
+    errors = (
+        check_errors(project, segmented, stores, list(project.target_languages))
+        if check_errors is not None
+        else {}
+    )
     rows: list[DocumentStatus] = []
     for document in project.documents:
         for lang in project.target_languages:
@@ -85,7 +106,7 @@ def project_status(project: Project) -> dict[str, Any]:
     return {
         "project": project.name,
         "documents": [_row(r) for r in rows],
-        "next_build": _next_build(project, rows),
+        "next_build": _next_build(project, rows, errors),
     }
 
 
@@ -99,18 +120,26 @@ def _row(r: DocumentStatus) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _next_build(project: Project, rows: list[DocumentStatus]) -> dict[str, Any]:
+def _next_build(
+    project: Project, rows: list[DocumentStatus], errors: dict[str, int]
+) -> dict[str, Any]:
     by_lang: dict[str, int] = {}
+    review: dict[str, int] = {}
     for r in rows:
         by_lang[r.lang] = by_lang.get(r.lang, 0) + r.counts.segments["missing"]
+        review[r.lang] = review.get(r.lang, 0) + sum(r.counts.segments[c] for c in UNREVIEWED)
     editions = []
     for spec in project.editions:
-        missing = sum(
-            by_lang.get(lang, 0) for lang in spec.languages if lang != project.source_language
-        )
-        editions.append({"edition": spec.name, "missing_segments": missing, "ready": missing == 0})
+        targets = [lang for lang in spec.languages if lang != project.source_language]
+        missing = sum(by_lang.get(lang, 0) for lang in targets)
+        to_review = sum(review.get(lang, 0) for lang in targets)
+        failed = sum(errors.get(lang, 0) for lang in targets)
+        editions.append({
+            "edition": spec.name, "missing_segments": missing, "to_review": to_review,
+            "check_errors": failed, "ready": missing == 0 and to_review == 0 and failed == 0,
+        })  # fmt: skip
     updates = [r.store for r in rows if r.store_needs_update]
-    drafts = sum(r.counts.segments[c] for r in rows for c in ("memory", "mt", "draft"))
+    drafts = sum(r.counts.segments[c] for r in rows for c in UNREVIEWED)
     steps = []
     if any(by_lang.values()):
         langs = ", ".join(f"{lang} ({n})" for lang, n in by_lang.items() if n)
@@ -118,6 +147,9 @@ def _next_build(project: Project, rows: list[DocumentStatus]) -> dict[str, Any]:
                      f"`brochure xliff export`, or `brochure build --draft` to build anyway)")  # fmt: skip
     if drafts:
         steps.append(f"review {drafts} unapproved draft(s) (memory, MT, imports)")
+    if any(errors.values()):
+        langs = ", ".join(f"{lang} ({n})" for lang, n in errors.items() if n)
+        steps.append(f"fix the check's errors: {langs} (`brochure check`)")
     if updates:
         steps.append("sync the translations files with the sources: " + ", ".join(updates))
     return {
@@ -147,8 +179,14 @@ def format_status(data: dict[str, Any]) -> str:
             )
     nb = data["next_build"]
     for e in nb["editions"]:
-        state = "ready" if e["ready"] else f"needs {e['missing_segments']} translation(s)"
-        out.append(f"edition {e['edition']}: {state}")
+        needs = []
+        if e["missing_segments"]:
+            needs.append(f"needs {e['missing_segments']} translation(s)")
+        if e.get("to_review"):
+            needs.append(f"{e['to_review']} unit(s) to review")
+        if e.get("check_errors"):
+            needs.append(f"{e['check_errors']} check error(s)")
+        out.append(f"edition {e['edition']}: {', '.join(needs) if needs else 'ready'}")
     if nb["steps"]:
         out.append("next: " + "; ".join(nb["steps"]))
     else:
