@@ -42,6 +42,18 @@ def field_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def variant_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--add-ru-admitted X / --remove-ru-admitted X (and forbidden, for each language)."""
+    for kind in ("forbidden", "admitted"):
+        for lang in ("kk", "ru", "en"):
+            for verb in ("remove", "add"):
+                func = click.option(
+                    f"--{verb}-{lang}-{kind}", f"{verb}_{lang}_{kind}", default=None,
+                    help=f"{verb.capitalize()} {kind} {lang} variant(s), separated by |, keeping the others.",
+                )(func)  # fmt: skip
+    return func
+
+
 def _writable_root(project_dir: Path) -> Path:
     from brochure.core.project import find_project_file
 
@@ -142,12 +154,21 @@ def add(concept_id: str | None, project_dir: Path, **fields: str | None) -> None
 @glossary.command()
 @click.argument("concept_id", metavar="ID")
 @field_options
+@variant_options
 @project_argument
 def edit(concept_id: str, project_dir: Path, **fields: str | None) -> None:
-    """Change fields of concept ID (a built-in concept gets an override in glossary/terms.tsv)."""
+    """Change fields of concept ID (a built-in concept gets an override in glossary/terms.tsv).
+
+    --ru-admitted and the like replace a whole list; --add-ru-admitted and --remove-ru-admitted
+    change single variants and keep the others (the built-in ones too).
+    """
     from brochure.glossary.edit import edit as edit_concept
 
-    path = edit_concept(_writable_root(project_dir), concept_id, dict(fields))
+    changes = {"add": {}, "remove": {}}  # type: dict[str, dict[str, str | None]]
+    for name in [n for n in fields if n.startswith(("add_", "remove_"))]:
+        verb, column = name.split("_", 1)
+        changes[verb][column] = fields.pop(name)
+    path = edit_concept(_writable_root(project_dir), concept_id, dict(fields), **changes)
     click.echo(f"changed {concept_id} in {path}")
 
 
@@ -165,12 +186,28 @@ def remove(concept_id: str, project_dir: Path) -> None:
 @glossary.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @project_argument
-def import_(file: Path, project_dir: Path) -> None:
-    """Add or update concepts from FILE (.tsv, .csv or .tbx: TBX-Basic v2 or TBX v3)."""
+@click.pass_context
+def import_(ctx: click.Context, file: Path, project_dir: Path) -> None:
+    """Add or merge concepts from FILE (.tsv, .csv or .tbx: TBX-Basic v2 or TBX v3).
+
+    Concepts are matched by their terms, not by the file's ids. Each is reported as added,
+    merged (new variants, forbidden renderings, notes) or conflicting; exit code 3 when a
+    concept conflicts with the glossary and was left out.
+    """
     from brochure.glossary.edit import import_file
 
-    added, updated, path = import_file(_writable_root(project_dir), file)
-    click.echo(f"imported {file}: {added} added, {updated} updated in {path}")
+    report = import_file(_writable_root(project_dir), file)
+    for cid in report.added:
+        click.echo(f"added {cid}")
+    for cid, what in report.merged:
+        click.echo(f"merged into {cid}: {what}")
+    for problem in report.conflicts:
+        click.echo(f"conflict: {problem}", err=True)
+    click.echo(f"imported {file}: {len(report.added)} added, {len(report.merged)} merged, "
+               f"{len(report.unchanged)} unchanged, {len(report.conflicts)} conflicting "
+               f"in {report.file}")  # fmt: skip
+    if report.conflicts:
+        ctx.exit(3)
 
 
 @glossary.command()

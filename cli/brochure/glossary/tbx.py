@@ -109,7 +109,6 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
                     concept.domain = _text(d)
                 elif d.get("type") == "definition":
                     notes.append(_text(d))
-    concept.note = " ".join(x for x in notes if x)
     for lang_el in _children(entry, "langSet", "langSec"):
         lang = _lang(path, lang_el)
         if lang not in langs():
@@ -130,6 +129,11 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
             text = _text(terms[0])
             if not text:
                 continue
+            # a note on one term (TBX puts it in the tig/termSec) is kept in the concept's note
+            extra = [] if holder is term_el else _children(holder, "note")
+            for note_el in _children(term_el, "note") + extra:
+                if value := _text(note_el):
+                    notes.append(f"{lang} «{text}»: {value}")
             status = ""
             form = ""
             for note in [
@@ -172,6 +176,7 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
             concept.admitted[lang] = tuple(dict.fromkeys(more))
         if forbidden:
             concept.forbidden[lang] = tuple(dict.fromkeys(forbidden))
+    concept.note = " ".join(dict.fromkeys(x for x in notes if x))
     concept.flags = frozenset(flags)
     if not concept.id:
         concept.id = (
