@@ -22,12 +22,16 @@ def memory() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @project_argument
 def import_(file: Path, project_dir: Path) -> None:
-    """Copy a TMX file (OmegaT, Trados, translate-toolkit...) into the project's memory/."""
+    """Copy a memory file into the project's memory/ (as TMX 1.4b).
+
+    FILE: TMX (OmegaT, Trados, translate-toolkit...), XLIFF 1.x/2.x (.xlf, .xliff: any tool's
+    translated units) or gettext PO (.po: entries neither fuzzy nor empty).
+    """
     from brochure.core.project import load_project
-    from brochure.memory.tmx import import_tmx
+    from brochure.memory.formats import import_memory
 
     project = load_project(project_dir)
-    dest, count, replaced = import_tmx(project, file)
+    dest, count, replaced = import_memory(project, file)
     click.echo(f"{'replaced' if replaced else 'wrote'} {dest} ({count} units)")
 
 

@@ -148,6 +148,13 @@ def import_tmx(project: Project, file: Path) -> tuple[Path, int, bool]:
     Returns the file written, the number of units and whether an older copy was replaced.
     """
     _, units = read_tmx(file)
+    return keep_units(project, file, units)
+
+
+def keep_units(
+    project: Project, file: Path, units: list[TranslationUnit]
+) -> tuple[Path, int, bool]:
+    """Write the units of `file` that pair the project's languages as memory/<name>.tmx."""
     wanted = set(project.languages)
     kept = []
     found: Counter[str] = Counter()

@@ -1,0 +1,151 @@
+"""Memory files in other formats: the translations people already have, as memory units.
+
+`brochure memory import` takes TMX (memory/tmx.py), and also:
+- XLIFF 1.x and 2.x from any tool (not only this project's exports): each source with a non-empty
+  target that is not marked untranslated (1.2 `new`/`needs-translation`, 2.x `initial`);
+- gettext PO files (read with polib): each entry with a msgstr that is neither fuzzy nor
+  obsolete; the target language comes from the header's `Language:`, the source is the project's.
+Inline codes are dropped and formatting kept as plain text, as memory units are plain text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brochure.core.errors import TranslationMemoryError
+from brochure.core.text import normalise
+from brochure.memory.tmx import TranslationUnit, keep_units, lang_code, read_tmx
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from brochure.core.project import Project
+
+XLIFF_SUFFIXES = (".xlf", ".xliff")
+PO_SUFFIXES = (".po", ".pot")
+XLIFF_NS = {
+    "urn:oasis:names:tc:xliff:document:1.1": "1",
+    "urn:oasis:names:tc:xliff:document:1.2": "1",
+    "urn:oasis:names:tc:xliff:document:2.0": "2",
+}
+_KEEP_TEXT = ("g", "mrk", "pc", "sub")  # inline elements whose content is text
+_UNTRANSLATED_12 = ("new", "needs-translation")
+
+
+def import_memory(project: Project, file: Path) -> tuple[Path, int, bool]:
+    """Copy the pairs of a TMX, XLIFF or PO file into memory/<name>.tmx (see memory.tmx)."""
+    suffix = file.suffix.lower()
+    if suffix in XLIFF_SUFFIXES:
+        units = read_xliff_units(file, project.source_language)
+    elif suffix in PO_SUFFIXES:
+        units = read_po_units(file, project.source_language)
+    else:
+        units = read_tmx(file)[1]
+    return keep_units(project, file, units)
+
+
+def _plain(el: etree._Element) -> str:
+    """Text of a <source>/<target>, without native codes (<x>, <ph>, <bpt>, <sc>...)."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            local = child.tag.rsplit("}", 1)[-1]
+            if local in _KEEP_TEXT:
+                parts.append(_plain(child))
+            elif local == "cp":
+                try:
+                    parts.append(chr(int(child.get("hex", ""), 16)))
+                except ValueError:
+                    pass
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def read_xliff_units(path: Path, source_language: str) -> list[TranslationUnit]:
+    """The translated pairs of an XLIFF 1.x or 2.x file; its source must be `source_language`."""
+    from lxml import etree
+
+    from brochure.core.xmlsafe import parse_xml
+
+    root = parse_xml(path, TranslationMemoryError, "XLIFF").getroot()
+    qname = etree.QName(root)
+    version = XLIFF_NS.get(qname.namespace or "") or (
+        "1" if qname.namespace is None and root.get("version", "").startswith("1.") else ""
+    )
+    if qname.localname != "xliff" or not version:
+        raise TranslationMemoryError(f"{path}:{root.sourceline}: not an XLIFF 1.x or 2.x file")
+    ns = f"{{{qname.namespace}}}" if qname.namespace else ""
+    units = []
+    for file_el in root.iter(f"{ns}file"):
+        if version == "1":
+            src, tgt = file_el.get("source-language", ""), file_el.get("target-language", "")
+        else:
+            src, tgt = root.get("srcLang", ""), root.get("trgLang", "")
+        where = f"{path}:{file_el.sourceline}"
+        if lang_code(src) != source_language:
+            raise TranslationMemoryError(
+                f"{where}: source language {src!r}, the project's is {source_language!r}"
+            )
+        if not tgt:
+            raise TranslationMemoryError(f"{where}: the file names no target language")
+        pairs = _pairs_1(file_el, ns) if version == "1" else _pairs_2(file_el, ns)
+        for line, source, target in pairs:
+            source, target = normalise(source), normalise(target)
+            if source and target:
+                units.append(
+                    TranslationUnit({source_language: source, lang_code(tgt): target}, line)
+                )
+    return units
+
+
+def _pairs_1(file_el: etree._Element, ns: str) -> list[tuple[int, str, str]]:
+    out = []
+    for tu in file_el.iter(f"{ns}trans-unit"):
+        source, target = tu.find(f"{ns}source"), tu.find(f"{ns}target")
+        if source is None or target is None or target.get("state") in _UNTRANSLATED_12:
+            continue
+        out.append((tu.sourceline or 0, _plain(source), _plain(target)))
+    return out
+
+
+def _pairs_2(file_el: etree._Element, ns: str) -> list[tuple[int, str, str]]:
+    out = []
+    for unit in file_el.iter(f"{ns}unit"):
+        for seg in unit.iter(f"{ns}segment"):
+            source, target = seg.find(f"{ns}source"), seg.find(f"{ns}target")
+            if source is None or target is None or seg.get("state", "initial") == "initial":
+                continue
+            out.append((seg.sourceline or 0, _plain(source), _plain(target)))
+    return out
+
+
+def read_po_units(path: Path, source_language: str) -> list[TranslationUnit]:
+    """The translated entries of a gettext PO file (msgid in the project's source language)."""
+    import polib
+
+    try:
+        po = polib.pofile(str(path))
+    except UnicodeDecodeError as exc:
+        raise TranslationMemoryError(f"{path}: not UTF-8 text: {exc.reason}") from None
+    except OSError as exc:  # polib reports syntax errors so: "Syntax error in po file ... (line N)"
+        message = str(exc).replace(f" {path}", "")
+        raise TranslationMemoryError(f"{path}: {message}") from None
+    language = po.metadata.get("Language", "").strip()
+    if not language:
+        raise TranslationMemoryError(
+            f'{path}: no Language in the PO header (add a line such as "Language: ru\\n")'
+        )
+    units = []
+    for entry in po:
+        if entry.obsolete or "fuzzy" in entry.flags:
+            continue
+        target = entry.msgstr or (entry.msgstr_plural.get(0, "") if entry.msgstr_plural else "")
+        source, target = normalise(entry.msgid), normalise(target)
+        if source and target:
+            units.append(
+                TranslationUnit(
+                    {source_language: source, lang_code(language): target}, entry.linenum or 0
+                )  # fmt: skip
+            )
+    return units
