@@ -15,13 +15,20 @@ from brochure.core.errors import BrochureError
 
 
 class BrochureGroup(click.Group):
-    """Turns every BrochureError raised below into one `Error: ...` line and exit code 1."""
+    """Turns every BrochureError raised below into one `Error: ...` line and exit code 1, and so
+    every operating-system error (permission, is-a-folder, name too long, disk full, read-only
+    folder) that no stage turned into one: one line naming the file, never a traceback."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except BrochureError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            from brochure.commands.common import shown
+            from brochure.core.errors import os_error_message
+
+            raise click.ClickException(os_error_message(exc, shown)) from None
 
 
 class _StderrHandler(logging.Handler):

@@ -3,18 +3,37 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# Our temporary files: .<name>.<pid>.<8 random characters>.tmp (older versions wrote no pid).
+_OURS = re.compile(r"^\..+?\.(?:(\d+)\.)?[a-z0-9_]{8}\.tmp$")
+STALE_SECONDS = 3600  # a temporary without a process id is stale after an hour
+DEAD_SECONDS = 60  # one whose process is gone, after a minute
+_cleaned: set[Path] = set()
+
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success it replaces `path`, on error it is removed."""
+    """Yield a temporary path beside `path`; on success it replaces `path`, on error it is removed.
+
+    An error names `path`, never the temporary file; the first write into a folder also removes
+    the stale temporaries that killed runs left there (see clean_stale_temporaries)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in _cleaned:
+            _cleaned.add(path.parent)
+            clean_stale_temporaries(path.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:
+        raise _about(exc, path) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -24,9 +43,63 @@ def atomic_path(path: Path) -> Iterator[Path]:
         else:
             os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        if exc.filename in (tmp, str(tmp_path), None):
+            raise _about(exc, path) from None
+        raise
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _about(exc: OSError, path: Path) -> OSError:
+    """The same error about `path` (the file the user knows), not about our temporary file."""
+    return type(exc)(exc.errno, exc.strerror, str(path))
+
+
+def clean_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove our own temporary files that killed runs left in `folder`: those whose process is
+    gone (for a minute), and those without a process id that are more than an hour old. Other
+    files, and temporaries of live runs, are never touched; a folder we cannot list or change is
+    left alone. Returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        m = _OURS.match(entry.name)
+        if not m:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        pid = int(m.group(1)) if m.group(1) else None
+        stale = age > STALE_SECONDS or (
+            pid is not None and pid != os.getpid() and age > DEAD_SECONDS and not _alive(pid)
+        )
+        if stale:
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process (or we cannot tell): assume alive
+    return True
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -50,6 +50,8 @@ class Block:
     level: int = 0  # heading level (1-6); list nesting depth (0 = top)
     ordered: bool = False  # list item of a numbered list
     number: int | None = None  # number of a numbered list item as written
+    breaks: tuple[int, ...] = ()  # offsets where the source forces a sentence break (<!--break-->)
+    joins: tuple[int, ...] = ()  # offsets where it forbids one (<!--join-->)
 
     @property
     def text(self) -> str:

@@ -28,6 +28,11 @@ class Language:
     contents: str = "Contents"  # the heading of the table of contents in this language
     # Words that do not end a sentence before a full stop (lower case, no final stop): "т. е." etc.
     abbreviations: frozenset[str] = field(default=frozenset(), repr=False)
+    # Of these, the ones that may also end a sentence ("p.m.", "U.S."), and the capitalised words
+    # that start sentences ("The", "Nobody"): a break follows such an abbreviation before such a
+    # word. Sections "[may end a sentence]" and "[sentence starters]" of the abbreviations file.
+    sentence_final: frozenset[str] = field(default=frozenset(), repr=False)
+    sentence_starters: frozenset[str] = field(default=frozenset(), repr=False)
     # How WeasyPrint hyphenates it: "pyphen" (pyphen ships a dictionary), a .dic file shipped
     # with the built-in layouts ("hyphenation/hyph_kk_KZ.dic"), or None (no hyphenation).
     hyphenation: str | None = None
@@ -64,11 +69,25 @@ def unregister(code: str) -> None:
     _REGISTRY.pop(code, None)
 
 
-def _read_list(name: str) -> frozenset[str]:
+FINAL, STARTERS = "may end a sentence", "sentence starters"
+
+
+def _read_sections(name: str) -> dict[str, frozenset[str]]:
+    """An abbreviations file: one word a line, `# comments`; `[section]` lines start the lists of
+    abbreviations that may end a sentence and of sentence starters."""
     text = (resources.files("brochure") / DATA / name).read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    sections: dict[str, set[str]] = {"": set(), FINAL: set(), STARTERS: set()}
+    section = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            sections.setdefault(section, set())
+            continue
+        sections[section].add(line)
+    return {k: frozenset(v) for k, v in sections.items()}
 
 
 def _builtins() -> dict[str, Language]:
@@ -80,8 +99,12 @@ def _builtins() -> dict[str, Language]:
                 continue
             raw = tomllib.loads(entry.read_text(encoding="utf-8"))
             abbreviations = raw.pop("abbreviations", None)
+            lists = _read_sections(abbreviations) if abbreviations else {}
             _REGISTRY[raw["code"]] = Language(
-                **raw, abbreviations=_read_list(abbreviations) if abbreviations else frozenset()
+                **raw,
+                abbreviations=lists.get("", frozenset()) | lists.get(FINAL, frozenset()),
+                sentence_final=lists.get(FINAL, frozenset()),
+                sentence_starters=lists.get(STARTERS, frozenset()),
             )
     return _REGISTRY
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from brochure.core import languages
 from brochure.core.errors import ProjectError
+from brochure.core.paths import OUTSIDE, inside, real_inside
 from brochure.core.text import slug
 
 PROJECT_FILE = "brochure.toml"
@@ -33,6 +34,8 @@ DEFAULT_BLEED_MM = 3.0
 _LENGTH_MM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*$")
 _CUSTOM_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*[x×]\s*(\d+(?:\.\d+)?)\s*mm\s*$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")  # a path without NUL or control characters
+MAX_PATTERN = 300  # characters in a segmentation rule's pattern
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,17 @@ class EditionSpec:
 
 
 @dataclass(frozen=True)
+class BreakRule:
+    """A project's segmentation rule, in the spirit of SRX: at a place where `before` (a regular
+    expression) matches the text before and `after` the text after, break (True) or not (False)."""
+
+    breaks: bool
+    before: str
+    after: str
+    lang: str = ""  # "": every language
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     name: str
@@ -73,6 +87,8 @@ class Project:
     publisher: str = ""
     date: str = ""
     abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    removed_abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    break_rules: tuple[BreakRule, ...] = ()
     translations_dir: Path = Path("translations")
     sections: dict[str, Any] = field(default_factory=dict)  # validated [mt], [glossary], ... tables
 
@@ -93,7 +109,10 @@ class Project:
         return self.root / ".brochure"
 
     def translations_path(self, document: DocumentSpec, lang: str) -> Path:
-        return self.root / self.translations_dir / f"{document.name}.{lang}.xlf"
+        """translations/<document>.<lang>.xlf; refused if a symbolic link leads out of the project."""
+        relative = self.translations_dir / f"{document.name}.{lang}.xlf"
+        inside(self.root, relative, str(self.root / relative))
+        return self.root / relative
 
     def select_targets(
         self, langs: Sequence[str] = (), option: str = "--lang", *, suggest_adding: bool = False
@@ -160,6 +179,8 @@ def find_project_file(path: Path | str | None) -> Path:
         raise ProjectError(
             f"{p}: no project file here; create a project with `brochure init {p.parent}`"
         )
+    if p.is_dir():
+        raise ProjectError(f"{p}: is a folder, not a file: the project file must be a TOML file")
     return p
 
 
@@ -172,7 +193,14 @@ def load_project(path: Path | str | None = None) -> Project:
         raise ProjectError(f"{file}: not UTF-8 text (byte offset {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(f"{file}: {_toml_message(exc, file)}") from None
-    return _Validator(file, raw).project()
+    project = _Validator(file, raw).project()
+    # What killed runs left behind: our own stale temporary files, in the folders we write.
+    from brochure.core.atomic import clean_stale_temporaries
+
+    for folder in (project.build_dir, project.root / project.translations_dir,
+                   project.root / "glossary", project.cache_dir):  # fmt: skip
+        clean_stale_temporaries(folder)
+    return project
 
 
 def _toml_message(exc: tomllib.TOMLDecodeError, file: Path) -> str:
@@ -230,11 +258,8 @@ class _Validator:
         date = self.string("date")
         documents = self.documents(source)
         editions = self.editions(langs, source, targets, name)
-        abbreviations = self.abbreviations()
-        tdir = raw.get("translations_dir", "translations")
-        if not isinstance(tdir, str) or not tdir:
-            self.problem("translations_dir", "must be a folder name")
-            tdir = "translations"
+        abbreviations, removed, rules = self.segmentation()
+        tdir = self.translations_dir()
         sections = self.sections(langs)
         if self.problems:
             raise ProjectError(f"{self.file}: " + "; ".join(self.problems))
@@ -242,7 +267,8 @@ class _Validator:
             root=self.root, name=name, title=title, subtitle=subtitle, publisher=publisher,
             date=date, source_language=source or "", target_languages=targets,
             documents=documents, editions=editions, abbreviations=abbreviations,
-            translations_dir=Path(tdir), sections=sections,
+            removed_abbreviations=removed, break_rules=rules, translations_dir=Path(tdir),
+            sections=sections,
         )  # fmt: skip
 
     def sections(self, langs: tuple[str, ...]) -> dict[str, Any]:
@@ -338,11 +364,19 @@ class _Validator:
             if isinstance(item, dict):
                 name = item.get("name")
                 item = item.get("path")
-            if not isinstance(item, str) or not item:
+            if not isinstance(item, str) or not item or not _PRINTABLE.match(item):
                 self.problem(key, "must be a file path")
                 continue
-            path = (self.root / item).resolve()
-            if not path.is_file():
+            path = real_inside(self.root, item)
+            if path is None:
+                self.problem(key, f"{item} {OUTSIDE}")
+                continue
+            try:
+                found = path.is_file()
+            except OSError as exc:  # a name too long for the file system
+                self.problem(key, f"cannot read {item}: {exc.strerror}")
+                continue
+            if not found:
                 self.problem(key, f"file not found: {item}")
                 continue
             if path.suffix.lower() not in (".md", ".markdown", ".txt", ".text"):
@@ -402,12 +436,15 @@ class _Validator:
                 continue
             ok = True
             for j, code in enumerate(elangs):
-                if code not in langs:
+                if not isinstance(code, str):
+                    self.problem(f"{key}.languages[{j}]", f"must be a language code, not {code!r}")
+                    ok = False
+                elif code not in langs:
                     self.problem(
                         f"{key}.languages[{j}]", f"{code!r} is not a language of this project"
                     )
                     ok = False
-            if len(set(elangs)) != len(elangs):
+            if ok and len(set(elangs)) != len(elangs):
                 self.problem(f"{key}.languages", "a language is listed twice")
                 ok = False
             layout = item.get("layout", "columns")
@@ -496,23 +533,48 @@ class _Validator:
         return tuple(out)
 
     def _layout_exists(self, layout: str) -> bool:
-        return layout in BUILTIN_LAYOUTS or (self.root / "layouts" / layout).is_dir()
+        if layout in BUILTIN_LAYOUTS:
+            return True
+        if not _NAME.match(layout) or real_inside(self.root, Path("layouts") / layout) is None:
+            return False
+        return (self.root / "layouts" / layout).is_dir()
 
-    def abbreviations(self) -> dict[str, tuple[str, ...]]:
+    def translations_dir(self) -> str:
+        tdir = self.raw.get("translations_dir", "translations")
+        if not isinstance(tdir, str) or not tdir or not _PRINTABLE.match(tdir):
+            self.problem("translations_dir", "must be a folder name")
+            return "translations"
+        if Path(tdir).is_absolute() or real_inside(self.root, tdir) is None:
+            self.problem("translations_dir", f"{tdir} {OUTSIDE}")
+            return "translations"
+        if (self.root / tdir).exists() and not (self.root / tdir).is_dir():
+            self.problem("translations_dir", f"{tdir} is a file, not a folder")
+            return "translations"
+        return tdir
+
+    def segmentation(
+        self,
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], tuple[BreakRule, ...]]:
+        """[segmentation]: abbreviations added and removed, and break / no-break rules."""
         seg = self.raw.get("segmentation", {})
         if not isinstance(seg, dict):
             self.problem("segmentation", "must be a table")
-            return {}
+            return {}, {}, ()
         for k in seg:
-            if k != "abbreviations":
+            if k not in ("abbreviations", "remove_abbreviations", "rules"):
                 self.problem(f"segmentation.{k}", "unknown key")
-        table = seg.get("abbreviations", {})
+        added = self._word_lists(seg, "abbreviations")
+        removed = self._word_lists(seg, "remove_abbreviations")
+        return added, removed, self._break_rules(seg.get("rules", []))
+
+    def _word_lists(self, seg: dict[str, Any], name: str) -> dict[str, tuple[str, ...]]:
+        table = seg.get(name, {})
         if not isinstance(table, dict):
-            self.problem("segmentation.abbreviations", "must be a table of language code = [list]")
+            self.problem(f"segmentation.{name}", "must be a table of language code = [list]")
             return {}
         out: dict[str, tuple[str, ...]] = {}
         for lang, words in table.items():
-            key = f"segmentation.abbreviations.{lang}"
+            key = f"segmentation.{name}.{lang}"
             if not languages.is_known(lang):
                 self.problem(key, f"unknown language code {lang!r}")
             elif not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -520,3 +582,47 @@ class _Validator:
             else:
                 out[lang] = tuple(words)
         return out
+
+
+    def _break_rules(self, value: Any) -> tuple[BreakRule, ...]:
+        if not isinstance(value, list):
+            self.problem("segmentation.rules", "must be a list of tables ([[segmentation.rules]])")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            key = f"segmentation.rules[{i}]"
+            if not isinstance(item, dict):
+                self.problem(key, "must be a table with break, before and after")
+                continue
+            unknown = [k for k in item if k not in ("break", "before", "after", "lang")]
+            for k in unknown:
+                self.problem(f"{key}.{k}", "unknown key")
+            breaks = item.get("break")
+            if not isinstance(breaks, bool):
+                self.problem(
+                    f"{key}.break", "must be true (break here) or false (never break here)"
+                )
+            lang = item.get("lang", "")
+            if lang != "" and (not isinstance(lang, str) or not languages.is_known(lang)):
+                self.problem(f"{key}.lang", f"unknown language code {lang!r}")
+            patterns = []
+            for part in ("before", "after"):
+                pattern = item.get(part, "")
+                if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
+                    self.problem(
+                        f"{key}.{part}",
+                        f"must be a regular expression (at most {MAX_PATTERN} characters)",
+                    )
+                    continue
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    self.problem(f"{key}.{part}", f"invalid regular expression: {exc}")
+                    continue
+                patterns.append(pattern)
+            if not item.get("before") and not item.get("after"):
+                self.problem(key, "needs a `before` or an `after` pattern")
+            elif isinstance(breaks, bool) and len(patterns) == 2 and not unknown:
+                out.append(BreakRule(breaks, patterns[0], patterns[1], lang))
+        return tuple(out)
+

@@ -34,6 +34,12 @@ REQUIRED_FIELDS = ("from_code", "to_code", "package_version")
 TOKENIZERS = ("sentencepiece.model", "bpe.model")
 _CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639-1 or -3, as argos packages use
 _TMP_PREFIX = ".installing-"
+# Limits on what an install may unpack. Argos packages are 30-300 MB; model weights compress
+# little (float numbers), so a member that expands more than BOMB_RATIO times is not a model.
+MAX_UNPACKED_BYTES = 4 << 30
+BOMB_RATIO = 50
+BOMB_MIN_BYTES = 8 << 20  # small members (metadata, vocabularies) may compress well
+MAX_NAME_BYTES = 255  # a file name's length limit on Linux, macOS and Windows file systems
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,49 @@ def find_model(folder: Path, from_code: str, to_code: str) -> InstalledModel | N
 # -- install ----------------------------------------------------------------------------------
 
 
+def _check_members(where: str, infos: list[zipfile.ZipInfo]) -> None:
+    """What extraction would trip over, found before anything is written: a name too long for
+    the file system, a member held twice, a name that is both a file and a folder, and more bytes
+    than a model needs (a zip bomb: a small file that expands to gigabytes)."""
+    seen: set[str] = set()
+    folders: set[str] = set()
+    files: list[str] = []
+    total = 0
+    for info in infos:
+        pure = PurePosixPath(info.filename.replace("\\", "/"))
+        name = pure.as_posix()
+        for part in pure.parts:
+            if len(part.encode("utf-8")) > MAX_NAME_BYTES:
+                raise ModelPackageError(
+                    f"{where}: member {name[:60]!r}... has a name too long for a file system "
+                    f"({len(part.encode('utf-8'))} bytes; at most {MAX_NAME_BYTES})"
+                )
+        if name in seen:
+            raise ModelPackageError(f"{where}: holds the member {name!r} twice")
+        seen.add(name)
+        folders.update(p.as_posix() for p in pure.parents if p.parts)
+        if info.is_dir():
+            folders.add(name)
+        else:
+            files.append(name)
+        total += info.file_size
+        if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise ModelPackageError(
+                f"{where}: member {name!r} would expand {info.file_size // max(info.compress_size, 1)} "
+                f"times ({info.file_size:,} bytes from {info.compress_size:,}): not a model, a zip bomb?"
+            )
+    if total > MAX_UNPACKED_BYTES:
+        raise ModelPackageError(
+            f"{where}: would expand to {total:,} bytes, more than the limit of "
+            f"{MAX_UNPACKED_BYTES:,} for a model package"
+        )
+    for name in files:
+        if name in folders:
+            raise ModelPackageError(f"{where}: {name!r} is both a file and a folder in the package")
+
+
 def _check_zip(path: Path) -> tuple[str, dict[str, Any]]:
     """Validate an .argosmodel without extracting it; return its top folder and metadata."""
     where = str(path)
@@ -177,6 +226,7 @@ def _check_zip(path: Path) -> tuple[str, dict[str, Any]]:
                     raise ModelPackageError(f"{where}: unsafe member {name!r} (symbolic link)")
                 if pure.parts:
                     tops.add(pure.parts[0])
+            _check_members(where, infos)
             files = {PurePosixPath(i.filename).as_posix() for i in infos if not i.is_dir()}
             if len(tops) != 1 or any(PurePosixPath(f).parts == (f,) for f in files):
                 raise ModelPackageError(

@@ -12,11 +12,12 @@ from brochure.core.errors import LayoutError
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d*)\s*)?$")
 
 
-def parse_pages(spec: str | None, count: int) -> list[int]:
-    """1-based page numbers ("1-4", "2,5,7-", "3"; None or "all": every page), clipped to `count`."""
+def page_ranges(spec: str | None) -> list[tuple[int, int | None]]:
+    """The ranges of a --pages spec ("1-4", "2,5,7-", "3"; None or "all": every page), checked
+    without the PDF (so a wrong spec fails before anything is built); None: to the last page."""
     if not spec or spec.strip().lower() == "all":
-        return list(range(1, count + 1))
-    pages: list[int] = []
+        return [(1, None)]
+    ranges: list[tuple[int, int | None]] = []
     for part in spec.split(","):
         match = _RANGE.match(part)
         if not match:
@@ -24,13 +25,24 @@ def parse_pages(spec: str | None, count: int) -> list[int]:
                 f"--pages {spec!r}: use page numbers and ranges such as 1-4 or 2,5,7-"
             )
         first = int(match.group(1))
-        last = first if match.group(2) is None else int(match.group(2) or count)
-        if first < 1 or last < first:
+        last = (
+            first if match.group(2) is None else (int(match.group(2)) if match.group(2) else None)
+        )
+        if first < 1 or (last is not None and last < first):
             raise LayoutError(f"--pages {spec!r}: {part.strip()} is not a range of pages from 1")
-        pages += [n for n in range(first, min(last, count) + 1) if n not in pages]
+        ranges.append((first, last))
+    return ranges
+
+
+def parse_pages(spec: str | None, count: int) -> list[int]:
+    """1-based page numbers ("1-4", "2,5,7-", "3"; None or "all": every page), clipped to `count`."""
+    pages: dict[int, None] = {}
+    for first, last in page_ranges(spec):
+        for n in range(first, min(count if last is None else last, count) + 1):
+            pages[n] = None
     if not pages:
         raise LayoutError(f"--pages {spec!r}: the PDF has {count} page(s)")
-    return pages
+    return list(pages)
 
 
 def render_pngs(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from brochure.core.errors import LayoutError
 from brochure.core.project import Project
-from brochure.outputs.preview import render_pngs
+from brochure.outputs.preview import page_ranges, render_pngs
 from brochure.pipeline.build import build_project
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,11 @@ def preview(
     if "pdf" not in spec.formats:
         raise LayoutError(
             f"{project.path}: edition {spec.name!r} writes no PDF (formats: {', '.join(spec.formats)})"
+        )
+    page_ranges(pages)  # a wrong --pages fails before anything is built
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise LayoutError(
+            f"--output: {out_dir} is a file, not a folder: name a folder for the images"
         )
     build_project(project, editions=[spec.name], draft=draft)
     pdf = project.build_dir / f"{spec.output}.pdf"

@@ -9,25 +9,24 @@ from brochure.core import languages
 from brochure.core.datamodel import SegmentedDocument
 from brochure.core.errors import BrochureError, ProjectError
 from brochure.core.project import PROJECT_FILE, DocumentSpec, Project, load_project
-from brochure.segmentation.rules import get_segmenter, segment_document
+from brochure.segmentation.rules import get_segmenter, project_segmenter, segment_document
 from brochure.sources.text import read_document
 
 
 def segment_source(project: Project, document: DocumentSpec) -> SegmentedDocument:
     """Read and segment one of the project's documents."""
     doc = read_document(document.path, document.lang)
-    return segment_document(doc, get_segmenter(document.lang, project.abbreviations))
+    return segment_document(doc, project_segmenter(project, document.lang))
 
 
 def segment_file(
     path: Path, lang: str | None = None, project_dir: Path | None = None
 ) -> dict[str, Any]:
     """Blocks and segments of any source file, as plain data (for `brochure segments`)."""
-    abbreviations: dict[str, tuple[str, ...]] = {}
+    project = None
     folder = project_dir or path.parent
     if (folder / PROJECT_FILE).exists():
         project = load_project(folder)
-        abbreviations = project.abbreviations
         lang = lang or project.source_language
     elif project_dir is not None:
         raise ProjectError(f"{project_dir / PROJECT_FILE}: no project file here")
@@ -36,7 +35,8 @@ def segment_file(
         raise BrochureError(
             f"--lang: unknown language code {lang!r} (known: {languages.known_codes()})"
         )
-    seg = segment_document(read_document(path, lang), get_segmenter(lang, abbreviations))
+    segmenter = project_segmenter(project, lang) if project else get_segmenter(lang)
+    seg = segment_document(read_document(path, lang), segmenter)
     blocks = []
     for index, block in enumerate(seg.document.blocks):
         blocks.append({

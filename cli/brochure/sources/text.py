@@ -3,13 +3,20 @@
 Markdown subset: ATX headings, paragraphs, bullet and numbered lists, block quotes, *emphasis*,
 **strong**, links (their text is kept), and bracketed translator's notes `[...]` kept inline as
 text. Inline markup is removed from the text and kept as spans, so it never splits a sentence.
-HTML comments (`<!-- ... -->`) are editors' remarks and are dropped.
+HTML comments (`<!-- ... -->`) are editors' remarks and are dropped, except two that steer the
+segmenter where its rules go wrong: `<!--break-->` forces a sentence break at its place and
+`<!--join-->` (between two sentences) keeps them one segment. They leave no trace in the text.
+
+A source is text: NUL and the other C0 control characters (except tab and line breaks) are refused
+with the line and column where they are, since XLIFF, DOCX and PDF cannot carry them.
+Reading is linear in the length of the text (see tests/test_segment_properties.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from brochure.core.datamodel import Block, Document, RichText, Span
@@ -20,6 +27,13 @@ _ITEM = re.compile(r"^(\s*)([-*+]|(\d{1,9})[.)])[ \t]+(.*)$")
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?(.*)$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
+# Characters that are not text: C0 controls but tab, LF and CR (and VT/FF, which are white space),
+# DEL, the noncharacters U+FDD0-U+FDEF (two of them mark breaks and joins inside the reader) and
+# U+FFFE/U+FFFF.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+BREAK, JOIN = "\ufdd0", "\ufdd1"  # where <!--break--> and <!--join--> were, until blocks are made
+_MARKER = re.compile(r"<!--\s*(break|join)\s*-->")
 _ESCAPABLE = set("\\`*_{}[]()#+-.!>")
 
 
@@ -38,6 +52,13 @@ def read_text(path: Path) -> str:
             f"{path}: not UTF-8 text (byte offset {exc.start}); save the file as UTF-8"
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if bad := _NOT_TEXT.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise SourceError(
+            f"{path}:{line}: column {column}: control character U+{ord(bad.group()):04X} is not "
+            "text; remove it (a file saved in the wrong format?)"
+        )
     return unicodedata.normalize("NFC", text)
 
 
@@ -55,11 +76,59 @@ def read_document(path: Path, lang: str) -> Document:
 
 def parse_plain(text: str) -> list[Block]:
     """Plain text: paragraphs separated by blank lines; line breaks inside a paragraph are spaces."""
+    text = _MARKER.sub(_marker, text)
     blocks = []
     for start, lines in _paragraphs(text.split("\n")):
         content = RichText(_join(lines))
         blocks.append(Block("paragraph", _with_notes(content), line=start))
-    return blocks
+    return _finish(blocks)
+
+
+def _marker(m: re.Match[str]) -> str:
+    return BREAK if m.group(1) == "break" else JOIN
+
+
+def _finish(blocks: list[Block]) -> list[Block]:
+    """Take the break and join marks out of each block's text (into Block.breaks / joins) and
+    drop the blocks left without text."""
+    out = []
+    for block in blocks:
+        if BREAK in block.text or JOIN in block.text:
+            content, breaks, joins = _take_marks(block.content)
+            block = replace(block, content=content, breaks=breaks, joins=joins)
+        if block.text:
+            out.append(block)
+    return out
+
+
+def _take_marks(content: RichText) -> tuple[RichText, tuple[int, ...], tuple[int, ...]]:
+    """The text without its marks (and without the space a mark leaves doubled), the spans moved
+    to match, and where the break and join marks were."""
+    text = content.text
+    keep = []  # for each old offset, its new offset
+    out: list[str] = []
+    breaks: list[int] = []
+    joins: list[int] = []
+    for ch in text:
+        keep.append(len(out))
+        if ch == BREAK or ch == JOIN:
+            (breaks if ch == BREAK else joins).append(len(out))
+            continue
+        if ch == " " and (not out or out[-1] == " "):
+            continue  # a mark between two spaces, or at the start: one space is enough
+        out.append(ch)
+    keep.append(len(out))
+    while out and out[-1] == " ":
+        out.pop()
+    new = "".join(out)
+    n = len(new)
+    spans = []
+    for s in content.spans:
+        start, end = min(keep[s.start], n), min(keep[s.end], n)
+        if end > start:
+            spans.append(Span(start, end, s.kind))
+    marks = tuple(sorted({min(b, n) for b in breaks})), tuple(sorted({min(j, n) for j in joins}))
+    return RichText(new, tuple(spans)), *marks
 
 
 def _paragraphs(lines: list[str]):
@@ -82,7 +151,9 @@ def _join(lines: list[str]) -> str:
 
 
 def parse_markdown(text: str) -> list[Block]:
-    # Comments become blank lines of the same count, so line numbers stay right.
+    # Comments become blank lines of the same count, so line numbers stay right; the two that
+    # steer the segmenter become marks.
+    text = _MARKER.sub(_marker, text)
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     lines = text.split("\n")
     blocks: list[Block] = []
@@ -115,7 +186,7 @@ def parse_markdown(text: str) -> list[Block]:
             para.append(lines[i])
             i += 1
         blocks.append(Block("paragraph", parse_inline(_join(para)), line=start + 1))
-    return [b for b in blocks if b.text]
+    return _finish(blocks)
 
 
 def _starts_block(line: str) -> bool:
@@ -181,6 +252,7 @@ def parse_inline(source: str) -> RichText:
     pieces: list[str | _Marker] = []
     stack: list[_Marker] = []
     i, n = 0, len(source)
+    run_end = 0  # the end of the current run of * or _ (measured once per run: linear)
     while i < n:
         c = source[i]
         if c == "\\" and i + 1 < n and source[i + 1] in _ESCAPABLE:
@@ -188,15 +260,17 @@ def parse_inline(source: str) -> RichText:
             i += 2
             continue
         if c == "[":  # a link [text](url) keeps its text; a bare [note] stays as text
-            m = re.match(r"\[([^\[\]]*)\]\(([^()\s]*)\)", source[i:])
+            m = _LINK.match(source, i)
             if m:
                 pieces.append(m.group(1))
-                i += m.end()
+                i = m.end()
                 continue
         if c in "*_":
-            run = 1
-            while i + run < n and source[i + run] == c:
-                run += 1
+            if i >= run_end or source[run_end - 1] != c:
+                run_end = i + 1
+                while run_end < n and source[run_end] == c:
+                    run_end += 1
+            run = run_end - i
             chars = c * min(run, 2) if run != 3 else c * 2
             kind = "strong" if len(chars) == 2 else "em"
             before = source[i - 1] if i > 0 else " "

@@ -169,7 +169,7 @@ def find_document(project: Project, source: Path) -> DocumentSpec:
 def align_document(project: Project, source: Path, translation: Path, lang: str) -> AlignResult:
     """Align a human translation with a project document (no store is changed)."""
     from brochure.segmentation.documents import segment_source
-    from brochure.segmentation.rules import get_segmenter, segment_block
+    from brochure.segmentation.rules import project_segmenter, segment_block
     from brochure.sources.text import read_document
 
     project.select_targets([lang])
@@ -180,7 +180,7 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
             f"{translation}: unsupported format {translation.suffix!r} (use .md or .txt)"
         )
     tdoc = read_document(translation, lang)
-    segmenter = get_segmenter(lang, project.abbreviations)
+    segmenter = project_segmenter(project, lang)
     use_kinds = translation.suffix.lower() in (".md", ".markdown")
 
     src_blocks = [i for i, _ in enumerate(seg.document.blocks) if seg.block_segments(i)]

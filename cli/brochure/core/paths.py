@@ -1,0 +1,55 @@
+"""The project-path guard: the project folder is the boundary of what a build may read and write.
+
+People send each other project folders, so a project is untrusted input: its brochure.toml, its
+translations, glossary and layouts must not be able to pull a private file into a PDF, DOCX or
+XLIFF. Every path a project names, and every file found in its folders, goes through `inside`:
+`../`, absolute paths and symbolic links that lead out of the project are refused with one line.
+Symbolic links that stay inside the project are fine, and so is a project reached through a link
+(real paths are compared).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from brochure.core.errors import ProjectError
+
+OUTSIDE = "is outside the project (a project may only use files inside its folder)"
+
+
+def real_inside(root: Path, path: Path | str) -> Path | None:
+    """The real path of `path` (relative to `root`, or absolute) when it lies inside the real
+    `root`, else None. Symbolic links are followed all the way."""
+    real_root = Path(root).resolve()
+    try:
+        real = (real_root / path).resolve()
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL byte
+        return None
+    return real if real == real_root or real.is_relative_to(real_root) else None
+
+
+def inside(root: Path, path: Path | str, what: str | None = None) -> Path:
+    """`path`'s real path if it lies inside the project folder `root`; else ProjectError naming
+    `what` (a file or a key of brochure.toml; default: the path itself)."""
+    real = real_inside(root, path)
+    if real is None:
+        name = what or str(path)
+        target = ""
+        candidate = Path(root) / path
+        if candidate.is_symlink():
+            target = f" (a symbolic link to {candidate.resolve()})"
+        raise ProjectError(f"{name}: {path}{target} {OUTSIDE}")
+    return real
+
+
+def allowed(path: Path | str, roots: tuple[Path, ...]) -> bool:
+    """Whether `path`'s real path lies inside one of `roots` (real paths compared)."""
+    try:
+        real = Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    for root in roots:
+        real_root = Path(root).resolve()
+        if real == real_root or real.is_relative_to(real_root):
+            return True
+    return False
