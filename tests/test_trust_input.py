@@ -86,11 +86,10 @@ def test_a_read_only_folder_gives_one_line_naming_it(tmp_path: Path, folder: str
         (p / "text.md").write_text("# My Brochure\n\nA new sentence here.\n", encoding="utf-8")
         command = ("build", p, "--draft", "--no-mt")
     elif folder == "glossary":
-        command = ("glossary", "add", "--project", p, "--en", "strike", "--ru", "забастовка")
+        command = ("glossary", "add", "--en", "strike", "--ru", "забастовка", p)
     elif folder == ".brochure":
         shutil.rmtree(p / ".brochure", ignore_errors=True)
         (p / "memory").mkdir()
-        command = ("memory", "search", "My Brochure", "--project", p)
         command = ("build", p)
     else:
         from tinymodels import build_argos_package

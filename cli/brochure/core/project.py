@@ -583,7 +583,6 @@ class _Validator:
                 out[lang] = tuple(words)
         return out
 
-
     def _break_rules(self, value: Any) -> tuple[BreakRule, ...]:
         if not isinstance(value, list):
             self.problem("segmentation.rules", "must be a list of tables ([[segmentation.rules]])")
@@ -625,4 +624,3 @@ class _Validator:
             elif isinstance(breaks, bool) and len(patterns) == 2 and not unknown:
                 out.append(BreakRule(breaks, patterns[0], patterns[1], lang))
         return tuple(out)
-

@@ -194,7 +194,7 @@ class RuleSegmenter:
     def _abbreviation(self, text: str, dot: int) -> str | None:
         """The listed abbreviation the full stop at `dot` ends, also spaced («т. е.»), if any."""
         # collect the chain of short dotted pieces ending at `dot`: "т. е." -> ["т", "е"]
-        pieces = []
+        pieces: list[str] = []
         pos = dot
         while True:
             m = _WORD_END.search(text, max(0, pos - 12), pos)
