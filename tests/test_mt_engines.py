@@ -220,3 +220,41 @@ def test_argos_bpe_package(tmp_path, models_dir):
         ".",
     ]
     assert texts_of(engine.translate(texts)) == texts
+
+
+def test_settings_derived_from_machine_and_model(installed, monkeypatch):
+    from brochure.engines import ct2
+
+    monkeypatch.setattr(ct2.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(ct2.os, "getloadavg", lambda: (2.6, 1.0, 1.0))
+    assert ct2.available_threads() == 2  # 4 cores, 2 of them busy
+    monkeypatch.setattr(ct2.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert ct2.available_threads() == 1
+    decoding = ct2.Decoding().resolved()
+    assert decoding.threads == 1
+    assert decoding.batching() == ("tokens", ct2.TOKENS_PER_THREAD)
+    assert ct2.Decoding(batch_size=16, threads=2).batching() == ("examples", 16)
+
+    engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1), installed)
+    model = engine.legs[0]
+    # byte fallback: every text's pieces are in the vocabulary, no <unk>, no replace_unknowns
+    assert not model.has_unknown(model.encode("Жаңаөзен ☃ workers"))
+    assert model.has_unknown(["▁workers", "☃☃☃-not-a-piece"])
+    assert model.has_unknown(["<unk>"])
+
+
+def test_texts_with_unknown_tokens_go_in_their_own_batch_in_order(installed, monkeypatch):
+    engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1), installed)
+    model = engine.legs[0]
+    calls = []
+    real = model._translate_batch
+
+    def spy(source, n, replace_unknowns):
+        calls.append((len(source), replace_unknowns))
+        return real(source, n, replace_unknowns)
+
+    monkeypatch.setattr(model, "has_unknown", lambda tokens: "odd" in "".join(tokens))
+    monkeypatch.setattr(model, "_translate_batch", spy)
+    texts = [f"{'odd' if i % 2 else 'even'} {i} workers" for i in range(10)]
+    assert texts_of(engine.translate(texts)) == [t.replace("workers", "рабочие") for t in texts]
+    assert calls == [(5, False), (5, True)]

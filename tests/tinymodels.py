@@ -75,6 +75,7 @@ def _train_sentencepiece(
 def _copy_transformer(
     model_dir: Path, vocab: list[str], lexicon: dict[str, str], *, add_source_eos: bool,
     prefix_shift: int = 0, max_len: int = 1024, width: int = 128, seed: int = 0,
+    quantization: str | None = "int8",
 ) -> None:  # fmt: skip
     """Save a CTranslate2 Transformer that copies its source, substituting `lexicon` tokens.
 
@@ -155,7 +156,7 @@ def _copy_transformer(
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
     spec.validate()
-    spec.optimize(quantization="int8")
+    spec.optimize(quantization=quantization)
     model_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(model_dir))
 
@@ -164,10 +165,12 @@ def build_argos_package(
     out_dir: Path, from_code: str, to_code: str, *, version: str = "1.0",
     target_prefix: str = "", vocab_size: int = 400, corpus: str = CORPUS,
     lexicon: dict[str, str] | None = None, folder: str | None = None, width: int = 128,
+    quantization: str | None = "int8",
 ) -> Path:  # fmt: skip
     """Build `translate-FROM_TO.argosmodel` in argos's own format (as argospm publishes them).
 
     `width`: dimensions of the token codes (the model is width + 64 wide); benchmarks use more.
+    `quantization`: "int8" (as argos packages are), or None for float32 weights.
     """
     lexicon = LEXICONS.get((from_code, to_code), {}) if lexicon is None else lexicon
     name = folder or f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
@@ -176,7 +179,8 @@ def build_argos_package(
     symbols = sorted({*lexicon, *lexicon.values(), *([target_prefix] if target_prefix else [])})
     vocab = _train_sentencepiece(root / "sentencepiece", corpus, symbols, vocab_size)
     _copy_transformer(root / "model", vocab, lexicon, add_source_eos=True,
-                      prefix_shift=1 if target_prefix else 0, width=width)  # fmt: skip
+                      prefix_shift=1 if target_prefix else 0, width=width,
+                      quantization=quantization)  # fmt: skip
     meta = {
         "package_version": version, "argos_version": "1.9.0",
         "from_code": from_code, "from_name": NAMES.get(from_code, from_code),

@@ -5,8 +5,9 @@
     models_dir = "models"       # optional: where argos packages live (default: per-user folder)
     beam_size = 4               # decoding options, also settable per language below
     num_hypotheses = 4          # N-best list size: the glossary chooses among them
-    batch_size = 64             # sentences per CTranslate2 batch
-    threads = 0                 # CPU threads (0: all cores)
+    batch_size = 0              # sentences per CTranslate2 batch (0: batches of tokens, sized
+                                #   for the machine's threads; see engines/ct2.py)
+    threads = 0                 # CPU threads (0: the cores this process may use, less the busy ones)
 
     [mt.engines.kk]             # per target language
     engine = "ct2"              # any CTranslate2 model folder
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 _INT_KEYS = {
     "beam_size": (1, 64),
     "num_hypotheses": (1, 16),
-    "batch_size": (1, 4096),
+    "batch_size": (0, 4096),
     "threads": (0, 256),
 }
 _STR_KEYS = ("source_token", "target_prefix", "compute_type", "device")
@@ -61,8 +62,8 @@ class EngineSettings:
     pivot: str | None = None  # argos: intermediate language when no direct package exists
     beam_size: int = 4
     num_hypotheses: int = 4
-    batch_size: int = 64
-    threads: int = 0
+    batch_size: int = 0  # 0: batches by tokens (TOKENS_PER_THREAD x threads)
+    threads: int = 0  # 0: available_threads()
     device: str = "cpu"
     compute_type: str = "default"
     root: Path | None = None  # project folder, for relative paths

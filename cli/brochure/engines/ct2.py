@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,13 @@ from brochure.engines import Hypothesis
 from brochure.engines.config import EngineSettings
 
 EOS = "</s>"
+# Batches by tokens, not sentences: a batch of 64 long sentences x 4 beams allocates attention
+# buffers large enough that each decoding step maps and unmaps fresh memory (millions of page
+# faults); a bound on tokens keeps every batch's buffers the same modest size. Measured on copy
+# models of two shapes (float32 vocab 400, int8 vocab 900; bench/bench_translate.py): 256-1024
+# tokens per batch ran 1.2-2x faster than 16-64 sentences at one thread, and more threads want
+# proportionally larger batches to share.
+TOKENS_PER_THREAD = 512
 # Tokenizer file names, in the order they are looked for beside model.bin.
 SENTENCEPIECE_NAMES = ("sentencepiece.model", "sentencepiece.bpe.model", "spm.model", "source.spm")
 
@@ -66,20 +74,49 @@ class BPETokenizer:
         return self.detokenizer.detokenize(" ".join(tokens).replace("@@ ", "").split())
 
 
+def available_threads() -> int:
+    """CPU threads worth asking for: the cores this process may run on (its affinity, which a
+    container or `taskset` narrows), less those other processes keep busy (the 1-minute load).
+
+    Asking CTranslate2 for more threads than there are idle cores makes them wait on each other:
+    on a 2-core machine with a load of 8, two threads ran 2-3x slower than one.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        busy = int(os.getloadavg()[0])
+    except OSError:
+        busy = 0
+    return max(1, min(cores, cores - busy))
+
+
 @dataclass(frozen=True)
 class Decoding:
     """CTranslate2's decoding options; the defaults are EngineSettings' (the one place)."""
 
     beam_size: int = EngineSettings.beam_size
     num_hypotheses: int = EngineSettings.num_hypotheses
-    batch_size: int = EngineSettings.batch_size
-    threads: int = EngineSettings.threads
+    batch_size: int = EngineSettings.batch_size  # 0: batches of TOKENS_PER_THREAD x threads tokens
+    threads: int = EngineSettings.threads  # 0: available_threads() when the model is loaded
     device: str = EngineSettings.device
     compute_type: str = EngineSettings.compute_type
 
     @classmethod
     def from_settings(cls, s: EngineSettings) -> Decoding:
         return cls(s.beam_size, s.num_hypotheses, s.batch_size, s.threads, s.device, s.compute_type)
+
+    def resolved(self) -> Decoding:
+        """These settings with 0 ("choose for me") replaced by what this machine calls for."""
+        threads = self.threads or available_threads()
+        return replace(self, threads=threads)
+
+    def batching(self) -> tuple[str, int]:
+        """(batch_type, max_batch_size) for translate_batch."""
+        if self.batch_size:
+            return "examples", self.batch_size
+        return "tokens", TOKENS_PER_THREAD * max(1, self.threads or available_threads())
 
     def tag(self) -> str:
         return f"beam{max(self.beam_size, self.num_hypotheses)}-n{self.num_hypotheses}"
@@ -97,11 +134,12 @@ class CTranslateModel:
         self.target_tokenizer = target_tokenizer or source_tokenizer
         self.source_token = source_token
         self.prefix = [target_prefix] if target_prefix else []
-        self.decoding = decoding
+        self.decoding = decoding.resolved()
         config = _read_config(model_dir)
         # NLLB and Marian conversions leave </s> to the caller; argos packages let the model add it.
         self.add_eos = not config.get("add_source_eos", False)
         self._translator: Any = None
+        self._vocab: set[str] | None = None
 
     @property
     def translator(self) -> Any:
@@ -135,6 +173,18 @@ class CTranslateModel:
                     "this model does not translate this language pair; check the token or the model"
                 )
 
+    def has_unknown(self, tokens: list[str]) -> bool:
+        """Does the model's vocabulary lack one of these source tokens (so it reads <unk>)?
+
+        SentencePiece models with byte fallback never produce one; replace_unknowns (which makes
+        CTranslate2 compute attention for every step: 20-23% of the time) is asked for only for
+        the texts that need it.
+        """
+        if self._vocab is None:
+            self._vocab = _vocabulary(self.model_dir, source=True) or set()
+        vocab = self._vocab
+        return bool(vocab) and any(t not in vocab or t == "<unk>" for t in tokens)
+
     def encode(self, text: str) -> list[str]:
         tokens = self.source_tokenizer.encode(text)
         if self.source_token:
@@ -160,24 +210,37 @@ class CTranslateModel:
         if not index:
             return out
         source = [self.encode(texts[i]) for i in index]
-        longest = max(map(len, source))
-        results = self.translator.translate_batch(
-            source,
-            target_prefix=[self.prefix] * len(source) if self.prefix else None,
-            beam_size=max(self.decoding.beam_size, n),
-            num_hypotheses=n,
-            max_batch_size=self.decoding.batch_size,
-            batch_type="examples",
-            return_scores=True,
-            replace_unknowns=True,
-            max_decoding_length=max(256, 2 * longest + 10),
-        )
+        unknown = [self.has_unknown(tokens) for tokens in source]
+        results: list[Any] = [None] * len(source)
+        for replace_unknowns in (False, True):
+            part = [k for k, u in enumerate(unknown) if u == replace_unknowns]
+            if part:
+                done = self._translate_batch([source[k] for k in part], n, replace_unknowns)
+                for k, result in zip(part, done):
+                    results[k] = result
         for i, result in zip(index, results):
             out[i] = [
                 Hypothesis(self.decode(h), float(s))
                 for h, s in zip(result.hypotheses, result.scores)
             ]
         return out
+
+    def _translate_batch(
+        self, source: list[list[str]], n: int, replace_unknowns: bool
+    ) -> list[Any]:
+        batch_type, batch_size = self.decoding.batching()
+        longest = max(map(len, source))
+        return self.translator.translate_batch(
+            source,
+            target_prefix=[self.prefix] * len(source) if self.prefix else None,
+            beam_size=max(self.decoding.beam_size, n),
+            num_hypotheses=n,
+            max_batch_size=max(batch_size, longest) if batch_type == "tokens" else batch_size,
+            batch_type=batch_type,
+            return_scores=True,
+            replace_unknowns=replace_unknowns,
+            max_decoding_length=max(256, 2 * longest + 10),
+        )
 
 
 def _read_config(model_dir: Path) -> dict[str, Any]:
@@ -187,8 +250,10 @@ def _read_config(model_dir: Path) -> dict[str, Any]:
         return {}
 
 
-def _vocabulary(model_dir: Path) -> set[str] | None:
-    for name in ("shared_vocabulary.json", "target_vocabulary.json", "shared_vocabulary.txt"):
+def _vocabulary(model_dir: Path, source: bool = False) -> set[str] | None:
+    side = "source" if source else "target"
+    for name in ("shared_vocabulary.json", f"{side}_vocabulary.json", "shared_vocabulary.txt",
+                 f"{side}_vocabulary.txt"):  # fmt: skip
         path = model_dir / name
         if path.is_file():
             text = path.read_text(encoding="utf-8")
