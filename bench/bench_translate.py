@@ -1,20 +1,26 @@
-"""Benchmark: machine translation throughput and memory (not a test; `make bench` runs it).
+"""Benchmark: machine translation at the engine's limit, on two model shapes (`make bench` runs it).
 
-Translates the same 2,000 sentences, on the same model, with the same beam and batch size:
-  raw        CTranslate2 translate_batch (with SentencePiece encode/decode): the ceiling
-  engine     brochure's argos engine, called as the translate core calls it (chunks of 512)
-  translate  brochure's translate core on a 2,000-sentence project: segmenting, XLIFF, MT cache
-             (once without and once with the glossary choosing among the hypotheses)
-  argos      argostranslate.translate.translate() once per sentence, default settings, in a
-             subprocess with a temporary HOME and ARGOS_* variables (its sentence splitter, which
-             would download a model, is replaced by "one sentence": that only makes argos faster)
-and prints segments/s with ratios to raw (targets: translate >= 0.9x raw, >= 3x argos).
-Then peak memory while the engine translates 20,000 sentences: it must stay flat.
+For each shape, the same sentences, the same beam (4) and N-best size (4), the same threads:
+  raw        CTranslate2 translate_batch (+ SentencePiece encode/decode) with the best batching
+             found for this model in this run (a small search over sentences and tokens per batch)
+  engine     brochure's argos engine with the settings it derives itself (batch_size = 0)
+  translate  brochure's translate core on a fresh project: segmenting, XLIFF, MT cache; the
+             segments that reached the engine are counted (a repeated sentence or a cached one
+             would make it look faster than the engine)
+  argos      argostranslate's translation.hypotheses(text, 4) once per sentence (its per-sentence
+             path with the same N-best list; translate() is the same call with 1), in a
+             child process timing itself after loading, with a temporary HOME, the same threads
+             (its sentence splitter, which would download a model, is replaced by "one sentence":
+             that only makes argos faster)
+Every subject is warmed up, then timed 3 times in alternating turns (bench/common.py); the ratios
+use the medians. Goals: engine and translate >= 0.95x raw, >= 3x argos, on both shapes.
 
-The model is a tiny hand-weighted copy model (tests/tinymodels.py) with a 2,000-piece vocabulary
-and 128-dimension token codes: real CTranslate2 work per token, no download.
+Shapes (tiny hand-weighted copy models built here, tests/tinymodels.py: real CTranslate2 work per
+token, no download): "f32-400" float32 weights, a 400-piece SentencePiece vocabulary (long token
+sequences); "int8-2000" int8 weights, a 2,000-piece vocabulary asked for, 128+64 wide.
 
-    .venv/bin/python bench/bench_translate.py [--sentences 2000] [--memory 20000] [--skip-argos]
+    .venv/bin/python bench/bench_translate.py [--sentences 400] [--argos-sentences 100]
+                                              [--runs 3] [--memory 3000] [--shape f32-400 ...]
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,9 +39,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # tinymodels
+sys.path.insert(0, str(HERE))
 
-BEAM, NBEST, BATCH = 4, 4, 64
-WIDTH = 128  # token-code dimensions of the copy model (model width: WIDTH + 64)
+from common import alternate, row  # noqa: E402
+
+BEAM, NBEST = 4, 4
+SHAPES = {  # name: (vocabulary size asked for, width of the token codes, quantization)
+    "f32-400": (400, 128, None),
+    "int8-2000": (2000, 128, "int8"),
+}
+# The raw baseline's search: sentences per batch and tokens per batch.
+GRID = [("examples", 8), ("examples", 16), ("examples", 32), ("examples", 64),
+        ("tokens", 256), ("tokens", 512), ("tokens", 1024), ("tokens", 2048)]  # fmt: skip
 
 WORDS = [
     "workers",
@@ -134,83 +150,98 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def build_model(work: Path) -> tuple[Path, Path]:
+def build_model(work: Path, shape: str) -> Path:
     import tinymodels
     from brochure.engines.packages import install_package
 
+    vocab, width, quantization = SHAPES[shape]
     corpus = "\n".join(sentences(3000, seed=7)) + "\n" + tinymodels.CORPUS
-    package = tinymodels.build_argos_package(
-        work, "en", "ru", vocab_size=2000, corpus=corpus, width=WIDTH
-    )
-    models = work / "models"
+    package = tinymodels.build_argos_package(work / shape, "en", "ru", vocab_size=vocab, corpus=corpus,
+                                             width=width, quantization=quantization)  # fmt: skip
+    models = work / shape / "models"
     install_package(package, models)
-    return package, models
+    return models
 
 
-def bench_raw(models: Path, texts: list[str]) -> float:
-    import ctranslate2
-    import sentencepiece as spm
+class Raw:
+    """CTranslate2 alone: encode, translate_batch, decode."""
 
-    root = models / "translate-en_ru"
-    sp = spm.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
-    translator = ctranslate2.Translator(str(root / "model"), inter_threads=1, intra_threads=0)
-    start = time.perf_counter()
-    tokens = [sp.encode(t, out_type=str) for t in texts]
-    results = translator.translate_batch(tokens, beam_size=BEAM, num_hypotheses=NBEST, max_batch_size=BATCH,
-                                         return_scores=True)  # fmt: skip
-    out = [[sp.decode_pieces(h) for h in r.hypotheses] for r in results]
-    elapsed = time.perf_counter() - start
-    assert out[0][0] == texts[0].replace("workers", "рабочие"), out[0][0]
-    return len(texts) / elapsed
+    def __init__(self, models: Path, threads: int):
+        import ctranslate2
+        import sentencepiece as spm
+
+        root = models / "translate-en_ru"
+        self.sp = spm.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
+        self.translator = ctranslate2.Translator(str(root / "model"), inter_threads=1,
+                                                 intra_threads=threads)  # fmt: skip
+        self.batching = ("examples", 16)
+
+    def __call__(self, texts: list[str], batching: tuple[str, int] | None = None) -> list[str]:
+        batch_type, size = batching or self.batching
+        tokens = [self.sp.encode(t, out_type=str) for t in texts]
+        results = self.translator.translate_batch(tokens, beam_size=BEAM, num_hypotheses=NBEST,
+                                                  max_batch_size=size, batch_type=batch_type,
+                                                  return_scores=True)  # fmt: skip
+        return [self.sp.decode_pieces(r.hypotheses[0]) for r in results]
+
+    def tune(self, texts: list[str]) -> list[tuple[float, tuple[str, int]]]:
+        """Time every batching of GRID on `texts` (twice, alternating); keep the fastest."""
+        timings = alternate({f"{t}:{n}": (lambda b=(t, n): self(texts, b)) for t, n in GRID},
+                            runs=2, warmup=False)  # fmt: skip
+        ranked = sorted(
+            (v.min, (k.split(":")[0], int(k.split(":")[1]))) for k, v in timings.items()
+        )
+        self.batching = ranked[0][1]
+        return ranked
 
 
-def make_engine(models: Path):
+def make_engine(models: Path, threads: int):
     from brochure.engines.argos import ArgosEngine
     from brochure.engines.config import EngineSettings
 
-    settings = EngineSettings(beam_size=BEAM, num_hypotheses=NBEST, batch_size=BATCH)
+    settings = EngineSettings(beam_size=BEAM, num_hypotheses=NBEST, threads=threads)
     return ArgosEngine("en", "ru", settings, models)
 
 
-def bench_engine(models: Path, texts: list[str]) -> float:
+def run_engine(engine, texts: list[str]) -> None:
     from brochure.translate.fill import CHUNK
 
-    engine = make_engine(models)
-    engine.translate(texts[:8])  # load the model outside the timing, as raw does
-    start = time.perf_counter()
     for i in range(0, len(texts), CHUNK):
         engine.translate(texts[i : i + CHUNK])
-    return len(texts) / (time.perf_counter() - start)
 
 
-def bench_translate_core(
-    models: Path, texts: list[str], work: Path, glossary: bool = True
-) -> float:
-    import brochure.translate.fill as core
-    from brochure.core.project import load_project
+class Core:
+    """`brochure translate` on a fresh project each run (no MT cache, nothing translated)."""
 
-    root = work / ("project" if glossary else "project-no-glossary")
-    root.mkdir()
-    paragraphs = [" ".join(texts[i : i + 5]) for i in range(0, len(texts), 5)]
-    (root / "text.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    (root / "brochure.toml").write_text(
-        'title = "Bench"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["text.md"]\n'
-        f'[mt]\nmodels_dir = "{models.as_posix()}"\nbeam_size = {BEAM}\nnum_hypotheses = {NBEST}\nbatch_size = {BATCH}\n',
-        encoding="utf-8",
-    )
-    project = load_project(root)
-    choose = core.choose
-    if not glossary:  # the MT path alone: the engine's best hypothesis, no glossary checks
-        core.choose = lambda project, source, hyps, src, tgt: (hyps[0].text, [])
-    try:
+    def __init__(self, models: Path, texts: list[str], work: Path, threads: int):
+        self.models, self.texts, self.work, self.threads = models, texts, work, threads
+        self.runs = 0
+        self.reached: list[int] = []
+
+    def __call__(self) -> float:
+        import brochure.translate.fill as core
+        from brochure.core.project import load_project
+
+        self.runs += 1
+        root = self.work / f"project-{self.runs}"
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        paragraphs = [" ".join(self.texts[i : i + 5]) for i in range(0, len(self.texts), 5)]
+        (root / "text.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        (root / "brochure.toml").write_text(
+            'title = "Bench"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["text.md"]\n'
+            f'[mt]\nmodels_dir = "{self.models.as_posix()}"\nbeam_size = {BEAM}\nnum_hypotheses = {NBEST}\n'
+            f"threads = {self.threads}\n",
+            encoding="utf-8",
+        )
+        project = load_project(root)
         start = time.perf_counter()
         report = core.translate_project(project, progress=False)
         elapsed = time.perf_counter() - start
-    finally:
-        core.choose = choose
-    n = report.langs[0].drafted
-    assert n == len(texts), (n, len(texts))
-    return n / elapsed
+        self.reached.append(report.langs[0].computed)
+        assert report.langs[0].drafted == len(self.texts), report.langs[0].drafted
+        shutil.rmtree(root, ignore_errors=True)
+        return elapsed
 
 
 ARGOS_CHILD = r"""
@@ -221,35 +252,41 @@ import argostranslate.sbd as sbd
 sbd.MiniSBDSentencizer.split_sentences = lambda self, text: [text]
 import argostranslate.translate as tr
 texts = json.load(open(sys.argv[1]))
-tr.translate(texts[0], "en", "ru")  # load the model outside the timing
+n = int(sys.argv[2])
+translation = tr.get_translation_from_codes("en", "ru")
+translation.hypotheses(texts[0], n)  # load the model outside the timing
 start = time.perf_counter()
-out = [tr.translate(t, "en", "ru") for t in texts]
+out = [translation.hypotheses(t, n) for t in texts]  # one call per sentence, n-best as ours
 elapsed = time.perf_counter() - start
-print(json.dumps({"rate": len(texts) / elapsed, "first": out[0]}))
+print(json.dumps({"seconds": elapsed, "first": out[0][0].value}))
 """
 
 
-def bench_argos(models: Path, texts: list[str], work: Path) -> float:
-    home = work / "home"
-    home.mkdir()
-    data = work / "texts.json"
-    data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
-               XDG_CACHE_HOME=str(home / "cache"), ARGOS_PACKAGES_DIR=str(models))  # fmt: skip
-    proc = subprocess.run([sys.executable, "-c", ARGOS_CHILD, str(data)], env=env, capture_output=True,
-                          text=True, check=False)  # fmt: skip
-    if proc.returncode != 0:
-        raise SystemExit(f"argos run failed:\n{proc.stderr[-2000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result["rate"]
+class Argos:
+    def __init__(self, models: Path, texts: list[str], work: Path, threads: int):
+        home = work / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        self.data = work / "argos-texts.json"
+        self.data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
+        env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+                   XDG_CACHE_HOME=str(home / "cache"), ARGOS_PACKAGES_DIR=str(models),
+                   ARGOS_INTRA_THREADS=str(threads), ARGOS_INTER_THREADS="1")  # fmt: skip
+        self.env = env
+
+    def __call__(self) -> float:
+        proc = subprocess.run([sys.executable, "-c", ARGOS_CHILD, str(self.data), str(NBEST)], env=self.env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        if proc.returncode != 0:
+            raise SystemExit(f"argos run failed:\n{proc.stderr[-2000:]}")
+        return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
 
 
-def memory_child(models: str, n: int) -> None:
+def memory_child(models: str, n: int, threads: int) -> None:
     """Translate n sentences in core-sized chunks; print RSS after each tenth."""
     from brochure.translate.fill import CHUNK
 
-    engine = make_engine(Path(models))
+    engine = make_engine(Path(models), threads)
     texts = sentences(n, seed=3)
     samples = []
     step = max(CHUNK, n // 10 // CHUNK * CHUNK)
@@ -260,59 +297,96 @@ def memory_child(models: str, n: int) -> None:
     print(json.dumps({"samples": samples, "peak": round(peak_mb(), 1)}))
 
 
+def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) -> None:
+    from brochure.engines.ct2 import Decoding
+
+    t0 = time.perf_counter()
+    models = build_model(work, shape)
+    texts = sentences(args.sentences)
+    argos_texts = texts[: args.argos_sentences]
+    raw = Raw(models, threads)
+    mean_tokens = sum(len(raw.sp.encode(t)) for t in texts) / len(texts)
+    print(f"== shape {shape}: vocabulary {raw.sp.get_piece_size()} pieces, "
+          f"{SHAPES[shape][2] or 'float32'}, built in {time.perf_counter() - t0:.1f} s; "
+          f"{len(texts)} sentences of {mean_tokens:.0f} tokens on average; {threads} thread(s)")  # fmt: skip
+    ranked = raw.tune(texts[: args.tune_sentences])
+    print("raw CTranslate2 batching search (best of 2, s): "
+          + ", ".join(f"{t}={n}: {secs:.2f}" for secs, (t, n) in ranked))  # fmt: skip
+    engine = make_engine(models, threads)
+    engine.translate(texts[:4])
+    chosen = Decoding(threads=threads).batching()
+    print(f"raw uses the best: {raw.batching[0]}={raw.batching[1]}; the engine derived: "
+          f"{chosen[0]}={chosen[1]}, threads={threads}")  # fmt: skip
+    expected = texts[0].replace("workers", "рабочие")
+    assert raw(texts[:1])[0] == expected and engine.translate(texts[:1])[0][0].text == expected
+    core = Core(models, texts, work / shape, threads)
+    subjects = {
+        "raw": lambda: raw(texts),
+        "engine": lambda: run_engine(engine, texts),
+        "translate": core,
+    }
+    argos = None if args.skip_argos else Argos(models, argos_texts, work / shape, threads)
+    if argos is not None:
+        subjects["argos"] = argos
+    timings = alternate(subjects, runs=args.runs)
+    sizes = {
+        "raw": len(texts),
+        "engine": len(texts),
+        "translate": len(texts),
+        "argos": len(argos_texts),
+    }
+    rate = {k: sizes[k] / t.median for k, t in timings.items()}
+    for k, t in timings.items():
+        reached = core.reached[-1] if k == "translate" else sizes[k]
+        print(f"  {k:<10} {t.text()}; {reached} segments reached the engine; "
+              f"{sizes[k] / t.min:.1f}-{rate[k]:.1f} segments/s (min time - median)")  # fmt: skip
+    assert all(n == len(texts) for n in core.reached), core.reached
+    for k in ("engine", "translate"):
+        r = rate[k] / rate["raw"]
+        row(
+            f"MT {shape}: {k} / raw CTranslate2 (best batching)", ">= 0.95x", f"{r:.2f}x", r >= 0.95
+        )
+        if "argos" in rate:
+            a = rate[k] / rate["argos"]
+            row(f"MT {shape}: {k} / argos per sentence", ">= 3x", f"{a:.1f}x", a >= 3)
+    if args.memory and shape == args.memory_shape:
+        proc = subprocess.run([sys.executable, __file__, "--memory-child", str(models), str(args.memory),
+                               str(threads)], capture_output=True, text=True, check=True)  # fmt: skip
+        mem = json.loads(proc.stdout.strip().splitlines()[-1])
+        samples = mem["samples"]
+        print(f"memory over {args.memory} sentences (RSS MB after n sentences): "
+              + ", ".join(f"{n}: {mb}" for n, mb in samples))  # fmt: skip
+        growth = samples[-1][1] - samples[0][1]
+        row(f"MT memory growth over {args.memory} sentences", "< 10 MB", f"{growth:+.1f} MB "
+            f"(peak {mem['peak']:.0f} MB)", growth < 10)  # fmt: skip
+
+
 def main() -> None:
+    from brochure.engines.ct2 import available_threads
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sentences", type=int, default=2000)
+    ap.add_argument("--sentences", type=int, default=400)
+    ap.add_argument("--argos-sentences", type=int, default=100)
     ap.add_argument(
-        "--memory", type=int, default=20000, help="sentences for the memory run (0: skip)"
+        "--tune-sentences", type=int, default=150, help="sentences for the raw batching search"
     )
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=0, help="0: what the engine would choose")
+    ap.add_argument("--shape", action="append", choices=list(SHAPES), help="default: both")
+    ap.add_argument(
+        "--memory", type=int, default=3000, help="sentences for the memory run (0: skip)"
+    )
+    ap.add_argument("--memory-shape", default="int8-2000", help=argparse.SUPPRESS)
     ap.add_argument("--skip-argos", action="store_true")
-    ap.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory_child:
-        memory_child(args.memory_child[0], int(args.memory_child[1]))
+        memory_child(args.memory_child[0], int(args.memory_child[1]), int(args.memory_child[2]))
         return
-
+    threads = args.threads or available_threads()
     with tempfile.TemporaryDirectory(prefix="bench-translate-") as tmp:
-        work = Path(tmp)
-        t0 = time.perf_counter()
-        _, models = build_model(work)
-        texts = sentences(args.sentences)
-        print(
-            f"model: copy model, vocab 2000, width {WIDTH}+64, int8; built in {time.perf_counter() - t0:.1f}s"
-        )
-        print(
-            f"{len(texts)} sentences, beam {BEAM}, {NBEST} hypotheses, batches of {BATCH} sentences, {os.cpu_count()} CPUs"
-        )
-        rates = {"raw": bench_raw(models, texts)}
-        rates["engine"] = bench_engine(models, texts)
-        rates["translate"] = bench_translate_core(models, texts, work, glossary=False)
-        rates["glossary"] = bench_translate_core(models, texts, work, glossary=True)
-        if not args.skip_argos:
-            rates["argos"] = bench_argos(models, texts, work)
-        labels = {
-            "raw": "raw CTranslate2 translate_batch",
-            "engine": "brochure argos engine",
-            "translate": "brochure translate core (project, XLIFF, cache)",
-            "glossary": "brochure translate core + glossary choice",
-            "argos": "argostranslate.translate.translate() per sentence",
-        }
-        for key, rate in rates.items():
-            extra = f"  {rate / rates['raw']:.2f}x raw"
-            if "argos" in rates and key != "argos":
-                extra += f"  {rate / rates['argos']:.1f}x argos"
-            print(f"  {labels[key]:<52} {rate:8.1f} segments/s{extra}")
-        if args.memory:
-            proc = subprocess.run([sys.executable, __file__, "--memory-child", str(models), str(args.memory)],
-                                  capture_output=True, text=True, check=True)  # fmt: skip
-            mem = json.loads(proc.stdout.strip().splitlines()[-1])
-            samples = mem["samples"]
-            print(f"memory over {args.memory} sentences (RSS MB after n sentences): "
-                  + ", ".join(f"{n}: {mb}" for n, mb in samples))  # fmt: skip
-            first, last = samples[0][1], samples[-1][1]
-            print(
-                f"  growth after the first chunk: {last - first:+.1f} MB; peak RSS {mem['peak']} MB"
-            )
+        for shape in args.shape or list(SHAPES):
+            bench_shape(shape, Path(tmp), args, threads)
 
 
 if __name__ == "__main__":

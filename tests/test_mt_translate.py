@@ -218,7 +218,7 @@ def test_bad_options(installed, mini_project, args, message):
 def test_glossary_chooses_among_hypotheses(installed, mini_project, monkeypatch):
     calls = []
 
-    def apply_glossary(project, source_text, hypotheses, src_lang, tgt_lang):
+    def apply_glossary(project, source_text, hypotheses, src_lang, tgt_lang, **options):
         calls.append((source_text, list(hypotheses), src_lang, tgt_lang))
         return hypotheses[-1][0] + " [g]", ["glossary: term repaired"]
 

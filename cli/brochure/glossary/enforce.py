@@ -260,8 +260,10 @@ def apply_glossary(
         return hypotheses[0][0], []
     candidates = []
     for i, (text, score) in enumerate(hypotheses):
-        repaired, notes = repair(tb, evaluate(tb, found, text, tgt_lang), found, tgt_lang)
-        after = evaluate(tb, found, repaired, tgt_lang)
+        before = evaluate(tb, found, text, tgt_lang)
+        repaired, notes = repair(tb, before, found, tgt_lang)
+        # nothing repaired: the evaluation of the text stands (evaluating costs a parse per word)
+        after = before if repaired == text else evaluate(tb, found, repaired, tgt_lang)
         # fewest problems left after repair, then fewest repairs, then the engine's preference
         candidates.append(
             ((after.violations, len(notes), -float(score), i), repaired, notes, after)

@@ -10,8 +10,9 @@ expression per term). Overlapping matches are resolved longest first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from brochure.glossary.concepts import Concept, Term
@@ -48,8 +49,11 @@ class _Entry:
     case_sensitive: bool
 
 
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+@lru_cache(maxsize=4096)
+def tokenize(text: str) -> tuple[Token, ...]:
+    """The words of `text` with their spans; memoised: choosing among hypotheses finds terms in
+    the same text several times (both match modes, then the stem index)."""
+    return tuple(Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text))
 
 
 def _term_keys(lang: str, word: str, indeclinable: bool) -> frozenset[str]:
@@ -146,7 +150,7 @@ class Matcher:
         out.sort(key=lambda m: (m.start, -m.end))
         return out
 
-    def _fits(self, text: str, tokens: list[Token], token_keys: list[frozenset[str]], i: int,
+    def _fits(self, text: str, tokens: Sequence[Token], token_keys: list[frozenset[str]], i: int,
               entry: _Entry) -> bool:  # fmt: skip
         for j, keys in enumerate(entry.keys):
             tok = tokens[i + j]

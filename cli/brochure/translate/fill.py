@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from brochure.core.datamodel import RichText, SegmentedDocument
 from brochure.core.errors import BrochureError
@@ -130,14 +130,15 @@ class MTCache:
 
 
 def choose(
-    project: Project, source: str, hyps: list[Hypothesis], src: str, tgt: str
+    project: Project, source: str, hyps: list[Hypothesis], src: str, tgt: str, termbase: Any = None
 ) -> tuple[str, list[str]]:
     """The glossary picks among the N-best hypotheses (and may repair terms); else the best one."""
     try:
         from brochure.glossary.enforce import apply_glossary
     except ImportError:  # a build without the glossary stage: the engine's best hypothesis wins
         return hyps[0].text, []
-    chosen, notes = apply_glossary(project, source, [(h.text, h.score) for h in hyps], src, tgt)
+    chosen, notes = apply_glossary(project, source, [(h.text, h.score) for h in hyps], src, tgt,
+                                   termbase=termbase)  # fmt: skip
     return chosen, list(notes)
 
 
@@ -236,6 +237,12 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
     lr.engine = signature
     meta = {"origin": "mt", "engine": eng.name, "model": eng.model, "version": eng.version}
     start = time.perf_counter()
+    try:  # loaded once for the whole run, not once per segment
+        from brochure.glossary.load import load_termbase
+
+        termbase = load_termbase(project)
+    except ImportError:
+        termbase = None
     with _progress_bar(len(todo), f"{src}->{lang}", progress) as bar:
         for i in range(0, len(todo), CHUNK):
             chunk = todo[i : i + CHUNK]
@@ -252,7 +259,7 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
                 found.update(zip(missing, fresh))
                 lr.computed += len(missing)
             for t in chunk:
-                text, notes = choose(project, t.text, found[t.text], src, lang)
+                text, notes = choose(project, t.text, found[t.text], src, lang, termbase)
                 t.store.set_target(t.uid, RichText(text), "translated", meta=meta)
                 for note in notes:
                     t.store.add_note(t.uid, note, "glossary")

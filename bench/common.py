@@ -1,0 +1,66 @@
+"""What every benchmark shares: alternating timed runs and the one result-row format.
+
+Honest by construction:
+- `alternate()` warms every subject up once, then times them in turns (A B C, B C A, C A B, ...),
+  so a burst of load on a shared machine hits subject and baseline alike; it reports min and
+  median of at least 3 runs each.
+- `row()` prints one line per goal in the format `bench/run.py` (`make bench`) collects into one
+  table:  BENCH<TAB>metric<TAB>goal<TAB>measured<TAB>verdict
+  Any bench_*.py (also one this module does not know) gets its rows into the table by printing
+  lines of that form; verdict is "met", "MISSED" or "info".
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float]
+
+    @property
+    def min(self) -> float:
+        return min(self.seconds)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def text(self, unit: str = "s") -> str:
+        return (
+            f"min {self.min:.3f} {unit}, median {self.median:.3f} {unit} ({len(self.seconds)} runs)"
+        )
+
+
+def alternate(
+    subjects: dict[str, Callable[[], object]], runs: int = 3, warmup: bool = True
+) -> dict[str, Timing]:
+    """Time each subject `runs` times, in rotating turns, after one untimed warm-up run of each.
+
+    A subject that returns a float has measured itself (a child process timing its own work
+    after loading): that figure counts instead of the wall time of the call.
+    """
+    names = list(subjects)
+    if warmup:
+        for name in names:
+            subjects[name]()
+    out = {name: Timing(name, []) for name in names}
+    for r in range(runs):
+        k = r % len(names)
+        for name in names[k:] + names[:k]:
+            start = time.perf_counter()
+            result = subjects[name]()
+            elapsed = time.perf_counter() - start
+            out[name].seconds.append(result if isinstance(result, float) else elapsed)
+    return out
+
+
+def row(metric: str, goal: str, measured: str, ok: bool | None) -> None:
+    """One result line for the `make bench` table (ok None: a figure with no goal of its own)."""
+    verdict = "info" if ok is None else "met" if ok else "MISSED"
+    print(f"BENCH\t{metric}\t{goal}\t{measured}\t{verdict}", flush=True)
