@@ -20,8 +20,9 @@ brochures: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# every bench/bench_*.py, then one table: metric, goal, measured, verdict (details: build/bench.log)
 bench: $(STAMP)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check cli tests bench
