@@ -132,6 +132,7 @@ class EditionInfo:
     generator: str = ""  # tool and version, for the output's metadata
     bleed_mm: float = 0.0  # print bleed around the trim box; > 0 also adds a slug with crop marks
     pdf_variant: str = ""  # "pdf/a-3b" for an archival PDF
+    nobreak: tuple[str, ...] = ()  # names never hyphenated: the glossary's proper nouns
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from brochure.core.datamodel import (
     SegmentedDocument,
 )  # fmt: skip
 from brochure.core.project import DocumentSpec, EditionSpec, Project
+from brochure.editions.nobreak import glossary_names
 from brochure.store.xliff import TranslationFile
 
 
@@ -90,6 +91,7 @@ def make_edition(
         subtitle={lang: project.subtitle[lang] for lang in spec.languages if lang in project.subtitle},
         publisher=project.publisher, date=project.date, draft=draft, generator=generator(),
         bleed_mm=spec.bleed, pdf_variant=spec.pdf_variant,
+        nobreak=glossary_names(project, spec.languages),
     )  # fmt: skip
     return Edition(info=info, documents=docs)
 

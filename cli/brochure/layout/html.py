@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from brochure.core import languages
 from brochure.core.datamodel import AlignedDocument, Edition, RichText
 from brochure.core.errors import LayoutError
+from brochure.layout.linebreak import line_breaking
 from brochure.layout.rows import Geometry, Row, document_rows, geometry, runs
 
 TEMPLATE = "brochure.html.j2"
@@ -156,6 +157,7 @@ def context(edition: Edition, geo: Geometry | None = None) -> dict[str, Any]:
         "lang": info.languages[0],
         "languages": langs,
         "geometry": geo,
+        "line": line_breaking(geo),
         "css_page_size": css_page_size(geo),
         "fonts_url": fonts_dir().as_uri(),
         "documents": docs,

@@ -4,9 +4,16 @@ pyphen ships en and ru dictionaries but none for Kazakh, so justified Kazakh tex
 No Kazakh patterns exist in pyphen or Debian; we generate Liang-style patterns from Kazakh
 syllabification rules (a syllable has one vowel; a single consonant between vowels starts the next
 syllable: қа-ла; in a consonant cluster the break falls before the last consonant: ер-кін,
-айт-ты, ұлт-тық; у and и between vowels are consonants: ере-уіл; two vowels meet at a compound's
-seam: Жаңа-өзен) and register them under pyphen.LANGUAGES["kk"]. The patterns file is generated
-once into layouts/hyphenation/ (shipped with the package) by `python -m brochure.layout.hyphenation`.
+айт-ты, ұлт-тық; but "ст" and "тр" after a consonant start the syllable together, as in the
+loanwords and the -стан names: Қазақ-стан (not Қазақс-тан), от-ставка (not отс-тавка), цен-трі;
+у and и between vowels are consonants: ере-уіл; two vowels meet at a compound's seam: Жаңа-өзен)
+and register them under pyphen.LANGUAGES["kk"].
+
+The TeX hyph-kk patterns (hyph-utf8, public domain, 2025) were checked against the same cases:
+they allow a break between any two consonants, so they give Қазақс-тан and отс-тавкаға as readily
+as the right breaks, and ұл-ттық; ours keep the break before the last consonant of a cluster.
+
+The patterns file is generated once into layouts/hyphenation/ (shipped with the package) by `python -m brochure.layout.hyphenation`.
 
 Registration touches pyphen's module-level tables: that is the one clearly named workaround here.
 """
@@ -43,6 +50,11 @@ def patterns() -> list[str]:
         for glide in "уи":
             for w in VOWELS:
                 out.append(f"{v}1{glide}{w}")  # у and и between vowels are consonants: ере-уіл
+    for c in CONSONANTS + SIGNS:
+        # an onset cluster after a consonant stays whole: Қазақ-стан, от-ставка, цен-трі
+        for w in VOWELS:
+            out.append(f"{c}1с2т{w}")
+            out.append(f"{c}1т2р{w}")
     for c in CONSONANTS:
         out.append(f"{c}2{'ь'}")  # never break before a soft or hard sign
         out.append(f"{c}2{'ъ'}")

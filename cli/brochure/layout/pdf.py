@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from brochure.core.atomic import atomic_path
 from brochure.layout.fonts import check_glyphs
 from brochure.layout.html import render_html
-from brochure.layout.hyphenation import register_hyphenation
+from brochure.layout.linebreak import (
+    Protector,
+    ladder_words,
+    limited_hyphenation,
+    project_words,
+    register_dictionaries,
+)
 from brochure.layout.prepress import finisher
 from brochure.layout.weasy import render_document
 
@@ -23,23 +29,31 @@ log = logging.getLogger(__name__)
 # WeasyPrint warns about every CSS property it ignores and fontTools about subsetting details:
 # useful when writing a layout (`-v`), noise in a build.
 _NOISY_LOGGERS = ("weasyprint", "weasyprint.progress", "fontTools")
+# Layouts of one edition at most: the first, and again while hyphen ladders are too long.
+LAYOUT_PASSES = 3
 
 
 def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
     """Lay out `edition` as a PDF at `out`, written atomically."""
     check_glyphs(edition)
-    register_hyphenation(edition.info.languages)
+    register_dictionaries(edition.info.languages)
+    protector = Protector.for_edition(edition, project_words(search_dirs))
     with _weasyprint_logs_to_debug():
-        if edition.info.layout == "facing":
-            from brochure.layout.facing import render_facing
-
-            document = render_facing(edition, search_dirs)
-        elif edition.info.layout == "columns":
-            from brochure.layout.columns import render_columns
-
-            document = render_columns(edition, search_dirs)
-        else:
-            document = render_document(*render_html(edition, search_dirs))
+        for attempt in range(LAYOUT_PASSES):
+            with limited_hyphenation(protector):
+                document = _render(edition, search_dirs)
+            ladders = ladder_words(document, protector)
+            if not ladders:
+                break
+            # no hyphenate-limit-lines in WeasyPrint: keep the words that made a ladder too
+            # long whole and lay out again (see layout.linebreak)
+            log.debug(
+                "pass %d: %d hyphen ladder(s) too long: %s",
+                attempt + 1,
+                len(ladders),
+                sorted(ladders),
+            )
+            protector = protector.keeping(ladders)
         _weasyprint_quirks(document)
         options: dict[str, Any] = {}
         if edition.info.pdf_variant:
@@ -49,6 +63,18 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
     return out
 
 
+def _render(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
+    if edition.info.layout == "facing":
+        from brochure.layout.facing import render_facing
+
+        return render_facing(edition, search_dirs)
+    if edition.info.layout == "columns":
+        from brochure.layout.columns import render_columns
+
+        return render_columns(edition, search_dirs)
+    return render_document(*render_html(edition, search_dirs))
+
+
 def _weasyprint_quirks(document: Any) -> None:
     """Work-arounds for WeasyPrint 70 behaviour, in one place.
 
@@ -56,7 +82,8 @@ def _weasyprint_quirks(document: Any) -> None:
     - a table row taller than a page splits, and on the pages where it continues the repeated
       <thead> vanishes: rows.py splits long paragraphs into rows that fit a page;
     - PT Serif lacks U+2010, WeasyPrint's default hyphen: columns.css sets `hyphenate-character`;
-    - pyphen has no Kazakh dictionary: layout/hyphenation.py registers generated patterns.
+    - pyphen has no Kazakh dictionary: layout/hyphenation.py registers generated patterns;
+    - no hyphenate-limit-lines, and mis-breaks after inline boxes: layout/linebreak.py.
     """
 
 
