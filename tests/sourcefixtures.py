@@ -345,24 +345,22 @@ def write_odt(blocks: list[Block], path: Path) -> Path:
     master.addElement(footer)
     doc.masterstyles.addElement(master)
 
+    def region(change_id: str, kind, body: str = ""):
+        """A tracked-changes region: who changed what, and (for a deletion) the deleted text."""
+        change = kind()
+        info = office.ChangeInfo()
+        info.addElement(dc.Creator(text="Editor"))
+        info.addElement(dc.Date(text="2026-01-01T00:00:00"))
+        change.addElement(info)
+        if body:
+            change.addElement(text.P(text=body))
+        el = text.ChangedRegion(id=change_id, qattributes={(XML_NS, "id"): change_id})
+        el.addElement(change)
+        return el
+
     changes = text.TrackedChanges()
-    deletion = text.ChangedRegion(id="ct1", qattributes={(XML_NS, "id"): "ct1"})
-    d = text.Deletion()
-    info = office.ChangeInfo()
-    info.addElement(dc.Creator(text="Editor"))
-    info.addElement(dc.Date(text="2026-01-01T00:00:00"))
-    d.addElement(info)
-    d.addElement(text.P(text=TRACKED_DELETION))
-    deletion.addElement(d)
-    insertion = text.ChangedRegion(id="ct2", qattributes={(XML_NS, "id"): "ct2"})
-    ins = text.Insertion()
-    info2 = office.ChangeInfo()
-    info2.addElement(dc.Creator(text="Editor"))
-    info2.addElement(dc.Date(text="2026-01-01T00:00:00"))
-    ins.addElement(info2)
-    insertion.addElement(ins)
-    changes.addElement(deletion)
-    changes.addElement(insertion)
+    changes.addElement(region("ct1", text.Deletion, TRACKED_DELETION))
+    changes.addElement(region("ct2", text.Insertion))
     doc.text.addElement(changes)
 
     def fill(el, rich: RichText, mark_changes: bool = False) -> None:

@@ -30,12 +30,9 @@ def suffixes() -> str:
 
 def read_as_markdown(path: Path) -> str:
     """The text of `path` as the project's Markdown; SourceError (one line) for bad input."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from brochure.sources.text import read_bytes
+
+    data = read_bytes(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS and suffix not in MARKDOWN:
         raise SourceError(

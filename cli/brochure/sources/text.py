@@ -37,14 +37,19 @@ _MARKER = re.compile(r"<!--\s*(break|join)\s*-->")
 _ESCAPABLE = set("\\`*_{}[]()#+-.!>")
 
 
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (a BOM is dropped), newlines normalised, NFC."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing or unreadable file is a one-line SourceError."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path}: file not found") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a BOM is dropped), newlines normalised, NFC."""
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
