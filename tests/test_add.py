@@ -187,6 +187,27 @@ def test_language_detection(text, lang):
     assert detect_language(text) == lang
 
 
+def test_a_registered_language_is_detected_by_its_own_letters():
+    """Detection reads the language registry: a test-local Uzbek (Cyrillic, with ў қ ғ ҳ) wins
+    over Kazakh on an Uzbek text, though the two share қ and ғ."""
+    from brochure.core import languages
+    from brochure.sources.language import detect_language
+
+    uzbek = (
+        "Ўзбекистон ишчилари ўз ҳуқуқлари учун курашмоқда ва сиёсий маҳбусларни озод "
+        "қилишни талаб қилмоқда."
+    )
+    assert detect_language(uzbek) == "kk"  # the closest registered language
+    languages.register(
+        languages.Language("uz", "Uzbek", "Ўзбекча", "uz-UZ", script="Cyrl", letters="ўқғҳ")
+    )
+    try:
+        assert detect_language(uzbek) == "uz"
+        assert detect_language(KK) == "kk" and detect_language(RU) == "ru"
+    finally:
+        languages.unregister("uz")
+
+
 def test_a_text_in_another_language_is_an_error_naming_both(invoke, project, tmp_path):
     source = tmp_path / "statement.md"
     source.write_text(RU, encoding="utf-8")

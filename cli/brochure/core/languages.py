@@ -45,6 +45,9 @@ class Language:
     # The heading of its column in a side-by-side edition, in the same form for every language
     # ("English", "Русский", "Қазақша"); the native name when not given.
     label: str = ""
+    # Letters this language has and the others of its script lack (Kazakh: "әғқңөұүһі"): how
+    # `brochure add` tells it from them. Empty: the script's plain language (English, Russian).
+    letters: str = ""
 
     @property
     def column_label(self) -> str:
