@@ -7,6 +7,8 @@ tracked changes. What `brochure add` writes must read back as the seed document'
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -589,3 +591,38 @@ def test_a_page_wrapped_in_one_form_keeps_its_text(invoke, project, tmp_path):
     assert result.exit_code == 0, result.output
     markdown = (project / "texts" / "statement.md").read_text(encoding="utf-8")
     assert [b.text for b in parse_markdown(markdown)] == [b.text for b in blocks]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.slow
+def test_files_written_by_libreoffice(invoke, project, tmp_path):
+    """The office readers on files LibreOffice itself wrote (our fixtures converted DOCX <-> ODT):
+    its list, quote, title, note and tracked-change markup, not only python-docx's and odfpy's."""
+    made = tmp_path / "made"
+    made.mkdir()
+    _structure_docx(made / "appeal.docx")
+    _structure_odt(made / "appeal2.odt")
+    make_source("docx", "statement-2022-01-07", made)
+    converted = tmp_path / "converted"
+    profile = (tmp_path / "lo-profile").as_uri()
+    for fmt, files in (
+        ("odt", ["appeal.docx", "statement-2022-01-07.docx"]),
+        ("docx", ["appeal2.odt"]),
+    ):
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", fmt,
+             "--outdir", str(converted), *(str(made / f) for f in files)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    for name in ("appeal.odt", "appeal2.docx"):
+        result = invoke("add", converted / name, project)
+        assert result.exit_code == 0, result.output
+        written = project / "texts" / f"{Path(name).stem}.md"
+        assert written.read_text(encoding="utf-8") == EXPECTED_STRUCTURE, name
+    result = invoke("add", converted / "statement-2022-01-07.odt", project)
+    assert result.exit_code == 0, result.output
+    markdown = (project / "texts" / "statement-2022-01-07.md").read_text(encoding="utf-8")
+    assert structure(markdown) == structure(
+        read_text(Path(__file__).parent.parent / "seeds" / "statement-2022-01-07.md")
+    )
+    assert not [f for f in FURNITURE if f in markdown]

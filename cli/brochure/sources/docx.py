@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from brochure.core.errors import SourceError
-from brochure.sources.markdown_out import Para, Run, note_run
+from brochure.sources.markdown_out import QUOTE_STYLES, Para, Run, list_style_level, note_run
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RT_FOOTNOTES = f"{R}/footnotes"
 RT_ENDNOTES = f"{R}/endnotes"
 RT_HYPERLINK = f"{R}/hyperlink"
-_QUOTE_STYLES = {"quote", "intense quote", "block text", "quotation", "quotations"}
 _HEADING = re.compile(r"^heading (\d)$", re.IGNORECASE)
-_LIST_STYLE = re.compile(r"^list(?: bullet| number| continue)? ([2-9])$", re.IGNORECASE)
 _SKIP = {"del", "moveFrom", "commentRangeStart", "commentRangeEnd", "proofErr", "bookmarkStart",
          "bookmarkEnd", "pPr", "rPr", "sectPr", "AlternateContent", "permStart", "permEnd"}  # fmt: skip
 _DESCEND = {
@@ -155,13 +153,9 @@ class _Reader:
         if numbering is not None:
             num_id, ilvl = numbering
             fmt = self.formats.get((num_id, ilvl), "bullet")
-            level = int(ilvl or 0)
-            for n in names:  # "List Bullet 2" is a second-level item with its own numbering
-                if m := _LIST_STYLE.match(n):
-                    level = max(level, int(m.group(1)) - 1)
-                    break
+            level = list_style_level(names, int(ilvl or 0))
             return Para("list_item", runs, level=level, ordered=fmt not in ("bullet", "none"))
-        if any(n in _QUOTE_STYLES for n in names):
+        if any(n in QUOTE_STYLES for n in names):
             return Para("quote", runs)
         return Para("paragraph", runs)
 

@@ -91,9 +91,16 @@ def _restore_lists(content: HtmlElement, index: dict[str, HtmlElement]) -> None:
 
     kept = {el.get(BID) for el in content.iter() if isinstance(el.tag, str)}
     for el in list(content.iter()):
-        if not isinstance(el.tag, str) or el.get(BID) not in index:
+        if not isinstance(el.tag, str):
             continue
-        original = index[el.get(BID)]
+        if el.get(BID) in index:
+            original = index[el.get(BID)]
+        else:  # the fragment's root (the parser folds readability's <body> into it)
+            first = next((c for c in el if isinstance(c.tag, str) and c.get(BID) in index), None)
+            parent = index[first.get(BID)].getparent() if first is not None else None
+            if parent is None:
+                continue
+            original = parent
         previous: HtmlElement | None = None  # the last kept sibling before the list, in `el`
         for child in original:
             if not isinstance(child.tag, str):
@@ -124,17 +131,33 @@ def _is_text_list(el: HtmlElement) -> bool:
 
 
 def _resolve_footnotes(content: HtmlElement, index: dict[str, HtmlElement]) -> None:
-    """<sup><a href="#fn1">1</a></sup> -> a note marker holding the note's text from the page;
-    the note itself leaves the text if readability kept it."""
-    by_id = {el.get("id"): el for el in index.values() if el.get("id")}
+    """A footnote reference (a short link to "#x" in or around a <sup>) -> a note marker holding
+    the note's text from the page; the note itself leaves the text if readability kept it."""
+    targets: dict[str, HtmlElement] = {}
+    for el in index.values():
+        if el.get("id"):
+            targets.setdefault(el.get("id", ""), el)
+        elif el.tag == "a" and el.get("name"):  # <a name="sdfootnote1sym">: LibreOffice, old pages
+            block = next((a for a in el.iterancestors() if a.tag in _BLOCKS), None)
+            if block is not None:
+                targets.setdefault(el.get("name", ""), block)
     for sup in list(content.iter("sup")):
-        link = sup.find(".//a")
-        target = (link.get("href") or "") if link is not None else ""
-        note = by_id.get(target[1:]) if target.startswith("#") else None
-        if note is None:
+        if any(a.tag == "sup" for a in sup.iterancestors()):
             continue
-        text = " ".join(t for t in note.itertext() if t.strip() not in ("↩", "↑", "^", "↩︎"))
-        sup.set(NOTE, " ".join(text.split()))
+        original = index.get(sup.get(BID) or "")  # readability may have emptied it
+        link = (original if original is not None else sup).find(".//a")
+        if link is None and sup.getparent() is not None and sup.getparent().tag == "a":
+            link = sup.getparent()
+        in_link = link is not None and link.tag == "a" and sup in link.iterdescendants()
+        target = (link.get("href") or "") if link is not None else ""
+        label = " ".join(link.text_content().split()) if link is not None else ""
+        note = targets.get(target[1:]) if target.startswith("#") and len(label) <= 5 else None
+        if note is None or link is None:
+            continue
+        text = _note_text(note)
+        if not text or len(text) > 2000:
+            continue
+        (link if in_link else sup).set(NOTE, text)
         for el in list(content.iter()):
             if (
                 isinstance(el.tag, str)
@@ -142,6 +165,17 @@ def _resolve_footnotes(content: HtmlElement, index: dict[str, HtmlElement]) -> N
                 and el.getparent() is not None
             ):
                 el.drop_tree()
+
+
+def _note_text(note: HtmlElement) -> str:
+    """A footnote's text without its back-link (↩, ^, or the number linking back)."""
+    from copy import deepcopy
+
+    copy = deepcopy(note)
+    for a in list(copy.iter("a")):
+        if (a.get("href") or "").startswith("#"):
+            a.drop_tree()  # keeps the text after it
+    return " ".join(copy.text_content().split())
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -212,7 +246,10 @@ def _block(el: HtmlElement, quote: bool, depth: int) -> list[Para]:
         items: list[Para] = []
         for li in el:
             if isinstance(li.tag, str) and li.tag == "li":
-                items.extend(_list_item(li, ordered=tag == "ol", depth=depth + 1))
+                first = _list_item(li, ordered=tag == "ol", depth=depth + 1)
+                if first and tag == "ol" and not items and (el.get("start") or "").isdigit():
+                    first[0].number = int(el.get("start", "1"))  # <ol start="3"> goes on counting
+                items.extend(first)
             elif isinstance(li.tag, str):
                 items.extend(_block(li, quote, depth))
         return items
@@ -270,7 +307,7 @@ def _inline(el: HtmlElement, em=False, strong=False, href="") -> list[Run]:
         target = (el.get("href") or "").strip()
         if target.startswith(("http://", "https://", "mailto:")):
             href = target
-    elif tag == "sup" and el.get(NOTE):
+    if el.get(NOTE):  # a footnote reference: the note's text goes here
         return [note_run(el.get(NOTE, ""))]
     return _inline_children(el, em, strong, href)
 

@@ -35,10 +35,27 @@ class Para:
     runs: list[Run] = field(default_factory=list)
     level: int = 0
     ordered: bool = False
+    number: int | None = None  # a numbered item's number when the source says it (<ol start>)
 
     @property
     def text(self) -> str:
         return " ".join("".join(r.text for r in self.runs).split())
+
+
+# Word's and LibreOffice's paragraph style names (lower case) that make a block a quote, and the
+# numbered list styles ("List Bullet 2") that make an item a deeper one; both readers use them.
+QUOTE_STYLES = frozenset(
+    {"quote", "intense quote", "block text", "quotation", "quotations", "block quotation"}
+)
+_LIST_STYLE = re.compile(r"^list(?: bullet| number| continue)? ([2-9])$", re.IGNORECASE)
+
+
+def list_style_level(style_names: list[str], level: int) -> int:
+    """An item's depth, at least what a "List Bullet N" / "List Number N" style says."""
+    for name in style_names:
+        if m := _LIST_STYLE.match(name):
+            return max(level, int(m.group(1)) - 1)
+    return level
 
 
 def note_run(text: str) -> Run:
@@ -70,6 +87,8 @@ def to_markdown(paras: list[Para]) -> str:
             for deeper in [k for k in numbers if k > level]:
                 del numbers[deeper]
             numbers[level] = numbers.get(level, 0) + 1 if para.ordered else 0
+            if para.ordered and para.number is not None:
+                numbers[level] = para.number
             marker = f"{numbers[level]}. " if para.ordered else "- "
             line = "    " * level + marker + body
         elif para.kind == "quote":

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from brochure.core.errors import SourceError
-from brochure.sources.markdown_out import Para, ParaKind, Run, note_run
+from brochure.sources.markdown_out import (
+    QUOTE_STYLES,
+    Para,
+    ParaKind,
+    Run,
+    list_style_level,
+    note_run,
+)
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
@@ -28,7 +35,6 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 XLINK = "http://www.w3.org/1999/xlink"
 MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 MIMETYPE = b"application/vnd.oasis.opendocument.text"
-_QUOTE_STYLES = {"quotations", "quotation", "quote", "block quotation"}
 _SKIP = {"tracked-changes", "annotation", "annotation-end", "change", "change-start",
          "change-end", "bookmark", "bookmark-start", "bookmark-end", "soft-page-break",
          "sequence-decls", "table-of-content", "frame", "reference-mark", "number"}  # fmt: skip
@@ -156,7 +162,7 @@ class _Reader:
             elif ns == TEXT and name == "p":
                 style = child.get(_q(TEXT, "style-name"), "")
                 names = {s.display.lower() for s in self._chain(style)}
-                kind: ParaKind = "quote" if names & _QUOTE_STYLES else "paragraph"
+                kind: ParaKind = "quote" if names & QUOTE_STYLES else "paragraph"
                 if "title" in names:  # the Title paragraph style is the document's title
                     out.append(Para("heading", self._runs(child), level=1))
                     continue
@@ -183,7 +189,9 @@ class _Reader:
             for child in item:
                 cns, cname = _local(child)
                 if cns == TEXT and cname in ("p", "h") and first:
-                    out.append(Para("list_item", self._runs(child), level=depth, ordered=ordered))
+                    styles = self._chain(child.get(_q(TEXT, "style-name"), ""))
+                    level = list_style_level([s.display.lower() for s in styles], depth)
+                    out.append(Para("list_item", self._runs(child), level=level, ordered=ordered))
                     first = False
                 elif cns == TEXT and cname == "list":
                     self._list(
