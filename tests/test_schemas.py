@@ -171,3 +171,63 @@ def test_tbx_export_validates_with_awkward_ids_and_notes(invoke, tmp_path):
     result = invoke("glossary", "export", "--format", "tbx", "-o", out, root)
     assert result.exit_code == 0, result.output
     assert_valid(dtd("tbx-2/TBXcoreStructV02.dtd"), out)
+
+
+def test_stores_written_by_init_and_align_and_the_seeds_validate(invoke, tmp_path):
+    from conftest import SEEDS
+
+    for path in sorted((SEEDS / "translations").glob("*.xlf")):
+        xliff2(path)
+    started = tmp_path / "started"
+    assert invoke("init", started).exit_code == 0
+    stores = sorted((started / "translations").glob("*.xlf"))
+    assert stores
+    for path in stores:
+        xliff2(path)
+    root = write_project(
+        tmp_path / "aligned",
+        'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md"]\n',
+        {"a.md": "# The strike\n\nThe strike began on 3 January. It spread to 12 cities.\n"},
+    )
+    translation = tmp_path / "a.ru.md"
+    translation.write_text(
+        "# Забастовка\n\nЗабастовка началась 3 января и охватила 12 городов.\n", encoding="utf-8"
+    )
+    result = invoke("align", root / "a.md", translation, "--lang", "ru", root)
+    assert result.exit_code == 0, result.output
+    xliff2(root / "translations" / "a.ru.xlf")
+
+
+def test_a_store_written_out_of_order_is_repaired_when_saved(invoke, seed_project, tmp_path):
+    """Files an older version (or a script) wrote with <notes> before <mda:metadata> come back
+    in schema order the next time the tool saves them."""
+    from lxml import etree
+
+    store = seed_project / "translations" / "statement-2022-01-07.ru.xlf"
+    tree = etree.parse(str(store))
+    ns = {
+        "x": "urn:oasis:names:tc:xliff:document:2.0",
+        "m": "urn:oasis:names:tc:xliff:metadata:2.0",
+    }
+    moved = 0
+    for unit in tree.iterfind(".//x:unit", ns):
+        md = unit.find("m:metadata", ns)
+        if md is not None and unit.find("x:notes", ns) is None and moved < 3:
+            notes = etree.SubElement(unit, "{urn:oasis:names:tc:xliff:document:2.0}notes")
+            etree.SubElement(notes, "{urn:oasis:names:tc:xliff:document:2.0}note").text = "old"
+            unit.remove(notes)
+            unit.insert(0, notes)  # before the metadata: what older versions wrote
+            moved += 1
+    tree.write(str(store), xml_declaration=True, encoding="UTF-8")
+    with pytest.raises(AssertionError):
+        xliff2(store)
+    out = tmp_path / "x"
+    assert invoke("xliff", "export", seed_project, "--lang", "ru", "-o", out).exit_code == 0
+    exported = out / "statement-2022-01-07.en-ru.xlf"
+    text = exported.read_text(encoding="utf-8")
+    exported.write_text(
+        text.replace("</trans-unit>", '<note from="reviewer">Checked.</note></trans-unit>', 1),
+        encoding="utf-8",
+    )
+    assert invoke("xliff", "import", exported, seed_project).exit_code == 0
+    xliff2(store)

@@ -74,6 +74,31 @@ def _insert_in_order(parent: etree._Element, child: etree._Element, order: dict[
     parent.insert(pos, child)
 
 
+def _reorder(parent: etree._Element, order: dict[str, int]) -> bool:
+    """Put `parent`'s children in schema order (stable; a comment moves with the element after
+    it). Repairs files written out of order by older versions or other tools. True if moved."""
+    children = list(parent)
+    ranks: list[int] = []
+    pending = 0
+    for child in reversed(children):
+        rank = _rank(child, order)
+        pending = rank if rank is not None else pending
+        ranks.append(pending)
+    ranks.reverse()
+    if ranks == sorted(ranks):
+        return False
+    ordered = [c for _, c in sorted(zip(ranks, children), key=lambda pair: pair[0])]
+    # the white space between children (no text in a <unit>): inner indentation, then closing
+    inner, closing = children[0].tail, children[-1].tail
+    for child in children:
+        parent.remove(child)
+    for child in ordered:
+        child.tail = inner
+        parent.append(child)
+    ordered[-1].tail = closing
+    return True
+
+
 def _digest(data: bytes | None) -> str | None:
     return hashlib.sha1(data).hexdigest() if data is not None else None
 
@@ -479,6 +504,8 @@ class TranslationFile:
                 current = None
             if current is not None and _digest(current) != self._digest:
                 self._merge_into(current)
+            for unit in self._units.values():
+                _reorder(unit, _UNIT_ORDER)
             data = etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8") + b"\n"
             write_bytes_atomic(self.path, data)
             self._digest = _digest(data)
