@@ -103,23 +103,33 @@ def edit(
         raise GlossaryError(
             f"no concept {concept_id!r} in the glossary (see `brochure glossary list`)"
         )
-    for column in dict.fromkeys([*adding, *removing]):
-        given[column] = _changed_list(current, column, given.get(column), adding.get(column, ""),
-                                      removing.get(column, ""))  # fmt: skip
+    lists = list(dict.fromkeys([*adding, *removing]))
+
+    def cells() -> dict[str, str]:
+        """The cells to write, the variant lists read from the files under the lock (so an edit
+        another process saved meanwhile is kept)."""
+        out = dict(given)
+        fresh = load_termbase(root).get(concept_id) if lists else None
+        for column in lists:
+            out[column] = _changed_list(fresh or current, column, given.get(column),
+                                        adding.get(column, ""), removing.get(column, ""))  # fmt: skip
+        return out
+
+    cells()  # bad options stop here, before any lock is taken
     if holder is None:
         holder = default_file(root)
 
         def change(gf: tsv.GlossaryFile) -> None:
             if concept_id in gf.rows:
-                gf.set(concept_id, given)
+                gf.set(concept_id, cells())
             else:
-                gf.append({"id": concept_id, **given})
+                gf.append({"id": concept_id, **cells()})
     else:
 
         def change(gf: tsv.GlossaryFile) -> None:
             if concept_id not in gf.rows:
                 raise GlossaryError(f"{gf.path}: concept {concept_id!r} was removed meanwhile")
-            gf.set(concept_id, given)
+            gf.set(concept_id, cells())
 
     tsv.update(holder, change)
     return holder

@@ -504,6 +504,7 @@ class TranslationFile:
                 current = None
             if current is not None and _digest(current) != self._digest:
                 self._merge_into(current)
+            _reorder(self.file_el, _FILE_ORDER)
             for unit in self._units.values():
                 _reorder(unit, _UNIT_ORDER)
             data = etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8") + b"\n"
