@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from brochure.commands.common import paths_and_project, project_argument
+from brochure.core import formats
 
 # Option name -> TSV column, in the order `--help` shows them.
 FIELDS = {
@@ -211,7 +212,7 @@ def import_(ctx: click.Context, file: Path, project_dir: Path) -> None:
 
 
 @glossary.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(["tbx", "tsv", "csv"]), default="tbx",
+@click.option("--format", "-f", "fmt", type=click.Choice(formats.names("glossary")), default="tbx",
               show_default=True, help="Output format.")  # fmt: skip
 @click.option(
     "--output",

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from brochure.commands.common import paths_and_project, project_argument
+from brochure.store.exchange import VERSIONS
 
 
 @click.group()
@@ -18,7 +19,7 @@ def xliff() -> None:
 @click.option(
     "--lang", "-l", "langs", multiple=True, help="Target language (repeatable; default: all)."
 )
-@click.option("--version", "version", type=click.Choice(["1.2", "2.1"]), default="1.2", show_default=True,
+@click.option("--version", "version", type=click.Choice(VERSIONS), default="1.2", show_default=True,
               help="XLIFF version: 1.2 opens everywhere, 2.1 is the current standard.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write into (default: build/xliff in the project).")  # fmt: skip

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brochure.core import languages
+from brochure.core import formats as formats_
+from brochure.core import languages, layouts
 from brochure.core.errors import ProjectError
 from brochure.core.paths import OUTSIDE, inside, real_inside
 from brochure.core.text import slug
@@ -25,10 +26,6 @@ PAGE_SIZES = {
     "A6": (105.0, 148.0),
     "Letter": (215.9, 279.4),
 }
-FORMATS = ("pdf", "docx")
-BUILTIN_LAYOUTS = ("columns", "interleaved", "facing")
-# Layouts that have a DOCX writer (facing pages need page-exact placement: PDF only).
-DOCX_LAYOUTS = ("columns", "interleaved")
 PDF_VARIANTS = ("pdf/a-3b",)
 DEFAULT_BLEED_MM = 3.0
 _LENGTH_MM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*$")
@@ -51,7 +48,7 @@ class EditionSpec:
     languages: tuple[str, ...]
     layout: str = "columns"
     page_size: str = "A5"
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = ("pdf", "docx")
     output: str = ""  # file stem in build/, without extension
     impose: str = ""  # "booklet": also write <output>.booklet.pdf for saddle stitching
     creep: float = 0.0  # mm the innermost sheet's pages move toward the spine
@@ -451,7 +448,7 @@ class _Validator:
             if not isinstance(layout, str) or not self._layout_exists(layout):
                 self.problem(
                     f"{key}.layout",
-                    f"unknown layout {layout!r} (built in: {', '.join(BUILTIN_LAYOUTS)})",
+                    f"unknown layout {layout!r} (built in: {', '.join(layouts.names())})",
                 )
                 ok = False
             page_size = item.get("page_size", "A5")
@@ -463,16 +460,17 @@ class _Validator:
                     f"unknown page size {page_size!r} (A4, A5, A6, Letter or '150mm x 210mm')",
                 )
                 ok = False
-            pdf_only = layout in BUILTIN_LAYOUTS and layout not in DOCX_LAYOUTS
-            formats = item.get("formats", ["pdf"] if pdf_only else list(FORMATS))
+            outputs = formats_.names("output")
+            pdf_only = "docx" not in layouts.get(str(layout)).formats
+            formats = item.get("formats", ["pdf"] if pdf_only else list(outputs))
             if isinstance(formats, str):
                 formats = [formats]
             if (
                 not isinstance(formats, list)
                 or not formats
-                or any(f not in FORMATS for f in formats)
+                or any(f not in outputs for f in formats)
             ):
-                self.problem(f"{key}.formats", f"must be a list of: {', '.join(FORMATS)}")
+                self.problem(f"{key}.formats", f"must be a list of: {', '.join(outputs)}")
                 ok = False
             elif pdf_only and "docx" in formats:
                 self.problem(
@@ -533,7 +531,7 @@ class _Validator:
         return tuple(out)
 
     def _layout_exists(self, layout: str) -> bool:
-        if layout in BUILTIN_LAYOUTS:
+        if layout in layouts.names():
             return True
         if not _NAME.match(layout) or real_inside(self.root, Path("layouts") / layout) is None:
             return False

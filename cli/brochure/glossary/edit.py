@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brochure.core import formats
 from brochure.core.errors import GlossaryError
 from brochure.glossary import tsv
 from brochure.glossary.concepts import (
-    COLUMNS,
     LANGS,
     Concept,
     concept_from_row,
@@ -190,28 +190,13 @@ def remove(root: Path, concept_id: str) -> Path:
 
 
 def read_any(path: Path) -> list[Concept]:
-    """Concepts from a TSV, CSV or TBX file (by extension), validated."""
+    """Concepts from a glossary file in any registered format (by extension), validated."""
     suffix = path.suffix.lower()
-    if suffix in (".tsv", ".tab", ".txt"):
-        return list(load_files([(str(path), _read(path))]))
-    if suffix == ".csv":
-        from brochure.glossary.csvio import read_csv
-
-        return read_csv(path)
-    if suffix in (".tbx", ".xml"):
-        from brochure.glossary.tbx import read_tbx
-
-        return read_tbx(path)
-    raise GlossaryError(
-        f"{path}: unknown glossary format {suffix or '(none)'!r} (use .tsv, .csv or .tbx)"
-    )
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    fmt = formats.by_suffix("glossary", suffix)
+    if fmt is None or fmt.reader is None:
+        known = ", ".join(f.suffixes[0] for f in formats.formats("glossary"))
+        raise GlossaryError(f"{path}: unknown glossary format {suffix or '(none)'!r} (use {known})")
+    return list(formats.load(fmt.reader)(path))
 
 
 @dataclass
@@ -369,23 +354,13 @@ def _write_row(
 
 
 def export(termbase: Termbase, fmt: str, out: Path | None) -> bytes:
-    """The whole termbase as TBX, TSV or CSV bytes (written to `out` if given)."""
-    concepts = list(termbase)
-    if fmt == "tbx":
-        from brochure.glossary.tbx import tbx_bytes
-
-        data = tbx_bytes(concepts)
-    elif fmt == "csv":
-        from brochure.glossary.csvio import csv_bytes
-
-        data = csv_bytes(concepts)
-    elif fmt == "tsv":
-        gf = tsv.GlossaryFile.new(Path(out or "glossary.tsv"), COLUMNS)
-        for concept in concepts:
-            gf.append(concept.to_row())
-        data = gf.render()
-    else:
-        raise GlossaryError(f"--format: unknown format {fmt!r} (tbx, tsv or csv)")
+    """The whole termbase in format `fmt` (tbx, tsv, csv: brochure.core.formats) as bytes,
+    written to `out` if given."""
+    output = formats.get("glossary", fmt)
+    if output is None or output.writer is None:
+        known = ", ".join(formats.names("glossary"))
+        raise GlossaryError(f"--format: unknown format {fmt!r} (one of: {known})")
+    data: bytes = formats.load(output.writer)(list(termbase))
     if out is not None:
         from brochure.core.atomic import write_bytes_atomic
 

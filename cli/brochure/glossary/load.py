@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brochure.core.errors import GlossaryError
 from brochure.glossary.concepts import Concept, digest_bytes, merge
 from brochure.glossary.termbase import Termbase
 from brochure.glossary.tsv import GlossaryFile
@@ -60,6 +61,15 @@ def load_files(sources: list[tuple[str, bytes]]) -> Termbase:
         concepts.values(), sources=tuple(n for n, _ in sources),
         digest=digest_bytes(d for _, d in sources),
     )  # fmt: skip
+
+
+def read_tsv(path: Path) -> list[Concept]:
+    """Concepts of one TSV file, validated and merged by id as the termbase merges them."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return list(load_files([(str(path), data)]))
 
 
 def load_termbase(project: Project | Path | str | None = None, *, builtin: bool = True) -> Termbase:

@@ -304,6 +304,14 @@ def update(path: Path, change: Callable[[GlossaryFile], T]) -> T:
     return result
 
 
+def tsv_bytes(concepts: list[Concept]) -> bytes:
+    """A new TSV holding `concepts` (for export), as bytes."""
+    gf = GlossaryFile.new(Path("glossary.tsv"), COLUMNS)
+    for concept in concepts:
+        gf.append(concept.to_row())
+    return gf.render()
+
+
 def write_concepts(path: Path, concepts: list[Concept], columns: tuple[str, ...] = COLUMNS) -> None:
     """Write a new TSV holding `concepts` (for export)."""
     gf = GlossaryFile.new(path, columns)

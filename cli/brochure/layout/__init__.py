@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brochure.core import formats
 from brochure.core.datamodel import Edition
 from brochure.core.errors import LayoutError
-
-FORMATS = ("pdf", "docx")
 
 
 def render(edition: Edition, fmt: str, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
@@ -23,12 +22,9 @@ def render(edition: Edition, fmt: str, out: Path, *, search_dirs: tuple[Path, ..
     # Print typography is applied to what is laid out, never to the stored translations. The
     # PDF layouts draw the narrow no-break space themselves (html.rich_html); DOCX gets a plain one.
     edition = typeset_edition(edition, thin=NNBSP if fmt == "pdf" else NBSP)
-    if fmt == "pdf":
-        from brochure.layout.pdf import write_pdf
-
-        return write_pdf(edition, out, search_dirs=tuple(search_dirs))
-    if fmt == "docx":
-        from brochure.layout.docx import write_docx
-
-        return write_docx(edition, out)
-    raise LayoutError(f"unknown output format {fmt!r} (known: {', '.join(FORMATS)})")
+    output = formats.get("output", fmt)
+    if output is None or output.writer is None:
+        known = ", ".join(formats.names("output"))
+        raise LayoutError(f"unknown output format {fmt!r} (known: {known})")
+    write = formats.load(output.writer)
+    return write(edition, out, search_dirs=tuple(search_dirs))  # type: ignore[no-any-return]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from brochure.core import languages
+from brochure.core import languages, layouts
 from brochure.core.atomic import atomic_path
 from brochure.core.datamodel import Edition
 from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, runs
@@ -139,11 +139,12 @@ TRANSLATION_COLORS = ("2B3A4A", "4A3B2B")
 TRANSLATION_RULES = (("single", "9FB3C8"), ("dotted", "C8AB8F"))
 
 
-def write_docx(edition: Edition, out: Path) -> Path:
-    """Lay out `edition` as a DOCX at `out`, written atomically."""
+def write_docx(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
+    """Lay out `edition` as a DOCX at `out`, written atomically (`search_dirs`: the PDF layouts'
+    templates; a DOCX is built in code, so they do not apply)."""
     from brochure.core.errors import LayoutError
 
-    if edition.info.layout == "facing":  # page-exact spreads: PDF only (project.py checks formats)
+    if "docx" not in layouts.get(edition.info.layout).formats:  # project.py checks formats too
         raise LayoutError(f"the {edition.info.layout} layout has no DOCX output: build it as PDF")
     doc = build_document(edition)
     with atomic_path(out) as tmp:
@@ -157,7 +158,7 @@ def build_document(edition: Edition) -> Any:
     from docx.shared import Mm
 
     info = edition.info
-    interleaved = info.layout == "interleaved"
+    interleaved = layouts.get(info.layout).full_width  # one language after the other
     geo = geometry(info.page_size, 1 if interleaved else len(info.languages))
     doc = docx.Document()
     _styles(doc, geo)

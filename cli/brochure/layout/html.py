@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from brochure.core import languages
+from brochure.core import languages, layouts
 from brochure.core.datamodel import AlignedDocument, Edition, RichText
 from brochure.core.errors import LayoutError
 from brochure.layout.linebreak import line_breaking
@@ -32,7 +32,6 @@ _TAGS = (
 )
 BASE = "base"  # the shared templates and CSS partials
 # Text columns per page: columns puts the languages side by side, the others give each its full width.
-FULL_WIDTH_LAYOUTS = ("interleaved", "facing")
 # A row budget no paragraph reaches: the PDF layouts keep paragraphs whole (see context()).
 WHOLE = 10**12
 
@@ -138,7 +137,7 @@ def get_template(env: jinja2.Environment, layout: str, name: str = TEMPLATE) -> 
 def layout_geometry(edition: Edition) -> Geometry:
     """Columns share the page among the languages; interleaved and facing give each the full width."""
     info = edition.info
-    full = info.layout in FULL_WIDTH_LAYOUTS
+    full = layouts.get(info.layout).full_width
     return geometry(info.page_size, 1 if full else len(info.languages))
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from brochure.core import formats, layouts
 from brochure.core.atomic import atomic_path
 from brochure.layout.fonts import check_glyphs
 from brochure.layout.html import render_html
@@ -64,14 +65,11 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
 
 
 def _render(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
-    if edition.info.layout == "facing":
-        from brochure.layout.facing import render_facing
-
-        return render_facing(edition, search_dirs)
-    if edition.info.layout == "columns":
-        from brochure.layout.columns import render_columns
-
-        return render_columns(edition, search_dirs)
+    """WeasyPrint's Document of the edition: the layout's own renderer (core.layouts), else its
+    HTML template."""
+    special = layouts.get(edition.info.layout).pdf
+    if special:
+        return formats.load(special)(edition, search_dirs)
     return render_document(*render_html(edition, search_dirs))
 
 

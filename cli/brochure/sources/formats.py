@@ -5,27 +5,17 @@ imported on first use (python-docx, readability and lxml stay out of `brochure -
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
+from brochure.core import formats
 from brochure.core.errors import SourceError
 
-# suffix -> "module:function"; the function takes (path, bytes) and returns a list of Paras
-FORMATS: dict[str, str] = {
-    ".docx": "brochure.sources.docx:read_docx",
-    ".odt": "brochure.sources.odt:read_odt",
-    ".html": "brochure.sources.html:read_html",
-    ".htm": "brochure.sources.html:read_html",
-    ".xhtml": "brochure.sources.html:read_html",
-    ".txt": "brochure.sources.formats:read_plain",
-    ".text": "brochure.sources.formats:read_plain",
-}
-MARKDOWN = (".md", ".markdown")
 _PACKAGES = (".docx", ".odt")  # zip packages: binary by nature
 
 
 def suffixes() -> str:
-    return ", ".join(sorted({*FORMATS, *MARKDOWN}))
+    """The file endings `brochure add` reads (the source formats of brochure.core.formats)."""
+    return ", ".join(sorted(formats.suffixes("source")))
 
 
 def read_as_markdown(path: Path) -> str:
@@ -34,19 +24,19 @@ def read_as_markdown(path: Path) -> str:
 
     data = read_bytes(path)
     suffix = path.suffix.lower()
-    if suffix not in FORMATS and suffix not in MARKDOWN:
+    source = formats.by_suffix("source", suffix)
+    if source is None:
         raise SourceError(
             f"{path}: unsupported format {suffix or '(no suffix)'!r} (use {suffixes()})"
         )
     if suffix not in _PACKAGES and b"\x00" in data[:8192]:
         raise SourceError(f"{path}: a binary file, not a {suffix[1:].upper()} text")
-    if suffix in MARKDOWN:
+    if source.reader is None:  # Markdown: the project's own format
         from brochure.sources.text import read_text
 
         text = read_text(path)
         return text if text.endswith("\n") else text + "\n"
-    module, func = FORMATS[suffix].split(":")
-    reader = getattr(importlib.import_module(module), func)
+    reader = formats.load(source.reader)
     from brochure.sources.markdown_out import to_markdown
 
     return to_markdown(reader(path, data))
