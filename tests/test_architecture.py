@@ -220,3 +220,18 @@ def test_an_import_up_the_layers_is_found(toy):
         "brochure.core.errors imports brochure.store.xliff: brochure.core (layer 0) is below"
         " brochure.store (layer 3)"
     ]
+
+
+def test_public_functions_of_the_stages_say_why():
+    """STYLE.md 13: a one-line docstring on every public function of a stage module."""
+    missing = []
+    for name, path in modules(PACKAGE).items():
+        if name.startswith(TOP):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef
+            ) and not node.name.startswith("_"):
+                if not ast.get_docstring(node):
+                    missing.append(f"{name}.{node.name}")
+    assert missing == []

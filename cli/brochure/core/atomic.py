@@ -103,6 +103,7 @@ def _alive(pid: int) -> bool:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` all at once: a crash leaves the old file or the new, never half."""
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as f:
             f.write(data)
@@ -111,6 +112,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    """write_bytes_atomic for UTF-8 text."""
     write_bytes_atomic(path, text.encode("utf-8"))
 
 

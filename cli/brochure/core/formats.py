@@ -102,10 +102,12 @@ def formats(kind: Kind) -> list[FileFormat]:
 
 
 def names(kind: Kind) -> tuple[str, ...]:
+    """The names of one kind's formats, as options and brochure.toml give them."""
     return tuple(f.name for f in formats(kind))
 
 
 def get(kind: Kind, name: str) -> FileFormat | None:
+    """The format of that kind called `name`, if registered."""
     return next((f for f in formats(kind) if f.name == name), None)
 
 
@@ -116,6 +118,7 @@ def by_suffix(kind: Kind, suffix: str) -> FileFormat | None:
 
 
 def suffixes(kind: Kind) -> tuple[str, ...]:
+    """Every file ending one kind's formats are recognised by."""
     return tuple(s for f in formats(kind) for s in f.suffixes)
 
 

@@ -113,10 +113,12 @@ def _builtins() -> dict[str, Language]:
 
 
 def is_known(code: str) -> bool:
+    """Whether `code` is a registered language (brochure.toml may use it)."""
     return code in _builtins()
 
 
 def get(code: str) -> Language:
+    """The registered language `code` (KeyError if it is not: check is_known first)."""
     return _builtins()[code]
 
 
@@ -126,4 +128,5 @@ def codes() -> tuple[str, ...]:
 
 
 def known_codes() -> str:
+    """The registered codes for error messages: 'en, kk, ru'."""
     return ", ".join(codes())

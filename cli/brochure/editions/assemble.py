@@ -31,6 +31,7 @@ class Missing:
 
 
 def generator() -> str:
+    """What made the outputs, for their metadata (PDF Producer, DOCX properties)."""
     return f"brochure {__version__}"
 
 
@@ -80,6 +81,7 @@ def make_edition(
     project: Project, spec: EditionSpec, segmented: dict[str, SegmentedDocument],
     stores: dict[tuple[str, str], TranslationFile], draft: bool, missing: list[Missing],
 ) -> Edition:  # fmt: skip
+    """One edition: every document assembled in its languages, with the title page data."""
     docs = tuple(
         assemble_document(project, d, segmented[d.name], spec.languages, stores, missing)
         for d in project.documents
@@ -97,6 +99,7 @@ def make_edition(
 
 
 def missing_message(missing: list[Missing], project: Project) -> str:
+    """The build's error for missing translations: which, and where to fill them."""
     lines = [f"{len(missing)} segment(s) have no translation:"]
     for m in missing[:40]:
         words = " ".join(m.text.split()[:8])

@@ -29,6 +29,7 @@ PIVOTS = ("en", "ru")  # tried first as intermediate languages, in this order
 
 
 def load_package(model: InstalledModel, decoding: Decoding) -> CTranslateModel:
+    """An installed argos package as a CTranslate2 model with the tokenizer it ships."""
     path = model.path / model.tokenizer
     tokenizer: BPETokenizer | SentencePieceTokenizer
     if model.tokenizer == "bpe.model":

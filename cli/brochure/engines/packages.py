@@ -63,6 +63,7 @@ class InstalledModel:
 
 
 def default_models_dir() -> Path:
+    """Where models go when neither $BROCHURE_MODELS_DIR nor the project names a folder."""
     from platformdirs import user_data_path
 
     return user_data_path("brochure", appauthor=False) / "models"
@@ -348,6 +349,7 @@ def parse_index(data: bytes, where: str = "package index") -> list[IndexEntry]:
 
 
 def find_in_index(entries: list[IndexEntry], from_code: str, to_code: str) -> IndexEntry:
+    """The index entry for a language pair, or an error listing the pairs there are."""
     for entry in entries:
         if (entry.from_code, entry.to_code) == (from_code, to_code):
             return entry

@@ -131,6 +131,7 @@ class Concept:
 
 
 def split_variants(cell: str) -> tuple[str, ...]:
+    """A cell's variants: `a | b` -> ('a', 'b'), blanks dropped."""
     return tuple(v.strip() for v in cell.split("|") if v.strip())
 
 
@@ -153,6 +154,7 @@ def parse_tag(tag: str) -> tuple[bool, str, str] | None:
 
 
 def valid_tag(tag: str, lang: str) -> bool:
+    """Whether a stored form's tag names a case (and possessive) the language has."""
     parsed = parse_tag(tag)
     if parsed is None:
         return False
@@ -161,6 +163,7 @@ def valid_tag(tag: str, lang: str) -> bool:
 
 
 def valid_id(concept_id: str) -> bool:
+    """Whether a concept id is safe in files and on the command line."""
     return bool(_ID.match(concept_id))
 
 
@@ -176,6 +179,7 @@ def merge(base: Concept, override: Concept, present: set[str]) -> Concept:
 
 
 def digest_bytes(chunks: Iterable[bytes]) -> str:
+    """One hash over the glossary files, to record which glossary made a decision."""
     h = hashlib.sha1()
     for chunk in chunks:
         h.update(chunk)
@@ -209,6 +213,7 @@ def concept_from_row(row: dict[str, str], origin: str = "") -> Concept:
 
 
 def parse_forms(cell: str, lang: str, where: str) -> dict[str, str]:
+    """A `<lang>_forms` cell -> {tag: form}; a malformed pair raises GlossaryError."""
     forms: dict[str, str] = {}
     for pair in split_variants(cell):
         tag, sep, form = pair.partition("=")

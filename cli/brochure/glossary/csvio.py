@@ -12,6 +12,7 @@ from brochure.glossary.tsv import GlossaryFile
 
 
 def csv_bytes(concepts: list[Concept]) -> bytes:
+    """Concepts as CSV with the TSV's columns, as spreadsheets open it (CRLF, UTF-8)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\r\n")
     writer.writeheader()

@@ -170,6 +170,7 @@ def _changed_list(concept: Concept, column: str, replace: str | None, add: str, 
 
 
 def remove(root: Path, concept_id: str) -> Path:
+    """Delete concept ID's row from the project's glossary (built-in concepts can only be overridden)."""
     holder = _file_with(root, concept_id)
     if holder is None:
         if load_termbase(root).get(concept_id) is not None:

@@ -40,6 +40,7 @@ def builtin_sources() -> list[tuple[str, bytes]]:
 
 
 def project_files(root: Path) -> list[Path]:
+    """The project's glossary/*.tsv, in the order they override each other."""
     folder = Path(root) / "glossary"
     return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
 

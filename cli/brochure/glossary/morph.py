@@ -45,6 +45,7 @@ _RU_CASE_NAMES = {v: k for k, v in RU_CASES.items()} | {
 
 
 def make_tag(plural: bool, case: str, poss: str = "") -> str:
+    """A form tag from its parts: (True, 'gen', 'poss3') -> 'pl.poss3.gen'."""
     return ".".join(x for x in ("pl" if plural else "", poss, case) if x)
 
 
@@ -60,6 +61,7 @@ def restore_case(model: str, word: str) -> str:
 # -- Russian --------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def ru_morph():  # type: ignore[no-untyped-def]
+    """pymorphy3's Russian analyser, loaded once (its dictionary takes a while)."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="ru")
@@ -370,6 +372,7 @@ def kk_analyses(word: str) -> tuple[KkAnalysis, ...]:
 
 
 def kk_stems(word: str) -> frozenset[str]:
+    """Every stem the Kazakh suffix rules can strip the word down to."""
     return frozenset(a.stem for a in kk_analyses(word))
 
 
@@ -432,6 +435,7 @@ def en_singulars(word: str) -> frozenset[str]:
 
 
 def strip_possessive(word: str) -> str:
+    """An English word without its possessive ’s."""
     for tail in ("’s", "'s", "ʼs"):
         if word.lower().endswith(tail):
             return word[: -len(tail)]
@@ -439,6 +443,7 @@ def strip_possessive(word: str) -> str:
 
 
 def en_features(occurrence: str, term: str) -> str:
+    """The form tag of an English occurrence of `term`: plural and/or possessive."""
     words = WORD.findall(occurrence)
     if not words:
         return "nom"
@@ -451,6 +456,7 @@ def en_features(occurrence: str, term: str) -> str:
 
 
 def en_inflect(term: str, tag: str) -> str:
+    """An English term in the form `tag`: plural -s/-es/-ies, possessive ’s."""
     parsed = parse_tag(tag)
     if parsed is None:
         return term

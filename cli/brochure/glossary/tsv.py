@@ -284,6 +284,7 @@ def lock_path(path: Path) -> Path:
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
+    """Hold the cross-process lock of a glossary file while it is read and rewritten."""
     from brochure.core.atomic import file_lock
 
     with file_lock(lock_path(path), path, LOCK_TIMEOUT):

@@ -44,6 +44,7 @@ def covered(font_files: tuple[Path, ...]) -> frozenset[int]:
 
 
 def shipped_fonts() -> tuple[Path, ...]:
+    """The font files shipped with the built-in layouts."""
     from brochure.layout.html import fonts_dir
 
     return tuple(sorted(p for p in fonts_dir().iterdir() if p.suffix.lower() in (".ttf", ".otf")))

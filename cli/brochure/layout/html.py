@@ -37,6 +37,7 @@ WHOLE = 10**12
 
 
 def builtin_layouts() -> Path:
+    """The folder of the built-in layouts inside the installed package."""
     return Path(str(resources.files("brochure.builtin.layouts")))
 
 
@@ -128,6 +129,7 @@ def render_html(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> tuple[s
 
 
 def get_template(env: jinja2.Environment, layout: str, name: str = TEMPLATE) -> jinja2.Template:
+    """A layout's template, or LayoutError naming the layout and the missing file."""
     try:
         return env.get_template(name)
     except jinja2.TemplateNotFound as exc:
@@ -173,6 +175,7 @@ def context(edition: Edition, geo: Geometry | None = None) -> dict[str, Any]:
 
 
 def document_view(doc: AlignedDocument, langs: tuple[str, ...], budget: int) -> DocumentView:
+    """One document's rows and headings, ready for the template."""
     levels = [b.level for b in doc.blocks if b.kind == "heading"]
     source_title = _first(doc.title, langs) or doc.name
     view = DocumentView(
@@ -192,6 +195,7 @@ def document_view(doc: AlignedDocument, langs: tuple[str, ...], budget: int) -> 
 
 
 def css_page_size(geo: Geometry) -> str:
+    """The page size as CSS `size` wants it: '148mm 210mm'."""
     width, height = geo.page_mm
     return f"{width:g}mm {height:g}mm"
 

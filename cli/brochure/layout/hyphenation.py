@@ -62,10 +62,12 @@ def patterns() -> list[str]:
 
 
 def dictionary_text() -> str:
+    """The Kazakh patterns as a pyphen .dic file's text."""
     return "UTF-8\n" + "\n".join(patterns()) + "\n"
 
 
 def dictionary_path() -> Path:
+    """Where the shipped Kazakh .dic file lives."""
     return Path(str(resources.files("brochure.builtin.layouts") / "hyphenation" / DICT_NAME))
 
 

@@ -72,6 +72,7 @@ class Page:
 
 
 def pieces(row: Row) -> int:
+    """How many pieces (sentences) a row holds: where it may be cut at a page break."""
     return len(row.cells[0].pieces)
 
 

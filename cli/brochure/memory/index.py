@@ -70,6 +70,7 @@ def validate_memory(
 
 
 def settings(project: Project) -> MemorySettings:
+    """The project's validated [memory] settings, or the defaults."""
     value = project.sections.get("memory")
     return value if isinstance(value, MemorySettings) else MemorySettings()
 

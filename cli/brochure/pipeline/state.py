@@ -68,6 +68,7 @@ def mt_inputs(project: Project) -> tuple[str, ...]:
 def fingerprint(
     project: Project, spec: EditionSpec, fmt: str, draft: bool, extra: Iterable[str] = ()
 ) -> str:
+    """A hash of everything an output depends on: when it is unchanged, the output is current."""
     digest = hashlib.sha256()
     for part in (__version__, repr(spec), fmt, str(draft), *extra):
         digest.update(part.encode("utf-8") + b"\0")

@@ -305,6 +305,7 @@ class _Nesting:
 
 
 def segment_id(text: str, occurrence: int) -> str:
+    """A segment's stable id: from its normalised text and occurrence, never its position."""
     return _id(normalise(text), occurrence)
 
 
@@ -317,6 +318,7 @@ def get_segmenter(
     lang: str, abbreviations: dict[str, tuple[str, ...]] | None = None, *,
     removed: dict[str, tuple[str, ...]] | None = None, rules: Iterable[BreakRule] = (),
 ) -> RuleSegmenter:  # fmt: skip
+    """The segmenter for `lang` with extra (and removed) abbreviations and break rules."""
     return RuleSegmenter(lang, (abbreviations or {}).get(lang, ()),
                          removed_abbreviations=(removed or {}).get(lang, ()), rules=rules)  # fmt: skip
 
@@ -361,6 +363,7 @@ def slices(content: RichText, ranges: Sequence[tuple[int, int]]) -> list[RichTex
 def segment_document(
     document: Document, segmenter: RuleSegmenter | None = None
 ) -> SegmentedDocument:
+    """A document cut into segments with stable ids (the segmentation stage's one call)."""
     segmenter = segmenter or get_segmenter(document.lang)
     seen: Counter[str] = Counter()
     segments = []

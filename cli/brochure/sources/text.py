@@ -156,6 +156,7 @@ def _join(lines: list[str]) -> str:
 
 
 def parse_markdown(text: str) -> list[Block]:
+    """The project's Markdown -> blocks with their line numbers (headings, paragraphs, lists, quotes)."""
     # Comments become blank lines of the same count, so line numbers stay right; the two that
     # steer the segmenter become marks.
     text = _MARKER.sub(_marker, text)

@@ -32,6 +32,7 @@ UNREVIEWED = ("memory", "mt", "draft")  # a target nobody has approved yet
 
 
 def classify(unit: Unit | None) -> str:
+    """Which progress class a unit counts in: final, reviewed, memory, mt, draft or missing."""
     if unit is None or not unit.has_target:
         return "missing"
     if unit.state in ("final", "reviewed"):

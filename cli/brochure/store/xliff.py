@@ -612,6 +612,7 @@ def _validate(path: Path, tree: etree._ElementTree, src: str, tgt: str) -> None:
 
 
 def open_store(project: Project, document: DocumentSpec, lang: str) -> TranslationFile:
+    """The translation file of one document and target language (created when first saved)."""
     path = project.translations_path(document, lang)
     try:
         original = str(document.path.relative_to(project.root))
