@@ -57,6 +57,8 @@ class LineBreaking:
 
 
 def line_breaking(geo: Geometry) -> LineBreaking:
+    """Justify only where a line holds enough characters; ragged text in narrow columns, where
+    justification would open rivers of space."""
     justified = geo.chars_per_line >= JUSTIFY_MIN_CHARS
     return LineBreaking(
         text_align="justify" if justified else "left",
