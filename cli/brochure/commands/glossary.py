@@ -46,7 +46,7 @@ def field_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def variant_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--add-ru-admitted X / --remove-ru-admitted X (and forbidden, for each language)."""
     for kind in ("forbidden", "admitted"):
-        for lang in ("kk", "ru", "en"):
+        for lang in ("kk", "ru", "en"):  # the options of FIELDS; bottom-up: --help lists en first
             for verb in ("remove", "add"):
                 func = click.option(
                     f"--{verb}-{lang}-{kind}", f"{verb}_{lang}_{kind}", default=None,
@@ -101,7 +101,9 @@ def list_(lang: str | None, search: str | None, as_json: bool, project_dir: Path
     if as_json:
         click.echo(json.dumps([c.as_json() for c in concepts], ensure_ascii=False, indent=2))
         return
-    langs = [lang] if lang else ["en", "ru", "kk"]
+    from brochure.glossary.concepts import LANGS
+
+    langs = [lang] if lang else list(LANGS)
     for c in concepts:
         click.echo("\t".join([c.id, *(c.preferred.get(lg, "") for lg in langs)]))
 

@@ -25,6 +25,7 @@ from brochure.glossary.concepts import (
     Concept,
     concept_from_row,
     concept_slug,
+    langs,
     split_variants,
     valid_id,
 )
@@ -55,12 +56,11 @@ def _file_with(root: Path, concept_id: str) -> Path | None:
 def add(root: Path, values: dict[str, str], file: Path | None = None) -> tuple[str, Path]:
     """Add a concept; its id defaults to a slug of the English term. Returns (id, file)."""
     values = {k: v for k, v in values.items() if v}
-    cid = values.get("id") or concept_slug(
-        values.get("en") or values.get("ru") or values.get("kk") or ""
-    )
+    terms = [values.get(lang, "") for lang in langs()]
+    cid = values.get("id") or concept_slug(next((t for t in terms if t), ""))
     if not valid_id(cid):
         raise GlossaryError(f"--id: {cid!r}: use letters, digits, '-', '_', '.'")
-    if not any(values.get(lang) for lang in ("en", "ru", "kk")):
+    if not any(terms):
         raise GlossaryError("give at least one term: --en, --ru or --kk")
     values["id"] = cid
     _validate_options(values)
