@@ -9,6 +9,7 @@ from brochure.commands.init import init
 from brochure.commands.memory import memory
 from brochure.commands.models import models
 from brochure.commands.preview import preview
+from brochure.commands.proof import proof
 from brochure.commands.segments import segments
 from brochure.commands.status import status
 from brochure.commands.translate import translate
@@ -28,4 +29,5 @@ ALL = [
     glossary,
     check,
     preview,
+    proof,
 ]

@@ -30,10 +30,12 @@ from brochure.commands.common import project_argument, shown
 )
 @click.option("--impose", type=click.Choice(["booklet"]),
               help="Also write each PDF imposed for saddle stitching (<name>.booklet.pdf).")  # fmt: skip
+@click.option("--proof", "proof", is_flag=True,
+              help="Then proof the PDFs (see `brochure proof`) and fail on proof errors.")  # fmt: skip
 @project_argument
 def build(
     project_dir: Path, editions: tuple[str, ...], draft: bool, no_mt: bool, force: bool, strict: bool,
-    impose: str | None,
+    impose: str | None, proof: bool,
 ) -> None:  # fmt: skip
     """Build the brochures of PROJECT (a folder with brochure.toml; default: here)."""
     from brochure.core.project import load_project
@@ -51,3 +53,14 @@ def build(
     )
     for path in written:
         click.echo(f"wrote {shown(path)}")
+    if proof:
+        from brochure.pipeline.proof import proof_gate, proof_project
+
+        results = proof_project(project, editions)
+        for result in results:
+            for issue in result.report.errors:
+                where = f"p. {issue.page}" if issue.page else "document"
+                click.echo(
+                    f"proof: {result.edition}: {where}: {issue.check}: {issue.message}", err=True
+                )
+        proof_gate(results)

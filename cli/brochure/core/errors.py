@@ -86,3 +86,7 @@ def os_error_message(exc: OSError, shown: Callable[[str], str] = str) -> str:
     if len(names) == 2:
         where += f" -> {shown(names[1])}"
     return f"{where}: {reason}"
+
+
+class ProofError(BrochureError):
+    """A built PDF has proof errors (`brochure proof`, `build --proof`)."""

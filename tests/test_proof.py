@@ -1,0 +1,155 @@
+"""`brochure proof` and `build --proof`: built PDFs read back line by line.
+
+A real edition (the seed statement, English|Russian) must pass the line checks; the same edition
+with a stylesheet a careless designer might write (justified, hyphenation unlimited, text pushed
+into the gutter) must be flagged; a hand-made PDF flags fonts, colours and boxes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from brochure.outputs.proof import Frame, proof_pdf
+from conftest import SEEDS
+
+pikepdf = pytest.importorskip("pikepdf")
+
+STATEMENT_ONLY = re.compile(r"documents = \[.*?\]")
+BAD_CSS = """{% include "builtin/columns/columns.css" %}
+/* what the proof must catch: justified narrow columns, hyphenation without limits, text
+   running into the gutter */
+td p, td .item { text-align: justify; hyphenate-limit-chars: 4 2 2; hyphenate-limit-zone: 0;
+                 margin-right: -4mm; }
+"""
+
+
+def _statement_project(tmp_path: Path, name: str) -> Path:
+    """The seed project with one document and the en|ru edition only (a quick build)."""
+    folder = tmp_path / name
+    shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("build", ".brochure"))
+    toml = (folder / "brochure.toml").read_text(encoding="utf-8")
+    head = toml.split("[[editions]]")[0]
+    head = STATEMENT_ONLY.sub('documents = ["statement-2022-01-07.md"]', head)
+    editions = '[[editions]]\nlanguages = ["en", "ru"]\nlayout = "columns"\npage_size = "A5"\nformats = ["pdf"]\n'
+    (folder / "brochure.toml").write_text(head + editions, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    return _statement_project(tmp_path_factory.mktemp("proof"), "good")
+
+
+def _reports(result) -> list[dict]:
+    return json.loads(result.stdout[: result.stdout.rindex("]") + 1])
+
+
+def test_the_seed_statement_passes_the_line_checks(good, invoke):
+    result = invoke("build", good, "--no-mt")
+    assert result.exit_code == 0, result.output
+    result = invoke("proof", good, "--json")
+    [report] = _reports(result)
+    assert report["edition"] == "en-ru"
+    assert report["lines"] > 300
+    assert report["hyphenated_share"] <= 0.08
+    assert report["longest_ladder"] <= 2
+    for page in report["pages"]:
+        assert (
+            page["one_letter_ends"] == [] and page["overflow"] == [] and not page["missing_glyphs"]
+        )
+    assert report["fonts_not_embedded"] == []
+    # colour is the print variant's business (issue 12, item 5): the only error allowed here
+    errors = {i["check"] for i in report["issues"] if i["severity"] == "error"}
+    assert errors <= {"non-black text"}
+    assert result.exit_code == (1 if errors else 0)
+
+
+def test_the_table_names_every_page_and_the_totals(good, invoke):
+    result = invoke("proof", good)
+    assert "page  lines  hyph  ladder" in result.stdout
+    assert re.search(
+        r"total \d+ lines, \d+ hyphenated \(\d+\.\d%\), longest ladder [0-2]", result.stdout
+    )
+
+
+def test_a_careless_stylesheet_is_flagged_and_fails_build_proof(tmp_path, invoke):
+    bad = _statement_project(tmp_path, "bad")
+    (bad / "layouts" / "columns").mkdir(parents=True)
+    (bad / "layouts" / "columns" / "columns.css").write_text(BAD_CSS, encoding="utf-8")
+    result = invoke("build", bad, "--no-mt", "--proof")
+    assert result.exit_code == 1
+    assert "Error: proof found" in result.output
+    assert "past its column" in result.output
+    [report] = _reports(invoke("proof", bad, "--json"))
+    checks = {i["check"] for i in report["issues"] if i["severity"] == "error"}
+    assert {"past its column", "hyphenation"} <= checks, checks
+    assert report["hyphenated_share"] > 0.08
+
+
+def test_proof_without_a_build_says_what_to_do(tmp_path, invoke):
+    project = _statement_project(tmp_path, "unbuilt")
+    result = invoke("proof", project)
+    assert result.exit_code == 1
+    assert "has no PDF" in result.output and "brochure build" in result.output
+
+
+def _hand_made_pdf(path: Path, text_ops: bytes, trim: list[float]) -> Path:
+    """One page, Helvetica (a standard font, not embedded), the given text operators."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))  # fmt: skip
+    page = pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 420, 595], TrimBox=trim,
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=pdf.make_stream(text_ops),
+    ))  # fmt: skip
+    pdf.pages.append(page)
+    pdf.save(path)
+    return path
+
+
+A5 = Frame(page_mm=(148.0, 210.0), margin_top_mm=20, margin_bottom_mm=20, margin_inner_mm=15,
+           margin_outer_mm=15, columns=1, gutter_mm=5)  # fmt: skip
+
+
+def test_fonts_colours_and_boxes_of_a_print_pdf(tmp_path):
+    ops = b"BT /F1 10 Tf 0.07 0.07 0.07 rg 60 400 Td (Grey text in RGB) Tj ET"
+    path = _hand_made_pdf(tmp_path / "bad.pdf", ops, [0, 0, 400, 595])
+    report = proof_pdf(path, Frame(**{**A5.__dict__, "bleed_mm": 3.0}))
+    checks = {i.check for i in report.errors}
+    assert report.fonts_not_embedded == ["/Helvetica"]
+    assert report.non_black_text_pages == [1]
+    assert {"font not embedded", "non-black text", "boxes"} <= checks
+    assert any("TrimBox" in i.message for i in report.errors)
+
+
+def test_black_text_and_right_boxes_pass_those_checks(tmp_path):
+    ops = b"BT /F1 10 Tf 0 g 60 400 Td (Black) Tj ET BT 0 0 0 1 k /F1 10 Tf 60 380 Td (K) Tj ET"
+    width, height = 148 * 72 / 25.4, 210 * 72 / 25.4
+    path = _hand_made_pdf(tmp_path / "ok.pdf", ops, [0, 0, width, height])
+    pdf = pikepdf.open(path, allow_overwriting_input=True)
+    pdf.pages[0].obj.MediaBox = [0, 0, width, height]
+    pdf.save(path)
+    report = proof_pdf(path, A5)
+    assert report.non_black_text_pages == []
+    assert not [i for i in report.errors if i.check in ("boxes", "non-black text")]
+
+
+def test_a_russian_line_ending_in_a_one_letter_word_is_an_error(tmp_path):
+    from brochure.layout.html import fonts_dir
+    from brochure.layout.weasy import render_document
+
+    html = f"""<html lang="ru"><meta charset="utf-8"><style>
+    @font-face {{ font-family: "Brochure Serif"; src: url({fonts_dir().as_uri()}/PT_Serif-Web-Regular.ttf) }}
+    @page {{ size: 148mm 210mm; margin: 20mm 15mm }} body {{ margin: 0; font: 10pt "Brochure Serif" }}
+    </style><p>Забастовка началась в<br>стране и продолжалась долго, а<br>затем и<br>дальше.</p>"""
+    path = tmp_path / "ru.pdf"
+    render_document(html, tmp_path).write_pdf(path)
+    report = proof_pdf(path, A5)
+    ends = report.pages[0].one_letter_ends
+    assert len(ends) == 3 and ends[0].endswith("началась в")
+    assert "one-letter line end" in {i.check for i in report.errors}
