@@ -266,11 +266,13 @@ def errors_by_lang(
     project: Project, segmented: dict[str, SegmentedDocument],
     stores: dict[tuple[str, str], TranslationFile], langs: Sequence[str],
 ) -> dict[str, int]:  # fmt: skip
-    """How many errors the check finds in each language (for `status` and `build`)."""
+    """How many errors the check finds in each language's translations (for `status`; a
+    segment without a translation is counted as missing, not here)."""
     report = check_project(project, langs, segmented=segmented, stores=stores)
     counts = dict.fromkeys(langs, 0)
     for issue in report.errors:
-        counts[issue.lang] = counts.get(issue.lang, 0) + 1
+        if issue.target:
+            counts[issue.lang] = counts.get(issue.lang, 0) + 1
     return counts
 
 

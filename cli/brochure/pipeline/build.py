@@ -146,7 +146,7 @@ def edition_warning(
         for lang in targets
         for s in segmented[d.name].segments
     )
-    errors = sum(issue.lang in targets for issue in report.errors)
+    errors = sum(issue.lang in targets and bool(issue.target) for issue in report.errors)
     problems = []
     if drafts:
         problems.append(f"{drafts} unreviewed machine draft(s) (see `brochure status`)")
