@@ -21,6 +21,7 @@ wins over a machine draft). So no writer's save is ever written over.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ STATES = ("initial", "translated", "reviewed", "final")
 APPROVED = ("reviewed", "final")  # machine drafts never overwrite these
 STALE_GROUP = "brochure-stale"
 META_CATEGORY = "brochure"
+log = logging.getLogger(__name__)
 _OUR_ID = re.compile(r"^s[0-9a-f]{12}(-\d+)?$")
 _SUBTYPE = {"em": "xlf:i", "strong": "xlf:b"}
 _KIND = {v: k for k, v in _SUBTYPE.items()}
@@ -532,11 +534,15 @@ class TranslationFile:
                                 digest=_digest(current), lock=self.lock)  # fmt: skip
         if self._segments is not None:
             fresh.sync(self._segments)
-        self._replay(fresh)
+        yielded = self._replay(fresh)
         self._index(fresh.tree)
         self.merged = True
+        log.info(
+            "%s was saved by another process meanwhile: merged%s", self.path.name,
+            f"; {len(yielded)} machine draft(s) left out where their edit wins" if yielded else "",
+        )  # fmt: skip
 
-    def _replay(self, fresh: TranslationFile) -> None:
+    def _replay(self, fresh: TranslationFile) -> set[str]:
         """Apply this store's edits to `fresh`, unit by unit.
 
         A unit that `fresh` holds in another state or with another target than this store first
@@ -560,6 +566,7 @@ class TranslationFile:
             elif kind == "note":
                 if not any(n.text == args[0] for n in unit.notes):
                     fresh._add_note(uid, *args)
+        return dropped
 
 
 def _source_text(unit: etree._Element) -> str:
