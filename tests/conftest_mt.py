@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import tinymodels
+from miniproject import MINI_TEXT, MINI_TOML
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,6 @@ def installed(tiny_models: TinyModels, models_dir: Path) -> Path:
     return models_dir
 
 
-MINI_TEXT = """\
-# The workers' programme
-
-The workers of Kazakhstan demand a real increase in wages. Trade unions must be independent.
-
-- file_name and snake_case stay as they are.
-- A second item.
-"""
-
-
 @pytest.fixture
 def mini_project(tmp_path: Path) -> Path:
     """A small seed-like project: en source, ru translated by hand, kk not translated yet."""
@@ -74,11 +65,7 @@ def mini_project(tmp_path: Path) -> Path:
     root = tmp_path / "mini"
     root.mkdir()
     (root / "text.md").write_text(MINI_TEXT, encoding="utf-8")
-    (root / "brochure.toml").write_text(
-        'name = "mini"\ntitle = { en = "Mini", ru = "Мини", kk = "Шағын" }\n'
-        'source_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n',
-        encoding="utf-8",
-    )
+    (root / "brochure.toml").write_text(MINI_TOML, encoding="utf-8")
     project = load_project(root)
     segmented, stores = load_translations(project, ["ru"])
     store = stores[("text", "ru")]

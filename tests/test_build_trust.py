@@ -17,6 +17,7 @@ from brochure.core.datamodel import RichText
 from brochure.core.project import load_project
 from brochure.store.xliff import open_store
 from conftest import snapshot
+from test_incremental import fake_render
 
 pytest_plugins = ["conftest_mt"]
 
@@ -82,25 +83,10 @@ def test_status_is_not_ready_while_units_are_unreviewed_drafts(invoke, seed_proj
     assert "edition en-ru: 1 unit(s) to review" in text
 
 
-def fake_render(calls):
-    def render(edition, fmt, out, search_dirs=()):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(f"{fmt} of {edition.info.name}", encoding="utf-8")
-        calls.append(out.name)
-        return out
-
-    return render
-
-
 def test_fingerprint_covers_no_mt_models_and_memory(installed, mini_project, tiny_models):
     from brochure.pipeline.build import build_project
 
-    toml = mini_project / "brochure.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8")
-        + '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n\n[mt]\nengine = "argos"\n',
-        encoding="utf-8",
-    )
+    with_mt_edition(mini_project, "kk")
     calls: list[str] = []
     build_project(load_project(mini_project), render=fake_render(calls), draft=True, mt=False)
     assert calls == ["mini.en-kk.pdf"]
@@ -124,12 +110,7 @@ def test_fingerprint_covers_no_mt_models_and_memory(installed, mini_project, tin
 def test_fingerprint_changes_with_the_installed_models(installed, mini_project, tiny_models):
     from brochure.pipeline.build import build_project
 
-    toml = mini_project / "brochure.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8")
-        + '\n[[editions]]\nlanguages = ["en", "ru"]\nformats = ["pdf"]\n\n[mt]\nengine = "argos"\n',
-        encoding="utf-8",
-    )
+    with_mt_edition(mini_project, "ru")
     calls: list[str] = []
     build_project(load_project(mini_project), render=fake_render(calls))
     build_project(load_project(mini_project), render=fake_render(calls))
@@ -139,6 +120,16 @@ def test_fingerprint_changes_with_the_installed_models(installed, mini_project, 
     install_package(tiny_models.en_ru_prefixed, installed)
     build_project(load_project(mini_project), render=fake_render(calls))
     assert len(calls) == 2, "a model was installed"
+
+
+def with_mt_edition(root, lang):
+    """An en|LANG PDF edition, drafted by the argos engine."""
+    toml = root / "brochure.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + f'\n[[editions]]\nlanguages = ["en", "{lang}"]\nformats = ["pdf"]\n\n[mt]\nengine = "argos"\n',
+        encoding="utf-8",
+    )
 
 
 def open_store_units(root, lang):

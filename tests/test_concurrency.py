@@ -23,38 +23,16 @@ from brochure.cli import cli
 from click.testing import CliRunner
 from conftest import write_project
 from lxml import etree
+from miniproject import MINI_TEXT, MINI_TOML, PEER_TMX
 
 pytest_plugins = ["conftest_mt"]
 
-TEXT = """\
-# The workers' programme
-
-The workers of Kazakhstan demand a real increase in wages. Trade unions must be independent.
-
-- file_name and snake_case stay as they are.
-- A second item.
-
-The protests began in Zhanaozen on the initiative of oil workers.
-"""
-TOML = (
-    'name = "mini"\ntitle = { en = "Mini", ru = "Мини", kk = "Шағын" }\n'
-    'source_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n'
-    '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n'
-)
-TMX = """\
-<?xml version="1.0" encoding="UTF-8"?>
-<tmx version="1.4">
-  <header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en"
-          srclang="en" datatype="plaintext"/>
-  <body>
-    <tu><tuv xml:lang="en"><seg>The workers of Kazakhstan demand a real increase in pensions.</seg></tuv>
-        <tuv xml:lang="kk"><seg>Қазақстан жұмысшылары зейнетақының нақты өсуін талап етеді.</seg></tuv></tu>
-  </body>
-</tmx>
-"""
+TEXT = MINI_TEXT + "\nThe protests began in Zhanaozen on the initiative of oil workers.\n"
+TOML = MINI_TOML + '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n'
+TMX = PEER_TMX
 # What translators type in their CAT tool for two kk units (by source text).
 HUMAN = {
-    "Trade unions must be independent.": "Кәсіподақтар тәуелсіз болуы керек.",
+    "Trade unions must be independent.": "Кәсіподақтар тәуелсіз болуға тиіс.",
     "A second item.": "Екінші тармақ.",
 }
 XLF12 = "{urn:oasis:names:tc:xliff:document:1.2}"

@@ -20,22 +20,12 @@ from brochure.cli import cli
 from click.testing import CliRunner
 from conftest import write_project
 from lxml import etree
+from miniproject import MINI_TEXT, MINI_TOML
 
 pytest_plugins = ["conftest_mt"]
 
-TEXT = """\
-# The workers' programme
-
-The workers of Kazakhstan demand a real increase in wages. Trade unions must be independent.
-
-- file_name and snake_case stay as they are.
-- A second item.
-
-The protests began in Zhanaozen on the initiative of oil workers.
-"""
-TOML = (
-    'name = "mini"\ntitle = { en = "Mini", ru = "Мини", kk = "Шағын" }\n'
-    'source_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n'
+TEXT = MINI_TEXT + "\nThe protests began in Zhanaozen on the initiative of oil workers.\n"
+TOML = MINI_TOML + (
     '\n[[editions]]\nlanguages = ["en", "ru"]\nformats = ["pdf"]\n'
     '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n'
 )

@@ -13,35 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import write_project
 from lxml import etree
+from miniproject import MINI_TEXT, MINI_TOML, PEER_TMX
 
 pytest_plugins = ["conftest_mt"]
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-TEXT = """\
-# The workers' programme
-
-The workers of Kazakhstan demand a real increase in wages. Trade unions must be independent.
-
-- file_name and snake_case stay as they are.
-- A second item.
-"""
-TOML = (
-    'name = "mini"\ntitle = { en = "Mini", ru = "Мини", kk = "Шағын" }\n'
-    'source_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n'
-)
-TMX = """\
-<?xml version="1.0" encoding="UTF-8"?>
-<tmx version="1.4">
-  <header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en"
-          srclang="en" datatype="plaintext"/>
-  <body>
-    <tu><tuv xml:lang="en"><seg>The workers of Kazakhstan demand a real increase in pensions.</seg></tuv>
-        <tuv xml:lang="kk"><seg>Қазақстан жұмысшылары зейнетақының нақты өсуін талап етеді.</seg></tuv></tu>
-    <tu><tuv xml:lang="en"><seg>Trade unions must be independent.</seg></tuv>
-        <tuv xml:lang="kk"><seg>Кәсіподақтар тәуелсіз болуы керек.</seg></tuv></tu>
-  </body>
-</tmx>
-"""
+TEXT, TOML, TMX = MINI_TEXT, MINI_TOML, PEER_TMX
 
 
 @cache
