@@ -5,6 +5,11 @@ the built-in `layouts/<layout>/`, the project's `layouts/base/`, the built-in `l
 (the skeleton, cover, contents and CSS partials every layout shares). So a project can replace one
 stylesheet and keep the rest; `builtin/<path>` always names the built-in file, so an override can
 include the original and add to it: `{% include "builtin/columns/columns.css" %}`.
+
+A project's layouts are untrusted input (people send each other projects): templates run in Jinja's
+sandbox (no Python attributes such as `__class__` or `__globals__`, so no code execution), and a
+template file is read only when its real path lies inside the project or the package (no symbolic
+link out of the project). What WeasyPrint may fetch is guarded in layout/weasy.py.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from brochure.core import languages, layouts
 from brochure.core.datamodel import AlignedDocument, Edition, RichText
 from brochure.core.errors import LayoutError
+from brochure.core.paths import OUTSIDE, allowed
 from brochure.layout.linebreak import line_breaking
 from brochure.layout.rows import Geometry, Row, document_rows, geometry, runs
 
@@ -74,10 +81,39 @@ class DocumentView:
         return f"h-{self.name}-{row.block_id}"
 
 
+def allowed_roots(search_dirs: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    """The folders a layout may read files from: the package's layouts and each project (the
+    folder that holds its layouts/)."""
+    return (builtin_layouts(), *(Path(d).parent for d in search_dirs))
+
+
+class _GuardedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses a template whose real path (symbolic links followed) lies
+    outside the project and the package."""
+
+    def __init__(self, searchpath: str, roots: tuple[Path, ...]):
+        super().__init__(searchpath)
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[no-untyped-def]
+        source, filename, uptodate = super().get_source(environment, template)
+        if not allowed(filename, self.roots):
+            raise LayoutError(
+                f"{filename}: {OUTSIDE} (a symbolic link to {Path(filename).resolve()})"
+            )
+        return source, filename, uptodate
+
+
 def environment(layout: str, search_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
-    """A Jinja2 environment that finds `layout`'s templates in the project first, then built in,
-    then the shared base templates (project, built in); `builtin/...` names a built-in file."""
+    """A sandboxed Jinja2 environment that finds `layout`'s templates in the project first, then
+    built in, then the shared base templates (project, built in); `builtin/...` names a built-in
+    file."""
+    roots = allowed_roots(search_dirs)
     folders = [Path(d) / layout for d in search_dirs] + [builtin_layouts() / layout]
+    for d in search_dirs:
+        for folder in (Path(d), Path(d) / layout, Path(d) / BASE):
+            if folder.exists() and not allowed(folder, roots[1:]):
+                raise LayoutError(f"{folder}: {OUTSIDE} (a symbolic link to {folder.resolve()})")
     existing = [str(f) for f in folders if f.is_dir()]
     if not existing:
         searched = ", ".join(str(f) for f in folders)
@@ -85,11 +121,11 @@ def environment(layout: str, search_dirs: tuple[Path, ...] = ()) -> jinja2.Envir
     if layout != BASE:
         bases = [Path(d) / BASE for d in search_dirs] + [builtin_layouts() / BASE]
         existing += [str(f) for f in bases if f.is_dir()]
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(f) for f in existing]
+    loaders: list[jinja2.BaseLoader] = [_GuardedLoader(f, roots) for f in existing]
     loaders.append(
-        jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_layouts()))})
+        jinja2.PrefixLoader({"builtin": _GuardedLoader(str(builtin_layouts()), roots[:1])})
     )
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "j2"), default_for_string=True
@@ -134,6 +170,26 @@ def get_template(env: jinja2.Environment, layout: str, name: str = TEMPLATE) -> 
         return env.get_template(name)
     except jinja2.TemplateNotFound as exc:
         raise LayoutError(f"layout {layout!r}: template {exc.name!r} not found") from None
+
+
+def template_error(exc: jinja2.TemplateError) -> LayoutError:
+    """A template's error (syntax, unsafe code refused by the sandbox, an unknown variable) as one
+    line naming the template file and line."""
+    import traceback
+
+    where = ""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and (exc.filename or exc.name):
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+    else:  # Jinja maps its frames back to the template's lines
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            name = frame.f_code.co_filename
+            if not name.endswith(".py") and Path(name).is_file():
+                where = f"{name}:{line}"
+    what = {
+        jinja2.exceptions.SecurityError: "unsafe template code refused",
+        jinja2.TemplateSyntaxError: "template syntax error",
+    }.get(type(exc), "template error")
+    return LayoutError(f"{where or 'layout'}: {what}: {exc}")
 
 
 def layout_geometry(edition: Edition) -> Geometry:

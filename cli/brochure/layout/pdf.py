@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from brochure.core import formats, layouts
 from brochure.core.atomic import atomic_path
 from brochure.layout.fonts import check_glyphs
-from brochure.layout.html import render_html
+from brochure.layout.html import allowed_roots, render_html, template_error
 from brochure.layout.linebreak import (
     Protector,
     ladder_words,
@@ -21,7 +21,7 @@ from brochure.layout.linebreak import (
     register_dictionaries,
 )
 from brochure.layout.prepress import finisher
-from brochure.layout.weasy import render_document
+from brochure.layout.weasy import allowed_files, check_fetches, render_document
 
 if TYPE_CHECKING:
     from brochure.core.datamodel import Edition
@@ -35,14 +35,22 @@ LAYOUT_PASSES = 3
 
 
 def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
-    """Lay out `edition` as a PDF at `out`, written atomically."""
+    """Lay out `edition` as a PDF at `out`, written atomically.
+
+    WeasyPrint reads only the package's and the project's files meanwhile (layout/weasy.py), and a
+    template's error (unsafe code refused by the sandbox included) is one line naming it."""
+    import jinja2
+
     check_glyphs(edition)
     register_dictionaries(edition.info.languages)
     protector = Protector.for_edition(edition, project_words(search_dirs))
-    with _weasyprint_logs_to_debug():
+    with _weasyprint_logs_to_debug(), allowed_files(allowed_roots(search_dirs)):
         for attempt in range(LAYOUT_PASSES):
             with limited_hyphenation(protector):
-                document = _render(edition, search_dirs)
+                try:
+                    document = _render(edition, search_dirs)
+                except jinja2.TemplateError as exc:
+                    raise template_error(exc) from None
             ladders = ladder_words(document, protector)
             if not ladders:
                 break
@@ -61,6 +69,7 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
             options["pdf_variant"] = edition.info.pdf_variant
         with atomic_path(out) as tmp:
             document.write_pdf(tmp, finisher=finisher(edition.info.bleed_mm), **options)
+            check_fetches(document)  # what an SVG image asked for while being drawn
     return out
 
 

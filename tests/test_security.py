@@ -1,0 +1,293 @@
+"""A project folder is untrusted input: people send each other projects.
+
+A project's layouts/ may change how a brochure looks, never run code, reach the network or pull a
+file from outside the project into a PDF. Each attack below is refused with one `Error:` line;
+nothing is fetched (a loopback listener counts requests), nothing is read from outside the
+project (a private file's text never appears in any output).
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from brochure.cli import cli
+from click.testing import CliRunner
+
+PRIVATE = "PRIVATE-SECRET-LINE"
+
+
+def run(*args: object):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=True)
+
+
+def one_error_line(result) -> str:
+    """The one `Error:` line a refused command ends with (progress lines such as "building ..."
+    may come before it), exit code 1, no traceback."""
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("Error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    assert "Traceback" not in result.output
+    return errors[0]
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Path:
+    """A project that builds (`brochure init`) beside a private file it must never read."""
+    (tmp_path / "private.txt").write_text(PRIVATE + "\n", encoding="utf-8")
+    assert run("init", tmp_path / "p").exit_code == 0
+    return tmp_path
+
+
+def layout_file(world: Path, name: str, text: str) -> None:
+    path = world / "p" / "layouts" / "columns" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def override(body: str) -> str:
+    """A project's columns template that adds `body` after the built-in content."""
+    return (
+        '{% extends "builtin/columns/brochure.html.j2" %}'
+        "{% block content %}{{ super() }}" + body + "{% endblock %}"
+    )
+
+
+def nothing_built(world: Path) -> None:
+    build = world / "p" / "build"
+    assert not build.exists() or not [p for p in build.rglob("*") if p.is_file()]
+
+
+def outputs_hold_no_secret(world: Path) -> None:
+    for path in (world / "p").rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert PRIVATE.encode() not in path.read_bytes(), path
+
+
+# -- template code ------------------------------------------------------------------------------
+CODE = [
+    "{{ cycler.__init__.__globals__.os.popen('touch MARK').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ lipsum.__globals__['os'].system('touch MARK') }}",
+    "{% set x = namespace.__init__.__globals__ %}{{ x }}",
+    "{{ self._TemplateReference__context.cycler.__init__.__globals__.os }}",
+]
+
+
+@pytest.mark.parametrize("code", CODE)
+def test_template_code_cannot_reach_python(world: Path, code: str, monkeypatch):
+    monkeypatch.chdir(world)
+    layout_file(world, "brochure.html.j2", override(code))
+    line = one_error_line(run("build", world / "p"))
+    assert "brochure.html.j2" in line and "unsafe" in line, line
+    assert not (world / "MARK").exists()
+    nothing_built(world)
+
+
+def test_a_template_may_still_use_the_ordinary_jinja_features(world: Path):
+    layout_file(world, "brochure.html.j2", override(
+        "{% for d in documents %}<p>{{ d.name | upper }} {{ loop.index }}</p>{% endfor %}"
+        "{{ '%.1f' % 2.5 }} {{ info.title | dictsort | length }}"
+    ))  # fmt: skip
+    result = run("build", world / "p")
+    assert result.exit_code == 0, result.output
+    import pypdf
+
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(world / "p/build/p.en-ru.pdf").pages)
+    assert "TEXT 1" in text
+
+
+# -- files a template may include ---------------------------------------------------------------
+def test_include_of_a_symlink_out_of_the_project_is_refused(world: Path):
+    (world / "p/layouts/columns").mkdir(parents=True)
+    (world / "p/layouts/columns/notes.txt").symlink_to(world / "private.txt")
+    layout_file(world, "brochure.html.j2", override('<pre>{% include "notes.txt" %}</pre>'))
+    line = one_error_line(run("build", world / "p"))
+    assert "notes.txt" in line and "outside the project" in line, line
+    outputs_hold_no_secret(world)
+
+
+def test_a_symlinked_layout_folder_out_of_the_project_is_refused(world: Path):
+    elsewhere = world / "elsewhere" / "columns"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "extra.css").write_text("body { color: red }", encoding="utf-8")
+    (world / "p/layouts").mkdir()
+    (world / "p/layouts/columns").symlink_to(elsewhere)
+    line = one_error_line(run("build", world / "p"))
+    assert "layouts/columns" in line and "outside the project" in line, line
+
+
+# -- what WeasyPrint may fetch ------------------------------------------------------------------
+class Listener:
+    """An HTTP server on 127.0.0.1 that counts the requests it gets."""
+
+    def __init__(self) -> None:
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's name
+                hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/css")
+                self.end_headers()
+                self.wfile.write(b"body { color: red }")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+FETCHES = {
+    "img": lambda url, w: override(f'<img src="{url}/img.png">'),
+    "css-import": lambda url, w: override(f"<style>@import url({url}/a.css);</style>"),
+    "css-background": lambda url, w: override(
+        f"<div style=\"background: url('{url}/b.png')\">x</div>"
+    ),
+    "stylesheet-link": lambda url, w: override(f'<link rel="stylesheet" href="{url}/c.css">'),
+    "font-face": lambda url, w: override(
+        f'<style>@font-face {{ font-family: X; src: url("{url}/f.ttf") }} p {{ font-family: X }}</style>'
+    ),
+    "object": lambda url, w: override(f'<object data="{url}/o.svg" type="image/svg+xml"></object>'),
+    "file-outside": lambda url, w: override(f'<img src="{(w / "private.txt").as_uri()}">'),
+    "file-dotdot": lambda url, w: override('<img src="../../../private.txt">'),
+    "svg-in-project-fetching-out": lambda url, w: override('<img src="evil.svg">'),
+}
+
+
+def fetch_attack(world: Path, name: str, url: str) -> None:
+    layout_file(world, "brochure.html.j2", FETCHES[name](url, world))
+    layout_file(world, "evil.svg", f'<svg xmlns="http://www.w3.org/2000/svg" '
+                f'xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="{url}/s.png" '
+                f'width="10" height="10"/></svg>')  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(FETCHES))
+def test_layouts_fetch_nothing_from_the_network_or_outside_the_project(world: Path, name: str):
+    fetch_attack(world, name, "http://127.0.0.1:9")
+    line = one_error_line(run("build", world / "p"))
+    assert "refused" in line, line
+    nothing_built(world)
+    outputs_hold_no_secret(world)
+
+
+def test_a_build_in_its_own_process_sends_no_request(world: Path, listener: Listener):
+    """Without the test suite's socket guard: the listener must get nothing."""
+    for name in ("img", "css-import", "stylesheet-link", "svg-in-project-fetching-out"):
+        fetch_attack(world, name, listener.url)
+        result = subprocess.run(
+            [sys.executable, "-m", "brochure", "build", str(world / "p")],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        errors = [x for x in result.stderr.splitlines() if x.startswith("Error: ")]
+        assert len(errors) == 1 and "refused" in errors[0], result.stderr
+        assert "Traceback" not in result.stderr
+    assert listener.hits == []
+
+
+def test_the_projects_own_images_are_allowed(world: Path):
+    import base64
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/pGq0WQAAAABJRU5ErkJggg=="
+    )
+    (world / "p/logo.png").write_bytes(png)
+    layout_file(world, "brochure.html.j2", override('<img src="../../logo.png"><img src="data:image/png;base64,'
+                + base64.b64encode(png).decode() + '">'))  # fmt: skip
+    result = run("build", world / "p")
+    assert result.exit_code == 0, result.output
+
+
+# -- attachments --------------------------------------------------------------------------------
+@pytest.mark.parametrize("inside", [False, True], ids=["outside", "inside"])
+@pytest.mark.parametrize("tag", ["a", "link"])
+def test_attachments_are_refused(world: Path, tag: str, inside: bool):
+    target = "../../text.md" if inside else (world / "private.txt").as_uri()
+    body = (
+        f'<a rel="attachment" href="{target}">file</a>'
+        if tag == "a"
+        else f'<link rel="attachment" href="{target}">'
+    )
+    layout_file(world, "brochure.html.j2", override(body))
+    line = one_error_line(run("build", world / "p"))
+    assert "attachment" in line, line
+    nothing_built(world)
+    outputs_hold_no_secret(world)
+
+
+# -- sources and translations outside the project ----------------------------------------------
+def set_toml(world: Path, old: str, new: str) -> None:
+    path = world / "p/brochure.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink", "symlinked-folder"])
+def test_a_source_outside_the_project_is_refused(world: Path, how: str):
+    p = world / "p"
+    if how == "dotdot":
+        doc = "../private.txt"
+    elif how == "absolute":
+        doc = str(world / "private.txt")
+    elif how == "symlink":
+        (p / "leak.txt").symlink_to(world / "private.txt")
+        doc = "leak.txt"
+    else:
+        (p / "texts").symlink_to(world)
+        doc = "texts/private.txt"
+    set_toml(world, 'documents = ["text.md"]', f'documents = ["{doc}"]')
+    for command in (("build", p, "--draft"), ("status", p), ("check", p)):
+        line = one_error_line(run(*command))
+        assert "outside the project" in line, (command, line)
+    outputs_hold_no_secret(world)
+
+
+def test_translations_outside_the_project_are_refused(world: Path):
+    (world / "elsewhere").mkdir()
+    set_toml(world, 'documents = ["text.md"]',
+             f'documents = ["text.md"]\ntranslations_dir = "{world / "elsewhere"}"')  # fmt: skip
+    line = one_error_line(run("build", world / "p"))
+    assert "translations_dir" in line and "outside the project" in line
+    assert list((world / "elsewhere").iterdir()) == []
+
+
+def test_a_translations_file_symlinked_out_of_the_project_is_refused(world: Path):
+    store = world / "p/translations/text.ru.xlf"
+    (world / "stolen.xlf").write_bytes(store.read_bytes())
+    store.unlink()
+    store.symlink_to(world / "stolen.xlf")
+    before = (world / "stolen.xlf").read_bytes()
+    line = one_error_line(run("build", world / "p"))
+    assert "text.ru.xlf" in line and "outside the project" in line
+    assert (world / "stolen.xlf").read_bytes() == before
+
+
+def test_a_project_inside_a_symlinked_folder_still_builds(tmp_path: Path):
+    """The guard compares real paths: a project reached through a symlink is not 'outside'."""
+    assert run("init", tmp_path / "real").exit_code == 0
+    os.symlink(tmp_path / "real", tmp_path / "link")
+    result = run("build", tmp_path / "link")
+    assert result.exit_code == 0, result.output
