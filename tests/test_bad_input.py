@@ -474,7 +474,7 @@ CASES = [
         "segmentation.abbreviations.en",
     ),
     c("toml-mt-engine", toml_add('[mt]\nengine = "magic"'), BUILD, "mt.engine"),
-    c("toml-mt-batch", toml_add("[mt]\nbatch_size = 0"), BUILD, "mt.batch_size"),
+    c("toml-mt-batch", toml_add("[mt]\nbatch_size = -1"), BUILD, "mt.batch_size"),
     # -- sources ---------------------------------------------------------------------------------
     c("source-empty", text("p/text.md", "\n\n"), BUILD, "text.md", "no text"),
     c("source-not-utf8", text("p/text.md", b"Caf\xe9 ok\n"), BUILD, "text.md", "UTF-8"),
