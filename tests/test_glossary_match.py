@@ -156,3 +156,41 @@ def test_english_inflection():
     assert en_inflect("oligarch", "pl") == "oligarchs"
     assert en_inflect("party", "pl.gen") == "parties’"
     assert en_inflect("SDK", "gen") == "SDK’s"
+
+
+def test_word_keys_outlive_the_process(tmp_path, monkeypatch):
+    """Russian lemmas are kept in .brochure/: a later run finds terms without pymorphy3."""
+    import json
+
+    from brochure.glossary import keycache, morph
+    from brochure.glossary.concepts import Concept
+    from brochure.glossary.match import Matcher
+
+    concepts = [Concept(id="c", preferred={"ru": "рабочий класс"})]
+    keycache.attach(tmp_path)
+    try:
+        found = Matcher(concepts, "ru").find("Рабочего класса больше нет.")
+        assert [m.text for m in found] == ["Рабочего класса"]
+        keycache.save()
+        (file,) = tmp_path.glob("word-keys-ru-*.json")
+        assert "рабочий" in json.loads(file.read_text(encoding="utf-8"))["Рабочего"]
+        # a new process: nothing in memory, and no analyser: the keys come from the file
+        keycache.clear()
+        for fn in (morph._ru_keys, morph.ru_lemmas):
+            fn.cache_clear()
+
+        def no_analyser(word):
+            raise AssertionError(f"analysed {word!r} again")
+
+        monkeypatch.setattr(morph, "ru_lemmas", no_analyser)
+        found = Matcher(concepts, "ru").find("Рабочего класса больше нет.")
+        assert [m.text for m in found] == ["Рабочего класса"]
+        # it is a cache: without the file the same terms are found
+        monkeypatch.undo()
+        file.unlink()
+        keycache.clear()
+        assert [m.text for m in Matcher(concepts, "ru").find("Рабочего класса больше нет.")] == [
+            "Рабочего класса"
+        ]
+    finally:
+        keycache.attach(None)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brochure.core.errors import GlossaryError
+from brochure.glossary import keycache
 from brochure.glossary.concepts import Concept, digest_bytes, merge
 from brochure.glossary.termbase import Termbase
 from brochure.glossary.tsv import GlossaryFile
@@ -76,6 +77,8 @@ def read_tsv(path: Path) -> list[Concept]:
 def load_termbase(project: Project | Path | str | None = None, *, builtin: bool = True) -> Termbase:
     """The termbase a project sees (built-in + glossary/*.tsv); cached until a file changes."""
     root = _root(project)
+    if root is not None:  # the project's words' lemmas and stems are kept in its .brochure/
+        keycache.attach(root / ".brochure")
     files = project_files(root) if root else []
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files) + (builtin,)
     cache_key = (root or Path("<none>")).resolve() if root else Path("<none>")

@@ -47,6 +47,7 @@ class _Entry:
     keys: tuple[frozenset[str], ...]  # per word: the keys any of which a token must have
     words: tuple[str, ...]  # the term's words as written (for the case check)
     case_sensitive: bool
+    order: int  # the order terms were added in: matches of equal rank keep it
 
 
 @lru_cache(maxsize=4096)
@@ -79,7 +80,11 @@ class Matcher:
         self.ignore_case = ignore_case
         self.keys = morphology(lang).keys
         self.index: dict[str, list[_Entry]] = {}
-        self._candidates: dict[frozenset[str], tuple[_Entry, ...]] = {}
+        self._candidates: dict[
+            frozenset[str], tuple[tuple[_Entry, ...], dict[str, list[_Entry]]]
+        ] = {}
+        self._added = 0
+        self._per_key: dict[str, tuple[tuple[_Entry, ...], dict[str, list[_Entry]]]] = {}
         for concept in concepts:
             for term in concept.terms(lang):
                 self._add(concept, term)
@@ -92,7 +97,9 @@ class Matcher:
         keys = tuple(_term_keys(self.lang, w, indecl) for w in words)
         # Only the first word's keys go into the index; the other words are checked against the
         # text's tokens by intersecting key sets.
-        entry = _Entry(term, keys, words, concept.case_sensitive and not self.ignore_case)
+        entry = _Entry(term, keys, words, concept.case_sensitive and not self.ignore_case,
+                       self._added)  # fmt: skip
+        self._added += 1
         seen: set[str] = set()
         for key in keys[0]:
             if key not in seen:
@@ -101,6 +108,31 @@ class Matcher:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.index.values())
+
+    def _split(
+        self, keys: frozenset[str]
+    ) -> tuple[tuple[_Entry, ...], tuple[dict[str, list[_Entry]], ...]]:
+        """The terms a word's keys lead to: one-word terms, and longer ones by their second word's
+        keys, one table per key (with Zipf-distributed words, many terms start with the same common
+        word: checking each of them at every occurrence of that word was most of the matching time)."""
+        parts = [p for p in (self._by_key(key) for key in keys) if p[0] or p[1]]
+        if len(parts) == 1:
+            return parts[0][0], (parts[0][1],) if parts[0][1] else ()
+        singles = {id(e): e for p in parts for e in p[0]}
+        return (tuple(sorted(singles.values(), key=lambda e: e.order)),
+                tuple(p[1] for p in parts if p[1]))  # fmt: skip
+
+    def _by_key(self, key: str) -> tuple[tuple[_Entry, ...], dict[str, list[_Entry]]]:
+        split = self._per_key.get(key)
+        if split is None:
+            entries = self.index.get(key, ())
+            by_second: dict[str, list[_Entry]] = {}
+            for entry in entries:
+                if len(entry.keys) > 1:
+                    for second in entry.keys[1]:
+                        by_second.setdefault(second, []).append(entry)
+            split = self._per_key[key] = (tuple(e for e in entries if len(e.keys) == 1), by_second)
+        return split
 
     def find(self, text: str, *, overlapping: bool = False) -> list[Match]:
         """Terms in `text`, longest first; a span used by one match is not reused by a shorter one.
@@ -117,14 +149,26 @@ class Matcher:
         for i, keys in enumerate(token_keys):
             candidates = cache.get(keys)
             if candidates is None:  # the entries a word's keys lead to, computed once per word
-                merged = {id(e): e for key in keys for e in self.index.get(key, ())}
-                candidates = cache[keys] = tuple(merged.values())
-            for entry in candidates:
-                n = len(entry.keys)
-                if i + n <= count and (
-                    n == 1 and not entry.case_sensitive or fits(text, tokens, token_keys, i, entry)
-                ):
-                    found.append((i, n, entry))
+                candidates = cache[keys] = self._split(keys)
+            singles, by_second = candidates
+            for entry in singles:
+                if not entry.case_sensitive or fits(text, tokens, token_keys, i, entry):
+                    found.append((i, 1, entry))
+            if by_second and i + 1 < count:
+                # terms of several words: only those whose second word the next token can be
+                hits: dict[int, _Entry] = {}
+                for table in by_second:
+                    for key in token_keys[i + 1]:
+                        for entry in table.get(key, ()):
+                            hits[id(entry)] = entry
+                if len(hits) > 1:
+                    ordered = sorted(hits.values(), key=lambda e: e.order)
+                else:
+                    ordered = list(hits.values())
+                for entry in ordered:
+                    n = len(entry.keys)
+                    if i + n <= count and fits(text, tokens, token_keys, i, entry):
+                        found.append((i, n, entry))
         if not found:
             return []
         found.sort(key=lambda f: (-f[1], -(tokens[f[0] + f[1] - 1].end - tokens[f[0]].start), f[0],

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from brochure.core import languages
+from brochure.glossary import keycache
 from brochure.glossary.concepts import Concept, parse_tag
 
 WORD = re.compile(r"\w+(?:[-‐‑'’ʼ]\w+)*")
@@ -526,10 +527,12 @@ class Morphology:
 MORPHOLOGIES: dict[str, Morphology] = {
     "en": Morphology(_en_keys, _en_keys, en_features,
                      lambda term, tag, indeclinable: term if indeclinable else en_inflect(term, tag)),
-    "ru": Morphology(_ru_keys, _ru_keys, ru_features, ru_inflect),
+    # the analysed languages' keys are kept between runs in the project's .brochure/ (keycache)
+    "ru": Morphology(keycache.cached("ru", _ru_keys), keycache.cached("ru", _ru_keys), ru_features,
+                     ru_inflect),
     # a Kazakh term is its base form (text tokens carry the stems); every Kazakh noun takes
     # suffixes: `indeclinable` is about ru and en
-    "kk": Morphology(_kk_keys, exact_keys, kk_features,
+    "kk": Morphology(keycache.cached("kk", _kk_keys), exact_keys, kk_features,
                      lambda term, tag, indeclinable: kk_inflect_term(term, tag)),
 }  # fmt: skip
 # No morphology: terms match as written (letter case aside) and are never re-inflected.
