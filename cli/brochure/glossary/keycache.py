@@ -47,6 +47,7 @@ def version(lang: str) -> str:
 
 
 def path_for(folder: Path, lang: str) -> Path:
+    """The file of `lang`'s keys in `folder`: a new analyser version starts a new file."""
     return folder / f"word-keys-{lang}-{version(lang)}.json"
 
 
