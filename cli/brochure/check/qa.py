@@ -68,9 +68,11 @@ class Issue:
 
     @property
     def severity(self) -> Severity:
+        """Errors fail `brochure check` and a --strict build; warnings are for a person to judge."""
         return "error" if self.code in ERRORS else "warning"
 
     def as_json(self) -> dict[str, Any]:
+        """The issue for `brochure check --json`."""
         return {**asdict(self), "severity": self.severity}
 
 
@@ -82,19 +84,23 @@ class Report:
 
     @property
     def errors(self) -> list[Issue]:
+        """The issues that fail the check."""
         return [i for i in self.issues if i.severity == "error"]
 
     @property
     def warnings(self) -> list[Issue]:
+        """The issues that do not fail the check."""
         return [i for i in self.issues if i.severity == "warning"]
 
     def summary(self) -> str:
+        """The report's last line: counts of errors and warnings, segments and languages."""
         return (
             f"{len(self.errors)} error(s), {len(self.warnings)} warning(s) in {self.segments} "
             f"segment(s) ({', '.join(self.languages)})"
         )
 
     def as_json(self) -> dict[str, Any]:
+        """The report for `brochure check --json`."""
         return {
             "languages": list(self.languages), "segments": self.segments,
             "errors": len(self.errors), "warnings": len(self.warnings),

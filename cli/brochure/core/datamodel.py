@@ -55,6 +55,7 @@ class Block:
 
     @property
     def text(self) -> str:
+        """The block's plain text (its content without markup)."""
         return self.content.text
 
 
@@ -77,6 +78,7 @@ class Segment:
 
     @property
     def text(self) -> str:
+        """The segment's plain text (its content without markup)."""
         return self.content.text
 
 
@@ -86,6 +88,7 @@ class SegmentedDocument:
     segments: tuple[Segment, ...]
 
     def block_segments(self, index: int) -> tuple[Segment, ...]:
+        """The segments of block `index`, in order."""
         return tuple(s for s in self.segments if s.block == index)
 
 

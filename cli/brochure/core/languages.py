@@ -51,6 +51,7 @@ class Language:
 
     @property
     def column_label(self) -> str:
+        """The language's name above its column or passage: its own label, else its native name."""
         return self.label or self.native
 
 

@@ -70,6 +70,7 @@ class EngineSettings:
     key: str = "mt"  # where in brochure.toml these settings come from (for messages)
 
     def path(self, p: Path | None) -> Path | None:
+        """A path from brochure.toml, relative to the project folder unless absolute."""
         if p is None:
             return None
         p = p.expanduser()
@@ -83,6 +84,7 @@ class MTSettings:
     models_dir: Path | None = None  # relative to the project folder until resolved
 
     def for_target(self, lang: str) -> EngineSettings:
+        """The settings for translating into `lang`: its own table, else the [mt] defaults."""
         return self.targets.get(lang, self.default)
 
 

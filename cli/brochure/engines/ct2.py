@@ -105,6 +105,7 @@ class Decoding:
 
     @classmethod
     def from_settings(cls, s: EngineSettings) -> Decoding:
+        """The decoding options brochure.toml's [mt] table asks for."""
         return cls(s.beam_size, s.num_hypotheses, s.batch_size, s.threads, s.device, s.compute_type)
 
     def resolved(self) -> Decoding:
@@ -119,6 +120,7 @@ class Decoding:
         return "tokens", TOKENS_PER_THREAD * max(1, self.threads or available_threads())
 
     def tag(self) -> str:
+        """The options in a translation's signature: beam4-n4."""
         return f"beam{max(self.beam_size, self.num_hypotheses)}-n{self.num_hypotheses}"
 
 
@@ -143,6 +145,7 @@ class CTranslateModel:
 
     @property
     def translator(self) -> Any:
+        """The CTranslate2 translator, loaded on first use (it takes memory and time)."""
         if self._translator is None:
             import ctranslate2
 

@@ -88,6 +88,7 @@ class GlossaryFile:
     # -- reading -----------------------------------------------------------------------------
     @classmethod
     def read(cls, path: Path) -> GlossaryFile:
+        """Read and parse a glossary TSV; GlossaryError names the file (and line)."""
         path = Path(path)
         try:
             data = path.read_bytes()
@@ -97,6 +98,7 @@ class GlossaryFile:
 
     @classmethod
     def parse(cls, path: Path, data: bytes) -> GlossaryFile:
+        """Parse glossary TSV bytes, keeping comments, unknown columns and row order."""
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -136,6 +138,7 @@ class GlossaryFile:
         return [_unquote(c).lstrip("\ufeff").strip() for c in cells]
 
     def where(self, index: int) -> str:
+        """file:line of row `index`, for messages."""
         return f"{self.path}:{index + 1}"
 
     def _validate(self) -> None:

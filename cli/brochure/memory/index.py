@@ -299,6 +299,7 @@ class Memory:
         return self._units
 
     def stats(self) -> dict[str, int]:
+        """How many files and units the index holds (for `brochure memory` and tests)."""
         return {
             "files": self.db.execute("SELECT count(*) FROM files").fetchone()[0],
             "units": self.db.execute("SELECT count(*) FROM tu").fetchone()[0],

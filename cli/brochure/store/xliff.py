@@ -285,13 +285,16 @@ class TranslationFile:
         return cls(path, tree, src_lang, tgt_lang, doc, digest=_digest(data), lock=lock)
 
     def ids(self) -> list[str]:
+        """Every unit id of the file, in file order."""
         return list(self._units)
 
     def get(self, uid: str) -> Unit | None:
+        """The unit `uid`, or None when the file has none."""
         el = self._units.get(uid)
         return self._view(el) if el is not None else None
 
     def units(self, include_stale: bool = False) -> Iterator[Unit]:
+        """The file's units in order; the stale group's only when asked."""
         for el in self._units.values():
             unit = self._view(el)
             if include_stale or not unit.stale:
@@ -406,6 +409,7 @@ class TranslationFile:
         self.changed = True
 
     def add_note(self, uid: str, text: str, category: str = "brochure") -> None:
+        """Add a note to unit `uid` (kept through later syncs and merges)."""
         self._ops.append(("note", uid, (text, category), {}))
         self._add_note(uid, text, category)
 

@@ -102,6 +102,7 @@ class MTCache:
         return db
 
     def get(self, signature: str, sources: Sequence[str]) -> dict[str, list[Hypothesis]]:
+        """The cached hypotheses of `sources` under one engine signature (those it has)."""
         from brochure.engines import Hypothesis
 
         out: dict[str, list[Hypothesis]] = {}
@@ -118,6 +119,7 @@ class MTCache:
         return out
 
     def put(self, signature: str, results: dict[str, list[Hypothesis]]) -> None:
+        """Remember hypotheses under the engine signature that produced them."""
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO mt VALUES (?, ?, ?)",
