@@ -101,7 +101,7 @@ def test_po_fuzzy_and_empty_entries_are_left_out(invoke, seed_project, tmp_path)
         ("nolang.po", 'msgid "a"\nmsgstr "b"\n', "nolang.po: no Language in the PO header"),
         ("bad.xlf", "<xliff version='1.2'><file>", "bad.xlf:1: malformed XLIFF"),
         ("other.xlf", XLIFF12.replace('source-language="en-US"', 'source-language="de"'),
-         "other.xlf:3: source language 'de', the project's is 'en'"),
+         "other.xlf: source language 'de', the project's is 'en'"),
     ],
 )  # fmt: skip
 def test_bad_memory_files_are_one_line(invoke, seed_project, tmp_path, name, content, expected):

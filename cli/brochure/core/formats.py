@@ -93,6 +93,13 @@ register(
         writer="brochure.memory.tmx:write_tmx",
     )
 )
+# read only: the translated units of any tool's XLIFF, the entries of a gettext PO file
+register(
+    FileFormat(
+        "xliff", "memory", (".xlf", ".xliff"), reader="brochure.memory.formats:read_xliff_memory"
+    )
+)
+register(FileFormat("po", "memory", (".po",), reader="brochure.memory.formats:read_po_memory"))
 # fmt: skip
 
 

@@ -15,15 +15,13 @@ from typing import TYPE_CHECKING
 
 from brochure.core.errors import TranslationMemoryError
 from brochure.core.text import normalise
-from brochure.memory.tmx import TranslationUnit, keep_units, lang_code, read_tmx
+from brochure.memory.tmx import TranslationUnit, keep_units, lang_code
 
 if TYPE_CHECKING:
     from lxml import etree
 
     from brochure.core.project import Project
 
-XLIFF_SUFFIXES = (".xlf", ".xliff")
-PO_SUFFIXES = (".po", ".pot")
 XLIFF_NS = {
     "urn:oasis:names:tc:xliff:document:1.1": "1",
     "urn:oasis:names:tc:xliff:document:1.2": "1",
@@ -34,14 +32,22 @@ _UNTRANSLATED_12 = ("new", "needs-translation")
 
 
 def import_memory(project: Project, file: Path) -> tuple[Path, int, bool]:
-    """Copy the pairs of a TMX, XLIFF or PO file into memory/<name>.tmx (see memory.tmx)."""
-    suffix = file.suffix.lower()
-    if suffix in XLIFF_SUFFIXES:
-        units = read_xliff_units(file, project.source_language)
-    elif suffix in PO_SUFFIXES:
-        units = read_po_units(file, project.source_language)
-    else:
-        units = read_tmx(file)[1]
+    """Copy the pairs of a memory file (TMX, XLIFF, PO: the memory formats of
+    brochure.core.formats, by file ending) into memory/<name>.tmx (see memory.tmx.keep_units)."""
+    from brochure.core import formats
+
+    fmt = formats.by_suffix("memory", file.suffix) or formats.get("memory", "tmx")
+    assert fmt is not None and fmt.reader is not None
+    srclang, units = formats.load(fmt.reader)(file)
+    if not srclang:  # a PO file does not say: its msgids are in the project's source language
+        srclang = project.source_language
+        for unit in units:
+            unit.texts = {srclang if k == "" else k: v for k, v in unit.texts.items()}
+    elif fmt.name != "tmx" and lang_code(srclang) != project.source_language:
+        # (a TMX says its languages on every <tuv>; its header's srclang may be "*all*")
+        raise TranslationMemoryError(
+            f"{file}: source language {srclang!r}, the project's is {project.source_language!r}"
+        )
     return keep_units(project, file, units)
 
 
@@ -62,8 +68,8 @@ def _plain(el: etree._Element) -> str:
     return "".join(parts)
 
 
-def read_xliff_units(path: Path, source_language: str) -> list[TranslationUnit]:
-    """The translated pairs of an XLIFF 1.x or 2.x file; its source must be `source_language`."""
+def read_xliff_memory(path: Path) -> tuple[str, list[TranslationUnit]]:
+    """The source language and translated pairs of an XLIFF 1.x or 2.x file from any tool."""
     from lxml import etree
 
     from brochure.core.xmlsafe import parse_xml
@@ -77,26 +83,26 @@ def read_xliff_units(path: Path, source_language: str) -> list[TranslationUnit]:
         raise TranslationMemoryError(f"{path}:{root.sourceline}: not an XLIFF 1.x or 2.x file")
     ns = f"{{{qname.namespace}}}" if qname.namespace else ""
     units = []
+    first = ""
     for file_el in root.iter(f"{ns}file"):
         if version == "1":
             src, tgt = file_el.get("source-language", ""), file_el.get("target-language", "")
         else:
             src, tgt = root.get("srcLang", ""), root.get("trgLang", "")
         where = f"{path}:{file_el.sourceline}"
-        if lang_code(src) != source_language:
+        if not src or not tgt:
+            raise TranslationMemoryError(f"{where}: the file names no source or target language")
+        first = first or lang_code(src)
+        if lang_code(src) != first:
             raise TranslationMemoryError(
-                f"{where}: source language {src!r}, the project's is {source_language!r}"
+                f"{where}: source language {src!r}, the file's first <file> has {first!r}"
             )
-        if not tgt:
-            raise TranslationMemoryError(f"{where}: the file names no target language")
         pairs = _pairs_1(file_el, ns) if version == "1" else _pairs_2(file_el, ns)
         for line, source, target in pairs:
             source, target = normalise(source), normalise(target)
             if source and target:
-                units.append(
-                    TranslationUnit({source_language: source, lang_code(tgt): target}, line)
-                )
-    return units
+                units.append(TranslationUnit({first: source, lang_code(tgt): target}, line))
+    return first, units
 
 
 def _pairs_1(file_el: etree._Element, ns: str) -> list[tuple[int, str, str]]:
@@ -120,8 +126,9 @@ def _pairs_2(file_el: etree._Element, ns: str) -> list[tuple[int, str, str]]:
     return out
 
 
-def read_po_units(path: Path, source_language: str) -> list[TranslationUnit]:
-    """The translated entries of a gettext PO file (msgid in the project's source language)."""
+def read_po_memory(path: Path) -> tuple[str, list[TranslationUnit]]:
+    """The translated entries of a gettext PO file. PO does not name the msgids' language: the
+    source language returned is "" (the project's), and so is the units' source key."""
     import polib
 
     try:
@@ -144,8 +151,6 @@ def read_po_units(path: Path, source_language: str) -> list[TranslationUnit]:
         source, target = normalise(entry.msgid), normalise(target)
         if source and target:
             units.append(
-                TranslationUnit(
-                    {source_language: source, lang_code(language): target}, entry.linenum or 0
-                )  # fmt: skip
+                TranslationUnit({"": source, lang_code(language): target}, entry.linenum or 0)
             )
-    return units
+    return "", units
