@@ -81,7 +81,7 @@ def _reorder(parent: etree._Element, order: dict[str, int]) -> bool:
     it). Repairs files written out of order by older versions or other tools. True if moved."""
     children = list(parent)
     ranks: list[int] = []
-    pending = 0
+    pending = 100  # a comment after the last element stays last
     for child in reversed(children):
         rank = _rank(child, order)
         pending = rank if rank is not None else pending
