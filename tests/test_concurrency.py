@@ -231,3 +231,35 @@ def test_an_import_while_build_runs_in_another_process(installed, tmp_path):
     assert_human_edits_kept(root)
     finish(brochure("build", root, "--draft"), "second build")
     assert_human_edits_kept(root)
+
+
+def test_a_person_saving_the_file_in_an_editor_during_translate_is_kept(installed, tmp_path):
+    """Any writer, not only `xliff import`: a target typed into the file in a text editor while
+    `translate` runs is kept, and the drafts of the other units are saved beside it."""
+    from brochure.core.project import load_project
+    from brochure.engines import create_engine
+    from brochure.store.load import load_translations
+    from brochure.translate.fill import translate_project
+
+    root = make_project(tmp_path / "p")
+    _, stores = load_translations(load_project(root), ["kk"])
+    stores[("text", "kk")].save()  # the file exists, every unit still empty
+    path = root / "translations" / "text.kk.xlf"
+
+    def type_in_editor():
+        text = path.read_text(encoding="utf-8")
+        source = "<source>A second item.</source>"
+        assert source in text
+        path.write_text(
+            text.replace(source, source + "<target>Екінші тармақ.</target>").replace(
+                '<segment state="initial">\n      ' + source,
+                '<segment state="final">\n      ' + source,
+            ),
+            encoding="utf-8",
+        )
+
+    engine = ImportingEngine(create_engine(load_project(root), "en", "kk", "argos"), type_in_editor)
+    translate_project(load_project(root), langs=["kk"], engine=engine)
+    units = kk_units(root)
+    assert units["A second item."][:2] == ("Екінші тармақ.", "final")
+    assert units["The protests began in Zhanaozen on the initiative of oil workers."][2] == "mt"
