@@ -309,3 +309,95 @@ def test_bad_segmentation_rules_are_reported_with_their_key(tmp_path: Path, rule
     p = project(tmp_path / "p", BASE + "\n[[segmentation.rules]]\n" + rule + "\n")
     line = one_error_line(run("build", p))
     assert f"brochure.toml: {key}: " in line, line
+
+
+# -- check: no false positives --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "target", "lang", "codes"),
+    [
+        # «ауылдардан» (from the villages) is not the party «Ауыл»: the source does not name it
+        ("People left the villages.", "Адамдар ауылдардан кетті.", "kk", []),
+        # the party named in the source: its name must keep its capital
+        ("The Auyl party won.", "Ауыл партиясы жеңді.", "kk", []),
+        ("The Auyl party won.", "ауыл партиясы жеңді.", "kk", ["term-case"]),
+        # "We demand" is the verb: no noun «требование» asked for
+        ("We demand higher wages.", "Мы требуем повышения зарплат.", "ru", []),
+        ("They want to demand more.", "Они хотят требовать большего.", "ru", []),
+        # the noun is still checked
+        ("Our demand is clear.", "Наше требование ясно.", "ru", []),
+        ("Our demand is clear.", "Наша просьба ясна.", "ru", ["missing-term"]),
+    ],
+)
+def test_check_has_no_false_positives(source: str, target: str, lang: str, codes: list[str]):
+    from brochure.check.qa import check_segment
+    from brochure.glossary.load import load_termbase
+
+    found = [code for code, _ in check_segment(load_termbase(None), source, target, "en", lang)]
+    assert found == codes
+
+
+# -- machine translation: one language's setup does not stop the others --------------------------
+pytest_plugins = ["conftest_mt"]
+
+
+def test_a_misconfigured_language_does_not_stop_the_others(installed, mini_project):
+    """[mt.engines.kk] names a model folder that does not exist: Russian is still drafted and
+    saved, Kazakh gets no drafts, and the command ends with one line saying why (exit 1)."""
+    import re
+
+    toml = mini_project / "brochure.toml"
+    toml.write_text(
+        toml.read_text() + '\n[mt.engines.kk]\nengine = "ct2"\nmodel = "no/such/model"\n'
+    )
+    xlf = mini_project / "translations" / "text.ru.xlf"
+    units = re.findall(r"<unit .*?</unit>", xlf.read_text(encoding="utf-8"), flags=re.DOTALL)
+    text = xlf.read_text(encoding="utf-8")
+    for unit in units[:2]:  # two Russian units become untranslated again
+        text = text.replace(unit, re.sub(r'state="\w+"', 'state="initial"',
+                                         re.sub(r"<target>.*?</target>", "", unit)))  # fmt: skip
+    xlf.write_text(text, encoding="utf-8")
+    result = run("translate", mini_project)
+    assert result.exit_code == 1, result.output
+    errors = [x for x in result.stderr.splitlines() if x.startswith("Error:")]
+    assert len(errors) == 1 and "no/such/model" in errors[0], result.stderr
+    assert "ru: 2 segment(s) drafted by argos/translate-en_ru" in result.stdout
+    assert "kk: no machine translation:" in result.stdout
+    assert xlf.read_text(encoding="utf-8").count('state="translated"') == 2
+    assert not (mini_project / "translations" / "text.kk.xlf").exists() or (
+        "<target>"
+        not in (mini_project / "translations" / "text.kk.xlf").read_text(encoding="utf-8")
+    )
+
+
+def test_the_progress_bar_moves_before_the_end(installed, mini_project, monkeypatch):
+    """Engine calls are small enough that the bar moves during a normal brochure, per segment."""
+    from brochure.translate import fill
+
+    updates: list[int] = []
+
+    class Bar:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, n):
+            updates.append(n)
+
+    monkeypatch.setattr(fill, "_progress_bar", lambda total, desc, show: Bar())
+    monkeypatch.setattr(fill, "MIN_CHUNK", 1)  # the mini project has only 5 segments
+    calls: list[int] = []
+    real = fill.MTCache.put
+
+    def put(self, signature, results):
+        calls.append(len(results))
+        return real(self, signature, results)
+
+    monkeypatch.setattr(fill.MTCache, "put", put)
+    assert run("translate", mini_project, "--lang", "kk").exit_code == 0
+    assert updates == [1] * 5
+    assert len(calls) == 5  # one engine call per step, not one for everything

@@ -36,3 +36,7 @@ def translate(
         click.echo(line)
     for path in report.written:
         click.echo(f"wrote {path.relative_to(project.root)}")
+    if report.errors:  # the other languages' drafts are saved; this one needs its [mt] fixed
+        from brochure.core.errors import BrochureError
+
+        raise BrochureError(report.errors[0])

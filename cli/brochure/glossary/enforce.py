@@ -42,12 +42,35 @@ class Evaluation:
         return len(self.missing) + len(self.forbidden) + len(self.dnt_missing) + len(self.miscased)
 
 
+# English words after which a word is a verb, not a noun: a subject pronoun, "to", a modal.
+# "We demand a raise" uses the verb, "our demand" the noun concept `demand`; `check` must not ask
+# for the noun's rendering («требование») where the sentence has the verb («требуем»).
+_EN_VERB_BEFORE = frozenset(
+    "i we you they to will would shall should must can could may might cannot also not "
+    "never still".split()
+)
+_NOUN_POS = ("noun", "noun-phrase")
+
+
 def source_concepts(termbase: Termbase, source_text: str, src_lang: str) -> dict[str, Match]:
-    """Concepts whose terms occur in the source text: concept id -> first match."""
+    """Concepts whose terms occur in the source text: concept id -> first match.
+
+    An English one-word noun term used as a verb (after a subject pronoun, "to" or a modal) is
+    not the noun concept, and is left out."""
     out: dict[str, Match] = {}
     for m in termbase.matcher(src_lang).find(source_text):
+        if src_lang == "en" and _used_as_verb(termbase, m, source_text):
+            continue
         out.setdefault(m.concept, m)
     return out
+
+
+def _used_as_verb(termbase: Termbase, m: Match, text: str) -> bool:
+    concept = termbase.get(m.concept)
+    if concept is None or concept.pos not in _NOUN_POS or " " in m.text.strip():
+        return False
+    before = re.search(r"([A-Za-z’']+)\W*$", text[max(0, m.start - 40) : m.start])
+    return before is not None and before.group(1).lower() in _EN_VERB_BEFORE
 
 
 def _verbatim(form: str, text: str) -> bool:
@@ -72,8 +95,13 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
         concept = termbase.get(m.concept)
         if m.status == "forbidden" or concept is None:
             continue
-        if concept.case_sensitive and not _case_matches(m) and m in matches:
-            ev.miscased.append(m)
+        if concept.case_sensitive and not _case_matches(m):
+            if m.concept not in found:
+                # «ауылдардан» (from the villages) is not the party «Ауыл» when the source does
+                # not name the party: an ordinary word, neither present nor miscased
+                continue
+            if m in matches:
+                ev.miscased.append(m)
         present.add(m.concept)
         if m.concept in found:
             approved_spans.append((m.start, m.end))

@@ -73,8 +73,11 @@ def build_project(
     if mt:
         from brochure.translate.fill import fill_missing
 
-        for line in fill_missing(project, segmented, stores, langs).summary():
+        drafts = fill_missing(project, segmented, stores, langs)
+        for line in drafts.summary():
             log.info("%s", line)
+        for error in drafts.errors:  # one language's MT setup failed; the others were drafted
+            log.warning("no machine translation: %s", error)
     for store in stores.values():
         if store.save():
             # (if another process saved the file meanwhile, the store now holds both: the

@@ -28,7 +28,11 @@ if TYPE_CHECKING:
     from brochure.store.xliff import TranslationFile
 
 log = logging.getLogger(__name__)
-CHUNK = 512  # segments per engine call: large batches for CTranslate2, regular progress updates
+# Segments per engine call: large enough for CTranslate2's batches, small enough that the progress
+# bar moves about PROGRESS_STEPS times on any brochure (it also moves per segment as drafts are chosen).
+CHUNK = 512
+MIN_CHUNK = 32
+PROGRESS_STEPS = 25
 
 
 @dataclass
@@ -42,6 +46,7 @@ class LangReport:
     memory_exact: int = 0  # units filled from an exact translation-memory match
     memory_fuzzy: int = 0  # units drafted from a fuzzy match above the threshold
     seconds: float = 0.0
+    error: str = ""  # why this language got no machine translation (other languages go on)
 
     @property
     def rate(self) -> float:
@@ -60,7 +65,9 @@ class TranslateReport:
     def summary(self) -> list[str]:
         lines = []
         for r in self.langs:
-            if r.drafted:
+            if r.error:
+                head = f"{r.lang}: no machine translation: {r.error}"
+            elif r.drafted:
                 speed = (
                     f", {r.computed} by the engine at {r.rate:.1f} segments/s"
                     if r.computed
@@ -78,6 +85,10 @@ class TranslateReport:
                 f"{head}; {memory}{r.kept} already translated, {r.approved} reviewed or final left alone"
             )
         return lines
+
+    @property
+    def errors(self) -> list[str]:
+        return [r.error for r in self.langs if r.error]
 
 
 class MTCache:
@@ -213,14 +224,20 @@ def fill_missing(
         todo = _collect(project, segmented, stores, lang, lr)
         if not todo:
             continue
-        if engine is None and settings_for(project, lang, engine_name).engine == "none":
-            log.info(
-                '%s: MT is off ([mt] engine = "none"); %d segment(s) left empty', lang, len(todo)
-            )
+        try:
+            if engine is None and settings_for(project, lang, engine_name).engine == "none":
+                log.info(
+                    '%s: MT is off ([mt] engine = "none"); %d segment(s) left empty',
+                    lang,
+                    len(todo),
+                )
+                continue
+            eng = engine or create(project, project.source_language, lang, engine_name)
+        except BrochureError as exc:
+            # a misconfigured [mt.engines.kk] must not stop the Russian drafts: recorded, reported
+            lr.error = str(exc)
             continue
-        plan.append(
-            (lr, todo, engine or create(project, project.source_language, lang, engine_name))
-        )
+        plan.append((lr, todo, eng))
     if not plan:
         return report
     cache = MTCache(project.cache_dir / "mt.sqlite")
@@ -245,9 +262,10 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
         termbase = load_termbase(project)
     except ImportError:
         termbase = None
+    size = max(MIN_CHUNK, min(CHUNK, -(-len(todo) // PROGRESS_STEPS)))
     with _progress_bar(len(todo), f"{src}->{lang}", progress) as bar:
-        for i in range(0, len(todo), CHUNK):
-            chunk = todo[i : i + CHUNK]
+        for i in range(0, len(todo), size):
+            chunk = todo[i : i + size]
             sources = list(dict.fromkeys(t.text for t in chunk))
             found = cache.get(signature, sources)
             missing = [s for s in sources if s not in found]
@@ -266,7 +284,7 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
                 for note in notes:
                     t.store.add_note(t.uid, note, "glossary")
                 lr.drafted += 1
-            bar.update(len(chunk))
+                bar.update(1)
     lr.seconds = time.perf_counter() - start
 
 
@@ -281,6 +299,8 @@ def translate_project(
     segmented, stores = load_translations(project, targets)
     report = fill_missing(project, segmented, stores, targets, engine_name=engine_name, engine=engine,
                           progress=progress)  # fmt: skip
+    if report.errors and not report.drafted:  # nothing drafted at all: write nothing, say why
+        raise BrochureError(report.errors[0])
     for store in stores.values():
         if store.save():
             report.written.append(store.path)
