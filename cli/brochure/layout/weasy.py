@@ -41,7 +41,7 @@ def render_document(html: str, base: Path) -> Any:
     """WeasyPrint's laid-out Document of an HTML string (call inside pdf's log redirection)."""
     from weasyprint import HTML
 
-    fetcher = _fetcher(_ROOTS.get() or (base,))
+    fetcher = _fetcher(_ROOTS.get() or (base, _package_layouts()))
     fetcher.where = base
     try:
         document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
@@ -50,6 +50,13 @@ def render_document(html: str, base: Path) -> Any:
     check_fetches(document)
     _refuse_attachments(document, base)
     return document
+
+
+def _package_layouts() -> Path:
+    """The built-in layouts and fonts: always readable."""
+    from importlib import resources
+
+    return Path(str(resources.files("brochure.builtin.layouts")))
 
 
 def check_fetches(document: Any) -> None:
