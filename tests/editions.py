@@ -82,8 +82,8 @@ def info(
         page_size=page_size,
         title={k: titles[k] for k in langs},
         subtitle={k: subtitles[k] for k in langs},
-        publisher="Test Publisher",
-        date="2024-05-01",
+        publisher=dict.fromkeys(langs, "Test Publisher"),
+        date=dict.fromkeys(langs, "2024-05-01"),
         draft=draft,
         generator="brochure test-suite",
     )

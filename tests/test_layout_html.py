@@ -115,7 +115,7 @@ def test_project_layout_overrides_builtin(tmp_path):
     own.mkdir(parents=True)
     (own / "columns.css").write_text("body { color: #123456; }\n", encoding="utf-8")
     html, base = render_html(simple_edition(paragraphs=1), search_dirs=(tmp_path / "layouts",))
-    assert "#123456" in html and "break-inside: avoid" not in html
+    assert "#123456" in html and "tr { break-inside: avoid; }" not in html
     assert base.name == "columns"  # the template itself still comes from the built-in layout
 
 

@@ -163,11 +163,17 @@ def test_title_page_and_running_header(texts):
         assert needle in title
     assert "ENGLISH" not in title  # the contents, then the table start on the next pages
     assert texts[1].startswith("Contents · Содержание") and "DRAFT" in texts[1]
-    for n, t in enumerate(texts[2:], start=3):
+    colophon = next(i for i, t in enumerate(texts) if i > 0 and t.startswith("Test brochure"))
+    for n, t in enumerate(texts[2:colophon], start=3):
+        if t in ("", "DRAFT"):
+            continue  # a blank page before the colophon
         assert "DRAFT" in t
         assert re.search(rf"(^| ){n}( |$)", t), f"no page number on page {n}"
-        # left pages show the current section in the source, right pages in the translation
-        if n % 2 == 0:
+        # left pages show the current section in the source, right pages in the translation;
+        # not the page that opens with the heading: the header would repeat it
+        if n == 3:
+            assert t.count("Главный заголовок") == 1 and t.count("Main heading") == 1
+        elif n % 2 == 0:
             assert any(s in t for s in ("Main heading", "Second section", "Second document"))
         else:
             assert any(s in t for s in ("Главный заголовок", "Второй раздел", "Второй документ"))
@@ -246,9 +252,10 @@ def test_kazakh_letters_render_with_the_shipped_font(tmp_path):
     )
     out = render(edition(doc, langs=langs, page_size="A4"), "pdf", tmp_path / "kk.pdf")
     texts = page_texts(out)
-    assert sample in texts[2]
-    assert f"Әріптер {KAZAKH_LETTERS}" in texts[2]
-    assert "ҚАЗАҚША" in texts[2]  # the label row, in capitals
+    assert "Contents" not in texts[1]  # one short document: no table of contents (auto)
+    assert sample in texts[1]
+    assert f"Әріптер {KAZAKH_LETTERS}" in texts[1]
+    assert "ҚАЗАҚША" in texts[1]  # the label row, in capitals
     for name in fonts(pypdf.PdfReader(out)):
         assert "Brochure-" in name, f"fallback font used: {name}"
 

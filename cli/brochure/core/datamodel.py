@@ -120,6 +120,23 @@ class AlignedDocument:
 
 
 @dataclass(frozen=True)
+class Colophon:
+    """Who made the brochure and from what (brochure.toml [colophon]), each text per language:
+    a plain string in brochure.toml stands for every language."""
+
+    translators: tuple[dict[str, str], ...] = ()
+    reviewers: tuple[dict[str, str], ...] = ()
+    licence: dict[str, str] = field(default_factory=dict)
+    note: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # document name -> texts
+
+
+def in_language(texts: dict[str, str], lang: str, fallback: str = "") -> str:
+    """`texts` in `lang`, else in `fallback` (the source language), else any; "" if empty."""
+    return texts.get(lang) or texts.get(fallback) or next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True)
 class EditionInfo:
     """What a layout needs to know about the brochure and the edition being laid out."""
 
@@ -129,13 +146,28 @@ class EditionInfo:
     page_size: str
     title: dict[str, str]
     subtitle: dict[str, str] = field(default_factory=dict)
-    publisher: str = ""
-    date: str = ""
+    publisher: dict[str, str] = field(default_factory=dict)  # per edition language
+    date: dict[str, str] = field(default_factory=dict)  # per edition language
+    colophon: Colophon = field(default_factory=Colophon)  # texts per edition language
+    contents: str = "auto"  # "auto" (left out for short texts), "always" or "never"
     draft: bool = False
     generator: str = ""  # tool and version, for the output's metadata
     bleed_mm: float = 0.0  # print bleed around the trim box; > 0 also adds a slug with crop marks
     pdf_variant: str = ""  # "pdf/a-3b" for an archival PDF
     nobreak: tuple[str, ...] = ()  # names never hyphenated: the glossary's proper nouns
+
+    def imprint(self) -> list[tuple[str, str]]:
+        """The cover's imprint: the publisher, then the date, in each edition language, each
+        text once (a name or a year the same in every language is printed once): (text, lang)."""
+        seen: set[str] = set()
+        lines = []
+        for texts in (self.publisher, self.date):
+            for lang in self.languages:
+                text = texts.get(lang, "")
+                if text and text not in seen:
+                    seen.add(text)
+                    lines.append((text, lang))
+        return lines
 
 
 @dataclass(frozen=True)

@@ -48,11 +48,25 @@ class Language:
     # Letters this language has and the others of its script lack (Kazakh: "әғқңөұүһі"): how
     # `brochure add` tells it from them. Empty: the script's plain language (English, Russian).
     letters: str = ""
+    # The colophon's headings in this language ([colophon] in its data file): sources,
+    # translators, reviewers, licence; English ones stand in for a language without them.
+    colophon: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     @property
     def column_label(self) -> str:
         """The language's name above its column or passage: its own label, else its native name."""
         return self.label or self.native
+
+    def colophon_label(self, key: str) -> str:
+        return self.colophon.get(key) or COLOPHON_LABELS[key]
+
+
+COLOPHON_LABELS = {
+    "sources": "Sources",
+    "translators": "Translation",
+    "reviewers": "Review",
+    "licence": "Licence",
+}
 
 
 _REGISTRY: dict[str, Language] = {}

@@ -15,6 +15,7 @@ from typing import Any
 
 from brochure.core import formats as formats_
 from brochure.core import languages, layouts
+from brochure.core.datamodel import Colophon
 from brochure.core.errors import ProjectError
 from brochure.core.paths import OUTSIDE, inside, real_inside
 from brochure.core.text import slug
@@ -27,6 +28,8 @@ PAGE_SIZES = {
     "Letter": (215.9, 279.4),
 }
 PDF_VARIANTS = ("pdf/a-3b",)
+# A table of contents: "auto" leaves it out for a short text (brochure.layout.html.show_contents).
+CONTENTS = ("auto", "always", "never")
 DEFAULT_BLEED_MM = 3.0
 _LENGTH_MM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*$")
 _CUSTOM_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*[x×]\s*(\d+(?:\.\d+)?)\s*mm\s*$")
@@ -54,6 +57,9 @@ class EditionSpec:
     creep: float = 0.0  # mm the innermost sheet's pages move toward the spine
     bleed: float = DEFAULT_BLEED_MM  # mm around the trim box; 0 = no bleed, no crop marks
     pdf_variant: str = ""  # "pdf/a-3b" on request
+    contents: str = (
+        "auto"  # "auto": a table of contents unless the text is short; "always"; "never"
+    )
 
     @property
     def page_mm(self) -> tuple[float, float]:
@@ -81,8 +87,9 @@ class Project:
     documents: tuple[DocumentSpec, ...]
     editions: tuple[EditionSpec, ...]
     subtitle: dict[str, str] = field(default_factory=dict)
-    publisher: str = ""
-    date: str = ""
+    publisher: dict[str, str] = field(default_factory=dict)  # per language
+    date: dict[str, str] = field(default_factory=dict)  # per language
+    colophon: Colophon = field(default_factory=Colophon)
     abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     removed_abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     break_rules: tuple[BreakRule, ...] = ()
@@ -213,7 +220,7 @@ def _toml_message(exc: tomllib.TOMLDecodeError, file: Path) -> str:
 
 _KNOWN_KEYS = {
     "name", "title", "subtitle", "publisher", "date", "source_language", "target_languages",
-    "documents", "editions", "segmentation", "translations_dir",
+    "documents", "editions", "segmentation", "translations_dir", "colophon",
 }  # fmt: skip
 
 # Tables that a stage validates itself: name -> "module:function". The function takes the raw
@@ -251,9 +258,10 @@ class _Validator:
             name = "brochure"
         title = self.texts("title", raw.get("title"), langs, required=True)
         subtitle = self.texts("subtitle", raw.get("subtitle"), langs, required=False)
-        publisher = self.string("publisher")
-        date = self.string("date")
+        publisher = self.per_language("publisher", raw.get("publisher"), langs)
+        date = self.per_language("date", raw.get("date"), langs)
         documents = self.documents(source)
+        colophon = self.colophon(langs, documents)
         editions = self.editions(langs, source, targets, name)
         abbreviations, removed, rules = self.segmentation()
         tdir = self.translations_dir()
@@ -262,7 +270,7 @@ class _Validator:
             raise ProjectError(f"{self.file}: " + "; ".join(self.problems))
         return Project(
             root=self.root, name=name, title=title, subtitle=subtitle, publisher=publisher,
-            date=date, source_language=source or "", target_languages=targets,
+            date=date, colophon=colophon, source_language=source or "", target_languages=targets,
             documents=documents, editions=editions, abbreviations=abbreviations,
             removed_abbreviations=removed, break_rules=rules, translations_dir=Path(tdir),
             sections=sections,
@@ -286,14 +294,85 @@ class _Validator:
             )
         return out
 
-    def string(self, key: str) -> str:
-        value = self.raw.get(key, "")
-        if not isinstance(value, str):
-            if hasattr(value, "isoformat"):  # a TOML date
-                return value.isoformat()
-            self.problem(key, "must be a string")
-            return ""
-        return value
+    def per_language(self, key: str, value: Any, langs: tuple[str, ...]) -> dict[str, str]:
+        """One text for every language (a string, or a TOML date) or a table of language code =
+        string (publisher, date, the colophon's texts)."""
+        if value is None:
+            return {}
+        if hasattr(value, "isoformat"):  # a TOML date
+            value = value.isoformat()
+        if isinstance(value, str):
+            return dict.fromkeys(langs, value) if value else {}
+        if isinstance(value, dict):
+            out = {}
+            for lang, text in value.items():
+                if hasattr(text, "isoformat"):
+                    text = text.isoformat()
+                if lang not in langs:
+                    self.problem(f"{key}.{lang}", "not a language of this project")
+                elif not isinstance(text, str):
+                    self.problem(f"{key}.{lang}", "must be a string")
+                elif text:
+                    out[lang] = text
+            return out
+        self.problem(key, "must be a string or a table of language code = string")
+        return {}
+
+    def colophon(self, langs: tuple[str, ...], documents: Sequence[DocumentSpec]) -> Colophon:
+        """[colophon]: translators and reviewers (lists), licence and note (optional), and
+        [colophon.sources]: for each document file, what its text was translated from."""
+        table = self.raw.get("colophon")
+        if table is None:
+            return Colophon()
+        if not isinstance(table, dict):
+            self.problem("colophon", "must be a table")
+            return Colophon()
+        known = ("translators", "reviewers", "licence", "note", "sources")
+        for k in table:
+            if k not in known:
+                self.problem(f"colophon.{k}", f"unknown key (known: {', '.join(known)})")
+        people: dict[str, tuple[dict[str, str], ...]] = {}
+        for k in ("translators", "reviewers"):
+            value = table.get(k, [])
+            if isinstance(value, (str, dict)):
+                value = [value]
+            if not isinstance(value, list):
+                self.problem(
+                    f"colophon.{k}",
+                    "must be a list of names (strings or tables of language code = string)",
+                )
+                value = []
+            people[k] = tuple(
+                texts for i, item in enumerate(value)
+                if (texts := self.per_language(f"colophon.{k}[{i}]", item, langs))
+            )  # fmt: skip
+        sources: dict[str, dict[str, str]] = {}
+        value = table.get("sources", {})
+        if not isinstance(value, dict):
+            self.problem(
+                "colophon.sources",
+                'must be a table of "document file" = what it was translated from',
+            )
+            value = {}
+        # a document by the path written in `documents`, its file name or its name
+        files = {n: spec.name for spec in documents for n in (spec.path.name, spec.name)}
+        by_path = {spec.path: spec.name for spec in documents}
+        for item in self.raw.get("documents") or []:
+            written = item.get("path") if isinstance(item, dict) else item
+            if isinstance(written, str) and (self.root / written).resolve() in by_path:
+                files[written] = by_path[(self.root / written).resolve()]
+        for file, item in value.items():
+            key = f'colophon.sources."{file}"'
+            if file not in files:
+                names = ", ".join(spec.path.name for spec in documents)
+                self.problem(key, f"not a document of this project (documents: {names})")
+            elif texts := self.per_language(key, item, langs):
+                sources[files[file]] = texts
+        return Colophon(
+            translators=people["translators"], reviewers=people["reviewers"],
+            licence=self.per_language("colophon.licence", table.get("licence"), langs),
+            note=self.per_language("colophon.note", table.get("note"), langs), sources=sources,
+        )  # fmt: skip
 
     def language(self, key: str, value: Any, required: bool = False) -> str | None:
         if value is None:
@@ -425,6 +504,7 @@ class _Validator:
                     "creep",
                     "bleed",
                     "pdf_variant",
+                    "contents",
                 ):
                     self.problem(f"{key}.{k}", "unknown key")
             elangs = item.get("languages")
@@ -491,6 +571,15 @@ class _Validator:
                     f"unknown PDF variant {pdf_variant!r} (known: {', '.join(PDF_VARIANTS)})",
                 )
                 ok = False
+            contents = item.get("contents", "auto")
+            if isinstance(contents, bool):
+                contents = "always" if contents else "never"
+            if not isinstance(contents, str) or contents not in CONTENTS:
+                self.problem(
+                    f"{key}.contents",
+                    f'must be "auto" (left out for a short text), true or false, got {item.get("contents")!r}',
+                )
+                ok = False
             joined = "-".join(str(x) for x in elangs)
             ename = item.get("name", joined if layout == "columns" else f"{joined}-{layout}")
             if not isinstance(ename, str) or not _NAME.match(ename):
@@ -527,7 +616,7 @@ class _Validator:
             out.append(EditionSpec(name=ename, languages=tuple(elangs), layout=layout,
                                    page_size=page_size, formats=tuple(dict.fromkeys(formats)), output=output,
                                    impose=impose, creep=float(creep), bleed=bleed or 0.0,
-                                   pdf_variant=pdf_variant))  # fmt: skip
+                                   pdf_variant=pdf_variant, contents=contents))  # fmt: skip
         return tuple(out)
 
     def _layout_exists(self, layout: str) -> bool:

@@ -11,10 +11,12 @@ from brochure.core.datamodel import (
     AlignedBlock,
     AlignedDocument,
     AlignedSegment,
+    Colophon,
     Edition,
     EditionInfo,
     RichText,
     SegmentedDocument,
+    in_language,
 )  # fmt: skip
 from brochure.core.project import DocumentSpec, EditionSpec, Project
 from brochure.editions.nobreak import glossary_names
@@ -91,11 +93,34 @@ def make_edition(
         name=spec.name, languages=spec.languages, layout=spec.layout, page_size=spec.page_size,
         title={lang: project.title.get(lang, source_title) for lang in spec.languages},
         subtitle={lang: project.subtitle[lang] for lang in spec.languages if lang in project.subtitle},
-        publisher=project.publisher, date=project.date, draft=draft, generator=generator(),
+        publisher=_in_edition(project.publisher, spec, project),
+        date=_in_edition(project.date, spec, project), colophon=_colophon(project, spec),
+        contents=spec.contents, draft=draft, generator=generator(),
         bleed_mm=spec.bleed, pdf_variant=spec.pdf_variant,
         nobreak=glossary_names(project, spec.languages),
     )  # fmt: skip
     return Edition(info=info, documents=docs)
+
+
+def _in_edition(texts: dict[str, str], spec: EditionSpec, project: Project) -> dict[str, str]:
+    """A per-language text in each of the edition's languages (the source's when one is missing)."""
+    if not texts:
+        return {}
+    return {lang: in_language(texts, lang, project.source_language) for lang in spec.languages}
+
+
+def _colophon(project: Project, spec: EditionSpec) -> Colophon:
+    colophon = project.colophon
+
+    def each(texts: dict[str, str]) -> dict[str, str]:
+        return _in_edition(texts, spec, project)
+
+    return Colophon(
+        translators=tuple(each(t) for t in colophon.translators),
+        reviewers=tuple(each(t) for t in colophon.reviewers),
+        licence=each(colophon.licence), note=each(colophon.note),
+        sources={name: each(t) for name, t in colophon.sources.items()},
+    )  # fmt: skip
 
 
 def missing_message(missing: list[Missing], project: Project) -> str:

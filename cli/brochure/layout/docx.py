@@ -338,7 +338,7 @@ def _metadata(doc: Any, edition: Edition) -> None:
     props = doc.core_properties
     props.title = info.title.get(source) or next(iter(info.title.values()), "")
     props.subject = info.subtitle.get(source, "")
-    props.author = info.publisher
+    props.author = info.publisher.get(source, "")
     props.language = languages.get(source).locale
     props.comments = info.generator
     props.keywords = ", ".join(info.languages)
@@ -365,13 +365,13 @@ def _title_block(doc: Any, edition: Edition) -> None:
         if info.subtitle.get(code):
             _lang(doc.add_paragraph(style="Subtitle").add_run(info.subtitle[code]), locale)
         first = False
-    for i, line in enumerate(x for x in (info.publisher, info.date) if x):
+    for i, (line, code) in enumerate(info.imprint()):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.space_before = Pt(geo_pt * 3 if i == 0 else 0)
         run = p.add_run(line)
         run.font.name = SANS
-        _lang(run, languages.get(info.languages[0]).locale)
+        _lang(run, languages.get(code).locale)
     if info.draft:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER

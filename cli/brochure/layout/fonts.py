@@ -56,8 +56,20 @@ def _texts(edition: Edition) -> Iterator[tuple[str, str]]:
     for field in ("title", "subtitle"):
         for lang, value in getattr(info, field).items():
             yield f"{field}.{lang} in brochure.toml", value
-    yield "publisher in brochure.toml", info.publisher
-    yield "date in brochure.toml", info.date
+    for field in ("publisher", "date"):
+        for lang, value in getattr(info, field).items():
+            yield f"{field}.{lang} in brochure.toml", value
+    colophon = info.colophon
+    for field in ("translators", "reviewers"):
+        for i, texts in enumerate(getattr(colophon, field)):
+            for lang, value in texts.items():
+                yield f"colophon.{field}[{i}].{lang} in brochure.toml", value
+    for field in ("licence", "note"):
+        for lang, value in getattr(colophon, field).items():
+            yield f"colophon.{field}.{lang} in brochure.toml", value
+    for name, texts in colophon.sources.items():
+        for lang, value in texts.items():
+            yield f"colophon.sources.{name}.{lang} in brochure.toml", value
     for code in info.languages:
         language = languages.get(code)
         yield f"language name {code}", language.native + language.native.upper()

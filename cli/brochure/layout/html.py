@@ -221,13 +221,58 @@ def context(edition: Edition, geo: Geometry | None = None) -> dict[str, Any]:
         "title": _first(info.title, info.languages),
         "keywords": ", ".join([*(lang.native for lang in langs), *info.languages]),
         "labels": {code: languages.get(code).contents for code in info.languages},
-        "toc": [entry for doc in docs for entry in doc.toc],
+        "toc": [entry for doc in docs for entry in doc.toc] if show_contents(edition, geo) else [],
         "bleed_mm": info.bleed_mm,
         "slug_mm": slug_mm(info.bleed_mm),
         "folio": "counter(page)",
         "header_left": "string(section-0)",
         "header_right": f"string(section-{1 if len(langs) > 1 else 0})",
     }
+
+
+# contents = "auto" leaves the table of contents out of a text shorter than this many pages, and
+# out of a single document with fewer entries (it would point at the next page or two).
+CONTENTS_MIN_PAGES = 3
+CONTENTS_MIN_ENTRIES = 3
+
+
+def show_contents(edition: Edition, geo: Geometry | None = None) -> bool:
+    """Whether the edition gets a table of contents (its `contents`: auto, always, never)."""
+    info = edition.info
+    if info.contents != "auto":
+        return info.contents == "always"
+    geo = geo or layout_geometry(edition)
+    return estimated_pages(edition, geo) >= CONTENTS_MIN_PAGES and (
+        len(edition.documents) > 1 or _toc_entries(edition) >= CONTENTS_MIN_ENTRIES
+    )
+
+
+def estimated_pages(edition: Edition, geo: Geometry) -> float:
+    """Pages of text, estimated from the characters of each language: side by side in columns
+    the longest language counts, interleaved all of them, facing one page each per spread."""
+    per_lang = {
+        lang: sum(
+            len(t.text) + 1
+            for doc in edition.documents
+            for block in doc.blocks
+            for seg in block.segments
+            if (t := seg.texts.get(lang)) is not None
+        )
+        for lang in edition.info.languages
+    }
+    page = geo.chars_per_line * geo.lines_per_page
+    if edition.info.layout == "interleaved":
+        return sum(per_lang.values()) / page
+    return max(per_lang.values(), default=0) / page
+
+
+def _toc_entries(edition: Edition) -> int:
+    """Entries of the contents: headings of levels 1-2 (after the shift), or the untitled documents."""
+    count = 0
+    for doc in edition.documents:
+        levels = [b.level for b in doc.blocks if b.kind == "heading"]
+        count += sum(1 for lvl in levels if lvl - (min(levels) - 1) <= 2) if levels else 1
+    return count
 
 
 def document_view(doc: AlignedDocument, langs: tuple[str, ...], budget: int) -> DocumentView:

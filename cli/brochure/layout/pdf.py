@@ -64,6 +64,7 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
             )
             protector = protector.keeping(ladders)
         _weasyprint_quirks(document)
+        document = plan_pages(document)
         options: dict[str, Any] = {}
         if edition.info.pdf_variant:
             options["pdf_variant"] = edition.info.pdf_variant
@@ -80,6 +81,22 @@ def _render(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
     if special:
         return formats.load(special)(edition, search_dirs)
     return render_document(*render_html(edition, search_dirs))
+
+
+def plan_pages(document: Any) -> Any:
+    """The page count made a multiple of four, as a saddle-stitched booklet needs: the templates
+    end with the colophon (a right page), the back cover (a left page) and two spare blank pages;
+    the spares go just before the colophon when the count needs them, else they are left out.
+    So a booklet never ends with padding blanks after its back cover."""
+    pages = list(document.pages)
+    where = {name: i for i, page in enumerate(pages) for name in page.anchors}
+    if not {"colophon", "spare-1", "spare-2"} <= where.keys():
+        return document  # a project's own template without the end matter
+    colophon, spare = where["colophon"], where["spare-1"]
+    body, end, spares = pages[:colophon], pages[colophon:spare], pages[spare:]
+    if (len(body) + len(end)) % 4:
+        body += spares[: (-(len(body) + len(end))) % 4]
+    return document.copy(body + end)
 
 
 def _weasyprint_quirks(document: Any) -> None:
