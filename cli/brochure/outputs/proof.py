@@ -212,6 +212,9 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
         if col:
             last_lines[column] = col[-1]
         _column_checks(col, report, previous.get(column), bottom)
+    if report.lines < MIN_LINES_FOR_FILL:
+        # few lines of running text: the cover or the back cover, centred across the columns
+        report.overflow = []
     if report.missing_glyphs:
         issues.append(
             Issue(
