@@ -65,7 +65,7 @@ def note_run(text: str) -> Run:
 
 
 # -- writing -------------------------------------------------------------------------------------
-_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-*+](?=\s)|(\d{1,9})([.)])(?=\s)|([-*_])\s*\4\s*\4)")
+_NUMBER_START = re.compile(r"^\d{1,9}(?=[.)])")
 
 
 def to_markdown(paras: list[Para]) -> str:
@@ -105,12 +105,14 @@ def to_markdown(paras: list[Para]) -> str:
 
 
 def _escape_start(body: str) -> str:
-    """A paragraph that would read as a heading, quote, list item or rule gets its first mark escaped."""
-    m = _LINE_START.match(body)
-    if not m:
+    """A paragraph the reader would take for a heading, quote, list item or rule gets its first
+    mark escaped (judged with the reader's own patterns)."""
+    from brochure.sources.text import _HEADING, _ITEM, _QUOTE, _RULE
+
+    if not any(p.match(body) for p in (_HEADING, _ITEM, _QUOTE, _RULE)):
         return body
-    if m.group(2):  # "1." -> "1\."
-        return body[: m.end(2)] + "\\" + body[m.end(2) :]
+    if m := _NUMBER_START.match(body):  # "1." -> "1\."
+        return body[: m.end()] + "\\" + body[m.end() :]
     return "\\" + body
 
 
@@ -127,8 +129,44 @@ class _Em:
 
 
 def inline_markdown(runs: list[Run]) -> str:
-    """Runs -> one line of inline Markdown; whitespace collapsed, marks kept off the edge spaces."""
+    """Runs -> one line of inline Markdown; whitespace collapsed, marks kept off the edge spaces.
+
+    The line is checked with the Markdown reader itself: where nesting the marks cannot say what
+    the runs say (`***` is ambiguous to it), each piece is closed on its own (`**x****_y_**`), and
+    emphasis (and links) the reader cannot take at all are left out rather than written wrong."""
     atoms = _atoms(runs)
+    for nested in (True, False):
+        line = _render(atoms if nested else _spaces_apart(atoms), nested)
+        if _reads_back(line, atoms):
+            return line
+    return _render(_merge([(text, False, False, "") for text, _, _, _ in atoms]), True)
+
+
+def _merge(atoms: list[tuple[str, bool, bool, str]]) -> list[tuple[str, bool, bool, str]]:
+    out: list[tuple[str, bool, bool, str]] = []
+    for atom in atoms:
+        if out and out[-1][1:] == atom[1:]:
+            out[-1] = (out[-1][0] + atom[0], *atom[1:])
+        else:
+            out.append(atom)
+    return out
+
+
+def _spaces_apart(atoms: list[tuple[str, bool, bool, str]]) -> list[tuple[str, bool, bool, str]]:
+    """Each atom's edge spaces as unmarked atoms of their own, for marks closed atom by atom."""
+    out = []
+    for text, em, strong, href in atoms:
+        core = text.strip()
+        if href or not (em or strong) or not core:
+            out.append((text, em, strong, href))
+            continue
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        out.extend(a for a in ((lead, False, False, ""), (core, em, strong, ""),
+                               (trail, False, False, "")) if a[0])  # fmt: skip
+    return out
+
+
+def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool) -> str:
     pieces: list[str | _Em] = []
     stack: list[str] = []  # open marks, outermost first: "strong", "em"
     openers: list[_Em] = []
@@ -144,12 +182,21 @@ def inline_markdown(runs: list[Run]) -> str:
                 opener.partner, closer.partner = closer, opener
                 pieces.append(closer)
 
-    for text, em, strong, href in atoms:
+    def reach(index: int, field: int) -> int:  # how many atoms from `index` on carry the mark
+        n = 0
+        while index + n < len(atoms) and atoms[index + n][field]:
+            n += 1
+        return n
+
+    for index, (text, em, strong, href) in enumerate(atoms):
+        # the mark that runs longer opens first, outside the other: "_**1.** more_"
         marks = [m for m, on in (("strong", strong), ("em", em)) if on]
+        if nested and len(marks) == 2 and reach(index, 1) > reach(index, 2):
+            marks.reverse()
         keep = 0
         while keep < len(stack) and stack[keep] in marks:
             keep += 1
-        close_to(keep)
+        close_to(keep if nested else 0)
         for mark in marks:
             if mark not in stack:
                 stack.append(mark)
@@ -167,8 +214,31 @@ def inline_markdown(runs: list[Run]) -> str:
     return _resolve_em(pieces)
 
 
+def _reads_back(line: str, atoms: list[tuple[str, bool, bool, str]]) -> bool:
+    """Does the Markdown reader see the atoms' text, emphasis and strong in `line`?"""
+    from brochure.sources.text import parse_inline
+
+    rich = parse_inline(line)
+    text = "".join(a[0] for a in atoms)
+    if rich.text != " ".join(text.split()):
+        return False
+    for kind, field_index in (("em", 1), ("strong", 2)):
+        want: set[int] = set()
+        pos = 0
+        for atom in atoms:
+            if atom[field_index] and not atom[3]:
+                want.update(pos + i for i, ch in enumerate(atom[0]) if not ch.isspace())
+            pos += len(atom[0])
+        got = {i for span in rich.spans if span.kind == kind for i in range(span.start, span.end)}
+        got = {i for i in got if not rich.text[i].isspace()}
+        if got != want:
+            return False
+    return True
+
+
 def _resolve_em(pieces: list[str | _Em]) -> str:
-    """`_x_` at word edges (it never runs into a `**`), `*x*` inside a word (`_` would not work)."""
+    """`_x_` unless it would sit inside a word (a letter or digit on both sides of the marker),
+    then `*x*`; `_` also keeps emphasis apart from a `**` beside it (`***` is ambiguous)."""
     out: list[str] = []
     for i, piece in enumerate(pieces):
         if not isinstance(piece, _Em):
@@ -177,14 +247,19 @@ def _resolve_em(pieces: list[str | _Em]) -> str:
         partner = piece.partner
         j = pieces.index(partner) if partner is not None else i
         first, last = min(i, j), max(i, j)
-        before = _edge(pieces[:first], -1)
-        after = _edge(pieces[last + 1 :], 0)
-        out.append("*" if before.isalnum() or after.isalnum() else "_")
+        opener_inside = (
+            _edge(pieces[:first], -1).isalnum() and _edge(pieces[first + 1 :], 0).isalnum()
+        )
+        closer_inside = (
+            _edge(pieces[:last], -1).isalnum() and _edge(pieces[last + 1 :], 0).isalnum()
+        )
+        out.append("*" if opener_inside or closer_inside else "_")
     return "".join(out)
 
 
 def _edge(pieces: list[str | _Em], index: int) -> str:
-    text = "".join(p for p in pieces if isinstance(p, str) and p != "**")
+    """The character next to a marker in the output (a neighbouring `**` counts: `**_x_**0`)."""
+    text = "".join(p if isinstance(p, str) else "_" for p in pieces)
     return text[index] if text else " "
 
 
@@ -195,20 +270,24 @@ def _atoms(runs: list[Run]) -> list[tuple[str, bool, bool, str]]:
         text = unicodedata.normalize("NFC", run.text)
         href = _safe_href(run.href) if run.href else ""
         for ch in text:
-            if ch.isspace() and ch not in _NO_BREAK:
-                if not chars or chars[-1][0] != " ":
-                    chars.append([" ", run.em, run.strong, href])
-            elif unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\u200c\u200d":
+            if ch.isspace():  # a run of white space is one character; a no-break space wins
+                kept = ch if ch in _NO_BREAK else " "
+                if chars and chars[-1][0].isspace():
+                    if kept != " ":
+                        chars[-1][0] = kept
+                else:
+                    chars.append([kept, run.em, run.strong, href])
+            elif _is_text(ch):
                 chars.append([ch, run.em, run.strong, href])
-    while chars and chars[0][0] == " ":
+    while chars and chars[0][0].isspace():
         chars.pop(0)
-    while chars and chars[-1][0] == " ":
+    while chars and chars[-1][0].isspace():
         chars.pop()
     # links: the reader keeps a link's text raw, so it holds no emphasis and no brackets
     for start, end in _ranges(chars, 3):
         text = "".join(c[0] for c in chars[start:end])
         for c in chars[start:end]:
-            if "[" in text or "]" in text or not text.strip():
+            if "[" in text or "]" in text or "<!--" in text or not text.strip():
                 c[3] = ""
             else:
                 c[1] = c[2] = False
@@ -216,11 +295,11 @@ def _atoms(runs: list[Run]) -> list[tuple[str, bool, bool, str]]:
     for index in (1, 2):
         for start, end in _ranges(chars, index):
             i = start
-            while i < end and chars[i][0] == " " and not chars[i][3]:
+            while i < end and chars[i][0].isspace() and not chars[i][3]:
                 chars[i][index] = False
                 i += 1
             j = end - 1
-            while j >= i and chars[j][0] == " " and not chars[j][3]:
+            while j >= i and chars[j][0].isspace() and not chars[j][3]:
                 chars[j][index] = False
                 j -= 1
     atoms: list[list] = []
@@ -230,6 +309,14 @@ def _atoms(runs: list[Run]) -> list[tuple[str, bool, bool, str]]:
         else:
             atoms.append([ch, em, strong, href])
     return [(a[0], a[1], a[2], a[3]) for a in atoms]
+
+
+def _is_text(ch: str) -> bool:
+    """Visible text: no control or format characters (but ZWJ/ZWNJ, which spell words in some
+    scripts) and no noncharacters (the Markdown reader refuses them and uses some as markers)."""
+    if "\ufdd0" <= ch <= "\ufdef" or (ord(ch) & 0xFFFE) == 0xFFFE:
+        return False
+    return unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\u200c\u200d"
 
 
 def _ranges(chars: list[list], index: int) -> list[tuple[int, int]]:
