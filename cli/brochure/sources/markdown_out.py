@@ -135,10 +135,11 @@ def inline_markdown(runs: list[Run]) -> str:
     the runs say (`***` is ambiguous to it), each piece is closed on its own (`**x****_y_**`), and
     emphasis (and links) the reader cannot take at all are left out rather than written wrong."""
     atoms = _atoms(runs)
-    for nested in (True, False):
-        line = _render(atoms if nested else _spaces_apart(atoms), nested)
-        if _reads_back(line, atoms):
-            return line
+    for strong in ("**", "__"):  # `__`: where an intraword `*x*` meets a `**`
+        for nested in (True, False):
+            line = _render(atoms if nested else _spaces_apart(atoms), nested, strong)
+            if _reads_back(line, atoms):
+                return line
     return _render(_merge([(text, False, False, "") for text, _, _, _ in atoms]), True)
 
 
@@ -166,7 +167,7 @@ def _spaces_apart(atoms: list[tuple[str, bool, bool, str]]) -> list[tuple[str, b
     return out
 
 
-def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool) -> str:
+def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool, strong_mark: str = "**") -> str:
     pieces: list[str | _Em] = []
     stack: list[str] = []  # open marks, outermost first: "strong", "em"
     openers: list[_Em] = []
@@ -175,7 +176,7 @@ def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool) -> str:
         while len(stack) > depth:
             mark = stack.pop()
             if mark == "strong":
-                pieces.append("**")
+                pieces.append(strong_mark)
             else:
                 closer = _Em()
                 opener = openers.pop()
@@ -201,7 +202,7 @@ def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool) -> str:
             if mark not in stack:
                 stack.append(mark)
                 if mark == "strong":
-                    pieces.append("**")
+                    pieces.append(strong_mark)
                 else:
                     opener = _Em()
                     openers.append(opener)
@@ -211,7 +212,7 @@ def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool) -> str:
         else:
             pieces.append(_escape(text))
     close_to(0)
-    return _resolve_em(pieces)
+    return _resolve_em(pieces, "_" if strong_mark == "**" else "*")
 
 
 def _reads_back(line: str, atoms: list[tuple[str, bool, bool, str]]) -> bool:
@@ -236,7 +237,7 @@ def _reads_back(line: str, atoms: list[tuple[str, bool, bool, str]]) -> bool:
     return True
 
 
-def _resolve_em(pieces: list[str | _Em]) -> str:
+def _resolve_em(pieces: list[str | _Em], preferred: str = "_") -> str:
     """`_x_` unless it would sit inside a word (a letter or digit on both sides of the marker),
     then `*x*`; `_` also keeps emphasis apart from a `**` beside it (`***` is ambiguous)."""
     out: list[str] = []
@@ -253,7 +254,7 @@ def _resolve_em(pieces: list[str | _Em]) -> str:
         closer_inside = (
             _edge(pieces[:last], -1).isalnum() and _edge(pieces[last + 1 :], 0).isalnum()
         )
-        out.append("*" if opener_inside or closer_inside else "_")
+        out.append("*" if opener_inside or closer_inside else preferred)
     return "".join(out)
 
 
