@@ -89,8 +89,9 @@ class Line:
 
     @property
     def body(self) -> bool:
-        """Running text (the serif face), not headings, labels or running heads (sans)."""
-        return "Serif" in self.font
+        """Running text: not a heading, a column label or a contents entry (the layouts set those
+        bold), with a font (not a rule or an image)."""
+        return bool(self.font) and "Bold" not in self.font
 
     @property
     def hyphenated(self) -> bool:
@@ -331,8 +332,8 @@ def _lines(textpage: Any, dx: float, dy: float) -> Iterator[Line]:
                 (line.text + joiner + rect.text) if rect.x0 - line.x1 > 1 else line.text + rect.text
             )
             line.x1, line.top = rect.x1, max(line.top, rect.top)
-            if "Serif" in rect.font and "Serif" not in line.font:
-                line.font = rect.font
+            if "Bold" in line.font and "Bold" not in rect.font:
+                line.font = rect.font  # a line with running text in it is running text
             continue
         if line is not None:
             yield line
