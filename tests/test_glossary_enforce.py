@@ -83,7 +83,22 @@ def test_choose_the_hypothesis_with_approved_terms(tb):
     ]
     text, notes = apply(tb, "They called a general strike against the oligarchs.", hyps, "ru")
     assert text == hyps[1][0]
-    assert notes == ["glossary: chose hypothesis 2 of 2 for its terms"]
+    assert notes == [
+        "glossary: chose hypothesis 2 of 2 for its terms (score -0.90, within 1.0 of the best -0.50)"
+    ]
+
+
+def test_a_far_less_likely_hypothesis_is_not_chosen_the_best_is_repaired(tb):
+    """A garble far below the best («Жананазень») is not chosen for its terms: the best hypothesis
+    is repaired instead, and the note says so."""
+    hyps = [
+        ("Они боролись с магнатами.", -0.3),
+        ("Они боро лись олигархами олигархами.", -4.5),  # uses the term, but a garble
+    ]
+    text, notes = apply(tb, "They fought the oligarchs.", hyps, "ru")
+    assert text == "Они боролись с олигархами."
+    assert notes[0].startswith("glossary: repaired the engine's best hypothesis")
+    assert notes[1] == "glossary: replaced «магнатами» with «олигархами» (oligarch)"
 
 
 def test_a_repairable_hypothesis_beats_one_missing_the_term(tb):
@@ -102,7 +117,8 @@ def test_do_not_translate(tb):
         tb, "Nur Otan won.", [("Нур Отан победил.", 0.0), ("Свет Отечества победил.", 0.0)], "ru"
     )
     assert text == "Nur Otan победил."
-    assert notes == ["glossary: replaced «Нур Отан» with «Nur Otan» (nur-otan)"]
+    assert notes[1:] == ["glossary: replaced «Нур Отан» with «Nur Otan» (nur-otan)"]
+    assert notes[0].startswith("glossary: repaired the engine's best hypothesis")
 
 
 def test_problem_left_is_noted(tb):

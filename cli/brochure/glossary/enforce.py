@@ -271,12 +271,18 @@ def problems(ev: Evaluation, found: dict[str, Match], tgt_lang: str) -> list[str
     return notes
 
 
+# How much lower than the engine's best a hypothesis may score (log-probability) and still be
+# chosen for its terms; anything lower is a garble («Жананазень»), and the best is repaired instead.
+SCORE_MARGIN = 1.0
+
+
 def apply_glossary(
     project: Project | None, source_text: str, hypotheses: Sequence[tuple[str, float]],
     src_lang: str, tgt_lang: str, *, termbase: Termbase | None = None,
 ) -> tuple[str, list[str]]:  # fmt: skip
     """Choose among N-best `hypotheses` (text, score; best first, a higher score is better) and
-    repair the chosen one.
+    repair the chosen one: only hypotheses within SCORE_MARGIN of the best are considered, and the
+    unit's note says whether another hypothesis was chosen or the best one repaired.
 
     Returns the text to use and notes (one per repair or problem left), for the unit's notes.
     """
@@ -286,8 +292,11 @@ def apply_glossary(
     found = source_concepts(tb, source_text, src_lang)
     if not found and not len(tb):
         return hypotheses[0][0], []
+    top = max(float(score) for _, score in hypotheses)
     candidates = []
     for i, (text, score) in enumerate(hypotheses):
+        if top - float(score) > SCORE_MARGIN and candidates:
+            continue  # far less likely than the best: a garble, not a choice (repair instead)
         before = evaluate(tb, found, text, tgt_lang)
         repaired, notes = repair(tb, before, found, tgt_lang)
         # nothing repaired: the evaluation of the text stands (evaluating costs a parse per word)
@@ -299,5 +308,9 @@ def apply_glossary(
     key, text, notes, after = min(candidates, key=lambda c: c[0])
     best = key[-1]
     if best != 0:
-        notes.insert(0, f"glossary: chose hypothesis {best + 1} of {len(hypotheses)} for its terms")
+        notes.insert(0, f"glossary: chose hypothesis {best + 1} of {len(hypotheses)} for its terms "
+                        f"(score {-key[2]:.2f}, within {SCORE_MARGIN} of the best {top:.2f})")  # fmt: skip
+    elif notes and len(hypotheses) > 1:
+        notes.insert(0, "glossary: repaired the engine's best hypothesis (no other within "
+                        f"{SCORE_MARGIN} of its score {top:.2f} does better)")  # fmt: skip
     return text, notes + problems(after, found, tgt_lang)
