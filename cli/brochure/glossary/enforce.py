@@ -293,7 +293,7 @@ def apply_glossary(
     if not found and not len(tb):
         return hypotheses[0][0], []
     top = max(float(score) for _, score in hypotheses)
-    candidates = []
+    candidates: list[tuple[tuple[int, int, float, int], str, list[str], Evaluation]] = []
     for i, (text, score) in enumerate(hypotheses):
         if top - float(score) > SCORE_MARGIN and candidates:
             continue  # far less likely than the best: a garble, not a choice (repair instead)
