@@ -148,3 +148,59 @@ def test_opening_page_has_no_running_header_repeating_its_heading(seed_kk_ru):
     opening = next(i for i, t in enumerate(texts) if i > 1 and heading in t)
     assert texts[opening].count(heading) == 1  # the heading, no header above it
     assert texts[opening + 1].count(heading) == 0  # then the next heading's header
+
+
+# --- the three-language and interleaved editions: a readable measure, equal status -------------
+
+
+def test_a4_landscape_page_size(tmp_path):
+    folder = _project(
+        tmp_path, '[[editions]]\nlanguages = ["en", "ru", "kk"]\npage_size = "A4 landscape"\n'
+    )
+    assert load_project(folder).editions[0].page_mm == (297.0, 210.0)
+    folder = _project(
+        tmp_path, '[[editions]]\nlanguages = ["en", "ru"]\npage_size = "A4 sideways"\n'
+    )
+    with pytest.raises(ProjectError, match=r"editions\[0\]\.page_size: unknown page size"):
+        load_project(folder)
+
+
+def test_measures_stay_between_45_and_75_characters():
+    from brochure.layout.rows import MAX_MEASURE_EM, geometry
+
+    three = geometry("A4 landscape", 3)
+    assert three.font_pt == 9.5 and 45 <= three.chars_per_line <= 75
+    one = geometry("A5", 1, max_measure_em=MAX_MEASURE_EM)
+    assert one.body_width_mm == pytest.approx(MAX_MEASURE_EM * 9.5 * 25.4 / 72, abs=0.05)
+    assert one.margin_inner_mm > one.margin_outer_mm  # still more room at the fold
+    assert 45 <= one.chars_per_line <= 75
+
+
+def test_seed_interleaved_sets_both_languages_alike_at_a_readable_measure(seed_project, invoke):
+    import statistics
+
+    result = invoke("build", seed_project, "--edition", "en-ru-interleaved", "--no-mt")
+    assert result.exit_code == 0, result.output
+    pdf = seed_project / "build" / "sdk.en-ru.interleaved.pdf"
+    reader = pypdf.PdfReader(pdf)
+    lengths = {"en": [], "ru": []}
+    for page in reader.pages[2:-2]:
+        for line in (page.extract_text() or "").splitlines():
+            lang = "ru" if re.search("[а-яё]", line) else "en"
+            if len(line) > 30:
+                lengths[lang].append(len(line))
+    for lang, values in lengths.items():
+        full = sorted(values)[len(values) // 2 :]  # the fuller half: not the last lines
+        assert 45 <= statistics.median(full) <= 75, (lang, statistics.median(full))
+    # equal status: the translation in the same serif face and size as the source
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    page = doc[4].get_textpage()
+    sizes = {}
+    for needle in ("the", "что"):
+        found = page.search(needle).get_next()
+        assert found
+        sizes[needle] = pypdfium2.raw.FPDFText_GetFontSize(page.raw, found[0])
+    doc.close()
+    assert sizes["the"] == pytest.approx(sizes["что"], abs=0.01)

@@ -152,9 +152,14 @@ class Project:
 
 
 def page_size_mm(size: str) -> tuple[float, float]:
-    """Width and height in millimetres of 'A5', 'A4', 'Letter' or a custom '150mm x 220mm'."""
+    """Width and height in millimetres of 'A5', 'A4', 'Letter', one of them turned ('A4
+    landscape': three languages side by side at a readable measure) or a custom '150mm x 220mm'."""
     if size in PAGE_SIZES:
         return PAGE_SIZES[size]
+    name, _, turn = size.rpartition(" ")
+    if turn == "landscape" and name in PAGE_SIZES:
+        width, height = PAGE_SIZES[name]
+        return max(width, height), min(width, height)
     match = _CUSTOM_SIZE.match(size)
     if not match:
         raise ValueError(size)

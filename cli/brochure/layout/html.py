@@ -28,7 +28,7 @@ from brochure.core.datamodel import AlignedDocument, Edition, RichText
 from brochure.core.errors import LayoutError
 from brochure.core.paths import OUTSIDE, allowed
 from brochure.layout.linebreak import line_breaking
-from brochure.layout.rows import Geometry, Row, document_rows, geometry, runs
+from brochure.layout.rows import MAX_MEASURE_EM, Geometry, Row, document_rows, geometry, runs
 
 TEMPLATE = "brochure.html.j2"
 # Inline formatting, outermost first, so a note's emphasis nests inside the note.
@@ -193,10 +193,12 @@ def template_error(exc: jinja2.TemplateError) -> LayoutError:
 
 
 def layout_geometry(edition: Edition) -> Geometry:
-    """Columns share the page among the languages; interleaved and facing give each the full width."""
+    """Columns share the page among the languages; interleaved and facing give each the full
+    width, up to a readable measure (rows.MAX_MEASURE_EM)."""
     info = edition.info
-    full = layouts.get(info.layout).full_width
-    return geometry(info.page_size, 1 if full else len(info.languages))
+    if layouts.get(info.layout).full_width:
+        return geometry(info.page_size, 1, max_measure_em=MAX_MEASURE_EM)
+    return geometry(info.page_size, len(info.languages))
 
 
 def context(edition: Edition, geo: Geometry | None = None) -> dict[str, Any]:

@@ -122,13 +122,19 @@ def _mm_to_pt(mm: float) -> float:
     return mm * 72 / 25.4
 
 
-def geometry(page_size: str, columns: int) -> Geometry:
-    """Margins and type size for a page size and column count (A5, two columns: 9.5 pt, ~35 chars a line)."""
+# The longest measure a single column of text may have, in em: about 66 characters of English and
+# 60 of Russian or Kazakh in PT Serif; a wider page gets wider margins (45-75 characters read best).
+MAX_MEASURE_EM = 31.0
+
+
+def geometry(page_size: str, columns: int, max_measure_em: float | None = None) -> Geometry:
+    """Margins and type size for a page size and column count (A5, two columns: 9.5 pt, ~35 chars
+    a line); `max_measure_em` widens the margins of a page too wide for one column of text."""
     try:
         width, height = page_size_mm(page_size)
     except ValueError:
         raise LayoutError(
-            f"unknown page size {page_size!r} (A4, A5, A6, Letter or '150mm x 210mm')"
+            f"unknown page size {page_size!r} (A4, A5, A6, Letter, 'A4 landscape' or '150mm x 210mm')"
         ) from None
     if width < 60 or height < 80:
         raise LayoutError(f"page size {page_size!r} is too small for a side-by-side layout")
@@ -139,8 +145,13 @@ def geometry(page_size: str, columns: int) -> Geometry:
     else:
         font = 10.5
     if columns >= 3:
-        font -= 0.5
+        font -= 1.0 if width > 250 else 0.5  # A4 landscape: 9.5 pt, about 50 characters a column
     side = round(min(20.0, max(10.0, width * 0.09)), 1)
+    inner, outer = side + 1, side - 1  # a little more at the fold
+    if max_measure_em and columns == 1:
+        extra = width - inner - outer - max_measure_em * font * 25.4 / 72
+        if extra > 0:
+            inner, outer = inner + extra / 2, outer + extra / 2
     return Geometry(
         page_mm=(width, height),
         columns=columns,
@@ -148,8 +159,8 @@ def geometry(page_size: str, columns: int) -> Geometry:
         line_height=1.3,
         margin_top_mm=side + 4,  # room for the running header
         margin_bottom_mm=side + 4,  # and for the page number
-        margin_inner_mm=side + 1,  # a little more at the fold
-        margin_outer_mm=side - 1,
+        margin_inner_mm=round(inner, 2),
+        margin_outer_mm=round(outer, 2),
         gutter_mm=5.0 if width <= 160 else 7.0,
     )
 

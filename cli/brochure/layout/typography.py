@@ -95,7 +95,8 @@ def typeset_plain(text: str, lang: str) -> str:
 
 
 def typeset_edition(edition: Edition, *, thin: str = NNBSP) -> Edition:
-    """The edition as it is printed: every segment, title and cover line typeset per language.
+    """The edition as it is printed: every segment, title, cover and colophon line typeset per
+    language.
 
     `thin` is the character used between thousands: the narrow no-break space for the PDF layouts
     (drawn by html.rich_html), a plain no-break space where a writer cannot draw it.
@@ -106,7 +107,18 @@ def typeset_edition(edition: Edition, *, thin: str = NNBSP) -> Edition:
     def plain(values: dict[str, str]) -> dict[str, str]:
         return {lang: typeset_plain(v, lang) for lang, v in values.items()}
 
-    new_info = replace(info, title=plain(info.title), subtitle=plain(info.subtitle))
+    colophon = info.colophon
+    colophon = replace(
+        colophon,
+        translators=tuple(plain(t) for t in colophon.translators),
+        reviewers=tuple(plain(t) for t in colophon.reviewers),
+        licence=plain(colophon.licence), note=plain(colophon.note),
+        sources={name: plain(texts) for name, texts in colophon.sources.items()},
+    )  # fmt: skip
+    new_info = replace(
+        info, title=plain(info.title), subtitle=plain(info.subtitle),
+        publisher=plain(info.publisher), date=plain(info.date), colophon=colophon,
+    )  # fmt: skip
     docs = tuple(
         AlignedDocument(
             name=doc.name,
