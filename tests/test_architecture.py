@@ -32,11 +32,14 @@ LAYERS: dict[str, int] = {
     "brochure.layout": 7,
     "brochure.outputs": 8,
     "brochure.pipeline": 9,
+    "brochure.workbench": 9,  # `brochure serve`: a web layer over the stages, like the orchestrator
     "brochure.commands": 10,
     "brochure.cli": 11,
     "brochure.__main__": 12,
 }
-TOP = ("brochure.pipeline", "brochure.commands", "brochure.cli", "brochure.__main__")
+TOP = (
+    "brochure.pipeline", "brochure.workbench", "brochure.commands", "brochure.cli", "brochure.__main__",
+)  # fmt: skip
 
 
 def modules(root: Path) -> dict[str, Path]:

@@ -11,6 +11,7 @@ from brochure.commands.models import models
 from brochure.commands.preview import preview
 from brochure.commands.proof import proof
 from brochure.commands.segments import segments
+from brochure.commands.serve import serve
 from brochure.commands.status import status
 from brochure.commands.translate import translate
 from brochure.commands.xliff import xliff
@@ -30,4 +31,5 @@ ALL = [
     check,
     preview,
     proof,
+    serve,
 ]

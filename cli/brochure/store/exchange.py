@@ -80,7 +80,8 @@ def base_hash(state: str, text: str) -> str:
     return hashlib.sha1(f"{state}\n{normalise(text)}".encode()).hexdigest()[:16]
 
 
-def _unit_hash(unit: Unit) -> str:
+def unit_hash(unit: Unit) -> str:
+    """A unit's version: its state and normalised target (what export records, edits compare)."""
     text = unit.target.text if unit.target is not None else ""
     return base_hash(unit.state if text.strip() else "initial", text)
 
@@ -117,7 +118,7 @@ def export_xliff(project: Project, langs: Sequence[str] = (), version: str = "1.
             record = {
                 "file": str(path),
                 "version": version,
-                "units": {unit.id: _unit_hash(unit) for unit in exported},
+                "units": {unit.id: unit_hash(unit) for unit in exported},
             }
             write_bytes_atomic(_record_path(project, document.name, lang),
                                json.dumps(record, ensure_ascii=False, indent=1).encode())  # fmt: skip
@@ -191,7 +192,7 @@ def _file_12(
     body = etree.SubElement(file_el, q("body"))
     for unit in units:
         tu = etree.SubElement(body, q("trans-unit"), {"id": unit.id, "resname": unit.id, XML_SPACE: "preserve",
-                                                       f"{{{BR}}}base": _unit_hash(unit)})  # fmt: skip
+                                                       f"{{{BR}}}base": unit_hash(unit)})  # fmt: skip
         _write_12(etree.SubElement(tu, q("source")), unit.source)
         if unit.has_target:
             assert unit.target is not None
@@ -241,7 +242,7 @@ def _file_21(
     })  # fmt: skip
     for unit in units:
         unit_el = etree.SubElement(
-            file_el, q("unit"), {"id": unit.id, f"{{{BR}}}base": _unit_hash(unit)}
+            file_el, q("unit"), {"id": unit.id, f"{{{BR}}}base": unit_hash(unit)}
         )
         # schema order: module elements (the unit's metadata), then notes, then the segment
         if unit.meta:
@@ -558,10 +559,7 @@ def _import(
         assert unit is not None
         if decision == "apply":
             assert inc.target is not None and inc.state is not None
-            meta = dict(unit.meta)
-            old = unit.target.text if unit.target is not None else ""
-            if normalise(old) != normalise(inc.target.text) or meta.get("origin") in MACHINE:
-                meta.update({"origin": "human", "via": "xliff"})
+            meta = person_meta(unit, inc.target.text, "xliff")
             store.set_target(inc.id, inc.target, inc.state, meta=meta)
             report.applied.append((store.path, inc.id))
         elif decision == "conflict":
@@ -593,6 +591,18 @@ def _file_of(files: list[IncomingFile], inc: Incoming) -> Path:
 MACHINE = ("mt", "memory", "memory-fuzzy")  # origins of machine drafts
 
 
+def person_meta(unit: Unit, target: str, via: str) -> dict[str, str]:
+    """The metadata of `unit` once a person set its target to `target` (through `via`): a
+    changed text, or any text over a machine draft, is the person's (origin human)."""
+    from brochure.core.text import normalise
+
+    meta = dict(unit.meta)
+    old = unit.target.text if unit.target is not None else ""
+    if normalise(old) != normalise(target) or meta.get("origin") in MACHINE:
+        meta.update({"origin": "human", "via": via})
+    return meta
+
+
 def _decide(unit: Unit, inc: Incoming, base: str | None) -> str:
     """apply / unchanged / kept (only the project changed) / conflict (both changed).
 
@@ -602,7 +612,7 @@ def _decide(unit: Unit, inc: Incoming, base: str | None) -> str:
 
     if inc.target is None or inc.state is None:
         return "unchanged"  # no target in the file: nothing to bring back
-    ours = _unit_hash(unit)
+    ours = unit_hash(unit)
     theirs = base_hash(inc.state, inc.target.text)
     ours_text = unit.target.text if unit.target is not None else ""
     same_spans = unit.target is not None and unit.target.spans == inc.target.spans

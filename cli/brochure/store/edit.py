@@ -1,0 +1,67 @@
+"""A person editing one unit (the workbench page): the same store, lock and merge as the CLI.
+
+The page sends the unit's version as it loaded it (`unit_version`, the hash `xliff export`
+records); if the unit on disk no longer has that version, someone else (the CLI, a text editor,
+`xliff import`) changed it meanwhile and nothing is written: the caller shows both versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from brochure.core.datamodel import RichText
+from brochure.core.errors import TranslationStoreError
+from brochure.store.exchange import person_meta, unit_hash
+from brochure.store.xliff import STATES, TranslationFile, Unit, open_store
+
+if TYPE_CHECKING:
+    from brochure.core.project import DocumentSpec, Project
+
+
+@dataclass
+class EditResult:
+    """The unit after the edit, or (conflict) as someone else left it on disk."""
+
+    unit: Unit
+    version: str
+    conflict: bool = False
+
+
+def unit_version(unit: Unit) -> str:
+    """The version of a unit a page shows: its state and normalised target (as `xliff export`)."""
+    return unit_hash(unit)
+
+
+def open_synced(project: Project, document: DocumentSpec, lang: str) -> TranslationFile:
+    """A document's store for `lang`, synced in memory with the current segments (not saved)."""
+    from brochure.segmentation.documents import segment_source
+
+    store = open_store(project, document, lang)
+    store.sync(segment_source(project, document).segments)
+    return store
+
+
+def edit_unit(
+    project: Project, document: DocumentSpec, lang: str, uid: str, target: str, state: str,
+    version: str, *, via: str = "workbench",
+) -> EditResult:  # fmt: skip
+    """Set unit `uid`'s target and state as a person, unless it changed since `version`."""
+    if state not in STATES:
+        raise TranslationStoreError(f"{uid}: unknown state {state!r} (one of: {', '.join(STATES)})")
+    store = open_synced(project, document, lang)
+    unit = store.get(uid)
+    if unit is None or unit.stale:
+        raise TranslationStoreError(
+            f"{store.path.name}: unit {uid!r} is not a segment of {document.name}"
+        )
+    if unit_version(unit) != version:
+        return EditResult(unit, unit_version(unit), conflict=True)
+    old = unit.target
+    keep_spans = old is not None and old.text == target  # only the state changed: keep markup
+    rich = old if keep_spans and old is not None else RichText(target)
+    store.set_target(uid, rich, state, meta=person_meta(unit, target, via))
+    store.save()
+    fresh = store.get(uid)
+    assert fresh is not None
+    return EditResult(fresh, unit_version(fresh))

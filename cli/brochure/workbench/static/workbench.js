@@ -1,0 +1,94 @@
+// The workbench's one script: save a unit when its target or state changes, Ctrl+Enter to
+// confirm and go to the next unit to do. No framework, no build step.
+"use strict";
+(function () {
+  const token = document.querySelector('meta[name="brochure-token"]').content;
+  const csrf = document.querySelector('meta[name="brochure-csrf"]').content;
+  const grid = document.querySelector("table.grid");
+  if (!grid) return;
+  const APPROVED = ["reviewed", "final"];
+
+  function show(row, text) {
+    const box = row.querySelector(".message");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  // One save at a time per row, each sending the version the previous one returned.
+  const queues = new WeakMap();
+  function save(row, state) {
+    const done = (queues.get(row) || Promise.resolve()).then(() => send(row, state));
+    queues.set(row, done.catch(() => false));
+    return done;
+  }
+
+  async function send(row, state) {
+    const area = row.querySelector("textarea");
+    const select = row.querySelector("select");
+    if (state) select.value = state;
+    const body = {
+      doc: grid.dataset.doc, lang: grid.dataset.lang, id: row.dataset.id,
+      target: area.value, state: select.value, version: row.dataset.version,
+    };
+    row.classList.remove("saved", "conflict", "failed");
+    let response, data;
+    try {
+      response = await fetch("/api/unit?token=" + encodeURIComponent(token), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(body),
+      });
+      data = await response.json();
+    } catch (err) {
+      row.classList.add("failed");
+      show(row, "Not saved: " + err);
+      return false;
+    }
+    if (response.status === 409) {
+      row.classList.add("conflict");
+      row.dataset.version = data.version;
+      show(row, data.error + "\nTheirs (" + data.state + "): " + data.target + "\nYours: " + body.target);
+      area.value = data.target;
+      select.value = data.state;
+      return false;
+    }
+    if (!response.ok) {
+      row.classList.add("failed");
+      show(row, "Error: " + data.error);
+      return false;
+    }
+    row.dataset.version = data.version;
+    area.dataset.saved = data.target;
+    select.value = data.state;
+    row.querySelector(".origin").textContent = data.origin;
+    row.classList.add("saved");
+    show(row, "");
+    return true;
+  }
+
+  function nextToDo(row) {
+    const rows = Array.from(grid.querySelectorAll("tr.unit"));
+    const after = rows.slice(rows.indexOf(row) + 1);
+    return after.find((r) => !APPROVED.includes(r.querySelector("select").value)) || after[0];
+  }
+
+  for (const row of grid.querySelectorAll("tr.unit")) {
+    const area = row.querySelector("textarea");
+    const select = row.querySelector("select");
+    area.dataset.saved = area.value;
+    area.addEventListener("change", () => {
+      if (area.value !== area.dataset.saved) save(row);
+    });
+    select.addEventListener("change", () => save(row));
+    area.addEventListener("keydown", async (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        const state = APPROVED.includes(select.value) ? select.value : "reviewed";
+        if (await save(row, state)) {
+          const next = nextToDo(row);
+          if (next) next.querySelector("textarea").focus();
+        }
+      }
+    });
+  }
+})();

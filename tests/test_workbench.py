@@ -1,0 +1,176 @@
+"""`brochure serve`, the workbench: its security guard and its API, in-process (Starlette's
+TestClient: no socket). The browser test is tests/test_workbench_browser.py."""
+
+from __future__ import annotations
+
+import pytest
+from brochure.store.edit import unit_version
+from brochure.store.xliff import TranslationFile
+from brochure.workbench.app import make_app
+from brochure.workbench.security import Secrets
+from starlette.testclient import TestClient
+from test_schemas import xliff2
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+ORIGIN = {"Origin": BASE}
+DOC, LANG = "statement-2022-01-07", "ru"
+
+
+@pytest.fixture
+def keys() -> Secrets:
+    return Secrets(host="127.0.0.1", port=PORT)
+
+
+@pytest.fixture
+def client(seed_project, keys) -> TestClient:
+    return TestClient(make_app(seed_project, keys), base_url=BASE)
+
+
+def store(project, doc=DOC, lang=LANG) -> TranslationFile:
+    path = project / "translations" / f"{doc}.{lang}.xlf"
+    return TranslationFile.open(path, "en", lang, doc)
+
+
+def first_unit(project):
+    return next(store(project).units())
+
+
+def save(client, keys, unit, target, state="reviewed", **overrides):
+    body = {"doc": DOC, "lang": LANG, "id": unit.id, "target": target, "state": state,
+            "version": unit_version(unit)}  # fmt: skip
+    body.update(overrides.pop("body", {}))
+    headers = {"X-CSRF-Token": keys.csrf, **ORIGIN, **overrides.pop("headers", {})}
+    return client.post(f"/api/unit?token={keys.token}", json=body, headers=headers, **overrides)
+
+
+def test_the_grid_lists_every_unit_with_its_state_and_origin(client, keys, seed_project):
+    units = list(store(seed_project).units())
+    page = client.get(f"/segments/{DOC}/{LANG}?token={keys.token}")
+    assert page.status_code == 200
+    assert page.text.count('class="unit"') == len(units)
+    assert f'data-id="{units[0].id}"' in page.text and "Заявление" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    index = client.get(f"/?token={keys.token}")
+    assert (
+        f"/segments/{DOC}/ru?token=" in index.text and "/segments/programme-part-1/kk" in index.text
+    )
+
+
+def test_filters_by_state_and_text(client, keys, seed_project):
+    units = list(store(seed_project).units())
+    q = client.get(f"/segments/{DOC}/{LANG}", params={"token": keys.token, "q": "ЖАНАОЗЕН"})
+    expected = [
+        u.id for u in units if "жанаозен" in (u.target.text.lower() + u.source.text.lower())
+    ]
+    assert expected and q.text.count('class="unit"') == len(expected)
+    assert save(client, keys, units[0], units[0].target.text, state="translated").status_code == 200
+    todo = client.get(f"/segments/{DOC}/{LANG}", params={"token": keys.token, "state": "todo"})
+    assert todo.text.count('class="unit"') == 1 and f'data-id="{units[0].id}"' in todo.text
+
+
+def test_a_save_goes_through_the_store_and_stays_valid(client, keys, seed_project):
+    unit = first_unit(seed_project)
+    reply = save(client, keys, unit, "Заявление СДК", state="reviewed")
+    assert reply.status_code == 200, reply.text
+    saved = store(seed_project).get(unit.id)
+    assert saved.target.text == "Заявление СДК" and saved.state == "reviewed"
+    assert saved.meta["origin"] == "human" and saved.meta["via"] == "workbench"
+    assert reply.json()["version"] == unit_version(saved)
+    xliff2(seed_project / "translations" / f"{DOC}.{LANG}.xlf")
+
+
+def test_a_state_change_keeps_the_targets_markup(client, keys, seed_project):
+    unit = next(u for u in store(seed_project).units() if u.target.spans)
+    assert save(client, keys, unit, unit.target.text, state="translated").status_code == 200
+    saved = store(seed_project).get(unit.id)
+    assert saved.state == "translated" and saved.target.spans == unit.target.spans
+
+
+def test_a_unit_changed_on_disk_since_the_page_loaded_it_is_a_conflict(client, keys, seed_project):
+    loaded = first_unit(seed_project)
+    other = store(seed_project)  # the CLI, an editor or an import saves meanwhile
+    other.set_target(loaded.id, type(loaded.target)("Их версия"), "final")
+    other.save()
+    before = (seed_project / "translations" / f"{DOC}.{LANG}.xlf").read_bytes()
+    reply = save(client, keys, loaded, "Моя версия")
+    assert reply.status_code == 409
+    assert reply.json()["target"] == "Их версия" and "changed on disk" in reply.json()["error"]
+    assert (seed_project / "translations" / f"{DOC}.{LANG}.xlf").read_bytes() == before
+
+
+def test_bad_input_is_one_clear_error_and_writes_nothing(client, keys, seed_project):
+    unit = first_unit(seed_project)
+    before = (seed_project / "translations" / f"{DOC}.{LANG}.xlf").read_bytes()
+    bad_state = save(client, keys, unit, "x", state="approved")
+    assert bad_state.status_code == 400 and "unknown state 'approved'" in bad_state.json()["error"]
+    no_unit = save(client, keys, unit, "x", body={"id": "s000000000000"})
+    assert no_unit.status_code == 400 and "not a segment" in no_unit.json()["error"]
+    assert save(client, keys, unit, "x", body={"target": 5}).status_code == 400
+    assert (seed_project / "translations" / f"{DOC}.{LANG}.xlf").read_bytes() == before
+
+
+# -- security ------------------------------------------------------------------------------------
+def test_every_request_needs_the_token(client, keys, seed_project):
+    for url in ("/", f"/segments/{DOC}/{LANG}", "/static/workbench.js"):
+        assert client.get(url).status_code == 403
+        assert client.get(url + "?token=wrong").status_code == 403
+        assert client.get(f"{url}?token={keys.token}").status_code == 200
+    unit = first_unit(seed_project)
+    body = {"doc": DOC, "lang": LANG, "id": unit.id, "target": "x", "state": "reviewed",
+            "version": unit_version(unit)}  # fmt: skip
+    refused = client.post("/api/unit", json=body, headers={"X-CSRF-Token": keys.csrf, **ORIGIN})
+    assert refused.status_code == 403
+    assert store(seed_project).get(unit.id).target.text == unit.target.text
+
+
+def test_a_foreign_host_or_origin_is_refused(client, keys, seed_project):
+    url = f"/?token={keys.token}"
+    assert client.get(url, headers={"Host": "evil.example:8765"}).status_code == 403  # rebinding
+    assert client.get(url, headers={"Host": f"localhost:{PORT}"}).status_code == 200
+    assert client.get(url, headers={"Origin": "http://evil.example"}).status_code == 403
+    unit = first_unit(seed_project)
+    assert (
+        save(client, keys, unit, "x", headers={"Origin": "http://evil.example"}).status_code == 403
+    )
+    no_origin = {"Origin": ""}
+    assert save(client, keys, unit, "x", headers=no_origin).status_code == 403
+    assert store(seed_project).get(unit.id).target.text == unit.target.text
+
+
+def test_a_write_without_the_csrf_token_is_refused(client, keys, seed_project):
+    unit = first_unit(seed_project)
+    assert save(client, keys, unit, "x", headers={"X-CSRF-Token": ""}).status_code == 403
+    assert save(client, keys, unit, "x", headers={"X-CSRF-Token": keys.token}).status_code == 403
+    assert store(seed_project).get(unit.id).target.text == unit.target.text
+
+
+def test_no_path_outside_the_project_is_reached(client, keys, seed_project):
+    (seed_project.parent / "secret.txt").write_text("private")
+    token = keys.token
+    for url in (
+        f"/segments/..%2F..%2Fsecret/{LANG}?token={token}",
+        f"/segments/{DOC}/..%2Fsecret?token={token}",
+        f"/static/..%2F..%2F..%2Fsecret.txt?token={token}",
+        f"/static/%2E%2E/app.py?token={token}",
+    ):
+        reply = client.get(url)
+        assert reply.status_code == 404 and "private" not in reply.text, url
+    unit = first_unit(seed_project)
+    reply = save(client, keys, unit, "x", body={"doc": "../../secret"})
+    assert reply.status_code == 404 and "no such document" in reply.json()["error"]
+
+
+def test_a_script_in_a_segment_is_inert(client, keys, seed_project):
+    unit = first_unit(seed_project)
+    attack = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    assert save(client, keys, unit, attack).status_code == 200
+    page = client.get(f"/segments/{DOC}/{LANG}?token={keys.token}").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_serve_warns_when_listening_beyond_this_machine(invoke, seed_project):
+    result = invoke("serve", "--host", "203.0.113.9", "--no-browser", seed_project)
+    assert "Warning: listening on 203.0.113.9" in result.output
+    assert "Error: 203.0.113.9:0: cannot listen there" in result.output and result.exit_code == 1

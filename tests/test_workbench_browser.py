@@ -1,0 +1,86 @@
+"""The workbench in a real browser: Debian's headless chromium driven by Playwright (its own
+browser download is never used). The server runs in this process on a loopback port; the browser
+is another process, so the socket guard of conftest.py still refuses every connection from here.
+`make test` installs chromium when it is missing (README)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from brochure.store.xliff import TranslationFile
+from brochure.workbench.serve import open_workbench
+from test_schemas import xliff2
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+DOC, LANG = "statement-2022-01-07", "ru"
+TIMEOUT_MS = 30_000  # generous: the machine may be busy; the waits end as soon as the page is ready
+
+
+@pytest.fixture
+def bench(seed_project):
+    bench = open_workbench(seed_project, "127.0.0.1", 0)
+    thread = threading.Thread(target=bench.serve, daemon=True)
+    thread.start()
+    for _ in range(600):
+        if bench.server.started:
+            break
+        threading.Event().wait(0.05)
+    assert bench.server.started, "the workbench did not start"
+    yield bench
+    bench.stop()
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which("chromium") == CHROMIUM, "chromium missing: `make test` installs it"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            context = browser.new_context()
+            context.set_default_timeout(TIMEOUT_MS)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def xlf(project: Path) -> Path:
+    return project / "translations" / f"{DOC}.{LANG}.xlf"
+
+
+def test_edit_a_target_and_confirm_with_ctrl_enter(bench, page, seed_project):
+    before = xlf(seed_project).read_bytes()
+    units = list(TranslationFile.open(xlf(seed_project), "en", LANG, DOC).units())
+    first, second = units[0], units[1]
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(bench.url)
+    page.click(f"a[href^='/segments/{DOC}/{LANG}?']")
+    row = page.locator(f"tr#u-{first.id}")
+    row.locator("select").select_option("translated")  # saved at once, then edited
+    page.wait_for_selector(f"tr#u-{first.id}.saved")
+    row.locator("textarea").fill("Заявление Социалистического движения Казахстана (правка)")
+    row.locator("textarea").press("Control+Enter")  # confirm: reviewed, then the next to do
+    page.wait_for_selector(f"tr#u-{first.id}.saved")
+    # every other seed unit is final: the next one has the focus
+    page.wait_for_function(
+        f"document.activeElement === document.querySelector('tr#u-{second.id} textarea')"
+    )
+    assert row.locator("select").input_value() == "reviewed"
+    assert row.locator(".origin").inner_text() == "human"
+    assert xlf(seed_project).read_bytes() != before
+    saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(first.id)
+    assert saved.target.text == "Заявление Социалистического движения Казахстана (правка)"
+    assert saved.state == "reviewed" and saved.meta["via"] == "workbench"
+    xliff2(xlf(seed_project))
+    origin = bench.url.split("/?")[0] + "/"
+    assert requests and all(url.startswith(origin) for url in requests), requests  # nothing else
