@@ -32,7 +32,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,90 +43,13 @@ from brochure.glossary import match as match_module  # noqa: E402
 from brochure.glossary.concepts import Concept  # noqa: E402
 from brochure.glossary.match import Matcher  # noqa: E402
 from common import Timing, row  # noqa: E402
-
-LETTERS = {"ru": "а-яё", "kk": "а-яёәғқңөұүһі", "en": "a-z"}
-RU_PREFIXES = ("по", "пр", "ра", "со", "на", "за", "от", "ст", "ко", "ме", "вы", "де")
-KK_TAGS = [("nom", 40), ("gen", 12), ("acc", 10), ("dat", 9), ("loc", 8), ("abl", 5), ("ins", 5),
-           ("poss3", 4), ("poss3.gen", 2), ("poss3.dat", 1), ("poss3.loc", 1), ("pl", 3),
-           ("pl.gen", 2), ("pl.acc", 1), ("pl.dat", 1), ("pl.poss3", 1), ("poss1pl", 1)]  # fmt: skip
-
-
-def own_words(lang: str) -> list[str]:
-    """The seed project's and the built-in glossary's words in `lang`, most frequent first."""
-    texts = [p.read_text(encoding="utf-8") for p in (HERE.parent / "seeds").rglob("*")
-             if p.is_file() and (p.suffix == ".md" and lang == "en" or p.name.endswith(f".{lang}.xlf"))]  # fmt: skip
-    texts.append((HERE.parent / "glossary" / "political.tsv").read_text(encoding="utf-8"))
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(
-            w.lower()
-            for w in re.findall(rf"[{LETTERS[lang]}]{{3,}}", re.sub(r"<[^>]+>", " ", text), re.I)
-        )
-    return [w for w, _ in counts.most_common()]
-
-
-def ru_vocabulary(rng: random.Random, size: int) -> tuple[list[str], dict[str, list[str]]]:
-    """Lemmas (most frequent first) and each one's forms."""
-    m = morph.ru_morph()
-    lemmas = [w for w in own_words("ru") if m.parse(w)[0].normal_form == w]
-    seen = set(lemmas)
-    tail: list[str] = []
-    per_prefix = max(1, (size - len(lemmas)) // len(RU_PREFIXES))
-    for prefix in RU_PREFIXES:
-        found = 0
-        for word, tag, _, _, idx in m.dictionary.iter_known_words(prefix):
-            if (
-                idx == 0
-                and tag.POS in ("NOUN", "ADJF", "VERB", "INFN")
-                and "-" not in word
-                and word not in seen
-            ):
-                seen.add(word)
-                tail.append(word)
-                found += 1
-                if found >= per_prefix:
-                    break
-    rng.shuffle(tail)
-    vocab = (lemmas + tail)[:size]
-    return vocab, {}
-
-
-RU_GRAMMEMES = {
-    "NOUN": [{c, n} for c in ("nomn", "gent", "datv", "accs", "ablt", "loct") for n in ("sing", "plur")],
-    "ADJF": [{c, n} for c in ("nomn", "gent", "datv", "accs", "ablt", "loct") for n in ("sing", "plur")],
-    "VERB": [{"3per", "sing"}, {"3per", "plur"}, {"past", "plur"}, {"past", "masc"}, {"1per", "plur"}],
-}  # fmt: skip
-
-
-def ru_form(lemma: str, forms: dict, rng: random.Random) -> str:
-    """`lemma` in a random case and number (a noun or adjective) or person (a verb)."""
-    parse = forms.get(lemma)
-    if parse is None:
-        parse = forms[lemma] = morph.ru_morph().parse(lemma)[0]
-    options = RU_GRAMMEMES.get(parse.tag.POS)
-    if not options:
-        return lemma
-    k = rng.randrange(len(options))
-    key = (lemma, k)
-    if key not in forms:
-        inflected = parse.inflect(options[k])
-        forms[key] = inflected.word if inflected else lemma
-    return forms[key]
-
-
-def kk_form(stem: str, rng: random.Random, weights: list[int]) -> str:
-    tag = rng.choices([t for t, _ in KK_TAGS], weights)[0]
-    return morph.kk_inflect(stem, tag)
+from textgen import Words  # noqa: E402
 
 
 def make_data(lang: str, concepts: int, segments: int, seed: int = 7):
     rng = random.Random(seed)
-    if lang == "ru":
-        vocab, forms = ru_vocabulary(rng, 20_000)
-    else:
-        vocab, forms = own_words(lang), {}
-    weights = [1 / (rank + 1) for rank in range(len(vocab))]
-    kk_weights = [w for _, w in KK_TAGS]
+    words_of = Words(lang, rng)
+    vocab = words_of.vocab
     distinct_terms: set[str] = set()
     out = []
     while len(out) < concepts:
@@ -140,16 +62,7 @@ def make_data(lang: str, concepts: int, segments: int, seed: int = 7):
         if term not in distinct_terms:
             distinct_terms.add(term)
             out.append(Concept(id=f"c{len(out)}", preferred={lang: term}))
-    texts = []
-    for _ in range(segments):
-        lemmas = rng.choices(vocab, weights, k=rng.randint(10, 30))
-        if lang == "ru":
-            words = [ru_form(w, forms, rng) for w in lemmas]
-        elif lang == "kk":
-            words = [kk_form(w, rng, kk_weights) for w in lemmas]
-        else:
-            words = [w + ("s" if rng.random() < 0.2 else "") for w in lemmas]
-        texts.append(" ".join(words).capitalize() + ".")
+    texts = [words_of.sentence() for _ in range(segments)]
     return out, texts
 
 

@@ -1,0 +1,141 @@
+"""Text for the benchmarks: Russian, Kazakh or English words with realistic frequencies and forms.
+
+Words are drawn by Zipf's law (rank r has weight 1/r) from a vocabulary whose most frequent part is
+the seed project's and the built-in glossary's own words and whose tail is dictionary words, each
+occurrence in an inflected form:
+- ru: lemmas from pymorphy3's dictionary (a few thousand per common prefix), nouns and adjectives
+  in a random case and number, verbs in a random person or tense;
+- kk: the seed translations' and the glossary's Kazakh words as stems, inflected by the suffix
+  rules with a tag drawn as in running text (nominative most often, then genitive, accusative,
+  dative, locative ...; possessive and plural forms now and then);
+- en: the seed texts' English words, plural now and then.
+The Russian vocabulary takes pymorphy3 half a minute to list: it is kept in build/bench-cache/.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from pathlib import Path
+
+from brochure.glossary import morph
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE.parent / "build" / "bench-cache"
+
+LETTERS = {"ru": "а-яё", "kk": "а-яёәғқңөұүһі", "en": "a-z"}
+RU_PREFIXES = ("по", "пр", "ра", "со", "на", "за", "от", "ст", "ко", "ме", "вы", "де")
+KK_TAGS = [("nom", 40), ("gen", 12), ("acc", 10), ("dat", 9), ("loc", 8), ("abl", 5), ("ins", 5),
+           ("poss3", 4), ("poss3.gen", 2), ("poss3.dat", 1), ("poss3.loc", 1), ("pl", 3),
+           ("pl.gen", 2), ("pl.acc", 1), ("pl.dat", 1), ("pl.poss3", 1), ("poss1pl", 1)]  # fmt: skip
+
+
+def own_words(lang: str) -> list[str]:
+    """The seed project's and the built-in glossary's words in `lang`, most frequent first."""
+    texts = [p.read_text(encoding="utf-8") for p in (HERE.parent / "seeds").rglob("*")
+             if p.is_file() and (p.suffix == ".md" and lang == "en" or p.name.endswith(f".{lang}.xlf"))]  # fmt: skip
+    texts.append((HERE.parent / "glossary" / "political.tsv").read_text(encoding="utf-8"))
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(
+            w.lower()
+            for w in re.findall(rf"[{LETTERS[lang]}]{{3,}}", re.sub(r"<[^>]+>", " ", text), re.I)
+        )
+    return [w for w, _ in counts.most_common()]
+
+
+def ru_vocabulary(rng: random.Random, size: int) -> tuple[list[str], dict[str, list[str]]]:
+    """Lemmas (most frequent first) and each one's forms."""
+    m = morph.ru_morph()
+    lemmas = [w for w in own_words("ru") if m.parse(w)[0].normal_form == w]
+    seen = set(lemmas)
+    tail: list[str] = []
+    per_prefix = max(1, (size - len(lemmas)) // len(RU_PREFIXES))
+    for prefix in RU_PREFIXES:
+        found = 0
+        for word, tag, _, _, idx in m.dictionary.iter_known_words(prefix):
+            if (
+                idx == 0
+                and tag.POS in ("NOUN", "ADJF", "VERB", "INFN")
+                and "-" not in word
+                and word not in seen
+            ):
+                seen.add(word)
+                tail.append(word)
+                found += 1
+                if found >= per_prefix:
+                    break
+    rng.shuffle(tail)
+    vocab = (lemmas + tail)[:size]
+    return vocab, {}
+
+
+RU_GRAMMEMES = {
+    "NOUN": [{c, n} for c in ("nomn", "gent", "datv", "accs", "ablt", "loct") for n in ("sing", "plur")],
+    "ADJF": [{c, n} for c in ("nomn", "gent", "datv", "accs", "ablt", "loct") for n in ("sing", "plur")],
+    "VERB": [{"3per", "sing"}, {"3per", "plur"}, {"past", "plur"}, {"past", "masc"}, {"1per", "plur"}],
+}  # fmt: skip
+
+
+def ru_form(lemma: str, forms: dict, rng: random.Random) -> str:
+    """`lemma` in a random case and number (a noun or adjective) or person (a verb)."""
+    parse = forms.get(lemma)
+    if parse is None:
+        parse = forms[lemma] = morph.ru_morph().parse(lemma)[0]
+    options = RU_GRAMMEMES.get(parse.tag.POS)
+    if not options:
+        return lemma
+    k = rng.randrange(len(options))
+    key = (lemma, k)
+    if key not in forms:
+        inflected = parse.inflect(options[k])
+        forms[key] = inflected.word if inflected else lemma
+    return forms[key]
+
+
+def kk_form(stem: str, rng: random.Random, weights: list[int]) -> str:
+    tag = rng.choices([t for t, _ in KK_TAGS], weights)[0]
+    return morph.kk_inflect(stem, tag)
+
+
+KK_TAG_NAMES = [t for t, _ in KK_TAGS]
+
+
+class Words:
+    """Draws inflected words of `lang` with Zipf frequencies."""
+
+    def __init__(self, lang: str, rng: random.Random, size: int = 20_000):
+        self.lang, self.rng = lang, rng
+        if lang == "ru":
+            path = CACHE / f"ru-vocabulary-{size}.json"
+            if path.exists():
+                self.vocab = json.loads(path.read_text(encoding="utf-8"))
+            else:
+                self.vocab, _ = ru_vocabulary(random.Random(7), size)
+                CACHE.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+        else:
+            self.vocab = own_words(lang)
+        self.weights = [1 / (rank + 1) for rank in range(len(self.vocab))]
+        self.forms: dict = {}
+        self.kk_weights = [w for _, w in KK_TAGS]
+
+    def inflect(self, lemma: str) -> str:
+        if self.lang == "ru":
+            return ru_form(lemma, self.forms, self.rng)
+        if self.lang == "kk":
+            tag = self.rng.choices(KK_TAG_NAMES, self.kk_weights)[0]
+            key = (lemma, tag)
+            if key not in self.forms:
+                self.forms[key] = morph.kk_inflect(lemma, tag)
+            return self.forms[key]
+        return lemma + ("s" if self.rng.random() < 0.2 else "")
+
+    def lemmas(self, k: int) -> list[str]:
+        return self.rng.choices(self.vocab, self.weights, k=k)
+
+    def sentence(self, low: int = 10, high: int = 30) -> str:
+        words = [self.inflect(w) for w in self.lemmas(self.rng.randint(low, high))]
+        return " ".join(words).capitalize() + "."
