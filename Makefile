@@ -24,8 +24,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # every bench/bench_*.py, then one table: metric, goal, measured, verdict (details: build/bench.log)
-bench: $(STAMP)
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
+
+# the benchmarks' extra: argos-translate-lt for the argos baseline (with onnxruntime: bench only)
+$(VENV)/.installed-bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --editable '.[dev,bench]'
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check cli tests bench

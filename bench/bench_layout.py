@@ -1,15 +1,20 @@
-"""Benchmark: laying out a generated ~200-page edition, in the same run (not a test).
+"""Benchmark: laying out a generated ~100-page edition, in the same run (not a test).
 
+Every measurement is a fresh process, as the user runs it; each subject is warmed up, then timed
+3 times in alternating turns (bench/common.py); ratios use the medians.
 1. `brochure build` of a columns edition (en|ru, A5, bleed) against WeasyPrint alone rendering the
    same HTML (what brochure adds: reading, segmenting, the translation store, HTML, the glyph check,
-   trim/bleed boxes and crop marks). Target: at most 1.15x.
-2. Peak memory of that build (resource.getrusage in a child process). Target: under 400 MB.
-3. The facing layout (two WeasyPrint passes: measure, then render) against columns.
+   trim/bleed boxes and crop marks). Goal: at most 1.15x.
+2. Peak memory of a build (resource.getrusage in a child process). Goal: under 400 MB.
+3. The booklet: the same build with --impose booklet (pikepdf form XObjects). Goals: at most 1.2x
+   the edition's build time, and at most 1.2x the edition PDF's size.
+4. The DOCX of the same edition against its PDF. Goal: at most 0.5x the time.
+5. With --facing: the facing layout (two WeasyPrint passes: measure, then render) against columns.
 
-The project is the seed texts repeated until the columns edition has about 200 pages, with the
-seed's Russian translations. Every measurement is a fresh process, as the user runs it; best of 2.
+The project is the seed texts repeated (7 copies: about 100 pages; 13: about 200), with the seed's
+Russian translations.
 
-    .venv/bin/python bench/bench_layout.py [--copies 13]
+    .venv/bin/python bench/bench_layout.py [--copies 7] [--runs 3] [--facing]
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from common import alternate, row  # noqa: E402
+
 TOML = """\
 name = "bench"
 title = {{ en = "Benchmark", ru = "Замер" }}
@@ -35,6 +44,12 @@ name = "columns"
 languages = ["en", "ru"]
 layout = "columns"
 formats = ["pdf"]
+
+[[editions]]
+name = "docx"
+languages = ["en", "ru"]
+layout = "columns"
+formats = ["docx"]
 
 [[editions]]
 name = "facing"
@@ -113,8 +128,13 @@ def pages(pdf: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--copies", type=int, default=13, help="how many times the seed texts are repeated"
+        "--copies",
+        type=int,
+        default=7,
+        help="how many times the seed texts are repeated (7: ~100 pages)",
     )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--facing", action="store_true", help="also time the facing layout")
     options = parser.parse_args()
     from brochure.core.project import load_project
     from brochure.editions.assemble import make_edition
@@ -123,19 +143,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = make_project(Path(tmp) / "bench", options.copies)
-        build = [
-            sys.executable,
-            "-m",
-            "brochure",
-            "-q",
-            "build",
-            str(folder),
-            "--force",
-            "--no-mt",
-            "--edition",
-        ]
-        columns = best([*build, "columns"])
-        columns_pdf = folder / "build" / "bench.en-ru.pdf"
+        build = [sys.executable, "-m", "brochure", "-q", "build", str(folder), "--force", "--no-mt",
+                 "--edition"]  # fmt: skip
         # the same HTML, rendered by WeasyPrint alone
         project = load_project(folder)
         spec = project.edition("columns")
@@ -143,41 +152,59 @@ def main() -> None:
         html, base = render_html(make_edition(project, spec, segmented, stores, False, []))
         html_file = Path(tmp) / "columns.html"
         html_file.write_text(html, encoding="utf-8")
-        alone = best(
-            [
-                sys.executable,
-                "-c",
-                WEASYPRINT_ALONE,
-                str(html_file),
-                base.as_uri() + "/",
-                str(Path(tmp) / "alone.pdf"),
-            ]
-        )
-        facing = best([*build, "facing"])
-        facing_pdf = folder / "build" / "bench.en-ru.facing.pdf"
+        alone = [sys.executable, "-c", WEASYPRINT_ALONE, str(html_file), base.as_uri() + "/",
+                 str(Path(tmp) / "alone.pdf")]  # fmt: skip
+        peaks: dict[str, float] = {}
 
-        print(
-            f"columns edition: {pages(columns_pdf)} pages; facing edition: {pages(facing_pdf)} pages"
+        def child(name: str, args: list[str]):
+            def run() -> float:
+                result = measure(args)
+                peaks[name] = max(peaks.get(name, 0.0), result["peak_mb"])
+                return float(result["seconds"])
+
+            return run
+
+        subjects = {
+            "build columns (PDF)": child("columns", [*build, "columns"]),
+            "WeasyPrint alone, same HTML": child("alone", alone),
+            "build columns + booklet": child("booklet", [*build, "columns", "--impose", "booklet"]),
+            "build columns (DOCX)": child("docx", [*build, "docx"]),
+        }
+        if options.facing:
+            subjects["build facing (PDF)"] = child("facing", [*build, "facing"])
+        timings = alternate(subjects, runs=options.runs)
+        columns_pdf = folder / "build" / "bench.en-ru.pdf"
+        booklet_pdf = columns_pdf.with_suffix(".booklet.pdf")
+        n = pages(columns_pdf)
+        print(f"columns edition: {n} pages; booklet: {pages(booklet_pdf)} sheet sides")
+        for name, t in timings.items():
+            print(f"  {name:<30} {t.text()}")
+        columns = timings["build columns (PDF)"].median
+        ratio = columns / timings["WeasyPrint alone, same HTML"].median
+        row(
+            f"layout: build / WeasyPrint alone ({n} pages)",
+            "<= 1.15x",
+            f"{ratio:.2f}x",
+            ratio <= 1.15,
         )
-        print(
-            f"brochure build (columns):     {columns['seconds']:7.2f} s, peak {columns['peak_mb']:6.1f} MB"
+        peak = max(peaks.values())
+        row("layout: peak memory of a build", "< 400 MB", f"{peak:.0f} MB", peak < 400)
+        booklet = timings["build columns + booklet"].median / columns
+        row(
+            f"booklet: build + impose / build ({n} pages)",
+            "<= 1.2x",
+            f"{booklet:.2f}x",
+            booklet <= 1.2,
         )
-        print(
-            f"WeasyPrint alone, same HTML:  {alone['seconds']:7.2f} s, peak {alone['peak_mb']:6.1f} MB"
-        )
-        print(
-            f"brochure build (facing):      {facing['seconds']:7.2f} s, peak {facing['peak_mb']:6.1f} MB"
-        )
-        ratio = columns["seconds"] / alone["seconds"]
-        print(
-            f"build / WeasyPrint alone: {ratio:.2f}x (target: at most 1.15x) -> {'OK' if ratio <= 1.15 else 'MISSED'}"
-        )
-        peak = max(columns["peak_mb"], facing["peak_mb"])
-        print(
-            f"peak memory: {peak:.0f} MB (target: under 400 MB) -> {'OK' if peak < 400 else 'MISSED'}"
-        )
-        print(f"facing / columns: {facing['seconds'] / columns['seconds']:.2f}x "
-              "(two WeasyPrint passes: measure, then render)")  # fmt: skip
+        size = booklet_pdf.stat().st_size / columns_pdf.stat().st_size
+        row("booklet: size / edition PDF", "<= 1.2x",
+            f"{size:.2f}x ({booklet_pdf.stat().st_size / 1e6:.2f} / {columns_pdf.stat().st_size / 1e6:.2f} MB)",
+            size <= 1.2)  # fmt: skip
+        docx = timings["build columns (DOCX)"].median / columns
+        row("DOCX edition / PDF edition build time", "<= 0.5x", f"{docx:.2f}x", docx <= 0.5)
+        if options.facing:
+            facing = timings["build facing (PDF)"].median / columns
+            row("layout: facing / columns", "info", f"{facing:.2f}x", None)
 
 
 if __name__ == "__main__":

@@ -224,8 +224,8 @@ def build_bpe_package(out_dir: Path, from_code: str, to_code: str, texts: list[s
 
     The vocabulary is every token the BPE segmentation of `texts` produces.
     """
-    from argostranslate.apply_bpe import BPE  # a plain module: no argos settings are loaded
     from sacremoses import MosesPunctNormalizer, MosesTokenizer
+    from subword_nmt.apply_bpe import BPE
 
     root = Path(out_dir) / "src" / f"translate-{from_code}_{to_code}-bpe"
     root.mkdir(parents=True, exist_ok=True)

@@ -55,9 +55,9 @@ class BPETokenizer:
     """argos's older packages: Moses tokenization + subword-nmt BPE codes (bpe.model)."""
 
     def __init__(self, path: Path, src: str, tgt: str):
-        # apply_bpe is a plain module: importing it does not run argostranslate.settings.
-        from argostranslate.apply_bpe import BPE
+        # subword-nmt's apply_bpe: the module argos's own apply_bpe copies (no argostranslate import)
         from sacremoses import MosesDetokenizer, MosesPunctNormalizer, MosesTokenizer
+        from subword_nmt.apply_bpe import BPE
 
         self.path = path
         with open(path, encoding="utf-8") as f:
