@@ -35,10 +35,12 @@ def timed(args: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def first_edition(project: Path) -> str:
+def first_edition(project: Path) -> tuple[str, Path]:
+    """The project's first edition, and the source of the first document it holds."""
     from brochure.core.project import load_project
 
-    return load_project(project).editions[0].name
+    loaded = load_project(project)
+    return loaded.editions[0].name, loaded.documents[0].path
 
 
 def main() -> None:
@@ -51,9 +53,9 @@ def main() -> None:
         shutil.copytree(
             REPO / "seeds", project, ignore=shutil.ignore_patterns("build", ".brochure")
         )
-        edition = options.edition or first_edition(project)
+        edition, source = first_edition(project)
+        edition = options.edition or edition
         build = [*BROCHURE, str(project), "--edition", edition, "--draft", "--no-mt"]
-        source = sorted(project.glob("*.md"))[0]
         original = source.read_text(encoding="utf-8")
         paragraph = next(p for p in original.split("\n\n") if len(p) > 80 and not p.startswith("#"))
         versions = [original, original.replace(paragraph, paragraph + " (Edited.)", 1)]

@@ -148,7 +148,7 @@ def bench_lang(lang: str, args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=120)
     parser.add_argument(
         "--scan-sample", type=int, default=20, help="queries the full scan is timed on"
     )
