@@ -81,7 +81,7 @@ class Matcher:
         self.keys = morphology(lang).keys
         self.index: dict[str, list[_Entry]] = {}
         self._candidates: dict[
-            frozenset[str], tuple[tuple[_Entry, ...], dict[str, list[_Entry]]]
+            frozenset[str], tuple[tuple[_Entry, ...], tuple[dict[str, list[_Entry]], ...]]
         ] = {}
         self._added = 0
         self._per_key: dict[str, tuple[tuple[_Entry, ...], dict[str, list[_Entry]]]] = {}
