@@ -458,7 +458,10 @@ class _Validator:
                 self.problem(key, f"cannot read {item}: {exc.strerror}")
                 continue
             if not found:
-                self.problem(key, f"file not found: {item}")
+                what = "is a folder, not a file" if path.is_dir() else "file not found"
+                self.problem(
+                    key, f"{what}: {item}" if what == "file not found" else f"{item} {what}"
+                )
                 continue
             if path.suffix.lower() not in (".md", ".markdown", ".txt", ".text"):
                 self.problem(key, f"unsupported source format {path.suffix!r} (use .md or .txt)")

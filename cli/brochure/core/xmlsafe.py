@@ -29,15 +29,17 @@ def parse_xml(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge
     )
     try:
-        if data is not None:
-            return etree.parse(io.BytesIO(data), parser, base_url=str(path))
-        return etree.parse(str(path), parser)
+        if data is None:  # read it ourselves: lxml's own errors name no reason a user can act on
+            data = Path(path).read_bytes()
+        return etree.parse(io.BytesIO(data), parser, base_url=str(path))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else 0)
         msg = (exc.msg or "malformed XML").split(", line")[0]
         raise error(f"{path}:{line}: malformed {kind}: {msg}") from None
     except OSError as exc:
-        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+        from brochure.core.errors import os_error_message
+
+        raise error(os_error_message(exc)) from None
 
 
 def parse_xml_bytes(
