@@ -129,6 +129,13 @@ def test_the_seed_project_knows_its_own_statement(invoke, seed_project, tmp_path
     assert result.exit_code == 0, result.output
     assert "nothing changed" in result.output
     assert snapshot(seed_project) == before
+    # under another name (the page's own), the same text is found all the same
+    result = invoke("add", source, seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "statement-2022-01-07.md: already in the project with the same text; nothing changed\n"
+    )
+    assert snapshot(seed_project) == before
 
 
 def test_a_changed_file_updates_the_markdown_and_keeps_translations(invoke, seed_project, tmp_path):
@@ -615,7 +622,7 @@ def test_files_written_by_libreoffice(invoke, project, tmp_path):
             check=True, capture_output=True, timeout=300,
         )  # fmt: skip
     for name in ("appeal.odt", "appeal2.docx"):
-        result = invoke("add", converted / name, project)
+        result = invoke("add", converted / name, project, "--name", Path(name).stem)
         assert result.exit_code == 0, result.output
         written = project / "texts" / f"{Path(name).stem}.md"
         assert written.read_text(encoding="utf-8") == EXPECTED_STRUCTURE, name

@@ -17,7 +17,7 @@ from typing import Literal
 from brochure.core import languages
 from brochure.core.atomic import write_text_atomic
 from brochure.core.errors import ProjectError, SourceError
-from brochure.core.project import _NAME, PROJECT_FILE, Project, load_project
+from brochure.core.project import _NAME, PROJECT_FILE, DocumentSpec, Project, load_project
 from brochure.core.text import slug
 from brochure.sources.formats import read_as_markdown
 from brochure.sources.language import detect_language
@@ -46,6 +46,7 @@ def add_source(
     if not blocks:
         raise SourceError(f"{file}: no text found")
     lang = _language(file, " ".join(b.text for b in blocks), lang, project)
+    named = name is not None
     name = name or slug(file.stem).lower()
     if not name or not _NAME.match(name):
         raise SourceError(
@@ -61,11 +62,28 @@ def add_source(
             )
     if existing is not None:
         return _update(target, name, lang, markdown, len(blocks))
+    if not named and (twin := _same_text_as(project, markdown)):  # the text, under another name
+        return AddResult(
+            twin.path, twin.name, lang, "unchanged", len(blocks), unchanged=len(blocks)
+        )
     if target.exists() and _structure(target.read_text(encoding="utf-8")) != _structure(markdown):
         raise SourceError(
             f"{target}: exists and is not a document of the project; choose another --name"
         )
     return _add(project, target, name, lang, markdown, len(blocks))
+
+
+def _same_text_as(project: Project, markdown: str) -> DocumentSpec | None:
+    """A document of the project whose text is `markdown`'s, Markdown spelling aside."""
+    wanted = _structure(markdown)
+    for document in project.documents:
+        try:
+            text = document.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if _structure(text) == wanted:
+            return document
+    return None
 
 
 def _language(file: Path, text: str, lang: str | None, project: Project) -> str:
