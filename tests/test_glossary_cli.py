@@ -193,3 +193,23 @@ def test_writing_needs_a_project(invoke, tmp_path):
     line = error_line(invoke("glossary", "add", "--en", "x", tmp_path))
     assert "no project file here" in line
     assert not (tmp_path / "glossary").exists()
+
+
+def test_lint_case_sensitive(invoke, project):
+    """A case-sensitive concept's term is another word than a term differing only in letter case:
+    the city «Ақтау» is not «ақтау» (rehabilitation); written the same, they still clash."""
+    path = project / "glossary" / "terms.tsv"
+    rows = (
+        "aktau\tAktau\tАктау\tАқтау\t\tcase-sensitive\tcity\t\n"
+        "rehab\trehabilitation\tреабилитация\tақтау\t\t\t\t\n"
+    )
+    path.write_text(TERMS + rows, encoding="utf-8")
+    result = invoke("glossary", "lint", project)
+    assert result.exit_code == 0, result.output
+    assert "ақтау" not in result.output.casefold(), result.output
+    path.write_text(TERMS + rows + "port\tport city\tпорт\tАқтау\t\t\t\t\n", encoding="utf-8")
+    result = invoke("glossary", "lint", project)
+    assert (
+        f"{path}:7: warning: port: kk «Ақтау» is also the preferred term of aktau" in result.output
+    )
+    assert "of rehab" not in result.output

@@ -104,14 +104,30 @@ def lint_concepts(concepts: list[Concept], langs: tuple[str, ...] | None = None)
                         )
                     )
                     continue
-                others = [o.id for o in approved_by.get((lang, t.casefold()), []) if o.id != c.id]
+                others = [o.id for o in approved_by.get((lang, t.casefold()), [])
+                          if o.id != c.id and _same_term(t, c, _approved_as(o, lang, t), o)]  # fmt: skip
                 if others:
                     problems.append(Problem("warning", where,
                                             f"{c.id}: {lang} «{t}» is forbidden here but approved for {', '.join(others)}"))  # fmt: skip
     for (lang, _), owners in preferred_by.items():
         if len(owners) > 1:
-            first, *rest = owners
-            for c in rest:
+            for n, c in enumerate(owners[1:], 1):
+                # «Ақтау» (the city, case-sensitive) is not «ақтау» (rehabilitation)
+                first = next((o for o in owners[:n]
+                              if _same_term(c.preferred[lang], c, o.preferred[lang], o)), None)  # fmt: skip
+                if first is None:
+                    continue
                 problems.append(Problem("warning", c.origin or c.id,
                                         f"{c.id}: {lang} «{c.preferred[lang]}» is also the preferred term of {first.id}"))  # fmt: skip
     return problems
+
+
+def _approved_as(concept: Concept, lang: str, term: str) -> str:
+    """The approved term of `concept` equal to `term` but for letter case."""
+    return next((t for t in concept.approved(lang) if t.casefold() == term.casefold()), term)
+
+
+def _same_term(a: str, ca: Concept, b: str, cb: Concept) -> bool:
+    """Two terms (equal but for letter case) are one word for matching: a case-sensitive
+    concept's term is only the same as a term written exactly like it."""
+    return a == b or not (ca.case_sensitive or cb.case_sensitive)
