@@ -197,3 +197,76 @@ def test_numbers(text, expected):
 )
 def test_unpaired(text, expected):
     assert unpaired(text) == expected
+
+
+def _terms(*rows: dict):
+    from brochure.glossary.termbase import Termbase
+    from brochure.glossary.tsv import concept_from_row
+
+    return Termbase([concept_from_row(row) for row in rows])
+
+
+INFLECTED_FORMS = _terms(
+    dict(id="almaty", pos="proper-noun", en="Almaty", ru="Алматы", kk="Алматы"),
+    dict(id="janaozen", pos="proper-noun", en="Janaozen", ru="Жанаозен", kk="Жаңаөзен"),
+    dict(id="karaganda-region", en="Karaganda region", kk="Қарағанды облысы"),
+    dict(id="mining-industry", en="mining industry", kk="тау-кен өнеркәсібі"),
+    dict(id="latifundist", en="latifundist", kk="латифундист"),
+    dict(id="rally", en="rally", kk="митинг"),
+    dict(id="protest-rally", en="protest rally", kk="наразылық митингісі"),
+    dict(id="nazarbayev", domain="people", pos="proper-noun", en="Nursultan Nazarbayev",
+         en_admitted="Nazarbayev", ru="Нурсултан Назарбаев", kk="Нұрсұлтан Назарбаев"),
+    dict(id="komsomol", en="Komsomol", ru="комсомол", kk="комсомол"),
+    dict(id="class", en="class", ru="класс", kk="тап"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "target"),
+    [
+        # the attributive -дағы/-дегі/-тағы/-тегі after a locative ("the one in ...")
+        ("the workers in Almaty", "kk", "Алматыдағы жұмысшылар"),
+        ("the rally in Janaozen", "kk", "Жаңаөзендегі митинг"),
+        ("miners in Karaganda region", "kk", "Қарағанды облысындағы кеншілер"),
+        ("workers of the mining industry", "kk", "тау-кен өнеркәсібіндегі жұмысшылар"),
+        # a loanword in -ст drops its т before a т-suffix
+        ("they became latifundists", "kk", "олар латифундистерге айналды"),
+        # a loanword in -нг with the linking і; the plural of an izafet head
+        ("at the rally", "kk", "митингісінде"),
+        ("at the rally", "kk", "митингіде"),
+        ("protest rallies began", "kk", "наразылық митингілері басталды"),
+        # a person's concept named by the surname alone, in a case form (back harmony after -аев)
+        ("They appealed to Nazarbayev", "kk", "Олар Назарбаевқа жүгінді"),
+        ("Nazarbayev's party", "kk", "Назарбаевтың партиясы"),
+        ("They appealed to Nazarbayev", "ru", "Они обратились к Назарбаеву"),
+    ],
+)
+def test_an_inflected_form_is_the_term(source, lang, target):
+    from brochure.check.qa import check_segment
+
+    assert check_segment(INFLECTED_FORMS, source, target, "en", lang) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "target", "word"),
+    [
+        # adjectives made from the term's noun stay derived words for a person to judge
+        ("the Komsomol leaders", "ru", "комсомольские вожаки", "комсомольские"),
+        ("class struggle", "kk", "таптық күрес", "таптық"),
+        ("the Janaozen massacre", "ru", "жанаозенская бойня", "жанаозенская"),
+    ],
+)
+def test_a_derivation_stays_a_derived_term(source, lang, target, word):
+    from brochure.check.qa import check_segment
+
+    found = check_segment(INFLECTED_FORMS, source, target, "en", lang)
+    assert [code for code, _ in found] == ["derived-term"]
+    assert f"only «{word}»" in found[0][1]
+
+
+def test_a_surname_alone_counts_only_for_people():
+    from brochure.check.qa import check_segment
+
+    tb = _terms(dict(id="kz", en="Republic of Kazakhstan", kk="Қазақстан Республикасы"))
+    found = check_segment(tb, "the Republic of Kazakhstan", "Республикасы", "en", "kk")
+    assert [code for code, _ in found] == ["derived-term"]

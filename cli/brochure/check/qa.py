@@ -14,7 +14,10 @@ errors (fail `brochure check` with exit code 1 and `brochure build --strict`):
 
 warnings:
 - derived-term: an approved term is missing but a word of the same stem is there (a translator's
-  «полицейская диктатура» for "dictatorship of the police"): worth a look, not a wrong term;
+  «полицейская диктатура» for "dictatorship of the police"): worth a look, not a wrong term.
+  An inflected form is the term, not a derived word: Kazakh case, possessive and attributive
+  endings (Алматыдағы, облысындағы, латифундистерге, митингісінде), and a person named by the
+  surname alone («Назарбаевқа» for Nursultan Nazarbayev);
 - no-target-term: a source term whose concept has no rendering in the target language;
 - term-case: a case-sensitive term written in another letter case;
 - same-as-source: the translation is identical to the source (three words or more);

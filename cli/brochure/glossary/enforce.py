@@ -122,6 +122,8 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
                 ev.dnt_missing.append((concept, form))
             continue
         if concept.approved(tgt_lang) and cid not in present:
+            if _surname_used(concept, tgt_lang, text):
+                continue  # «Назарбаевқа» for Nursultan Nazarbayev: the person, by the surname
             if stem_index is None:
                 stem_index = _stem_index(tgt_lang, text, ev.forbidden)
             word = _derived_word(concept, tgt_lang, stem_index)
@@ -187,6 +189,22 @@ def _derived_word(
                 if hits:
                     return min(hits)[1]  # the first such word in the text
     return None
+
+
+def _surname_used(concept: Concept, lang: str, text: str) -> bool:
+    """A person's concept (domain `people`, a proper noun of two words or more) named in `text`
+    by the surname alone, in any form: «Назарбаевқа», «Назарбаева» for «Нұрсұлтан Назарбаев»."""
+    if concept.domain != "people" or concept.pos != "proper-noun":
+        return False
+    morph = morphology(lang)
+    keys: set[str] = set()
+    for term in concept.approved(lang):
+        words = [t.text for t in tokenize(term)]
+        if len(words) >= 2:
+            keys |= morph.term_keys(words[-1])
+    return bool(keys) and any(
+        t.text[:1].isupper() and not keys.isdisjoint(_stems(lang, t.text)) for t in tokenize(text)
+    )
 
 
 def _approved_elsewhere(m: Match, matches: list[Match]) -> bool:

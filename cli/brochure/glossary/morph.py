@@ -182,7 +182,11 @@ KK_CASES = ("nom", "gen", "dat", "acc", "loc", "abl", "ins")
 
 
 def _front(word: str) -> bool:
-    for ch in reversed(word.lower()):
+    low = word.lower()
+    for i in range(len(low) - 1, -1, -1):
+        ch = low[i]
+        if ch == "е" and i and low[i - 1] in "аоыұя":
+            continue  # е after a back vowel is [йе] (Назарбаев, Тоқаев): Назарбаевқа, Тоқаевтың
         if ch in _FRONT:
             return True
         if ch in _BACK:
@@ -497,14 +501,37 @@ def _ru_keys(word: str) -> frozenset[str]:
     return ru_lemmas(low) | {low}
 
 
+# the attributive -ғы/-гі after a locative: Алматыдағы, Жаңаөзендегі, облысындағы ("the one in ...")
+_KK_ATTRIBUTIVE = ("дағы", "дегі", "тағы", "тегі")
+
+
+def _kk_form_keys(low: str) -> set[str]:
+    """Stems of a Kazakh word form beyond the suffix rules' own: the noun a form is built on."""
+    analyses = kk_analyses(low)
+    keys = {a.stem for a in analyses}
+    for a in analyses:
+        # the plural of an izafet head: наразылық митингілері is the term наразылық митингісі
+        if a.tag.startswith("pl.poss3"):
+            keys.add(kk_inflect(a.stem, "poss3.nom"))
+        # loanwords in -ст drop the т before a т-suffix: латифундистерге, коммунистер
+        if len(a.stem) >= 5 and a.stem.endswith("с") and low.startswith(a.stem + "т"):
+            keys.add(a.stem + "т")
+    # loanwords in -нг take a linking і/ы: митингісі, митингіде, митингілері (митинг)
+    keys |= {k[:-1] for k in keys | {low} if k.endswith(("нгі", "нгы"))}
+    return keys
+
+
 @lru_cache(maxsize=200_000)
 def _kk_keys(word: str) -> frozenset[str]:
     low = _norm(word)
-    keys = kk_stems(low) | {low}
+    keys = _kk_form_keys(low) | {low}
+    if low.endswith(_KK_ATTRIBUTIVE) and len(low) > 6:  # a locative + -ғы/-гі
+        loc = low[:-2]
+        keys |= _kk_form_keys(loc) | {loc}
     head, dash, tail = low.rpartition("-")
     if dash and head and tail.isalpha() and len(tail) <= 6:  # an abbreviation's suffix: ҚСҚ-ның
         keys |= {head}
-    return keys
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=200_000)
