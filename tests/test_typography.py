@@ -148,3 +148,21 @@ def test_the_pdf_draws_the_narrow_space_as_a_small_no_break_space():
 
     html = str(rich_html(typeset(RichText("40 000 <b>"), "ru")))
     assert html == '40<span class="thin">\u00a0</span>000 &lt;b&gt;'
+
+
+def test_the_colophon_and_publisher_are_typeset_too():
+    from dataclasses import replace
+
+    from brochure.core.datamodel import Colophon
+
+    doc = document("doc", block("paragraph", seg({"en": "Text", "ru": "Текст"})))
+    ed = edition(doc, langs=("en", "ru"))
+    info = replace(
+        ed.info,
+        publisher={"ru": "Социалистическое движение Казахстана"},
+        colophon=Colophon(note={"ru": "Тексты - переводы с английского и русского"},
+                          sources={"doc": {"ru": 'Опубликовано в "Left Russia" (2012) и здесь'}}),
+    )  # fmt: skip
+    out = typeset_edition(replace(ed, info=info)).info
+    assert shown(out.colophon.note["ru"]) == "Тексты⍽— переводы с⍽английского и⍽русского"
+    assert shown(out.colophon.sources["doc"]["ru"]) == "Опубликовано в⍽«Left Russia» (2012) и⍽здесь"
