@@ -188,6 +188,7 @@ def test_init_writes_a_starter_project_that_builds(invoke, tmp_path):
     assert sorted(p.name for p in (folder / "build").iterdir()) == [
         "new.en-ru.docx",
         "new.en-ru.pdf",
+        "new.en-ru.print.pdf",
     ]
 
 

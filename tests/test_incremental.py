@@ -34,30 +34,35 @@ def test_each_kind_of_input_triggers_a_rebuild(invoke, tmp_path):
     project = load_project(folder)
     calls: list[str] = []
     build_project(project, render=fake_render(calls))
-    assert calls == ["p.en-ru.pdf", "p.en-ru.docx"]
+    # the screen PDF, the print PDF (issue 12, item 5) and the DOCX
+    assert calls == ["p.en-ru.pdf", "p.en-ru.print.pdf", "p.en-ru.docx"]
+    assert [c for c in calls if "print" in c] == ["p.en-ru.print.pdf"]
     build_project(project, render=fake_render(calls))
-    assert len(calls) == 2, "no input changed"
+    assert len(calls) == 3, "no input changed"
 
     xlf = folder / "translations" / "text.ru.xlf"
     xlf.write_text(
         xlf.read_text(encoding="utf-8").replace("Пункт списка.", "Пункт."), encoding="utf-8"
     )
     build_project(project, render=fake_render(calls))
-    assert len(calls) == 4, "a translation changed"
+    assert len(calls) == 9, "a translation changed"
 
     (folder / "glossary").mkdir()
     (folder / "glossary" / "terms.tsv").write_text("id\ten\tru\tkk\n", encoding="utf-8")
     build_project(project, render=fake_render(calls))
-    assert len(calls) == 6, "the glossary changed"
+    assert len(calls) == 9, "the glossary changed"
 
     (folder / "layouts" / "columns").mkdir(parents=True)
     (folder / "layouts" / "columns" / "extra.css").write_text("p { color: red }", encoding="utf-8")
     build_project(project, render=fake_render(calls))
-    assert len(calls) == 8, "a layout override appeared"
+    assert len(calls) == 12, "a layout override appeared"
 
     build_project(project, render=fake_render(calls), draft=True)
-    assert len(calls) == 10, "draft and final builds differ"
+    assert len(calls) == 15, "draft and final builds differ"
 
     (folder / "build" / "p.en-ru.pdf").unlink()
     build_project(project, render=fake_render(calls), draft=True)
-    assert calls[-1] == "p.en-ru.pdf" and len(calls) == 11, "a deleted output is rebuilt alone"
+    assert calls[-1] == "p.en-ru.pdf" and len(calls) == 16, "a deleted output is rebuilt alone"
+    (folder / "build" / "p.en-ru.print.pdf").unlink()
+    build_project(project, render=fake_render(calls), draft=True)
+    assert calls[-1] == "p.en-ru.print.pdf" and len(calls) == 17, "the print PDF alone"

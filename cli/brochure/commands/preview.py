@@ -26,11 +26,13 @@ from brochure.commands.common import project_argument, shown
 )
 @click.option("--trim", is_flag=True, help="Cut to the trim box (no bleed, slug or crop marks).")
 @click.option("--spreads", is_flag=True, help="Facing pages side by side in one image.")
+@click.option("--print", "of_print", is_flag=True,
+              help="Show the print PDF (bleed, marks, black text) instead of the screen PDF.")  # fmt: skip
 @click.option("--draft", is_flag=True, help="Build even with missing translations, marking them.")
 @project_argument
 def preview(
     project_dir: Path, edition: str | None, pages: str | None, out_dir: Path | None, dpi: float,
-    trim: bool, spreads: bool, draft: bool,
+    trim: bool, spreads: bool, of_print: bool, draft: bool,
 ) -> None:  # fmt: skip
     """Write PNG images of an edition's pages for a quick look."""
     from brochure.core.project import load_project
@@ -38,6 +40,14 @@ def preview(
 
     project = load_project(project_dir)
     for path in make_previews(
-        project, edition, pages, out_dir, draft=draft, dpi=dpi, trim=trim, spreads=spreads
+        project,
+        edition,
+        pages,
+        out_dir,
+        draft=draft,
+        dpi=dpi,
+        trim=trim,
+        spreads=spreads,
+        variant="print" if of_print else "",
     ):
         click.echo(f"wrote {shown(path)}")

@@ -153,7 +153,12 @@ class EditionInfo:
     draft: bool = False
     generator: str = ""  # tool and version, for the output's metadata
     bleed_mm: float = 0.0  # print bleed around the trim box; > 0 also adds a slug with crop marks
-    pdf_variant: str = ""  # "pdf/a-3b" for an archival PDF
+    pdf_variant: str = ""  # "pdf/a-3b" for an archival PDF (the screen PDF)
+    # The edition's PDFs ("screen" and/or "print", core.project.PDF_OUTPUTS) and the one being
+    # written: "screen" has no bleed or marks, "print" has them and 100% black text and rules.
+    # () and "": one PDF with bleed as bleed_mm says and colours as designed.
+    pdf_outputs: tuple[str, ...] = ()
+    pdf_output: str = ""
     nobreak: tuple[str, ...] = ()  # names never hyphenated: the glossary's proper nouns
 
     def imprint(self) -> list[tuple[str, str]]:

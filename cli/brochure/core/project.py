@@ -30,6 +30,9 @@ PAGE_SIZES = {
 PDF_VARIANTS = ("pdf/a-3b",)
 # A table of contents: "auto" leaves it out for a short text (brochure.layout.html.show_contents).
 CONTENTS = ("auto", "always", "never")
+# The PDFs an edition can have: "screen" <output>.pdf (trim size, no bleed or marks, colours as
+# designed) and "print" <output>.print.pdf (bleed, crop marks, text and rules 100% black, PDF/X-1a).
+PDF_OUTPUTS = {"screen": ".pdf", "print": ".print.pdf"}
 DEFAULT_BLEED_MM = 3.0
 _LENGTH_MM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*$")
 _CUSTOM_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*[x×]\s*(\d+(?:\.\d+)?)\s*mm\s*$")
@@ -56,10 +59,26 @@ class EditionSpec:
     impose: str = ""  # "booklet": also write <output>.booklet.pdf for saddle stitching
     creep: float = 0.0  # mm the innermost sheet's pages move toward the spine
     bleed: float = DEFAULT_BLEED_MM  # mm around the trim box; 0 = no bleed, no crop marks
-    pdf_variant: str = ""  # "pdf/a-3b" on request
+    pdf_variant: str = ""  # "pdf/a-3b" on request (the screen PDF)
     contents: str = (
         "auto"  # "auto": a table of contents unless the text is short; "always"; "never"
     )
+    pdf: tuple[str, ...] = ("screen", "print")  # which PDFs to write (PDF_OUTPUTS)
+
+    def output_files(self) -> list[tuple[str, str, str]]:
+        """(format, PDF variant or "", file name in build/) of every file the edition writes."""
+        files = []
+        for fmt in self.formats:
+            if fmt == "pdf":
+                files += [(fmt, v, f"{self.output}{PDF_OUTPUTS[v]}") for v in self.pdf]
+            else:
+                files.append((fmt, "", f"{self.output}.{fmt}"))
+        return files
+
+    def pdf_file(self, variant: str = "") -> str:
+        """The file name of the edition's screen PDF, else its print PDF (or of `variant`)."""
+        variant = variant or self.pdf[0]
+        return f"{self.output}{PDF_OUTPUTS[variant]}"
 
     @property
     def page_mm(self) -> tuple[float, float]:
@@ -513,6 +532,7 @@ class _Validator:
                     "bleed",
                     "pdf_variant",
                     "contents",
+                    "pdf",
                 ):
                     self.problem(f"{key}.{k}", "unknown key")
             elangs = item.get("languages")
@@ -588,6 +608,13 @@ class _Validator:
                     f'must be "auto" (left out for a short text), true or false, got {item.get("contents")!r}',
                 )
                 ok = False
+            pdf = item.get("pdf", list(PDF_OUTPUTS))
+            if isinstance(pdf, str):
+                pdf = [pdf]
+            if not isinstance(pdf, list) or not pdf or any(v not in PDF_OUTPUTS for v in pdf):
+                self.problem(f"{key}.pdf", f"must be a list of: {', '.join(PDF_OUTPUTS)}")
+                ok = False
+                pdf = list(PDF_OUTPUTS)
             joined = "-".join(str(x) for x in elangs)
             ename = item.get("name", joined if layout == "columns" else f"{joined}-{layout}")
             if not isinstance(ename, str) or not _NAME.match(ename):
@@ -624,7 +651,8 @@ class _Validator:
             out.append(EditionSpec(name=ename, languages=tuple(elangs), layout=layout,
                                    page_size=page_size, formats=tuple(dict.fromkeys(formats)), output=output,
                                    impose=impose, creep=float(creep), bleed=bleed or 0.0,
-                                   pdf_variant=pdf_variant, contents=contents))  # fmt: skip
+                                   pdf_variant=pdf_variant, contents=contents,
+                                   pdf=tuple(v for v in PDF_OUTPUTS if v in pdf)))  # fmt: skip
         return tuple(out)
 
     def _layout_exists(self, layout: str) -> bool:

@@ -96,7 +96,7 @@ def make_edition(
         publisher=_in_edition(project.publisher, spec, project),
         date=_in_edition(project.date, spec, project), colophon=_colophon(project, spec),
         contents=spec.contents, draft=draft, generator=generator(),
-        bleed_mm=spec.bleed, pdf_variant=spec.pdf_variant,
+        bleed_mm=spec.bleed, pdf_variant=spec.pdf_variant, pdf_outputs=spec.pdf,
         nobreak=glossary_names(project, spec.languages),
     )  # fmt: skip
     return Edition(info=info, documents=docs)

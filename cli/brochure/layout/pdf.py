@@ -6,6 +6,7 @@ import logging
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from brochure.layout.linebreak import (
     project_words,
     register_dictionaries,
 )
-from brochure.layout.prepress import finisher
+from brochure.layout.prepress import PRINT_PDF_VARIANT, finisher
 from brochure.layout.weasy import allowed_files, check_fetches, render_document
 
 if TYPE_CHECKING:
@@ -38,7 +39,47 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
     """Lay out `edition` as a PDF at `out`, written atomically.
 
     WeasyPrint reads only the package's and the project's files meanwhile (layout/weasy.py), and a
-    template's error (unsafe code refused by the sandbox included) is one line naming it."""
+    template's error (unsafe code refused by the sandbox included) is one line naming it.
+
+    An edition with a screen and a print PDF is laid out once, with its bleed, and written twice
+    (`info.pdf_output`, see layout.prepress): the layout of the first is kept for the second."""
+    info = edition.info
+    document = _layout(edition, search_dirs)
+    options: dict[str, Any] = {}
+    if info.pdf_output == "print":
+        options["pdf_variant"] = PRINT_PDF_VARIANT
+    elif info.pdf_variant:
+        options["pdf_variant"] = info.pdf_variant
+    with _weasyprint_logs_to_debug(), allowed_files(allowed_roots(search_dirs)):
+        with atomic_path(out) as tmp:
+            finish = finisher(info.bleed_mm, info.pdf_output)
+            document.write_pdf(tmp, finisher=finish, **options)
+            check_fetches(document)  # what an SVG image asked for while being drawn
+    return out
+
+
+# The last layout of an edition that has two PDFs, for the second: (edition, search dirs, document).
+_kept: list[tuple[Edition, tuple[Path, ...], Any]] = []
+
+
+def _layout(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
+    """WeasyPrint's laid-out document of `edition`: the same for its screen and print PDFs (laid
+    out with the print bleed, which the screen PDF cuts off), so the two pages match line for line."""
+    info = edition.info
+    bleed = info.bleed_mm if not info.pdf_outputs or "print" in info.pdf_outputs else 0.0
+    key = replace(edition, info=replace(info, pdf_output="", bleed_mm=bleed))
+    if _kept and _kept[0][1] == search_dirs and _kept[0][0] == key:
+        document = _kept.pop()[2]
+    else:
+        _kept.clear()
+        document = _lay_out(key, search_dirs)
+        if len(info.pdf_outputs) > 1:  # kept for the other variant, released when it is written
+            _kept.append((key, search_dirs, document))
+    return document
+
+
+def _lay_out(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
+    """Lay the edition out, again while hyphen ladders are too long."""
     import jinja2
 
     check_glyphs(edition)
@@ -65,13 +106,7 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
             protector = protector.keeping(ladders)
         _weasyprint_quirks(document)
         document = plan_pages(document)
-        options: dict[str, Any] = {}
-        if edition.info.pdf_variant:
-            options["pdf_variant"] = edition.info.pdf_variant
-        with atomic_path(out) as tmp:
-            document.write_pdf(tmp, finisher=finisher(edition.info.bleed_mm), **options)
-            check_fetches(document)  # what an SVG image asked for while being drawn
-    return out
+    return document
 
 
 def _render(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:

@@ -10,10 +10,18 @@ file (`write_pdf(finisher=...)`, no second parse of the PDF), then
 - draws crop marks in the slug: hairlines on the trim lines, starting outside the bleed.
 
 Pages in PDF user space: the trim box is [0 0 W H], the media box [-(b+s) -(b+s) W+b+s H+b+s].
+
+An edition's screen and print PDFs come from one layout (layout.pdf) written twice:
+- the screen PDF: the media box cut to the trim box, no bleed box, no marks;
+- the print PDF: bleed and marks as above, every colour in DeviceCMYK (text, strokes and rules
+  100% K, areas converted), no link annotations, and a PDF/X-1a:2003 output intent naming the
+  registered FOGRA39 characterization (ISO 12647-2 coated offset), which PDF/X-1a allows without
+  embedding its ICC profile. WeasyPrint's `pdf/x-1a` variant writes the version keys and XMP.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -43,8 +51,133 @@ def crop_marks(width: float, height: float, bleed: float, slug: float) -> bytes:
     return "\n".join(ops).encode("ascii")
 
 
-def finisher(bleed_mm: float) -> Callable[[Any, Any], None] | None:
-    """The WeasyPrint finisher for an edition's bleed (None when there is no bleed)."""
+PRINT_PDF_VARIANT = "pdf/x-1a"  # WeasyPrint's variant for the print PDF (see the module doc)
+# The printing condition of the output intent: registered at color.org, so no profile is embedded.
+OUTPUT_CONDITION = ("FOGRA39", "Coated FOGRA39 (ISO 12647-2:2004)", "http://www.color.org")
+RULE_PT = 2.0  # a filled rectangle this thin (or thinner) is a rule: 100% K, never a tint
+_RGB = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
+_RECT = re.compile(rb"^-?[\d.]+ -?[\d.]+ (-?[\d.]+) (-?[\d.]+) re$")
+
+
+def finisher(bleed_mm: float, variant: str = "") -> Callable[[Any, Any], None] | None:
+    """The WeasyPrint finisher of a PDF: `variant` "screen" cuts the page to its trim box,
+    "print" adds bleed and marks (if any) and print colours, "" the bleed and marks alone
+    (None when there is nothing to do)."""
+    marks = _marks_finisher(bleed_mm)
+    if variant == "screen":
+        return _screen
+    if variant != "print":
+        return marks
+
+    def finish(document: Any, pdf: Any) -> None:
+        if marks:
+            marks(document, pdf)
+        _print_colours(pdf)
+        _output_intent(pdf)
+        for number in pdf.pages["Kids"][::3]:
+            pdf.objects[number].pop("Annots", None)  # links: PDF/X keeps annotations off the page
+
+    return finish
+
+
+def _screen(document: Any, pdf: Any) -> None:
+    """A PDF for reading on screen: the page is the trim box, whatever bleed the layout drew."""
+    import pydyf
+
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        page["MediaBox"] = pydyf.Array(page["TrimBox"])
+        page.pop("BleedBox", None)
+
+
+def _output_intent(pdf: Any) -> None:
+    import pydyf
+
+    identifier, info, registry = OUTPUT_CONDITION
+    intent = pydyf.Dictionary({
+        "Type": "/OutputIntent",
+        "S": "/GTS_PDFX",
+        "OutputConditionIdentifier": pydyf.String(identifier),
+        "OutputCondition": pydyf.String(info),
+        "Info": pydyf.String(info),
+        "RegistryName": pydyf.String(registry),
+    })  # fmt: skip
+    pdf.catalog["OutputIntents"] = pydyf.Array([intent])
+
+
+def _print_colours(pdf: Any) -> None:
+    """Every RGB colour operator of every content stream (pages and form XObjects) -> CMYK."""
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and _is_content(obj):
+            obj.stream = print_colour_ops(list(obj.stream))
+
+
+def _is_content(stream: Any) -> bool:
+    """A page's or a form's drawing operators (not a font, an image or a CMap)."""
+    extra = getattr(stream, "extra", {}) or {}
+    if extra.get("Subtype") == "/Form":
+        return True
+    return not extra and all(
+        isinstance(item, bytes) and len(item) < 4096 for item in stream.stream[:8]
+    )
+
+
+def print_colour_ops(ops: list[Any]) -> list[Any]:
+    """Content-stream operators (one per item, as WeasyPrint writes them) with each RGB colour
+    replaced by DeviceCMYK: a fill colour that shows text or paints rules only, and every stroke
+    colour, becomes 100% K (0 0 0 1); a fill colour that paints areas is converted
+    (neutral greys to a K tint). q/Q save and restore the fill colour, as in PDF."""
+    uses: dict[int, set[str]] = {}
+    current: int | None = None
+    stack: list[int | None] = []
+    for i, op in enumerate(ops):
+        if not isinstance(op, bytes):
+            continue
+        if op == b"q":
+            stack.append(current)
+        elif op == b"Q":
+            current = stack.pop() if stack else None
+        elif match := _RGB.match(op):
+            if match.group(4) == b"rg":
+                current = i
+                uses.setdefault(i, set())
+        elif op.endswith((b" g", b" k", b" sc", b" scn")):
+            current = None
+        elif current is not None:
+            if op == b"BT":
+                uses[current].add("text")
+            elif rect := _RECT.match(op):
+                thin = min(abs(float(rect.group(1))), abs(float(rect.group(2)))) <= RULE_PT
+                uses[current].add("rule" if thin else "area")
+    out = list(ops)
+    for i, op in enumerate(ops):
+        if not isinstance(op, bytes) or not (match := _RGB.match(op)):
+            continue
+        r, g, b = (float(v) for v in match.group(1, 2, 3))
+        used = uses.get(i, set())
+        if match.group(4) == b"RG" or "text" in used or (used and used <= {"rule"}):
+            c, m, y, k = 0.0, 0.0, 0.0, 1.0
+        else:
+            c, m, y, k = rgb_to_cmyk(r, g, b)
+        operator = b"K" if match.group(4) == b"RG" else b"k"
+        out[i] = f"{c:g} {m:g} {y:g} {k:g} ".encode("ascii") + operator
+    return out
+
+
+def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
+    """A device-independent-free conversion good enough for tints: grey to K alone (one ink),
+    colours by grey component replacement. Rounded to 1/1000."""
+    k = 1 - max(r, g, b)
+    if k >= 1:
+        return 0.0, 0.0, 0.0, 1.0
+    c, m, y = ((1 - v - k) / (1 - k) for v in (r, g, b))
+    return tuple(round(v, 3) for v in (c, m, y, k))  # type: ignore[return-value]
+
+
+def _marks_finisher(bleed_mm: float) -> Callable[[Any, Any], None] | None:
+    """Bleed box and crop marks for an edition's bleed (None when there is no bleed)."""
     if bleed_mm <= 0:
         return None
 

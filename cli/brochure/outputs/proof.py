@@ -53,12 +53,15 @@ class Frame:
     gutter_mm: float
     bleed_mm: float = 0.0  # > 0: a print PDF (bleed, marks, black text)
     booklet: bool = False  # the edition is imposed for saddle stitching
+    print_pdf: bool = False  # a print PDF (also without bleed): text must be 100% black
 
     @classmethod
-    def from_geometry(cls, geo: Geometry, *, bleed_mm: float = 0.0, booklet: bool = False) -> Frame:
+    def from_geometry(cls, geo: Geometry, *, bleed_mm: float = 0.0, booklet: bool = False,
+                      print_pdf: bool = False) -> Frame:  # fmt: skip
         return cls(
             geo.page_mm, geo.margin_top_mm, geo.margin_bottom_mm, geo.margin_inner_mm,
             geo.margin_outer_mm, geo.columns, geo.gutter_mm, bleed_mm, booklet,
+            print_pdf,
         )  # fmt: skip
 
     def column_ranges(self, page_number: int) -> list[tuple[float, float]]:
@@ -377,7 +380,7 @@ def _document_checks(path: Path, frame: Frame, report: ProofReport) -> None:
                     report.issues.append(Issue("error", "font not embedded", number, name))
             for message in _box_problems(page, width, height, frame.bleed_mm * MM):
                 report.issues.append(Issue("error", "boxes", number, message))
-            if frame.bleed_mm > 0 and _non_black_text(page):
+            if (frame.print_pdf or frame.bleed_mm > 0) and _non_black_text(page):
                 report.non_black_text_pages.append(number)
     if report.non_black_text_pages:
         pages = _ranges(report.non_black_text_pages)

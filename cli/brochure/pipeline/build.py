@@ -55,14 +55,15 @@ def build_project(
     mt = mt and mt_configured(project)
     # With MT on, what the drafts come from is an input too: the models and the memory files.
     extra = mt_inputs(project) if mt else ("mt off",)
+    # One fingerprint per file: a PDF's variant (screen or print) is part of what it is built from.
     digests = {
-        (spec.name, fmt): fingerprint(project, spec, fmt, draft, extra)
+        (spec.name, name): fingerprint(project, spec, _kind(fmt, variant), draft, extra)
         for spec in specs
-        for fmt in spec.formats
+        for fmt, variant, name in spec.output_files()
     }
     if not force and not strict and all(
-        state.up_to_date(out_dir / f"{spec.output}.{fmt}", digests[(spec.name, fmt)])
-        for spec in specs for fmt in spec.formats
+        state.up_to_date(out_dir / name, digests[(spec.name, name)])
+        for spec in specs for _, _, name in spec.output_files()
     ):  # fmt: skip
         # Same sources, translations, glossary and layout as the last build: the stores are in
         # sync already and every output is current, so not even segmentation needs to run.
@@ -103,10 +104,11 @@ def build_project(
     search_dirs = (project.root / "layouts",) if (project.root / "layouts").is_dir() else ()
     written = []
     for spec, edition in built:
-        for fmt in spec.formats:
-            out = out_dir / f"{spec.output}.{fmt}"
+        for fmt, variant, name in spec.output_files():
+            out = out_dir / name
             shown = out.relative_to(project.root) if out.is_relative_to(project.root) else out
-            digest = fingerprint(project, spec, fmt, draft, extra)  # the stores were saved
+            # the stores were saved
+            digest = fingerprint(project, spec, _kind(fmt, variant), draft, extra)
             if not force and state.up_to_date(out, digest):
                 log.info("up to date: %s", shown)
                 continue
@@ -115,12 +117,16 @@ def build_project(
 
                 render = default_render
             log.info("building %s", shown)
-            written.append(render(edition, fmt, out, search_dirs=search_dirs))
-            if fmt == "pdf" and spec.impose == "booklet":
+            target = replace(edition, info=replace(edition.info, pdf_output=variant))
+            written.append(
+                render(target if variant else edition, fmt, out, search_dirs=search_dirs)
+            )
+            # the booklet is imposed from the screen PDF (no bleed), else from the print PDF
+            if fmt == "pdf" and spec.impose == "booklet" and name == spec.pdf_file():
                 from brochure.outputs.impose import impose_booklet
 
                 written.append(
-                    impose_booklet(out, out.with_suffix(".booklet.pdf"), creep_mm=spec.creep)
+                    impose_booklet(out, out_dir / f"{spec.output}.booklet.pdf", creep_mm=spec.creep)
                 )
             if all(stores[(d.name, lang)].unchanged_on_disk()
                    for d in project.documents for lang in spec.languages if lang in targets):  # fmt: skip
@@ -133,6 +139,11 @@ def build_project(
         if line := edition_warning(project, spec, segmented, stores, report):
             log.warning("%s", line)
     return written
+
+
+def _kind(fmt: str, variant: str) -> str:
+    """What the fingerprint calls an output: 'docx', 'pdf' (the screen PDF) or 'pdf:print'."""
+    return f"{fmt}:{variant}" if variant and variant != "screen" else fmt
 
 
 def edition_warning(

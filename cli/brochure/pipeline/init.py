@@ -9,7 +9,8 @@ from brochure.core.project import PROJECT_FILE, Project, load_project
 from brochure.core.text import slug
 
 STARTER_TOML = """\
-# A brochure project: `brochure build` writes build/{name}.en-ru.pdf and .docx
+# A brochure project: `brochure build` writes build/{name}.en-ru.pdf (for the screen),
+# build/{name}.en-ru.print.pdf (for the press) and build/{name}.en-ru.docx
 name = "{name}"
 title = {{ en = "My Brochure", ru = "Моя брошюра" }}
 subtitle = {{ en = "A bilingual edition", ru = "Двуязычное издание" }}
@@ -24,6 +25,7 @@ languages = ["en", "ru"]
 layout = "columns"
 page_size = "A5"
 formats = ["pdf", "docx"]
+pdf = ["screen", "print"]
 
 # Abbreviations that do not end a sentence, added to the built-in lists:
 # [segmentation.abbreviations]

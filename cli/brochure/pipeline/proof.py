@@ -23,36 +23,42 @@ class EditionProof:
     report: ProofReport
 
 
-def edition_frame(spec: EditionSpec) -> Frame:
-    """Where the edition's layout puts its text (layout.html.layout_geometry), its bleed, and
-    whether it is imposed as a booklet."""
+def edition_frame(spec: EditionSpec, variant: str = "print") -> Frame:
+    """Where the edition's layout puts its text (layout.html.layout_geometry), its bleed (none in
+    a screen PDF), and whether it is imposed as a booklet."""
     from brochure.layout.html import layout_geometry
 
     info = EditionInfo(name=spec.name, languages=spec.languages, layout=spec.layout,
                        page_size=spec.page_size, title={})  # fmt: skip
     geo = layout_geometry(Edition(info, ()))
-    return Frame.from_geometry(geo, bleed_mm=spec.bleed, booklet=spec.impose == "booklet")
+    bleed = spec.bleed if variant == "print" else 0.0
+    return Frame.from_geometry(geo, bleed_mm=bleed, booklet=spec.impose == "booklet",
+                               print_pdf=variant == "print")  # fmt: skip
 
 
-def pdf_path(project: Project, spec: EditionSpec, out_dir: Path | None = None) -> Path:
-    return (out_dir or project.build_dir) / f"{spec.output}.pdf"
+def pdf_path(project: Project, spec: EditionSpec, out_dir: Path | None = None,
+             variant: str = "") -> Path:  # fmt: skip
+    """The edition's screen PDF (else its print PDF), or the one of `variant`."""
+    return (out_dir or project.build_dir) / spec.pdf_file(variant)
 
 
 def proof_project(project: Project, editions: Sequence[str] = (),
                   out_dir: Path | None = None) -> list[EditionProof]:  # fmt: skip
-    """Proof the PDF of each selected edition (all that have a PDF by default)."""
+    """Proof the PDFs (screen and print) of each selected edition (all that have a PDF by default)."""
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
     results = []
     for spec in specs:
         if "pdf" not in spec.formats:
             continue
-        path = pdf_path(project, spec, out_dir)
-        if not path.is_file():
-            raise BrochureError(
-                f"{project.path.name}: edition {spec.name!r} has no PDF at {path}: "
-                "run `brochure build` first"
-            )
-        results.append(EditionProof(spec.name, proof_pdf(path, edition_frame(spec))))
+        for variant in spec.pdf:
+            path = pdf_path(project, spec, out_dir, variant)
+            if not path.is_file():
+                raise BrochureError(
+                    f"{project.path.name}: edition {spec.name!r} has no PDF ({variant}) at {path}: "
+                    "run `brochure build` first"
+                )
+            name = spec.name if variant == "screen" else f"{spec.name} ({variant})"
+            results.append(EditionProof(name, proof_pdf(path, edition_frame(spec, variant))))
     return results
 
 
