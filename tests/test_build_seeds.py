@@ -40,6 +40,7 @@ def test_outputs_are_written(built):
     assert sorted(p.name for p in (built / "build").iterdir()) == [
         "sdk.en-ru.docx",
         "sdk.en-ru.pdf",
+        "sdk.en-ru.print.pdf",
     ]
 
 

@@ -24,7 +24,8 @@ warnings:
 - numbers: the numbers in source and translation differ (Kazakh: number-missing, where a number
   written out in words counts, and date-missing for a month of the source);
 - brackets / quotes: an unpaired bracket or quotation mark (where the source has none);
-- inconsistent: the same source sentence is translated differently elsewhere.
+- inconsistent: the same source sentence is translated differently elsewhere;
+- inline-markup: the translation's emphasis, strong or notes differ from the source's (a warning).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from brochure.core.errors import BrochureError
 from brochure.core.text import numbers
 
 if TYPE_CHECKING:
-    from brochure.core.datamodel import SegmentedDocument
+    from brochure.core.datamodel import RichText, SegmentedDocument
     from brochure.core.project import Project
     from brochure.glossary.termbase import Termbase
     from brochure.store.xliff import TranslationFile
@@ -216,6 +217,35 @@ def check_segment(
     return out
 
 
+_SPAN_NAMES = {"em": "emphasis", "strong": "strong", "note": "note"}
+
+
+def span_difference(source: RichText, target: RichText) -> str:
+    """How the translation's inline spans differ from the source's (counted per kind, and whether
+    a span covers the whole text), or "" when they agree."""
+
+    def kinds(rich: RichText) -> Counter[str]:
+        whole = len(rich.text.strip())
+        return Counter(
+            s.kind + (" (all)" if s.end - s.start >= whole else "")
+            for s in rich.spans
+            if rich.text[s.start : s.end].strip()
+        )
+
+    src, tgt = kinds(source), kinds(target)
+    if src == tgt:
+        return ""
+
+    def told(counts: Counter[str]) -> str:
+        parts = [
+            f"{n} {_SPAN_NAMES[k.split()[0]]}{' over the whole text' if '(all)' in k else ''}"
+            for k, n in sorted(counts.items())
+        ]
+        return ", ".join(parts) or "none"
+
+    return f"inline markup differs: the source has {told(src)}, the translation {told(tgt)}"
+
+
 # -- a project -----------------------------------------------------------------------------------
 def check_project(
     project: Project, langs: Sequence[str] | None = None, *, termbase: Termbase | None = None,
@@ -254,6 +284,10 @@ def check_project(
                     report.issues.append(
                         Issue(document.name, lang, seg.id, code, message, seg.text, target or "")
                     )
+                if target is not None and unit is not None and unit.target is not None:
+                    if difference := span_difference(seg.content, unit.target):
+                        report.issues.append(Issue(document.name, lang, seg.id, "inline-markup",
+                                                   difference, seg.text, target))  # fmt: skip
                 if target is not None:
                     seen[(lang, normalise(seg.text))][normalise(target)].append(
                         (document.name, seg.id)

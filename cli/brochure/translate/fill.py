@@ -16,11 +16,13 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brochure.core.datamodel import RichText, SegmentedDocument
 from brochure.core.errors import BrochureError
+from brochure.translate.spans import partial_pieces, transfer_spans
 
 if TYPE_CHECKING:
     from brochure.core.project import Project
@@ -155,11 +157,18 @@ def choose(
     return chosen, list(notes)
 
 
+def _best(found: dict[str, list[Hypothesis]], text: str) -> str:
+    """The engine's best translation of `text` (the text itself if it has none)."""
+    hyps = found.get(text)
+    return hyps[0].text if hyps else text
+
+
 @dataclass
 class _Todo:
     store: TranslationFile
     uid: str
     text: str
+    content: RichText | None = None  # the source with its inline spans (translate.spans)
 
 
 def _collect(
@@ -180,7 +189,7 @@ def _collect(
             elif unit.has_target:
                 report.kept += 1
             elif seg.text.strip():
-                todo.append(_Todo(store, seg.id, seg.text))
+                todo.append(_Todo(store, seg.id, seg.text, seg.content))
     return todo
 
 
@@ -266,7 +275,9 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
     with _progress_bar(len(todo), f"{src}->{lang}", progress) as bar:
         for i in range(0, len(todo), size):
             chunk = todo[i : i + size]
-            sources = list(dict.fromkeys(t.text for t in chunk))
+            # the segments, and the texts of their partial em/strong spans (tag transfer)
+            pieces = [p for t in chunk if t.content for p in partial_pieces(t.content)]
+            sources = list(dict.fromkeys([*(t.text for t in chunk), *pieces]))
             found = cache.get(signature, sources)
             missing = [s for s in sources if s not in found]
             if missing:
@@ -278,11 +289,15 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
                 cache.put(signature, dict(zip(missing, fresh)))
                 found.update(zip(missing, fresh))
                 lr.computed += len(missing)
+            best = partial(_best, found)
             for t in chunk:
                 text, notes = choose(project, t.text, found[t.text], src, lang, termbase)
-                t.store.set_target(t.uid, RichText(text), "translated", meta=meta)
+                draft, lost = transfer_spans(t.content or RichText(t.text), text, best)
+                t.store.set_target(t.uid, draft, "translated", meta=meta)
                 for note in notes:
                     t.store.add_note(t.uid, note, "glossary")
+                for note in lost:
+                    t.store.add_note(t.uid, note, "markup")
                 lr.drafted += 1
                 bar.update(1)
     lr.seconds = time.perf_counter() - start
