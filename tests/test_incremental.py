@@ -45,7 +45,7 @@ def test_each_kind_of_input_triggers_a_rebuild(invoke, tmp_path):
         xlf.read_text(encoding="utf-8").replace("Пункт списка.", "Пункт."), encoding="utf-8"
     )
     build_project(project, render=fake_render(calls))
-    assert len(calls) == 9, "a translation changed"
+    assert len(calls) == 6, "a translation changed"
 
     (folder / "glossary").mkdir()
     (folder / "glossary" / "terms.tsv").write_text("id\ten\tru\tkk\n", encoding="utf-8")
