@@ -85,7 +85,11 @@ def test_stores_and_builds(uzbek, invoke, tmp_path):
     result = invoke("build", root)
     assert result.exit_code == 0, result.output
     pdf = root / "build" / f"{project.name}.uz-en.pdf"
-    assert sorted(p.name for p in (root / "build").iterdir()) == [pdf.stem + ".docx", pdf.name]
+    assert sorted(p.name for p in (root / "build").iterdir()) == [
+        pdf.stem + ".docx",
+        pdf.name,
+        pdf.stem + ".print.pdf",
+    ]
     text = squash("".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
     for uz, en in ENGLISH.items():
         assert squash(uz) in text and squash(en) in text

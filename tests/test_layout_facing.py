@@ -307,7 +307,10 @@ def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
     result = invoke("build", seed_project, "--edition", "kk-ru-facing", "--no-mt")
     assert result.exit_code == 0, result.output
     pdf = seed_project / "build" / "sdk.kk-ru.facing.pdf"
-    assert sorted(p.name for p in (seed_project / "build").iterdir()) == [pdf.name]  # PDF only
+    assert sorted(p.name for p in (seed_project / "build").iterdir()) == [
+        pdf.name,
+        "sdk.kk-ru.facing.print.pdf",
+    ]  # PDF only: for the screen and for the press
 
     pages = [squash(p.extract_text() or "") for p in pypdf.PdfReader(pdf).pages]
     project = load_project(seed_project)
