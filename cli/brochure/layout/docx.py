@@ -9,6 +9,13 @@ What makes it hold up in Word and LibreOffice (research/layout.md): a fixed-layo
 row per aligned unit, the language-name row repeated on every page (w:tblHeader), rows that never
 split (w:cantSplit), w:lang on every run so each column hyphenates and spell-checks in its own
 language, and our own fonts in every style (the default template's theme fonts fell back to DejaVu).
+
+As the PDF: the same ragged or justified setting (layout.linebreak.line_breaking), hyphenation on
+(w:autoHyphenation, at most two hyphenated lines in a row, no capitalised words), a contents field
+(TOC of the heading levels 1-2) that Word updates on opening (w:updateFields) and that shows its
+entries, without page numbers, until then; and the fonts embedded (subsets of PT Serif and PT Sans,
+obfuscated as ECMA-376 part 1, 17.8.1 asks; SIL OFL allows it) so Word and LibreOffice lay the text
+out in the faces it was designed in, not in a substitute.
 """
 
 from __future__ import annotations
@@ -131,7 +138,82 @@ _SETTINGS = [
     "saveSubsetFonts",
     "saveFormsData",
     "mirrorMargins",
+    "alignBordersAndEdges",
+    "bordersDoNotSurroundHeader",
+    "bordersDoNotSurroundFooter",
+    "gutterAtTop",
+    "hideSpellingErrors",
+    "hideGrammaticalErrors",
+    "activeWritingStyle",
+    "proofState",
+    "formsDesign",
+    "attachedTemplate",
+    "linkStyles",
+    "stylePaneFormatFilter",
+    "stylePaneSortMethod",
+    "documentType",
+    "mailMerge",
+    "revisionView",
+    "trackRevisions",
+    "doNotTrackMoves",
+    "doNotTrackFormatting",
+    "documentProtection",
+    "autoFormatOverride",
+    "styleLockTheme",
+    "styleLockQFSet",
+    "defaultTabStop",
+    "autoHyphenation",
+    "consecutiveHyphenLimit",
+    "hyphenationZone",
+    "doNotHyphenateCaps",
+    "showEnvelope",
+    "summaryLength",
+    "clickAndTypeStyle",
+    "defaultTableStyle",
+    "evenAndOddHeaders",
+    "bookFoldRevPrinting",
+    "bookFoldPrinting",
+    "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing",
+    "drawingGridVerticalSpacing",
+    "displayHorizontalDrawingGridEvery",
+    "displayVerticalDrawingGridEvery",
+    "doNotUseMarginsForDrawingGridOrigin",
+    "drawingGridHorizontalOrigin",
+    "drawingGridVerticalOrigin",
+    "doNotShadeFormData",
+    "noPunctuationKerning",
+    "characterSpacingControl",
+    "printTwoOnOne",
+    "strictFirstAndLastChars",
+    "noLineBreaksAfter",
+    "noLineBreaksBefore",
+    "savePreviewPicture",
+    "doNotValidateAgainstSchema",
+    "saveInvalidXml",
+    "ignoreMixedContent",
+    "alwaysShowPlaceholderText",
+    "doNotDemarcateInvalidXml",
+    "saveXmlDataOnly",
+    "useXSLTWhenSaving",
+    "saveThroughXslt",
+    "showXMLTags",
+    "alwaysMergeEmptyNamespace",
+    "updateFields",
 ]
+_FONT = ["altName", "panose1", "charset", "family", "notTrueType", "pitch", "sig",
+         "embedRegular", "embedBold", "embedItalic", "embedBoldItalic"]  # fmt: skip
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+# The shipped files of each face the document uses: (family, w:embed... element, file).
+EMBEDDED = (
+    (SERIF, "embedRegular", "PT_Serif-Web-Regular.ttf"),
+    (SERIF, "embedBold", "PT_Serif-Web-Bold.ttf"),
+    (SERIF, "embedItalic", "PT_Serif-Web-Italic.ttf"),
+    (SERIF, "embedBoldItalic", "PT_Serif-Web-BoldItalic.ttf"),
+    (SANS, "embedRegular", "PT_Sans-Web-Regular.ttf"),
+    (SANS, "embedBold", "PT_Sans-Web-Bold.ttf"),
+)
+TOC_LEVELS = 2
 
 
 TRANSLATION_STYLES = ("Translation", "Translation 2")
@@ -170,6 +252,8 @@ def build_document(edition: Edition) -> Any:
     for p in list(body.iterchildren(_qn("w:p"))):
         body.remove(p)
     _title_block(doc, edition)
+    _contents(doc, edition, geo)
+    _settings(doc, geo)
     widths = [Mm(w) for w in geo.column_widths_mm]
     for aligned in edition.documents:
         _document_section(doc, aligned, info.languages, geo)
@@ -178,7 +262,42 @@ def build_document(edition: Edition) -> Any:
             _interleaved(doc, rows, info.languages, geo, _heading_shift(aligned))
         else:
             _table(doc, rows, info.languages, widths, geo, _heading_shift(aligned))
+    _embed_fonts(doc, edition)
     return doc
+
+
+def _settings(doc: Any, geo: Geometry) -> None:
+    """Hyphenation as in the PDF (layout.linebreak), fields updated on opening, fonts embedded."""
+    from brochure.layout.linebreak import ZONE_JUSTIFIED, ZONE_RAGGED, line_breaking
+
+    justified = line_breaking(geo).text_align == "justify"
+    zone = float((ZONE_JUSTIFIED if justified else ZONE_RAGGED).rstrip("%")) / 100
+    column_twips = min(geo.column_widths_mm) * 1440 / 25.4
+    for name, value in (
+        ("embedTrueTypeFonts", None),
+        ("saveSubsetFonts", None),
+        ("autoHyphenation", "true"),
+        ("consecutiveHyphenLimit", "2"),
+        ("hyphenationZone", str(round(column_twips * zone))),
+        ("doNotHyphenateCaps", "true"),
+        ("updateFields", "true"),
+    ):
+        _setting(doc, name, value)
+
+
+def _setting(doc: Any, name: str, value: str | None = None) -> None:
+    settings = doc.settings.element
+    el = settings.find(_qn(f"w:{name}"))
+    if el is None:
+        el = _insert(settings, settings.makeelement(_qn(f"w:{name}"), {}), _SETTINGS)
+    if value is not None:
+        el.set(_qn("w:val"), value)
+
+
+def _no_hyphens(ppr: Any) -> None:
+    """w:suppressAutoHyphens: headings and contents lines are never hyphenated."""
+    if ppr.find(_qn("w:suppressAutoHyphens")) is None:
+        _insert(ppr, ppr.makeelement(_qn("w:suppressAutoHyphens"), {}), _P_PR)
 
 
 # --- styles, page, metadata ------------------------------------------------------------------
@@ -234,7 +353,10 @@ def _styles(doc: Any, geo: Geometry) -> None:
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
     fmt.line_spacing = geo.line_height * 0.87  # Word's "multiple" is of a taller line than CSS's
-    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    from brochure.layout.linebreak import line_breaking
+
+    justified = line_breaking(geo).text_align == "justify"  # the PDF's choice for this measure
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justified else WD_ALIGN_PARAGRAPH.LEFT
     fmt.widow_control = True
 
     sizes = {1: 1.45, 2: 1.2, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.0}
@@ -251,6 +373,7 @@ def _styles(doc: Any, geo: Geometry) -> None:
         pf.space_after = Pt(0)
         pf.line_spacing = 1.0
         pf.keep_with_next = True
+        _no_hyphens(style.element.get_or_add_pPr())
 
     for name, scale, bold in (("Title", 1.9, True), ("Subtitle", 1.1, False)):
         style = styles[name]
@@ -342,6 +465,150 @@ def _metadata(doc: Any, edition: Edition) -> None:
     props.language = languages.get(source).locale
     props.comments = info.generator
     props.keywords = ", ".join(info.languages)
+
+
+def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
+    """The contents on a page of its own when the PDF has one (layout.html.show_contents): a TOC
+    field over the heading levels 1-2 that Word fills with page numbers on opening; until then
+    (and in readers that do not update fields) it shows the entries, in each language."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    from brochure.layout.html import WHOLE, document_view, show_contents
+
+    info = edition.info
+    if not show_contents(edition, geo):
+        return
+    entries = [e for d in edition.documents for e in document_view(d, info.languages, WHOLE).toc]
+    if not entries:
+        return
+    title = doc.add_paragraph()
+    title.paragraph_format.page_break_before = True
+    title.paragraph_format.space_after = Pt(geo.font_pt * 1.2)
+    for i, code in enumerate(info.languages):
+        run = title.add_run(("  ·  " if i else "") + languages.get(code).contents)
+        run.bold = True
+        run.font.name = SANS
+        run.font.size = Pt(round(geo.font_pt * 1.3))
+        _lang(run, languages.get(code).locale)
+    styles = {}
+    for level in range(1, TOC_LEVELS + 1):
+        name = f"toc {level}"  # Word's built-in names: it fills the field with these styles
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.paragraph_format.left_indent = Pt(geo.font_pt * INDENT_EM * (level - 1))
+        style.paragraph_format.space_after = Pt(geo.font_pt * 0.3)
+        style.paragraph_format.alignment = 0  # left
+        style.font.bold = level == 1
+        _no_hyphens(style.element.get_or_add_pPr())
+        styles[level] = style
+    lines = [
+        (entry.level, code, entry.texts[code])
+        for entry in entries
+        for code in info.languages
+        if entry.texts.get(code)
+    ]
+    for i, (level, code, text) in enumerate(lines):
+        p = doc.add_paragraph(style=styles[min(level, TOC_LEVELS)])
+        if i == 0:
+            _field_start(p, f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u')
+        _lang(p.add_run(text), languages.get(code).locale)
+        if i == len(lines) - 1:
+            p.add_run()._r.append(_fld_char("end"))
+
+
+def _fld_char(kind: str) -> Any:
+    from docx.oxml import OxmlElement
+
+    el = OxmlElement("w:fldChar")
+    el.set(_qn("w:fldCharType"), kind)
+    if kind == "begin":
+        el.set(_qn("w:dirty"), "true")  # Word recomputes it on opening
+    return el
+
+
+def _field_start(paragraph: Any, instruction: str) -> None:
+    """The begin, instruction and separate parts of a complex field whose result follows."""
+    from docx.oxml import OxmlElement
+
+    paragraph.add_run()._r.append(_fld_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_fld_char("separate"))
+
+
+def _embed_fonts(doc: Any, edition: Edition) -> None:
+    """Embed the faces of PT Serif and PT Sans, subset to the edition's characters, obfuscated
+    (ECMA-376 part 1, 17.8.1) in word/fonts/, named in fontTable.xml."""
+    import hashlib
+    import io
+    import uuid
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from fontTools import subset
+    from lxml import etree
+
+    from brochure.layout.fonts import printed_characters
+    from brochure.layout.html import fonts_dir
+
+    table = next(r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
+    root = etree.fromstring(table.blob)
+    chars = set(printed_characters(edition))
+    chars |= set(range(0x20, 0x7F)) | {ord(c) for c in "«»„“”‘’–—…·\u00a0\u202f№"}
+    for code in edition.info.languages:
+        chars |= {
+            ord(c) for c in languages.get(code).contents + languages.get(code).column_label.upper()
+        }
+    for n, (family, element, file) in enumerate(EMBEDDED, start=1):
+        options = subset.Options()
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        options.layout_features = ["*"]
+        font = subset.load_font(str(fonts_dir() / file), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=chars)
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        data = bytearray(out.getvalue())
+        key = uuid.UUID(bytes=hashlib.sha256(bytes(data)).digest()[:16])  # reproducible builds
+        guid = "{" + str(key).upper() + "}"
+        secret = bytes.fromhex(guid.strip("{}").replace("-", ""))[::-1]
+        for i in range(32):
+            data[i] ^= secret[i % 16]
+        part = Part(
+            PackURI(f"/word/fonts/font{n}.odttf"), OBFUSCATED_FONT, bytes(data), doc.part.package
+        )
+        rid = table.relate_to(part, RT.FONT)
+        entry = _font_entry(root, family)
+        embed = etree.Element(_qn(f"w:{element}"))
+        embed.set(_qn("r:id"), rid)
+        embed.set(_qn("w:fontKey"), guid)
+        _insert(entry, embed, _FONT)
+    table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _font_entry(root: Any, family: str) -> Any:
+    """The fontTable's w:font of a family, added (TrueType, variable pitch) when missing."""
+    from lxml import etree
+
+    for font in root.iterchildren(_qn("w:font")):
+        if font.get(_qn("w:name")) == family:
+            return font
+    font = etree.SubElement(root, _qn("w:font"))
+    font.set(_qn("w:name"), family)
+    for name, value in (("charset", "CC"), ("family", "roman" if family == SERIF else "swiss"),
+                        ("pitch", "variable")):  # fmt: skip
+        el = etree.SubElement(font, _qn(f"w:{name}"))
+        el.set(_qn("w:val"), value)
+    return font
 
 
 # --- content ---------------------------------------------------------------------------------

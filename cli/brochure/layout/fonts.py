@@ -105,3 +105,8 @@ def check_glyphs(edition: Edition, font_files: tuple[Path, ...] | None = None) -
                 f"U+{ord(char):04X} {name} ({char}) in {where} is not in the shipped fonts ({fonts}): "
                 "replace the character, or add a font that has it to the layout"
             )
+
+
+def printed_characters(edition: Edition) -> frozenset[int]:
+    """Every character the edition prints (for subsetting the fonts a DOCX embeds)."""
+    return frozenset(ord(c) for _, text in _texts(edition) for c in text)

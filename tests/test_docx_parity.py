@@ -1,0 +1,149 @@
+"""DOCX parity with the PDF (issue 12, item 8), read back with python-docx and, when LibreOffice is
+installed, converted by it: contents field, hyphenation, the PDF's ragged/justified choice, fonts
+embedded (and used by LibreOffice instead of a substitute), language tags on every run and note."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from brochure.core.project import load_project
+from brochure.editions.assemble import make_edition
+from brochure.layout import render
+from brochure.layout.docx import EMBEDDED
+from brochure.layout.html import layout_geometry
+from brochure.layout.linebreak import line_breaking
+from brochure.store.load import load_translations
+from conftest import SEEDS
+from docx.oxml.ns import qn
+
+pikepdf = pytest.importorskip("pikepdf")
+
+
+def _edition(name: str):
+    project = load_project(SEEDS)
+    spec = project.edition(name)
+    segmented, stores = load_translations(project, list(spec.languages), sync=False)
+    return make_edition(project, spec, segmented, stores, False, [])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[object, Path]:
+    edition = _edition("en-ru")
+    out = render(edition, "docx", tmp_path_factory.mktemp("docx") / "en-ru.docx")
+    return edition, out
+
+
+def _setting(doc, name: str):
+    return doc.settings.element.find(qn(f"w:{name}"))
+
+
+def test_hyphenation_on_and_fields_updated_on_opening(built):
+    doc = docx.Document(str(built[1]))
+    assert _setting(doc, "autoHyphenation").get(qn("w:val")) == "true"
+    assert _setting(doc, "consecutiveHyphenLimit").get(qn("w:val")) == "2"
+    assert int(_setting(doc, "hyphenationZone").get(qn("w:val"))) > 0
+    assert _setting(doc, "updateFields").get(qn("w:val")) == "true"
+    for level in (1, 2, 3):  # headings are never hyphenated
+        ppr = doc.styles[f"Heading {level}"].element.pPr
+        assert ppr.find(qn("w:suppressAutoHyphens")) is not None
+
+
+@pytest.mark.parametrize("name", ["en-ru", "en-ru-interleaved"])
+def test_the_same_ragged_or_justified_choice_as_the_pdf(name, tmp_path):
+    edition = _edition(name)
+    want = line_breaking(layout_geometry(edition)).text_align
+    doc = docx.Document(str(render(edition, "docx", tmp_path / "e.docx")))
+    jc = doc.styles["Normal"].element.pPr.find(qn("w:jc"))
+    assert {"justify": "both", "left": "left"}[want] == jc.get(qn("w:val"))
+    if name == "en-ru":
+        assert want == "left"  # a 32-37 character column is set ragged
+
+
+def test_a_contents_field_with_its_entries(built):
+    edition, path = built
+    doc = docx.Document(str(path))
+    body = doc.element.body
+    instr = [t.text for t in body.iter(qn("w:instrText")) if "TOC" in t.text]
+    assert instr == [' TOC \\o "1-2" \\h \\z \\u ']
+    entries = [
+        p.text.replace("\xa0", " ")  # the typography stage's no-break spaces
+        for p in doc.paragraphs
+        if p.style.name.lower().startswith("toc ")
+    ]
+    assert entries[:2] == [
+        "SDK’s Transitional Program, Part I",
+        "Переходная программа СДК. Часть I",
+    ]
+    assert "Заявление Социалистического движения Казахстана" in entries
+    kinds = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
+    begin = kinds.index("begin")
+    assert kinds[begin : begin + 3] == ["begin", "separate", "end"]
+
+
+def test_fonts_are_embedded_obfuscated_and_cover_the_text(built):
+    import io
+    import zipfile
+
+    from fontTools.ttLib import TTFont
+
+    edition, path = built
+    doc = docx.Document(str(path))
+    table = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    from lxml import etree
+
+    root = etree.fromstring(table.blob)
+    embeds = {
+        (font.get(qn("w:name")), etree.QName(el).localname): (
+            el.get(qn("r:id")),
+            el.get(qn("w:fontKey")),
+        )
+        for font in root.iter(qn("w:font"))
+        for el in font
+        if etree.QName(el).localname.startswith("embed")
+    }
+    assert set(embeds) == {(family, element) for family, element, _ in EMBEDDED}
+    assert _setting(doc, "embedTrueTypeFonts") is not None
+    cyrillic = {ord(c) for c in "Переходная программа СДК"}
+    with zipfile.ZipFile(path) as z:
+        for (family, _), (rid, key) in embeds.items():
+            data = bytearray(z.read("word/" + table.rels[rid].target_ref))
+            secret = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+            for i in range(32):
+                data[i] ^= secret[i % 16]
+            font = TTFont(io.BytesIO(bytes(data)))
+            assert family.replace(" ", "") in font["name"].getDebugName(6).replace("-", "")
+            assert cyrillic <= set(font.getBestCmap())
+
+
+def test_every_run_and_note_carries_its_language(built):
+    doc = docx.Document(str(built[1]))
+    notes = 0
+    for table in doc.tables:
+        for row in table.rows[1:]:
+            for cell, locale in zip(row.cells, ("en-US", "ru-RU")):
+                for run in (r for p in cell.paragraphs for r in p.runs if r.text.strip()):
+                    assert run._r.rPr.find(qn("w:lang")).get(qn("w:val")) == locale, run.text
+                    notes += run.text.startswith("[")
+    assert notes >= 2  # the editor's note in English and in Russian
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_opens_it_and_sets_it_in_the_embedded_fonts(built, tmp_path):
+    _, path = built
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    pdf = pikepdf.open(tmp_path / "en-ru.pdf")
+    fonts = {
+        str(font.BaseFont).split("+")[-1]
+        for page in pdf.pages
+        for font in page.Resources.get("/Font", {}).values()
+    }
+    assert {"PTSerif-Regular", "PTSerif-Italic", "PTSans-Bold"} <= fonts, fonts
+    assert not any("DejaVu" in f for f in fonts)
