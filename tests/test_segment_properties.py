@@ -18,7 +18,7 @@ import pytest
 from brochure.core.datamodel import Document
 from brochure.core.errors import SourceError
 from brochure.segmentation.rules import get_segmenter, segment_document
-from brochure.sources.text import parse_markdown, parse_plain, read_document
+from brochure.sources.text import BREAK, JOIN, parse_markdown, parse_plain, read_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +26,11 @@ from hypothesis import strategies as st
 # of the three languages, so generated texts hit the interesting paths often.
 SPECIAL = list(".!?…\"'«»“”‘’()[]*_\\`#>-–—+:;,0123456789 \n\t") + ["p.m.", "U.S.", "т. е.", "ж."]
 WORDS = ["He", "said", "We", "will", "Мы", "победим", "Біз", "жеңеміз", "Dr", "Jun", "a", "Ә"]
-ALPHABET = st.sampled_from(SPECIAL + WORDS) | st.characters(codec="utf-8")
+# The in-memory parsers get text as read_document passes it on: that refuses noncharacters (with
+# line and column), and the reader uses two of them, BREAK and JOIN, as its own markers.
+ALPHABET = st.sampled_from(SPECIAL + WORDS) | st.characters(
+    codec="utf-8", exclude_characters=BREAK + JOIN
+)
 texts = st.lists(ALPHABET, max_size=120).map("".join)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -132,6 +136,13 @@ def test_time_grows_linearly(name: str):
     n = 20_000
     while _seconds(make, n) < 0.05 and n < 4_000_000:
         n *= 2
-    small = _seconds(make, n)
-    large = _seconds(make, 4 * n)
-    assert large / small < 10, f"{name}: {small:.3f}s for {n} chars, {large:.3f}s for {4 * n}"
+    # A busy machine can stall one measurement: the ratio must stay under the bound in one of three
+    # paired measurements (a quadratic path gives about 16x every time).
+    ratios = []
+    for _ in range(3):
+        small = _seconds(make, n)
+        large = _seconds(make, 4 * n)
+        ratios.append(large / small)
+        if ratios[-1] < 10:
+            break
+    assert min(ratios) < 10, f"{name}: 4x the input took {[round(r, 1) for r in ratios]}x the time"
