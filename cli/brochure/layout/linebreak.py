@@ -41,7 +41,7 @@ JUSTIFY_MIN_CHARS = 55
 LIMIT_WORD, LIMIT_BEFORE, LIMIT_AFTER = 7, 3, 3
 # hyphenate-limit-zone: how short of the measure a line may end before a word is hyphenated.
 ZONE_RAGGED = "33%"
-ZONE_JUSTIFIED = "15%"
+ZONE_JUSTIFIED = "16%"
 # No more than this many hyphenated lines in a row.
 MAX_LADDER = 2
 NOBREAK_FILE = "nobreak.txt"  # in a project's layouts/: one word a line, never hyphenated
