@@ -174,3 +174,23 @@ def test_serve_warns_when_listening_beyond_this_machine(invoke, seed_project):
     result = invoke("serve", "--host", "203.0.113.9", "--no-browser", seed_project)
     assert "Warning: listening on 203.0.113.9" in result.output
     assert "Error: 203.0.113.9:0: cannot listen there" in result.output and result.exit_code == 1
+
+
+def test_a_save_returns_the_checks_problems_of_the_unit(client, keys, seed_project):
+    unit = first_unit(seed_project)
+    bad = save(client, keys, unit, unit.target.text + ", общая забастовка").json()
+    assert [p["code"] for p in bad["problems"]] == ["forbidden-term"]
+    assert (
+        bad["problems"][0]["severity"] == "error"
+        and "«всеобщая забастовка»" in bad["problems"][0]["message"]
+    )
+    page = client.get(f"/segments/{DOC}/{LANG}?token={keys.token}").text
+    assert 'data-code="forbidden-term"' in page
+    fixed = save(
+        client,
+        keys,
+        store(seed_project).get(unit.id),
+        unit.target.text,
+        body={"version": bad["version"]},
+    )
+    assert fixed.status_code == 200 and fixed.json()["problems"] == []

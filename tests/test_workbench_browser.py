@@ -84,3 +84,30 @@ def test_edit_a_target_and_confirm_with_ctrl_enter(bench, page, seed_project):
     xliff2(xlf(seed_project))
     origin = bench.url.split("/?")[0] + "/"
     assert requests and all(url.startswith(origin) for url in requests), requests  # nothing else
+
+
+def test_a_forbidden_term_shows_a_problem_until_fixed_and_a_change_on_disk_is_a_conflict(
+    bench, page, seed_project
+):
+    first = next(TranslationFile.open(xlf(seed_project), "en", LANG, DOC).units())
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    row = page.locator(f"tr#u-{first.id}")
+    area = row.locator("textarea")
+    area.fill(first.target.text + ", общая забастовка")
+    area.press("Tab")  # leaving the target saves it
+    page.wait_for_selector(f"tr#u-{first.id} li[data-code='forbidden-term']")
+    area.fill(first.target.text)
+    area.press("Tab")
+    page.wait_for_selector(f"tr#u-{first.id} li[data-code='forbidden-term']", state="detached")
+    # the same unit changed on disk by another writer (the store code every command uses)
+    other = TranslationFile.open(xlf(seed_project), "en", LANG, DOC)
+    other.set_target(first.id, type(first.target)("Их версия"), "final")
+    other.save()
+    area.fill("Моя версия")
+    area.press("Tab")
+    page.wait_for_selector(f"tr#u-{first.id}.conflict")
+    message = row.locator(".message").inner_text()
+    assert "changed on disk" in message and "Их версия" in message and "Моя версия" in message
+    saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(first.id)
+    assert saved.target.text == "Их версия"
+    xliff2(xlf(seed_project))

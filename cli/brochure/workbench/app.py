@@ -7,7 +7,7 @@ so no request can reach a file outside the project. Templates autoescape everyth
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,8 +17,12 @@ from starlette.staticfiles import StaticFiles
 
 from brochure.core.errors import BrochureError
 from brochure.core.project import DocumentSpec, Project, load_project
+from brochure.glossary.load import load_termbase
 from brochure.store.xliff import APPROVED, STATES, Unit
 from brochure.workbench.security import Guard, Secrets
+
+if TYPE_CHECKING:
+    from brochure.glossary.termbase import Termbase
 
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 100  # units per page of the grid
@@ -68,10 +72,12 @@ def make_app(root: Path, keys: Secrets) -> Guard:
         pages = max(1, -(-len(units) // PAGE_SIZE))
         page = min(max(_int(request.query_params.get("page"), 1), 1), pages)
         shown = units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        termbase = load_termbase(proj)
         rows = [
-            {"unit": u, "version": unit_version(u), "origin": u.meta.get("origin", "")}
+            {"unit": u, "version": unit_version(u), "origin": u.meta.get("origin", ""),
+             "problems": _problems(termbase, proj, document, lang, u)}
             for u in shown
-        ]
+        ]  # fmt: skip
         return render(
             "segments.html", project=proj, document=document, lang=lang, rows=rows,
             states=STATES, filters=FILTERS, state=state, q=query, page=page, pages=pages,
@@ -98,6 +104,7 @@ def make_app(root: Path, keys: Secrets) -> Guard:
         except BrochureError as exc:
             return JSONResponse({"error": str(exc)}, 404 if isinstance(exc, NotFound) else 400)
         body = _unit_json(result.unit, result.version)
+        body["problems"] = _problems(load_termbase(proj), proj, document, lang, result.unit)
         if result.conflict:
             body["error"] = (
                 "This unit was changed on disk since the page loaded it (by the CLI, an editor "
@@ -138,6 +145,18 @@ def _matches(unit: Unit, state: str, query: str) -> bool:
         target = unit.target.text if unit.target is not None else ""
         return q in unit.source.text.casefold() or q in target.casefold()
     return True
+
+
+def _problems(
+    termbase: Termbase, project: Project, document: DocumentSpec, lang: str, unit: Unit
+) -> list[dict[str, str]]:
+    """What `brochure check` finds in this unit's translation (code, severity, message)."""
+    from brochure.check.qa import Issue, check_segment
+
+    target = unit.target.text if unit.target is not None else None
+    found = check_segment(termbase, unit.source.text, target, project.source_language, lang)
+    issues = [Issue(document.name, lang, unit.id, code, message) for code, message in found]
+    return [{"code": i.code, "severity": i.severity, "message": i.message} for i in issues]
 
 
 def _int(value: str | None, default: int) -> int:

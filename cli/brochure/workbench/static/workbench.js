@@ -61,9 +61,22 @@
     area.dataset.saved = data.target;
     select.value = data.state;
     row.querySelector(".origin").textContent = data.origin;
+    showProblems(row, data.problems);
     row.classList.add("saved");
     show(row, "");
     return true;
+  }
+
+  function showProblems(row, problems) {
+    const list = row.querySelector("ul.problems");
+    list.replaceChildren();
+    for (const p of problems) {
+      const item = document.createElement("li");
+      item.className = p.severity;
+      item.dataset.code = p.code;
+      item.textContent = p.severity + ": " + p.message;
+      list.append(item);
+    }
   }
 
   function nextToDo(row) {
