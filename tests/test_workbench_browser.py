@@ -65,6 +65,7 @@ def test_edit_a_target_and_confirm_with_ctrl_enter(bench, page, seed_project):
     page.on("request", lambda request: requests.append(request.url))
     page.goto(bench.url)
     page.click(f"a[href^='/segments/{DOC}/{LANG}?']")
+    page.wait_for_selector("table.grid[data-ready='true']")  # the script has wired every row
     row = page.locator(f"tr#u-{first.id}")
     row.locator("select").select_option("translated")  # saved at once, then edited
     page.wait_for_selector(f"tr#u-{first.id}.saved")
@@ -91,6 +92,7 @@ def test_a_forbidden_term_shows_a_problem_until_fixed_and_a_change_on_disk_is_a_
 ):
     first = next(TranslationFile.open(xlf(seed_project), "en", LANG, DOC).units())
     page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
     row = page.locator(f"tr#u-{first.id}")
     area = row.locator("textarea")
     area.fill(first.target.text + ", общая забастовка")

@@ -104,4 +104,5 @@
       }
     });
   }
+  grid.dataset.ready = "true"; // every row listens now (the browser tests wait for this)
 })();
