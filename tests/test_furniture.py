@@ -204,3 +204,21 @@ def test_seed_interleaved_sets_both_languages_alike_at_a_readable_measure(seed_p
         sizes[needle] = pypdfium2.raw.FPDFText_GetFontSize(page.raw, found[0])
     doc.close()
     assert sizes["the"] == pytest.approx(sizes["что"], abs=0.01)
+
+
+def test_docx_ends_with_the_colophon_in_each_language(seed_project):
+    from brochure.core.project import load_project
+    from brochure.editions.assemble import make_edition
+    from brochure.layout.docx import build_document
+    from brochure.store.load import load_translations
+
+    project = load_project(seed_project)
+    spec = project.edition("kk-ru")
+    segmented, stores = load_translations(project, spec.languages, sync=False)
+    doc = build_document(make_edition(project, spec, segmented, stores, False, []))
+    tail = [p.text for p in doc.paragraphs][-20:]
+    for lang, label in (("kk", "Аударма: "), ("ru", "Перевод: ")):
+        assert project.title[lang] in tail
+        assert label + project.colophon.translators[0][lang] in tail
+        assert f"{project.publisher[lang]}, 2026" in tail
+    assert not doc.sections[-1].header.paragraphs[0].text  # no running header there

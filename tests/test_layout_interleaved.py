@@ -77,7 +77,7 @@ def test_docx_interleaved_styles_languages_headers_and_footers():
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts"
     )
     assert "asciiTheme" not in str(fonts.attrib) and "PT Sans" in fonts.attrib.values()
-    section = doc.sections[-1]
+    section = doc.sections[-2]  # the document's; the last is the colophon's
     assert doc.settings.odd_and_even_pages_header_footer
     assert section.header.paragraphs[0].text == "Главный заголовок"
     assert section.even_page_header.paragraphs[0].text == "Main heading"
@@ -94,7 +94,7 @@ def test_docx_columns_has_running_headers_too():
     e = _edition()
     doc = build_document(replace(e, info=replace(e.info, layout="columns")))
     assert len(doc.tables) == 1
-    assert doc.sections[-1].even_page_header.paragraphs[0].text == "Main heading"
+    assert doc.sections[-2].even_page_header.paragraphs[0].text == "Main heading"
 
 
 # --- edition keys ------------------------------------------------------------------------------

@@ -262,6 +262,7 @@ def build_document(edition: Edition) -> Any:
             _interleaved(doc, rows, info.languages, geo, _heading_shift(aligned))
         else:
             _table(doc, rows, info.languages, widths, geo, _heading_shift(aligned))
+    _colophon(doc, edition)
     _embed_fonts(doc, edition)
     return doc
 
@@ -298,6 +299,59 @@ def _no_hyphens(ppr: Any) -> None:
     """w:suppressAutoHyphens: headings and contents lines are never hyphenated."""
     if ppr.find(_qn("w:suppressAutoHyphens")) is None:
         _insert(ppr, ppr.makeelement(_qn("w:suppressAutoHyphens"), {}), _P_PR)
+
+
+def _colophon(doc: Any, edition: Edition) -> None:
+    """The colophon on a page of its own at the end, without running header or page number: for
+    each edition language what the texts were translated from, translators, reviewers, note,
+    licence, publisher and date (as the PDF's colophon page, base/base.html.j2)."""
+    from docx.enum.section import WD_SECTION
+    from docx.shared import Pt
+
+    info = edition.info
+    colophon = info.colophon
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    for part in (
+        section.header,
+        section.even_page_header,
+        section.footer,
+        section.even_page_footer,
+    ):
+        part.is_linked_to_previous = False
+        for paragraph in part.paragraphs:
+            paragraph.text = ""
+    for code in info.languages:
+        language = languages.get(code)
+        locale = language.locale
+        title = doc.add_paragraph()
+        title.paragraph_format.space_before = Pt(12)
+        run = title.add_run(info.title.get(code, ""))
+        run.bold = True
+        run.font.name = SANS
+        _lang(run, locale)
+        lines: list[tuple[str, str]] = []
+        for aligned in edition.documents:
+            if aligned.name in colophon.sources:
+                name = aligned.title.get(code) or aligned.name
+                lines.append((f"{name}. ", colophon.sources[aligned.name].get(code, "")))
+        for key in ("translators", "reviewers"):
+            people = [p.get(code, "") for p in getattr(colophon, key)]
+            if people:
+                lines.append((f"{language.colophon_label(key)}: ", "; ".join(people)))
+        if colophon.note.get(code):
+            lines.append(("", colophon.note[code]))
+        if colophon.licence.get(code):
+            lines.append((f"{language.colophon_label('licence')}: ", colophon.licence[code]))
+        imprint = ", ".join(x for x in (info.publisher.get(code), info.date.get(code)) if x)
+        if imprint:
+            lines.append(("", imprint))
+        for label, text in lines:
+            paragraph = doc.add_paragraph()
+            if label:
+                run = paragraph.add_run(label)
+                run.italic = True
+                _lang(run, locale)
+            _lang(paragraph.add_run(text), locale)
 
 
 # --- styles, page, metadata ------------------------------------------------------------------
