@@ -50,6 +50,7 @@ name = "docx"
 languages = ["en", "ru"]
 layout = "columns"
 formats = ["docx"]
+output = "bench-docx"
 
 [[editions]]
 name = "facing"
