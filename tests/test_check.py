@@ -270,3 +270,85 @@ def test_a_surname_alone_counts_only_for_people():
     tb = _terms(dict(id="kz", en="Republic of Kazakhstan", kk="Қазақстан Республикасы"))
     found = check_segment(tb, "the Republic of Kazakhstan", "Республикасы", "en", "kk")
     assert [code for code, _ in found] == ["derived-term"]
+
+
+def test_strict_and_accept_through_the_cli(invoke, tmp_path):
+    from brochure.store.xliff import open_store
+    from test_schemas import xliff2
+
+    fixed = dict(RU)
+    fixed["Nur Otan lost 3 of 12 seats."] = "Nur Otan потерял 3 из 12 мест."
+    project = make_project(tmp_path, fixed)
+    store = open_store(project, project.documents[0], "ru")
+    same = next(u.id for u in store.units() if u.source.text == "Workers of the world, unite!")
+    assembly = next(u.id for u in store.units() if u.source.text.startswith("The Assembly"))
+    assert invoke("check", "--lang", "ru", project.root).exit_code == 0  # warnings only
+    result = invoke("check", "--strict", "--lang", "ru", project.root)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "0 error(s), 3 warning(s) in 7 segment(s) (ru)"
+
+    path = project.root / "translations" / "a.ru.xlf"
+    before = path.read_bytes()
+    result = invoke("check", "--lang", "ru", "--accept", f"{same}:same-as-source", "--accept",
+                    f"{assembly}:no-target-term:assembly", "--strict", project.root)  # fmt: skip
+    assert result.exit_code == 1  # the unpaired bracket is not accepted
+    assert f"{same}  accepted  same-as-source" in result.output
+    assert f"{assembly}  accepted  no-target-term" in result.output
+    assert f"{assembly}  warning  brackets" in result.output
+    assert result.output.splitlines()[-1] == (
+        "0 error(s), 1 warning(s) (and 2 accepted) in 7 segment(s) (ru)"
+    )
+    text = path.read_text(encoding="utf-8")
+    assert '<note category="brochure:accepted">same-as-source</note>' in text
+    assert '<note category="brochure:accepted">no-target-term:assembly</note>' in text
+    assert len(path.read_bytes()) > len(before)
+    xliff2(path)
+    # accepting again changes nothing; the acceptance is kept when a target is set and saved
+    invoke("check", "--lang", "ru", "--accept", f"{same}:same-as-source", project.root)
+    assert path.read_text(encoding="utf-8").count("brochure:accepted") == 2
+    store = open_store(project, project.documents[0], "ru")
+    store.set_target(assembly, RichText("Ассамблея собралась (в Астане)."), "reviewed",
+                     meta={"origin": "human"})  # fmt: skip
+    store.save()
+    xliff2(path)
+    result = invoke("check", "--strict", "--json", "--lang", "ru", project.root)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["errors"], data["warnings"], data["accepted"]) == (0, 0, 2)
+    assert {i["code"] for i in data["issues"] if i["accepted"]} == {
+        "same-as-source",
+        "no-target-term",
+    }
+
+
+def test_an_acceptance_covers_only_its_code_and_concept(invoke, tmp_path):
+    fixed = dict(RU)
+    fixed["Nur Otan lost 3 of 12 seats."] = "Nur Otan потерял 3 из 12 мест."
+    project = make_project(tmp_path, fixed)
+    from brochure.store.xliff import open_store
+
+    store = open_store(project, project.documents[0], "ru")
+    assembly = next(u.id for u in store.units() if u.source.text.startswith("The Assembly"))
+    result = invoke("check", "--lang", "ru", "--accept", f"{assembly}:no-target-term:other",
+                    "--accept", f"{assembly}:numbers", project.root)  # fmt: skip
+    assert result.exit_code == 0
+    assert "accepted  " not in result.output
+    assert result.output.splitlines()[-1] == "0 error(s), 3 warning(s) in 7 segment(s) (ru)"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--accept", "nosuch:numbers", "--lang", "ru"], "no unit 'nosuch' in the ru translations"),
+        (["--accept", "x:missing-term:y", "--lang", "ru"], "missing-term is an error"),
+        (["--accept", "x", "--lang", "ru"], "write UNIT_ID:CODE or UNIT_ID:CODE:CONCEPT"),
+        (["--accept", "x:numbers"], "name the translation's language with one --lang"),
+    ],
+)
+def test_accept_bad_input(invoke, tmp_path, args, expected):
+    project = make_project(tmp_path, RU)
+    result = invoke("check", *args, project.root)
+    assert result.exit_code == 1
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: --accept: "), result.stderr
+    assert expected in lines[0]

@@ -26,6 +26,12 @@ warnings:
 - brackets / quotes: an unpaired bracket or quotation mark (where the source has none);
 - inconsistent: the same source sentence is translated differently elsewhere;
 - inline-markup: the translation's emphasis, strong or notes differ from the source's (a warning).
+
+`brochure check --strict` fails on warnings too, except those a translator has accepted for the
+unit: an acceptance is a note of the unit in the translation file, `<note
+category="brochure:accepted">derived-term:komsomol</note>` (the code, and the concept where the
+finding names one), set by `brochure check --accept UNIT:CODE[:CONCEPT]`. Accepted findings are
+still listed, as accepted; a finding of another code or concept is not covered.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from brochure.core.errors import BrochureError
@@ -43,7 +49,7 @@ if TYPE_CHECKING:
     from brochure.core.datamodel import RichText, SegmentedDocument
     from brochure.core.project import Project
     from brochure.glossary.termbase import Termbase
-    from brochure.store.xliff import TranslationFile
+    from brochure.store.xliff import Note, TranslationFile
 
 Severity = Literal["error", "warning"]
 ERRORS = (
@@ -54,6 +60,9 @@ ERRORS = (
     "mixed-script",
     "arabic-script",
 )
+
+
+ACCEPTED = "brochure:accepted"  # the category of a unit's note that accepts a finding
 
 
 class CheckFailed(BrochureError):
@@ -69,11 +78,18 @@ class Issue:
     message: str
     source: str = ""
     target: str = ""
+    concept: str = ""  # the glossary concept the finding is about, if any
+    accepted: bool = False  # a translator accepted this finding for the unit
 
     @property
     def severity(self) -> Severity:
         """Errors fail `brochure check` and a --strict build; warnings are for a person to judge."""
         return "error" if self.code in ERRORS else "warning"
+
+    @property
+    def key(self) -> str:
+        """What an acceptance names: the code, and the concept where there is one."""
+        return f"{self.code}:{self.concept}" if self.concept else self.code
 
     def as_json(self) -> dict[str, Any]:
         """The issue for `brochure check --json`."""
@@ -93,14 +109,20 @@ class Report:
 
     @property
     def warnings(self) -> list[Issue]:
-        """The issues that do not fail the check."""
-        return [i for i in self.issues if i.severity == "warning"]
+        """The warnings no translator has accepted (they fail `brochure check --strict`)."""
+        return [i for i in self.issues if i.severity == "warning" and not i.accepted]
+
+    @property
+    def accepted(self) -> list[Issue]:
+        """The warnings a translator has accepted for their unit."""
+        return [i for i in self.issues if i.severity == "warning" and i.accepted]
 
     def summary(self) -> str:
         """The report's last line: counts of errors and warnings, segments and languages."""
+        accepted = f" (and {len(self.accepted)} accepted)" if self.accepted else ""
         return (
-            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s) in {self.segments} "
-            f"segment(s) ({', '.join(self.languages)})"
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s){accepted} in "
+            f"{self.segments} segment(s) ({', '.join(self.languages)})"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -108,6 +130,7 @@ class Report:
         return {
             "languages": list(self.languages), "segments": self.segments,
             "errors": len(self.errors), "warnings": len(self.warnings),
+            "accepted": len(self.accepted),
             "issues": [i.as_json() for i in self.issues],
         }  # fmt: skip
 
@@ -147,16 +170,29 @@ def check_segment(
     termbase: Termbase, source: str, target: str | None, src_lang: str, tgt_lang: str
 ) -> list[tuple[str, str]]:
     """(code, message) for each problem of one segment's translation."""
+    return [(code, message) for code, message, _ in findings(termbase, source, target, src_lang, tgt_lang)]  # fmt: skip
+
+
+def findings(
+    termbase: Termbase, source: str, target: str | None, src_lang: str, tgt_lang: str
+) -> list[tuple[str, str, str]]:
+    """(code, message, concept id or "") for each problem of one segment's translation."""
     from brochure.glossary.enforce import evaluate, source_concepts
 
     if target is None or not target.strip():
-        return [("untranslated", "no translation")]
-    out: list[tuple[str, str]] = []
+        return [("untranslated", "no translation", "")]
+    out: list[tuple[str, str, str]] = []
     found = source_concepts(termbase, source, src_lang)
     ev = evaluate(termbase, found, target, tgt_lang)
     for concept in ev.missing:
         want = " / ".join(f"«{t}»" for t in concept.approved(tgt_lang))
-        out.append(("missing-term", f"«{found[concept.id].text}» ({concept.id}) should be {want}"))
+        out.append(
+            (
+                "missing-term",
+                f"«{found[concept.id].text}» ({concept.id}) should be {want}",
+                concept.id,
+            )
+        )
     for m in ev.forbidden:
         wanted = termbase.get(m.concept)
         want = wanted.preferred.get(tgt_lang, "") if wanted else ""
@@ -164,37 +200,45 @@ def check_segment(
             (
                 "forbidden-term",
                 f"«{m.text}» is forbidden ({m.concept})" + (f": use «{want}»" if want else ""),
+                m.concept,
             )
         )
     for concept, form in ev.dnt_missing:
-        out.append(("do-not-translate", f"«{form}» ({concept.id}) must appear as is"))
+        out.append(("do-not-translate", f"«{form}» ({concept.id}) must appear as is", concept.id))
     for concept, word in ev.derived:
         want = concept.preferred.get(tgt_lang) or concept.approved(tgt_lang)[0]
         out.append(
             (
                 "derived-term",
                 f"«{found[concept.id].text}» ({concept.id}): only «{word}», a word derived from «{want}»",
+                concept.id,
             )
         )
     for m in ev.miscased:
-        out.append(("term-case", f"«{m.text}» should be written «{m.term.text}» ({m.concept})"))
+        out.append(
+            ("term-case", f"«{m.text}» should be written «{m.term.text}» ({m.concept})", m.concept)
+        )
     for cid, m in found.items():
         known = termbase.get(cid)
         if known and not known.do_not_translate and not known.approved(tgt_lang):
             out.append(
-                ("no-target-term", f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary")
+                (
+                    "no-target-term",
+                    f"«{m.text}» ({cid}) has no {tgt_lang} term in the glossary",
+                    cid,
+                )
             )
     from brochure.core.text import normalise
 
     if normalise(source) == normalise(target) and len(re.findall(r"[^\W\d_]+", source)) >= 3:
-        out.append(("same-as-source", "the translation is identical to the source"))
+        out.append(("same-as-source", "the translation is identical to the source", ""))
     if tgt_lang == "kk":
         # Kazakh checks that need no model (brochure.check.kazakh): script purity is an error; numbers
         # (also written out in words) and months of dates are checked the Kazakh way.
         from brochure.check.kazakh import check_kazakh
 
         for problem in check_kazakh(source, target):
-            out.append((problem.code, problem.message))
+            out.append((problem.code, problem.message, ""))
         src_n: Counter[str] = Counter()
         tgt_n: Counter[str] = Counter()
     else:
@@ -205,15 +249,15 @@ def check_segment(
         parts = ([f"missing {', '.join(lost)}"] if lost else []) + (
             [f"extra {', '.join(extra)}"] if extra else []
         )
-        out.append(("numbers", "numbers differ: " + "; ".join(parts)))
+        out.append(("numbers", "numbers differ: " + "; ".join(parts), ""))
     bad = unpaired(target)
     src_bad = unpaired(source)
     brackets = [c for c in bad if c in "()[]{}" and c not in src_bad]
     quotes = [c for c in bad if c not in "()[]{}" and not src_bad]
     if brackets:
-        out.append(("brackets", f"unpaired {' '.join(brackets)}"))
+        out.append(("brackets", f"unpaired {' '.join(brackets)}", ""))
     if quotes:
-        out.append(("quotes", f"unpaired {' '.join(quotes)}"))
+        out.append(("quotes", f"unpaired {' '.join(quotes)}", ""))
     return out
 
 
@@ -278,16 +322,20 @@ def check_project(
                     if unit is not None and unit.has_target and unit.target
                     else None
                 )
-                for code, message in check_segment(
+                accepted = accepted_keys(unit.notes) if unit is not None else set()
+                for code, message, concept in findings(
                     tb, seg.text, target, project.source_language, lang
                 ):
-                    report.issues.append(
-                        Issue(document.name, lang, seg.id, code, message, seg.text, target or "")
-                    )
+                    issue = Issue(document.name, lang, seg.id, code, message, seg.text,
+                                  target or "", concept)  # fmt: skip
+                    if issue.severity == "warning" and issue.key in accepted:
+                        issue = replace(issue, accepted=True)
+                    report.issues.append(issue)
                 if target is not None and unit is not None and unit.target is not None:
                     if difference := span_difference(seg.content, unit.target):
                         report.issues.append(Issue(document.name, lang, seg.id, "inline-markup",
-                                                   difference, seg.text, target))  # fmt: skip
+                                                   difference, seg.text, target,
+                                                   accepted="inline-markup" in accepted))  # fmt: skip
                 if target is not None:
                     seen[(lang, normalise(seg.text))][normalise(target)].append(
                         (document.name, seg.id)
@@ -298,9 +346,11 @@ def check_project(
         for target, places in targets.items():
             others = len(targets) - 1
             for name, sid in places:
+                unit = stores[(name, lang)].get(sid)
                 report.issues.append(Issue(
                     name, lang, sid, "inconsistent",
                     f"the same source is translated differently in {others} other place(s)", source, target,
+                    accepted=unit is not None and "inconsistent" in accepted_keys(unit.notes),
                 ))  # fmt: skip
     return report
 
@@ -319,14 +369,20 @@ def errors_by_lang(
     return counts
 
 
+def accepted_keys(notes: Sequence[Note]) -> set[str]:
+    """The findings a unit's notes accept: `code` or `code:concept` (see ACCEPTED)."""
+    return {n.text.strip() for n in notes if n.category == ACCEPTED and n.text.strip()}
+
+
 def format_report(report: Report, limit: int = 0) -> str:
     """A readable table: one line per issue, then the summary."""
     lines = []
     issues = report.issues[:limit] if limit else report.issues
     width = max((len(i.document) for i in issues), default=8)
     for i in issues:
+        severity = "accepted" if i.accepted else i.severity
         lines.append(
-            f"{i.document:<{width}}  {i.lang}  {i.segment}  {i.severity:<7}  {i.code:<16}  {i.message}"
+            f"{i.document:<{width}}  {i.lang}  {i.segment}  {severity:<7}  {i.code:<16}  {i.message}"
         )
     if limit and len(report.issues) > limit:
         lines.append(f"... and {len(report.issues) - limit} more (`brochure check` lists them all)")
@@ -343,3 +399,28 @@ def strict_gate(report: Report) -> None:
             + format_report(errors, limit=20)
             + "\nFix them (see `brochure check`), or build without --strict."
         )
+
+
+def accept_finding(project: Project, lang: str, spec: str) -> str:
+    """Accept a warning for one unit: `spec` is UNIT_ID:CODE[:CONCEPT]; the acceptance is a note
+    of the unit in `lang`'s translation file (category ACCEPTED). Returns the file written."""
+    from brochure.store.xliff import open_store
+
+    uid, _, key = spec.partition(":")
+    code, _, concept = key.partition(":")
+    if not uid or not code or ":" in concept:
+        raise BrochureError(f"--accept: {spec!r}: write UNIT_ID:CODE or UNIT_ID:CODE:CONCEPT")
+    if code in ERRORS:
+        raise BrochureError(
+            f"--accept: {spec!r}: {code} is an error; only warnings can be accepted"
+        )
+    for document in project.documents:
+        store = open_store(project, document, lang)
+        unit = store.get(uid)
+        if unit is None:
+            continue
+        if key not in accepted_keys(unit.notes):
+            store.add_note(uid, key, ACCEPTED)
+            store.save()
+        return str(store.path)
+    raise BrochureError(f"--accept: {spec!r}: no unit {uid!r} in the {lang} translations")
