@@ -213,6 +213,7 @@ INFLECTED_FORMS = _terms(
     dict(id="mining-industry", en="mining industry", kk="тау-кен өнеркәсібі"),
     dict(id="latifundist", en="latifundist", kk="латифундист"),
     dict(id="rally", en="rally", kk="митинг"),
+    dict(id="congress", en="congress", kk="съезд"),
     dict(id="protest-rally", en="protest rally", kk="наразылық митингісі"),
     dict(id="nazarbayev", domain="people", pos="proper-noun", en="Nursultan Nazarbayev",
          en_admitted="Nazarbayev", ru="Нурсултан Назарбаев", kk="Нұрсұлтан Назарбаев"),
@@ -231,6 +232,7 @@ INFLECTED_FORMS = _terms(
         ("workers of the mining industry", "kk", "тау-кен өнеркәсібіндегі жұмысшылар"),
         # a loanword in -ст drops its т before a т-suffix
         ("they became latifundists", "kk", "олар латифундистерге айналды"),
+        ("adopted at the congress", "kk", "съезде қабылданған"),
         # a loanword in -нг with the linking і; the plural of an izafet head
         ("at the rally", "kk", "митингісінде"),
         ("at the rally", "kk", "митингіде"),

@@ -516,6 +516,9 @@ def _kk_form_keys(low: str) -> set[str]:
         # loanwords in -ст drop the т before a т-suffix: латифундистерге, коммунистер
         if len(a.stem) >= 5 and a.stem.endswith("с") and low.startswith(a.stem + "т"):
             keys.add(a.stem + "т")
+        # and those in -зд drop the д before any suffix: съезд -> съезі, съезге, съезде
+        if len(a.stem) >= 4 and a.stem.endswith("з"):
+            keys.add(a.stem + "д")
     # loanwords in -нг take a linking і/ы: митингісі, митингіде, митингілері (митинг)
     keys |= {k[:-1] for k in keys | {low} if k.endswith(("нгі", "нгы"))}
     return keys
