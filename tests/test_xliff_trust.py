@@ -39,7 +39,7 @@ def strip_brochure_attributes(path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'\s+brochure:[a-z]+="[^"]*"', "", text)
     text = re.sub(r'\s+xmlns:brochure="[^"]*"', "", text)
-    assert "brochure:" not in text
+    assert not re.search(r"\sbrochure:[a-z]+=", text)  # (a note's category may say brochure:)
     path.write_text(text, encoding="utf-8")
 
 
