@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,13 @@ def read_odt(path: Path, data: bytes) -> list[Para]:
             if "styles.xml" in names
             else None
         )
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
+    # What a damaged zip raises as it is read: a bad header or CRC, a member cut off or missing, a
+    # deflate stream that does not decompress (zlib.error), a compression method or member
+    # encryption flag that a flipped bit made up (NotImplementedError, RuntimeError).
+    except (
+        zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, zlib.error,
+        NotImplementedError, RuntimeError,
+    ) as exc:  # fmt: skip
         raise SourceError(f"{path}: not a valid ODT file ({exc or 'corrupt package'})") from None
     return _Reader(content, styles).paragraphs()
 
