@@ -2,8 +2,9 @@
 
 Each script's full output (settings, every run's figures) goes to build/bench.log; the table holds
 the rows the scripts print as `BENCH<TAB>metric<TAB>goal<TAB>measured<TAB>verdict` (bench/common.py).
-A script that fails gets a MISSED row naming it. Options after `--` reach every script, e.g.
-`python bench/run.py --only translate`.
+A script that fails gets a MISSED row naming it. `--only NAME` runs bench_NAME.py alone (repeatable),
+e.g. `python bench/run.py --only translate`; to change a script's sizes, run it directly with its
+own options.
 """
 
 from __future__ import annotations
