@@ -268,6 +268,18 @@ class _Validator:
     def problem(self, key: str, message: str) -> None:
         self.problems.append(f"{key}: {message}")
 
+    def unique_name(
+        self, key: str, value: object, seen: set[str], malformed: str, taken: str
+    ) -> bool:
+        """Whether `value` is a name (letters, digits, '.', '-', '_') not in `seen`; else a problem."""
+        if not isinstance(value, str) or not _NAME.match(value):
+            self.problem(key, malformed)
+            return False
+        if value in seen:
+            self.problem(key, taken)
+            return False
+        return True
+
     def project(self) -> Project:
         raw = self.raw
         for key in raw:
@@ -617,21 +629,17 @@ class _Validator:
                 pdf = list(PDF_OUTPUTS)
             joined = "-".join(str(x) for x in elangs)
             ename = item.get("name", joined if layout == "columns" else f"{joined}-{layout}")
-            if not isinstance(ename, str) or not _NAME.match(ename):
-                self.problem(f"{key}.name", "must be letters, digits, '.', '-' or '_'")
-                ok = False
-            elif ename in seen_names:
-                self.problem(f"{key}.name", f"two editions named {ename!r}")
-                ok = False
+            ok &= self.unique_name(
+                f"{key}.name", ename, seen_names, "must be letters, digits, '.', '-' or '_'",
+                f"two editions named {ename!r}",
+            )  # fmt: skip
             output = item.get(
                 "output", f"{name}.{joined}" if layout == "columns" else f"{name}.{joined}.{layout}"
             )
-            if not isinstance(output, str) or not _NAME.match(output):
-                self.problem(f"{key}.output", "must be a file name without folders")
-                ok = False
-            elif output in seen_outputs:
-                self.problem(f"{key}.output", f"two editions write build/{output}.*: set `output`")
-                ok = False
+            ok &= self.unique_name(
+                f"{key}.output", output, seen_outputs, "must be a file name without folders",
+                f"two editions write build/{output}.*: set `output`",
+            )  # fmt: skip
             impose = item.get("impose", "")
             if impose not in ("", "booklet"):
                 self.problem(f"{key}.impose", f"unknown imposition {impose!r} (booklet)")

@@ -17,37 +17,32 @@ from typing import Any
 
 from brochure.core.datamodel import Edition
 from brochure.core.errors import LayoutError
-from brochure.layout.html import DocumentView, context, environment, get_template
+from brochure.layout.html import DocumentView, get_template
 from brochure.layout.paging import (
     Part,
     Size,
     Sizes,
     cut_documents,
-    measured_rows,
+    measuring_pass,
     overfull,
     paginate,
-    read_anchors,
+    render,
+    sentence_ends,
+    setup,
 )
-from brochure.layout.weasy import render_document
 
 log = logging.getLogger(__name__)
 LAYOUT = "columns"
-PX_PER_MM = 96 / 25.4
-# Room left on every page for rounding between the two WeasyPrint passes, in CSS px.
-SAFETY_PX = 2.0
 
 
 def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     """WeasyPrint's Document of the edition in columns (call inside pdf's log redirection)."""
-    env = environment(LAYOUT, search_dirs)
-    ctx = context(edition)
-    docs: list[DocumentView] = ctx["documents"]
-    page_px = ctx["geometry"].body_height_mm * PX_PER_MM - SAFETY_PX
-    measure = get_template(env, LAYOUT, "measure.html.j2")
+    s = setup(LAYOUT, edition, search_dirs)
+    ctx, docs, page_px = s.ctx, s.docs, s.page_px
     labels: list[float] = [0.0] * len(docs)  # the label row's height, read by the first pass
 
     def measure_parts(parts: list[Part]) -> Sizes:
-        sizes, heads = measure_rows(measure, ctx, docs, parts)
+        sizes, heads = measure_rows(s.measure, ctx, docs, parts)
         for d, height in heads.items():
             labels[d] = max(labels[d], height)
         return sizes
@@ -64,10 +59,7 @@ def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
         {slot.row for page in pages if page.document == d for slot in page.slots if slot.top}
         for d in range(len(docs))
     ]
-    template = get_template(env, LAYOUT)
-    html = template.render(**ctx)
-    assert template.filename is not None
-    return render_document(html, Path(template.filename).parent)
+    return render(get_template(s.env, LAYOUT), ctx)
 
 
 def measure_rows(
@@ -75,25 +67,10 @@ def measure_rows(
 ) -> tuple[Sizes, dict[int, float]]:
     """(language index, part) -> the part's size in that column, and each document's label row
     height, from one WeasyPrint pass over `parts`."""
-    geo = ctx["geometry"]
-    views = measured_rows(docs, parts)
-    keys: dict[str, Part] = {}  # the measuring template's row ids ("<document>-<row>") -> part
-    count = [0] * len(docs)
-    for part in parts:
-        keys[f"{part[0]}-{count[part[0]]}"] = part
-        count[part[0]] += 1
-    total_chars = sum(
-        max(len(c.plain) for c in row.cells) + 40 for doc in views for row in doc.rows
+    keys, found, default_line = measuring_pass(
+        template, ctx, docs, parts, lambda row: max(len(c.plain) for c in row.cells) + 40
     )
-    # Tall enough for a good share of the text, short enough to stay far from float trouble.
-    tall = max(
-        geo.body_height_mm * 4,
-        min(5000.0, total_chars / max(1, geo.chars_per_line) * geo.font_pt * 0.6),
-    )
-    html = template.render(**{**ctx, "documents": views}, measure_height_mm=round(tall))
-    found = read_anchors(render_document(html, Path(template.filename).parent))
     heads = {d: found[f"t{d}"][3] - found[f"t{d}"][1] for d in range(len(docs)) if f"t{d}" in found}
-    default_line = geo.font_pt * geo.line_height * 96 / 72
     sizes: Sizes = {}
     for key, part in keys.items():
         try:
@@ -104,9 +81,7 @@ def measure_rows(
             ) from None
         for i in range(len(ctx["languages"])):
             start = found.get(f"m{i}-{key}-0")
-            marks = [found.get(f"m{i}-{key}-{k}") for k in range(1, part[3] - part[2] + 1)]
-            ends = tuple(m[3] - top if m else bottom - top for m in marks)
-            line = next((m[3] - m[1] for m in marks if m), default_line)
+            ends, line = sentence_ends(found, f"m{i}-{key}", part, top, bottom, default_line)
             pad = start[1] - top if start else 0.0
             sizes[(i, part)] = Size(bottom - top, pad, ends, line)
     return sizes, heads

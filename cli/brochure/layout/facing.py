@@ -27,38 +27,33 @@ from typing import Any
 
 from brochure.core.datamodel import Edition
 from brochure.core.errors import LayoutError
-from brochure.layout.html import DocumentView, context, environment, get_template
+from brochure.layout.html import DocumentView, get_template
 from brochure.layout.paging import (
     Part,
     Size,
     Sizes,
     cut_documents,
-    measured_rows,
+    measuring_pass,
     overfull,
     paginate,
-    read_anchors,
+    render,
+    sentence_ends,
+    setup,
 )
-from brochure.layout.weasy import render_document
 
 log = logging.getLogger(__name__)
 LAYOUT = "facing"
-PX_PER_MM = 96 / 25.4
-# Room left on every page for rounding between the two WeasyPrint passes, in CSS px.
-SAFETY_PX = 2.0
 
 
 def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     """WeasyPrint's Document of the edition in facing pages (call inside pdf's log redirection)."""
-    env = environment(LAYOUT, search_dirs)
-    ctx = context(edition)
+    s = setup(LAYOUT, edition, search_dirs)
+    ctx, docs, page_px = s.ctx, s.docs, s.page_px
     langs = ctx["languages"]
     ctx["sides"] = [langs[:1], langs[1:]]
-    docs: list[DocumentView] = ctx["documents"]
-    page_px = ctx["geometry"].body_height_mm * PX_PER_MM - SAFETY_PX
-    measure = get_template(env, LAYOUT, "measure.html.j2")
     groups = [[0], list(range(1, len(langs)))]
     spreads = paginate(
-        docs, groups, page_px, lambda parts: measure_units(measure, ctx, docs, parts)
+        docs, groups, page_px, lambda parts: measure_units(s.measure, ctx, docs, parts)
     )
     for spread in overfull(spreads, page_px):
         log.warning(
@@ -68,10 +63,7 @@ def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
         )  # fmt: skip
     ctx["documents"] = cut_documents(docs, spreads)
     ctx["spreads"] = spreads
-    template = get_template(env, LAYOUT)
-    html = template.render(**ctx)
-    assert template.filename is not None
-    document = render_document(html, Path(template.filename).parent)
+    document = render(get_template(s.env, LAYOUT), ctx)
     check_spreads(document, len(spreads), edition.info.name)
     return document
 
@@ -80,22 +72,9 @@ def measure_units(
     template: Any, ctx: dict[str, Any], docs: list[DocumentView], parts: list[Part]
 ) -> Sizes:
     """(language index, part) -> the part's size, from one WeasyPrint pass over `parts`."""
-    geo = ctx["geometry"]
-    views = measured_rows(docs, parts)
-    keys: dict[str, Part] = {}  # the measuring template's unit ids ("<document>-<row>") -> part
-    count = [0] * len(docs)
-    for part in parts:
-        keys[f"{part[0]}-{count[part[0]]}"] = part
-        count[part[0]] += 1
-    total_chars = sum(len(c.plain) + 40 for doc in views for row in doc.rows for c in row.cells)
-    # Tall enough for a good share of the text, short enough to stay far from float trouble.
-    tall = max(
-        geo.body_height_mm * 4,
-        min(5000.0, total_chars / max(1, geo.chars_per_line) * geo.font_pt * 0.6),
+    keys, found, default_line = measuring_pass(
+        template, ctx, docs, parts, lambda row: sum(len(c.plain) + 40 for c in row.cells)
     )
-    html = template.render(**{**ctx, "documents": views}, measure_height_mm=round(tall))
-    found = read_anchors(render_document(html, Path(template.filename).parent))
-    default_line = geo.font_pt * geo.line_height * 96 / 72
     sizes: Sizes = {}
     for i in range(len(ctx["languages"])):
         for key, part in keys.items():
@@ -106,9 +85,7 @@ def measure_units(
                 raise LayoutError(
                     f"facing layout: unit {unit} was not measured (a custom measure.html.j2?)"
                 ) from None
-            marks = [found.get(f"m{unit}-{k}") for k in range(1, part[3] - part[2] + 1)]
-            ends = tuple(m[3] - top if m else bottom - top for m in marks)
-            line = next((m[3] - m[1] for m in marks if m), default_line)
+            ends, line = sentence_ends(found, f"m{unit}", part, top, bottom, default_line)
             sizes[(i, part)] = Size(bottom - top, text - top, ends, line)
     return sizes
 

@@ -12,16 +12,25 @@ heading stays with the first lines after it; every document opens a new page.
 Heights are exact once measured: a part that starts a paragraph is read off the whole paragraph's
 sentence ends (lines are broken first-fit, so its first sentences break alone as they do in the
 whole); the rest of a cut paragraph is estimated until it is measured in the next pass (see
-`paginate`). Pure Python but for the `measure` callback the layout passes in.
+`paginate`). Pure Python but for the `measure` callback the layout passes in, and the setup the two
+layouts share (`Setup`, `measuring_pass`, `render`), which calls WeasyPrint through layout/weasy.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
-from brochure.layout.html import DocumentView
+from brochure.core.datamodel import Edition
+from brochure.layout.html import DocumentView, context, environment, get_template
 from brochure.layout.rows import Cell, Row
+from brochure.layout.weasy import render_document
+
+PX_PER_MM = 96 / 25.4
+# Room left on every page for rounding between the two WeasyPrint passes, in CSS px.
+SAFETY_PX = 2.0
 
 # Lines a cut leaves at least at the foot of a page and at the top of the next (orphans, widows).
 MIN_LINES = 2
@@ -46,6 +55,75 @@ class Size:
 
 Sizes = dict[tuple[int, Part], Size]  # (language index, part) -> size
 Measure = Callable[[list[Part]], Sizes]
+Anchors = dict[str, tuple[float, float, float, float]]
+
+
+@dataclass
+class Setup:
+    """What a layout that keeps languages in step starts from: its templates, the edition's
+    context, and the height of the text block in CSS px."""
+
+    layout: str
+    env: Any
+    ctx: dict[str, Any]
+    page_px: float
+    measure: Any  # the layout's measuring template (measure.html.j2)
+
+    @property
+    def docs(self) -> list[DocumentView]:
+        return self.ctx["documents"]  # type: ignore[no-any-return]
+
+
+def setup(layout: str, edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Setup:
+    """The templates and context of `layout` for the edition, and the page height to pack."""
+    env = environment(layout, search_dirs)
+    ctx = context(edition)
+    page_px = ctx["geometry"].body_height_mm * PX_PER_MM - SAFETY_PX
+    return Setup(layout, env, ctx, page_px, get_template(env, layout, "measure.html.j2"))
+
+
+def render(template: Any, ctx: dict[str, Any]) -> Any:
+    """WeasyPrint's Document of a layout template rendered with `ctx`."""
+    assert template.filename is not None
+    return render_document(template.render(**ctx), Path(template.filename).parent)
+
+
+def measuring_pass(
+    template: Any, ctx: dict[str, Any], docs: Sequence[DocumentView], parts: Sequence[Part],
+    row_chars: Callable[[Row], int],
+) -> tuple[dict[str, Part], Anchors, float]:  # fmt: skip
+    """Render `parts` once on a very tall page: the measuring template's unit keys
+    ("<document>-<row>") -> part, the anchors found, and the default line height in px.
+    `row_chars` says how many characters a row counts for in choosing the page's height."""
+    geo = ctx["geometry"]
+    views = measured_rows(docs, parts)
+    keys: dict[str, Part] = {}
+    count = [0] * len(docs)
+    for part in parts:
+        keys[f"{part[0]}-{count[part[0]]}"] = part
+        count[part[0]] += 1
+    total_chars = sum(row_chars(row) for doc in views for row in doc.rows)
+    # Tall enough for a good share of the text, short enough to stay far from float trouble.
+    tall = max(
+        geo.body_height_mm * 4,
+        min(5000.0, total_chars / max(1, geo.chars_per_line) * geo.font_pt * 0.6),
+    )
+    found = read_anchors(
+        render(template, {**ctx, "documents": views, "measure_height_mm": round(tall)})
+    )
+    default_line = geo.font_pt * geo.line_height * 96 / 72
+    return keys, found, default_line
+
+
+def sentence_ends(
+    found: Anchors, prefix: str, part: Part, top: float, bottom: float, default_line: float
+) -> tuple[tuple[float, ...], float]:
+    """From the markers `<prefix>-1`.. after each sentence of a measured part: the height from the
+    part's top to the foot of each sentence's last line, and the height of a line."""
+    marks = [found.get(f"{prefix}-{k}") for k in range(1, part[3] - part[2] + 1)]
+    ends = tuple(m[3] - top if m else bottom - top for m in marks)
+    line = next((m[3] - m[1] for m in marks if m), default_line)
+    return ends, line
 
 
 @dataclass
@@ -284,9 +362,9 @@ def overfull(pages: Sequence[Page], page_px: float) -> list[Page]:
     return [page for page in pages if page.used > page_px + 0.5]
 
 
-def read_anchors(document: object) -> dict[str, tuple[float, float, float, float]]:
+def read_anchors(document: object) -> Anchors:
     """Every anchor (id) of a rendered WeasyPrint document: x1, y1, x2, y2 in CSS px."""
-    found: dict[str, tuple[float, float, float, float]] = {}
+    found: Anchors = {}
     for page in document.pages:  # type: ignore[attr-defined]
         found.update(page.anchors)
     return found

@@ -300,18 +300,29 @@ _SIGN_NUMBER = re.compile(r"[№§]( )(?=\d)")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
 
 
+def _spaced_dashes(pattern: re.Pattern[str], text: str, dash: str) -> list[Edit]:
+    """Every match of `pattern` (the spaces before a dash and the dash) becomes a no-break space
+    and `dash`: the dash never starts a line."""
+    return [(m.start(), m.end(), NBSP + dash) for m in pattern.finditer(text)]
+
+
+def _no_break(patterns: tuple[re.Pattern[str], ...], text: str) -> list[Edit]:
+    """A no-break space for the space (group 1) of every match of `patterns`, one edit a space."""
+    spans: dict[int, Edit] = {}
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            spans[m.start(1)] = (m.start(1), m.end(1), NBSP)
+    return list(spans.values())
+
+
 def _cyrillic_dashes(text: str) -> list[Edit]:
-    edits = [(m.start(), m.end(), NBSP + "—") for m in _CY_DASH.finditer(text)]
+    edits = _spaced_dashes(_CY_DASH, text, "—")
     edits += [(m.start(), m.end(), "—" + NBSP) for m in _CY_DASH_START.finditer(text)]
     return edits
 
 
 def _cyrillic_spaces(text: str) -> list[Edit]:
-    spans: dict[int, Edit] = {}
-    for pattern in (_SHORT_WORD, _INITIAL, _NUMBER_WORD, _SIGN_NUMBER, _ENCLITIC):
-        for m in pattern.finditer(text):
-            spans[m.start(1)] = (m.start(1), m.end(1), NBSP)
-    return list(spans.values())
+    return _no_break((_SHORT_WORD, _INITIAL, _NUMBER_WORD, _SIGN_NUMBER, _ENCLITIC), text)
 
 
 def _thousands(text: str, thin: str) -> list[Edit]:
@@ -334,14 +345,8 @@ _EN_UNIT = re.compile(r"\d( )(?=(?:%|per cent|percent|km|kg|mm|cm|m)\b)")
 
 
 def _english_dashes(text: str) -> list[Edit]:
-    edits = [(m.start(), m.end(), NBSP + "–") for m in _EN_DASH.finditer(text)]
-    edits += _subs(_EN_EMDASH_SPACED, text, 1, NBSP)
-    return edits
+    return _spaced_dashes(_EN_DASH, text, "–") + _subs(_EN_EMDASH_SPACED, text, 1, NBSP)
 
 
 def _english_spaces(text: str) -> list[Edit]:
-    spans: dict[int, Edit] = {}
-    for pattern in (_EN_MONTH_DAY, _EN_DAY_MONTH, _EN_INITIAL, _EN_UNIT):
-        for m in pattern.finditer(text):
-            spans[m.start(1)] = (m.start(1), m.end(1), NBSP)
-    return list(spans.values())
+    return _no_break((_EN_MONTH_DAY, _EN_DAY_MONTH, _EN_INITIAL, _EN_UNIT), text)
