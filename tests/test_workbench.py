@@ -4,6 +4,7 @@ TestClient: no socket). The browser test is tests/test_workbench_browser.py."""
 from __future__ import annotations
 
 import pytest
+from brochure.sources.markdown_out import rich_markdown
 from brochure.store.edit import unit_version
 from brochure.store.xliff import TranslationFile
 from brochure.workbench.app import make_app
@@ -69,6 +70,46 @@ def test_filters_by_state_and_text(client, keys, seed_project):
     assert todo.text.count('class="unit"') == 1 and f'data-id="{units[0].id}"' in todo.text
 
 
+def test_filters_by_origin_by_qa_problem_and_by_document(client, keys, seed_project):
+    units = list(store(seed_project).units())
+    url = f"/segments/{DOC}/{LANG}"
+    every = client.get(url, params={"token": keys.token, "origin": "human"})
+    assert every.text.count('class="unit"') == len(units)  # the seed is translated by people
+    assert (
+        client.get(url, params={"token": keys.token, "origin": "machine"}).text.count(
+            'class="unit"'
+        )
+        == 0
+    )
+    drafted = store(seed_project)
+    drafted.set_target(units[2].id, units[2].target, "translated", meta={"origin": "mt"})
+    drafted.save()
+    machine = client.get(url, params={"token": keys.token, "origin": "machine"}).text
+    assert machine.count('class="unit"') == 1 and f'data-id="{units[2].id}"' in machine
+    assert (
+        client.get(url, params={"token": keys.token, "problem": "1"}).text.count('class="unit"')
+        == 0
+    )  # the seed passes brochure check --strict
+    assert (
+        save(client, keys, units[1], units[1].target.text + ", общая забастовка").status_code == 200
+    )
+    problem = client.get(url, params={"token": keys.token, "problem": "1", "origin": "human"})
+    assert problem.text.count('class="unit"') == 1 and f'data-id="{units[1].id}"' in problem.text
+    assert 'name="problem" value="1" checked' in problem.text
+    # the document filter: the other document's grid, the other filters kept
+    moved = client.get(url, params={"token": keys.token, "doc": "programme-part-1", "state": "final"},
+                       follow_redirects=False)  # fmt: skip
+    assert moved.status_code == 303
+    assert moved.headers["location"] == (
+        f"/segments/programme-part-1/{LANG}?token={keys.token}&state=final"
+    )
+    other = client.get(moved.headers["location"])
+    assert other.status_code == 200
+    finals = [u for u in store(seed_project, "programme-part-1").units() if u.state == "final"]
+    assert other.text.count('class="unit"') == len(finals)
+    assert client.get(url, params={"token": keys.token, "doc": "../../secret"}).status_code == 404
+
+
 def test_a_save_goes_through_the_store_and_stays_valid(client, keys, seed_project):
     unit = first_unit(seed_project)
     reply = save(client, keys, unit, "Заявление СДК", state="reviewed")
@@ -82,9 +123,37 @@ def test_a_save_goes_through_the_store_and_stays_valid(client, keys, seed_projec
 
 def test_a_state_change_keeps_the_targets_markup(client, keys, seed_project):
     unit = next(u for u in store(seed_project).units() if u.target.spans)
-    assert save(client, keys, unit, unit.target.text, state="translated").status_code == 200
+    page = client.get(f"/segments/{DOC}/{LANG}?token={keys.token}").text
+    assert f">{rich_markdown(unit.target)}</textarea>" in page  # the target as the page edits it
+    markdown = rich_markdown(unit.target)
+    assert save(client, keys, unit, markdown, state="translated").status_code == 200
     saved = store(seed_project).get(unit.id)
-    assert saved.state == "translated" and saved.target.spans == unit.target.spans
+    assert saved.state == "translated" and saved.target == unit.target
+
+
+def test_editing_a_target_keeps_its_emphasis_and_note(client, keys, seed_project):
+    doc = "programme-part-1"
+    unit = next(u for u in store(seed_project, doc).units() if u.id == "s4af9b557f034")
+    assert {s.kind for s in unit.target.spans} == {"em", "note"}
+    markdown = rich_markdown(unit.target)
+    assert markdown.startswith("_[Прим. ред.: Предисловие ниже") and markdown.endswith("]_")
+    edited = markdown.replace("Предисловие ниже", "**Предисловие** ниже")
+    reply = save(client, keys, unit, edited, body={"doc": doc})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["target"] == edited
+    saved = store(seed_project, doc).get(unit.id)
+    assert saved.target.text == unit.target.text  # the marks are markup, not text
+    kinds = {(s.kind, saved.target.text[s.start : s.end]) for s in saved.target.spans}
+    assert ("em", unit.target.text) in kinds and ("note", unit.target.text) in kinds
+    assert ("strong", "Предисловие") in kinds
+    assert saved.meta["origin"] == "human"
+    xliff2(seed_project / "translations" / f"{doc}.{LANG}.xlf")
+    # emphasis alone changed on disk since the page loaded the unit: a conflict, not overwritten
+    other = store(seed_project, doc)
+    other.set_target(unit.id, type(unit.target)(saved.target.text), "reviewed")
+    other.save()
+    again = save(client, keys, saved, edited, body={"doc": doc})
+    assert again.status_code == 409
 
 
 def test_a_unit_changed_on_disk_since_the_page_loaded_it_is_a_conflict(client, keys, seed_project):

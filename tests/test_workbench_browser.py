@@ -113,3 +113,35 @@ def test_a_forbidden_term_shows_a_problem_until_fixed_and_a_change_on_disk_is_a_
     saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(first.id)
     assert saved.target.text == "Их версия"
     xliff2(xlf(seed_project))
+
+
+def test_filter_to_a_document_and_edit_a_target_with_emphasis(bench, page, seed_project):
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
+    page.select_option("select[name='doc']", "programme-part-1")  # the document filter
+    page.click(".filters button[type='submit']")
+    page.wait_for_selector("table.grid[data-doc='programme-part-1'][data-ready='true']")
+    path = seed_project / "translations" / f"programme-part-1.{LANG}.xlf"
+    units = list(TranslationFile.open(path, "en", LANG, "programme-part-1").units())
+    assert page.locator("tr.unit").count() == len(units)
+    unit = next(u for u in units if u.id == "s4af9b557f034")  # emphasis over a note
+    area = page.locator(f"tr#u-{unit.id} textarea")
+    markdown = area.input_value()
+    assert markdown.startswith("_[Прим. ред.: Предисловие") and markdown.endswith("]_")
+    assert page.locator(f"tr#u-{unit.id} td.source .em").count() >= 1  # the source's emphasis
+    area.fill(markdown.replace("Предисловие ниже", "**Предисловие** ниже"))
+    area.press("Alt+ArrowDown")  # the next unit; leaving the target saved it
+    following = units[units.index(unit) + 1]
+    page.wait_for_function(
+        f"document.activeElement === document.querySelector('tr#u-{following.id} textarea')"
+    )
+    page.wait_for_selector(f"tr#u-{unit.id}.saved")
+    saved = TranslationFile.open(path, "en", LANG, "programme-part-1").get(unit.id)
+    kinds = {(s.kind, saved.target.text[s.start : s.end]) for s in saved.target.spans}
+    assert {("em", unit.target.text), ("note", unit.target.text)} <= kinds
+    assert ("strong", "Предисловие") in kinds and saved.target.text == unit.target.text
+    xliff2(path)
+    page.locator(f"tr#u-{following.id} textarea").press("Alt+ArrowUp")
+    page.wait_for_function(
+        f"document.activeElement === document.querySelector('tr#u-{unit.id} textarea')"
+    )

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from brochure.core.datamodel import RichText, SegmentedDocument
     from brochure.core.project import Project
     from brochure.glossary.termbase import Termbase
-    from brochure.store.xliff import Note, TranslationFile
+    from brochure.store.xliff import Note, TranslationFile, Unit
 
 Severity = Literal["error", "warning"]
 ERRORS = (
@@ -317,25 +317,9 @@ def check_project(
             for seg in segmented[document.name].segments:
                 report.segments += 1
                 unit = store.get(seg.id)
-                target = (
-                    unit.target.text
-                    if unit is not None and unit.has_target and unit.target
-                    else None
-                )
-                accepted = accepted_keys(unit.notes) if unit is not None else set()
-                for code, message, concept in findings(
-                    tb, seg.text, target, project.source_language, lang
-                ):
-                    issue = Issue(document.name, lang, seg.id, code, message, seg.text,
-                                  target or "", concept)  # fmt: skip
-                    if issue.severity == "warning" and issue.key in accepted:
-                        issue = replace(issue, accepted=True)
-                    report.issues.append(issue)
-                if target is not None and unit is not None and unit.target is not None:
-                    if difference := span_difference(seg.content, unit.target):
-                        report.issues.append(Issue(document.name, lang, seg.id, "inline-markup",
-                                                   difference, seg.text, target,
-                                                   accepted="inline-markup" in accepted))  # fmt: skip
+                report.issues.extend(unit_issues(tb, project.source_language, document.name, lang,
+                                                 seg.id, seg.content, unit))  # fmt: skip
+                target = unit.target.text if unit is not None and unit.has_target and unit.target else None  # fmt: skip
                 if target is not None:
                     seen[(lang, normalise(seg.text))][normalise(target)].append(
                         (document.name, seg.id)
@@ -353,6 +337,27 @@ def check_project(
                     accepted=unit is not None and "inconsistent" in accepted_keys(unit.notes),
                 ))  # fmt: skip
     return report
+
+
+def unit_issues(
+    termbase: Termbase, src_lang: str, document: str, lang: str, uid: str, source: RichText,
+    unit: Unit | None,
+) -> list[Issue]:  # fmt: skip
+    """What the check finds in one unit's translation (all but `inconsistent`, which compares
+    units), its accepted warnings marked: for `check_project` and the workbench's unit."""
+    target = unit.target.text if unit is not None and unit.has_target and unit.target else None
+    accepted = accepted_keys(unit.notes) if unit is not None else set()
+    issues = []
+    for code, message, concept in findings(termbase, source.text, target, src_lang, lang):
+        issue = Issue(document, lang, uid, code, message, source.text, target or "", concept)
+        if issue.severity == "warning" and issue.key in accepted:
+            issue = replace(issue, accepted=True)
+        issues.append(issue)
+    if target is not None and unit is not None and unit.target is not None:
+        if difference := span_difference(source, unit.target):
+            issues.append(Issue(document, lang, uid, "inline-markup", difference, source.text,
+                                target, accepted="inline-markup" in accepted))  # fmt: skip
+    return issues
 
 
 def errors_by_lang(

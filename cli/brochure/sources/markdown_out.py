@@ -8,10 +8,13 @@ into text whose blocks, read back by brochure.sources, have the same text and em
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
+
+from brochure.core.datamodel import RichText
 
 _NO_BREAK = "\u00a0\u202f\u2007"  # no-break spaces are kept: "Part\u00a0I", "7\u202f%"
 ParaKind = Literal["heading", "paragraph", "list_item", "quote"]
@@ -141,6 +144,19 @@ def inline_markdown(runs: list[Run]) -> str:
             if _reads_back(line, atoms):
                 return line
     return _render(_merge([(text, False, False, "") for text, _, _, _ in atoms]), True)
+
+
+def rich_markdown(rich: RichText) -> str:
+    """A text with inline spans as the one line of Markdown `parse_inline` reads back as the same
+    text and emphasis (what a person edits in the workbench). Notes need nothing: a note is its
+    [brackets], which stay in the text."""
+    marks = [s for s in rich.spans if s.kind in ("em", "strong")]
+    cuts = sorted({0, len(rich.text), *(s.start for s in marks), *(s.end for s in marks)})
+    runs = []
+    for start, end in itertools.pairwise(cuts):
+        covering = {s.kind for s in marks if s.start <= start and end <= s.end}
+        runs.append(Run(rich.text[start:end], "em" in covering, "strong" in covering))
+    return inline_markdown(runs)
 
 
 def _merge(atoms: list[tuple[str, bool, bool, str]]) -> list[tuple[str, bool, bool, str]]:

@@ -7,15 +7,16 @@ records); if the unit on disk no longer has that version, someone else (the CLI,
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from brochure.core.datamodel import RichText
 from brochure.core.errors import TranslationStoreError
 from brochure.store.exchange import person_meta, unit_hash
 from brochure.store.xliff import STATES, TranslationFile, Unit, open_store
 
 if TYPE_CHECKING:
+    from brochure.core.datamodel import RichText
     from brochure.core.project import DocumentSpec, Project
 
 
@@ -29,8 +30,14 @@ class EditResult:
 
 
 def unit_version(unit: Unit) -> str:
-    """The version of a unit a page shows: its state and normalised target (as `xliff export`)."""
-    return unit_hash(unit)
+    """The version of a unit a page shows: its state and normalised target (the hash `xliff
+    export` records), and its inline spans when it has any (a change of emphasis alone is a
+    change the page must not overwrite)."""
+    version = unit_hash(unit)
+    if unit.target is None or not unit.target.spans:
+        return version
+    spans = ",".join(f"{s.kind}:{s.start}-{s.end}" for s in unit.target.spans)
+    return hashlib.sha1(f"{version}|{spans}".encode()).hexdigest()[:16]
 
 
 def open_synced(project: Project, document: DocumentSpec, lang: str) -> TranslationFile:
@@ -43,10 +50,11 @@ def open_synced(project: Project, document: DocumentSpec, lang: str) -> Translat
 
 
 def edit_unit(
-    project: Project, document: DocumentSpec, lang: str, uid: str, target: str, state: str,
+    project: Project, document: DocumentSpec, lang: str, uid: str, target: RichText, state: str,
     version: str, *, via: str = "workbench",
 ) -> EditResult:  # fmt: skip
-    """Set unit `uid`'s target and state as a person, unless it changed since `version`."""
+    """Set unit `uid`'s target (with its inline spans) and state as a person, unless it changed
+    since `version`."""
     if state not in STATES:
         raise TranslationStoreError(f"{uid}: unknown state {state!r} (one of: {', '.join(STATES)})")
     store = open_synced(project, document, lang)
@@ -57,10 +65,7 @@ def edit_unit(
         )
     if unit_version(unit) != version:
         return EditResult(unit, unit_version(unit), conflict=True)
-    old = unit.target
-    keep_spans = old is not None and old.text == target  # only the state changed: keep markup
-    rich = old if keep_spans and old is not None else RichText(target)
-    store.set_target(uid, rich, state, meta=person_meta(unit, target, via))
+    store.set_target(uid, target, state, meta=person_meta(unit, target.text, via))
     store.save()
     fresh = store.get(uid)
     assert fresh is not None

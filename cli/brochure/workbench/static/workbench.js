@@ -1,5 +1,6 @@
-// The workbench's one script: save a unit when its target or state changes, Ctrl+Enter to
-// confirm and go to the next unit to do. No framework, no build step.
+// The workbench's one script: save a unit when its target (inline Markdown) or state changes,
+// Ctrl+Enter to confirm and go to the next unit to do, Alt+Up/Down to move between units.
+// No framework, no build step.
 "use strict";
 (function () {
   const token = document.querySelector('meta[name="brochure-token"]').content;
@@ -94,6 +95,13 @@
     });
     select.addEventListener("change", () => save(row));
     area.addEventListener("keydown", async (event) => {
+      if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+        event.preventDefault(); // leaving the target saves it (change event)
+        const rows = Array.from(grid.querySelectorAll("tr.unit"));
+        const to = rows[rows.indexOf(row) + (event.key === "ArrowUp" ? -1 : 1)];
+        if (to) to.querySelector("textarea").focus();
+        return;
+      }
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
         const state = APPROVED.includes(select.value) ? select.value : "reviewed";
