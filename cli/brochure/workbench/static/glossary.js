@@ -1,0 +1,90 @@
+// The glossary editor's script: send a concept's form (add, edit) or its removal as JSON with
+// the CSRF token, then show the concept as saved; a conflict or an error is shown, nothing lost.
+"use strict";
+(function () {
+  const token = document.querySelector('meta[name="brochure-token"]').content;
+  const csrf = document.querySelector('meta[name="brochure-csrf"]').content;
+  const form = document.querySelector("form.concept");
+  const params = new URLSearchParams(location.search);
+  const done = params.get("saved") || params.get("removed");
+  if (done) {
+    const box = document.querySelector("form.concept .status, .filters .count");
+    if (box) box.textContent = (params.get("saved") ? "saved " : "removed ") + done;
+  }
+  if (!form) return;
+  const message = form.querySelector(".message");
+  const status = form.querySelector(".status");
+
+  function show(text) {
+    message.textContent = text || "";
+    message.hidden = !text;
+  }
+
+  function fields() {
+    const out = {};
+    for (const input of form.querySelectorAll("input[name], select[name], textarea[name]")) {
+      if (input.name === "id" || input.name === "flags") continue;
+      out[input.name] = input.value;
+    }
+    const flags = Array.from(form.querySelectorAll("input[name=flags]:checked"));
+    out.flags = flags.map((f) => f.value).join(",");
+    return out;
+  }
+
+  function page(id, what) {
+    const base = id && what === "saved" ? "/glossary/concept/" + encodeURIComponent(id) : "/glossary";
+    return base + "?token=" + encodeURIComponent(token) + "&" + what + "=" + encodeURIComponent(id);
+  }
+
+  async function send(action) {
+    const idInput = form.querySelector("input[name=id]");
+    const body = {
+      action: action,
+      id: idInput ? idInput.value.trim() : form.dataset.id,
+      fields: action === "remove" ? {} : fields(),
+      version: form.dataset.version,
+    };
+    status.textContent = "saving…";
+    show("");
+    let response, data;
+    try {
+      response = await fetch("/api/glossary?token=" + encodeURIComponent(token), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(body),
+      });
+      data = await response.json();
+    } catch (err) {
+      status.textContent = "";
+      show("Not saved: " + err);
+      return;
+    }
+    status.textContent = "";
+    if (response.status === 409) {
+      form.classList.add("conflict");
+      const theirs = data.theirs
+        ? Object.entries(data.theirs).filter(([, v]) => v).map(([k, v]) => k + ": " + v).join("\n")
+        : "(no such concept now)";
+      const yours = Object.entries(body.fields).filter(([, v]) => v).map(([k, v]) => k + ": " + v).join("\n");
+      show(data.error + "\n\nNow on disk:\n" + theirs + "\n\nYours (not saved):\n" + (yours || action));
+      return;
+    }
+    if (!response.ok) {
+      show("Error: " + data.error);
+      return;
+    }
+    location.href = action === "remove" ? page(body.id, "removed") : page(data.id, "saved");
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(form.dataset.action);
+  });
+  const remove = form.querySelector("button.remove");
+  if (remove) {
+    remove.addEventListener("click", () => {
+      if (confirm("Remove " + form.dataset.id + " from the project's glossary?")) send("remove");
+    });
+  }
+  form.dataset.ready = "true"; // the browser tests wait for this
+})();
