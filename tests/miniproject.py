@@ -12,6 +12,7 @@ The workers of Kazakhstan demand a real increase in wages. Trade unions must be 
 MINI_TOML = (
     'name = "mini"\ntitle = { en = "Mini", ru = "Мини", kk = "Шағын" }\n'
     'source_language = "en"\ntarget_languages = ["ru", "kk"]\ndocuments = ["text.md"]\n'
+    '\n[mt]\nengine = "argos"\n'
 )
 # A peer's memory: a fuzzy match for one mini sentence and an exact one for another.
 PEER_TMX = """\

@@ -123,11 +123,12 @@ def test_fingerprint_changes_with_the_installed_models(installed, mini_project, 
 
 
 def with_mt_edition(root, lang):
-    """An en|LANG PDF edition (the screen PDF only), drafted by the argos engine."""
+    """An en|LANG PDF edition (the screen PDF only), drafted by the argos engine
+    (MINI_TOML ends in [mt])."""
     toml = root / "brochure.toml"
     toml.write_text(
         toml.read_text(encoding="utf-8")
-        + f'\n[[editions]]\nlanguages = ["en", "{lang}"]\nformats = ["pdf"]\npdf = ["screen"]\n\n[mt]\nengine = "argos"\n',
+        + f'\n[[editions]]\nlanguages = ["en", "{lang}"]\nformats = ["pdf"]\npdf = ["screen"]\n',
         encoding="utf-8",
     )
 

@@ -136,7 +136,7 @@ def test_an_import_during_build_is_kept(installed, tmp_path, monkeypatch):
     from brochure.pipeline.build import build_project
 
     root = make_project(tmp_path / "p")
-    (root / "brochure.toml").write_text(TOML + '\n[mt]\nengine = "argos"\n', encoding="utf-8")
+    (root / "brochure.toml").write_text(TOML, encoding="utf-8")
     export = edited_export(root, tmp_path / "x")
     engine = importing_engine(root, export)
     monkeypatch.setattr(engines, "create_engine", lambda *a, **k: engine)
@@ -222,7 +222,7 @@ def test_two_translate_runs_and_an_import_at_once(installed, tmp_path, delay):
 
 def test_an_import_while_build_runs_in_another_process(installed, tmp_path):
     root = make_project(tmp_path / "p")
-    (root / "brochure.toml").write_text(TOML + '\n[mt]\nengine = "argos"\n', encoding="utf-8")
+    (root / "brochure.toml").write_text(TOML, encoding="utf-8")
     export = edited_export(root, tmp_path / "x")
     builder = brochure("build", root, "--draft")
     time.sleep(0.5)

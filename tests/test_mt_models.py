@@ -74,7 +74,7 @@ def test_installed_folder_is_an_argos_packages_dir(tiny_models, models_dir):
 
 def test_models_dir_from_project(tiny_models, models_dir, mini_project):
     toml = mini_project / "brochure.toml"
-    toml.write_text(toml.read_text() + '\n[mt]\nmodels_dir = "my-models"\n')
+    toml.write_text(toml.read_text() + 'models_dir = "my-models"\n')  # MINI_TOML ends in [mt]
     result = run("models", "install", str(tiny_models.en_ru), str(mini_project))
     assert result.exit_code == 0, result.output
     assert (mini_project / "my-models" / "translate-en_ru" / "metadata.json").is_file()

@@ -16,6 +16,7 @@ from brochure.store.xliff import TranslationFile
 from click.testing import CliRunner
 
 pytest_plugins = ["conftest_mt"]
+MT_TABLE = '\n[mt]\nengine = "argos"\n'
 
 
 def run(*args: str):
@@ -37,6 +38,12 @@ def copy_seeds(dest: Path) -> Path:
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     shutil.copytree(seeds, dest, ignore=shutil.ignore_patterns("build", ".brochure"))
     return dest
+
+
+def without_mt(toml: str) -> str:
+    """The project file without its [mt] table (MINI_TOML ends in it)."""
+    assert toml.endswith(MT_TABLE)
+    return toml.removesuffix(MT_TABLE)
 
 
 def pivot_copy(text: str) -> str:
@@ -124,6 +131,25 @@ def test_final_unit_survives_byte_for_byte(installed, mini_project):
     assert emptied not in new
 
 
+def test_translate_without_mt_table_says_how_to_enable_it(installed, mini_project):
+    """As for `build`, no [mt] means no machine translation: one line, nothing written."""
+    toml = mini_project / "brochure.toml"
+    toml.write_text(without_mt(toml.read_text()))
+    before = digest(mini_project / "translations")
+    result = run("translate", str(mini_project), "--lang", "kk")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {toml}: mt: machine translation is not enabled; add [mt] with engine = "
+        '"argos" (or "ct2" and a model) to enable it, or give --engine\n'
+    )
+    assert digest(mini_project / "translations") == before
+    assert not (mini_project / ".brochure" / "mt.sqlite").exists()
+    # --engine asks for it explicitly
+    result = run("translate", str(mini_project), "--lang", "kk", "--engine", "argos")
+    assert result.exit_code == 0, result.output
+    assert [u.state for u in store(mini_project, "text", "kk").units()] == ["translated"] * 5
+
+
 def test_human_targets_are_kept(installed, mini_project):
     ru_before = digest(mini_project / "translations")
     result = run("translate", str(mini_project), "--lang", "ru")
@@ -154,8 +180,6 @@ def test_ct2_engine_from_project_file(tiny_models, models_dir, mini_project):
     toml.write_text(
         toml.read_text()
         + f"""
-[mt]
-engine = "argos"
 [mt.engines.kk]
 engine = "ct2"
 model = "{tiny_models.nllb.as_posix()}"
@@ -246,9 +270,7 @@ def test_build_drafts_missing_units_when_mt_is_configured(installed, mini_projec
     from brochure.pipeline.build import build_project
 
     toml = mini_project / "brochure.toml"
-    toml.write_text(
-        toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\n\n[mt]\nengine = "argos"\n'
-    )
+    toml.write_text(toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\n')
     with pytest.raises(MissingTranslations):
         build_project(load_project(mini_project), render=_fake_render, mt=False)  # --no-mt
     assert [u.target for u in store(mini_project, "text", "kk").units()] == [None] * 5
@@ -261,7 +283,7 @@ def test_build_without_mt_table_does_not_translate(installed, mini_project):
     from brochure.pipeline.build import build_project
 
     toml = mini_project / "brochure.toml"
-    toml.write_text(toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\n')
+    toml.write_text(without_mt(toml.read_text()) + '\n[[editions]]\nlanguages = ["en", "kk"]\n')
     with pytest.raises(MissingTranslations):
         build_project(load_project(mini_project), render=_fake_render)
 
@@ -269,8 +291,7 @@ def test_build_without_mt_table_does_not_translate(installed, mini_project):
 def test_build_no_mt_flag(installed, mini_project):
     toml = mini_project / "brochure.toml"
     toml.write_text(
-        toml.read_text()
-        + '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n\n[mt]\nengine = "argos"\n'
+        toml.read_text() + '\n[[editions]]\nlanguages = ["en", "kk"]\nformats = ["pdf"]\n'
     )
     result = run("build", str(mini_project), "--no-mt")
     assert result.exit_code == 1

@@ -52,3 +52,50 @@ def test_exact_and_fuzzy_memory_matches_come_before_mt(tmp_path):
     assert engine.seen == ["Something else entirely."], "the engine only sees what the memory lacks"
     (lang,) = report.langs
     assert (lang.memory_exact, lang.memory_fuzzy) == (1, 1)
+
+
+def _memory_only_project(tmp_path):
+    folder = write_project(tmp_path / "p", TOML + '\n[[editions]]\nlanguages = ["en", "ru"]\n'
+                           '\n[mt]\nengine = "none"\n', {
+        "a.md": "The general strike began in Zhanaozen today.\n",
+        "b.md": "The general strike began in Zhanaozen today.\n\nSomething else entirely.\n",
+    })  # fmt: skip
+    project = load_project(folder)
+    segmented, stores = load_translations(project, ["ru"])
+    (seg,) = segmented["a"].segments
+    stores[("a", "ru")].set_target(
+        seg.id, RichText("Всеобщая забастовка началась сегодня."), "final"
+    )
+    stores[("a", "ru")].save()
+    return folder
+
+
+def _b_targets(folder):
+    project = load_project(folder)
+    segmented, stores = load_translations(project, ["ru"])
+    b = stores[("b", "ru")]
+    return [
+        (u.target.text if u.target else None)
+        for u in (b.get(s.id) for s in segmented["b"].segments)
+    ]
+
+
+def test_engine_none_fills_from_memory_only_in_translate_and_build(tmp_path):
+    """`[mt] engine = "none"`: `translate` and `build` agree: the memory fills, no engine runs."""
+    from brochure.cli import cli
+    from brochure.pipeline.build import build_project
+    from click.testing import CliRunner
+
+    folder = _memory_only_project(tmp_path)
+    result = CliRunner().invoke(cli, ["translate", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        'ru: MT is off ([mt] engine = "none"); 1 segment(s) left empty',
+        "ru: nothing to translate; 1 exact and 0 fuzzy memory match(es); "
+        "1 already translated, 1 reviewed or final left alone",
+    ]
+    assert _b_targets(folder) == ["Всеобщая забастовка началась сегодня.", None]
+
+    folder = _memory_only_project(tmp_path / "second")
+    build_project(load_project(folder), render=lambda *a, **k: None, draft=True)
+    assert _b_targets(folder) == ["Всеобщая забастовка началась сегодня.", None]

@@ -25,7 +25,8 @@ def translate(
 
     Drafts get state `translated` and record engine, model and version. Reviewed and final units
     and every target a person wrote are left alone; a second run translates nothing new.
-    Engines and models are set in brochure.toml under [mt]; install models with `brochure models`.
+    Engines and models are set in brochure.toml under [mt] (without it, give --engine: as for
+    `brochure build`, no [mt] means no machine translation); install models with `brochure models`.
     """
     from brochure.core.project import load_project
     from brochure.translate.fill import translate_project

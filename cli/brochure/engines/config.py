@@ -199,8 +199,6 @@ def settings_for(project: Project, tgt: str, engine: str | None = None) -> Engin
 
 
 def mt_configured(project: Project) -> bool:
-    """True when brochure.toml has an [mt] table whose engine for some target is not "none"."""
-    mt: MTSettings | None = project.sections.get("mt")
-    if mt is None:
-        return False
-    return any(mt.for_target(lang).engine != "none" for lang in project.target_languages)
+    """True when brochure.toml has an [mt] table: `build` and `translate` then fill missing units
+    (translation memory first, then the engine of each target, unless it is "none")."""
+    return project.sections.get("mt") is not None

@@ -311,6 +311,14 @@ def translate_project(
     from brochure.store.load import load_translations
 
     targets = list(project.select_targets(langs, suggest_adding=True))
+    from brochure.engines.config import mt_configured
+
+    if engine is None and engine_name is None and not mt_configured(project):
+        # `build` drafts only when [mt] is set; `translate` agrees instead of guessing an engine
+        raise BrochureError(
+            f'{project.path}: mt: machine translation is not enabled; add [mt] with engine = "argos"'
+            ' (or "ct2" and a model) to enable it, or give --engine'
+        )
     segmented, stores = load_translations(project, targets)
     report = fill_missing(project, segmented, stores, targets, engine_name=engine_name, engine=engine,
                           progress=progress)  # fmt: skip
