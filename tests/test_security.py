@@ -239,10 +239,107 @@ def test_attachments_are_refused(world: Path, tag: str, inside: bool):
     outputs_hold_no_secret(world)
 
 
+def declare(world: Path, *files: str, pdf_variant: str = "") -> None:
+    """brochure.toml lists `files` under attachments; the edition writes its two PDFs only."""
+    listed = ", ".join(f'"{f}"' for f in files)
+    set_toml(
+        world, 'documents = ["text.md"]\n', f'documents = ["text.md"]\nattachments = [{listed}]\n'
+    )
+    variant = f'pdf_variant = "{pdf_variant}"\n' if pdf_variant else ""
+    set_toml(world, 'formats = ["pdf", "docx"]\n', 'formats = ["pdf"]\n' + variant)
+
+
+def embedded(pdf: Path) -> dict[str, bytes]:
+    import pypdf
+
+    return {name: data[0] for name, data in pypdf.PdfReader(pdf).attachments.items()}
+
+
+def test_a_declared_attachment_is_embedded_in_the_screen_pdf_only(world: Path):
+    (world / "p/originals").mkdir()
+    (world / "p/originals/programme.ru.txt").write_text("ОРИГИНАЛ\n", encoding="utf-8")
+    declare(world, "originals/programme.ru.txt")
+    result = run("build", world / "p")
+    assert result.exit_code == 0, result.output
+    assert embedded(world / "p/build/p.en-ru.pdf") == {"programme.ru.txt": "ОРИГИНАЛ\n".encode()}
+    assert embedded(world / "p/build/p.en-ru.print.pdf") == {}, "PDF/X is for the press"
+    # the same inputs make the same PDF: the attachment is dated by its file, not by the build
+    first = (world / "p/build/p.en-ru.pdf").read_bytes()
+    assert run("build", world / "p", "--force").exit_code == 0
+    assert (world / "p/build/p.en-ru.pdf").read_bytes() == first
+    # a changed attachment makes the edition out of date
+    (world / "p/originals/programme.ru.txt").write_text("ИЗМЕНЁН\n", encoding="utf-8")
+    assert run("build", world / "p").exit_code == 0
+    assert embedded(world / "p/build/p.en-ru.pdf") == {"programme.ru.txt": "ИЗМЕНЁН\n".encode()}
+
+
+def test_a_declared_attachment_in_a_pdf_a3_is_an_associated_file(world: Path):
+    """PDF/A-3 allows any embedded file when it is an associated file: listed in the catalog's
+    /AF, with an /AFRelationship, a MIME type (/Subtype) and a modification date."""
+    import pypdf
+
+    (world / "p/glossary.tsv").write_text("id\ten\tru\n", encoding="utf-8")
+    declare(world, "glossary.tsv", pdf_variant="pdf/a-3b")
+    result = run("build", world / "p")
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(world / "p/build/p.en-ru.pdf")
+    (spec,) = [ref.get_object() for ref in reader.trailer["/Root"]["/AF"]]
+    assert spec["/UF"] == "glossary.tsv" and spec["/AFRelationship"] == "/Supplement"
+    stream = spec["/EF"]["/F"].get_object()
+    assert stream["/Subtype"] == "/text/tab-separated-values"
+    assert stream["/Params"]["/ModDate"].startswith("D:")
+    assert stream.get_data() == b"id\ten\tru\n"
+    assert (
+        'pdfaid:part="3"' in reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    )
+
+
+def test_a_layout_may_attach_a_declared_file_but_no_other(world: Path):
+    (world / "p/a.txt").write_text("A\n", encoding="utf-8")
+    (world / "p/b.txt").write_text("B\n", encoding="utf-8")
+    declare(world, "a.txt")
+    layout_file(world, "brochure.html.j2", override('<a rel="attachment" href="../../a.txt">a</a>'))
+    result = run("build", world / "p")
+    assert result.exit_code == 0, result.output
+    assert embedded(world / "p/build/p.en-ru.pdf") == {"a.txt": b"A\n"}
+    layout_file(world, "brochure.html.j2", override('<link rel="attachment" href="../../b.txt">'))
+    line = one_error_line(run("build", world / "p", "--force"))
+    assert line.endswith(
+        "refused to attach " + (world / "p/b.txt").as_uri() + " to the PDF: a layout may attach "
+        "only the files that brochure.toml lists under attachments"
+    ), line
+
+
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink", "folder", "missing", "twice"])
+def test_a_declared_attachment_must_be_a_file_inside_the_project(world: Path, how: str):
+    p = world / "p"
+    (p / "x").mkdir()
+    (p / "x/text.md").write_text("x\n", encoding="utf-8")
+    files, expected = {
+        "dotdot": (["../private.txt"], "attachments[0]: ../private.txt is outside the project"),
+        "absolute": ([str(world / "private.txt")], "attachments[0]: "),
+        "symlink": (["leak.txt"], "attachments[0]: leak.txt is outside the project"),
+        "folder": (["x"], "attachments[0]: x is a folder, not a file"),
+        "missing": (["nothing.pdf"], "attachments[0]: file not found: nothing.pdf"),
+        "twice": (["text.md", "x/text.md"], "attachments[1]: two attachments named 'text.md'"),
+    }[how]
+    if how == "symlink":
+        (p / "leak.txt").symlink_to(world / "private.txt")
+    declare(world, *files)
+    line = one_error_line(run("build", p))
+    assert line.startswith(f"Error: {p / 'brochure.toml'}: {expected}"), line
+    if how in ("dotdot", "absolute", "symlink"):
+        assert "outside the project" in line
+    nothing_built(world)
+    outputs_hold_no_secret(world)
+
+
 # -- sources and translations outside the project ----------------------------------------------
 def set_toml(world: Path, old: str, new: str) -> None:
     path = world / "p/brochure.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink", "symlinked-folder"])

@@ -160,6 +160,7 @@ class EditionInfo:
     pdf_outputs: tuple[str, ...] = ()
     pdf_output: str = ""
     nobreak: tuple[str, ...] = ()  # names never hyphenated: the glossary's proper nouns
+    attachments: tuple[Path, ...] = ()  # declared in brochure.toml: embedded in the screen PDF
 
     def imprint(self) -> list[tuple[str, str]]:
         """The cover's imprint: the publisher, then the date, in each edition language, each

@@ -64,6 +64,9 @@ class EditionSpec:
         "auto"  # "auto": a table of contents unless the text is short; "always"; "never"
     )
     pdf: tuple[str, ...] = ("screen", "print")  # which PDFs to write (PDF_OUTPUTS)
+    # Files embedded in the screen PDF (real paths inside the project): `attachments` in
+    # brochure.toml, the project's or the edition's own. Nothing else may be attached.
+    attachments: tuple[Path, ...] = ()
 
     def output_files(self) -> list[tuple[str, str, str]]:
         """(format, PDF variant or "", file name in build/) of every file the edition writes."""
@@ -244,7 +247,7 @@ def _toml_message(exc: tomllib.TOMLDecodeError, file: Path) -> str:
 
 _KNOWN_KEYS = {
     "name", "title", "subtitle", "publisher", "date", "source_language", "target_languages",
-    "documents", "editions", "segmentation", "translations_dir", "colophon",
+    "documents", "editions", "segmentation", "translations_dir", "colophon", "attachments",
 }  # fmt: skip
 
 # Tables that a stage validates itself: name -> "module:function". The function takes the raw
@@ -298,7 +301,8 @@ class _Validator:
         date = self.per_language("date", raw.get("date"), langs)
         documents = self.documents(source)
         colophon = self.colophon(langs, documents)
-        editions = self.editions(langs, source, targets, name)
+        attachments = self.attachments("attachments", raw.get("attachments", []))
+        editions = self.editions(langs, source, targets, name, attachments)
         abbreviations, removed, rules = self.segmentation()
         tdir = self.translations_dir()
         sections = self.sections(langs)
@@ -508,14 +512,51 @@ class _Validator:
             out.append(DocumentSpec(path=path, name=name, lang=source or ""))
         return tuple(out)
 
+    def attachments(self, key: str, value: Any) -> tuple[Path, ...]:
+        """Files to embed in the PDF: paths inside the project (symbolic links followed), each
+        an existing file, no two with the same name (a PDF lists its attachments by name)."""
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(key, 'must be a list of files in the project, e.g. ["original.ru.pdf"]')
+            return ()
+        out: list[Path] = []
+        for i, item in enumerate(value):
+            where = f"{key}[{i}]"
+            if not isinstance(item, str) or not item or not _PRINTABLE.match(item):
+                self.problem(where, "must be a file path")
+                continue
+            path = real_inside(self.root, item) if not Path(item).is_absolute() else None
+            if path is None:
+                self.problem(where, f"{item} {OUTSIDE}")
+                continue
+            try:
+                found = path.is_file()
+            except OSError as exc:  # a name too long for the file system
+                self.problem(where, f"cannot read {item}: {exc.strerror}")
+                continue
+            if not found:
+                what = "is a folder, not a file" if path.is_dir() else "file not found"
+                self.problem(where, f"{item} {what}" if path.is_dir() else f"{what}: {item}")
+                continue
+            if path.name in {p.name for p in out}:
+                self.problem(where, f"two attachments named {path.name!r}")
+                continue
+            out.append(path)
+        return tuple(out)
+
     def editions(
-        self, langs: tuple[str, ...], source: str | None, targets: tuple[str, ...], name: str
-    ) -> tuple[EditionSpec, ...]:
+        self, langs: tuple[str, ...], source: str | None, targets: tuple[str, ...], name: str,
+        attachments: tuple[Path, ...] = (),
+    ) -> tuple[EditionSpec, ...]:  # fmt: skip
         value = self.raw.get("editions")
         if value is None:  # default: the source beside each target language, columns, A5
             return tuple(
                 EditionSpec(
-                    name=f"{source}-{t}", languages=(source, t), output=f"{name}.{source}-{t}"
+                    name=f"{source}-{t}",
+                    languages=(source, t),
+                    output=f"{name}.{source}-{t}",
+                    attachments=attachments,
                 )
                 for t in targets
                 if source
@@ -545,6 +586,7 @@ class _Validator:
                     "pdf_variant",
                     "contents",
                     "pdf",
+                    "attachments",
                 ):
                     self.problem(f"{key}.{k}", "unknown key")
             elangs = item.get("languages")
@@ -652,6 +694,8 @@ class _Validator:
             ):
                 self.problem(f"{key}.creep", "must be a number of millimetres from 0 to 5")
                 ok = False
+            own = item.get("attachments")  # an edition's own list replaces the project's
+            attached = attachments if own is None else self.attachments(f"{key}.attachments", own)
             if not ok:
                 continue
             seen_names.add(ename)
@@ -660,7 +704,8 @@ class _Validator:
                                    page_size=page_size, formats=tuple(dict.fromkeys(formats)), output=output,
                                    impose=impose, creep=float(creep), bleed=bleed or 0.0,
                                    pdf_variant=pdf_variant, contents=contents,
-                                   pdf=tuple(v for v in PDF_OUTPUTS if v in pdf)))  # fmt: skip
+                                   pdf=tuple(v for v in PDF_OUTPUTS if v in pdf),
+                                   attachments=attached))  # fmt: skip
         return tuple(out)
 
     def _layout_exists(self, layout: str) -> bool:

@@ -97,7 +97,7 @@ def make_edition(
         date=_in_edition(project.date, spec, project), colophon=_colophon(project, spec),
         contents=spec.contents, draft=draft, generator=generator(),
         bleed_mm=spec.bleed, pdf_variant=spec.pdf_variant, pdf_outputs=spec.pdf,
-        nobreak=glossary_names(project, spec.languages),
+        nobreak=glossary_names(project, spec.languages), attachments=spec.attachments,
     )  # fmt: skip
     return Edition(info=info, documents=docs)
 

@@ -42,7 +42,11 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
     template's error (unsafe code refused by the sandbox included) is one line naming it.
 
     An edition with a screen and a print PDF is laid out once, with its bleed, and written twice
-    (`info.pdf_output`, see layout.prepress): the layout of the first is kept for the second."""
+    (`info.pdf_output`, see layout.prepress): the layout of the first is kept for the second.
+
+    The files brochure.toml declares as `attachments` are embedded in the screen PDF (with
+    `pdf_variant = "pdf/a-3b"` as PDF/A-3 associated files, relationship Supplement), never in
+    the print PDF: PDF/X is for the press, which needs no attached files."""
     info = edition.info
     document = _layout(edition, search_dirs)
     options: dict[str, Any] = {}
@@ -50,12 +54,38 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
         options["pdf_variant"] = PRINT_PDF_VARIANT
     elif info.pdf_variant:
         options["pdf_variant"] = info.pdf_variant
-    with _weasyprint_logs_to_debug(), allowed_files(allowed_roots(search_dirs)):
-        with atomic_path(out) as tmp:
-            finish = finisher(info.bleed_mm, info.pdf_output)
-            document.write_pdf(tmp, finisher=finish, **options)
-            check_fetches(document)  # what an SVG image asked for while being drawn
+    # the layout's own <link rel="attachment"> (declared files: layout.weasy checked) are not
+    # embedded a second time: the declared files are, once each
+    links, document.metadata.attachments = document.metadata.attachments, []
+    try:
+        with _weasyprint_logs_to_debug(), _guard(edition, search_dirs):
+            if info.pdf_output != "print" and info.attachments:
+                options["attachments"] = [_attachment(p, document) for p in info.attachments]
+            with atomic_path(out) as tmp:
+                finish = finisher(info.bleed_mm, info.pdf_output)
+                document.write_pdf(tmp, finisher=finish, **options)
+                check_fetches(document)  # what an SVG image asked for while being drawn
+    finally:
+        document.metadata.attachments = links
     return out
+
+
+def _guard(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
+    """What WeasyPrint may read while this edition is laid out and written: the package's and the
+    project's layouts, and the files the project declares as attachments (layout.weasy)."""
+    return allowed_files(allowed_roots(search_dirs), edition.info.attachments)
+
+
+def _attachment(path: Path, document: Any) -> Any:
+    """A declared file as a PDF attachment, read through the guarded fetcher, dated by its file
+    (not by the build: the same inputs make the same PDF)."""
+    from datetime import UTC, datetime
+
+    from weasyprint import Attachment
+
+    when = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return Attachment(url=path.as_uri(), url_fetcher=document.url_fetcher, name=path.name,
+                      created=when, modified=when, relationship="Supplement")  # fmt: skip
 
 
 # The last layout of an edition that has two PDFs, for the second: (edition, search dirs, document).
@@ -85,7 +115,7 @@ def _lay_out(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
     check_glyphs(edition)
     register_dictionaries(edition.info.languages)
     protector = Protector.for_edition(edition, project_words(search_dirs))
-    with _weasyprint_logs_to_debug(), allowed_files(allowed_roots(search_dirs)):
+    with _weasyprint_logs_to_debug(), _guard(edition, search_dirs):
         for attempt in range(LAYOUT_PASSES):
             with limited_hyphenation(protector):
                 try:

@@ -67,7 +67,7 @@ def finisher(bleed_mm: float, variant: str = "") -> Callable[[Any, Any], None] |
     if variant == "screen":
         return _screen
     if variant != "print":
-        return marks
+        return _then_associated_files_once(marks)
 
     def finish(document: Any, pdf: Any) -> None:
         if marks:
@@ -88,6 +88,27 @@ def _screen(document: Any, pdf: Any) -> None:
         page = pdf.objects[number]
         page["MediaBox"] = pydyf.Array(page["TrimBox"])
         page.pop("BleedBox", None)
+    _associated_files_once(pdf)
+
+
+def _then_associated_files_once(
+    finish: Callable[[Any, Any], None] | None,
+) -> Callable[[Any, Any], None]:
+    def then(document: Any, pdf: Any) -> None:
+        if finish:
+            finish(document, pdf)
+        _associated_files_once(pdf)
+
+    return then
+
+
+def _associated_files_once(pdf: Any) -> None:
+    """WeasyPrint 70's pdf/a-3b lists each document attachment twice in the catalog's /AF (once
+    from the EmbeddedFiles names, once as a file specification): once is what PDF/A-3 means."""
+    import pydyf
+
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 def _output_intent(pdf: Any) -> None:

@@ -7,8 +7,9 @@ attachments). A project's layouts are untrusted input, so every fetch goes throu
 fetcher that serves `data:` URLs and the files inside the allowed folders (the package's layouts
 and the project: see `allowed_files`) and refuses everything else: no network at all, nothing
 outside the project, symbolic links followed before the check. A refusal stops the build with one
-line. Files attached to the PDF (`<a rel="attachment">`, `<link rel="attachment">`) are refused
-too: a project has no way to declare attachments, so none is wanted.
+line. A file attached to the PDF (`<a rel="attachment">`, `<link rel="attachment">` in a layout)
+must be one that brochure.toml declares (`attachments`, checked to lie inside the project at
+load); any other is refused. The declared ones are embedded by layout.pdf.
 """
 
 from __future__ import annotations
@@ -24,16 +25,21 @@ from brochure.core.paths import allowed
 
 # The folders whose files WeasyPrint may read while a PDF is made (set by allowed_files).
 _ROOTS: ContextVar[tuple[Path, ...]] = ContextVar("weasyprint_roots", default=())
+# The files brochure.toml declares as attachments (real paths): the only ones a layout may attach.
+_ATTACHMENTS: ContextVar[frozenset[Path]] = ContextVar("pdf_attachments", default=frozenset())
 REFUSED = "a layout may use only the files of the project and of brochure (no network, nothing outside the project)"
 
 
 @contextmanager
-def allowed_files(roots: tuple[Path, ...]) -> Iterator[None]:
-    """While inside, WeasyPrint may read the files under `roots` (and data: URLs), nothing else."""
-    token = _ROOTS.set(tuple(roots))
+def allowed_files(roots: tuple[Path, ...], attachments: tuple[Path, ...] = ()) -> Iterator[None]:
+    """While inside, WeasyPrint may read the files under `roots` and the declared `attachments`
+    (and data: URLs), nothing else; a layout may attach the `attachments` only."""
+    token = _ROOTS.set((*roots, *attachments))
+    declared = _ATTACHMENTS.set(frozenset(Path(p).resolve() for p in attachments))
     try:
         yield
     finally:
+        _ATTACHMENTS.reset(declared)
         _ROOTS.reset(token)
 
 
@@ -43,12 +49,13 @@ def render_document(html: str, base: Path) -> Any:
 
     fetcher = _fetcher(_ROOTS.get() or (base, _package_layouts()))
     fetcher.where = base
+    page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     try:
-        document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+        document = page.render()
     except _Refused as refused:
         raise LayoutError(f"{base}: refused to load {refused.url}: {REFUSED}") from None
     check_fetches(document)
-    _refuse_attachments(document, base)
+    _refuse_attachments(page, document, base)
     return document
 
 
@@ -69,16 +76,31 @@ def check_fetches(document: Any) -> None:
         raise LayoutError(f"{fetcher.where}: refused to load {refused[0]}: {REFUSED}")
 
 
-def _refuse_attachments(document: Any, base: Path) -> None:
-    urls = [
-        getattr(a, "source", None) or getattr(a, "url", "") for a in document.metadata.attachments
+def _refuse_attachments(html: Any, document: Any, base: Path) -> None:
+    """A layout's <a rel="attachment"> or <link rel="attachment"> must name a declared file."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.html import element_has_link_type, parse_url
+
+    urls = [  # what WeasyPrint made metadata.attachments of (their URLs are not kept there)
+        parse_url(link.get("href"), html.base_url) or ""
+        for link in html.etree_element.iter("link")
+        if element_has_link_type(link, "attachment")
     ]
     for page in document.pages:
         urls += [target for kind, target, *_ in page.links if kind == "attachment"]
-    if urls:
+    declared = _ATTACHMENTS.get()
+    for url in urls:
+        parts = urlsplit(str(url))
+        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            try:
+                if Path(unquote(parts.path)).resolve() in declared:
+                    continue
+            except (OSError, RuntimeError, ValueError):
+                pass
         raise LayoutError(
-            f"{base}: refused to attach {urls[0]} to the PDF: a layout may not attach files "
-            '(<a rel="attachment"> or <link rel="attachment">)'
+            f"{base}: refused to attach {url} to the PDF: a layout may attach only the files "
+            "that brochure.toml lists under attachments"
         )
 
 

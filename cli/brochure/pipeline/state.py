@@ -47,6 +47,7 @@ def edition_inputs(project: Project, spec: EditionSpec) -> list[Path]:
     files += _builtin_files("brochure.builtin.glossary")
     files += _builtin_files("brochure.builtin.layouts")
     files += _files_under(project.root / "layouts")
+    files += spec.attachments
     return files
 
 
