@@ -311,6 +311,42 @@ def test_bad_segmentation_rules_are_reported_with_their_key(tmp_path: Path, rule
     assert f"brochure.toml: {key}: " in line, line
 
 
+RUN = "a" * 30000  # (a+)+$ and (a|aa)+$ try ever more ways to cut a long run of a
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "key"),
+    [
+        ("break = false\nbefore = 'Stop\\.'\nafter = '\\s+(a+)+$'", f"Stop. {RUN}!", "rules[0].after"),
+        ("break = false\nbefore = 'Stop\\.'\nafter = '\\s+(a|aa)+$'", f"Stop. {RUN}!", "rules[0].after"),
+        ("break = false\nbefore = '(a|aa)+b'", f"{RUN}. Next.", "rules[0].before"),
+        ("break = true\nbefore = '(a|aa)+c'\nafter = 'b'", f"{RUN} and more", "rules[0]"),
+    ],
+    ids=["after", "after-alternation", "before", "break-finder"],
+)  # fmt: skip
+def test_a_catastrophic_rule_pattern_is_one_line_not_a_hang(
+    tmp_path: Path, monkeypatch, rule: str, text: str, key: str
+):
+    """A project's pattern runs on the `regex` engine with a time budget: however it is written,
+    it cannot hang a run. (The budget is made small here only to keep the test quick.)"""
+    from brochure.segmentation import rules
+
+    monkeypatch.setattr(rules, "RULE_CALL_SECONDS", 0.3)
+    monkeypatch.setattr(rules, "RULE_SECONDS_PER_MB", 1.0)
+    p = project(tmp_path / "p", BASE + "\n[[segmentation.rules]]\n" + rule + "\n", text + "\n")
+    line = one_error_line(run("segments", "--json", p / "a.md"))
+    toml = p / "brochure.toml"
+    assert line == f"Error: {toml}: segmentation.{key}: {rules.SLOW_PATTERN}", line
+
+
+def test_sound_rule_patterns_stay_within_the_budget_on_a_long_text(tmp_path: Path):
+    """The budget grows with the text: a sound rule on a long paragraph is never refused."""
+    rule = "[[segmentation.rules]]\nbreak = false\nbefore = '\\bArt\\.'\nafter = '\\s+\\d'\n"
+    text = "See Art. 5 of the law. " * 20000 + "\n"
+    p = project(tmp_path / "p", BASE + rule, text)
+    assert segments(p)[:2] == ["See Art. 5 of the law.", "See Art. 5 of the law."]
+
+
 # -- check: no false positives --------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("source", "target", "lang", "codes"),

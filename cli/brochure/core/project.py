@@ -97,6 +97,7 @@ class BreakRule:
     before: str
     after: str
     lang: str = ""  # "": every language
+    where: str = ""  # "<brochure.toml>: segmentation.rules[i]", for errors found while segmenting
 
 
 @dataclass(frozen=True)
@@ -760,6 +761,8 @@ class _Validator:
         return out
 
     def _break_rules(self, value: Any) -> tuple[BreakRule, ...]:
+        import regex  # the engine the segmenter runs project patterns with (time-limited)
+
         if not isinstance(value, list):
             self.problem("segmentation.rules", "must be a list of tables ([[segmentation.rules]])")
             return ()
@@ -789,14 +792,14 @@ class _Validator:
                         f"must be a regular expression (at most {MAX_PATTERN} characters)",
                     )
                     continue
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
+                try:  # as the segmenter runs it (segmentation.rules: with a time limit)
+                    regex.compile(pattern)
+                except regex.error as exc:
                     self.problem(f"{key}.{part}", f"invalid regular expression: {exc}")
                     continue
                 patterns.append(pattern)
             if not item.get("before") and not item.get("after"):
                 self.problem(key, "needs a `before` or an `after` pattern")
             elif isinstance(breaks, bool) and len(patterns) == 2 and not unknown:
-                out.append(BreakRule(breaks, patterns[0], patterns[1], lang))
+                out.append(BreakRule(breaks, patterns[0], patterns[1], lang, f"{self.file}: {key}"))
         return tuple(out)

@@ -23,6 +23,12 @@ win over every rule.
 Every step is linear in the length of the text (a 10 MB paragraph takes seconds): the candidate
 pattern only starts at the beginning of a run of full stops, nesting depths come from one pass,
 and the word before a full stop is found by looking back to the previous space only.
+A project's own patterns are the exception: a regular expression may backtrack catastrophically
+((a+)+$ on a long run of a), and Python's `re` cannot be stopped. They run on the `regex`
+engine, which stops a match after a timeout: each match may take RULE_CALL_SECONDS (a search
+over a whole paragraph more, by its length), and all of them together RULE_SECONDS of CPU time
+plus RULE_SECONDS_PER_MB per million characters segmented. A pattern that exceeds either stops
+the run with one line naming brochure.toml and the rule's key.
 
 Segment ids come from the normalised text plus an occurrence counter, never from positions, so
 editing one paragraph keeps every other paragraph's ids (and so its translations).
@@ -32,14 +38,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from brochure.core import languages
 from brochure.core.datamodel import Block, Document, RichText, Segment, SegmentedDocument, Span
+from brochure.core.errors import ProjectError
 from brochure.core.text import normalise
 
 if TYPE_CHECKING:
@@ -56,6 +64,17 @@ _WORD_END = re.compile(r"\w+$")
 _TOKEN_END = re.compile(r"\S+$")
 # How far back a project's "before" pattern may look from a break (keeps rules linear).
 RULE_WINDOW = 200
+# What a project's patterns may cost: one match (wall-clock seconds: regex's timeout), and all of
+# them (CPU seconds, plus per million characters segmented). Sound patterns take microseconds per
+# place (about 1 CPU second per MB for two rules, most of it Python's own work around them);
+# only catastrophic ones come near.
+RULE_CALL_SECONDS = 1.0
+RULE_SECONDS = 5.0
+RULE_SECONDS_PER_MB = 10.0
+SLOW_PATTERN = (
+    "the pattern takes too long to match (it backtracks catastrophically, as (a+)+$ does on a "
+    "long run of a): write it without a repetition inside a repetition"
+)
 
 
 def builtin_abbreviations(lang: str) -> frozenset[str]:
@@ -77,9 +96,36 @@ def _norm_abbr(word: str) -> str:
 @dataclass(frozen=True)
 class _Rule:
     breaks: bool
-    before: re.Pattern[str]  # must match text ending at the break
-    after: re.Pattern[str]  # must match text starting at the break
+    before: Any  # regex.Pattern: must match text ending at the break
+    after: Any  # regex.Pattern: must match text starting at the break
     source: str  # the patterns as written, for the signature
+    where: str  # brochure.toml and the rule's key
+
+
+class _Budget:
+    """The CPU time a segmenter's project patterns have spent, against what they may spend; each
+    call also has its own `regex` timeout. No pattern, however written, runs longer."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self.allowed = RULE_SECONDS
+
+    def grant(self, chars: int) -> None:
+        self.allowed += chars / 1_000_000 * RULE_SECONDS_PER_MB
+
+    def run(self, where: str, call: Any, *args: Any, chars: int = 0) -> Any:
+        """`call(*args, timeout=...)`, allowed RULE_CALL_SECONDS (and more for `chars` of text
+        searched at once); a timeout is the one-line error naming `where`."""
+        start = time.thread_time()  # CPU time: a busy machine does not make a pattern slow
+        try:
+            if self.spent >= self.allowed:
+                raise TimeoutError
+            timeout = RULE_CALL_SECONDS + chars / 1_000_000 * RULE_SECONDS_PER_MB
+            return call(*args, timeout=timeout)
+        except TimeoutError:
+            raise ProjectError(f"{where}: {SLOW_PATTERN}") from None
+        finally:
+            self.spent += time.thread_time() - start
 
 
 class RuleSegmenter:
@@ -101,14 +147,22 @@ class RuleSegmenter:
         # abbreviations that may end a sentence, and the words that start one after them
         self.final = (_normalised(known.sentence_final) if known else frozenset()) - removed
         self.starters = known.sentence_starters if known else frozenset()
-        self.rules = tuple(
-            _Rule(r.breaks, re.compile(f"(?:{r.before})\\Z"), re.compile(r.after),
-                  f"{'break' if r.breaks else 'no-break'}:{r.before}|{r.after}")
-            for r in rules if r.lang in ("", lang)
-        )  # fmt: skip
-        self._finder = [
-            re.compile(f"(?:{r.before})(?=(?:{r.after}))") for r in rules if r.breaks and r.lang in ("", lang)
-        ]  # fmt: skip
+        self.rules: tuple[_Rule, ...] = ()
+        self._finder: list[tuple[Any, str]] = []
+        self._budget = _Budget()
+        mine = [r for r in rules if r.lang in ("", lang)]
+        if mine:
+            import regex  # only for a project's own patterns (see the module doc)
+
+            self.rules = tuple(
+                _Rule(r.breaks, regex.compile(f"(?:{r.before})\\Z"), regex.compile(r.after),
+                      f"{'break' if r.breaks else 'no-break'}:{r.before}|{r.after}", r.where)
+                for r in mine
+            )  # fmt: skip
+            self._finder = [
+                (regex.compile(f"(?:{r.before})(?=(?:{r.after}))"), r.where)
+                for r in mine if r.breaks
+            ]  # fmt: skip
 
     def signature(self) -> str:
         text = (
@@ -126,6 +180,8 @@ class RuleSegmenter:
         between two sentences) where it forbids one.
         """
         n = len(text)
+        if self.rules:
+            self._budget.grant(n)
         depth = _Nesting(text)
         cuts: dict[int, int] = {}  # end of a sentence -> start of the next
         for m in _CANDIDATE.finditer(text):
@@ -137,8 +193,8 @@ class RuleSegmenter:
                 continue
             if self._is_boundary(text, m.start(1), m.group(1), nxt):
                 cuts[end] = nxt
-        for finder in self._finder:
-            for m in finder.finditer(text):
+        for finder, where in self._finder:
+            for m in self._budget.run(where, _all_matches, finder, text, chars=n):
                 at = m.end()
                 if 0 < at < n and self._rule(text, at) is not False:
                     cuts.setdefault(_rstrip_at(text, at), _skip_space(text, at))
@@ -170,8 +226,11 @@ class RuleSegmenter:
         if not self.rules:
             return None
         window = text[max(0, at - RULE_WINDOW) : at]
+        run = self._budget.run
         for rule in self.rules:
-            if rule.before.search(window) and rule.after.match(text, at):
+            if run(f"{rule.where}.before", rule.before.search, window) and run(
+                f"{rule.where}.after", rule.after.match, text, at
+            ):
                 return rule.breaks
         return None
 
@@ -302,6 +361,11 @@ class _Nesting:
 
         k = bisect_right(self.positions, i)
         return self.levels[k - 1] if k else 0
+
+
+def _all_matches(pattern: Any, text: str, timeout: float) -> list[Any]:
+    """Every match of `pattern` in `text`, all found within `timeout` seconds."""
+    return list(pattern.finditer(text, timeout=timeout))
 
 
 def segment_id(text: str, occurrence: int) -> str:
