@@ -475,6 +475,44 @@ CASES = [
     ),
     c("toml-mt-engine", toml_add('[mt]\nengine = "magic"'), BUILD, "mt.engine"),
     c("toml-mt-batch", toml_add("[mt]\nbatch_size = -1"), BUILD, "mt.batch_size"),
+    c(
+        "toml-attachment-dotdot",
+        toml_add('attachments = ["../private.txt"]'),
+        BUILD,
+        "attachments[0]",
+        "outside the project",
+    ),
+    c(
+        "toml-attachment-symlink",
+        both(symlink("p/leak.txt", "private.txt"), toml_add('attachments = ["leak.txt"]')),
+        BUILD,
+        "attachments[0]",
+        "outside the project",
+    ),
+    c(
+        "toml-attachment-folder",
+        toml_add('attachments = ["translations"]'),
+        BUILD,
+        "attachments[0]",
+        "folder",
+    ),
+    c(
+        "toml-edition-attachment",
+        toml('pdf = ["screen", "print"]', 'pdf = ["screen", "print"]\nattachments = "nope.pdf"'),
+        BUILD,
+        "editions[0].attachments[0]",
+        "not found",
+    ),
+    c(
+        "toml-rule-catastrophic",
+        both(
+            toml_add("[[segmentation.rules]]\nbreak = true\nbefore = '(a|aa)+c'\nafter = 'b'"),
+            text("p/text.md", "# Title\n\n" + "a" * 30000 + "\n"),
+        ),
+        SEG,
+        "segmentation.rules[0]",
+        "too long",
+    ),
     # -- sources ---------------------------------------------------------------------------------
     c("source-empty", text("p/text.md", "\n\n"), BUILD, "text.md", "no text"),
     c("source-not-utf8", text("p/text.md", b"Caf\xe9 ok\n"), BUILD, "text.md", "UTF-8"),
@@ -729,6 +767,7 @@ CASES = [
     # -- command-line arguments ------------------------------------------------------------------
     c("cli-unknown-edition", None, "build {p} -e nope", "nope"),
     c("cli-translate-unknown-lang", None, "translate {p} --lang xx", "--lang"),
+    c("cli-translate-without-mt", None, "translate {p}", "brochure.toml: mt", "not enabled"),
     c("cli-translate-not-target", None, "translate {p} --lang kk", "--lang"),
     c("cli-check-not-target", None, "check {p} --lang kk", "--lang"),
     c(
