@@ -382,6 +382,43 @@ def test_a_translations_file_symlinked_out_of_the_project_is_refused(world: Path
     assert (world / "stolen.xlf").read_bytes() == before
 
 
+PRIVATE_TSV = f"id\ten\tru\nsecret\t{PRIVATE}\tсекрет\n"
+PRIVATE_TMX = f"""<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t"
+adminlang="en" srclang="en" datatype="plaintext"/><body>
+<tu><tuv xml:lang="en"><seg>This is the first paragraph.</seg></tuv>
+<tuv xml:lang="ru"><seg>{PRIVATE}</seg></tuv></tu></body></tmx>
+"""
+
+
+@pytest.mark.parametrize(
+    ("link", "content", "command"),
+    [
+        ("glossary/leak.tsv", PRIVATE_TSV, ["glossary", "list"]),
+        ("glossary/leak.tsv", PRIVATE_TSV, ["build", "--draft", "--no-mt"]),
+        ("memory/leak.tmx", PRIVATE_TMX, ["memory", "search", "This is the first paragraph."]),
+        ("translations/leak.xlf", "", ["memory", "search", "This is the first paragraph."]),
+    ],
+    ids=["glossary-list", "glossary-build", "memory-tmx", "memory-xlf"],
+)
+def test_a_glossary_or_memory_file_linked_out_of_the_project_is_refused(
+    world: Path, link: str, content: str, command: list[str]
+):
+    """Every file found in the project's folders goes through the path guard, not only the ones
+    brochure.toml names: a glossary or memory file may not pull a private file in."""
+    p = world / "p"
+    outside = world / Path(link).name
+    outside.write_text(content or (p / "translations/text.ru.xlf").read_text(encoding="utf-8")
+                       .replace("Это первый абзац.", PRIVATE), encoding="utf-8")  # fmt: skip
+    (p / link).parent.mkdir(exist_ok=True)
+    (p / link).symlink_to(outside)
+    line = one_error_line(run(*command, p))
+    assert f"{link} (a symbolic link to {outside}) is outside the project" in line, line
+    assert PRIVATE not in line
+    nothing_built(world)
+    outputs_hold_no_secret(world)
+
+
 def test_a_project_inside_a_symlinked_folder_still_builds(tmp_path: Path):
     """The guard compares real paths: a project reached through a symlink is not 'outside'."""
     assert run("init", tmp_path / "real").exit_code == 0

@@ -41,9 +41,15 @@ def builtin_sources() -> list[tuple[str, bytes]]:
 
 
 def project_files(root: Path) -> list[Path]:
-    """The project's glossary/*.tsv, in the order they override each other."""
+    """The project's glossary/*.tsv, in the order they override each other; one that is a
+    symbolic link out of the project (or in a glossary/ linked out of it) is refused."""
+    from brochure.core.paths import inside
+
     folder = Path(root) / "glossary"
-    return sorted(folder.glob("*.tsv")) if folder.is_dir() else []
+    files = sorted(folder.glob("*.tsv")) if folder.is_dir() else []
+    for path in files:
+        inside(root, path.relative_to(root), str(path))
+    return files
 
 
 def default_file(root: Path) -> Path:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from brochure.core.paths import inside
 from brochure.core.text import normalise
 from brochure.memory.tmx import MEMORY_DIR, read_tmx
 
@@ -336,6 +337,8 @@ def memory_files(project: Project) -> list[_FileSig]:
         for path in sorted(folder.glob(pattern)):
             if path.name.startswith("."):
                 continue
+            # a file linked out of the project must not bring its text into the memory
+            inside(project.root, path.relative_to(project.root), str(path))
             st = path.stat()
             out.append(
                 _FileSig(path.relative_to(project.root).as_posix(), st.st_size, st.st_mtime_ns)
