@@ -88,12 +88,23 @@ def register_dictionaries(codes: Iterable[str] = ("en", "ru", "kk")) -> None:
 
 
 def project_words(search_dirs: Iterable[Path]) -> tuple[str, ...]:
-    """The words of each layouts/nobreak.txt (blank lines and # comments skipped)."""
+    """The words of each layouts/nobreak.txt (blank lines and # comments skipped); a file that is
+    not UTF-8 or leads out of the project is one line naming it."""
+    from brochure.core.errors import LayoutError
+    from brochure.core.paths import inside
+
     words: list[str] = []
     for folder in search_dirs:
         path = Path(folder) / NOBREAK_FILE
         if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
+            root = Path(folder).parent  # the project (search_dirs are its layouts/)
+            data = inside(root, path.relative_to(root), str(path)).read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                number = data[: exc.start].count(b"\n") + 1
+                raise LayoutError(f"{path}:{number}: not UTF-8 text") from None
+            for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     words.append(line)
