@@ -6,6 +6,8 @@ is another process, so the socket guard of conftest.py still refuses every conne
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -145,3 +147,87 @@ def test_filter_to_a_document_and_edit_a_target_with_emphasis(bench, page, seed_
     page.wait_for_function(
         f"document.activeElement === document.querySelector('tr#u-{unit.id} textarea')"
     )
+
+
+UPRISING = "sb8ecbf7db85d"  # "In Kazakhstan, there is now a real popular uprising."
+STRIKES = "s129cd3c8bab9"  # "... strikes of miners of ArcelorMittal Temirtau ..."
+
+
+def brochure(*args: object) -> None:
+    """Run the `brochure` command as a person would, in another process."""
+    done = subprocess.run([sys.executable, "-m", "brochure", *map(str, args)],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_context_panel_inserts_terms_and_marks_forbidden_ones_as_you_type(
+    bench, page, seed_project
+):
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
+    page.wait_for_selector("aside.context[data-wired='true']")
+    row = page.locator(f"tr#u-{STRIKES}")
+    area = row.locator("textarea")
+    area.fill("В тот же вечер началась ")
+    area.focus()
+    page.wait_for_selector(f"aside.context[data-ready='{STRIKES}']")
+    concept = page.locator("aside.context li[data-concept='strike']")
+    assert "забастовка" in concept.inner_text()
+    area.press("End")
+    concept.locator("button.insert").click()  # the form the English plural suggests
+    assert area.input_value() == "В тот же вечер началась забастовки"
+    area.press("End")
+    area.press_sequentially(", ")
+    concept.locator("select.forms").select_option("забастовка")  # another form, from the list
+    assert area.input_value() == "В тот же вечер началась забастовки, забастовка"
+    # a forbidden term is marked as it is typed, and the mark goes when it is fixed
+    area.press_sequentially(" в экстрактивной промышленности")  # inflected: found all the same
+    mark = row.locator(".preview .forbidden")
+    mark.wait_for()
+    assert mark.inner_text() == "экстрактивной промышленности"
+    listed = page.locator("aside.context section.forbidden").inner_text()
+    assert "use «добывающей промышленности»" in listed
+    fixed = "В тот же вечер началась забастовка в _добывающей_ промышленности"
+    area.fill(fixed)
+    mark.wait_for(state="detached")
+    assert row.locator(".preview .em").inner_text() == "добывающей"  # the markup, as printed
+    area.press("Tab")  # saved when left
+    page.wait_for_selector(f"tr#u-{STRIKES}.saved")
+    saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(STRIKES)
+    assert saved.target.text == fixed.replace("_", "")
+    assert [(s.kind, saved.target.text[s.start : s.end]) for s in saved.target.spans] == [
+        ("em", "добывающей")
+    ]
+    xliff2(xlf(seed_project))
+
+
+def test_a_unit_changed_by_xliff_import_meanwhile_is_a_conflict(
+    bench, page, seed_project, tmp_path
+):
+    from lxml import etree
+
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
+    area = page.locator(f"tr#u-{UPRISING} textarea")
+    page_version = area.input_value()
+    # meanwhile a translator's CAT tool edits the same unit, and `brochure xliff import` brings it in
+    brochure("xliff", "export", "--lang", LANG, "--output", tmp_path / "cat", seed_project)
+    exported = tmp_path / "cat" / f"{DOC}.en-{LANG}.xlf"
+    tree = etree.parse(str(exported))
+    [target] = tree.xpath(
+        f"//*[local-name()='trans-unit'][@id='{UPRISING}']/*[local-name()='target']"
+    )
+    target.text = "В Казахстане идёт настоящее народное восстание."
+    exported.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    brochure("xliff", "import", exported, seed_project)
+    theirs = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(UPRISING)
+    assert theirs.target.text == "В Казахстане идёт настоящее народное восстание."
+    on_disk = xlf(seed_project).read_bytes()
+    area.fill(page_version + " (моя правка)")
+    area.press("Tab")
+    page.wait_for_selector(f"tr#u-{UPRISING}.conflict")
+    message = page.locator(f"tr#u-{UPRISING} .message").inner_text()
+    assert "changed on disk" in message and "идёт настоящее народное восстание" in message
+    assert "(моя правка)" in message  # both versions shown
+    assert area.input_value() == "В Казахстане идёт настоящее народное восстание."
+    assert xlf(seed_project).read_bytes() == on_disk  # nothing overwritten

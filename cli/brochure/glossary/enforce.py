@@ -294,22 +294,39 @@ def problems(ev: Evaluation, found: dict[str, Match], tgt_lang: str) -> list[str
 SCORE_MARGIN = 1.0
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The glossary's choice among N-best hypotheses: which one, and its text once repaired."""
+
+    index: int  # of the hypothesis chosen (0: the engine's best)
+    text: str
+    notes: list[str]  # one per repair or problem left, for the unit's notes
+
+
 def apply_glossary(
     project: Project | None, source_text: str, hypotheses: Sequence[tuple[str, float]],
     src_lang: str, tgt_lang: str, *, termbase: Termbase | None = None,
 ) -> tuple[str, list[str]]:  # fmt: skip
+    """The text to use among N-best `hypotheses`, and notes: see `choose_hypothesis`."""
+    choice = choose_hypothesis(project, source_text, hypotheses, src_lang, tgt_lang,
+                               termbase=termbase)  # fmt: skip
+    return choice.text, choice.notes
+
+
+def choose_hypothesis(
+    project: Project | None, source_text: str, hypotheses: Sequence[tuple[str, float]],
+    src_lang: str, tgt_lang: str, *, termbase: Termbase | None = None,
+) -> Choice:  # fmt: skip
     """Choose among N-best `hypotheses` (text, score; best first, a higher score is better) and
     repair the chosen one: only hypotheses within SCORE_MARGIN of the best are considered, and the
     unit's note says whether another hypothesis was chosen or the best one repaired.
-
-    Returns the text to use and notes (one per repair or problem left), for the unit's notes.
     """
     if not hypotheses:
-        return "", []
+        return Choice(0, "", [])
     tb = termbase if termbase is not None else load_termbase(project)
     found = source_concepts(tb, source_text, src_lang)
     if not found and not len(tb):
-        return hypotheses[0][0], []
+        return Choice(0, hypotheses[0][0], [])
     top = max(float(score) for _, score in hypotheses)
     candidates: list[tuple[tuple[int, int, float, int], str, list[str], Evaluation]] = []
     for i, (text, score) in enumerate(hypotheses):
@@ -331,4 +348,4 @@ def apply_glossary(
     elif notes and len(hypotheses) > 1:
         notes.insert(0, "glossary: repaired the engine's best hypothesis (no other within "
                         f"{SCORE_MARGIN} of its score {top:.2f} does better)")  # fmt: skip
-    return text, notes + problems(after, found, tgt_lang)
+    return Choice(best, text, notes + problems(after, found, tgt_lang))

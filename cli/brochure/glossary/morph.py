@@ -552,18 +552,24 @@ class Morphology:
     term_keys: Callable[[str], frozenset[str]]  # a word of a (declinable) term -> its keys
     features: Callable[[str, str], str]  # (occurrence, term) -> the occurrence's form tag
     inflect: Callable[[str, str, bool], str]  # (term, tag, indeclinable) -> the form
+    tags: tuple[str, ...] = ()  # the forms its rules make, offered to a translator (workbench)
+
+
+def _case_tags(cases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(make_tag(plural, case) for plural in (False, True) for case in cases)
 
 
 MORPHOLOGIES: dict[str, Morphology] = {
     "en": Morphology(_en_keys, _en_keys, en_features,
-                     lambda term, tag, indeclinable: term if indeclinable else en_inflect(term, tag)),
+                     lambda term, tag, indeclinable: term if indeclinable else en_inflect(term, tag),
+                     ("nom", "pl", "gen", "pl.gen")),
     # the analysed languages' keys are kept between runs in the project's .brochure/ (keycache)
     "ru": Morphology(keycache.cached("ru", _ru_keys), keycache.cached("ru", _ru_keys), ru_features,
-                     ru_inflect),
+                     ru_inflect, _case_tags(tuple(RU_CASES))),
     # a Kazakh term is its base form (text tokens carry the stems); every Kazakh noun takes
     # suffixes: `indeclinable` is about ru and en
     "kk": Morphology(keycache.cached("kk", _kk_keys), exact_keys, kk_features,
-                     lambda term, tag, indeclinable: kk_inflect_term(term, tag)),
+                     lambda term, tag, indeclinable: kk_inflect_term(term, tag), _case_tags(KK_CASES)),
 }  # fmt: skip
 # No morphology: terms match as written (letter case aside) and are never re-inflected.
 EXACT = Morphology(exact_keys, exact_keys, lambda occurrence, term: "",
@@ -600,3 +606,30 @@ def inflect_like(concept: Concept, lang: str, occurrence: str, replaced_term: st
     """The concept's preferred term inflected like `occurrence` (a use of `replaced_term`)."""
     tag = features(lang, occurrence, replaced_term)
     return inflect(concept, lang, tag)
+
+
+def inflect_as_source(
+    concept: Concept, lang: str, src_lang: str, occurrence: str, source_term: str
+) -> str:
+    """The concept's preferred term in `lang` in the number and case of `occurrence`, its source
+    term's use in a `src_lang` text (the rules' guess; the sentence may want another form)."""
+    tag = features(src_lang, occurrence, source_term)
+    if tag in ("", "nom"):  # the term as the glossary prefers it (a stored nom may be another)
+        return concept.preferred.get(lang, "")
+    return inflect(concept, lang, tag)
+
+
+def paradigm(concept: Concept, lang: str) -> list[tuple[str, str]]:
+    """The forms of the concept's preferred term in `lang` that the glossary stores or its rules
+    make, as (tags, form): the preferred term first ("" tags), then one entry per form with the
+    tags that make it ("gen, pl.nom")."""
+    preferred = concept.preferred.get(lang, "")
+    if not preferred:
+        return []
+    stored = concept.forms.get(lang, {})
+    tags: dict[str, list[str]] = {preferred: []}
+    for tag in dict.fromkeys(("nom", *morphology(lang).tags, *stored)):
+        form = inflect(concept, lang, tag)
+        if form:
+            tags.setdefault(form, []).append(tag)
+    return [(", ".join(t), form) for form, t in tags.items()]

@@ -278,17 +278,8 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
             # the segments, and the texts of their partial em/strong spans (tag transfer)
             pieces = [p for t in chunk if t.content for p in partial_pieces(t.content)]
             sources = list(dict.fromkeys([*(t.text for t in chunk), *pieces]))
-            found = cache.get(signature, sources)
-            missing = [s for s in sources if s not in found]
-            if missing:
-                fresh = eng.translate(missing)
-                if len(fresh) != len(missing):
-                    raise BrochureError(
-                        f"MT engine {signature} returned {len(fresh)} results for {len(missing)} texts"
-                    )
-                cache.put(signature, dict(zip(missing, fresh)))
-                found.update(zip(missing, fresh))
-                lr.computed += len(missing)
+            found, computed = _translated(eng, cache, sources)
+            lr.computed += computed
             best = partial(_best, found)
             for t in chunk:
                 text, notes = choose(project, t.text, found[t.text], src, lang, termbase)
@@ -301,6 +292,57 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
                 lr.drafted += 1
                 bar.update(1)
     lr.seconds = time.perf_counter() - start
+
+
+def _translated(
+    eng: Engine, cache: MTCache, sources: list[str]
+) -> tuple[dict[str, list[Hypothesis]], int]:
+    """The N-best lists of `sources` (distinct texts), from the cache or the engine (cached
+    then), and how many the engine computed."""
+    signature = eng.signature()
+    found = cache.get(signature, sources)
+    missing = [s for s in sources if s not in found]
+    if missing:
+        fresh = eng.translate(missing)
+        if len(fresh) != len(missing):
+            raise BrochureError(
+                f"MT engine {signature} returned {len(fresh)} results for {len(missing)} texts"
+            )
+        cache.put(signature, dict(zip(missing, fresh)))
+        found.update(zip(missing, fresh))
+    return found, len(missing)
+
+
+@dataclass
+class Draft:
+    """A machine draft of one segment: the engine's N-best list, the glossary's choice in it,
+    and the draft (the choice repaired, with the source's inline markup)."""
+
+    hypotheses: list[Hypothesis]
+    chosen: int  # index in `hypotheses` of the one the glossary chose
+    target: RichText
+    notes: list[str]  # the glossary's repairs and problems left, markup that could not be placed
+    engine: str  # the engine's signature
+
+
+def draft_segment(
+    project: Project, source: RichText, lang: str, *, engine: Engine, termbase: Any = None
+) -> Draft:
+    """A draft of one segment, as `brochure translate` would make it (the same cache, glossary
+    choice and markup transfer), for a person to look at: nothing is written to the store."""
+    from brochure.glossary.enforce import choose_hypothesis
+
+    cache = MTCache(project.cache_dir / "mt.sqlite")
+    try:
+        sources = list(dict.fromkeys([source.text, *partial_pieces(source)]))
+        found, _ = _translated(engine, cache, sources)
+    finally:
+        cache.close()
+    hyps = found[source.text]
+    choice = choose_hypothesis(project, source.text, [(h.text, h.score) for h in hyps],
+                               project.source_language, lang, termbase=termbase)  # fmt: skip
+    target, lost = transfer_spans(source, choice.text, partial(_best, found))
+    return Draft(hyps, choice.index, target, choice.notes + lost, engine.signature())
 
 
 def translate_project(

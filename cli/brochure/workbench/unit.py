@@ -83,7 +83,7 @@ def routes(site: Site) -> list[Route]:
         rows = [
             {"unit": u, "version": unit_version(u), "origin": u.meta.get("origin", ""),
              "markdown": rich_markdown(u.target) if u.target is not None else "",
-             "source": pieces(u.source),
+             "source": pieces(u.source), "target": pieces(u.target) if u.target else [],
              "problems": found[u.id] if u.id in found else unit_problems(termbase, proj, document, lang, u)}
             for u in units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         ]  # fmt: skip

@@ -50,6 +50,8 @@
       row.dataset.version = data.version;
       show(row, data.error + "\nTheirs (" + data.state + "): " + data.target + "\nYours: " + body.target);
       area.value = data.target;
+      area.dataset.saved = data.target; // theirs is not saved again by leaving the target
+      renderPieces(row.querySelector(".preview"), data.pieces);
       select.value = data.state;
       return false;
     }
@@ -60,12 +62,27 @@
     }
     row.dataset.version = data.version;
     area.dataset.saved = data.target;
+    if (area.value === body.target) area.value = data.target; // as the store keeps it
+    renderPieces(row.querySelector(".preview"), data.pieces);
     select.value = data.state;
     row.querySelector(".origin").textContent = data.origin;
     showProblems(row, data.problems);
     row.classList.add("saved");
     show(row, "");
     return true;
+  }
+
+  // A text's pieces (from the server: text and the kinds of markup over it) as spans whose
+  // classes show emphasis, notes and forbidden terms; text only, never markup from the server.
+  function renderPieces(box, pieces) {
+    box.replaceChildren();
+    for (const piece of pieces) {
+      const span = document.createElement("span");
+      span.className = piece.kinds.join(" ");
+      span.textContent = piece.text;
+      box.append(span);
+    }
+    box.hidden = pieces.length === 0;
   }
 
   function showProblems(row, problems) {
@@ -90,7 +107,8 @@
     const area = row.querySelector("textarea");
     const select = row.querySelector("select");
     area.dataset.saved = area.value;
-    area.addEventListener("change", () => {
+    // leaving a target saves it (also a change made by an insert button of the context panel)
+    area.addEventListener("blur", () => {
       if (area.value !== area.dataset.saved) save(row);
     });
     select.addEventListener("change", () => save(row));
@@ -112,5 +130,6 @@
       }
     });
   }
+  window.brochureGrid = { token, csrf, grid, renderPieces }; // for the context panel (context.js)
   grid.dataset.ready = "true"; // every row listens now (the browser tests wait for this)
 })();
