@@ -46,7 +46,6 @@ def build_project(
     from brochure.glossary.load import load_termbase
     from brochure.pipeline.state import BuildState, fingerprint, mt_inputs
 
-    load_termbase(project)  # a broken project glossary stops the build here, with one line
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
     if impose:
         specs = [replace(spec, impose=impose) for spec in specs]
@@ -69,6 +68,10 @@ def build_project(
         # sync already and every output is current, so not even segmentation needs to run.
         log.info("nothing changed since the last build: nothing written")
         return []
+    # A broken project glossary stops the build here, with one line. (Not before the check above:
+    # the glossary files are inputs of every fingerprint, so when every output is current they are
+    # the files the last build loaded without a problem, and a no-change build skips reading them.)
+    load_termbase(project)
     langs = sorted({lang for spec in specs for lang in spec.languages})
     segmented, stores = load_translations(project, langs)
     if mt:
