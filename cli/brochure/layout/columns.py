@@ -18,6 +18,7 @@ from typing import Any
 from brochure.core.datamodel import Edition
 from brochure.core.errors import LayoutError
 from brochure.layout.html import DocumentView, get_template
+from brochure.layout.measures import Measurements
 from brochure.layout.paging import (
     Part,
     Size,
@@ -39,16 +40,21 @@ def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     """WeasyPrint's Document of the edition in columns (call inside pdf's log redirection)."""
     s = setup(LAYOUT, edition, search_dirs)
     ctx, docs, page_px = s.ctx, s.docs, s.page_px
-    labels: list[float] = [0.0] * len(docs)  # the label row's height, read by the first pass
+    kept = Measurements(s, edition.info.name, search_dirs)
+    # the label row's height, read by every measuring pass (and kept with the measurements)
+    labels: list[float] = [kept.extra.get("labels", 0.0)] * len(docs)
 
     def measure_parts(parts: list[Part]) -> Sizes:
         sizes, heads = measure_rows(s.measure, ctx, docs, parts)
         for d, height in heads.items():
             labels[d] = max(labels[d], height)
+        kept.extra["labels"] = max(labels, default=0.0)
         return sizes
 
     groups = [[i] for i in range(len(ctx["languages"]))]
-    pages = paginate(docs, groups, page_px, measure_parts, reserved=labels, opening_top=False)
+    measure = kept.wrap(docs, measure_parts)
+    pages = paginate(docs, groups, page_px, measure, reserved=labels, opening_top=False)
+    kept.save()
     for page in overfull(pages, page_px):
         log.warning(
             "%s: a sentence in block %s is taller than a page: it runs over to the next page",

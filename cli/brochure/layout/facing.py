@@ -28,6 +28,7 @@ from typing import Any
 from brochure.core.datamodel import Edition
 from brochure.core.errors import LayoutError
 from brochure.layout.html import DocumentView, get_template
+from brochure.layout.measures import Measurements
 from brochure.layout.paging import (
     Part,
     Size,
@@ -52,9 +53,10 @@ def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     langs = ctx["languages"]
     ctx["sides"] = [langs[:1], langs[1:]]
     groups = [[0], list(range(1, len(langs)))]
-    spreads = paginate(
-        docs, groups, page_px, lambda parts: measure_units(s.measure, ctx, docs, parts)
-    )
+    kept = Measurements(s, edition.info.name, search_dirs)
+    measure = kept.wrap(docs, lambda parts: measure_units(s.measure, ctx, docs, parts))
+    spreads = paginate(docs, groups, page_px, measure)
+    kept.save()
     for spread in overfull(spreads, page_px):
         log.warning(
             "%s: a sentence in block %s is taller than a page: it runs over to the next page "

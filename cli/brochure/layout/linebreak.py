@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,9 @@ def edition_words(edition: Edition) -> set[str]:
     return found
 
 
+_active: ContextVar[Protector | None] = ContextVar("hyphenation_protector", default=None)
+
+
 @contextmanager
 def limited_hyphenation(protector: Protector) -> Iterator[None]:
     """While WeasyPrint lays out, the pyphen dictionaries it creates offer no break in a protected
@@ -183,10 +187,17 @@ def limited_hyphenation(protector: Protector) -> Iterator[None]:
             return super().iterate(word)  # type: ignore[no-any-return]
 
     pyphen.Pyphen = Limited
+    token = _active.set(protector)
     try:
         yield
     finally:
+        _active.reset(token)
         pyphen.Pyphen = original
+
+
+def active_protector() -> Protector | None:
+    """The protector of the `limited_hyphenation` block we are in, if any."""
+    return _active.get()
 
 
 # --- ladders -----------------------------------------------------------------------------------

@@ -105,6 +105,9 @@ def build_project(
     if strict:
         strict_gate(report)
     search_dirs = (project.root / "layouts",) if (project.root / "layouts").is_dir() else ()
+    from brochure.layout.measures import attach
+
+    attach(project.cache_dir)  # the layouts' measurements are kept between builds
     written = []
     for spec, edition in built:
         for fmt, variant, name in spec.output_files():
