@@ -7,6 +7,9 @@ in alternating turns (bench/common.py); ratios use the medians:
   changed    one paragraph of a source edited (alternately two versions), then `brochure build`:
              builds are incremental per edition, so the editions holding that document are
              rendered again. Goal: no more than the full build of those editions (<= 1.05x).
+A build keeps its layout's measurements in .brochure/ (layout/measures.py), so the edited build
+measures only the rows that changed; the full build keeps them too (it is --force, not a first
+build: bench_layout.py times first builds), which makes it the harder baseline for both ratios.
 
 The package's bytecode is compiled first, as an installed brochure has it (pip compiles it at
 install); an environment with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module on
