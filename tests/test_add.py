@@ -393,9 +393,10 @@ def test_markdown_writer_round_trips_through_the_reader():
     ]
     spans = [(s.start, s.end, s.kind) for s in blocks[1].content.spans]
     assert spans == [(2, 6, "em"), (11, 22, "strong"), (18, 22, "em")]
-    assert [(s.start, s.end, s.kind) for s in blocks[2].content.spans] == [
-        (0, 6, "em"),
-        (27, 50, "note"),
+    assert [(s.start, s.end, s.kind, s.target) for s in blocks[2].content.spans] == [
+        (0, 6, "em", ""),
+        (12, 18, "link", "https://example.org/a%20%28b%29"),
+        (27, 50, "note", ""),
     ]
 
 
@@ -568,6 +569,44 @@ def test_each_format_keeps_quotes_lists_links_and_notes(invoke, project, tmp_pat
     result = invoke("add", source, "--project", project)
     assert result.exit_code == 0, result.output
     assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == EXPECTED_STRUCTURE
+    # the project's reader keeps the link as a span with its target
+    block = parse_markdown(EXPECTED_STRUCTURE)[1]
+    assert [(block.text[s.start : s.end], s.kind, s.target) for s in block.content.spans] == [
+        ("full statement", "link", "https://example.org/statement"),
+        ("[Published on 7 January]", "note", ""),
+    ]
+
+
+def test_a_link_to_a_file_is_kept_as_text_with_a_warning(invoke, project, tmp_path):
+    """A DOCX link to a local file (or javascript:) must not become a way out of the project."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    p = document.add_paragraph("See ")
+    for target, words in (("file:///etc/passwd", "the file"), ("https://example.org", "the site")):
+        rid = document.part.relate_to(target, RT.HYPERLINK, is_external=True)
+        link = docx.oxml.OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), rid)
+        run = docx.oxml.OxmlElement("w:r")
+        t = docx.oxml.OxmlElement("w:t")
+        t.text = words
+        run.append(t)
+        link.append(run)
+        p._p.append(link)
+        p.add_run(" and ")
+    p.add_run("nothing else.")
+    document.save(str(tmp_path / "links.docx"))
+    result = invoke("add", tmp_path / "links.docx", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "links.md").read_text(encoding="utf-8") == (
+        "See the file and [the site](https://example.org) and nothing else.\n"
+    )
+    assert (
+        "a link to 'file:///etc/passwd' is kept as text: only http(s) and mailto links are kept"
+        in result.stderr
+    )
 
 
 def test_a_russian_page_saved_without_a_charset(invoke, tmp_path):

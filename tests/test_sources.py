@@ -55,9 +55,42 @@ def test_inline_markup_becomes_spans():
         "A **strong** and *emphasised* and _also_ word, snake_case_kept, a [link](http://x)."
     )
     assert block.text == "A strong and emphasised and also word, snake_case_kept, a link."
-    assert [(block.text[s.start : s.end], s.kind) for s in block.content.spans] == [
-        ("strong", "strong"), ("emphasised", "em"), ("also", "em"),
+    assert [(block.text[s.start : s.end], s.kind, s.target) for s in block.content.spans] == [
+        ("strong", "strong", ""), ("emphasised", "em", ""), ("also", "em", ""),
+        ("link", "link", "http://x"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("markdown", "links", "warned"),
+    [
+        ("Read the [full statement](https://example.org/s?a=1#p) now.",
+         [("full statement", "https://example.org/s?a=1#p")], []),
+        ("Write to [the editors](mailto:editors@example.org).",
+         [("the editors", "mailto:editors@example.org")], []),
+        ("*See [the appeal](http://example.org/a)* and [it](HTTPS://EXAMPLE.ORG).",
+         [("the appeal", "http://example.org/a"), ("it", "HTTPS://EXAMPLE.ORG")], []),
+        ("A [private file](file:///etc/passwd) here.", [], ["file:///etc/passwd"]),
+        ("A [script](javascript:alert%281%29) here.", [], ["javascript:alert%281%29"]),
+        ("A [relative](../secret.md) and [no host](http:///x) here.", [],
+         ["../secret.md", "http:///x"]),
+    ],
+    ids=["https", "mailto", "inside-emphasis", "file", "javascript", "relative"],
+)  # fmt: skip
+def test_links_keep_their_target_only_to_the_web_and_mail(markdown, links, warned, caplog):
+    """A link is a span with its target; a file:, javascript: or relative target would lead a
+    reader out of the project, so its text stays, without the link, and the reader warns."""
+    (block,) = parse_markdown(f"# T\n\n{markdown}\n", Path("doc.md"))[1:]
+    assert "[" not in block.text and "](" not in block.text
+    found = [
+        (block.text[s.start : s.end], s.target) for s in block.content.spans if s.kind == "link"
+    ]
+    assert found == links
+    lines = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert lines == [
+        f"doc.md:3: a link to {url!r} is kept as text: only http(s) and mailto links are kept"
+        for url in warned
+    ]
 
 
 def test_unmatched_markers_stay_text():

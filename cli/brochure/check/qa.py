@@ -261,17 +261,17 @@ def findings(
     return out
 
 
-_SPAN_NAMES = {"em": "emphasis", "strong": "strong", "note": "note"}
+_SPAN_NAMES = {"em": "emphasis", "strong": "strong", "note": "note", "link": "link"}
 
 
 def span_difference(source: RichText, target: RichText) -> str:
-    """How the translation's inline spans differ from the source's (counted per kind, and whether
-    a span covers the whole text), or "" when they agree."""
+    """How the translation's inline spans differ from the source's (counted per kind, whether a
+    span covers the whole text, and where a link points), or "" when they agree."""
 
-    def kinds(rich: RichText) -> Counter[str]:
+    def kinds(rich: RichText) -> Counter[tuple[str, bool, str]]:
         whole = len(rich.text.strip())
         return Counter(
-            s.kind + (" (all)" if s.end - s.start >= whole else "")
+            (s.kind, s.end - s.start >= whole, s.target)
             for s in rich.spans
             if rich.text[s.start : s.end].strip()
         )
@@ -280,10 +280,11 @@ def span_difference(source: RichText, target: RichText) -> str:
     if src == tgt:
         return ""
 
-    def told(counts: Counter[str]) -> str:
+    def told(counts: Counter[tuple[str, bool, str]]) -> str:
         parts = [
-            f"{n} {_SPAN_NAMES[k.split()[0]]}{' over the whole text' if '(all)' in k else ''}"
-            for k, n in sorted(counts.items())
+            f"{n} {_SPAN_NAMES[kind]}{' over the whole text' if whole else ''}"
+            + (f" to {target}" if target else "")
+            for (kind, whole, target), n in sorted(counts.items())
         ]
         return ", ".join(parts) or "none"
 

@@ -11,16 +11,22 @@ from pathlib import Path
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "quote"]
-SpanKind = Literal["em", "strong", "note"]
+SpanKind = Literal["em", "strong", "note", "link"]
 
 
 @dataclass(frozen=True)
 class Span:
-    """Inline markup over text[start:end]: emphasis, strong, or a bracketed translator's note."""
+    """Inline markup over text[start:end]: emphasis, strong, a bracketed translator's note, or a
+    link (its target an http(s) or mailto URL: core.paths.link_target)."""
 
     start: int
     end: int
     kind: SpanKind
+    target: str = ""  # a link's URL; "" for the other kinds
+
+    def moved(self, start: int, end: int) -> Span:
+        """The same markup (kind and target) over text[start:end]."""
+        return Span(start, end, self.kind, self.target)
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class RichText:
     def slice(self, start: int, end: int) -> RichText:
         """The part text[start:end] with the spans that overlap it, clipped and shifted."""
         spans = tuple(
-            Span(max(s.start, start) - start, min(s.end, end) - start, s.kind)
+            s.moved(max(s.start, start) - start, min(s.end, end) - start)
             for s in self.spans
             if s.start < end and s.end > start
         )

@@ -53,3 +53,31 @@ def allowed(path: Path | str, roots: tuple[Path, ...]) -> bool:
         if real == real_root or real.is_relative_to(real_root):
             return True
     return False
+
+
+# Links in a text lead a reader's PDF viewer or word processor somewhere: only to the web and to
+# mail. A file: link (or a relative one, read against the PDF's own folder), javascript: or any
+# other scheme could open a private file or run code, so it is kept as text (issue 11's rule for
+# what a build may fetch, applied to what it may point at).
+LINK_SCHEMES = ("http", "https", "mailto")
+LINK_REFUSED = "kept as text: only http(s) and mailto links are kept"
+
+
+def link_target(url: str) -> str | None:
+    """`url` (stripped) if a brochure may link to it: http(s) with a host, or mailto with an
+    address; else None."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") and parts.hostname:
+        return url
+    if scheme == "mailto" and parts.path.strip("/"):
+        return url
+    return None

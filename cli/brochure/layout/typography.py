@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from brochure.core import languages
-from brochure.core.datamodel import AlignedBlock, AlignedDocument, Edition, RichText, Span
+from brochure.core.datamodel import AlignedBlock, AlignedDocument, Edition, RichText
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space: between thousands
@@ -169,7 +169,7 @@ def apply_edits(text: RichText, edits: list[Edit]) -> RichText:
                 return start + shift + (len(new) if at_end else 0)
         return p + shift
 
-    spans = tuple(Span(move(s.start, False), move(s.end, True), s.kind) for s in text.spans)
+    spans = tuple(s.moved(move(s.start, False), move(s.end, True)) for s in text.spans)
     return RichText("".join(out), tuple(s for s in spans if s.end > s.start))
 
 

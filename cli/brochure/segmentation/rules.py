@@ -416,7 +416,7 @@ def slices(content: RichText, ranges: Sequence[tuple[int, int]]) -> list[RichTex
             k += 1
         active = [s for s in active if s.end > start]
         clipped = tuple(
-            Span(max(s.start, start) - start, min(s.end, end) - start, s.kind)
+            s.moved(max(s.start, start) - start, min(s.end, end) - start)
             for s in active
             if s.start < end
         )

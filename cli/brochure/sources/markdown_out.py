@@ -9,15 +9,18 @@ into text whose blocks, read back by brochure.sources, have the same text and em
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
 from brochure.core.datamodel import RichText
+from brochure.core.paths import LINK_REFUSED, link_target
 
 _NO_BREAK = "\u00a0\u202f\u2007"  # no-break spaces are kept: "Part\u00a0I", "7\u202f%"
 ParaKind = Literal["heading", "paragraph", "list_item", "quote"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -148,14 +151,16 @@ def inline_markdown(runs: list[Run]) -> str:
 
 def rich_markdown(rich: RichText) -> str:
     """A text with inline spans as the one line of Markdown `parse_inline` reads back as the same
-    text and emphasis (what a person edits in the workbench). Notes need nothing: a note is its
-    [brackets], which stay in the text."""
-    marks = [s for s in rich.spans if s.kind in ("em", "strong")]
+    text and emphasis (what a person edits in the workbench), links as `[text](url)`. Notes need
+    nothing: a note is its [brackets], which stay in the text."""
+    marks = [s for s in rich.spans if s.kind in ("em", "strong", "link")]
     cuts = sorted({0, len(rich.text), *(s.start for s in marks), *(s.end for s in marks)})
     runs = []
     for start, end in itertools.pairwise(cuts):
-        covering = {s.kind for s in marks if s.start <= start and end <= s.end}
-        runs.append(Run(rich.text[start:end], "em" in covering, "strong" in covering))
+        covering = [s for s in marks if s.start <= start and end <= s.end]
+        kinds = {s.kind for s in covering}
+        href = next((s.target for s in covering if s.kind == "link"), "")
+        runs.append(Run(rich.text[start:end], "em" in kinds, "strong" in kinds, href))
     return inline_markdown(runs)
 
 
@@ -354,6 +359,10 @@ def _ranges(chars: list[list], index: int) -> list[tuple[int, int]]:
 
 
 def _safe_href(href: str) -> str:
-    """A link target the reader's `[text](url)` form accepts: no spaces or parentheses."""
+    """A link target the reader's `[text](url)` form accepts: no spaces or parentheses; "" (the
+    link kept as text, with a warning) for anything but http(s) and mailto (core.paths)."""
     href = href.strip()
-    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    safe = link_target(href.replace(" ", "%20").replace("(", "%28").replace(")", "%29"))
+    if safe is None:
+        log.warning("a link to %r is %s", href, LINK_REFUSED)
+    return safe or ""

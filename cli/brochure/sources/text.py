@@ -1,7 +1,8 @@
 """Reading sources: a Markdown subset and plain text -> Document (blocks with inline spans).
 
 Markdown subset: ATX headings, paragraphs, bullet and numbered lists, block quotes, *emphasis*,
-**strong**, links (their text is kept), and bracketed translator's notes `[...]` kept inline as
+**strong**, links `[text](url)` (http(s) and mailto: link spans; any other target is kept as text
+with a warning), and bracketed translator's notes `[...]` kept inline as
 text. Inline markup is removed from the text and kept as spans, so it never splits a sentence.
 HTML comments (`<!-- ... -->`) are editors' remarks and are dropped, except two that steer the
 segmenter where its rules go wrong: `<!--break-->` forces a sentence break at its place and
@@ -14,13 +15,16 @@ Reading is linear in the length of the text (see tests/test_segment_properties.p
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from brochure.core.datamodel import Block, Document, RichText, Span
 from brochure.core.errors import SourceError
+from brochure.core.paths import LINK_REFUSED, link_target
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM = re.compile(r"^(\s*)([-*+]|(\d{1,9})[.)])[ \t]+(.*)$")
@@ -35,6 +39,7 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
 BREAK, JOIN = "\ufdd0", "\ufdd1"  # where <!--break--> and <!--join--> were, until blocks are made
 _MARKER = re.compile(r"<!--\s*(break|join)\s*-->")
 _ESCAPABLE = set("\\`*_{}[]()#+-.!>")
+log = logging.getLogger(__name__)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -73,7 +78,7 @@ def read_document(path: Path, lang: str) -> Document:
     if path.suffix.lower() in (".txt", ".text"):
         blocks = parse_plain(text)
     else:
-        blocks = parse_markdown(text)
+        blocks = parse_markdown(text, path)
     if not blocks:
         raise SourceError(f"{path}: the document has no text")
     return Document(path=path, lang=lang, blocks=tuple(blocks))
@@ -131,7 +136,7 @@ def _take_marks(content: RichText) -> tuple[RichText, tuple[int, ...], tuple[int
     for s in content.spans:
         start, end = min(keep[s.start], n), min(keep[s.end], n)
         if end > start:
-            spans.append(Span(start, end, s.kind))
+            spans.append(s.moved(start, end))
     marks = tuple(sorted({min(b, n) for b in breaks})), tuple(sorted({min(j, n) for j in joins}))
     return RichText(new, tuple(spans)), *marks
 
@@ -155,8 +160,18 @@ def _join(lines: list[str]) -> str:
     return " ".join(" ".join(line.split()) for line in lines if line.strip())
 
 
-def parse_markdown(text: str) -> list[Block]:
-    """The project's Markdown -> blocks with their line numbers (headings, paragraphs, lists, quotes)."""
+def parse_markdown(text: str, path: Path | None = None) -> list[Block]:
+    """The project's Markdown -> blocks with their line numbers (headings, paragraphs, lists, quotes).
+
+    With `path`, a link to anything but http(s) or mailto is a warning naming the file and line."""
+
+    def inline(source: str, line: int) -> RichText:
+        refused: list[str] = []
+        rich = parse_inline(source, refused)
+        for url in refused if path is not None else ():
+            log.warning("%s:%d: a link to %r is %s", path, line, url, LINK_REFUSED)
+        return rich
+
     # Comments become blank lines of the same count, so line numbers stay right; the two that
     # steer the segmenter become marks.
     text = _MARKER.sub(_marker, text)
@@ -171,7 +186,9 @@ def parse_markdown(text: str) -> list[Block]:
             continue
         if m := _HEADING.match(line):
             level = len(m.group(1))
-            blocks.append(Block("heading", parse_inline(m.group(2) or ""), line=i + 1, level=level))
+            blocks.append(
+                Block("heading", inline(m.group(2) or "", i + 1), line=i + 1, level=level)
+            )
             i += 1
             continue
         if _QUOTE.match(line):
@@ -181,17 +198,19 @@ def parse_markdown(text: str) -> list[Block]:
                 body.append(q.group(1))
                 i += 1
             for offset, para in _paragraphs(body):
-                blocks.append(Block("quote", parse_inline(_join(para)), line=start + offset))
+                blocks.append(
+                    Block("quote", inline(_join(para), start + offset), line=start + offset)
+                )
             continue
         if m := _ITEM.match(line):
-            i = _list(lines, i, blocks)
+            i = _list(lines, i, blocks, inline)
             continue
         start = i
         para = []
         while i < len(lines) and lines[i].strip() and not _starts_block(lines[i]):
             para.append(lines[i])
             i += 1
-        blocks.append(Block("paragraph", parse_inline(_join(para)), line=start + 1))
+        blocks.append(Block("paragraph", inline(_join(para), start + 1), line=start + 1))
     return _finish(blocks)
 
 
@@ -201,7 +220,9 @@ def _starts_block(line: str) -> bool:
     )
 
 
-def _list(lines: list[str], i: int, blocks: list[Block]) -> int:
+def _list(
+    lines: list[str], i: int, blocks: list[Block], inline: Callable[[str, int], RichText]
+) -> int:
     """Read list items from line i; continuation lines join their item. Returns the next line."""
     base_indents: list[int] = []
     while i < len(lines):
@@ -224,7 +245,7 @@ def _list(lines: list[str], i: int, blocks: list[Block]) -> int:
         blocks.append(
             Block(
                 "list_item",
-                parse_inline(_join(body)),
+                inline(_join(body), start + 1),
                 line=start + 1,
                 level=depth,
                 ordered=number is not None,
@@ -243,16 +264,20 @@ def _list(lines: list[str], i: int, blocks: list[Block]) -> int:
 
 
 class _Marker:
-    __slots__ = ("chars", "kind", "partner")
+    __slots__ = ("chars", "kind", "partner", "target")
 
     def __init__(self, chars: str, kind: str):
         self.chars = chars
         self.kind = kind
         self.partner: _Marker | None = None
+        self.target = ""  # a link opener's URL
 
 
-def parse_inline(source: str) -> RichText:
-    """Strip inline Markdown (emphasis, strong, links, escapes) into spans; mark bracketed notes."""
+def parse_inline(source: str, refused: list[str] | None = None) -> RichText:
+    """Strip inline Markdown (emphasis, strong, links, escapes) into spans; mark bracketed notes.
+
+    A link whose target is not http(s) or mailto (core.paths.link_target) keeps only its text;
+    its target is added to `refused` for the caller to warn about."""
     if not any(c in source for c in "*_\\[`"):  # the common case: nothing to parse
         return RichText(" ".join(source.split()))
     pieces: list[str | _Marker] = []
@@ -265,10 +290,19 @@ def parse_inline(source: str) -> RichText:
             pieces.append(source[i + 1])
             i += 2
             continue
-        if c == "[":  # a link [text](url) keeps its text; a bare [note] stays as text
+        if c == "[":  # a link [text](url): its text, a link span; a bare [note] stays as text
             m = _LINK.match(source, i)
             if m:
-                pieces.append(m.group(1))
+                target = link_target(m.group(2))
+                if target and m.group(1).strip():
+                    opener, closer = _Marker("", "link"), _Marker("", "link")
+                    opener.partner, closer.partner = closer, opener
+                    opener.target = target
+                    pieces.extend((opener, m.group(1), closer))
+                else:
+                    if not target and refused is not None:
+                        refused.append(m.group(2))
+                    pieces.append(m.group(1))
                 i = m.end()
                 continue
         if c in "*_":
@@ -315,7 +349,7 @@ def parse_inline(source: str) -> RichText:
         elif id(piece.partner) in opened:
             start = opened.pop(id(piece.partner))
             if pos > start:
-                spans.append(Span(start, pos, piece.kind))  # type: ignore[arg-type]
+                spans.append(Span(start, pos, piece.kind, piece.partner.target))  # type: ignore[arg-type]
         else:
             opened[id(piece)] = pos
     raw = "".join(text_parts)
@@ -343,7 +377,7 @@ def _collapse_spaces(raw: str, spans: list[Span]) -> tuple[str, list[Span]]:
     def at(offset: int) -> int:
         return min(mapping[offset - 1] if offset > 0 else 0, len(trimmed))
 
-    new_spans = [Span(at(s.start) if s.start else 0, at(s.end), s.kind) for s in spans]
+    new_spans = [s.moved(at(s.start) if s.start else 0, at(s.end)) for s in spans]
     # a span's start maps to the position after the previous character; skip a collapsed space
     fixed = []
     for s in new_spans:
@@ -351,7 +385,7 @@ def _collapse_spaces(raw: str, spans: list[Span]) -> tuple[str, list[Span]]:
         while start < s.end and start < len(trimmed) and trimmed[start] == " ":
             start += 1
         if s.end > start:
-            fixed.append(Span(start, s.end, s.kind))
+            fixed.append(s.moved(start, s.end))
     return trimmed, fixed
 
 

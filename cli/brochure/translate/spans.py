@@ -1,4 +1,5 @@
-"""Tag transfer around the MT engine: a machine draft gets the source segment's emphasis and strong.
+"""Tag transfer around the MT engine: a machine draft gets the source segment's emphasis, strong
+and links (a link keeps its target).
 
 The engines translate plain text. Placeholders in the text (<1>…</1>, {1}) are not an option:
 the argos/OpenNMT models were trained on plain sentences and drop, move or translate them, and
@@ -20,11 +21,11 @@ from collections.abc import Callable
 from brochure.core.datamodel import RichText, Span
 
 _END = " \t.,;:!?…»«\"'“”„()"
-CARRIED = ("em", "strong")  # the kinds carried by tag transfer (notes come with their brackets)
+CARRIED = ("em", "strong", "link")  # carried by tag transfer (notes come with their brackets)
 
 
 def partial_pieces(source: RichText) -> list[str]:
-    """The texts of the source's em/strong spans that cover only part of it: what the engine
+    """The texts of the source's em/strong/link spans that cover only part of it: what the engine
     translates alone."""
     return [
         source.text[s.start : s.end].strip(_END)
@@ -36,8 +37,8 @@ def partial_pieces(source: RichText) -> list[str]:
 def transfer_spans(
     source: RichText, draft: str, piece: Callable[[str], str]
 ) -> tuple[RichText, list[str]]:
-    """The draft with the source's em/strong spans placed (see the module doc), and a note for each
-    span that could not be placed. `piece(text)` is the engine's translation of a span's text."""
+    """The draft with the source's em/strong/link spans placed (see the module doc), and a note for
+    each span that could not be placed. `piece(text)` is the engine's translation of a span's text."""
     spans: list[Span] = []
     lost: list[str] = []
     for span in source.spans:
@@ -47,12 +48,12 @@ def transfer_spans(
             start = len(draft) - len(draft.lstrip())
             end = len(draft.rstrip())
             if end > start:
-                spans.append(Span(start, end, span.kind))
+                spans.append(span.moved(start, end))
             continue
         text = source.text[span.start : span.end].strip(_END)
         place = _find(draft, piece(text)) or _find(draft, text)
         if place:
-            spans.append(Span(place[0], place[1], span.kind))
+            spans.append(span.moved(*place))
         else:
             lost.append(f"inline markup not carried into the machine draft: {span.kind} «{text}»")
     spans.sort(key=lambda s: (s.start, -s.end))
