@@ -14,7 +14,7 @@ from brochure.core.datamodel import RichText, Span
 from brochure.core.project import load_project
 from brochure.store.load import load_translations
 from brochure.translate.spans import partial_pieces, transfer_spans
-from conftest import SEEDS
+from conftest import SEEDS, squash
 
 pytest_plugins = ["conftest_mt"]
 
@@ -109,3 +109,185 @@ def test_layouts_render_the_target_spans(tmp_path, invoke):
         if run.italic
     ]
     assert any(t.startswith("Пятница, 7 января 2022") for t in italic), italic
+
+
+# -- links ---------------------------------------------------------------------------------------
+LINK = "https://example.org/uprising?a=1&b=2"
+UPRISING = "sb8ecbf7db85d"  # In Kazakhstan, there is now a real popular uprising.
+STATEMENT = "statement-2022-01-07"
+
+
+@pytest.fixture
+def linked_project(seed_project):
+    """The seed project whose statement links "real popular uprising" to a web page (the
+    segment's text, so its id and its approved translations, stay as they were)."""
+    path = seed_project / f"{STATEMENT}.md"
+    text = path.read_text(encoding="utf-8")
+    old = "there is now a real popular uprising"
+    assert old in text
+    path.write_text(text.replace(old, f"there is now a [real popular uprising]({LINK})", 1),
+                    encoding="utf-8")  # fmt: skip
+    return seed_project
+
+
+def _store(project_dir, lang="ru", sync=True):
+    project = load_project(project_dir)
+    segmented, stores = load_translations(project, [lang], sync=sync)
+    return stores[(STATEMENT, lang)]
+
+
+def _links(rich: RichText | None) -> list[tuple[str, str]]:
+    return [(rich.text[s.start : s.end], s.target) for s in rich.spans if s.kind == "link"]
+
+
+def test_a_link_is_a_pc_with_its_target_in_original_data(linked_project):
+    """The store: <pc type="link"> with dataRefStart/dataRefEnd pointing at the native codes in
+    <originalData>; schema-valid; a target's link read back with its URL."""
+    from test_schemas import xliff2
+
+    store = _store(linked_project)
+    assert _links(store.get(UPRISING).source) == [("real popular uprising", LINK)]
+    store.set_target(UPRISING, RichText("В Казахстане сейчас идёт настоящее народное восстание.",
+                                        (Span(35, 53, "link", LINK),)), "translated")  # fmt: skip
+    store.save()
+    xlf = store.path.read_text(encoding="utf-8")
+    assert (
+        '<data id="link1">&lt;a href="https://example.org/uprising?a=1&amp;amp;b=2"&gt;</data>'
+        '<data id="link-end">&lt;/a&gt;</data></originalData>'
+    ) in xlf
+    assert (
+        '<source>In Kazakhstan, there is now a <pc id="1" type="link" dataRefStart="link1" '
+        'dataRefEnd="link-end">real popular uprising</pc>.</source>'
+    ) in xlf
+    xliff2(store.path)
+    assert _links(_store(linked_project, sync=False).get(UPRISING).target) == [
+        ("народное восстание", LINK)
+    ]
+    # the link taken out of the target again: its codes stay while the source uses them
+    store.set_target(UPRISING, RichText("Восстание."), "translated")
+    store.save()
+    assert xlf.count("<data ") == store.path.read_text(encoding="utf-8").count("<data ") == 2
+    xliff2(store.path)
+
+
+def test_xliff_12_round_trip_through_translate_toolkit_keeps_the_link(
+    linked_project, invoke, tmp_path
+):
+    """Export for a CAT tool (the link a <bpt>/<ept> tag pair holding `<a href>`), a translator
+    places the pair in translate-toolkit, the import brings the link back; check warned before."""
+    xliff = pytest.importorskip("translate.storage.xliff")
+    from test_schemas import xliff12
+    from translate.storage.placeables import StringElem
+
+    before = invoke("check", linked_project, "--lang", "ru")
+    assert (f"inline markup differs: the source has 1 link to {LINK}, the translation none"
+            in before.output)  # fmt: skip
+    result = invoke("xliff", "export", linked_project, "--lang", "ru", "-o", tmp_path / "x")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "x" / f"{STATEMENT}.en-ru.xlf"
+    xliff12(path)
+    store = xliff.xlifffile.parsefile(str(path))
+    unit = next(u for u in store.units if u.getid().endswith(UPRISING))
+    assert unit.source == (
+        'In Kazakhstan, there is now a <a href="https://example.org/uprising?a=1&amp;b=2">'
+        "real popular uprising</a>."
+    )
+    start, end = [e for e in unit.rich_source[0].sub if type(e).__name__ != "StringElem"]
+    unit.rich_target = [StringElem(["В Казахстане сейчас происходит настоящее ", start,
+                                    "народное восстание", end, "."])]  # fmt: skip
+    path.write_bytes(bytes(store))
+    xliff12(path)
+    result = invoke("xliff", "import", path, linked_project)
+    assert result.exit_code == 0, result.output
+    target = _store(linked_project, sync=False).get(UPRISING).target
+    assert _links(target) == [("народное восстание", LINK)]
+    after = invoke("check", linked_project, "--lang", "ru")
+    assert "inline markup differs" not in after.output
+
+
+def test_xliff_21_keeps_the_link_and_refuses_a_javascript_one(linked_project, invoke, tmp_path):
+    from test_schemas import xliff2
+
+    result = invoke("xliff", "export", linked_project, "--lang", "ru", "-o", tmp_path / "x",
+                    "--version", "2.1")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "x" / f"{STATEMENT}.en-ru.xlf"
+    xliff2(path)
+    text = path.read_text(encoding="utf-8")
+    old = "<target>В Казахстане сейчас происходит настоящее народное восстание.</target>"
+    pc = '<pc id="1" type="link" dataRefStart="link1" dataRefEnd="link-end">'
+    assert old in text and pc in text
+    text = text.replace(old, f"<target>В Казахстане {pc}сейчас</pc> происходит настоящее "
+                             "народное восстание.</target>")  # fmt: skip
+    path.write_text(text, encoding="utf-8")
+    assert invoke("xliff", "import", path, linked_project).exit_code == 0
+    target = _store(linked_project, sync=False).get(UPRISING).target
+    assert _links(target) == [("сейчас", LINK)]
+    # a file that makes the link a script: its text stays, without the link, and a warning
+    path.write_text(text.replace(LINK.replace("&", "&amp;amp;"), "javascript:alert(1)")
+                    .replace("сейчас</pc>", "теперь</pc>"), encoding="utf-8")  # fmt: skip
+    result = invoke("xliff", "import", path, linked_project)
+    assert result.exit_code == 0, result.output
+    assert ("a link to 'javascript:alert(1)' is kept as text: only http(s) and mailto links are "
+            "kept") in result.stderr  # fmt: skip
+    target = _store(linked_project, sync=False).get(UPRISING).target
+    assert target.text.startswith("В Казахстане теперь") and _links(target) == []
+
+
+MARKDOWN_URL = "https://example.org/markdown?lang=ru&v=2"
+
+
+def test_a_link_is_live_in_the_screen_pdf_text_in_the_print_pdf_and_a_hyperlink_in_the_docx(
+    tmp_path, invoke
+):
+    """Source and translation link their words: the screen PDF has a URI annotation over each,
+    the print PDF none (its words stay), the DOCX a w:hyperlink with an external relationship."""
+    pikepdf = pytest.importorskip("pikepdf")
+    import docx
+
+    folder = tmp_path / "p"
+    assert invoke("init", folder).exit_code == 0
+    text = (folder / "text.md").read_text(encoding="utf-8")
+    old = "Write the source text in Markdown:"
+    assert old in text
+    (folder / "text.md").write_text(
+        text.replace(old, f"Write the source text [in Markdown]({MARKDOWN_URL}):"), encoding="utf-8"
+    )
+    project = load_project(folder)
+    segmented, stores = load_translations(project, ["ru"])
+    store = stores[("text", "ru")]
+    seg = next(s for s in segmented["text"].segments if s.text.startswith("Write"))
+    assert _links(seg.content) == [("in Markdown", MARKDOWN_URL)]
+    ru = "Исходный текст пишется в Markdown: заголовки, абзацы, списки и цитаты."
+    assert store.get(seg.id).target.text == ru
+    start = ru.index("в Markdown")
+    store.set_target(seg.id, RichText(ru, (Span(start, start + 10, "link", MARKDOWN_URL),)),
+                     "final", meta={"origin": "human"})  # fmt: skip
+    store.save()
+    result = invoke("build", folder)
+    assert result.exit_code == 0, result.output
+
+    def uris(path):
+        with pikepdf.open(path) as pdf:
+            return [
+                str(a.A.URI)
+                for page in pdf.pages
+                for a in page.obj.get("/Annots", [])
+                if a.get("/Subtype") == "/Link" and "/A" in a and a.A.get("/S") == "/URI"
+            ]
+
+    screen = uris(folder / "build" / "p.en-ru.pdf")
+    assert screen and set(screen) == {MARKDOWN_URL}
+    assert len(screen) >= 2  # the English words and the Russian ones
+    assert uris(folder / "build" / "p.en-ru.print.pdf") == []
+    import pypdf
+
+    printed = pypdf.PdfReader(folder / "build" / "p.en-ru.print.pdf").pages
+    assert "вMarkdown" in squash("".join(page.extract_text() for page in printed))
+
+    document = docx.Document(str(folder / "build" / "p.en-ru.docx"))
+    paragraphs = [p for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    links = [(h.text.replace("\xa0", " "), h.address) for p in paragraphs for h in p.hyperlinks]
+    assert ("in Markdown", MARKDOWN_URL) in links and ("в Markdown", MARKDOWN_URL) in links
+    rels = [r for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert [(r.is_external, r.target_ref) for r in rels] == [(True, MARKDOWN_URL)]

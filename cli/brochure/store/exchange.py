@@ -213,16 +213,43 @@ def _file_12(
 
 
 def _write_12(el: etree._Element, rich: RichText) -> None:
-    """RichText -> XLIFF 1.2 content: emphasis as <g ctype="italic">, strong as <g ctype="bold">."""
+    """RichText -> XLIFF 1.2 content: emphasis as <g ctype="italic">, strong as <g ctype="bold">,
+    a link as the native codes `<a href="...">` and `</a>` in <bpt ctype="link">/<ept> (what CAT
+    tools show as a tag pair and write back as they were)."""
+    from lxml import etree
+
     from brochure.store.xliff import write_rich
 
-    write_rich(el, rich)
+    codes: dict[str, str] = {}
+    write_rich(el, rich, codes)
     for pc in list(el.iter(f"{{{XLF2}}}pc")):
+        if pc.get("type") == "link":
+            _unwrap_link(pc, codes, etree)
+            continue
         kind = {"xlf:i": "em", "xlf:b": "strong"}.get(pc.get("subType", ""), "em")
         pc.tag = f"{{{XLF12}}}g"
         for attr in ("type", "subType"):
             pc.attrib.pop(attr, None)
         pc.set("ctype", _CTYPE[kind])
+
+
+def _unwrap_link(pc: etree._Element, codes: dict[str, str], etree) -> None:
+    """<pc type="link">text</pc> -> <bpt ctype="link">code</bpt>text<ept>code</ept>, in place."""
+    parent = pc.getparent()
+    index = parent.index(pc)
+    pid = f"l{pc.get('id')}"
+    bpt = etree.Element(f"{{{XLF12}}}bpt", id=pid, ctype="link")
+    bpt.text = codes[pc.get("dataRefStart")]
+    ept = etree.Element(f"{{{XLF12}}}ept", id=pid)
+    ept.text = codes[pc.get("dataRefEnd")]
+    ept.tail = pc.tail
+    bpt.tail = pc.text
+    children = list(pc)
+    parent.remove(pc)
+    parent.insert(index, bpt)
+    for offset, child in enumerate(children, 1):
+        parent.insert(index + offset, child)
+    parent.insert(index + len(children) + 1, ept)
 
 
 def _file_21(
@@ -432,10 +459,13 @@ def _read_12(el: etree._Element) -> RichText:
     from brochure.store.xliff import read_rich
 
     el = copy.deepcopy(el)
+    codes = _wrap_links(el)
     for child in list(el.iter()):
         if child is el or not isinstance(child.tag, str):
             continue
         local = child.tag.split("}")[-1]
+        if local == "pc":
+            continue  # a link, from _wrap_links
         if local == "g":
             ctype = child.get("ctype", "")
             child.tag = f"{{{XLF2}}}pc"
@@ -449,7 +479,42 @@ def _read_12(el: etree._Element) -> RichText:
             child.attrib.clear()
             child.tag = f"{{{XLF2}}}ph"
             child.tail = tail
-    return read_rich(el)
+    return read_rich(el, codes)
+
+
+def _wrap_links(el: etree._Element) -> dict[str, str]:
+    """Each <bpt> whose code opens a link (`<a href="...">`) and its <ept> (same id, or rid,
+    beside it) -> <pc type="link"> around what lies between, in place; returns the codes."""
+    from lxml import etree
+
+    from brochure.store.xliff import LINK_END, link_of_code
+
+    codes: dict[str, str] = {}
+    for bpt in list(el.iter(f"{{{XLF12}}}bpt", f"{{{XLF11}}}bpt")):
+        code = "".join(bpt.itertext())
+        if link_of_code(code) is None:
+            continue
+        parent = bpt.getparent()
+        key = bpt.get("rid") or bpt.get("id")
+        siblings = list(parent)
+        start = siblings.index(bpt)
+        end = next((i for i in range(start + 1, len(siblings))
+                    if etree.QName(siblings[i]).localname == "ept"
+                    and (siblings[i].get("rid") or siblings[i].get("id")) == key), None)  # fmt: skip
+        if end is None:
+            continue
+        ref = f"link{len(codes) + 1}"
+        codes[ref], codes["link-end"] = code, LINK_END
+        pc = etree.Element(f"{{{XLF2}}}pc", id=ref, type="link", dataRefStart=ref,
+                           dataRefEnd="link-end")  # fmt: skip
+        pc.text = bpt.tail
+        ept = siblings[end]
+        for inner in siblings[start + 1 : end]:
+            pc.append(inner)  # moves it, with its tail
+        pc.tail = ept.tail
+        parent.remove(ept)
+        parent.replace(bpt, pc)
+    return codes
 
 
 def _read_file_2(

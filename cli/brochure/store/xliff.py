@@ -21,6 +21,7 @@ wins over a machine draft). So no writer's save is ever written over.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -145,10 +146,48 @@ class Unit:
         return self.target is not None and bool(self.target.text.strip())
 
 
-def read_rich(el: etree._Element) -> RichText:
-    """<source>/<target> content -> RichText; <pc> with xlf:i / xlf:b become spans."""
+# A link is a <pc type="link"> whose native codes, `<a href="...">` and `</a>`, are in the unit's
+# <originalData> (dataRefStart/dataRefEnd), as XLIFF 2 keeps any original markup; CAT tools show
+# it as a tag pair and keep the codes. Our <data> ids start with "link"; unused ones are removed.
+LINK_END = "</a>"
+_HREF = re.compile(r'^\s*<a\s+href="([^"]*)"\s*>\s*$', re.IGNORECASE)
+
+
+def link_code(target: str) -> str:
+    """The native code that opens a link to `target`."""
+    return f'<a href="{html.escape(target, quote=True)}">'
+
+
+def link_of_code(code: str) -> str | None:
+    """The target of a link opened by `code` (`<a href="...">`), else None."""
+    m = _HREF.match(code)
+    return html.unescape(m.group(1)) if m else None
+
+
+def _unit_of(el: etree._Element) -> etree._Element | None:
+    node: etree._Element | None = el
+    while node is not None and not (isinstance(node.tag, str) and node.tag == _q("unit")):
+        node = node.getparent()
+    return node
+
+
+def unit_codes(el: etree._Element) -> dict[str, str]:
+    """The native codes of the unit holding `el`: <originalData> <data> id -> text."""
+    unit = _unit_of(el)
+    data = unit.find(_q("originalData")) if unit is not None else None
+    if data is None:
+        return {}
+    return {d.get("id", ""): "".join(d.itertext()) for d in data.findall(_q("data"))}
+
+
+def read_rich(el: etree._Element, codes: dict[str, str] | None = None) -> RichText:
+    """<source>/<target> content -> RichText; <pc> with xlf:i / xlf:b become spans, and
+    <pc type="link"> whose codes (`codes`, default the unit's <originalData>) hold an http(s) or
+    mailto target a link span (any other target: the text only, with a warning)."""
     parts: list[str] = []
     spans: list[Span] = []
+    if codes is None:
+        codes = unit_codes(el)
 
     def walk(node: etree._Element) -> None:
         if node.text:
@@ -166,7 +205,11 @@ def read_rich(el: etree._Element) -> RichText:
                 walk(child)
             kind = _KIND.get(child.get("subType", "")) if local == "pc" else None
             end = sum(map(len, parts))
-            if kind and end > start:
+            if local == "pc" and child.get("type") == "link" and end > start:
+                link = _link(child, codes)
+                if link:
+                    spans.append(Span(start, end, "link", link))
+            elif kind and end > start:
                 spans.append(Span(start, end, kind))  # type: ignore[arg-type]
             if child.tail:
                 parts.append(child.tail)
@@ -179,13 +222,41 @@ def read_rich(el: etree._Element) -> RichText:
     )
 
 
-def write_rich(el: etree._Element, rich: RichText) -> None:
-    """RichText -> element content, with nested <pc> for emphasis and strong."""
+def _link(pc: etree._Element, codes: dict[str, str]) -> str | None:
+    """The target of a <pc type="link">, if its opening code names one a brochure may keep."""
+    from brochure.core.paths import LINK_REFUSED, link_target
+
+    url = link_of_code(codes.get(pc.get("dataRefStart", ""), ""))
+    if url is None:
+        return None
+    safe = link_target(url)
+    if safe is None:
+        log.warning("line %s: a link to %r is %s", pc.sourceline, url, LINK_REFUSED)
+    return safe
+
+
+def write_rich(el: etree._Element, rich: RichText, codes: dict[str, str] | None = None) -> None:
+    """RichText -> element content, with nested <pc> for emphasis, strong and links.
+
+    A link's codes go into `codes` (id -> native code) when given, else into the <originalData>
+    of the unit holding `el` (a link is not written without one or the other)."""
     for child in list(el):
         el.remove(child)
     el.text = None
-    spans = sorted((s for s in rich.spans if s.kind in _SUBTYPE), key=lambda s: (s.start, -s.end))
+    unit = _unit_of(el) if codes is None else None
+    carried = (*_SUBTYPE, "link") if codes is not None or unit is not None else tuple(_SUBTYPE)
+    spans = sorted((s for s in rich.spans if s.kind in carried), key=lambda s: (s.start, -s.end))
     counter = iter(range(1, 10_000))
+
+    def ref(code: str) -> str:
+        if codes is not None:
+            found = next((k for k, v in codes.items() if v == code), None)
+            if found is None:
+                found = f"link{len(codes) + 1}" if code != LINK_END else "link-end"
+                codes[found] = code
+            return found
+        assert unit is not None
+        return _unit_code(unit, code)
 
     def fill(parent: etree._Element, start: int, end: int, inner: list[Span]) -> None:
         pos = start
@@ -199,9 +270,15 @@ def write_rich(el: etree._Element, rich: RichText) -> None:
                 nested.append(inner[j])
                 j += 1
             _append_text(parent, last, rich.text[pos : span.start])
-            pc = etree.SubElement(
-                parent, _q("pc"), id=str(next(counter)), type="fmt", subType=_SUBTYPE[span.kind]
-            )
+            if span.kind == "link":
+                pc = etree.SubElement(
+                    parent, _q("pc"), id=str(next(counter)), type="link",
+                    dataRefStart=ref(link_code(span.target)), dataRefEnd=ref(LINK_END),
+                )  # fmt: skip
+            else:
+                pc = etree.SubElement(
+                    parent, _q("pc"), id=str(next(counter)), type="fmt", subType=_SUBTYPE[span.kind]
+                )
             fill(pc, span.start, min(span.end, end), nested)
             last = pc
             pos = min(span.end, end)
@@ -209,6 +286,48 @@ def write_rich(el: etree._Element, rich: RichText) -> None:
         _append_text(parent, last, rich.text[pos:end])
 
     fill(el, 0, len(rich.text), spans)
+    if unit is not None:
+        _prune_codes(unit)
+
+
+def _unit_code(unit: etree._Element, code: str) -> str:
+    """The id of `code` in the unit's <originalData>, added (with the element) when missing."""
+    data = unit.find(_q("originalData"))
+    if data is None:
+        data = etree.Element(_q("originalData"))
+        data.tail = "\n    "
+        _insert_in_order(unit, data, _UNIT_ORDER)
+    ids = set()
+    for d in data.findall(_q("data")):
+        if "".join(d.itertext()) == code:
+            return d.get("id", "")
+        ids.add(d.get("id", ""))
+    new = "link-end" if code == LINK_END else "link1"
+    n = 1
+    while new in ids:
+        n += 1
+        new = f"link{n}"
+    item = etree.SubElement(data, _q("data"), id=new)
+    item.text = code
+    return new
+
+
+def _prune_codes(unit: etree._Element) -> None:
+    """Remove our link codes no <pc> of the unit points at (and an <originalData> left empty)."""
+    data = unit.find(_q("originalData"))
+    if data is None:
+        return
+    used = {
+        ref
+        for node in unit.iter(_q("pc"), _q("ph"), _q("sc"), _q("ec"))
+        for attr in ("dataRefStart", "dataRefEnd", "dataRef")
+        if (ref := node.get(attr))
+    }
+    for d in data.findall(_q("data")):
+        if d.get("id", "").startswith("link") and d.get("id") not in used:
+            data.remove(d)
+    if len(data) == 0:
+        unit.remove(data)
 
 
 def _append_text(parent: etree._Element, last: etree._Element | None, text: str) -> None:
@@ -355,6 +474,7 @@ class TranslationFile:
             seg = by_id.get(uid)
             if seg is not None:
                 if _same_text(_source_text(el), seg.text):
+                    self._refresh_markup(el, seg)
                     continue
                 self._rename_stale(uid, el)
             elif _OUR_ID.match(uid) and not self._is_stale(el):
@@ -377,6 +497,16 @@ class TranslationFile:
             if el.getparent() is not self.file_el or self.file_el.index(el) != anchor_index:
                 self._place(el, anchor_index)
             anchor_index = self.file_el.index(el) + 1
+
+    def _refresh_markup(self, el: etree._Element, seg: Segment) -> None:
+        """The stored source gets the segment's inline markup when only that changed (a link
+        added to the source, or a file written before links were kept)."""
+        source = el.find(f"{_q('segment')}/{_q('source')}")
+        if source is None or not seg.content.spans and len(source) == 0:
+            return
+        if read_rich(source).spans != seg.content.spans:
+            write_rich(source, seg.content)
+            self.changed = True
 
     def set_target(
         self, uid: str, target: RichText, state: str, *, meta: dict[str, str] | None = None,
