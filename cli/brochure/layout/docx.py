@@ -26,7 +26,8 @@ from typing import Any
 from brochure.core import languages, layouts
 from brochure.core.atomic import atomic_path
 from brochure.core.datamodel import Edition
-from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, runs
+from brochure.core.paths import link_target
+from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, linked_runs
 
 SERIF = "PT Serif"
 SANS = "PT Sans"
@@ -917,8 +918,15 @@ def _cell_paragraph(p: Any, row: Row, cell: Cell, geo: Geometry, shift: int) -> 
             _shade(run, MISSING_FILL)
             _lang(run, "en-US")
             continue
-        for text, kinds in runs(piece.text):
+        link: tuple[str, Any] | None = None  # the open <w:hyperlink> and its target
+        for text, kinds, target in linked_runs(piece.text):
             run = p.add_run(text)
+            if target and link_target(target):
+                if link is None or link[0] != target:
+                    link = (target, _hyperlink(p, target))
+                link[1].append(run._r)  # moved from the paragraph into the link
+            else:
+                link = None
             if "em" in kinds:
                 run.italic = True
             if "strong" in kinds:
@@ -927,6 +935,20 @@ def _cell_paragraph(p: Any, row: Row, cell: Cell, geo: Geometry, shift: int) -> 
                 run.font.size = Pt(round(geo.font_pt * 0.85 * 2) / 2)
                 _color(run, GREY)
             _lang(run, locale)
+
+
+def _hyperlink(paragraph: Any, target: str) -> Any:
+    """A new <w:hyperlink> at the end of `paragraph`, to the external `target` (a relationship
+    of the document part), for the runs of its text: Word and LibreOffice open it on a click."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import OxmlElement
+
+    rid = paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(_qn("r:id"), rid)
+    link.set(_qn("w:history"), "1")
+    paragraph._p.append(link)
+    return link
 
 
 def _lang(run: Any, locale: str) -> None:

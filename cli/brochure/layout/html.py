@@ -26,9 +26,9 @@ from markupsafe import Markup, escape
 from brochure.core import languages, layouts
 from brochure.core.datamodel import AlignedDocument, Edition, RichText
 from brochure.core.errors import LayoutError
-from brochure.core.paths import OUTSIDE, allowed
+from brochure.core.paths import OUTSIDE, allowed, link_target
 from brochure.layout.linebreak import line_breaking
-from brochure.layout.rows import MAX_MEASURE_EM, Geometry, Row, document_rows, geometry, runs
+from brochure.layout.rows import MAX_MEASURE_EM, Geometry, Row, document_rows, geometry, linked_runs
 
 TEMPLATE = "brochure.html.j2"
 # Inline formatting, outermost first, so a note's emphasis nests inside the note.
@@ -139,11 +139,16 @@ def environment(layout: str, search_dirs: tuple[Path, ...] = ()) -> jinja2.Envir
 
 
 def rich_html(text: RichText) -> Markup:
-    """RichText as escaped HTML with <em>, <strong> and notes as <span class="note">."""
+    """RichText as escaped HTML with <em>, <strong>, notes as <span class="note"> and links as
+    <a class="link" href> (a live link in the screen PDF; the print PDF's finisher removes
+    annotations, so there the text stays, without one)."""
     out = []
-    for chunk, kinds in runs(text):
+    for chunk, kinds, target in linked_runs(text):
         opening = "".join(tag for kind, tag, _ in _TAGS if kind in kinds)
         closing = "".join(tag for kind, _, tag in reversed(_TAGS) if kind in kinds)
+        if target and link_target(target):  # checked again: a layout is the last gate
+            opening = f'<a class="link" href="{escape(target)}">{opening}'
+            closing = f"{closing}</a>"
         out.append(f"{opening}{_thin_spaces(escape(chunk))}{closing}")
     return Markup("".join(out))
 

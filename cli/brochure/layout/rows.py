@@ -253,11 +253,17 @@ def split_segments(lengths: Sequence[int], budget: int) -> list[list[int]]:
 
 def runs(text: RichText) -> list[tuple[str, frozenset[str]]]:
     """The text cut where its formatting changes: (text, kinds in force), spans may nest or overlap."""
+    return [(chunk, kinds) for chunk, kinds, _ in linked_runs(text)]
+
+
+def linked_runs(text: RichText) -> list[tuple[str, frozenset[str], str]]:
+    """runs(), each with the target of the link it is part of ("" outside links)."""
     cuts = sorted({0, len(text.text), *(p for s in text.spans for p in (s.start, s.end))})
-    out: list[tuple[str, frozenset[str]]] = []
+    out: list[tuple[str, frozenset[str], str]] = []
     for start, end in zip(cuts, cuts[1:]):
         if start >= end:
             continue
-        kinds = frozenset(s.kind for s in text.spans if s.start <= start and s.end >= end)
-        out.append((text.text[start:end], kinds))
+        spans = [s for s in text.spans if s.start <= start and s.end >= end]
+        target = next((s.target for s in spans if s.kind == "link"), "")
+        out.append((text.text[start:end], frozenset(s.kind for s in spans), target))
     return out
