@@ -99,3 +99,39 @@ def test_engine_none_fills_from_memory_only_in_translate_and_build(tmp_path):
     folder = _memory_only_project(tmp_path / "second")
     build_project(load_project(folder), render=lambda *a, **k: None, draft=True)
     assert _b_targets(folder) == ["Всеобщая забастовка началась сегодня.", None]
+
+
+def test_memory_drafts_carry_the_source_spans(tmp_path):
+    """The memory holds plain text; a draft from it gets the source segment's spans as an MT draft
+    does (translate.spans): emphasis over the whole segment covers the draft, a link around a word
+    the draft keeps as is is placed there, and one that cannot be placed is named in a note."""
+    folder = write_project(tmp_path / "p", TOML, {
+        "a.md": "The general strike began in Zhanaozen today.\n\nThe KTZh workers joined the strike.\n",
+        "b.md": "*The general strike began in Zhanaozen today.*\n\n"
+                "The [KTZh](https://example.org/ktzh) workers joined the strike.\n\n"
+                "The general strike began in **Zhanaozen** yesterday.\n",
+    })  # fmt: skip
+    project = load_project(folder)
+    segmented, stores = load_translations(project, ["ru"])
+    a = stores[("a", "ru")]
+    strike, ktzh = segmented["a"].segments
+    a.set_target(strike.id, RichText("Всеобщая забастовка началась сегодня в Жанаозене."), "final")
+    a.save()
+    a.set_target(ktzh.id, RichText("Рабочие KTZh присоединились к забастовке."), "final")
+    a.save()
+
+    fill_missing(project, segmented, stores, ["ru"], engine=UpperEngine())
+    b = stores[("b", "ru")]
+    whole, link, partial = (b.get(s.id) for s in segmented["b"].segments)
+    assert whole.meta["origin"] == "memory"
+    assert [(s.start, s.end, s.kind) for s in whole.target.spans] == [
+        (0, len(whole.target.text), "em")
+    ]
+    assert link.meta["origin"] == "memory"
+    assert [(link.target.text[s.start : s.end], s.kind, s.target) for s in link.target.spans] == [
+        ("KTZh", "link", "https://example.org/ktzh")
+    ]
+    assert partial.meta["origin"] == "memory-fuzzy" and partial.target.spans == ()
+    assert [n.text for n in partial.notes if n.category == "markup"] == [
+        "inline markup not carried into the machine draft: strong «Zhanaozen»"
+    ]

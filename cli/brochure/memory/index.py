@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from brochure.core.datamodel import RichText
 from brochure.core.paths import inside
 from brochure.core.text import normalise
 from brochure.memory.tmx import MEMORY_DIR, read_tmx
@@ -450,8 +451,12 @@ _REPLACEABLE = ("mt", "memory-fuzzy")  # machine drafts an exact memory match ma
 def fill_from_memory(
     project: Project, stores: dict[tuple[str, str], TranslationFile],
     segments: dict[str, SegmentedDocument], lang: str, threshold: int | None = None,
+    carry: Callable[[RichText, str], tuple[RichText, list[str]]] | None = None,
 ) -> MemoryFill:  # fmt: skip
     """Fill units of `lang` from the memory before any MT engine runs.
+
+    The memory holds plain text: `carry(source, draft)` gives a draft the source segment's inline
+    spans (translate.spans' tag transfer) and notes on what it could not place.
 
     An exact match (a human-approved translation of the same text) becomes a `translated` unit with
     origin `memory`; the best fuzzy match at or above the threshold becomes a `translated` draft
@@ -459,8 +464,6 @@ def fill_from_memory(
     (or any reviewed/final unit) are never touched; a machine draft (origin mt or memory-fuzzy) is
     replaced by an exact match only. The stores are changed in memory; the caller saves them.
     """
-    from brochure.core.datamodel import RichText
-
     threshold = settings(project).fuzzy_threshold if threshold is None else threshold
     result = MemoryFill()
     with Memory.open(project) as memory:
@@ -487,9 +490,14 @@ def fill_from_memory(
                 note = (
                     None if best.exact else f"memory match {best.score}% ({where}): {best.source}"
                 )
-                store.set_target(s.id, RichText(best.target), "translated", note=note, meta={
+                draft, lost = (
+                    carry(s.content, best.target) if carry else (RichText(best.target), [])
+                )
+                store.set_target(s.id, draft, "translated", note=note, meta={
                     "origin": kind, "memory-score": str(best.score), "memory-source": where,
                 })  # fmt: skip
+                for markup in lost:
+                    store.add_note(s.id, markup, "markup")
                 result.filled[(document.name, s.id)] = kind
                 if best.exact:
                     result.exact += 1

@@ -171,6 +171,13 @@ class _Todo:
     content: RichText | None = None  # the source with its inline spans (translate.spans)
 
 
+def _carry_spans(source: RichText, draft: str) -> tuple[RichText, list[str]]:
+    """A memory draft with the source's spans (tag transfer, as for MT drafts): a span over the
+    whole segment covers the draft; a partial one is placed where its words (a name, a number)
+    stand in the draft as they are, else named in a note for a person to place."""
+    return transfer_spans(source, draft, str)
+
+
 def _collect(
     project: Project, segmented: dict[str, SegmentedDocument], stores: dict[tuple[str, str], TranslationFile],
     lang: str, report: LangReport,
@@ -228,7 +235,7 @@ def fill_missing(
         # The translation memory comes before any engine: exact and fuzzy matches become drafts.
         from brochure.memory.index import fill_from_memory
 
-        mem = fill_from_memory(project, stores, segmented, lang)
+        mem = fill_from_memory(project, stores, segmented, lang, carry=_carry_spans)
         lr.memory_exact, lr.memory_fuzzy = mem.exact, mem.fuzzy
         todo = _collect(project, segmented, stores, lang, lr)
         if not todo:
