@@ -156,6 +156,21 @@ def test_editing_a_target_keeps_its_emphasis_and_note(client, keys, seed_project
     assert again.status_code == 409
 
 
+def test_a_link_written_in_the_workbench_is_kept_with_its_target(client, keys, seed_project):
+    """`[words](url)` in the grid is a link (XLIFF <pc type="link">), shown again as written; a
+    link to anything but the web or mail keeps only its words."""
+    unit = first_unit(seed_project)
+    edited = "Заявление [СДК](https://example.org/sdk?a=1&b=2) и [файл](file:///etc/passwd)"
+    reply = save(client, keys, unit, edited, state="reviewed")
+    assert reply.status_code == 200, reply.text
+    saved = store(seed_project).get(unit.id)
+    assert saved.target.text == "Заявление СДК и файл"
+    links = [(saved.target.text[s.start : s.end], s.target) for s in saved.target.spans]
+    assert links == [("СДК", "https://example.org/sdk?a=1&b=2")]
+    assert rich_markdown(saved.target) == "Заявление [СДК](https://example.org/sdk?a=1&b=2) и файл"
+    xliff2(seed_project / "translations" / f"{DOC}.{LANG}.xlf")
+
+
 def test_a_unit_changed_on_disk_since_the_page_loaded_it_is_a_conflict(client, keys, seed_project):
     loaded = first_unit(seed_project)
     other = store(seed_project)  # the CLI, an editor or an import saves meanwhile

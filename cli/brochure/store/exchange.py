@@ -216,15 +216,13 @@ def _write_12(el: etree._Element, rich: RichText) -> None:
     """RichText -> XLIFF 1.2 content: emphasis as <g ctype="italic">, strong as <g ctype="bold">,
     a link as the native codes `<a href="...">` and `</a>` in <bpt ctype="link">/<ept> (what CAT
     tools show as a tag pair and write back as they were)."""
-    from lxml import etree
-
     from brochure.store.xliff import write_rich
 
     codes: dict[str, str] = {}
     write_rich(el, rich, codes)
     for pc in list(el.iter(f"{{{XLF2}}}pc")):
         if pc.get("type") == "link":
-            _unwrap_link(pc, codes, etree)
+            _unwrap_link(pc, codes)
             continue
         kind = {"xlf:i": "em", "xlf:b": "strong"}.get(pc.get("subType", ""), "em")
         pc.tag = f"{{{XLF12}}}g"
@@ -233,8 +231,10 @@ def _write_12(el: etree._Element, rich: RichText) -> None:
         pc.set("ctype", _CTYPE[kind])
 
 
-def _unwrap_link(pc: etree._Element, codes: dict[str, str], etree) -> None:
+def _unwrap_link(pc: etree._Element, codes: dict[str, str]) -> None:
     """<pc type="link">text</pc> -> <bpt ctype="link">code</bpt>text<ept>code</ept>, in place."""
+    from lxml import etree
+
     parent = pc.getparent()
     index = parent.index(pc)
     pid = f"l{pc.get('id')}"
@@ -499,7 +499,7 @@ def _wrap_links(el: etree._Element) -> dict[str, str]:
         siblings = list(parent)
         start = siblings.index(bpt)
         end = next((i for i in range(start + 1, len(siblings))
-                    if etree.QName(siblings[i]).localname == "ept"
+                    if isinstance(siblings[i].tag, str) and etree.QName(siblings[i]).localname == "ept"
                     and (siblings[i].get("rid") or siblings[i].get("id")) == key), None)  # fmt: skip
         if end is None:
             continue
