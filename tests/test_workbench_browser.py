@@ -182,7 +182,7 @@ def test_the_context_panel_inserts_terms_and_marks_forbidden_ones_as_you_type(
     assert area.input_value() == "В тот же вечер началась забастовки, забастовка"
     # a forbidden term is marked as it is typed, and the mark goes when it is fixed
     area.press_sequentially(" в экстрактивной промышленности")  # inflected: found all the same
-    mark = row.locator(".preview .forbidden")
+    mark = row.locator(".printed .forbidden")
     mark.wait_for()
     assert mark.inner_text() == "экстрактивной промышленности"
     listed = page.locator("aside.context section.forbidden").inner_text()
@@ -190,7 +190,7 @@ def test_the_context_panel_inserts_terms_and_marks_forbidden_ones_as_you_type(
     fixed = "В тот же вечер началась забастовка в _добывающей_ промышленности"
     area.fill(fixed)
     mark.wait_for(state="detached")
-    assert row.locator(".preview .em").inner_text() == "добывающей"  # the markup, as printed
+    assert row.locator(".printed .em").inner_text() == "добывающей"  # the markup, as printed
     area.press("Tab")  # saved when left
     page.wait_for_selector(f"tr#u-{STRIKES}.saved")
     saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(STRIKES)

@@ -149,7 +149,7 @@
       return;
     }
     if (!response.ok || box.value !== text) return; // typed on meanwhile: a newer check comes
-    renderPieces(row.querySelector(".preview"), data.pieces);
+    renderPieces(row.querySelector(".printed"), data.pieces);
     row.dataset.forbidden = String(data.forbidden.length);
     if (row === current) {
       section("forbidden", data.forbidden.map((f) => {

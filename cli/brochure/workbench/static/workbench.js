@@ -51,7 +51,7 @@
       show(row, data.error + "\nTheirs (" + data.state + "): " + data.target + "\nYours: " + body.target);
       area.value = data.target;
       area.dataset.saved = data.target; // theirs is not saved again by leaving the target
-      renderPieces(row.querySelector(".preview"), data.pieces);
+      renderPieces(row.querySelector(".printed"), data.pieces);
       select.value = data.state;
       return false;
     }
@@ -63,7 +63,7 @@
     row.dataset.version = data.version;
     area.dataset.saved = data.target;
     if (area.value === body.target) area.value = data.target; // as the store keeps it
-    renderPieces(row.querySelector(".preview"), data.pieces);
+    renderPieces(row.querySelector(".printed"), data.pieces);
     select.value = data.state;
     row.querySelector(".origin").textContent = data.origin;
     showProblems(row, data.problems);
