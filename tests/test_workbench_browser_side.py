@@ -7,9 +7,16 @@ With BROCHURE_SCREENSHOTS=<folder> set, the tests also save screenshots of the m
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
+import pytest
+from brochure.workbench.serve import open_workbench
+from conftest import write_project
 from test_workbench_browser import DOC, LANG, bench, page  # noqa: F401  (fixtures)
+from test_workbench_status import TEXT, TOML
+
+BUILD_MS = 300_000  # a rebuild lays out a PDF: minutes on a busy machine
 
 TSV = (
     "# our terms\n"
@@ -93,3 +100,83 @@ def test_the_editor_says_when_the_glossary_changed_on_disk(bench, page, seed_pro
     message = page.locator(".message").inner_text()
     assert "changed on disk" in message and "note: theirs" in message and "note: mine" in message
     assert (seed_project / "glossary" / "terms.tsv").read_bytes() == before
+
+
+@pytest.fixture
+def small_bench(tmp_path):
+    """The workbench on a small project (one en|ru edition, a screen PDF only: quick to build)."""
+    project = write_project(tmp_path / "small", TOML, {"t.md": TEXT})
+    server = open_workbench(project, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    for _ in range(600):
+        if server.server.started:
+            break
+        threading.Event().wait(0.05)
+    assert server.server.started, "the workbench did not start"
+    yield server, project
+    server.stop()
+    thread.join(timeout=30)
+
+
+def test_status_lists_documents_and_editions_as_brochure_status(bench, page, seed_project, invoke):  # noqa: F811
+    import json
+
+    data = json.loads(invoke("status", "--json", seed_project).output)
+    page.goto(bench.url)
+    page.click("header nav a:text('status')")
+    page.wait_for_selector("table.status")
+    rows = page.locator("table.status:not(.editions) tbody tr")
+    assert rows.count() == len(data["documents"])
+    first = rows.nth(0).locator("td")
+    row = data["documents"][0]
+    assert [first.nth(i).inner_text() for i in range(4)] == [
+        row["document"], row["lang"], str(row["segments"]), str(row["words"])
+    ]  # fmt: skip
+    editions = page.locator("table.editions tbody tr")
+    assert editions.count() == len(data["next_build"]["editions"])
+    screenshot(page, "status")
+    # the grid, for the README's picture of the main views
+    open_at(page, bench, f"/segments/{DOC}/{LANG}")
+    page.wait_for_selector("table.grid[data-ready='true']")
+    screenshot(page, "grid")
+
+
+def test_rebuild_an_edition_and_see_the_page_where_a_unit_lands(small_bench, page):  # noqa: F811
+    server, project = small_bench
+    open_at(page, server, "/status/en-ru")
+    page.wait_for_selector(".preview[data-ready='true']")
+    assert "No PDF yet" in page.locator("figure.page").inner_text()
+    options = page.locator("select[name=unit] option")
+    last = options.nth(options.count() - 1).get_attribute("value")
+    page.select_option("select[name=unit]", last)
+    page.click("button.rebuild")
+    page.wait_for_selector("figure.page img", timeout=BUILD_MS)
+    assert page.locator(".preview .status").inner_text() == "rebuilt: small.en-ru.pdf"
+    assert page.locator(".pdf-state").inner_text() == "PDF: small.en-ru.pdf"
+    image = page.locator("figure.page img")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    number = int(page.locator(".preview").get_attribute("data-page"))
+    assert number > 1 and f"page {number}" in page.locator("figcaption").inner_text()
+    assert (project / "build" / "preview" / f"small.en-ru.p{number:03d}.png").is_file()
+    # the edition page, loaded again, shows the same page and the proof report of the PDF
+    open_at(page, server, "/status/en-ru")
+    page.goto(page.url + f"&doc=t&unit={last}")
+    page.wait_for_selector(f"figure.page img[src^='/preview/en-ru/{number}.png']")
+    assert page.locator("h3").first.inner_text().startswith("en-ru: ")
+
+
+@pytest.mark.skipif(not os.environ.get("BROCHURE_SCREENSHOTS"), reason="screenshots only")
+def test_screenshot_of_an_edition_page(bench, page):  # noqa: F811
+    open_at(page, bench, "/status/en-ru")
+    page.wait_for_selector(".preview[data-ready='true']")
+    page.select_option("select[name=unit]", index=12)
+    page.click("button.rebuild")
+    page.wait_for_selector("figure.page img", timeout=BUILD_MS)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=page.locator("figure.page img").element_handle(),
+    )
+    screenshot(page, "preview")

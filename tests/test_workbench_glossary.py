@@ -90,7 +90,7 @@ def test_add_writes_what_the_cli_writes_and_keeps_every_other_byte(
     assert tsv(project) == expected and tsv(project).startswith(TSV.encode())
     assert reply.json()["version"] == version(project)
     page = client.get(f"/glossary/concept/general-assembly?token={keys.token}")
-    assert "общее собрание" in page.text and 'class="source project"' in page.text
+    assert "общее собрание" in page.text and 'class="badge project"' in page.text
 
 
 def test_edit_changes_only_the_changed_cells_like_the_cli(client, keys, project, tmp_path, invoke):
@@ -105,7 +105,7 @@ def test_edit_changes_only_the_changed_cells_like_the_cli(client, keys, project,
 
 def test_editing_a_built_in_concept_writes_an_override_row(client, keys, project, tmp_path, invoke):
     page = client.get(f"/glossary/concept/general-strike?token={keys.token}")
-    assert 'class="source built-in"' in page.text
+    assert 'class="badge built-in"' in page.text
     expected = cli_twin(project, tmp_path, invoke, "edit", "general-strike", "--note", "ours")
     reply = client.get("/glossary", params={"token": keys.token, "q": "general-strike"})
     assert 'id="c-general-strike"' in reply.text
@@ -117,7 +117,7 @@ def test_editing_a_built_in_concept_writes_an_override_row(client, keys, project
     assert tsv(project) == expected
     page = client.get(f"/glossary/concept/general-strike?token={keys.token}")
     assert (
-        'class="source override"' in page.text and "remove the project&#39;s override" in page.text
+        'class="badge override"' in page.text and "remove the project&#39;s override" in page.text
     )
     emptied = post(client, keys, project, "edit", "general-strike", form | {"ru": ""})
     assert emptied.status_code == 400 and "keeps its built-in value" in emptied.json()["error"]

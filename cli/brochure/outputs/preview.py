@@ -106,3 +106,44 @@ def _side_by_side(images: Sequence):  # type: ignore[no-untyped-def]
         out.paste(image, (x, 0))
         x += image.width
     return out
+
+
+def _letters(text: str) -> str:
+    """Only the letters and digits of `text`, case-folded: what survives line breaking,
+    hyphenation, typographic quotes and dashes and pdfium's text extraction alike."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def page_of(pdf: Path, texts: Sequence[str], prefix: int = 60) -> int | None:
+    """The 1-based page where a unit whose text is `texts` (one per language of the edition) starts,
+    or None when no page holds it.
+
+    A heading is found by its PDF bookmark (the contents page and running heads repeat it); other
+    text by the page holding the start of the most of its languages (the first such page).
+    """
+    import pypdfium2
+
+    keys = [k for k in (_letters(t) for t in texts) if k]
+    if not keys:
+        return None
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        for item in document.get_toc():
+            title = _letters(item.get_title() or "")
+            dest = item.get_dest() if title in keys else None
+            if dest is not None and dest.get_index() is not None:
+                return int(dest.get_index()) + 1
+        pages = []
+        for index in range(len(document)):
+            textpage = document[index].get_textpage()
+            pages.append(_letters(textpage.get_text_range()))
+            textpage.close()
+    finally:
+        document.close()
+    for size in (prefix, prefix // 3):  # a unit that starts at a page's foot: its first words
+        needles = [k[:size] for k in keys]
+        scores = [sum(needle in text for needle in needles) for text in pages]
+        best = max(scores)
+        if best:
+            return scores.index(best) + 1
+    return None

@@ -1,6 +1,7 @@
 """The workbench application: the project's index page, and the routes of each page's module
 (unit.py: the segment grid and unit editing; context.py: the context of the unit being edited;
-glossary_page.py: the glossary editor), behind the security guard.
+glossary_page.py: the glossary editor; status_page.py: status, rebuild, preview and proof),
+behind the security guard.
 
 Each handler loads the project, calls a stage, renders; site.py holds what they share.
 """
@@ -16,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from brochure.core.errors import BrochureError
-from brochure.workbench import context, glossary_page, unit
+from brochure.workbench import context, glossary_page, status_page, unit
 from brochure.workbench.security import Guard, Secrets
 from brochure.workbench.site import HERE, Site, target_languages
 
@@ -37,6 +38,7 @@ def make_app(root: Path, keys: Secrets) -> Guard:
         *unit.routes(site),
         *context.routes(site),
         *glossary_page.routes(site),
+        *status_page.routes(site),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     return Guard(Starlette(routes=routes), keys)
