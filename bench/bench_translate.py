@@ -2,25 +2,38 @@
 
 For each shape, the same sentences, the same beam (4) and N-best size (4), the same threads:
   raw        CTranslate2 translate_batch (+ SentencePiece encode/decode) with the best batching
-             found for this model in this run (a small search over sentences and tokens per batch)
+             found for this model in this run (a small search over sentences and tokens per batch,
+             which includes the batching the engine derives, so raw is never handicapped)
   engine     brochure's argos engine with the settings it derives itself (batch_size = 0)
-  translate  brochure's translate core on a fresh project: segmenting, XLIFF, MT cache; the
-             segments that reached the engine are counted (a repeated sentence or a cached one
-             would make it look faster than the engine)
+  translate  brochure's translate core on a fresh project: segmenting, memory, XLIFF, MT cache,
+             glossary choice, saving; the segments that reached the engine are counted (a repeated
+             sentence or a cached one would make it look faster than the engine)
   argos      argostranslate's translation.hypotheses(text, 4) once per sentence (its per-sentence
              path with the same N-best list; translate() is the same call with 1), in a
              child process timing itself after loading, with a temporary HOME, the same threads
              (its sentence splitter, which would download a model, is replaced by "one sentence":
              that only makes argos faster)
-Every subject is warmed up, then timed 3 times in alternating turns (bench/common.py); the ratios
-use the medians. Goals: engine and translate >= 0.95x raw, >= 3x argos, on both shapes.
+Loading the model is outside every subject's timing (argos's too). Every subject is warmed up (on a
+few sentences), then timed 3 times in alternating turns (bench/common.py); ratios use the medians.
+Goals: engine and translate >= 0.95x raw, >= 3x argos, on both shapes.
+The clock: with one thread (what a busy 2-core machine gets: ct2.available_threads), the CPU time
+of the process (of argos's child process for argos), because the wall time of a process waiting
+for a core measures the other processes (on a machine with a load of 10 the same run varied by
+40%); the wall times are printed beside. With more threads, the wall time.
 
-Shapes (tiny hand-weighted copy models built here, tests/tinymodels.py: real CTranslate2 work per
-token, no download): "f32-400" float32 weights, a 400-piece SentencePiece vocabulary (long token
-sequences); "int8-2000" int8 weights, a 2,000-piece vocabulary asked for, 128+64 wide.
+Shapes: models of a real model's size, built here (tests/tinymodels.py, no download): Transformer-
+base (6+6 layers, 512 wide, 8 heads, feed-forward 2048, as argos's OpenNMT-py packages are) whose
+weights copy the source token by token (the rest are small random numbers doing real work), so
+every sentence takes as many decoding steps as a real translation of its length would:
+  base-f32-8k    float32 weights, an 8,000-entry vocabulary
+  base-int8-32k  int8 weights, a 32,000-entry vocabulary (the output layer of a common real model)
+Both read a SentencePiece BPE tokenizer of 2,000 pieces (about 22 tokens per bench sentence).
+The tests' tiny copy models (1 layer, 192 wide: where per-sentence overheads dominate) are there too:
+--shape copy-f32-400 / copy-int8-2000; the memory run (RSS over thousands of sentences) uses
+copy-int8-2000, which is fast enough for it.
 
-    .venv/bin/python bench/bench_translate.py [--sentences 400] [--argos-sentences 100]
-                                              [--runs 3] [--memory 3000] [--shape f32-400 ...]
+    .venv/bin/python bench/bench_translate.py [--sentences 32] [--argos-sentences 12]
+                                              [--runs 3] [--memory 2000] [--shape base-f32-8k ...]
 """
 
 from __future__ import annotations
@@ -35,22 +48,37 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # tinymodels
 sys.path.insert(0, str(HERE))
 
+import tinymodels  # noqa: E402
 from common import alternate, row  # noqa: E402
 
 BEAM, NBEST = 4, 4
-SHAPES = {  # name: (vocabulary size asked for, width of the token codes, quantization)
-    "f32-400": (400, 128, None),
-    "int8-2000": (2000, 128, "int8"),
-}
-# The raw baseline's search: sentences per batch and tokens per batch.
-GRID = [("examples", 8), ("examples", 16), ("examples", 32), ("examples", 64),
-        ("tokens", 256), ("tokens", 512), ("tokens", 1024), ("tokens", 2048)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    shape: tinymodels.Shape
+    quantization: str | None  # None: float32
+    pieces: int  # SentencePiece vocabulary asked for
+    model_type: str  # SentencePiece's
+
+
+SHAPES = {
+    "base-f32-8k": ModelShape(tinymodels.Shape(**{**vars(tinymodels.BASE), "vocabulary": 8000}),
+                              None, 2000, "bpe"),
+    "base-int8-32k": ModelShape(tinymodels.BASE, "int8", 2000, "bpe"),
+    "copy-f32-400": ModelShape(tinymodels.Shape(width=128), None, 400, "unigram"),
+    "copy-int8-2000": ModelShape(tinymodels.Shape(width=128), "int8", 2000, "unigram"),
+}  # fmt: skip
+DEFAULT_SHAPES = ["base-f32-8k", "base-int8-32k"]
+# The raw baseline's search: sentences per batch and tokens per batch (+ the engine's own choice).
+GRID = [("examples", 8), ("examples", 16), ("tokens", 512), ("tokens", 1024), ("tokens", 2048)]
 
 WORDS = [
     "workers",
@@ -151,16 +179,46 @@ def peak_mb() -> float:
 
 
 def build_model(work: Path, shape: str) -> Path:
-    import tinymodels
     from brochure.engines.packages import install_package
 
-    vocab, width, quantization = SHAPES[shape]
+    spec = SHAPES[shape]
     corpus = "\n".join(sentences(3000, seed=7)) + "\n" + tinymodels.CORPUS
-    package = tinymodels.build_argos_package(work / shape, "en", "ru", vocab_size=vocab, corpus=corpus,
-                                             width=width, quantization=quantization)  # fmt: skip
+    package = tinymodels.build_argos_package(work / shape, "en", "ru", vocab_size=spec.pieces, corpus=corpus,
+                                             quantization=spec.quantization, shape=spec.shape,
+                                             model_type=spec.model_type)  # fmt: skip
     models = work / shape / "models"
     install_package(package, models)
     return models
+
+
+class Clock:
+    """CPU time of this process (one thread) or wall time (more); the wall time is kept beside."""
+
+    def __init__(self, threads: int):
+        self.cpu = threads == 1
+        self.walls: list[float] = []
+
+    def start(self) -> tuple[float, float]:
+        return time.perf_counter(), time.process_time()
+
+    def stop(self, start: tuple[float, float]) -> float:
+        wall, cpu = time.perf_counter() - start[0], time.process_time() - start[1]
+        self.walls.append(wall)
+        return cpu if self.cpu else wall
+
+    def timed(self, fn, *args):  # noqa: ANN001, ANN201
+        """A subject for alternate(): runs fn(*args) and returns its time on this clock."""
+
+        def subject() -> float:
+            start = self.start()
+            fn(*args)
+            return self.stop(start)
+
+        return subject
+
+    @property
+    def name(self) -> str:
+        return "CPU time" if self.cpu else "wall time"
 
 
 class Raw:
@@ -184,9 +242,11 @@ class Raw:
                                                   return_scores=True)  # fmt: skip
         return [self.sp.decode_pieces(r.hypotheses[0]) for r in results]
 
-    def tune(self, texts: list[str]) -> list[tuple[float, tuple[str, int]]]:
-        """Time every batching of GRID on `texts` (twice, alternating); keep the fastest."""
-        timings = alternate({f"{t}:{n}": (lambda b=(t, n): self(texts, b)) for t, n in GRID},
+    def tune(
+        self, texts: list[str], grid: list[tuple[str, int]], clock: Clock
+    ) -> list[tuple[float, tuple[str, int]]]:
+        """Time every batching of `grid` on `texts` (twice, alternating); keep the fastest."""
+        timings = alternate({f"{t}:{n}": clock.timed(self, texts, (t, n)) for t, n in grid},
                             runs=2, warmup=False)  # fmt: skip
         ranked = sorted(
             (v.min, (k.split(":")[0], int(k.split(":")[1]))) for k, v in timings.items()
@@ -211,10 +271,14 @@ def run_engine(engine, texts: list[str]) -> None:
 
 
 class Core:
-    """`brochure translate` on a fresh project each run (no MT cache, nothing translated)."""
+    """`brochure translate` on a fresh project each run (no MT cache, nothing translated), with
+    the engine already loaded (as every other subject's model is)."""
 
-    def __init__(self, models: Path, texts: list[str], work: Path, threads: int):
+    def __init__(
+        self, models: Path, texts: list[str], work: Path, threads: int, engine, clock: Clock
+    ):
         self.models, self.texts, self.work, self.threads = models, texts, work, threads
+        self.engine, self.clock = engine, clock
         self.runs = 0
         self.reached: list[int] = []
 
@@ -235,9 +299,9 @@ class Core:
             encoding="utf-8",
         )
         project = load_project(root)
-        start = time.perf_counter()
-        report = core.translate_project(project, progress=False)
-        elapsed = time.perf_counter() - start
+        start = self.clock.start()
+        report = core.translate_project(project, progress=False, engine=self.engine)
+        elapsed = self.clock.stop(start)
         self.reached.append(report.langs[0].computed)
         assert report.langs[0].drafted == len(self.texts), report.langs[0].drafted
         shutil.rmtree(root, ignore_errors=True)
@@ -255,15 +319,16 @@ texts = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
 translation = tr.get_translation_from_codes("en", "ru")
 translation.hypotheses(texts[0], n)  # load the model outside the timing
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 out = [translation.hypotheses(t, n) for t in texts]  # one call per sentence, n-best as ours
-elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "first": out[0][0].value}))
+wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"wall": wall, "cpu": cpu, "first": out[0][0].value}))
 """
 
 
 class Argos:
-    def __init__(self, models: Path, texts: list[str], work: Path, threads: int):
+    def __init__(self, models: Path, texts: list[str], work: Path, threads: int, clock: Clock):
+        self.clock = clock
         home = work / "home"
         home.mkdir(parents=True, exist_ok=True)
         self.data = work / "argos-texts.json"
@@ -279,7 +344,9 @@ class Argos:
                               capture_output=True, text=True, check=False)  # fmt: skip
         if proc.returncode != 0:
             raise SystemExit(f"argos run failed:\n{proc.stderr[-2000:]}")
-        return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
+        times = json.loads(proc.stdout.strip().splitlines()[-1])
+        self.clock.walls.append(times["wall"])
+        return float(times["cpu" if self.clock.cpu else "wall"])
 
 
 def memory_child(models: str, n: int, threads: int) -> None:
@@ -304,31 +371,47 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
     models = build_model(work, shape)
     texts = sentences(args.sentences)
     argos_texts = texts[: args.argos_sentences]
+    warm = sentences(4, seed=11)  # warm-up input: other sentences, so nothing is cached
     raw = Raw(models, threads)
     mean_tokens = sum(len(raw.sp.encode(t)) for t in texts) / len(texts)
-    print(f"== shape {shape}: vocabulary {raw.sp.get_piece_size()} pieces, "
-          f"{SHAPES[shape][2] or 'float32'}, built in {time.perf_counter() - t0:.1f} s; "
-          f"{len(texts)} sentences of {mean_tokens:.0f} tokens on average; {threads} thread(s)")  # fmt: skip
-    ranked = raw.tune(texts[: args.tune_sentences])
-    print("raw CTranslate2 batching search (best of 2, s): "
-          + ", ".join(f"{t}={n}: {secs:.2f}" for secs, (t, n) in ranked))  # fmt: skip
+    spec = SHAPES[shape]
+    print(f"== shape {shape}: {spec.shape.layers}+{spec.shape.layers} layers, "
+          f"{spec.shape.width + 64} wide, {spec.shape.heads} heads, feed-forward {spec.shape.ffn}, "
+          f"vocabulary {max(raw.sp.get_piece_size(), spec.shape.vocabulary)} entries "
+          f"({raw.sp.get_piece_size()} SentencePiece pieces), {spec.quantization or 'float32'}, "
+          f"built in {time.perf_counter() - t0:.1f} s; {len(texts)} sentences of "
+          f"{mean_tokens:.0f} tokens on average; {threads} thread(s)")  # fmt: skip
     engine = make_engine(models, threads)
-    engine.translate(texts[:4])
+    engine.translate(texts[:1])  # loads the model
     chosen = Decoding(threads=threads).batching()
+    grid = GRID + ([chosen] if chosen not in GRID else [])
+    clock = Clock(threads)
+    ranked = raw.tune(texts[: args.tune_sentences], grid, clock)
+    print(f"raw CTranslate2 batching search on {min(len(texts), args.tune_sentences)} sentences "
+          "(best of 2, s): " + ", ".join(f"{t}={n}: {secs:.2f}" for secs, (t, n) in ranked))  # fmt: skip
     print(f"raw uses the best: {raw.batching[0]}={raw.batching[1]}; the engine derived: "
           f"{chosen[0]}={chosen[1]}, threads={threads}")  # fmt: skip
     expected = texts[0].replace("workers", "рабочие")
     assert raw(texts[:1])[0] == expected and engine.translate(texts[:1])[0][0].text == expected
-    core = Core(models, texts, work / shape, threads)
+    clocks = {k: Clock(threads) for k in ("raw", "engine", "translate", "argos")}
+    core = Core(models, texts, work / shape, threads, engine, clocks["translate"])
     subjects = {
-        "raw": lambda: raw(texts),
-        "engine": lambda: run_engine(engine, texts),
+        "raw": clocks["raw"].timed(raw, texts),
+        "engine": clocks["engine"].timed(run_engine, engine, texts),
         "translate": core,
     }
-    argos = None if args.skip_argos else Argos(models, argos_texts, work / shape, threads)
-    if argos is not None:
+    warmups = {
+        "raw": lambda: raw(warm),
+        "engine": lambda: run_engine(engine, warm),
+        "translate": Core(models, warm, work / shape / "warm", threads, engine, Clock(threads)),
+    }
+    argos = None
+    if not args.skip_argos:
+        argos = Argos(models, argos_texts, work / shape, threads, clocks["argos"])
         subjects["argos"] = argos
-    timings = alternate(subjects, runs=args.runs)
+        warmups["argos"] = Argos(models, warm, work / shape / "warm", threads, Clock(threads))
+    timings = alternate(subjects, runs=args.runs, warmups=warmups)
+    print(f"  timed in {clock.name}; load average {os.getloadavg()[0]:.1f}")
     sizes = {
         "raw": len(texts),
         "engine": len(texts),
@@ -338,45 +421,54 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
     rate = {k: sizes[k] / t.median for k, t in timings.items()}
     for k, t in timings.items():
         reached = core.reached[-1] if k == "translate" else sizes[k]
+        walls = clocks[k].walls[-len(t.seconds) :]
         print(f"  {k:<10} {t.text()}; {reached} segments reached the engine; "
-              f"{sizes[k] / t.min:.1f}-{rate[k]:.1f} segments/s (min time - median)")  # fmt: skip
+              f"{sizes[k] / t.max:.2f}-{sizes[k] / t.min:.2f} segments/s (slowest - fastest run), "
+              f"median {rate[k]:.2f}; wall times {', '.join(f'{w:.2f}' for w in walls)} s")  # fmt: skip
     assert all(n == len(texts) for n in core.reached), core.reached
     for k in ("engine", "translate"):
         r = rate[k] / rate["raw"]
-        row(
-            f"MT {shape}: {k} / raw CTranslate2 (best batching)", ">= 0.95x", f"{r:.2f}x", r >= 0.95
-        )
+        row(f"MT {shape}: {k} / raw CTranslate2 (best batching)", ">= 0.95x",
+            f"{r:.2f}x ({len(texts)} segments reached the engine; {rate[k]:.2f} vs {rate['raw']:.2f}/s, {clock.name})",
+            r >= 0.95)  # fmt: skip
         if "argos" in rate:
             a = rate[k] / rate["argos"]
-            row(f"MT {shape}: {k} / argos per sentence", ">= 3x", f"{a:.1f}x", a >= 3)
-    if args.memory and shape == args.memory_shape:
-        proc = subprocess.run([sys.executable, __file__, "--memory-child", str(models), str(args.memory),
-                               str(threads)], capture_output=True, text=True, check=True)  # fmt: skip
-        mem = json.loads(proc.stdout.strip().splitlines()[-1])
-        samples = mem["samples"]
-        print(f"memory over {args.memory} sentences (RSS MB after n sentences): "
-              + ", ".join(f"{n}: {mb}" for n, mb in samples))  # fmt: skip
-        growth = samples[-1][1] - samples[0][1]
-        row(f"MT memory growth over {args.memory} sentences", "< 10 MB", f"{growth:+.1f} MB "
-            f"(peak {mem['peak']:.0f} MB)", growth < 10)  # fmt: skip
+            row(f"MT {shape}: {k} / argos per sentence", ">= 3x",
+                f"{a:.1f}x ({rate[k]:.2f} vs {rate['argos']:.2f} segments/s; argos on {len(argos_texts)}, {clock.name})",
+                a >= 3)  # fmt: skip
+
+
+def bench_memory(work: Path, args: argparse.Namespace, threads: int) -> None:
+    """RSS of one engine translating many sentences in core-sized chunks (a leak would grow it)."""
+    models = build_model(work, args.memory_shape)
+    proc = subprocess.run([sys.executable, __file__, "--memory-child", str(models), str(args.memory),
+                           str(threads)], capture_output=True, text=True, check=True)  # fmt: skip
+    mem = json.loads(proc.stdout.strip().splitlines()[-1])
+    samples = mem["samples"]
+    print(f"memory over {args.memory} sentences, shape {args.memory_shape} (RSS MB after n sentences): "
+          + ", ".join(f"{n}: {mb}" for n, mb in samples))  # fmt: skip
+    growth = samples[-1][1] - samples[0][1]
+    row(f"MT memory growth over {args.memory} sentences", "< 10 MB", f"{growth:+.1f} MB "
+        f"(peak {mem['peak']:.0f} MB)", growth < 10)  # fmt: skip
 
 
 def main() -> None:
     from brochure.engines.ct2 import available_threads
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sentences", type=int, default=400)
-    ap.add_argument("--argos-sentences", type=int, default=100)
+    ap.add_argument("--sentences", type=int, default=32)
+    ap.add_argument("--argos-sentences", type=int, default=12)
     ap.add_argument(
-        "--tune-sentences", type=int, default=150, help="sentences for the raw batching search"
+        "--tune-sentences", type=int, default=16, help="sentences for the raw batching search"
     )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0, help="0: what the engine would choose")
-    ap.add_argument("--shape", action="append", choices=list(SHAPES), help="default: both")
+    ap.add_argument("--shape", action="append", choices=list(SHAPES),
+                    help=f"default: {' and '.join(DEFAULT_SHAPES)}")  # fmt: skip
     ap.add_argument(
-        "--memory", type=int, default=3000, help="sentences for the memory run (0: skip)"
+        "--memory", type=int, default=2000, help="sentences for the memory run (0: skip)"
     )
-    ap.add_argument("--memory-shape", default="int8-2000", help=argparse.SUPPRESS)
+    ap.add_argument("--memory-shape", default="copy-int8-2000", choices=list(SHAPES))
     ap.add_argument("--skip-argos", action="store_true")
     ap.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -385,8 +477,10 @@ def main() -> None:
         return
     threads = args.threads or available_threads()
     with tempfile.TemporaryDirectory(prefix="bench-translate-") as tmp:
-        for shape in args.shape or list(SHAPES):
+        for shape in args.shape or DEFAULT_SHAPES:
             bench_shape(shape, Path(tmp), args, threads)
+        if args.memory:
+            bench_memory(Path(tmp), args, threads)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,10 @@ class Timing:
         return min(self.seconds)
 
     @property
+    def max(self) -> float:
+        return max(self.seconds)
+
+    @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
@@ -38,17 +42,19 @@ class Timing:
 
 
 def alternate(
-    subjects: dict[str, Callable[[], object]], runs: int = 3, warmup: bool = True
-) -> dict[str, Timing]:
+    subjects: dict[str, Callable[[], object]], runs: int = 3, warmup: bool = True,
+    warmups: dict[str, Callable[[], object]] | None = None,
+) -> dict[str, Timing]:  # fmt: skip
     """Time each subject `runs` times, in rotating turns, after one untimed warm-up run of each.
 
+    `warmups`: a lighter warm-up per subject (the same code on less input) instead of a full run.
     A subject that returns a float has measured itself (a child process timing its own work
     after loading): that figure counts instead of the wall time of the call.
     """
     names = list(subjects)
     if warmup:
         for name in names:
-            subjects[name]()
+            (warmups or {}).get(name, subjects[name])()
     out = {name: Timing(name, []) for name in names}
     for r in range(runs):
         k = r % len(names)

@@ -17,12 +17,20 @@ How the copy works (a 1-layer Transformer, weights set by hand):
   src -> tgt adds src's code to tgt's row and silences src.
 Because the source ends with </s> (add_source_eos, or an explicit </s> as NLLB wants), the copy
 ends with </s> and decoding stops.
+
+Benchmarks ask for the shape of a real model (`Shape`: e.g. Transformer-base, 6+6 layers, 512 wide,
+8 heads, a 32,000-entry vocabulary): every weight the copy does not need is then small random
+numbers instead of zero (real work per token that barely disturbs the copy), every head of the last
+decoder layer's cross-attention matches positions, and the vocabulary is padded with entries the
+tokenizer never produces (the output layer costs what a real vocabulary's costs). The output is the
+same copy, so the number of decoding steps is what a real model's would be.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 # Enough text for a SentencePiece vocabulary in en, ru and kk; byte fallback covers any other
@@ -55,7 +63,7 @@ LEXICONS: dict[tuple[str, str], dict[str, str]] = {
 
 
 def _train_sentencepiece(
-    prefix: Path, corpus: str, symbols: list[str], vocab_size: int
+    prefix: Path, corpus: str, symbols: list[str], vocab_size: int, model_type: str = "unigram"
 ) -> list[str]:
     import sentencepiece as spm
 
@@ -65,6 +73,7 @@ def _train_sentencepiece(
         input=str(text_file), model_prefix=str(prefix), vocab_size=vocab_size,
         character_coverage=1.0, hard_vocab_limit=False, byte_fallback=True,
         normalization_rule_name="identity", user_defined_symbols=symbols, minloglevel=2,
+        model_type=model_type,
     )  # fmt: skip
     text_file.unlink()
     Path(f"{prefix}.vocab").unlink()
@@ -72,25 +81,49 @@ def _train_sentencepiece(
     return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
 
 
+@dataclass(frozen=True)
+class Shape:
+    """The size of a copy model: the tests' tiny one by default."""
+
+    layers: int = 1  # encoder and decoder layers each
+    heads: int = 1
+    width: int = 128  # token code dimensions; the model is width + 64 wide
+    ffn: int = 4  # feed-forward inner size
+    vocabulary: int = 0  # pad the model's vocabulary to this many entries (0: the tokenizer's)
+    noise: float = 0.0  # scale of the random weights the copy does not need (0: zeros)
+
+
+# Transformer-base (argos's packages are trained with OpenNMT-py's transformer: 6+6 layers, 512
+# wide, 8 heads, feed-forward 2048, a shared SentencePiece vocabulary of up to 50,000 pieces).
+BASE = Shape(layers=6, heads=8, width=448, ffn=2048, vocabulary=32000, noise=0.02)
+
+
 def _copy_transformer(
     model_dir: Path, vocab: list[str], lexicon: dict[str, str], *, add_source_eos: bool,
     prefix_shift: int = 0, max_len: int = 1024, width: int = 128, seed: int = 0,
-    quantization: str | None = "int8",
+    quantization: str | None = "int8", shape: Shape | None = None,
 ) -> None:  # fmt: skip
     """Save a CTranslate2 Transformer that copies its source, substituting `lexicon` tokens.
 
     prefix_shift: how many forced target-prefix tokens come before the copy that do not have a
     source token of their own (argos packages with a target prefix: 1; NLLB style, where the
     source starts with a language token just as the target starts with one: 0).
+    shape: layers, heads, sizes (default: 1 layer, 1 head, `width`, zeros where the copy needs
+    nothing).
     """
     import numpy as np
     from ctranslate2.specs import TransformerSpec
 
+    shape = shape or Shape(width=width)
+    vocab = list(vocab) + [f"<unused{i}>" for i in range(shape.vocabulary - len(vocab))]
     V = len(vocab)
-    E = width  # token code dimensions
+    E = shape.width  # token code dimensions
     K = 16  # frequencies of the positional code
     P = 4 * K
     d = E + P
+    H, dh = shape.heads, d // shape.heads  # heads, and each head's dimensions
+    assert dh * H == d and dh >= P, "each head must hold the positional code"
+    rng = np.random.default_rng(seed + 1)
     freqs = 2 * np.pi * 2.0 ** (-np.arange(1, K + 1) / 2.0)
     angles = np.arange(max_len)[:, None] * freqs[None, :]
     pe = np.zeros((max_len, d), np.float32)
@@ -104,8 +137,14 @@ def _copy_transformer(
     embeddings = np.zeros((V, d), np.float32)
     embeddings[:, :E] = codes
 
-    def zeros(*shape):
-        return np.zeros(shape, np.float32)
+    def zeros(*size):
+        return np.zeros(size, np.float32)
+
+    def noise(rows, cols, scale=1.0):
+        """Random weights (scale 1: a LayerNorm-ed input gives outputs of about unit size)."""
+        if not shape.noise:
+            return zeros(rows, cols)
+        return rng.standard_normal((rows, cols), dtype=np.float32) * (scale / np.sqrt(cols))
 
     def layer_norm(ln, gamma=1.0):
         ln.gamma = np.full(d, gamma, np.float32)
@@ -115,7 +154,7 @@ def _copy_transformer(
         lin.weight = weight.astype(np.float32)
         lin.bias = zeros(weight.shape[0])
 
-    spec = TransformerSpec.from_config(num_layers=1, num_heads=1)
+    spec = TransformerSpec.from_config(num_layers=shape.layers, num_heads=H)
     for part in (spec.encoder, spec.decoder):
         part.scale_embeddings = False
         part.position_encodings.encodings = pe
@@ -123,22 +162,29 @@ def _copy_transformer(
         spec.decoder.position_encodings.encodings = np.roll(pe, prefix_shift, axis=0)
     spec.encoder.embeddings[0].weight = embeddings
     spec.decoder.embeddings.weight = embeddings
-    ff = 4
+    ff, small = shape.ffn, shape.noise  # what a layer adds to the residual stream: small
     for layer in spec.encoder.layer + spec.decoder.layer:
         layer_norm(layer.self_attention.layer_norm)
-        linear(layer.self_attention.linear[0], zeros(3 * d, d))
-        linear(layer.self_attention.linear[1], zeros(d, d))
+        linear(layer.self_attention.linear[0], noise(3 * d, d))
+        linear(layer.self_attention.linear[1], noise(d, d, small))
         layer_norm(layer.ffn.layer_norm)
-        linear(layer.ffn.linear_0, zeros(ff, d))
-        linear(layer.ffn.linear_1, zeros(d, ff))
+        linear(layer.ffn.linear_0, noise(ff, d))
+        linear(layer.ffn.linear_1, noise(d, ff, small))
+    for layer in spec.decoder.layer[:-1]:
+        layer_norm(layer.attention.layer_norm)
+        linear(layer.attention.linear[0], noise(d, d))
+        linear(layer.attention.linear[1], noise(2 * d, d))
+        linear(layer.attention.linear[2], noise(d, d, small))
     layer_norm(spec.encoder.layer_norm)
     beta, gamma = 200.0, 50.0
-    attention = spec.decoder.layer[0].attention
+    attention = spec.decoder.layer[-1].attention  # every head: query t meets key t
     layer_norm(attention.layer_norm)
     query = zeros(d, d)
-    query[E:, E:] = beta * np.eye(P)
     key_value = zeros(2 * d, d)
-    key_value[E:d, E:] = np.eye(P)
+    for h in range(H):
+        rows = slice((h + 1) * dh - P, (h + 1) * dh)  # the last P dimensions of head h
+        query[rows, E:] = beta * np.eye(P)
+        key_value[rows, E:] = np.eye(P)
     key_value[d : d + E, :E] = gamma * np.eye(E)
     out = zeros(d, d)
     out[:E, :E] = np.eye(E)
@@ -165,22 +211,23 @@ def build_argos_package(
     out_dir: Path, from_code: str, to_code: str, *, version: str = "1.0",
     target_prefix: str = "", vocab_size: int = 400, corpus: str = CORPUS,
     lexicon: dict[str, str] | None = None, folder: str | None = None, width: int = 128,
-    quantization: str | None = "int8",
+    quantization: str | None = "int8", shape: Shape | None = None, model_type: str = "unigram",
 ) -> Path:  # fmt: skip
     """Build `translate-FROM_TO.argosmodel` in argos's own format (as argospm publishes them).
 
     `width`: dimensions of the token codes (the model is width + 64 wide); benchmarks use more.
     `quantization`: "int8" (as argos packages are), or None for float32 weights.
+    `shape`: a real model's size (benchmarks); `model_type`: SentencePiece's (bpe keeps words whole).
     """
     lexicon = LEXICONS.get((from_code, to_code), {}) if lexicon is None else lexicon
     name = folder or f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
     root = Path(out_dir) / "src" / name
     root.mkdir(parents=True, exist_ok=True)
     symbols = sorted({*lexicon, *lexicon.values(), *([target_prefix] if target_prefix else [])})
-    vocab = _train_sentencepiece(root / "sentencepiece", corpus, symbols, vocab_size)
+    vocab = _train_sentencepiece(root / "sentencepiece", corpus, symbols, vocab_size, model_type)
     _copy_transformer(root / "model", vocab, lexicon, add_source_eos=True,
                       prefix_shift=1 if target_prefix else 0, width=width,
-                      quantization=quantization)  # fmt: skip
+                      quantization=quantization, shape=shape)  # fmt: skip
     meta = {
         "package_version": version, "argos_version": "1.9.0",
         "from_code": from_code, "from_name": NAMES.get(from_code, from_code),
@@ -190,12 +237,14 @@ def build_argos_package(
         meta["target_prefix"] = target_prefix
     (root / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     (root / "README.md").write_text("Test-only copy model.\n", encoding="utf-8")
-    return zip_folder(root, Path(out_dir) / f"translate-{from_code}_{to_code}.argosmodel")
+    zip_path = Path(out_dir) / f"translate-{from_code}_{to_code}.argosmodel"
+    return zip_folder(root, zip_path, compress=shape is None)  # large weights: stored as they are
 
 
-def zip_folder(root: Path, zip_path: Path) -> Path:
+def zip_folder(root: Path, zip_path: Path, compress: bool = True) -> Path:
     """Zip `root` so that every member sits under `root.name/`, as argos packages do."""
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(zip_path, "w", method) as z:
         for path in sorted(root.rglob("*")):
             if path.is_file():
                 z.write(path, path.relative_to(root.parent).as_posix())
