@@ -291,3 +291,42 @@ def test_a_link_is_live_in_the_screen_pdf_text_in_the_print_pdf_and_a_hyperlink_
     assert ("in Markdown", MARKDOWN_URL) in links and ("в Markdown", MARKDOWN_URL) in links
     rels = [r for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert [(r.is_external, r.target_ref) for r in rels] == [(True, MARKDOWN_URL)]
+
+
+def test_tmx_export_carries_links_and_emphasis_as_paired_codes(linked_project, invoke, tmp_path):
+    """`memory export`: a CAT tool's memory gets the markup as TMX <bpt>/<ept> holding the native
+    code (`<a href>`, `<i>`); DTD-valid; translate-toolkit reads it; our memory matches plain text."""
+    from test_schemas import assert_valid, dtd
+
+    store = _store(linked_project)
+    ru = "В Казахстане сейчас происходит настоящее народное восстание."
+    at = ru.index("народное восстание")
+    store.set_target(UPRISING, RichText(ru, (Span(13, 19, "em"), Span(at, at + 18, "link", LINK))),
+                     "final", meta={"origin": "human"})  # fmt: skip
+    store.save()
+    out = tmp_path / "all.tmx"
+    result = invoke("memory", "export", "-o", out, linked_project)
+    assert result.exit_code == 0, result.output
+    assert_valid(dtd("tmx-1.4b/tmx14.dtd"), out)
+    tmx = out.read_text(encoding="utf-8")
+    assert (
+        '<seg>In Kazakhstan, there is now a <bpt i="1" type="link">&lt;a '
+        'href="https://example.org/uprising?a=1&amp;amp;b=2"&gt;</bpt>real popular uprising'
+        '<ept i="1">&lt;/a&gt;</ept>.</seg>'
+    ) in tmx
+    assert (
+        '<seg>В Казахстане <bpt i="1" type="italic">&lt;i&gt;</bpt>сейчас<ept i="1">&lt;/i&gt;'
+        '</ept> происходит настоящее <bpt i="2" type="link">'
+    ) in tmx
+    # a <seg> that starts with a code (the seeds' italic editor's note) gets no indentation
+    assert '<seg><bpt i="1" type="italic">&lt;i&gt;</bpt>[Ed.: The preface below' in tmx
+    assert not re.search(r"<seg>\s|\s</seg>", tmx)
+    tmx_tt = pytest.importorskip("translate.storage.tmx")
+    units = tmx_tt.tmxfile.parsefile(str(out)).units
+    assert any(u.source.startswith("In Kazakhstan, there is now a") for u in units)
+    # brought back as a memory file, the texts are plain (matching ignores markup)
+    result = invoke("memory", "import", out, linked_project)
+    assert result.exit_code == 0, result.output
+    result = invoke("memory", "search", "In Kazakhstan, there is now a real popular uprising.",
+                    linked_project, "--lang", "ru")  # fmt: skip
+    assert ru in result.output and "&lt;" not in result.output and "<a" not in result.output

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brochure.core.datamodel import RichText
 from brochure.core.errors import TranslationMemoryError
 from brochure.core.text import normalise, slug
 
@@ -35,6 +36,9 @@ class TranslationUnit:
     props: list[tuple[str, str]] = field(default_factory=list)  # (type, value) of TMX <prop>
     notes: list[str] = field(default_factory=list)
     attrs: dict[str, str] = field(default_factory=dict)  # creationdate, changeid, ...
+    # A text's inline markup (emphasis, strong, links) by language, written as TMX codes so a CAT
+    # tool's memory keeps it; the memory itself matches plain text (read_tmx drops the codes).
+    markup: dict[str, RichText] = field(default_factory=dict)
 
 
 # -- TMX -------------------------------------------------------------------------------------------
@@ -117,6 +121,7 @@ def write_tmx(
     })  # fmt: skip
     body = etree.SubElement(root, "body")
     count = 0
+    coded: list[tuple[etree._Element, RichText]] = []
     for unit in units:
         if len(unit.texts) < 2:
             continue
@@ -127,12 +132,58 @@ def write_tmx(
             etree.SubElement(tu, "note").text = note
         for lang, text in unit.texts.items():
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-            etree.SubElement(tuv, "seg").text = text
+            seg = etree.SubElement(tuv, "seg")
+            seg.text = text
+            rich = unit.markup.get(lang)
+            if rich is not None and rich.text == text and rich.spans:
+                coded.append((seg, rich))
         count += 1
     etree.indent(root, space="  ")
+    for seg, rich in coded:  # after indenting, which would put white space into a <seg> of codes
+        _write_codes(seg, rich)
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     write_bytes_atomic(path, data)
     return count
+
+
+# TMX paired codes: the native markup (HTML, as in our XLIFF's <originalData>) of each kind.
+_CODE_TYPES = {"em": ("italic", "<i>", "</i>"), "strong": ("bold", "<b>", "</b>"),
+               "link": ("link", "", "</a>")}  # fmt: skip
+
+
+def _write_codes(seg: etree._Element, rich: RichText) -> None:
+    """A <seg> with the text and its spans as <bpt i type>native code</bpt> ... <ept i>...</ept>."""
+    from lxml import etree
+
+    from brochure.store.xliff import link_code
+
+    seg.text = None
+    spans = [s for s in rich.spans if s.kind in _CODE_TYPES and s.end > s.start]
+    # at one position: closings before openings, the inner closing first, the outer opening first
+    events = sorted(
+        [(s.start, 1, -s.end, i) for i, s in enumerate(spans)]
+        + [(s.end, 0, -s.start, i) for i, s in enumerate(spans)]
+    )
+    pos = 0
+    last: etree._Element | None = None
+
+    def text(piece: str) -> None:
+        if last is None:
+            seg.text = (seg.text or "") + piece
+        else:
+            last.tail = (last.tail or "") + piece
+
+    for at, opening, _, i in events:
+        text(rich.text[pos:at])
+        pos = at
+        kind, start, end = _CODE_TYPES[spans[i].kind]
+        if opening:
+            last = etree.SubElement(seg, "bpt", i=str(i + 1), type=kind)
+            last.text = link_code(spans[i].target) if spans[i].kind == "link" else start
+        else:
+            last = etree.SubElement(seg, "ept", i=str(i + 1))
+            last.text = end
+    text(rich.text[pos:])
 
 
 def _version() -> str:
@@ -197,8 +248,10 @@ def project_units(project: Project, langs: Sequence[str] = ()) -> list[Translati
                 entry = units.setdefault((document.name, source), TranslationUnit(
                     texts={project.source_language: source},
                     props=[("x-document", document.name), ("x-segment", unit.id)],
+                    markup={project.source_language: unit.source},
                 ))  # fmt: skip
                 entry.texts[lang] = normalise(unit.target.text)
+                entry.markup[lang] = unit.target
     return [u for u in units.values() if len(u.texts) >= 2]
 
 
