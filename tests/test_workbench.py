@@ -196,7 +196,7 @@ def test_bad_input_is_one_clear_error_and_writes_nothing(client, keys, seed_proj
 
 # -- security ------------------------------------------------------------------------------------
 def test_every_request_needs_the_token(client, keys, seed_project):
-    for url in ("/", f"/segments/{DOC}/{LANG}", "/static/workbench.js"):
+    for url in ("/", f"/segments/{DOC}/{LANG}", "/static/workbench.js", "/static/context.js"):
         assert client.get(url).status_code == 403
         assert client.get(url + "?token=wrong").status_code == 403
         assert client.get(f"{url}?token={keys.token}").status_code == 200
@@ -278,3 +278,17 @@ def test_a_save_returns_the_checks_problems_of_the_unit(client, keys, seed_proje
         body={"version": bad["version"]},
     )
     assert fixed.status_code == 200 and fixed.json()["problems"] == []
+
+
+def test_a_unit_version_changes_with_its_markup_alone(seed_project):
+    from dataclasses import replace
+
+    from brochure.core.datamodel import RichText, Span
+
+    unit = first_unit(seed_project)
+    text = unit.target.text
+    linked = replace(unit, target=RichText(text, (Span(0, 5, "link", "https://a.example/"),)))
+    moved = replace(unit, target=RichText(text, (Span(0, 5, "link", "https://b.example/"),)))
+    emphasised = replace(unit, target=RichText(text, (Span(0, 5, "em"),)))
+    versions = {unit_version(u) for u in (unit, linked, moved, emphasised)}
+    assert len(versions) == 4

@@ -16,6 +16,8 @@ from brochure.store.xliff import TranslationFile
 from brochure.workbench.serve import open_workbench
 from test_schemas import xliff2
 
+pytest_plugins = ["conftest_mt"]  # tiny real translation models (tests/tinymodels.py)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -231,3 +233,30 @@ def test_a_unit_changed_by_xliff_import_meanwhile_is_a_conflict(
     assert "(моя правка)" in message  # both versions shown
     assert area.input_value() == "В Казахстане идёт настоящее народное восстание."
     assert xlf(seed_project).read_bytes() == on_disk  # nothing overwritten
+
+
+def test_a_machine_draft_on_request_with_the_glossarys_choice_marked(
+    bench, page, seed_project, installed
+):
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
+    page.wait_for_selector("aside.context[data-wired='true']")
+    area = page.locator(f"tr#u-{STRIKES} textarea")
+    area.focus()
+    page.wait_for_selector(f"aside.context[data-ready='{STRIKES}']")
+    mt = page.locator("aside.context section.mt")
+    assert mt.locator(".mt-state").inner_text().startswith("argos/translate-en_ru/")
+    mt.locator("button.draft").click()
+    chosen = mt.locator("ol.hypotheses li.chosen")
+    chosen.wait_for()
+    assert chosen.count() == 1 and "the glossary's choice" in chosen.inner_text()
+    assert mt.locator("ol.hypotheses li").count() >= 3  # the N-best list and the draft
+    draft = mt.locator("li.draft > span").first.inner_text()
+    assert draft.startswith("Moreover, in the evening")  # the tiny model copies its source
+    mt.locator("li.draft button.use").click()
+    assert area.input_value() == draft
+    area.press("Tab")
+    page.wait_for_selector(f"tr#u-{STRIKES}.saved")
+    saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(STRIKES)
+    assert saved.target.text == draft and saved.meta["origin"] == "human"  # a person chose it
+    xliff2(xlf(seed_project))

@@ -31,12 +31,12 @@ class EditResult:
 
 def unit_version(unit: Unit) -> str:
     """The version of a unit a page shows: its state and normalised target (the hash `xliff
-    export` records), and its inline spans when it has any (a change of emphasis alone is a
-    change the page must not overwrite)."""
+    export` records), and its inline spans when it has any (a change of emphasis or of a link's
+    address alone is a change the page must not overwrite)."""
     version = unit_hash(unit)
     if unit.target is None or not unit.target.spans:
         return version
-    spans = ",".join(f"{s.kind}:{s.start}-{s.end}" for s in unit.target.spans)
+    spans = ",".join(f"{s.kind}:{s.start}-{s.end}:{s.target}" for s in unit.target.spans)
     return hashlib.sha1(f"{version}|{spans}".encode()).hexdigest()[:16]
 
 
