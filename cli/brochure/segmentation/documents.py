@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +15,39 @@ from brochure.core.project import PROJECT_FILE, DocumentSpec, Project, load_proj
 from brochure.segmentation.rules import get_segmenter, project_segmenter, segment_document
 from brochure.sources.text import read_document
 
+# The last documents segmented, by what they were made from: the source's bytes, its path and
+# language, and the project's segmentation rules. A workbench request or a save reads a long
+# document's segments again and again; its Markdown parsing and sentence splitting are the slow
+# part (a 2,000-unit text: most of a second), and the result (frozen dataclasses) can be shared.
+_SEGMENTED: OrderedDict[tuple[str, ...], SegmentedDocument] = OrderedDict()
+_SEGMENTED_SIZE = 8
+_segmented_lock = threading.Lock()
+
 
 def segment_source(project: Project, document: DocumentSpec) -> SegmentedDocument:
-    """Read and segment one of the project's documents."""
+    """Read and segment one of the project's documents (the same bytes and rules: the same
+    segments, kept from the last time)."""
+    try:
+        data = document.path.read_bytes()
+    except OSError:
+        data = None  # read_document says what is wrong, in its words
+    key = None
+    if data is not None:
+        rules = repr((project.abbreviations, project.removed_abbreviations, project.break_rules))
+        digest = hashlib.sha1(data).hexdigest()
+        key = (str(document.path), document.lang, digest, rules)
+        with _segmented_lock:
+            if key in _SEGMENTED:
+                _SEGMENTED.move_to_end(key)
+                return _SEGMENTED[key]
     doc = read_document(document.path, document.lang)
-    return segment_document(doc, project_segmenter(project, document.lang))
+    segmented = segment_document(doc, project_segmenter(project, document.lang))
+    if key is not None:
+        with _segmented_lock:
+            _SEGMENTED[key] = segmented
+            while len(_SEGMENTED) > _SEGMENTED_SIZE:
+                _SEGMENTED.popitem(last=False)
+    return segmented
 
 
 def segment_file(

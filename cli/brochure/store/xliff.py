@@ -487,6 +487,9 @@ class TranslationFile:
             if rank is not None and rank >= _FILE_ORDER["unit"]:
                 break
             anchor_index += 1
+        # A unit is in place when it follows the one placed before it: comparing neighbours, not
+        # indexes (lxml's index() walks the children: quadratic in a 2,000-unit file).
+        before = self.file_el[anchor_index - 1] if anchor_index else None
         for seg in wanted:
             el = self._units.get(seg.id)
             if el is None:
@@ -494,9 +497,10 @@ class TranslationFile:
                 self._units[seg.id] = el
             elif self._is_stale(el):
                 self._detach(el)
-            if el.getparent() is not self.file_el or self.file_el.index(el) != anchor_index:
-                self._place(el, anchor_index)
-            anchor_index = self.file_el.index(el) + 1
+            if el.getparent() is not self.file_el or el.getprevious() is not before:
+                self._place(el, anchor_index)  # units before anchor_index stay where they are
+            before = el
+            anchor_index += 1
 
     def _refresh_markup(self, el: etree._Element, seg: Segment) -> None:
         """The stored source gets the segment's inline markup when only that changed (a link
