@@ -31,6 +31,7 @@ def screenshot(page, name: str) -> None:  # noqa: F811
     folder = os.environ.get("BROCHURE_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
         page.screenshot(path=str(Path(folder) / f"workbench-{name}.png"), full_page=False)
 
 
@@ -79,7 +80,6 @@ def test_add_edit_and_remove_a_concept_in_the_glossary_editor(bench, page, seed_
     assert lines[2] == 'oblast\tregion\tобласть\tоблыс\tteam list 3\t"a ""quoted"" note"\t\t'
     assert lines[4].endswith("\tгенеральная ассамблея\tindeclinable")
     assert page.locator("input[name=ru_forbidden]").input_value() == "генеральная ассамблея"
-    screenshot(page, "concept")
     # remove it again
     page.click("button.remove")
     page.wait_for_selector("table.glossary")
@@ -92,6 +92,8 @@ def test_the_editor_says_when_the_glossary_changed_on_disk(bench, page, seed_pro
 
     open_at(page, bench, "/glossary/concept/general-strike")
     page.wait_for_selector("form.concept[data-ready='true']")
+    assert page.locator("table.uses tbody tr").count() > 0  # where it is used
+    screenshot(page, "concept")
     edit(seed_project, "general-strike", {"note": "theirs"})  # the CLI's code, meanwhile
     before = (seed_project / "glossary" / "terms.tsv").read_bytes()
     page.fill("textarea[name=note]", "mine")

@@ -198,3 +198,30 @@ def test_a_script_in_a_unit_is_inert_on_the_edition_page(client, keys, project):
     (project / "t.md").write_text("# <script>alert(1)</script>\n\nText.\n", encoding="utf-8")
     page = client.get(f"/status/en-ru?token={keys.token}").text
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def pdf_text(path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def test_a_rebuild_is_a_draft_only_while_translations_are_missing(client, keys, project):
+    assert rebuild(client, keys, {"edition": "en-ru"}).status_code == 200
+    assert "D RA F T" in pdf_text(project / "build" / "small.en-ru.pdf")  # 38 missing: marked
+    from brochure.core.project import load_project
+    from brochure.store.edit import open_synced
+
+    loaded = load_project(project)
+    store = open_synced(loaded, loaded.documents[0], "ru")
+    for unit in store.units():
+        store.set_target(unit.id, RichText(f"Перевод: {unit.source.text}"), "reviewed")
+    store.save()
+    reply = rebuild(client, keys, {"edition": "en-ru"})
+    assert reply.status_code == 200 and reply.json()["written"] == ["small.en-ru.pdf"]
+    text = pdf_text(project / "build" / "small.en-ru.pdf")
+    assert "D RA F T" not in text and "missing translation" not in text

@@ -131,8 +131,10 @@ class Rebuilds:
         self.lock = threading.Lock()
 
     def run(self, root: Path, edition: str) -> list[str]:
-        """Build the edition as `brochure preview --draft` does (only what changed; missing
-        translations marked); the names of the files written. BrochureError when one is running."""
+        """Build the edition as `brochure preview` does (only what changed); with translations
+        missing, as `brochure preview --draft` (marked, the pages printed DRAFT). The names of the
+        files written; Busy when a rebuild is running."""
+        from brochure.core.errors import MissingTranslations
         from brochure.pipeline.build import build_project
 
         if not self.lock.acquire(blocking=False):
@@ -140,7 +142,11 @@ class Rebuilds:
         try:
             project = load_project(root)
             spec = project.edition(edition)
-            return [p.name for p in build_project(project, editions=[spec.name], draft=True)]
+            try:
+                written = build_project(project, editions=[spec.name])
+            except MissingTranslations:  # raised before anything is laid out
+                written = build_project(project, editions=[spec.name], draft=True)
+            return [p.name for p in written]
         finally:
             self.lock.release()
 
