@@ -65,6 +65,8 @@ def test_the_seed_statement_passes_the_line_checks(good, invoke):
                 and not page["missing_glyphs"]
             )
         assert report["fonts_not_embedded"] == []
+    # every page is 85% full but the statement's last (a long sentence is cut at a line end)
+    assert [i for i in screen["issues"] if i["check"] == "page fill"] == []
     # the print PDF's text is 100% black (issue 12, item 5) and its boxes are right
     assert [i for i in printed["issues"] if i["severity"] == "error"] == []
     assert [i for i in screen["issues"] if i["severity"] == "error"] == []

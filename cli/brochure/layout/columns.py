@@ -21,14 +21,13 @@ from brochure.layout.html import DocumentView, get_template
 from brochure.layout.measures import Measurements
 from brochure.layout.paging import (
     Part,
-    Size,
     Sizes,
     cut_documents,
     measuring_pass,
     overfull,
     paginate,
+    part_row,
     render,
-    sentence_ends,
     setup,
 )
 
@@ -73,21 +72,22 @@ def measure_rows(
 ) -> tuple[Sizes, dict[int, float]]:
     """(language index, part) -> the part's size in that column, and each document's label row
     height, from one WeasyPrint pass over `parts`."""
-    keys, found, default_line = measuring_pass(
+    got = measuring_pass(
         template, ctx, docs, parts, lambda row: max(len(c.plain) for c in row.cells) + 40
     )
+    found = got.found
     heads = {d: found[f"t{d}"][3] - found[f"t{d}"][1] for d in range(len(docs)) if f"t{d}" in found}
     sizes: Sizes = {}
-    for key, part in keys.items():
+    for key, part in got.keys.items():
         try:
             _, top, _, bottom = found[f"u{key}"]
         except KeyError:
             raise LayoutError(
                 f"columns layout: row {key} was not measured (a custom measure.html.j2?)"
             ) from None
+        row = part_row(docs[part[0]].rows[part[1]], part[2], part[3])
         for i in range(len(ctx["languages"])):
             start = found.get(f"m{i}-{key}-0")
-            ends, line = sentence_ends(found, f"m{i}-{key}", part, top, bottom, default_line)
             pad = start[1] - top if start else 0.0
-            sizes[(i, part)] = Size(bottom - top, pad, ends, line)
+            sizes[(i, part)] = got.size(f"m{i}-{key}", part, row.cells[i], top, bottom, pad)
     return sizes, heads

@@ -31,19 +31,22 @@ from brochure.layout.html import DocumentView, get_template
 from brochure.layout.measures import Measurements
 from brochure.layout.paging import (
     Part,
-    Size,
     Sizes,
+    allow_for,
     cut_documents,
     measuring_pass,
     overfull,
+    overruns,
     paginate,
+    part_row,
     render,
-    sentence_ends,
     setup,
 )
 
 log = logging.getLogger(__name__)
 LAYOUT = "facing"
+# Renderings at most: the last one is kept even if a unit still took more than measured.
+RENDER_PASSES = 3
 
 
 def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
@@ -55,17 +58,32 @@ def render_facing(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     groups = [[0], list(range(1, len(langs)))]
     kept = Measurements(s, edition.info.name, search_dirs)
     measure = kept.wrap(docs, lambda parts: measure_units(s.measure, ctx, docs, parts))
-    spreads = paginate(docs, groups, page_px, measure)
-    kept.save()
+    sizes: Sizes = {}
+    for attempt in range(RENDER_PASSES):
+        spreads = paginate(docs, groups, page_px, measure, sizes=sizes)
+        kept.save()
+        ctx["documents"] = cut_documents(docs, spreads)
+        ctx["spreads"] = spreads
+        document = render(get_template(s.env, LAYOUT), ctx)
+        # A unit set taller than measured (without the measuring markers a line can break
+        # otherwise) would push its page's later units down, out of step with the other page:
+        # pack again allowing for the height it took.
+        taller = overruns(document)
+        if not taller or attempt + 1 == RENDER_PASSES:
+            break
+        log.debug(
+            "%s: %d unit(s) taller than measured, packed again", edition.info.name, len(taller)
+        )
+        tops = {
+            part for spread in spreads for part, slot in zip(spread.parts, spread.slots) if slot.top
+        }
+        allow_for(sizes, groups, page_px, taller, tops)
     for spread in overfull(spreads, page_px):
         log.warning(
             "%s: a sentence in block %s is taller than a page: it runs over to the next page "
             "and that spread is out of step",
             edition.info.name, docs[spread.document].rows[spread.parts[0][1]].block_id,
         )  # fmt: skip
-    ctx["documents"] = cut_documents(docs, spreads)
-    ctx["spreads"] = spreads
-    document = render(get_template(s.env, LAYOUT), ctx)
     check_spreads(document, len(spreads), edition.info.name)
     return document
 
@@ -74,21 +92,21 @@ def measure_units(
     template: Any, ctx: dict[str, Any], docs: list[DocumentView], parts: list[Part]
 ) -> Sizes:
     """(language index, part) -> the part's size, from one WeasyPrint pass over `parts`."""
-    keys, found, default_line = measuring_pass(
+    got = measuring_pass(
         template, ctx, docs, parts, lambda row: sum(len(c.plain) + 40 for c in row.cells)
     )
     sizes: Sizes = {}
     for i in range(len(ctx["languages"])):
-        for key, part in keys.items():
+        for key, part in got.keys.items():
             unit = f"{i}-{key}"
             try:
-                (_, top, _, bottom), (_, text, _, _) = found[f"u{unit}"], found[f"c{unit}"]
+                (_, top, _, bottom), (_, text, _, _) = got.found[f"u{unit}"], got.found[f"c{unit}"]
             except KeyError:
                 raise LayoutError(
                     f"facing layout: unit {unit} was not measured (a custom measure.html.j2?)"
                 ) from None
-            ends, line = sentence_ends(found, f"m{unit}", part, top, bottom, default_line)
-            sizes[(i, part)] = Size(bottom - top, text - top, ends, line)
+            cell = part_row(docs[part[0]].rows[part[1]], part[2], part[3]).cells[i]
+            sizes[(i, part)] = got.size(f"m{unit}", part, cell, top, bottom, text - top)
     return sizes
 
 

@@ -32,7 +32,7 @@ from brochure.layout.linebreak import active_protector
 from brochure.layout.paging import Measure, Part, Setup, Size, Sizes, part_row
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # of the cache file: a new format starts every file afresh
+FORMAT = 2  # of the cache file: a new format starts every file afresh (2: laid-out lines)
 # A file holds at most this many times the units of the edition's last layout (the units of the
 # versions before an edit, of a second pass that keeps hyphen ladders whole, ...); then it is pruned.
 KEEP = 3
@@ -93,9 +93,9 @@ class Measurements:
             log.debug("measured %d of %d units (the rest cached)", len(missing), len(parts))
             # in the order of `parts`, as one pass over them all gives them
             return {
-                (i, part): Size(height, pad, tuple(ends), line)
+                (i, part): Size(height, pad, tuple(ends), line, tuple(map(tuple, lines)))
                 for part in parts
-                for i, (height, pad, ends, line) in enumerate(self.units[keys[part]])
+                for i, (height, pad, ends, line, lines) in enumerate(self.units[keys[part]])
             }
 
         return cached

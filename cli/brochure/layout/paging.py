@@ -9,6 +9,14 @@ every language, leaving at least MIN_LINES lines on each side of the cut; its re
 page. So a paragraph is cut only where a page break falls and reads as one everywhere else. A
 heading stays with the first lines after it; every document opens a new page.
 
+Where a cut at a sentence end would leave the page less than LINE_CUT_BELOW full (sentences of 8-10
+lines), the paragraph is cut inside a sentence, at a line that ends at a space, at about the same
+share of the sentence in every language: the measuring pass also reads each text's lines
+(`laid_out_lines`, `match_lines`), and the row's piece is split in two there (`split_piece`). The
+two pieces join with a space as the sentence did, so they set exactly as it did; the line above the
+cut is a full line (`Piece.runs_on`: justified where the text is). The cut is invisible: the rest
+opens the next page without spacing or indent.
+
 Heights are exact once measured: a part that starts a paragraph is read off the whole paragraph's
 sentence ends (lines are broken first-fit, so its first sentences break alone as they do in the
 whole); the rest of a cut paragraph is estimated until it is measured in the next pass (see
@@ -18,16 +26,18 @@ layouts share (`Setup`, `measuring_pass`, `render`), which calls WeasyPrint thro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from brochure.core.datamodel import Edition
 from brochure.layout.html import DocumentView, context, environment, get_template
-from brochure.layout.rows import Cell, Row
+from brochure.layout.rows import Cell, Piece, Row
 from brochure.layout.weasy import render_document
 
+log = logging.getLogger(__name__)
 PX_PER_MM = 96 / 25.4
 # Room left on every page for rounding between the two WeasyPrint passes, in CSS px.
 SAFETY_PX = 2.0
@@ -35,7 +45,12 @@ SAFETY_PX = 2.0
 # Lines a cut leaves at least at the foot of a page and at the top of the next (orphans, widows).
 MIN_LINES = 2
 # Measuring passes at most: the first measures every unit, the next ones the rests of cut paragraphs.
-MAX_PASSES = 4
+MAX_PASSES = 5
+# A page that a cut at a sentence end would leave less full than this is cut inside a sentence,
+# at a line end, if that fills it more (the proof asks 85% of the text area).
+LINE_CUT_BELOW = 0.92
+# Languages are cut inside a sentence at about the same share of it: this much more is allowed.
+SHARE_SLACK = 0.04
 SPLITTABLE = ("paragraph", "quote", "list_item")
 
 # A stretch of a unit: (document, row, first piece, end piece); a whole row is (d, r, 0, n).
@@ -51,6 +66,13 @@ class Size:
     pad: float
     ends: tuple[float, ...] = ()
     line: float = 0.0  # the height of a line of its text
+    lines: tuple[LineEnd, ...] = ()  # its laid-out lines, where known
+
+
+# A laid-out line of a part in one language: the height from the part's top to the line's foot,
+# the piece (from the part's first) it ends in, and the offset in that piece's text of the space
+# it ends at; -1 where it ends in a hyphen, at the piece's end or otherwise not at a space.
+LineEnd = tuple[float, int, int]
 
 
 Sizes = dict[tuple[int, Part], Size]  # (language index, part) -> size
@@ -88,12 +110,34 @@ def render(template: Any, ctx: dict[str, Any]) -> Any:
     return render_document(template.render(**ctx), Path(template.filename).parent)
 
 
+@dataclass
+class Pass:
+    """What one measuring pass read: the measuring template's unit keys ("<document>-<row>") ->
+    part, the anchors, the laid-out lines of each text (by marker prefix, see `laid_out_lines`),
+    and the default line height in px."""
+
+    keys: dict[str, Part]
+    found: Anchors
+    lines: dict[str, list[tuple[float, str]]]
+    default_line: float
+
+    def size(
+        self, prefix: str, part: Part, cell: Cell, top: float, bottom: float, pad: float
+    ) -> Size:
+        """The size of `part` in the language whose sentence markers are `<prefix>-<k>` and whose
+        text is `cell`, its box from `top` to `bottom`."""
+        marks = [self.found.get(f"{prefix}-{k}") for k in range(1, part[3] - part[2] + 1)]
+        ends = tuple(m[3] - top if m else bottom - top for m in marks)
+        line = next((m[3] - m[1] for m in marks if m), self.default_line)
+        lines = match_lines(cell, self.lines.get(prefix, []), top)
+        return Size(bottom - top, pad, ends, line, lines)
+
+
 def measuring_pass(
     template: Any, ctx: dict[str, Any], docs: Sequence[DocumentView], parts: Sequence[Part],
     row_chars: Callable[[Row], int],
-) -> tuple[dict[str, Part], Anchors, float]:  # fmt: skip
-    """Render `parts` once on a very tall page: the measuring template's unit keys
-    ("<document>-<row>") -> part, the anchors found, and the default line height in px.
+) -> Pass:  # fmt: skip
+    """Render `parts` once on a very tall page and read it back.
     `row_chars` says how many characters a row counts for in choosing the page's height."""
     geo = ctx["geometry"]
     views = measured_rows(docs, parts)
@@ -108,22 +152,87 @@ def measuring_pass(
         geo.body_height_mm * 4,
         min(5000.0, total_chars / max(1, geo.chars_per_line) * geo.font_pt * 0.6),
     )
-    found = read_anchors(
-        render(template, {**ctx, "documents": views, "measure_height_mm": round(tall)})
-    )
+    document = render(template, {**ctx, "documents": views, "measure_height_mm": round(tall)})
     default_line = geo.font_pt * geo.line_height * 96 / 72
-    return keys, found, default_line
+    return Pass(keys, read_anchors(document), laid_out_lines(document), default_line)
 
 
-def sentence_ends(
-    found: Anchors, prefix: str, part: Part, top: float, bottom: float, default_line: float
-) -> tuple[tuple[float, ...], float]:
-    """From the markers `<prefix>-1`.. after each sentence of a measured part: the height from the
-    part's top to the foot of each sentence's last line, and the height of a line."""
-    marks = [found.get(f"{prefix}-{k}") for k in range(1, part[3] - part[2] + 1)]
-    ends = tuple(m[3] - top if m else bottom - top for m in marks)
-    line = next((m[3] - m[1] for m in marks if m), default_line)
-    return ends, line
+def laid_out_lines(document: Any) -> dict[str, list[tuple[float, str]]]:
+    """The lines of every marked text of a measuring pass (foot in px on its page, text), by the
+    prefix of its markers ("m<language>-<document>-<row>"; the first marker, `<prefix>-0`, opens
+    the text). Read from WeasyPrint's line boxes; list markers ("•", "3.") left out."""
+    from weasyprint.formatting_structure import boxes
+
+    def first_marker(box: Any) -> str | None:
+        element = None if isinstance(box, boxes.TextBox) else getattr(box, "element", None)
+        ident = element.get("id") if element is not None else None
+        if ident and ident.startswith("m") and ident.endswith("-0"):
+            return str(ident[:-2])
+        for child in getattr(box, "children", ()):
+            found = first_marker(child)
+            if found:
+                return found
+        return None
+
+    def text(box: Any) -> str:
+        if isinstance(box, boxes.TextBox):
+            return str(box.text)
+        element = getattr(box, "element", None)
+        if element is not None and "marker" in (element.get("class") or "").split():
+            return ""
+        return "".join(text(c) for c in getattr(box, "children", ()))
+
+    out: dict[str, list[tuple[float, str]]] = {}
+
+    def walk(box: Any) -> None:
+        children = getattr(box, "children", ())
+        lines = [c for c in children if isinstance(c, boxes.LineBox)]
+        prefix = first_marker(lines[0]) if lines else None
+        if prefix:
+            out[prefix] = [(ln.position_y + ln.height, text(ln)) for ln in lines]
+        for child in children:
+            if not isinstance(child, boxes.LineBox):
+                walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return out
+
+
+def match_lines(cell: Cell, lines: Sequence[tuple[float, str]], top: float) -> tuple[LineEnd, ...]:
+    """Each laid-out line of `cell` (see LineEnd), found in the cell's pieces (joined by a space
+    as the templates join them); () if they cannot be matched: then the cell is cut at sentences
+    only."""
+    if not lines or any(p.text is None for p in cell.pieces):
+        return ()
+    src: list[tuple[str, int, int]] = []  # the cell's characters: (character, piece, offset)
+    for k, piece in enumerate(cell.pieces):
+        if k:
+            src.append((" ", k, -1))  # the space the template sets between two pieces
+        src.extend((c, k, o) for o, c in enumerate(piece.text.text))  # type: ignore[union-attr]
+    out: list[LineEnd] = []
+    p, n = 0, len(src)
+    for foot, shown in lines:
+        chars = [c for c in shown if not c.isspace() and c != "\u00ad"]
+        hyphen = False
+        for j, c in enumerate(chars):
+            while p < n and (src[p][0].isspace() or src[p][0] == "\u00ad"):
+                p += 1
+            if p < n and src[p][0] == c:
+                p += 1
+            elif c == "-" and j == len(chars) - 1:
+                hyphen = True  # the hyphen WeasyPrint adds where it breaks a word
+            else:
+                return ()
+        if not chars:
+            continue
+        ends_in = src[p - 1][1]
+        at = src[p] if p < n else None
+        offset = (
+            at[2] if at and not hyphen and at[0] == " " and at[1] == ends_in and at[2] > 0 else -1
+        )
+        out.append((foot - top, ends_in, offset))
+    return tuple(out)
 
 
 @dataclass
@@ -169,6 +278,29 @@ def part_row(row: Row, first: int, end: int) -> Row:
     )
 
 
+def split_piece(
+    row: Row, k: int, offsets: dict[int, int]
+) -> tuple[Row, dict[int, tuple[int, int, int]]]:
+    """`row` with piece k cut in two at `offsets` (per language: where in the piece's text a line
+    ends at a space; 0 or its length: all of it after or before the cut): the two pieces join
+    with a space as the sentence did, so they set exactly as it did. Also, per language, where
+    the head ends, where the tail starts and the piece's length."""
+    cells, cuts = [], {}
+    for i, cell in enumerate(row.cells):
+        piece = cell.pieces[k]
+        assert piece.text is not None
+        text, cut = piece.text, offsets[i]
+        rest = text.text[cut:]
+        start = cut + len(rest) - len(rest.lstrip())
+        head = text.slice(0, len(text.text[:cut].rstrip()))
+        inside = 0 < cut < len(text.text)
+        pair = (Piece(piece.segment_id, head, runs_on=inside),
+                Piece(piece.segment_id, text.slice(start, len(text.text)), runs_on=piece.runs_on))  # fmt: skip
+        cells.append(Cell(cell.lang, cell.pieces[:k] + pair + cell.pieces[k + 1 :]))
+        cuts[i] = (cut, start, len(text.text))
+    return replace(row, cells=tuple(cells)), cuts
+
+
 def measured_rows(docs: Sequence[DocumentView], parts: Sequence[Part]) -> list[DocumentView]:
     """The documents holding just `parts`, in order: what a measuring pass renders."""
     views = [replace(doc, rows=[]) for doc in docs]
@@ -186,6 +318,9 @@ class Heights:
 
     def __init__(self, sizes: Sizes, groups: Sequence[Sequence[int]], page_px: float):
         self.sizes = sizes  # grows as parts are measured
+        # Sizes whose end at a piece split after measuring was read off a line, not measured:
+        # what is read off them is measured again (see `split`).
+        self.approximate: set[tuple[int, Part]] = set()
         self.groups = [list(g) for g in groups]
         self.languages = sorted(i for g in groups for i in g)
         self.page_px = page_px
@@ -204,13 +339,15 @@ class Heights:
     def size(self, i: int, part: Part) -> tuple[Size, bool]:
         """The part's size in language i, and whether it is exact."""
         if (i, part) in self.sizes:
-            return self.sizes[(i, part)], True
+            return self.sizes[(i, part)], (i, part) not in self.approximate
         d, r, first, end = part
         measured = self._measured(i, d, r)
         for first2, end2, size in measured:
             if first2 == first and end2 > end:
                 height = size.ends[end - first - 1]
-                return Size(height, size.pad, size.ends[: end - first], size.line), True
+                lines = tuple(ln for ln in size.lines if ln[1] < end - first)
+                exact = (i, (d, r, first2, end2)) not in self.approximate
+                return Size(height, size.pad, size.ends[: end - first], size.line, lines), exact
         # Not measured: estimate from a measured part that holds it (the rest of a cut
         # paragraph starts on a new line: one line more, to be on the safe side).
         for first2, end2, size in measured:
@@ -220,7 +357,12 @@ class Heights:
                     e - start + size.line for e in size.ends[first - first2 : end - first2]
                 )
                 stop = size.ends[end - first2 - 1] if end < end2 else size.height
-                return Size(stop - start + size.line, 0.0, ends, size.line), False
+                lines = tuple(
+                    (foot - start + size.line, k - (first - first2), offset)
+                    for foot, k, offset in size.lines
+                    if first - first2 <= k < end - first2 and foot > start + 0.5
+                )
+                return Size(stop - start + size.line, 0.0, ends, size.line, lines), False
         raise KeyError(part)
 
     def exact(self, part: Part) -> bool:
@@ -234,6 +376,101 @@ class Heights:
 
     def slot(self, part: Part, top: bool) -> float:
         return max(self.group(g, part, top) for g in self.groups)
+
+    def line_cut(
+        self, part: Part, top: bool, room: float, texts: Sequence[Sequence[str]]
+    ) -> tuple[int, dict[int, int], float] | None:
+        """The fullest cut of `part` inside a sentence, at a line end, that fits `room`: (the
+        piece cut, the offset of the cut in its text per language, the height before the cut).
+        Every language is cut at about the same share of the sentence, at a line that ends at a
+        space, leaving at least MIN_LINES lines on each side. `texts[i][k]`: piece k's text in
+        language i. None where no such cut fits (or languages are stacked on a page)."""
+        if any(len(g) != 1 for g in self.groups):
+            return None
+        d, r, first, end = part
+        sizes = {i: self.size(i, part)[0] for i in self.languages}
+        if any(not s.lines or len(s.ends) != end - first for s in sizes.values()):
+            return None
+        best: tuple[int, dict[int, int], float] | None = None
+        for k in range(first, end):
+            rel = k - first
+            # per language: (share of the sentence before the cut, foot of the cut's line, offset)
+            options: dict[int, list[tuple[float, float, int]]] = {}
+            for i, s in sizes.items():
+                length = max(1, len(texts[i][k]))
+                options[i] = [(0.0, s.ends[rel - 1] if rel else s.pad, 0)]
+                options[i] += [
+                    (o / length, foot, o) for foot, kk, o in s.lines if kk == rel and o > 0
+                ]
+                options[i].append((1.0, s.ends[rel], length))
+            shares = sorted({x[0] for opts in options.values() for x in opts if 0 < x[0] < 1})
+            for share in shares:
+                pick = {
+                    i: max((x for x in opts if x[0] <= share + SHARE_SLACK), key=lambda x: x[0])
+                    for i, opts in options.items()
+                }
+                if not any(0 < x[0] < 1 for x in pick.values()):
+                    continue  # every language at a sentence end: a cut `cuts` offers
+                height, ok = 0.0, True
+                for i, (_, foot, _) in pick.items():
+                    s = sizes[i]
+                    line = s.line or 1.0
+                    if (
+                        foot - s.pad < MIN_LINES * line - 1
+                        or s.ends[-1] - foot < MIN_LINES * line - 1
+                    ):
+                        ok = False
+                        break
+                    height = max(height, foot - (s.pad if top else 0.0))
+                if ok and height <= room and (best is None or height > best[2]):
+                    best = (k, {i: x[2] for i, x in pick.items()}, height)
+        return best
+
+    def split(self, d: int, r: int, k: int, cuts: dict[int, tuple[int, int, int]]) -> None:
+        """Row (d, r)'s piece k has been split in two (`split_piece`; per language: where the
+        head ends, where the tail starts, the piece's length): renumber the pieces of the row's
+        measured parts, the new end read off each part's line that ends at the cut, or where
+        that part was laid out from another start, off the line the cut falls in (approximate:
+        what is read off it is measured again)."""
+        sizes: Sizes = {}
+        for (i, (d2, r2, f, e)), size in self.sizes.items():
+            key = (i, (d2, r2, f, e))
+            if (d2, r2) != (d, r) or e <= k:
+                sizes[key] = size
+                continue
+            exact = key not in self.approximate
+            if f > k:
+                lines = tuple((foot, kk + 1, o) for foot, kk, o in size.lines)
+                new = (i, (d, r, f + 1, e + 1))
+                sizes[new] = replace(size, lines=lines)
+                if not exact:
+                    self.approximate.add(new)
+                continue
+            rel, (cut, start, length) = k - f, cuts[i]
+            at = [ln[0] for ln in size.lines if ln[1] == rel and ln[2] == cut]
+            if cut == 0:
+                foot = size.ends[rel - 1] if rel else size.pad
+            elif cut >= length:
+                foot = size.ends[rel]
+            elif at:
+                foot = at[0]
+            else:
+                later = [ln[0] for ln in size.lines if ln[1] == rel and ln[2] > cut]
+                foot, exact = (later[0] if later else size.ends[rel]), False
+            renumbered: list[LineEnd] = []
+            for foot2, kk, o in size.lines:
+                if kk < rel or (kk == rel and foot2 <= foot + 0.5):
+                    renumbered.append((foot2, kk, -1 if kk == rel and o >= cut else o))
+                else:
+                    renumbered.append((foot2, kk + 1, o - start if kk == rel and o > 0 else o))
+            ends = size.ends[:rel] + (foot,) + size.ends[rel:]
+            new = (i, (d, r, f, e + 1))
+            sizes[new] = replace(size, ends=ends, lines=tuple(renumbered))
+            if not exact:
+                self.approximate.add(new)
+        self.sizes.clear()
+        self.sizes.update(sizes)
+        self._indexed = -1
 
     def cuts(self, part: Part, top: bool) -> list[tuple[int, float]]:
         """Where `part` may be cut: (first piece after the cut, height of the part before it), in
@@ -270,25 +507,44 @@ def pack(
         page.slots.append(Slot(len(page.slots), height, top))
         page.parts.append(part)
 
+    def cut(d: int, r: int, first: int, used: float, top: bool) -> tuple[int, float] | None:
+        """Where to cut the rest of row (d, r) from piece `first` on a page `used` px full: the
+        first piece after the cut and the height before it. At the fullest sentence end that
+        fits; inside a sentence at a line end (the row's piece split there) where that fills
+        the page more and a sentence end would leave it less than LINE_CUT_BELOW full."""
+        row = docs[d].rows[r]
+        if row.kind not in SPLITTABLE:
+            return None
+        part, room = (d, r, first, pieces(row)), page_px - used
+        fitting = [c for c in heights.cuts(part, top) if c[1] <= room]
+        best = fitting[-1] if fitting else None
+        if best is None or used + best[1] < LINE_CUT_BELOW * page_px:
+            found = heights.line_cut(part, top, room, _texts(row))
+            if found and (best is None or found[2] > best[1] + 0.5):
+                k, offsets, _ = found
+                docs[d].rows[r], cuts = split_piece(row, k, offsets)
+                heights.split(d, r, k, cuts)
+                return k + 1, heights.slot((d, r, first, k + 1), top)
+        return best
+
     for d, doc in enumerate(docs):
         current: Page | None = None
-        for r, row in enumerate(doc.rows):
-            first, n = 0, pieces(row)
-            splittable = row.kind in SPLITTABLE and n > 1
+        for r in range(len(doc.rows)):
+            first = 0
             while True:
+                row, n = doc.rows[r], pieces(doc.rows[r])
                 if current is not None and current.slots:
                     part = (d, r, first, n)
                     room = page_px - current.used
                     need = heights.slot(part, top=False)
                     if row.kind == "heading" and r + 1 < len(doc.rows):
-                        need += _start_height(heights, d, r + 1, doc.rows[r + 1])
+                        need += _start_height(heights, d, r + 1, doc.rows[r + 1], room - need)
                     if need <= room:
                         place(current, part, heights.slot(part, top=False), top=False)
                         break
-                    cuts = heights.cuts(part, top=False) if splittable else []
-                    fitting = [c for c in cuts if c[1] <= room]
-                    if fitting:
-                        k, height = fitting[-1]
+                    where = cut(d, r, first, current.used, top=False)
+                    if where:
+                        k, height = where
                         place(current, (d, r, first, k), height, top=False)
                         first = k
                 opening = current is None
@@ -297,17 +553,21 @@ def pack(
                     reserved=(reserved[d] if opening and d < len(reserved) else 0.0),
                 )  # fmt: skip
                 pages.append(current)
-                part = (d, r, first, n)
-                room = page_px - current.used
+                part = (d, r, first, pieces(doc.rows[r]))
                 top = opening_top or not opening
                 whole = heights.slot(part, top=top)
-                fitting = []
-                if whole > room and splittable:
-                    fitting = [c for c in heights.cuts(part, top=top) if c[1] <= room]
-                if not fitting:  # it fits, or one sentence is taller than a page: it runs over
-                    place(current, part, whole, top=top)
+                where = (
+                    cut(d, r, first, current.used, top) if whole > page_px - current.used else None
+                )
+                if not where:  # it fits, or one line is taller than a page: it runs over
+                    place(
+                        current,
+                        (d, r, first, pieces(doc.rows[r])),
+                        heights.slot((d, r, first, pieces(doc.rows[r])), top=top),
+                        top=top,
+                    )
                     break
-                k, height = fitting[-1]
+                k, height = where
                 place(current, (d, r, first, k), height, top=top)
                 first = k
     # Slot.row counts within its page so far; make it the index into the document's cut rows.
@@ -319,33 +579,103 @@ def pack(
     return pages
 
 
-def _start_height(heights: Heights, d: int, r: int, row: Row) -> float:
-    """The least of the next unit that must share a page with a heading: all of it, or the part
-    before its first allowed cut."""
+def _start_height(heights: Heights, d: int, r: int, row: Row, room: float) -> float:
+    """The least of the next unit that must share a page with a heading: all of it, the part
+    before its first allowed cut at a sentence end, or where that is more than `room`, the part
+    before a cut at a line end that fits it."""
     part = (d, r, 0, pieces(row))
-    if row.kind in SPLITTABLE and part[3] > 1:
+    least = heights.slot(part, top=False)
+    if row.kind in SPLITTABLE:
         cuts = heights.cuts(part, top=False)
         if cuts:
-            return cuts[0][1]
-    return heights.slot(part, top=False)
+            least = cuts[0][1]
+        if least > room:
+            found = heights.line_cut(part, False, room, _texts(row))
+            if found:
+                return found[2]
+    return least
+
+
+def _texts(row: Row) -> list[list[str]]:
+    """Each piece's text per language (a missing translation: empty)."""
+    return [[p.text.text if p.text else "" for p in c.pieces] for c in row.cells]
 
 
 def paginate(
     docs: Sequence[DocumentView], groups: Sequence[Sequence[int]], page_px: float,
     measure: Measure, reserved: Sequence[float] = (), opening_top: bool = True,
+    sizes: Sizes | None = None,
 ) -> list[Page]:  # fmt: skip
     """Measure every unit, pack, measure the rests of the paragraphs cut, pack again, until the
-    packing used measured heights only (or MAX_PASSES passes)."""
+    packing used measured heights only (or MAX_PASSES passes). `sizes`: what is known already
+    (kept up to date: the parts measured are added, pieces split renumbered)."""
+    sizes = {} if sizes is None else sizes
+    languages = sorted(i for g in groups for i in g)
     whole = [(d, r, 0, pieces(row)) for d, doc in enumerate(docs) for r, row in enumerate(doc.rows)]
-    heights = Heights(measure(whole), groups, page_px)
+    missing = [p for p in whole if any((i, p) not in sizes for i in languages)]
+    if missing:
+        sizes.update(measure(missing))
+    heights = Heights(sizes, groups, page_px)
     pages = pack(docs, heights, reserved, opening_top)
     for _ in range(MAX_PASSES - 1):
         unmeasured = sorted({p for page in pages for p in page.parts if not heights.exact(p)})
         if not unmeasured:
             break
-        heights.sizes.update(measure(unmeasured))
+        measured = measure(unmeasured)
+        heights.sizes.update(measured)
+        heights.approximate -= measured.keys()
         pages = pack(docs, heights, reserved, opening_top)
+    left = sum(1 for page in pages for p in page.parts if not heights.exact(p))
+    if left:
+        log.debug("%d part(s) packed with estimated heights after %d passes", left, MAX_PASSES)
     return pages
+
+
+def overruns(document: Any) -> dict[tuple[int, Part], float]:
+    """The units of a laid-out document taller than their slot (rendered without the measuring
+    pass's markers, a text can break its lines otherwise): (language, part) -> the height it
+    took. Read from the slots' `data-part` ("<d>-<r>-<first>-<end>") and min-height and the
+    units' language class ("l<i>")."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[tuple[int, Part], float] = {}
+
+    def walk(box: Any) -> None:
+        element: Any = None if isinstance(box, boxes.TextBox) else getattr(box, "element", None)
+        tag = element.get("data-part") if element is not None else None
+        if tag and "slot" in (element.get("class") or "").split():
+            part = cast(Part, tuple(int(x) for x in tag.split("-")))
+            floor = float(element.get("data-height"))
+            units = [c for c in box.children if getattr(c, "element", None) is not None]
+            if sum(c.margin_height() for c in units) > floor + 0.5:
+                for unit in units:
+                    language = next(
+                        (int(c[1:]) for c in (unit.element.get("class") or "").split()
+                         if c[:1] == "l" and c[1:].isdigit()), None,
+                    )  # fmt: skip
+                    if language is not None:
+                        found[(language, part)] = unit.margin_height()
+            return
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+def allow_for(sizes: Sizes, groups: Sequence[Sequence[int]], page_px: float,
+              taller: dict[tuple[int, Part], float], tops: set[Part]) -> None:  # fmt: skip
+    """Record in `sizes` the heights parts took where that is more than measured (`overruns`;
+    `tops`: the parts laid out first on a page, without the spacing above them)."""
+    heights = Heights(sizes, groups, page_px)
+    for (i, part), took in taller.items():
+        size, _ = heights.size(i, part)
+        height = took + (size.pad if part in tops else 0.0)
+        if height > size.height + 0.5:
+            delta = height - size.height
+            ends = size.ends[:-1] + (size.ends[-1] + delta,) if size.ends else ()
+            sizes[(i, part)] = replace(size, height=height, ends=ends)
 
 
 def cut_documents(docs: Sequence[DocumentView], pages: Sequence[Page]) -> list[DocumentView]:

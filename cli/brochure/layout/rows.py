@@ -36,6 +36,9 @@ class Piece:
 
     segment_id: str
     text: RichText | None
+    # The sentence goes on in the next piece: it was cut at a line end where a page breaks
+    # (layout/paging.py), so the two pieces set exactly as the one sentence did.
+    runs_on: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ class Cell:
     @property
     def missing(self) -> tuple[str, ...]:
         return tuple(p.segment_id for p in self.pieces if p.text is None)
+
+    @property
+    def runs_on(self) -> bool:
+        """The cell ends inside a sentence, at a line end (a page breaks there): its last line is
+        a full line, justified like the others."""
+        return bool(self.pieces) and self.pieces[-1].runs_on
 
     @property
     def plain(self) -> str:

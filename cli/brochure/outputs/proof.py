@@ -54,14 +54,15 @@ class Frame:
     bleed_mm: float = 0.0  # > 0: a print PDF (bleed, marks, black text)
     booklet: bool = False  # the edition is imposed for saddle stitching
     print_pdf: bool = False  # a print PDF (also without bleed): text must be 100% black
+    facing: bool = False  # pages in spreads (left even, right odd) holding the same units
 
     @classmethod
     def from_geometry(cls, geo: Geometry, *, bleed_mm: float = 0.0, booklet: bool = False,
-                      print_pdf: bool = False) -> Frame:  # fmt: skip
+                      print_pdf: bool = False, facing: bool = False) -> Frame:  # fmt: skip
         return cls(
             geo.page_mm, geo.margin_top_mm, geo.margin_bottom_mm, geo.margin_inner_mm,
             geo.margin_outer_mm, geo.columns, geo.gutter_mm, bleed_mm, booklet,
-            print_pdf,
+            print_pdf, facing,
         )  # fmt: skip
 
     def column_ranges(self, page_number: int) -> list[tuple[float, float]]:
@@ -124,6 +125,7 @@ class PageReport:
     widows: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     fill: float = 0.0  # share of the text area's height used
+    opens_with_heading: bool = False  # its first line of text is a heading (or a column label)
     overflow: list[str] = field(default_factory=list)
     missing_glyphs: int = 0
 
@@ -210,6 +212,7 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
             )
     if body:
         report.fill = round((top - min(ln.bottom for ln in body)) / (top - bottom), 3)
+        report.opens_with_heading = not max(body, key=lambda ln: ln.top).body
     last_lines: dict[int, Line] = {}
     for column in range(len(ranges)):
         col = sorted((ln for ln in body if ln.column == column), key=lambda ln: -ln.top)
@@ -394,18 +397,26 @@ def _document_checks(path: Path, frame: Frame, report: ProofReport) -> None:
     if share > MAX_HYPHENATED_SHARE:
         report.issues.append(Issue("error", "hyphenation", 0,
             f"{share:.1%} of {report.lines} lines end in a hyphen (at most {MAX_HYPHENATED_SHARE:.0%})"))  # fmt: skip
-    # Underfilled pages are warnings: the cover and contents (few lines) and the PDF's last page
-    # are left out; a document's last page, a page ending before a heading kept with its text
-    # and a facing spread waiting for its partner are not told apart here.
-    last = max((p.number for p in report.pages if p.lines), default=0)
     for proofed in report.pages:
-        if (
-            proofed.lines >= MIN_LINES_FOR_FILL
-            and proofed.number != last
-            and proofed.fill < MIN_FILL
-        ):
-            report.issues.append(Issue("warning", "page fill", proofed.number,
-                f"text area {proofed.fill:.0%} full"))  # fmt: skip
+        if proofed.lines >= MIN_LINES_FOR_FILL and proofed.fill < MIN_FILL:
+            if not _may_end_short(report.pages, proofed.number, frame.facing):
+                report.issues.append(Issue("warning", "page fill", proofed.number,
+                    f"text area {proofed.fill:.0%} full"))  # fmt: skip
+
+
+def _may_end_short(pages: list[PageReport], number: int, facing: bool) -> bool:
+    """Whether page `number` may end short of the text area (the issue's exceptions): the last
+    page of a document (the next page opens with its title, or holds no running text: the
+    colophon, the back cover, a blank), a page ending before a heading that keeps with its text
+    (the next page opens with it), or in facing spreads a page whose partner is full (it waits
+    for it: both pages hold the same units). In facing, "the next page" is on the next spread."""
+    by_number = {p.number: p for p in pages}
+    if facing:
+        partner = by_number.get(number + 1 if number % 2 == 0 else number - 1)
+        if partner is not None and partner.fill >= MIN_FILL:
+            return True
+    after = by_number.get(number + (2 if facing else 1))
+    return after is None or after.lines < MIN_LINES_FOR_FILL or after.opens_with_heading
 
 
 def _fonts_not_embedded(page: Any, seen: set[tuple[int, int]]) -> Iterator[str]:

@@ -33,7 +33,7 @@ def edition_frame(spec: EditionSpec, variant: str = "print") -> Frame:
     geo = layout_geometry(Edition(info, ()))
     bleed = spec.bleed if variant == "print" else 0.0
     return Frame.from_geometry(geo, bleed_mm=bleed, booklet=spec.impose == "booklet",
-                               print_pdf=variant == "print")  # fmt: skip
+                               print_pdf=variant == "print", facing=spec.layout == "facing")  # fmt: skip
 
 
 def pdf_path(project: Project, spec: EditionSpec, out_dir: Path | None = None,

@@ -1,0 +1,101 @@
+"""Cutting a paragraph inside a sentence, at a line end, where a page breaks (layout/paging.py):
+the laid-out lines found in the text, the cut chosen at the same share of the sentence in every
+language, and the row's piece split so that the two parts set exactly as the sentence did."""
+
+from __future__ import annotations
+
+from brochure.core.datamodel import RichText
+from brochure.layout.html import DocumentView
+from brochure.layout.paging import Heights, Size, match_lines, pack
+from brochure.layout.rows import Cell, Piece, Row
+from brochure.outputs.proof import PageReport, _may_end_short
+
+
+def _cell(*texts: str, lang: str = "en") -> Cell:
+    return Cell(lang, tuple(Piece(f"s{k}", RichText(t)) for k, t in enumerate(texts)))
+
+
+def test_lines_are_found_in_the_pieces_with_the_space_each_ends_at():
+    cell = _cell("One two three four.", "Five six seven.")
+    lines = [(12.0, "One two three"), (22.0, "four. Five"), (32.0, "six seven.")]
+    assert match_lines(cell, lines, top=2.0) == ((10.0, 0, 13), (20.0, 1, 4), (30.0, 1, -1))
+
+
+def test_a_hyphenated_line_end_is_no_place_to_cut_and_unknown_text_gives_up():
+    cell = _cell("One two three four.")
+    assert match_lines(cell, [(10.0, "One two thr-"), (20.0, "ee four.")], 0.0) == (
+        (10.0, 0, -1),
+        (20.0, 0, -1),
+    )
+    assert match_lines(cell, [(10.0, "One two"), (20.0, "five four.")], 0.0) == ()
+
+
+def _sentence(prefix: str, words: int) -> tuple[str, tuple[tuple[float, int, int], ...]]:
+    """A one-sentence text of `words` words set two words a line (10 px lines, 10 px above)."""
+    text = " ".join(f"{prefix}{n}" for n in range(words))
+    lines, offset = [], 0
+    for n in range(words):
+        offset += len(f"{prefix}{n}") + (1 if n else 0)
+        if n % 2 == 1:
+            lines.append((10.0 + 10 * (n // 2 + 1), 0, offset if n + 1 < words else -1))
+    return text, tuple(lines)
+
+
+def test_a_page_is_filled_by_cutting_a_long_sentence_at_a_line_end():
+    en, en_lines = _sentence("w", 20)  # 10 lines
+    ru, ru_lines = _sentence("с", 20)
+    rows = [
+        Row("paragraph", "a", 0, (_cell("Intro."), _cell("Вступление.", lang="ru"))),
+        Row("paragraph", "b", 0, (_cell(en), _cell(ru, lang="ru"))),
+    ]
+    sizes = {(i, (0, 0, 0, 1)): Size(40.0, 10.0, (40.0,), 10.0) for i in (0, 1)}
+    sizes[(0, (0, 1, 0, 1))] = Size(110.0, 10.0, (110.0,), 10.0, en_lines)
+    sizes[(1, (0, 1, 0, 1))] = Size(110.0, 10.0, (110.0,), 10.0, ru_lines)
+    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
+    # the first unit takes 30 px at the top of a 100 px page: 70 px hold 6 of the 10 lines
+    pages = pack([doc], Heights(sizes, [[0], [1]], 100.0))
+    assert [p.parts for p in pages] == [[(0, 0, 0, 1), (0, 1, 0, 1)], [(0, 1, 1, 2)]]
+    assert pages[0].used == 100.0
+    en_cell, ru_cell = doc.rows[1].cells
+    assert [p.text.text for p in en_cell.pieces] == [en[: en.index(" w12")], en[en.index("w12") :]]
+    assert [p.text.text for p in ru_cell.pieces] == [ru[: ru.index(" с12")], ru[ru.index("с12") :]]
+    assert [p.runs_on for p in en_cell.pieces] == [True, False]  # its last line is a full line
+
+
+def test_no_cut_leaves_fewer_than_two_lines_on_either_side():
+    en, en_lines = _sentence("w", 6)  # 3 lines: a cut would leave one line alone
+    rows = [
+        Row("paragraph", "a", 0, (_cell("Intro."),)),
+        Row("paragraph", "b", 0, (_cell(en),)),
+    ]
+    sizes = {
+        (0, (0, 0, 0, 1)): Size(70.0, 10.0, (70.0,), 10.0),
+        (0, (0, 1, 0, 1)): Size(40.0, 10.0, (40.0,), 10.0, en_lines),
+    }
+    doc = DocumentView("d", {"en": "D"}, rows, 0, True)
+    pages = pack([doc], Heights(sizes, [[0]], 90.0))
+    assert [p.parts for p in pages] == [[(0, 0, 0, 1)], [(0, 1, 0, 1)]]
+
+
+def _page(number: int, fill: float, lines: int = 40, heading: bool = False) -> PageReport:
+    return PageReport(number, lines=lines, fill=fill, opens_with_heading=heading)
+
+
+def _underfilled(pages: list[PageReport], facing: bool = False) -> list[int]:
+    return [
+        p.number
+        for p in pages
+        if p.fill < 0.85 and not _may_end_short(pages, p.number, facing=facing)
+    ]
+
+
+def test_proof_tells_the_pages_that_may_end_short_from_the_underfilled():
+    # p. 5 ends before a heading, p. 7 ends its document (the next page holds no running text)
+    pages = [_page(3, 0.95), _page(4, 0.6), _page(5, 0.7), _page(6, 0.5, heading=True),
+             _page(7, 0.4), _page(8, 0.0, lines=2)]  # fmt: skip
+    assert _underfilled(pages) == [4, 6]
+    # facing: p. 5 waits for its partner; pp. 10-11 end before the heading opening the next spread
+    spreads = [_page(4, 0.95), _page(5, 0.6), _page(6, 0.5), _page(7, 0.7), _page(8, 0.9),
+               _page(9, 0.9), _page(10, 0.5), _page(11, 0.6), _page(12, 0.9, heading=True),
+               _page(13, 0.9, heading=True)]  # fmt: skip
+    assert _underfilled(spreads, facing=True) == [6, 7]
