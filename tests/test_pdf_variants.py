@@ -72,16 +72,32 @@ def test_the_print_pdf_is_black_cmyk_with_bleed_marks_and_an_output_intent(built
     path = built / "build" / "p.en-ru.print.pdf"
     pdf = pikepdf.open(path)
     shown = 0
+    out = 31.18  # 3 mm bleed + 8 mm slug, in points
     for page in pdf.pages:
         for op, values, text in _colours(page):
-            assert op not in ("rg", "RG", "cs", "CS", "sc", "scn", "SC", "SCN"), (op, values)
+            if op in ("CS", "SCN"):  # the crop marks, in registration colour (every plate)
+                assert not text and values in ((), (1.0,)), (op, values)
+                continue
+            assert op not in ("rg", "RG", "cs", "sc", "scn", "SC"), (op, values)
             if text:
                 shown += 1
                 assert (op, values) in (("k", (0, 0, 0, 1)), ("g", (0,))), (op, values)
+        space = page.Resources.ColorSpace.BrochureRegistration
+        assert [str(space[0]), str(space[1]), str(space[2])] == [
+            "/Separation",
+            "/All",
+            "/DeviceCMYK",
+        ]
         trim, bleed, media = (_box(page, n) for n in ("/TrimBox", "/BleedBox", "/MediaBox"))
-        assert trim == [0, 0, 419.53, 595.28]
-        assert bleed == [-8.5, -8.5, 428.03, 603.78]  # 3 mm
-        assert media[0] < bleed[0] and media[2] > bleed[2]  # the slug holding the crop marks
+        # the origin at the media box's corner (no negative origin for a preflight to trip on)
+        assert media == [0, 0, round(419.53 + 2 * out, 2), round(595.28 + 2 * out, 2)]
+        assert trim == [out, out, round(419.53 + out, 2), round(595.28 + out, 2)]
+        assert bleed == [
+            round(out - 8.5, 2),
+            round(out - 8.5, 2),
+            round(428.03 + out, 2),
+            round(603.78 + out, 2),
+        ]  # 3 mm
         assert "/Annots" not in page.obj
     assert shown > 10
     [intent] = pdf.Root.OutputIntents

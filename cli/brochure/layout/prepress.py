@@ -9,7 +9,10 @@ file (`write_pdf(finisher=...)`, no second parse of the PDF), then
 - leaves the MediaBox at trim + bleed + slug,
 - draws crop marks in the slug: hairlines on the trim lines, starting outside the bleed.
 
-Pages in PDF user space: the trim box is [0 0 W H], the media box [-(b+s) -(b+s) W+b+s H+b+s].
+Pages in PDF user space as WeasyPrint writes them: the trim box is [0 0 W H], the media box
+[-(b+s) -(b+s) W+b+s H+b+s]. The print PDF moves the origin to the media box's corner (a negative
+origin trips some preflight tools): every box shifted by b+s, the page drawn through one `cm`.
+Its crop marks are in registration colour (Separation /All: on every plate), not black alone.
 
 An edition's screen and print PDFs come from one layout (layout.pdf) written twice:
 - the screen PDF: the media box cut to the trim box, no bleed box, no marks;
@@ -36,10 +39,17 @@ def slug_mm(bleed_mm: float) -> float:
     return SLUG_MM if bleed_mm > 0 else 0.0
 
 
-def crop_marks(width: float, height: float, bleed: float, slug: float) -> bytes:
-    """PDF drawing operators for the eight crop marks of a trim box [0 0 width height] (points)."""
+REGISTRATION = "BrochureRegistration"  # the colour space resource of the print PDF's marks
+
+
+def crop_marks(width: float, height: float, bleed: float, slug: float,
+               registration: bool = False) -> bytes:  # fmt: skip
+    """PDF drawing operators for the eight crop marks of a trim box [0 0 width height] (points):
+    in registration colour (the page's REGISTRATION colour space), else in DeviceGray black
+    (valid in PDF/A with any intent)."""
     start, end = bleed + MARK_GAP_MM * MM, bleed + slug - MARK_GAP_MM * MM
-    ops = [f"{MARK_WIDTH_PT:g} w", "0 G", "0 J"]  # DeviceGray black: valid in PDF/A with any intent
+    colour = f"/{REGISTRATION} CS 1 SCN" if registration else "0 G"
+    ops = [f"{MARK_WIDTH_PT:g} w", colour, "0 J"]
     for x in (0.0, width):
         outward = -1 if x == 0 else 1
         for y in (0.0, height):
@@ -63,11 +73,11 @@ def finisher(bleed_mm: float, variant: str = "") -> Callable[[Any, Any], None] |
     """The WeasyPrint finisher of a PDF: `variant` "screen" cuts the page to its trim box,
     "print" adds bleed and marks (if any) and print colours, "" the bleed and marks alone
     (None when there is nothing to do)."""
-    marks = _marks_finisher(bleed_mm)
     if variant == "screen":
         return _screen
     if variant != "print":
-        return _then_associated_files_once(marks)
+        return _then_associated_files_once(_marks_finisher(bleed_mm))
+    marks = _marks_finisher(bleed_mm, registration=True)
 
     def finish(document: Any, pdf: Any) -> None:
         if marks:
@@ -76,8 +86,59 @@ def finisher(bleed_mm: float, variant: str = "") -> Callable[[Any, Any], None] |
         _output_intent(pdf)
         for number in pdf.pages["Kids"][::3]:
             pdf.objects[number].pop("Annots", None)  # links: PDF/X keeps annotations off the page
+        _zero_origin(pdf)
 
     return finish
+
+
+def _zero_origin(pdf: Any) -> None:
+    """Move each page's origin to its media box's lower left corner: boxes shifted, the page's
+    drawing wrapped in one translation (no annotations are left to move: see `finisher`)."""
+    import pydyf
+
+    wrappers: dict[tuple[float, float], tuple[Any, Any]] = {}
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        media = [float(v) for v in page["MediaBox"]]
+        dx, dy = -media[0], -media[1]
+        if abs(dx) < 1e-6 and abs(dy) < 1e-6:
+            continue
+        key = (round(dx, 4), round(dy, 4))
+        if key not in wrappers:
+            shift, restore = (
+                pydyf.Stream([f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm".encode()]),
+                pydyf.Stream([b"Q"]),
+            )
+            pdf.add_object(shift)
+            pdf.add_object(restore)
+            wrappers[key] = (shift, restore)
+        shift, restore = wrappers[key]
+        for name in ("MediaBox", "CropBox", "BleedBox", "TrimBox", "ArtBox"):
+            if name in page:
+                x0, y0, x1, y1 = (float(v) for v in page[name])
+                page[name] = pydyf.Array([x0 + dx, y0 + dy, x1 + dx, y1 + dy])
+        contents = page["Contents"]
+        inner = list(contents) if isinstance(contents, pydyf.Array) else [contents]
+        page["Contents"] = pydyf.Array([shift.reference, *inner, restore.reference])
+
+
+def _registration_space(pdf: Any, page: Any) -> None:
+    """Name the registration colour (Separation /All: 100% of every ink) in the page's resources."""
+    import pydyf
+
+    def resolve(value: Any) -> Any:
+        return pdf.objects[int(value.split()[0])] if isinstance(value, bytes) else value
+
+    resources = resolve(page["Resources"])
+    spaces = resolve(resources.get("ColorSpace"))
+    if spaces is None:
+        spaces = resources["ColorSpace"] = pydyf.Dictionary()
+    if REGISTRATION not in spaces:
+        tint = pydyf.Dictionary({
+            "FunctionType": 2, "Domain": pydyf.Array([0, 1]), "N": 1,
+            "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1]),
+        })  # fmt: skip
+        spaces[REGISTRATION] = pydyf.Array(["/Separation", "/All", "/DeviceCMYK", tint])
 
 
 def _screen(document: Any, pdf: Any) -> None:
@@ -197,8 +258,11 @@ def rgb_to_cmyk(r: float, g: float, b: float) -> tuple[float, float, float, floa
     return tuple(round(v, 3) for v in (c, m, y, k))  # type: ignore[return-value]
 
 
-def _marks_finisher(bleed_mm: float) -> Callable[[Any, Any], None] | None:
-    """Bleed box and crop marks for an edition's bleed (None when there is no bleed)."""
+def _marks_finisher(
+    bleed_mm: float, registration: bool = False
+) -> Callable[[Any, Any], None] | None:
+    """Bleed box and crop marks for an edition's bleed (None when there is no bleed), in
+    registration colour if asked."""
     if bleed_mm <= 0:
         return None
 
@@ -217,9 +281,11 @@ def _marks_finisher(bleed_mm: float) -> Callable[[Any, Any], None] | None:
             width, height = trim[2] - trim[0], trim[3] - trim[1]
             key = (round(width, 2), round(height, 2))
             if key not in marks_by_size:
-                stream = pydyf.Stream([b"Q", crop_marks(width, height, bleed, slug)])
+                stream = pydyf.Stream([b"Q", crop_marks(width, height, bleed, slug, registration)])
                 pdf.add_object(stream)
                 marks_by_size[key] = stream
+            if registration:
+                _registration_space(pdf, page)
             page["BleedBox"] = pydyf.Array(
                 [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed]
             )
