@@ -13,7 +13,9 @@ Goals, each timed in alternating turns with its baseline after a warm-up (bench/
   is built on (the document segmented and its translations file read and synced: `open_synced`).
 - save a unit < 100 ms at the median: POST /api/unit (the unit written through the store, its
   `brochure check` problems computed, its state and version returned), in-process (TestClient).
-  Baseline: the store's own edit (`store.edit.edit_unit`), the write alone.
+  Baseline: the store's own edit (`store.edit.edit_unit`), the write alone. Timed twice: wall
+  time, then the process's CPU time (the app runs in a thread of this process), which other work
+  on a shared machine does not inflate.
 
     python bench/bench_workbench.py [--units 2000] [--runs 5]
 """
@@ -174,25 +176,37 @@ def save(root: Path, count: int, runs: int) -> None:
         base = rich_markdown(unit.target)
         return base + (" (правка)" if turn[name] % 2 else "")
 
-    def web() -> None:
+    cpu = {"on": False}  # the second round: the process's CPU time (all its threads: the app's too)
+
+    def web() -> float | None:
+        start = time.process_time()
         body = {"doc": "long", "lang": "ru", "id": web_unit.id, "target": text(web_unit, "web"),
                 "state": "reviewed", "version": version["web"]}  # fmt: skip
         reply = client.post(f"/api/unit?token={keys.token}", json=body, headers=headers)
         assert reply.status_code == 200, reply.text
         version["web"] = reply.json()["version"]
+        return time.process_time() - start if cpu["on"] else None
 
-    def store() -> None:
+    def store() -> float | None:
         from brochure.core.datamodel import RichText
 
+        start = time.process_time()
         fresh = load_project(root)
         result = edit_unit(fresh, fresh.documents[0], "ru", store_unit.id,
                            RichText(text(store_unit, "store")), "reviewed", version["store"])  # fmt: skip
         assert not result.conflict
         version["store"] = result.version
+        return time.process_time() - start if cpu["on"] else None
 
     timings = alternate({"save": web, "store": store}, runs=runs)
     show(timings)
-    goal("save a unit (write, QA, state) in a 2,000-unit document, median", "< 100 ms",
+    goal("save a unit (write, QA, state) in a 2,000-unit document, median, wall", "< 100 ms",
+         timings["save"], timings["store"], 0.1, median=True)  # fmt: skip
+    # On a shared machine the wall time counts other people's work: the CPU time does not.
+    cpu["on"] = True
+    timings = alternate({"save": web, "store": store}, runs=runs)
+    show(timings)
+    goal("save a unit in a 2,000-unit document, median, CPU time of the process", "< 100 ms",
          timings["save"], timings["store"], 0.1, median=True)  # fmt: skip
 
 
