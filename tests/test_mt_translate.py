@@ -296,3 +296,20 @@ def test_build_no_mt_flag(installed, mini_project):
     result = run("build", str(mini_project), "--no-mt")
     assert result.exit_code == 1
     assert "Error: 5 segment(s) have no translation:" in result.output
+
+
+def test_the_starter_project_shows_how_to_enable_machine_translation(models_dir, tmp_path):
+    """`brochure init` writes the [mt] table commented out: translate says what is missing, and
+    uncommenting it is all it takes."""
+    root = tmp_path / "starter"
+    assert run("init", str(root)).exit_code == 0
+    result = run("translate", str(root))
+    assert result.exit_code == 1
+    assert "mt: machine translation is not enabled" in result.output
+    toml = root / "brochure.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert '# [mt]\n# engine = "argos"\n' in text
+    toml.write_text(text.replace('# [mt]\n# engine = "argos"\n', '[mt]\nengine = "argos"\n'))
+    result = run("translate", str(root))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ru: nothing to translate; 0 already translated")

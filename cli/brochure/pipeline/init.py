@@ -30,6 +30,10 @@ pdf = ["screen", "print"]
 # Abbreviations that do not end a sentence, added to the built-in lists:
 # [segmentation.abbreviations]
 # ru = ["ред."]
+
+# Machine drafts for `brochure translate` and `brochure build` (a model: `brochure models install`):
+# [mt]
+# engine = "argos"
 """
 
 STARTER_TEXT = """\
