@@ -114,6 +114,8 @@ LONG = {
     "stars": lambda n: "a " + "*" * n + " b.",
     "underscores": lambda n: "a " + "_*" * (n // 2) + " b.",
     "marks": lambda n: "A. <!--join--> B. <!--break--> " * (n // 32),
+    "unclosed-comments": lambda n: "<!--" * (n // 4),
+    "comments": lambda n: "A <!-- a remark --> b. " * (n // 23),
 }
 
 
