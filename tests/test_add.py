@@ -672,3 +672,29 @@ def test_files_written_by_libreoffice(invoke, project, tmp_path):
         read_text(Path(__file__).parent.parent / "seeds" / "statement-2022-01-07.md")
     )
     assert not [f for f in FURNITURE if f in markdown]
+
+
+def test_a_saved_pages_relative_links_lead_where_they_led(invoke, project, tmp_path):
+    """A saved page's relative link is resolved against the page's own address (its canonical
+    link); a file: link keeps only its words, with a warning; a jump within the page is no
+    link (its footnote is a note)."""
+    words = " ".join(["The strike committees met again and agreed on common demands."] * 4)
+    page = (
+        "<html><head><link rel='canonical' href='https://example.org/2022/01/statement/'></head>"
+        "<body><nav><a href='/'>Home</a></nav><article><h1>Appeal</h1>"
+        f"<p>Read <a href='../appeal/'>the appeal</a> and <a href='file:///etc/passwd'>this</a>. {words}"
+        "<sup><a href='#fn1' id='r1'>1</a></sup></p>"
+        "<ol class='footnotes'><li id='fn1'>A note. <a href='#r1'>↩</a></li></ol>"
+        "</article></body></html>"
+    )
+    source = tmp_path / "appeal.html"
+    source.write_text(page, encoding="utf-8")
+    result = invoke("add", source, project)
+    assert result.exit_code == 0, result.output
+    markdown = (project / "texts" / "appeal.md").read_text(encoding="utf-8")
+    assert (
+        f"Read [the appeal](https://example.org/2022/01/appeal/) and this. {words} [A note.]\n"
+        in markdown
+    )
+    assert result.stderr.count("kept as text") == 1
+    assert "a link to 'file:///etc/passwd' is kept as text" in result.stderr

@@ -62,6 +62,7 @@ def read_html(path: Path, data: bytes) -> list[Para]:
     text = _decode(path, data)
     try:
         page = lhtml.document_fromstring(text)
+        _absolute_links(page)  # before <head> is dropped: it holds the page's address
         _drop_skipped(page)
         index: dict[str, HtmlElement] = {}
         for number, el in enumerate(page.iter()):
@@ -176,6 +177,32 @@ def _note_text(note: HtmlElement) -> str:
         if (a.get("href") or "").startswith("#"):
             a.drop_tree()  # keeps the text after it
     return " ".join(copy.text_content().split())
+
+
+def _absolute_links(page: HtmlElement) -> None:
+    """Relative links made absolute against the page's own address (its <base href>, canonical
+    link or og:url, when that is an http(s) URL), so a saved page's links lead where they led."""
+    from urllib.parse import urljoin, urlsplit
+
+    base = ""
+    for xpath in (
+        "//base/@href",
+        '//link[@rel="canonical"]/@href',
+        '//meta[@property="og:url"]/@content',
+    ):
+        found = [str(v).strip() for v in page.xpath(xpath)]
+        if found and urlsplit(found[0]).scheme.lower() in ("http", "https"):
+            base = found[0]
+            break
+    if not base:
+        return
+    for a in page.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith("#") and not urlsplit(href).scheme:
+            try:
+                a.set("href", urljoin(base, href))
+            except ValueError:  # a malformed address stays as it was (and is kept as text)
+                continue
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -305,8 +332,8 @@ def _inline(el: HtmlElement, em=False, strong=False, href="") -> list[Run]:
         strong = True
     elif tag == "a":
         target = (el.get("href") or "").strip()
-        if target.startswith(("http://", "https://", "mailto:")):
-            href = target
+        if target and not target.startswith("#"):  # not a jump within the page
+            href = target  # anything but http(s) and mailto: text, and a warning (markdown_out)
     if el.get(NOTE):  # a footnote reference: the note's text goes here
         return [note_run(el.get(NOTE, ""))]
     return _inline_children(el, em, strong, href)
