@@ -330,3 +330,19 @@ def test_tmx_export_carries_links_and_emphasis_as_paired_codes(linked_project, i
     result = invoke("memory", "search", "In Kazakhstan, there is now a real popular uprising.",
                     linked_project, "--lang", "ru")  # fmt: skip
     assert ru in result.output and "&lt;" not in result.output and "<a" not in result.output
+
+
+def test_check_names_a_link_that_points_elsewhere_or_is_missing():
+    from brochure.check.qa import span_difference
+
+    source = RichText("Read the appeal.", (Span(9, 15, "link", "https://example.org/a"),))
+    same = RichText("Читайте обращение.", (Span(8, 17, "link", "https://example.org/a"),))
+    other = RichText("Читайте обращение.", (Span(8, 17, "link", "https://example.org/b"),))
+    assert span_difference(source, same) == ""
+    assert span_difference(source, other) == (
+        "inline markup differs: the source has 1 link to https://example.org/a, "
+        "the translation 1 link to https://example.org/b"
+    )
+    assert span_difference(source, RichText("Читайте обращение.")) == (
+        "inline markup differs: the source has 1 link to https://example.org/a, the translation none"
+    )
