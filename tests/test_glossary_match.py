@@ -6,9 +6,11 @@ import pytest
 from brochure.glossary.morph import (
     en_inflect,
     features,
+    inflect,
     kk_analyses,
     kk_inflect,
     kk_inflect_term,
+    paradigm,
     ru_inflect,
 )  # fmt: skip
 from brochure.glossary.termbase import Termbase
@@ -194,3 +196,17 @@ def test_word_keys_outlive_the_process(tmp_path, monkeypatch):
         ]
     finally:
         keycache.attach(None)
+
+
+def test_plural_preferred_term_inflects_from_its_stored_lemma():
+    # "workers" prefers the plural; its stored nom is the singular lemma the rules build on
+    workers = concept_from_row(
+        dict(id="workers", en="workers", ru="рабочие", kk="жұмысшылар",
+             ru_forms="nom=рабочий|gen=рабочего", kk_forms="nom=жұмысшы|dat=жұмысшыға")
+    )  # fmt: skip
+    assert inflect(workers, "kk", "pl.nom") == "жұмысшылар"
+    assert inflect(workers, "kk", "pl.dat") == "жұмысшыларға"
+    assert inflect(workers, "kk", "dat") == "жұмысшыға"
+    assert inflect(workers, "ru", "pl.dat") == "рабочим"
+    forms = [form for _tags, form in paradigm(workers, "kk")]
+    assert forms[0] == "жұмысшылар" and "жұмысшыларлар" not in forms

@@ -594,10 +594,16 @@ def inflect(concept: Concept, lang: str, tag: str, term: str | None = None) -> s
     if not base:
         return ""
     if term is None or term == concept.preferred.get(lang):
-        stored = concept.forms.get(lang, {}).get(tag)
+        forms = concept.forms.get(lang, {})
+        stored = forms.get(tag)
         if stored:
             return stored
-    if tag in ("", "nom"):
+        if tag in ("", "nom"):
+            return base
+        # A stored singular nominative is the lemma of a preferred term that may be plural
+        # ("жұмысшылар"): the rules inflect the lemma, or the plural suffix would come twice.
+        base = forms.get("nom") or base
+    elif tag in ("", "nom"):
         return base
     return morphology(lang).inflect(base, tag, concept.indeclinable)
 
