@@ -653,17 +653,15 @@ def _file_of(files: list[IncomingFile], inc: Incoming) -> Path:
     return next(f.path for f in files if inc in f.units)
 
 
-MACHINE = ("mt", "memory", "memory-fuzzy")  # origins of machine drafts
-
-
 def person_meta(unit: Unit, target: str, via: str) -> dict[str, str]:
     """The metadata of `unit` once a person set its target to `target` (through `via`): a
     changed text, or any text over a machine draft, is the person's (origin human)."""
     from brochure.core.text import normalise
+    from brochure.store.xliff import MACHINE_ORIGINS
 
     meta = dict(unit.meta)
     old = unit.target.text if unit.target is not None else ""
-    if normalise(old) != normalise(target) or meta.get("origin") in MACHINE:
+    if normalise(old) != normalise(target) or meta.get("origin") in MACHINE_ORIGINS:
         meta.update({"origin": "human", "via": via})
     return meta
 
@@ -674,6 +672,7 @@ def _decide(unit: Unit, inc: Incoming, base: str | None) -> str:
     `base`: the unit's hash at export (from the file, else from the project's export record).
     """
     from brochure.core.text import normalise
+    from brochure.store.xliff import MACHINE_ORIGINS
 
     if inc.target is None or inc.state is None:
         return "unchanged"  # no target in the file: nothing to bring back
@@ -687,7 +686,7 @@ def _decide(unit: Unit, inc: Incoming, base: str | None) -> str:
         and same_spans
     ):
         return "unchanged"
-    machine_draft = not unit.approved and unit.meta.get("origin", "") in MACHINE
+    machine_draft = not unit.approved and unit.meta.get("origin", "") in MACHINE_ORIGINS
     if base is None:  # no record of the export: safe only over nothing or a machine draft
         return "apply" if not unit.has_target or machine_draft else "conflict"
     if ours == base:
