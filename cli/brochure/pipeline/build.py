@@ -107,38 +107,44 @@ def build_project(
     search_dirs = (project.root / "layouts",) if (project.root / "layouts").is_dir() else ()
     from brochure.layout.measures import attach
 
-    attach(project.cache_dir)  # the layouts' measurements are kept between builds
+    # the layouts keep their measurements in .brochure/ during the build (layout/measures.py)
+    attach(project.cache_dir)
     written = []
-    for spec, edition in built:
-        for fmt, variant, name in spec.output_files():
-            out = out_dir / name
-            shown = out.relative_to(project.root) if out.is_relative_to(project.root) else out
-            # the stores were saved
-            digest = fingerprint(project, spec, _kind(fmt, variant), draft, extra)
-            if not force and state.up_to_date(out, digest):
-                log.info("up to date: %s", shown)
-                continue
-            if render is None:
-                from brochure.layout import render as default_render
+    try:
+        for spec, edition in built:
+            for fmt, variant, name in spec.output_files():
+                out = out_dir / name
+                shown = out.relative_to(project.root) if out.is_relative_to(project.root) else out
+                # the stores were saved
+                digest = fingerprint(project, spec, _kind(fmt, variant), draft, extra)
+                if not force and state.up_to_date(out, digest):
+                    log.info("up to date: %s", shown)
+                    continue
+                if render is None:
+                    from brochure.layout import render as default_render
 
-                render = default_render
-            log.info("building %s", shown)
-            target = replace(edition, info=replace(edition.info, pdf_output=variant))
-            written.append(
-                render(target if variant else edition, fmt, out, search_dirs=search_dirs)
-            )
-            # the booklet is imposed from the screen PDF (no bleed), else from the print PDF
-            if fmt == "pdf" and spec.impose == "booklet" and name == spec.pdf_file():
-                from brochure.outputs.impose import impose_booklet
-
+                    render = default_render
+                log.info("building %s", shown)
+                target = replace(edition, info=replace(edition.info, pdf_output=variant))
                 written.append(
-                    impose_booklet(out, out_dir / f"{spec.output}.booklet.pdf", creep_mm=spec.creep)
+                    render(target if variant else edition, fmt, out, search_dirs=search_dirs)
                 )
-            if all(stores[(d.name, lang)].unchanged_on_disk()
-                   for d in project.documents for lang in spec.languages if lang in targets):  # fmt: skip
-                state.record(out, digest)
-            else:  # a translations file changed while we laid out: the next build redoes it
-                log.info("%s: a translations file changed during the build", shown)
+                # the booklet is imposed from the screen PDF (no bleed), else from the print PDF
+                if fmt == "pdf" and spec.impose == "booklet" and name == spec.pdf_file():
+                    from brochure.outputs.impose import impose_booklet
+
+                    written.append(
+                        impose_booklet(
+                            out, out_dir / f"{spec.output}.booklet.pdf", creep_mm=spec.creep
+                        )
+                    )
+                if all(stores[(d.name, lang)].unchanged_on_disk()
+                       for d in project.documents for lang in spec.languages if lang in targets):  # fmt: skip
+                    state.record(out, digest)
+                else:  # a translations file changed while we laid out: the next build redoes it
+                    log.info("%s: a translations file changed during the build", shown)
+    finally:
+        attach(None)
     if not written:
         log.info("nothing changed since the last build: nothing written")
     for spec in specs:
