@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 
 from brochure.core.errors import MissingTranslations
 from brochure.core.project import EditionSpec, Project
-from brochure.editions.assemble import Missing, make_edition, missing_message
-from brochure.store.load import load_translations
 
 if TYPE_CHECKING:
     from brochure.check.qa import Report
     from brochure.core.datamodel import SegmentedDocument
+    from brochure.editions.assemble import Missing
     from brochure.store.xliff import TranslationFile
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,6 @@ def build_project(
     `strict`: glossary and QA errors (see brochure.check.qa) fail the build.
     """
     from brochure.engines.config import mt_configured
-    from brochure.glossary.load import load_termbase
     from brochure.pipeline.state import BuildState, fingerprint, mt_inputs
 
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
@@ -70,7 +68,12 @@ def build_project(
         return []
     # A broken project glossary stops the build here, with one line. (Not before the check above:
     # the glossary files are inputs of every fingerprint, so when every output is current they are
-    # the files the last build loaded without a problem, and a no-change build skips reading them.)
+    # the files the last build loaded without a problem, and a no-change build skips reading them;
+    # it imports the stages only now, for the same reason.)
+    from brochure.editions.assemble import make_edition, missing_message
+    from brochure.glossary.load import load_termbase
+    from brochure.store.load import load_translations
+
     load_termbase(project)
     langs = sorted({lang for spec in specs for lang in spec.languages})
     segmented, stores = load_translations(project, langs)
