@@ -148,3 +148,21 @@ def test_project_glossary_is_loaded_and_cached(tmp_path, monkeypatch):
     )
     text, _ = apply_glossary(tmp_path, "oligarchs", [("олигархи", 0.0)], "en", "ru")
     assert text == "магнаты"  # the edited file is picked up
+
+
+def test_a_forbidden_rendering_holding_another_concepts_approved_term_is_flagged():
+    # «общая забастовка» (forbidden for "general strike") holds «забастовка», the approved term of
+    # "strike", also in the source: the longer forbidden rendering is still the error
+    from brochure.glossary.enforce import evaluate, source_concepts
+
+    tb = Termbase([concept_from_row(r) for r in (
+        dict(id="general-strike", en="general strike", ru="всеобщая забастовка", ru_forbidden="общая забастовка"),
+        dict(id="strike", en="strike", ru="забастовка"),
+    )])  # fmt: skip
+    source = "The general strike followed the strikes of May."
+    found = source_concepts(tb, source, "en")
+    assert set(found) == {"general-strike", "strike"}
+    ev = evaluate(tb, found, "Общая забастовка последовала за забастовками мая.", "ru")
+    assert [m.text for m in ev.forbidden] == ["Общая забастовка"]
+    ev = evaluate(tb, found, "Всеобщая забастовка последовала за забастовками мая.", "ru")
+    assert ev.forbidden == []

@@ -108,8 +108,11 @@ def evaluate(termbase: Termbase, found: dict[str, Match], text: str, tgt_lang: s
     for m in matches:
         if m.status != "forbidden":
             continue
-        if any(a < m.end and m.start < b for a, b in approved_spans):
+        overlaps = [(a, b) for a, b in approved_spans if a < m.end and m.start < b]
+        if any(a <= m.start and m.end <= b for a, b in overlaps):
             continue  # the same words are an approved term of a concept in the source
+        if overlaps and m.concept not in found:
+            continue  # partly another source concept's approved term, and not this concept's text
         if m.concept in found or not _approved_elsewhere(m, matches):
             ev.forbidden.append(m)
     for cid, src in found.items():
