@@ -36,7 +36,7 @@ RU = [
     ("2022-01-07", "2022-01-07"),
     # initials and abbreviations; particles keep to the word before them
     ("Н. А. Назарбаев и т. е. всё", "Н.⍽А.⍽Назарбаев и⍽т.⍽е.⍽всё"),
-    ("вряд ли это так", "вряд⍽ли⍽это так"),
+    ("вряд ли это так", "вряд⍽ли это так"),  # an enclitic keeps to the word before it only
     # a heading never breaks as "Часть / I"
     ("Переходная программа СДК. Часть I", "Переходная программа СДК. Часть⍽I"),
     # a dash opening a line, the ellipsis
@@ -166,3 +166,10 @@ def test_the_colophon_and_publisher_are_typeset_too():
     out = typeset_edition(replace(ed, info=info)).info
     assert shown(out.colophon.note["ru"]) == "Тексты⍽— переводы с⍽английского и⍽русского"
     assert shown(out.colophon.sources["doc"]["ru"]) == "Опубликовано в⍽«Left Russia» (2012) и⍽здесь"
+
+
+def test_an_enclitic_binds_to_the_word_before_it_only():
+    """ "же" keeps to "Парламентские" but not to "партии": three words in one unbreakable run
+    would leave the line above them short (the review's stray line, C9)."""
+    out = typeset_plain("Парламентские же партии призваны; такая же бутафория", "ru")
+    assert out == "Парламентские\u00a0же партии призваны; такая\u00a0же бутафория"

@@ -143,7 +143,9 @@ def rich_html(text: RichText) -> Markup:
     <a class="link" href> (a live link in the screen PDF; the print PDF's finisher removes
     annotations, so there the text stays, without one)."""
     out = []
-    for chunk, kinds, target in linked_runs(text):
+    for chunk, kinds, target in _spaces_inside_boxes(linked_runs(text)):
+        if not chunk:
+            continue
         opening = "".join(tag for kind, tag, _ in _TAGS if kind in kinds)
         closing = "".join(tag for kind, _, tag in reversed(_TAGS) if kind in kinds)
         if target and link_target(target):  # checked again: a layout is the last gate
@@ -151,6 +153,24 @@ def rich_html(text: RichText) -> Markup:
             closing = f"{closing}</a>"
         out.append(f"{opening}{_thin_spaces(escape(chunk))}{closing}")
     return Markup("".join(out))
+
+
+def _spaces_inside_boxes(
+    chunks: list[tuple[str, frozenset[str], str]],
+) -> list[tuple[str, frozenset[str], str]]:
+    """The runs with the space before and after an inline box (emphasis, a note, a link) moved
+    inside it. Works around WeasyPrint 70's line breaking next to inline boxes (its issue #1614:
+    a space ending the text before a box, or starting the text after it, makes it back up to an
+    earlier break): "на пути" or "[Nazarbayev's party]" was left alone on a short line in the
+    middle of a paragraph (the print review's C9)."""
+    texts = [chunk for chunk, _, _ in chunks]
+    boxed = [bool(kinds or target) for _, kinds, target in chunks]
+    for n in range(len(texts) - 1):
+        if boxed[n + 1] and texts[n].endswith(" "):
+            texts[n], texts[n + 1] = texts[n][:-1], " " + texts[n + 1]
+        elif boxed[n] and not boxed[n + 1] and texts[n + 1].startswith(" "):
+            texts[n], texts[n + 1] = texts[n] + " ", texts[n + 1][1:]
+    return [(text, kinds, target) for text, (_, kinds, target) in zip(texts, chunks, strict=True)]
 
 
 def _thin_spaces(html: str) -> str:

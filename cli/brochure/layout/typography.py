@@ -292,7 +292,12 @@ def _quotes(text: str, lang: str, state: QuoteState) -> list[Edit]:
 # A spaced hyphen, en dash or em dash between words, or a dash opening a paragraph.
 _CY_DASH = re.compile(r"(?<=\S)([ \u00a0]+)(?:-{1,3}|–|—)(?=[ \u00a0]|$)")
 _CY_DASH_START = re.compile(r"^(?:-{1,2}|–|—)( )")
-_SHORT_WORD = re.compile(rf"(?<![\w\u00ad'’\-.]){_LETTER}{{1,2}}( )(?=[\w«„(\"“])")
+# A one- or two-letter word binds to the word after it, except an enclitic (же, ли, бы), which
+# binds to the word before it (_ENCLITIC) only: "Парламентские же партии" must not become one
+# unbreakable run, which would leave the line above it short.
+_SHORT_WORD = re.compile(
+    rf"(?<![\w\u00ad'’\-.])(?!(?:{'|'.join(_RU_ENCLITICS)}) ){_LETTER}{{1,2}}( )(?=[\w«„(\"“])"
+)
 _ENCLITIC = re.compile(rf"(?<=\w)( )(?=(?:{'|'.join(_RU_ENCLITICS)})(?![\w-]))")
 _INITIAL = re.compile(rf"(?<![\w.])(?:[{_UPPER}]|[{_LOWER}]{{1,2}})\.( )(?=[\w«„\"])")
 _NUMBER_WORD = re.compile(r"(?<![\w.,])\d[\d\u00a0\u202f.,]*( )(?=[^\W\d_]|%|‰|₸|₽|\$|€|°)")
