@@ -225,3 +225,16 @@ def test_a_rebuild_is_a_draft_only_while_translations_are_missing(client, keys, 
     assert reply.status_code == 200 and reply.json()["written"] == ["small.en-ru.pdf"]
     text = pdf_text(project / "build" / "small.en-ru.pdf")
     assert "D RA F T" not in text and "missing translation" not in text
+
+
+def test_an_edition_without_a_pdf_says_so(client, keys, project):
+    toml = (project / "brochure.toml").read_text(encoding="utf-8")
+    (project / "brochure.toml").write_text(
+        toml.replace('formats = ["pdf"]\npdf = ["screen"]', 'formats = ["docx"]'), encoding="utf-8"
+    )
+    page = client.get(f"/status/en-ru?token={keys.token}").text
+    assert "This edition writes no PDF (formats: docx)" in page
+    reply = rebuild(client, keys, {"edition": "en-ru", "doc": "t", "unit": units(project)[1].id})
+    assert reply.status_code == 200 and reply.json() == {
+        "written": ["small.en-ru.docx"], "page": None, "pdf": ""
+    }  # fmt: skip
