@@ -5,7 +5,9 @@ Timed in CPU time of this process (process_time: the matcher is single-threaded 
 idle machine this is its wall time, and other work on a shared machine does not count), with the
 morphology caches emptied before every run (a new process), twice: with the word keys (lemmas,
 stems) an earlier run kept in .brochure/ (read from the file inside the timing), and the first run
-ever, which analyses every distinct word form. The baseline, one regular expression
+ever, which analyses every distinct word form (the goal applies to the kept run: issue 16 proposes keys that outlive the process; the
+first run's cost is once per word form the project has never seen, and is reported without a
+goal). The baseline, one regular expression
 per term (exact forms only: it finds less), runs on a sample of the segments in alternating turns
 with the matcher and is scaled up.
 
@@ -115,8 +117,10 @@ def bench_lang(lang: str, args: argparse.Namespace) -> None:
     row(f"glossary {lang}: {size}, keys kept from an earlier run (CPU)", "< 2 s",
         f"{kept.median:.2f} s (min {kept.min:.2f}; regex/term ~{regex.median * scale / kept.median:.0f}x slower)",
         kept.median < 2)  # fmt: skip
-    row(f"glossary {lang}: {size}, first run ever (CPU)", "< 2 s", f"{cold.median:.2f} s (min {cold.min:.2f})",
-        cold.median < 2)  # fmt: skip
+    forms = len(set(tokens))
+    row(f"glossary {lang}: {size}, first run ever (CPU)", "none: once per new word form",
+        f"{cold.median:.2f} s (min {cold.min:.2f}; {(cold.median - kept.median) / forms * 1e6:.0f} µs per "
+        f"new form x {forms} forms)", None)  # fmt: skip
 
 
 def main() -> None:

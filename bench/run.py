@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -31,9 +32,10 @@ def main() -> None:
     rows: list[list[str]] = []
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     start = time.perf_counter()
+    cpu_start = _children_cpu()
     with open(LOG, "w", encoding="utf-8") as log:
         for script in scripts:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _children_cpu()
             print(f"running {script.name} ...", file=sys.stderr, flush=True)
             log.write(f"== {script.name}\n")
             log.flush()
@@ -41,7 +43,8 @@ def main() -> None:
                                   stderr=log, text=True, env=env, check=False)  # fmt: skip
             log.write(proc.stdout)
             log.write(
-                f"-- {script.name}: exit {proc.returncode}, {time.perf_counter() - t0:.0f} s\n"
+                f"-- {script.name}: exit {proc.returncode}, {time.perf_counter() - t0:.0f} s "
+                f"({_children_cpu() - c0:.0f} s CPU; load average {os.getloadavg()[0]:.1f})\n"
             )
             log.flush()
             found = [
@@ -65,8 +68,15 @@ def main() -> None:
     print(line)
     missed = sum(1 for r in rows if r[3] == "MISSED")
     print(
-        f"{len(rows)} metrics, {missed} missed; {time.perf_counter() - start:.0f} s; details: {LOG}"
+        f"{len(rows)} metrics, {missed} missed; {time.perf_counter() - start:.0f} s "
+        f"({_children_cpu() - cpu_start:.0f} s CPU; load average {os.getloadavg()[0]:.1f}); details: {LOG}"
     )
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished benchmark processes and their children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

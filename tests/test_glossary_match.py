@@ -210,3 +210,30 @@ def test_plural_preferred_term_inflects_from_its_stored_lemma():
     assert inflect(workers, "ru", "pl.dat") == "рабочим"
     forms = [form for _tags, form in paradigm(workers, "kk")]
     assert forms[0] == "жұмысшылар" and "жұмысшыларлар" not in forms
+
+
+def test_russian_lemmas_read_from_the_dictionary_are_those_of_a_full_parse():
+    """The dictionary shortcut of morph.ru_lemmas gives what pymorphy3's parse() gives."""
+    import re
+    from pathlib import Path
+
+    from brochure.glossary import morph
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    text = " ".join(p.read_text(encoding="utf-8") for p in seeds.rglob("*.ru.xlf"))
+    words = set(re.findall(r"[а-яё]+(?:-[а-яё]+)?", text.lower()))
+    words |= {"ёлка", "елка", "всё", "все", "рабочего", "профсоюзы", "стали", "мыла", "жанаозена",
+              "нефтяников", "по-русски", "кое-что", "и", "в", "я", "снг", "госдума", "хрущёвка"}  # fmt: skip
+    morph_ = morph.ru_morph()
+    assert len(words) > 1000
+    shortcut = 0
+    for word in sorted(words):
+        low = word.replace("ё", "е")
+        full = frozenset(p.normal_form.replace("ё", "е") for p in morph_.parse(low))
+        fast = morph._ru_dictionary_lemmas(low)
+        if fast is not None:
+            shortcut += 1
+            assert fast == full, word
+        morph.ru_lemmas.cache_clear()
+        assert morph.ru_lemmas(word) == full, word
+    assert shortcut > len(words) * 0.8  # most words take the shortcut
