@@ -175,6 +175,11 @@ def rss_mb() -> float:
 
 
 def peak_mb() -> float:
+    """This process's peak RSS (VmHWM: ru_maxrss would carry the forking parent's peak over exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
