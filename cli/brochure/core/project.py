@@ -481,23 +481,8 @@ class _Validator:
             if isinstance(item, dict):
                 name = item.get("name")
                 item = item.get("path")
-            if not isinstance(item, str) or not item or not _PRINTABLE.match(item):
-                self.problem(key, "must be a file path")
-                continue
-            path = real_inside(self.root, item)
+            path = self.project_file(key, item)
             if path is None:
-                self.problem(key, f"{item} {OUTSIDE}")
-                continue
-            try:
-                found = path.is_file()
-            except OSError as exc:  # a name too long for the file system
-                self.problem(key, f"cannot read {item}: {exc.strerror}")
-                continue
-            if not found:
-                what = "is a folder, not a file" if path.is_dir() else "file not found"
-                self.problem(
-                    key, f"{what}: {item}" if what == "file not found" else f"{item} {what}"
-                )
                 continue
             if path.suffix.lower() not in (".md", ".markdown", ".txt", ".text"):
                 self.problem(key, f"unsupported source format {path.suffix!r} (use .md or .txt)")
@@ -513,6 +498,27 @@ class _Validator:
             out.append(DocumentSpec(path=path, name=name, lang=source or ""))
         return tuple(out)
 
+    def project_file(self, key: str, item: Any) -> Path | None:
+        """The real path of a file that brochure.toml names at `key`: an existing file inside the
+        project (symbolic links followed), else None and the problem reported."""
+        if not isinstance(item, str) or not item or not _PRINTABLE.match(item):
+            self.problem(key, "must be a file path")
+            return None
+        path = real_inside(self.root, item)
+        if path is None:
+            self.problem(key, f"{item} {OUTSIDE}")
+            return None
+        try:
+            found = path.is_file()
+        except OSError as exc:  # a name too long for the file system
+            self.problem(key, f"cannot read {item}: {exc.strerror}")
+            return None
+        if not found:
+            self.problem(key, f"{item} is a folder, not a file" if path.is_dir()
+                         else f"file not found: {item}")  # fmt: skip
+            return None
+        return path
+
     def attachments(self, key: str, value: Any) -> tuple[Path, ...]:
         """Files to embed in the PDF: paths inside the project (symbolic links followed), each
         an existing file, no two with the same name (a PDF lists its attachments by name)."""
@@ -524,21 +530,8 @@ class _Validator:
         out: list[Path] = []
         for i, item in enumerate(value):
             where = f"{key}[{i}]"
-            if not isinstance(item, str) or not item or not _PRINTABLE.match(item):
-                self.problem(where, "must be a file path")
-                continue
-            path = real_inside(self.root, item) if not Path(item).is_absolute() else None
+            path = self.project_file(where, item)
             if path is None:
-                self.problem(where, f"{item} {OUTSIDE}")
-                continue
-            try:
-                found = path.is_file()
-            except OSError as exc:  # a name too long for the file system
-                self.problem(where, f"cannot read {item}: {exc.strerror}")
-                continue
-            if not found:
-                what = "is a folder, not a file" if path.is_dir() else "file not found"
-                self.problem(where, f"{item} {what}" if path.is_dir() else f"{what}: {item}")
                 continue
             if path.name in {p.name for p in out}:
                 self.problem(where, f"two attachments named {path.name!r}")
