@@ -147,3 +147,16 @@ def test_libreoffice_opens_it_and_sets_it_in_the_embedded_fonts(built, tmp_path)
     }
     assert {"PTSerif-Regular", "PTSerif-Italic", "PTSans-Bold"} <= fonts, fonts
     assert not any("DejaVu" in f for f in fonts)
+
+
+def test_a_second_document_starts_on_a_right_hand_page(built):
+    # as in the PDF: the first document follows the contents, every later one starts on a recto
+    from docx.enum.section import WD_SECTION
+
+    edition, out = built
+    assert len(edition.documents) >= 2
+    starts = [s.start_type for s in docx.Document(str(out)).sections]
+    # title/contents section, one per document, the colophon
+    documents = starts[1 : 1 + len(edition.documents)]
+    assert documents[0] == WD_SECTION.NEW_PAGE
+    assert all(start == WD_SECTION.ODD_PAGE for start in documents[1:])

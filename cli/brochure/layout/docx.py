@@ -256,8 +256,8 @@ def build_document(edition: Edition) -> Any:
     _contents(doc, edition, geo)
     _settings(doc, geo)
     widths = [Mm(w) for w in geo.column_widths_mm]
-    for aligned in edition.documents:
-        _document_section(doc, aligned, info.languages, geo)
+    for index, aligned in enumerate(edition.documents):
+        _document_section(doc, aligned, info.languages, geo, recto=index > 0)
         rows = document_rows(aligned, info.languages, geo.row_budget)
         if interleaved:
             _interleaved(doc, rows, info.languages, geo, _heading_shift(aligned))
@@ -704,14 +704,17 @@ def _title_block(doc: Any, edition: Edition) -> None:
     # each document starts a section of its own on a new page (_document_section)
 
 
-def _document_section(doc: Any, aligned: Any, langs: tuple[str, ...], geo: Geometry) -> None:
-    """A new section (on a new page) for a document: the running header names the document, in
-    the source on even (left) pages and in the translation on odd (right) pages; page numbers below."""
+def _document_section(
+    doc: Any, aligned: Any, langs: tuple[str, ...], geo: Geometry, recto: bool = False
+) -> None:
+    """A new section (on a new page; on an odd, right-hand page when `recto`, as the PDF starts a
+    second document) for a document: the running header names the document, in the source on
+    even (left) pages and in the translation on odd (right) pages; page numbers below."""
     from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc.settings.odd_and_even_pages_header_footer = True
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section = doc.add_section(WD_SECTION.ODD_PAGE if recto else WD_SECTION.NEW_PAGE)
     section.different_first_page_header_footer = False
     source = _first_text(aligned.title, langs) or aligned.name
     titles = [aligned.title.get(lang) or source for lang in langs]
