@@ -20,10 +20,13 @@ wins over a machine draft). So no writer's save is ever written over.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +107,62 @@ def _reorder(parent: etree._Element, order: dict[str, int]) -> bool:
 
 def _digest(data: bytes | None) -> str | None:
     return hashlib.sha1(data).hexdigest() if data is not None else None
+
+
+# Files parsed and validated in this process (the workbench opens the same file on every request),
+# keyed by path, languages and the SHA-1 of the bytes read: a file changed on disk in any way has
+# another key, so an entry is never trusted after a change. Each entry: the parsed tree (a copy is
+# handed out: stores edit theirs in place), the bytes when the tree is not parsed yet (a file this
+# process just wrote, so valid by construction), and the segments a sync of this tree was found
+# to change nothing for.
+_PARSED: OrderedDict[tuple[str, str, str, str], _Parsed] = OrderedDict()
+_PARSED_SIZE = 8
+_parsed_lock = threading.Lock()
+
+
+@dataclass
+class _Parsed:
+    tree: etree._ElementTree | None
+    data: bytes | None = None
+    synced: tuple[Segment, ...] | None = None
+
+
+def _cached_tree(key: tuple[str, str, str, str], path: Path) -> etree._ElementTree | None:
+    """A copy of the tree of file `key` parsed before (None: not parsed yet)."""
+    with _parsed_lock:
+        entry = _PARSED.get(key)
+        if entry is None:
+            return None
+        _PARSED.move_to_end(key)
+        if entry.tree is None and entry.data is not None:  # written here: parse, no validation
+            from brochure.core.xmlsafe import parse_xml
+
+            entry.tree = parse_xml(path, TranslationStoreError, "XLIFF", data=entry.data)
+            entry.data = None
+        return copy.deepcopy(entry.tree)
+
+
+def _remember_parsed(key: tuple[str, str, str, str], entry: _Parsed) -> None:
+    with _parsed_lock:
+        _PARSED[key] = entry
+        _PARSED.move_to_end(key)
+        while len(_PARSED) > _PARSED_SIZE:
+            _PARSED.popitem(last=False)
+
+
+def _synced_already(key: tuple[str, str, str, str] | None, segments: list[Segment]) -> bool:
+    """True if a sync of file `key` with these segments was found to change nothing."""
+    with _parsed_lock:
+        entry = _PARSED.get(key) if key is not None else None
+        known = entry.synced if entry is not None else None
+    return known is not None and len(known) == len(segments) and known == tuple(segments)
+
+
+def _remember_synced(key: tuple[str, str, str, str] | None, segments: list[Segment]) -> None:
+    with _parsed_lock:
+        entry = _PARSED.get(key) if key is not None else None
+        if entry is not None:
+            entry.synced = tuple(segments)
 
 
 def default_lock(path: Path) -> Path:
@@ -399,13 +458,27 @@ class TranslationFile:
             return cls(path, etree.ElementTree(root), src_lang, tgt_lang, doc, lock=lock)
         from brochure.core.xmlsafe import parse_xml
 
-        tree = parse_xml(path, TranslationStoreError, "XLIFF", data=data)
-        _validate(path, tree, src_lang, tgt_lang)
-        return cls(path, tree, src_lang, tgt_lang, doc, digest=_digest(data), lock=lock)
+        digest = _digest(data)
+        assert digest is not None
+        key = (str(Path(path).resolve()), src_lang, tgt_lang, digest)
+        tree = _cached_tree(key, path)
+        if tree is None:
+            tree = parse_xml(path, TranslationStoreError, "XLIFF", data=data)
+            _validate(path, tree, src_lang, tgt_lang)
+            _remember_parsed(key, _Parsed(copy.deepcopy(tree)))
+        return cls(path, tree, src_lang, tgt_lang, doc, digest=digest, lock=lock)
 
-    def ids(self) -> list[str]:
-        """Every unit id of the file, in file order."""
-        return list(self._units)
+    def _cache_key(self) -> tuple[str, str, str, str] | None:
+        """This store's file in the parsed-file cache, while its tree is as read or written."""
+        if self._digest is None or self.changed or self._ops:
+            return None
+        return (str(Path(self.path).resolve()), self.src_lang, self.tgt_lang, self._digest)
+
+    def ids(self, include_stale: bool = True) -> list[str]:
+        """The file's unit ids in order (the order of units()); the stale group's unless told."""
+        if include_stale:
+            return list(self._units)
+        return [uid for uid, el in self._units.items() if not self._is_stale(el)]
 
     def get(self, uid: str) -> Unit | None:
         """The unit `uid`, or None when the file has none."""
@@ -468,6 +541,14 @@ class TranslationFile:
         """
         wanted = list(segments)
         self._segments = wanted
+        key = self._cache_key()
+        if _synced_already(key, wanted):
+            return  # this very file was synced with these very segments: nothing would change
+        self._sync(wanted)
+        if key is not None and not self.changed:
+            _remember_synced(key, wanted)
+
+    def _sync(self, wanted: list[Segment]) -> None:
         # 1. units that no longer match a segment go into the stale group
         by_id = {s.id: s for s in wanted}
         for uid, el in list(self._units.items()):
@@ -653,7 +734,29 @@ class TranslationFile:
         self.changed = False
         self._ops.clear()
         self._base.clear()
+        # What this process wrote needs no validation when read again. A store that was synced
+        # (and re-synced on a merge) changed no source since; if its units also stand in place,
+        # a sync of what it wrote with the same segments would change nothing.
+        key = self._cache_key()
+        if key is not None:
+            wanted = self._segments
+            synced = tuple(wanted) if wanted is not None and self._in_place(wanted) else None
+            _remember_parsed(key, _Parsed(None, data, synced))
         return True
+
+    def _in_place(self, wanted: list[Segment]) -> bool:
+        """True if the segments' units follow each other, in order, where sync puts them."""
+        children = list(self.file_el)
+        anchor = 0
+        for child in children:
+            rank = _rank(child, _FILE_ORDER)
+            if rank is not None and rank >= _FILE_ORDER["unit"]:
+                break
+            anchor += 1
+        placed = children[anchor : anchor + len(wanted)]
+        return len(placed) == len(wanted) and all(
+            el is self._units.get(seg.id) for el, seg in zip(placed, wanted, strict=True)
+        )
 
     def unchanged_on_disk(self) -> bool:
         """True if the file on disk is still what this store last read or wrote."""

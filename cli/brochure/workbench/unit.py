@@ -69,23 +69,28 @@ def routes(site: Site) -> list[Route]:
         query, problem = params.get("q", "").strip(), params.get("problem", "") == "1"
         termbase = load_termbase(proj)
         found: dict[str, list[dict[str, str]]] = {}
-        units = []
-        for u in store.units():
-            if not _matches(u, state, origin, query):
-                continue
-            if problem:  # only then is every unit checked; otherwise only the page shown
-                found[u.id] = unit_problems(termbase, proj, document, lang, u)
-                if not _open_problems(found[u.id]):
+        units: list[Unit | str] = []
+        if state or origin or query or problem:  # every unit read and (problem) checked
+            for u in store.units():
+                if not _matches(u, state, origin, query):
                     continue
-            units.append(u)
+                if problem:
+                    found[u.id] = unit_problems(termbase, proj, document, lang, u)
+                    if not _open_problems(found[u.id]):
+                        continue
+                units.append(u)
+        else:  # no filter: only the page's units are read and checked
+            units.extend(store.ids(include_stale=False))
         pages = max(1, -(-len(units) // PAGE_SIZE))
         page = min(max(int_param(params.get("page"), 1), 1), pages)
+        shown = [u if isinstance(u, Unit) else store.get(u)
+                 for u in units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]  # fmt: skip
         rows = [
             {"unit": u, "version": unit_version(u), "origin": u.meta.get("origin", ""),
              "markdown": rich_markdown(u.target) if u.target is not None else "",
              "source": pieces(u.source), "target": pieces(u.target) if u.target else [],
              "problems": found[u.id] if u.id in found else unit_problems(termbase, proj, document, lang, u)}
-            for u in units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            for u in shown if u is not None
         ]  # fmt: skip
         filters = {"state": state, "origin": origin, "q": query, "problem": "1" if problem else ""}
         return site.render(
