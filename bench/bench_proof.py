@@ -80,7 +80,7 @@ def main() -> None:
         html_file = Path(tmp) / "columns.html"
         html_file.write_text(html, encoding="utf-8")
         alone = [sys.executable, "-c", WEASYPRINT_ALONE, str(html_file), base.as_uri() + "/",
-                 str(Path(tmp) / "alone.pdf")]  # fmt: skip
+                 str(Path(tmp) / "alone.pdf"), str(Path(tmp) / "alone.print.pdf")]  # fmt: skip
         run(build(small))  # the small project's HTML for WeasyPrint's warm-up
         times = alternate(
             {"build": lambda: run(build(folder), "build"),
