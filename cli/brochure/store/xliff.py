@@ -61,11 +61,22 @@ _FILE_ORDER = {"skeleton": 0, "module": 1, "notes": 2, "unit": 3, "group": 3}
 _UNIT_ORDER = {"module": 0, "notes": 1, "originalData": 2, "segment": 3, "ignorable": 3}
 
 
+# (which order, tag) -> rank: a save ranks every child of every unit, and etree.QName is slow
+_RANK_MEMO: dict[tuple[int, str], int] = {}
+
+
 def _rank(el: etree._Element, order: dict[str, int]) -> int | None:
-    if not isinstance(el.tag, str):
+    tag = el.tag
+    if not isinstance(tag, str):
         return None  # comments and processing instructions stay where they are
-    qname = etree.QName(el)
-    return order["module"] if qname.namespace != XLF else order.get(qname.localname, 99)
+    key = (id(order), tag)
+    rank = _RANK_MEMO.get(key)
+    if rank is None:
+        qname = etree.QName(tag)
+        rank = order["module"] if qname.namespace != XLF else order.get(qname.localname, 99)
+        if (order is _FILE_ORDER or order is _UNIT_ORDER) and len(_RANK_MEMO) < 1000:
+            _RANK_MEMO[key] = rank
+    return rank
 
 
 def _insert_in_order(parent: etree._Element, child: etree._Element, order: dict[str, int]) -> None:
