@@ -4,6 +4,7 @@ TestClient: no socket). The browser test is tests/test_workbench_browser.py."""
 from __future__ import annotations
 
 import pytest
+from brochure.core.project import load_project
 from brochure.sources.markdown_out import rich_markdown
 from brochure.store.edit import unit_version
 from brochure.store.xliff import TranslationFile
@@ -292,3 +293,17 @@ def test_a_unit_version_changes_with_its_markup_alone(seed_project):
     emphasised = replace(unit, target=RichText(text, (Span(0, 5, "em"),)))
     versions = {unit_version(u) for u in (unit, linked, moved, emphasised)}
     assert len(versions) == 4
+
+
+def test_each_unit_links_to_the_page_where_it_lands_in_every_edition_of_its_language(
+    client, keys, seed_project
+):
+    unit = next(iter(store(seed_project).units()))
+    page = client.get(f"/segments/{DOC}/{LANG}?token={keys.token}").text
+    editions = [e.name for e in load_project(seed_project).editions if LANG in e.languages]
+    assert editions
+    for name in editions:
+        link = f"/status/{name}?token={keys.token}&amp;doc={DOC}&amp;unit={unit.id}"
+        assert link in page
+    shown = client.get(f"/status/{editions[0]}?token={keys.token}&doc={DOC}&unit={unit.id}")
+    assert shown.status_code == 200 and unit.id in shown.text
