@@ -493,21 +493,9 @@ def _page(doc: Any, geo: Geometry) -> None:
 
 def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
     """A complex field (PAGE, NUMPAGES): begin, instruction, separate, cached result, end."""
-    from docx.oxml import OxmlElement
-
-    def fld_char(kind: str) -> Any:
-        el = OxmlElement("w:fldChar")
-        el.set(_qn("w:fldCharType"), kind)
-        return el
-
-    paragraph.add_run()._r.append(fld_char("begin"))
-    instr = OxmlElement("w:instrText")
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
-    paragraph.add_run()._r.append(fld_char("separate"))
+    _field_start(paragraph, instruction, dirty=False)
     paragraph.add_run(placeholder)
-    paragraph.add_run()._r.append(fld_char("end"))
+    paragraph.add_run()._r.append(_fld_char("end"))
 
 
 def _metadata(doc: Any, edition: Edition) -> None:
@@ -575,21 +563,22 @@ def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
             p.add_run()._r.append(_fld_char("end"))
 
 
-def _fld_char(kind: str) -> Any:
+def _fld_char(kind: str, dirty: bool = True) -> Any:
     from docx.oxml import OxmlElement
 
     el = OxmlElement("w:fldChar")
     el.set(_qn("w:fldCharType"), kind)
-    if kind == "begin":
+    if kind == "begin" and dirty:
         el.set(_qn("w:dirty"), "true")  # Word recomputes it on opening
     return el
 
 
-def _field_start(paragraph: Any, instruction: str) -> None:
-    """The begin, instruction and separate parts of a complex field whose result follows."""
+def _field_start(paragraph: Any, instruction: str, dirty: bool = True) -> None:
+    """The begin, instruction and separate parts of a complex field whose result follows
+    (`dirty`: Word recomputes it on opening)."""
     from docx.oxml import OxmlElement
 
-    paragraph.add_run()._r.append(_fld_char("begin"))
+    paragraph.add_run()._r.append(_fld_char("begin", dirty))
     instr = OxmlElement("w:instrText")
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = f" {instruction} "
