@@ -213,3 +213,55 @@ def test_lint_case_sensitive(invoke, project):
         f"{path}:7: warning: port: kk «Ақтау» is also the preferred term of aktau" in result.output
     )
     assert "of rehab" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["add", "--en", "(a+)+$"],
+         "Error: --en: «(a+)+$» is not a term: the glossary matches words and would drop '$+', "
+         "finding «a» instead; write the term as plain text"),
+        (["add", "--en", "union", "--ru", "профсоюз", "--ru-forbidden", "a."],
+         "Error: --ru-forbidden: «a.» is not a term: the glossary matches words and would find "
+         "the single letter «a» everywhere; write the term as plain text"),
+        (["add", "--en", "+++"],
+         "Error: --en: «+++» is not a term: it has no words (the glossary matches words)"),
+        (["edit", "oligarch", "--add-en-admitted", "oligarch*"],
+         "Error: --add-en-admitted: «oligarch*» is not a term: the glossary matches words and "
+         "would drop '*', finding «oligarch» instead; write the term as plain text"),
+        (["edit", "oligarch", "--ru-admitted", "олигарх|(олигарх)+"],
+         "Error: --ru-admitted: «(олигарх)+» is not a term: the glossary matches words and "
+         "would drop '+', finding «олигарх» instead; write the term as plain text"),
+    ],
+)  # fmt: skip
+def test_a_term_the_matcher_would_misread_is_refused(invoke, project, args, expected):
+    before = snapshot(project / "glossary")
+    assert error_line(invoke("glossary", *args, project)) == expected
+    assert snapshot(project / "glossary") == before
+
+
+def test_terms_with_prose_punctuation_are_kept_as_written(invoke, project):
+    result = invoke("glossary", "add", "--en", "Council of Aksakals (Elders)", "--ru",
+                    "Совет старейшин", "--en-admitted", "U.S. council|Shal, ket!", project)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = json.loads(invoke("glossary", "show", "council-of-aksakals-elders", "--json",
+                              project).output)  # fmt: skip
+    assert shown["terms"]["en"] == {"preferred": "Council of Aksakals (Elders)",
+                                    "admitted": ["U.S. council", "Shal, ket!"], "forbidden": []}  # fmt: skip
+
+
+def test_import_of_a_pattern_term_is_refused_and_lint_reports_one_written_by_hand(
+    invoke, project, tmp_path
+):
+    source = tmp_path / "peer.tsv"
+    source.write_text("id\ten\tru\nx\tunion\tсоюз\ny\t(a+)+$\tа\n", encoding="utf-8")
+    before = snapshot(project / "glossary")
+    line = error_line(invoke("glossary", "import", source, project))
+    assert line.startswith(f"Error: {source}:3: en: «(a+)+$» is not a term: ")
+    assert snapshot(project / "glossary") == before
+    path = project / "glossary" / "terms.tsv"
+    path.write_text(TERMS + "bad\t(a+)+$\tа\tа\t\t\t\t\n", encoding="utf-8")
+    result = invoke("glossary", "lint", project)
+    assert result.exit_code == 1
+    assert (f"{path}:5: error: bad: en «(a+)+$» is not a term: the glossary matches words and "
+            "would drop '$+', finding «a» instead; write the term as plain text") in result.output  # fmt: skip

@@ -237,3 +237,38 @@ def test_russian_lemmas_read_from_the_dictionary_are_those_of_a_full_parse():
         morph.ru_lemmas.cache_clear()
         assert morph.ru_lemmas(word) == full, word
     assert shortcut > len(words) * 0.8  # most words take the shortcut
+
+
+# A term is found by its words: what a person writes around them must be ordinary prose punctuation,
+# else the matcher would find something nobody wrote ("(a+)+$" was stored as "a" and found in
+# "A list item.").
+@pytest.mark.parametrize(
+    ("term", "problem"),
+    [
+        ("Council of Aksakals (Elders)", None),
+        ("Shal, ket!", None),
+        ("workers' activist", None),
+        ("U.S.", None),
+        ("фонд «Народу Казахстана»", None),
+        ("a", None),  # a one-letter term written as such is what its author wrote
+        ("(a+)+$", "would drop '$+', finding «a» instead"),
+        ("C++", "would drop '+', finding «C» instead"),
+        ("strike*", "would drop '*', finding «strike» instead"),
+        ("[general] strike", "would drop '[]', finding «general strike» instead"),
+        ("a.", "would find the single letter «a» everywhere"),
+        ("(a)", "would find the single letter «a» everywhere"),
+        ("+++", "it has no words"),
+    ],
+)
+def test_term_problem(term, problem):
+    from brochure.glossary.match import term_problem
+
+    found_problem = term_problem(term)
+    assert (found_problem is None) if problem is None else (problem in (found_problem or ""))
+
+
+def test_a_pattern_term_written_by_hand_is_never_matched():
+    rows = [dict(id="bad", en="(a+)+$", ru="а"), dict(id="one", en="a.", ru="а"),
+            dict(id="list", en="list", ru="список")]  # fmt: skip
+    tb = Termbase([concept_from_row(r) for r in rows])
+    assert found(tb, "en", "A list item.") == [("list", "list", "preferred")]

@@ -209,7 +209,13 @@ def test_no_path_comes_from_the_page(client, keys, project):
 def test_a_script_in_a_concept_is_inert(client, keys, project):
     attack = '<script>alert(1)</script><img src=x onerror="alert(2)">'
     reply = post(client, keys, project, "add", "xss", {"en": attack, "note": attack})
+    assert reply.status_code == 400 and "is not a term" in reply.json()["error"]  # not words
+    # a term may hold quotes and ampersands (prose punctuation), a note anything
+    term = """alert "one" & 'two'"""
+    reply = post(client, keys, project, "add", "xss", {"en": term, "note": attack})
     assert reply.status_code == 200, reply.text
+    page = client.get(f"/glossary/concept/xss?token={keys.token}").text
+    assert 'value="alert &#34;one&#34; &amp; &#39;two&#39;"' in page
     for url in ("/glossary/concept/xss", "/glossary"):
         page = client.get(f"{url}?token={keys.token}&q=alert").text
         assert "<script>alert" not in page and "<img src=x" not in page, url

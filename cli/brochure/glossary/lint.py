@@ -1,7 +1,8 @@
 """`brochure glossary lint`: problems a glossary can have that a single row cannot show.
 
 errors: a file that does not load (wrong column count, duplicate id, unknown flag ...); a forbidden
-rendering equal to an approved one of the same concept.
+rendering equal to an approved one of the same concept; a term the matcher would find as something
+else (pattern syntax such as `(a+)+$`, a lone letter in punctuation: never matched).
 warnings: a concept defined in two project files; a term preferred for two concepts (ambiguous);
 a forbidden rendering that another concept approves; an admitted variant equal to the preferred
 term; a missing language; an unknown part of speech.
@@ -69,8 +70,16 @@ def lint_concepts(concepts: list[Concept], langs: tuple[str, ...] | None = None)
                 approved_by[(lang, term.casefold())].append(c)
             if c.preferred.get(lang):
                 preferred_by[(lang, c.preferred[lang].casefold())].append(c)
+    from brochure.glossary.match import term_problem
+
     for c in concepts:
         where = c.origin or c.id
+        for lang in all_langs:
+            for written in c.terms(lang):
+                problem = term_problem(written.text)
+                if problem:
+                    problems.append(Problem("error", where,
+                                            f"{c.id}: {lang} «{written.text}» is not a term: {problem}"))  # fmt: skip
         missing = [lang for lang in langs if not c.preferred.get(lang)]
         if missing:
             problems.append(

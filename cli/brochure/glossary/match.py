@@ -41,6 +41,36 @@ class Match(NamedTuple):
         return self.term.status
 
 
+# What a term may hold besides its words: white space and the punctuation of ordinary prose
+# («Shal, ket!», "Council of Aksakals (Elders)", "workers' activist", "U.S."). The matcher sees a
+# term as its words only, so anything else (+ * $ ^ \ [ ] { } = < > # % ...: pattern or markup
+# syntax) would be dropped silently and the term matched as something nobody wrote.
+_PROSE_PUNCTUATION = frozenset(" .,;:!?'’ʼ\"«»“”„‘()-‐‑–—/&")
+
+
+def term_problem(text: str) -> str | None:
+    """Why `text` cannot be a glossary term as written (None: it can): the matcher finds terms
+    by their words, so a term with no word, with pattern syntax around its words, or whose
+    punctuation hides a lone letter (`(a)`, `a.`) would match something its author did not write."""
+    words = WORD.findall(text)
+    if not words:
+        return "it has no words (the glossary matches words)"
+    odd = "".join(sorted({c for c in WORD.sub("", text) if c not in _PROSE_PUNCTUATION
+                          and not c.isspace()}))  # fmt: skip
+    seen = " ".join(words)
+    if odd:
+        return (
+            f"the glossary matches words and would drop {odd!r}, finding «{seen}» instead; "
+            "write the term as plain text"
+        )
+    if len(words) == 1 and len(seen) == 1 and seen != text.strip():
+        return (
+            f"the glossary matches words and would find the single letter «{seen}» "
+            "everywhere; write the term as plain text"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class _Entry:
     term: Term
@@ -98,8 +128,8 @@ class Matcher:
 
     def _add(self, concept: Concept, term: Term) -> None:
         words = tuple(WORD.findall(term.text))
-        if not words:
-            return
+        if not words or term_problem(term.text):
+            return  # never matched as something else (`glossary lint` reports it)
         indecl = concept.indeclinable or bool(term.form)
         keys = tuple(_term_keys(self.lang, w, indecl) for w in words)
         # Only the first word's keys go into the index; the other words are checked against the
