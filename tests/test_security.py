@@ -310,6 +310,38 @@ def test_a_layout_may_attach_a_declared_file_but_no_other(world: Path):
     ), line
 
 
+@pytest.mark.parametrize("variant", ["", "pdf/a-3b"])
+def test_a_declared_attachment_a_layout_links_is_embedded_once(world: Path, variant: str):
+    """WeasyPrint embeds a file linked with <a rel="attachment"> for the link's annotation, beside
+    the declared attachment: the annotation now points at the one embedded copy, and the print
+    PDF (no annotations) holds no copy at all."""
+    import pikepdf
+
+    (world / "p/a.txt").write_text("ATTACHED ONCE\n", encoding="utf-8")
+    declare(world, "a.txt", pdf_variant=variant)
+    layout_file(world, "brochure.html.j2", override('<a rel="attachment" href="../../a.txt">a</a>'))
+    result = run("build", world / "p")
+    assert result.exit_code == 0, result.output
+
+    def files(pdf: pikepdf.Pdf) -> list[bytes]:
+        return [o.read_bytes() for o in pdf.objects
+                if isinstance(o, pikepdf.Stream) and o.get("/Type") == "/EmbeddedFile"]  # fmt: skip
+
+    with pikepdf.open(world / "p/build/p.en-ru.pdf") as pdf:
+        assert files(pdf) == [b"ATTACHED ONCE\n"]
+        names = pdf.Root.Names.EmbeddedFiles.Names
+        assert [str(n) for n in names[::2]] == ["a.txt"]
+        annots = [a for page in pdf.pages for a in page.get("/Annots", [])
+                  if a.get("/Subtype") == "/FileAttachment"]  # fmt: skip
+        assert annots and all(a.FS.objgen == names[1].objgen for a in annots)
+        if variant:
+            assert [spec.objgen for spec in pdf.Root.AF] == [names[1].objgen]
+        assert pdf.attachments["a.txt"].get_file().read_bytes() == b"ATTACHED ONCE\n"
+    with pikepdf.open(world / "p/build/p.en-ru.print.pdf") as pdf:
+        assert files(pdf) == [], "PDF/X is for the press"
+        assert "/Names" not in pdf.Root or "/EmbeddedFiles" not in pdf.Root.Names
+
+
 @pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink", "folder", "missing", "twice"])
 def test_a_declared_attachment_must_be_a_file_inside_the_project(world: Path, how: str):
     p = world / "p"

@@ -86,6 +86,7 @@ def finisher(bleed_mm: float, variant: str = "") -> Callable[[Any, Any], None] |
         _output_intent(pdf)
         for number in pdf.pages["Kids"][::3]:
             pdf.objects[number].pop("Annots", None)  # links: PDF/X keeps annotations off the page
+        _attachments_once(pdf)
         _zero_origin(pdf)
 
     return finish
@@ -168,8 +169,65 @@ def _associated_files_once(pdf: Any) -> None:
     from the EmbeddedFiles names, once as a file specification): once is what PDF/A-3 means."""
     import pydyf
 
+    dropped = _attachments_once(pdf)
     if "AF" in pdf.catalog:
-        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["AF"] = pydyf.Array(
+            ref for ref in dict.fromkeys(pdf.catalog["AF"]) if _number(ref) not in dropped
+        )
+
+
+def _number(reference: Any) -> int:
+    """The object number of a pydyf reference (b"12 0 R")."""
+    return int(bytes(reference).split()[0])
+
+
+def _attachments_once(pdf: Any) -> set[int]:
+    """Each attached file embedded once; the numbers of the file specifications emptied.
+
+    WeasyPrint 70 embeds a file a layout links with `<a rel="attachment">` for the link's
+    annotation, beside the copy brochure.toml's `attachments` put in the EmbeddedFiles names (the
+    same bytes twice), and the print PDF, which drops annotations, kept that copy unreferenced.
+    An annotation on a page is pointed at the named copy of its file; then every annotation off
+    the pages and every file specification nothing refers to is emptied (pydyf cannot leave an
+    object out of a compressed cross-reference stream, so it stays, with nothing in it)."""
+    objects = pdf.objects
+
+    def checksum(spec: Any) -> Any:
+        return objects[_number(spec["EF"]["F"])].extra.get("Params", {}).get("CheckSum")
+
+    named: dict[Any, Any] = {}
+    names = pdf.catalog.get("Names", {}).get("EmbeddedFiles")
+    if names is not None:
+        for ref in objects[_number(names)]["Names"][1::2]:
+            named.setdefault(checksum(objects[_number(ref)]), ref)
+    on_pages = {_number(ref) for number in pdf.pages["Kids"][::3]
+                for ref in objects[number].get("Annots", ())}  # fmt: skip
+    used = {_number(ref) for ref in named.values()}
+    specs: set[int] = set()
+    for obj in objects:
+        if not isinstance(obj, dict) or obj.get("Subtype") != "/FileAttachment":
+            continue
+        specs.add(_number(obj["FS"]))
+        if obj.number in on_pages:  # type: ignore[attr-defined]
+            obj["FS"] = named.get(checksum(objects[_number(obj["FS"])]), obj["FS"])
+            used.add(_number(obj["FS"]))
+        else:  # dropped from its page (the print PDF): its appearance too
+            _empty(objects[_number(obj["AP"]["N"])])
+            _empty(obj)
+    dropped = specs - used
+    for number in dropped:
+        _empty(objects[_number(objects[number]["EF"]["F"])])
+        _empty(objects[number])
+    return dropped
+
+
+def _empty(obj: Any) -> None:
+    """An object left in the file with nothing in it (a dictionary, or a stream of no bytes)."""
+    if hasattr(obj, "stream"):
+        obj.stream = []
+        obj.extra = {}
+    else:
+        obj.clear()
 
 
 def _output_intent(pdf: Any) -> None:
