@@ -16,6 +16,12 @@ Goals, each timed in alternating turns with its baseline after a warm-up (bench/
   Baseline: the store's own edit (`store.edit.edit_unit`), the write alone. Timed twice: wall
   time, then the process's CPU time (the app runs in a thread of this process), which other work
   on a shared machine does not inflate.
+- a filtered grid page costs about what an unfiltered one does (<= 1.25x, median): the server's
+  render (TestClient) of the first page filtered by state, by origin, by text and by "has a QA
+  problem", each beside the unfiltered first page, in alternating turns (after a warm-up, as a
+  translator's second filtered page meets the server). For information: the first filtered page
+  after the file changed on disk (the store's facts of every unit are read once per version of
+  the file, and the check of every unit once per unit content).
 
     python bench/bench_workbench.py [--units 2000] [--runs 5]
 """
@@ -93,6 +99,7 @@ def main() -> None:
         root, count = make_project(Path(tmp) / "long", options.units)
         print(f"document: {count} units", flush=True)
         grid(root, count, runs)
+        filtered(root, count, max(runs, 5))
         save(root, count, max(runs, 9))
 
 
@@ -155,6 +162,55 @@ def grid(root: Path, count: int, runs: int) -> None:
     goal(f"grid of a {count}-unit document interactive in chromium", "< 1 s",
          timings["grid"], timings["store"], 1.0)  # fmt: skip
     row("grid: server render alone (TestClient)", "info", timings["render"].text(), None)
+
+
+FILTERS = {  # each shows a full first page (100 units) of the bench document
+    "state": "state=translated",
+    "origin": "origin=memory",
+    "text": "q=the",
+    "problem": "problem=1",
+}
+
+
+def filtered(root: Path, count: int, runs: int) -> None:
+    from brochure.core.project import load_project
+    from brochure.store.edit import open_synced
+
+    client, keys = _client(root)
+    project = load_project(root)
+    store = open_synced(project, project.documents[0], "ru")
+    for unit in [u for u in store.units() if u.target is not None][: count // 2]:  # from memory
+        store.set_target(unit.id, unit.target, "translated", meta={"origin": "memory"})  # type: ignore[arg-type]
+    store.save()
+
+    def page(query: str):  # type: ignore[no-untyped-def]
+        def render() -> None:
+            reply = client.get(f"/segments/long/ru?token={keys.token}&{query}")
+            assert reply.status_code == 200 and reply.text.count('class="unit"') >= 1, query
+
+        return render
+
+    subjects = {"unfiltered": page("")} | {name: page(q) for name, q in FILTERS.items()}
+    timings = alternate(subjects, runs=runs)
+    show(timings)
+    base = timings["unfiltered"]
+    for name in FILTERS:
+        ratio = timings[name].median / base.median
+        row(f"grid filtered by {name} / unfiltered, {count} units, server render, median",
+            "<= 1.25x", f"{ratio:.2f}x ({timings[name].median * 1000:.0f} ms / "
+            f"{base.median * 1000:.0f} ms, {runs} runs)", ratio <= 1.25)  # fmt: skip
+    # the first filtered page after the file changed on disk: every unit read (and checked) again
+    path = root / "translations" / "long.ru.xlf"
+    cold: dict[str, list[float]] = {name: [] for name in FILTERS}
+    for _ in range(3):
+        for name, query in FILTERS.items():
+            path.write_bytes(path.read_bytes() + b"\n")  # other bytes: another version of the file
+            start = time.perf_counter()
+            page(query)()
+            cold[name].append(time.perf_counter() - start)
+    for name, seconds in cold.items():
+        row(f"grid filtered by {name}, first page after a change on disk", "info",
+            f"median {sorted(seconds)[1] * 1000:.0f} ms (3 runs)", None)  # fmt: skip
 
 
 def save(root: Path, count: int, runs: int) -> None:

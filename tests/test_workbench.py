@@ -3,6 +3,8 @@ TestClient: no socket). The browser test is tests/test_workbench_browser.py."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from brochure.core.project import load_project
 from brochure.sources.markdown_out import rich_markdown
@@ -109,6 +111,48 @@ def test_filters_by_origin_by_qa_problem_and_by_document(client, keys, seed_proj
     finals = [u for u in store(seed_project, "programme-part-1").units() if u.state == "final"]
     assert other.text.count('class="unit"') == len(finals)
     assert client.get(url, params={"token": keys.token, "doc": "../../secret"}).status_code == 404
+
+
+def test_a_filtered_grid_reads_only_its_page_from_the_store_facts(
+    client, keys, seed_project, monkeypatch, invoke
+):
+    """Filters run on the store's facts of each unit, kept with the store cache and carried over
+    saves: a filtered page reads only the units it shows, and still sees every change (a save on
+    the page, a change on disk by the CLI, a glossary edit)."""
+    url, token = f"/segments/{DOC}/{LANG}", keys.token
+    units = list(store(seed_project).units())
+    read: list[str] = []
+    view = TranslationFile._view
+
+    def counted(self, el):
+        read.append(el.get("id"))
+        return view(self, el)
+
+    monkeypatch.setattr(TranslationFile, "_view", counted)
+
+    def shown(**params) -> list[str]:
+        read.clear()
+        page = client.get(url, params={"token": token, **params}).text
+        return re.findall(r'<tr class="unit" id="u-[^"]+" data-id="([^"]+)"', page)
+
+    assert len(shown(origin="human")) == len(units)  # the first filtered page reads the facts
+    assert shown(q="ЖАНАОЗЕН") == [u.id for u in units if "жанаозен" in u.target.text.lower()]
+    assert sorted(read) == sorted(shown(q="ЖАНАОЗЕН")), "only the shown units are read"
+    # a save on the page: the facts follow it, no unit read again but the saved one and the shown
+    assert save(client, keys, units[3], units[3].target.text, state="translated").status_code == 200
+    assert shown(state="todo") == [units[3].id] and read == [units[3].id]
+    # a change on disk (the CLI, an editor): another version of the file, read again
+    other = store(seed_project)
+    other.set_target(units[5].id, units[5].target, "translated", meta={"origin": "mt"})
+    other.save()
+    assert shown(state="todo") == [units[3].id, units[5].id]
+    assert shown(origin="machine") == [units[5].id] and read == [units[5].id]
+    # a glossary edit: the problems of every unit are checked against the new glossary
+    assert shown(problem="1") == []
+    word = units[7].target.text.split()[0].strip(",.:;«»")
+    assert invoke("glossary", "add", "--en", "zzz", "--ru", "ззз", "--ru-forbidden", word,
+                  seed_project).exit_code == 0  # fmt: skip
+    assert units[7].id in shown(problem="1")
 
 
 def test_a_save_goes_through_the_store_and_stays_valid(client, keys, seed_project):

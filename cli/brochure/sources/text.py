@@ -408,6 +408,8 @@ def _collapse_spaces(raw: str, spans: list[Span]) -> tuple[str, list[Span]]:
 
 def _with_notes(content: RichText) -> RichText:
     """Mark each balanced [bracketed note] as a `note` span (the brackets stay in the text)."""
+    if "[" not in content.text:
+        return content  # most texts: no walk over every character
     notes = []
     depth = 0
     start = 0

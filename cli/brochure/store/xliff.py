@@ -136,6 +136,21 @@ class _Parsed:
     tree: etree._ElementTree | None
     data: bytes | None = None
     synced: tuple[Segment, ...] | None = None
+    facts: dict[str, UnitFacts] | None = None  # TranslationFile.facts() of this very file
+
+
+def _cached_facts(key: tuple[str, str, str, str]) -> dict[str, UnitFacts] | None:
+    """A copy of the facts of file `key` found before (None: not yet)."""
+    with _parsed_lock:
+        entry = _PARSED.get(key)
+        return dict(entry.facts) if entry is not None and entry.facts is not None else None
+
+
+def _remember_facts(key: tuple[str, str, str, str] | None, facts: dict[str, UnitFacts]) -> None:
+    with _parsed_lock:
+        entry = _PARSED.get(key) if key is not None else None
+        if entry is not None:
+            entry.facts = dict(facts)
 
 
 def _cached_tree(key: tuple[str, str, str, str], path: Path) -> etree._ElementTree | None:
@@ -214,6 +229,30 @@ class Unit:
     @property
     def has_target(self) -> bool:
         return self.target is not None and bool(self.target.text.strip())
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """A unit as a filter sees it, without reading the unit again (TranslationFile.facts)."""
+
+    id: str
+    state: str
+    origin: str  # the brochure:origin of its target; "" without a target
+    source: str  # the source text, casefolded
+    target: str  # the target text, casefolded; "" without a target
+    content: tuple  # unit_content(): equal for two readings of an unchanged unit
+
+
+def unit_content(unit: Unit) -> tuple:
+    """Everything a unit's check problems depend on: state, source, target and notes."""
+    return (unit.state, unit.source, unit.target, tuple((n.text, n.category) for n in unit.notes))
+
+
+def _facts_of(unit: Unit) -> UnitFacts:
+    target = unit.target.text if unit.target is not None else ""
+    origin = unit.meta.get("origin", "") if unit.has_target else ""
+    return UnitFacts(unit.id, unit.state, origin, unit.source.text.casefold(), target.casefold(),
+                     unit_content(unit))  # fmt: skip
 
 
 # A link is a <pc type="link"> whose native codes, `<a href="...">` and `</a>`, are in the unit's
@@ -429,10 +468,13 @@ class TranslationFile:
         self._ops: list[tuple[str, str, tuple, dict]] = []
         self._base: dict[str, tuple | None] = {}  # unit id -> its content before our first edit
         self._segments: list[Segment] | None = None
+        # facts(): kept with the parsed-file cache, updated by this store's own edits
+        self._facts: dict[str, UnitFacts] | None = None
         self._index(tree)
 
     def _index(self, tree: etree._ElementTree) -> None:
         self.tree = tree
+        self._facts = None
         self.file_el = tree.getroot().findall(_q("file"))[0]
         self._units: dict[str, etree._Element] = {}
         for unit in self.file_el.iter(_q("unit")):
@@ -477,7 +519,9 @@ class TranslationFile:
             tree = parse_xml(path, TranslationStoreError, "XLIFF", data=data)
             _validate(path, tree, src_lang, tgt_lang)
             _remember_parsed(key, _Parsed(copy.deepcopy(tree)))
-        return cls(path, tree, src_lang, tgt_lang, doc, digest=digest, lock=lock)
+        store = cls(path, tree, src_lang, tgt_lang, doc, digest=digest, lock=lock)
+        store._facts = _cached_facts(key)
+        return store
 
     def _cache_key(self) -> tuple[str, str, str, str] | None:
         """This store's file in the parsed-file cache, while its tree is as read or written."""
@@ -503,6 +547,20 @@ class TranslationFile:
             if include_stale or not unit.stale:
                 yield unit
 
+    def facts(self) -> list[UnitFacts]:
+        """Every unit but the stale ones as a filter sees it, in order: read once per version of
+        the file in this process (kept with the parsed-file cache, and carried over this store's
+        own edits and saves), so filtering 2,000 units does not read them all on every request."""
+        if self._facts is None:
+            self._facts = {u.id: _facts_of(u) for u in self.units()}
+            _remember_facts(self._cache_key(), self._facts)
+        return list(self._facts.values())
+
+    def _fact_changed(self, uid: str) -> None:
+        """Unit `uid` was edited: its facts are read again (the others stay)."""
+        if self._facts is not None and uid in self._facts:
+            self._facts[uid] = _facts_of(self._view(self._units[uid]))
+
     def _view(self, el: etree._Element) -> Unit:
         seg = el.find(_q("segment"))
         source_el = seg.find(_q("source")) if seg is not None else None
@@ -518,10 +576,11 @@ class TranslationFile:
         ):
             meta[m.get("type", "")] = m.text or ""
         stale = self._is_stale(el)
+        codes = unit_codes(el) if seg is not None else {}  # once for source and target
         return Unit(
             id=el.get("id", ""),
-            source=read_rich(source_el) if source_el is not None else RichText(""),
-            target=read_rich(target_el) if target_el is not None else None,
+            source=read_rich(source_el, codes) if source_el is not None else RichText(""),
+            target=read_rich(target_el, codes) if target_el is not None else None,
             state=state, notes=notes, meta=meta, stale=stale, line=el.sourceline or 0,
         )  # fmt: skip
 
@@ -555,9 +614,13 @@ class TranslationFile:
         key = self._cache_key()
         if _synced_already(key, wanted):
             return  # this very file was synced with these very segments: nothing would change
+        changed, self.changed = self.changed, False
         self._sync(wanted)
-        if key is not None and not self.changed:
+        if self.changed:
+            self._facts = None  # units added, moved aside or re-marked: read them again
+        elif key is not None:
             _remember_synced(key, wanted)
+        self.changed = self.changed or changed
 
     def _sync(self, wanted: list[Segment]) -> None:
         # 1. units that no longer match a segment go into the stale group
@@ -633,6 +696,7 @@ class TranslationFile:
         if meta is not None:
             self._set_meta(el, meta)
         self.changed = True
+        self._fact_changed(uid)
 
     def add_note(self, uid: str, text: str, category: str = "brochure") -> None:
         """Add a note to unit `uid` (kept through later syncs and merges)."""
@@ -653,6 +717,7 @@ class TranslationFile:
         if len(notes) > 1:
             notes[-2].tail = "\n      "
         self.changed = True
+        self._fact_changed(uid)
 
     def _set_meta(self, el: etree._Element, meta: dict[str, str]) -> None:
         md = el.find(f"{{{MDA}}}metadata")
@@ -752,7 +817,8 @@ class TranslationFile:
         if key is not None:
             wanted = self._segments
             synced = tuple(wanted) if wanted is not None and self._in_place(wanted) else None
-            _remember_parsed(key, _Parsed(None, data, synced))
+            facts = dict(self._facts) if self._facts is not None else None
+            _remember_parsed(key, _Parsed(None, data, synced, facts))
         return True
 
     def _in_place(self, wanted: list[Segment]) -> bool:

@@ -8,6 +8,9 @@ the stored spans back into Markdown, so emphasis and notes survive an edit.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -19,7 +22,7 @@ from brochure.core.errors import BrochureError
 from brochure.glossary.load import load_termbase
 from brochure.sources.markdown_out import rich_markdown
 from brochure.sources.text import parse_inline
-from brochure.store.xliff import APPROVED, STATES, Unit
+from brochure.store.xliff import APPROVED, STATES, Unit, UnitFacts, unit_content
 from brochure.workbench.site import Site, find, int_param, json_error, json_fields
 
 if TYPE_CHECKING:
@@ -68,28 +71,24 @@ def routes(site: Site) -> list[Route]:
         state, origin = params.get("state", ""), params.get("origin", "")
         query, problem = params.get("q", "").strip(), params.get("problem", "") == "1"
         termbase = load_termbase(proj)
-        found: dict[str, list[dict[str, str]]] = {}
-        units: list[Unit | str] = []
-        if state or origin or query or problem:  # every unit read and (problem) checked
-            for u in store.units():
-                if not _matches(u, state, origin, query):
-                    continue
-                if problem:
-                    found[u.id] = unit_problems(termbase, proj, document, lang, u)
-                    if not _open_problems(found[u.id]):
-                        continue
-                units.append(u)
+
+        def problems(uid: str, content: tuple, unit: Unit | None = None) -> list[dict[str, str]]:
+            return _memo_problems(termbase, proj, document, lang, uid, content,
+                                  lambda: unit or store.get(uid))  # fmt: skip
+
+        if state or origin or query or problem:  # from the store's facts: no unit read again
+            units = [f.id for f in store.facts() if _matches(f, state, origin, query)
+                     and (not problem or _open_problems(problems(f.id, f.content)))]  # fmt: skip
         else:  # no filter: only the page's units are read and checked
-            units.extend(store.ids(include_stale=False))
+            units = store.ids(include_stale=False)
         pages = max(1, -(-len(units) // PAGE_SIZE))
         page = min(max(int_param(params.get("page"), 1), 1), pages)
-        shown = [u if isinstance(u, Unit) else store.get(u)
-                 for u in units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]  # fmt: skip
+        shown = [store.get(uid) for uid in units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
         rows = [
             {"unit": u, "version": unit_version(u), "origin": u.meta.get("origin", ""),
              "markdown": rich_markdown(u.target) if u.target is not None else "",
              "source": pieces(u.source), "target": pieces(u.target) if u.target else [],
-             "problems": found[u.id] if u.id in found else unit_problems(termbase, proj, document, lang, u)}
+             "problems": problems(u.id, unit_content(u), u)}
             for u in shown if u is not None
         ]  # fmt: skip
         filters = {"state": state, "origin": origin, "q": query, "problem": "1" if problem else ""}
@@ -124,20 +123,48 @@ def routes(site: Site) -> list[Route]:
     ]
 
 
-def _matches(unit: Unit, state: str, origin: str, query: str) -> bool:
+def _matches(unit: UnitFacts, state: str, origin: str, query: str) -> bool:
     if state == "todo" and unit.state in APPROVED:
         return False
     if state in STATES and unit.state != state:
         return False
-    if origin in ORIGIN_FILTERS:
-        has = unit.meta.get("origin", "") if unit.has_target else ""
-        if has not in ORIGIN_FILTERS[origin]:
-            return False
+    if origin in ORIGIN_FILTERS and unit.origin not in ORIGIN_FILTERS[origin]:
+        return False
     if query:
         q = query.casefold()
-        target = unit.target.text if unit.target is not None else ""
-        return q in unit.source.text.casefold() or q in target.casefold()
+        return q in unit.source or q in unit.target
     return True
+
+
+# The check problems of units as the grid showed them, by everything they depend on (the
+# glossary's digest, the languages, the unit's id and content): the problem filter needs them for
+# every unit, and a unit or glossary that changes has another key.
+_PROBLEMS: OrderedDict[tuple, list[dict[str, str]]] = OrderedDict()
+_PROBLEMS_SIZE = 20_000
+_problems_lock = threading.Lock()
+
+
+def _memo_problems(
+    termbase: Termbase, project: Project, document: DocumentSpec, lang: str, uid: str,
+    content: tuple, read: Callable[[], Unit | None],
+) -> list[dict[str, str]]:  # fmt: skip
+    if not termbase.digest:  # a termbase not read from files: nothing to key it by
+        unit = read()
+        return unit_problems(termbase, project, document, lang, unit) if unit is not None else []
+    key = (termbase.digest, len(termbase.concepts), project.source_language, document.name, lang,
+           uid, content)  # fmt: skip
+    with _problems_lock:
+        known = _PROBLEMS.get(key)
+        if known is not None:
+            _PROBLEMS.move_to_end(key)
+            return known
+    unit = read()
+    found = unit_problems(termbase, project, document, lang, unit) if unit is not None else []
+    with _problems_lock:
+        _PROBLEMS[key] = found
+        while len(_PROBLEMS) > _PROBLEMS_SIZE:
+            _PROBLEMS.popitem(last=False)
+    return found
 
 
 def unit_problems(
