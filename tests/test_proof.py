@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from brochure.outputs.proof import Frame, proof_pdf
+from brochure.outputs.proof import MM, Frame, proof_pdf
 from conftest import SEEDS
 
 pikepdf = pytest.importorskip("pikepdf")
@@ -144,17 +144,59 @@ def test_black_text_and_right_boxes_pass_those_checks(tmp_path):
     assert not [i for i in report.errors if i.check in ("boxes", "non-black text")]
 
 
-def test_a_russian_line_ending_in_a_one_letter_word_is_an_error(tmp_path):
+def _weasyprint_pdf(path: Path, lang: str, body: str) -> Path:
+    """One A5 page set by WeasyPrint itself (a PDF that did not pass our stages), 10 pt serif,
+    the margins of the frame A5."""
     from brochure.layout.html import fonts_dir
     from weasyprint import HTML
 
-    html = f"""<html lang="ru"><meta charset="utf-8"><style>
+    html = f"""<html lang="{lang}"><meta charset="utf-8"><style>
     @font-face {{ font-family: "Brochure Serif"; src: url({fonts_dir().as_uri()}/PT_Serif-Web-Regular.ttf) }}
+    @font-face {{ font-family: "Brochure Serif"; font-style: italic;
+                 src: url({fonts_dir().as_uri()}/PT_Serif-Web-Italic.ttf) }}
     @page {{ size: 148mm 210mm; margin: 20mm 15mm }} body {{ margin: 0; font: 10pt "Brochure Serif" }}
-    </style><p>Забастовка началась в<br>стране и продолжалась долго, а<br>затем и<br>дальше.</p>"""
-    path = tmp_path / "ru.pdf"
-    HTML(string=html).write_pdf(path)  # WeasyPrint itself: a PDF that did not pass our stages
+    </style>{body}"""
+    HTML(string=html).write_pdf(path)
+    return path
+
+
+def test_a_russian_line_ending_in_a_one_letter_word_is_an_error(tmp_path):
+    path = _weasyprint_pdf(tmp_path / "ru.pdf", "ru",
+        "<p>Забастовка началась в<br>стране и продолжалась долго, а<br>затем и<br>дальше.</p>")  # fmt: skip
     report = proof_pdf(path, A5)
     ends = report.pages[0].one_letter_ends
     assert len(ends) == 3 and ends[0].endswith("началась в")
     assert "one-letter line end" in {i.check for i in report.errors}
+
+
+def test_lines_opening_with_a_quotation_mark_or_a_comma_are_running_text(tmp_path):
+    # their first character does not reach the middle of the line: the font was not found and the
+    # line was left out of every count (and a runt below it went unseen)
+    path = _weasyprint_pdf(tmp_path / "en.pdf", "en",
+        "<p>The chairman of the Security<br>“Leader of the Nation”, Nursultan<br>"
+        ", it has not provided<br>them.</p>")  # fmt: skip
+    report = proof_pdf(path, A5)
+    assert report.lines == 4
+    assert report.pages[0].runts == ["them."]
+
+
+def test_an_ellipsis_may_hang_past_the_column_a_letter_may_not(tmp_path):
+    # the italic ellipsis sits too low for the character search at mid-height: the edge of the
+    # ink was taken at the ellipsis and the line reported past its column
+    import pypdfium2 as pdfium
+
+    lines = "<br>".join(["Бөлім"] * 8)  # (a page of text, not a cover)
+    path = _weasyprint_pdf(
+        tmp_path / "kk.pdf", "kk", f"<p>{lines}<br><em>Жалғасы II\u00a0бөлімде…</em></p>"
+    )
+    pdf = pdfium.PdfDocument(str(path))
+    text = pdf[0].get_textpage()
+    letter = text.get_text_range().index("…") - 1
+    letter_right = text.get_charbox(letter)[2]
+    pdf.close()
+    # the column ends 0.5 pt after the last letter: the ellipsis hangs out by more than 1.5 pt
+    width = 148 * MM
+    at_letter = Frame(**{**A5.__dict__, "margin_outer_mm": (width - letter_right - 0.5) / MM})
+    assert proof_pdf(path, at_letter).pages[0].overflow == []
+    before_letter = Frame(**{**A5.__dict__, "margin_outer_mm": (width - letter_right + 2) / MM})
+    assert proof_pdf(path, before_letter).pages[0].overflow != []

@@ -320,7 +320,11 @@ def _lines(textpage: Any, dx: float, dy: float) -> Iterator[Line]:
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = textpage.get_text_bounded(left, bottom, right, top)
-        index = textpage.get_index((left + min(right, left + 2)) / 2, (bottom + top) / 2, 2, 2)
+        # the font of the rectangle's first character: within its height (a line may open with a
+        # quotation mark or a comma, which do not reach the middle of the line)
+        index = textpage.get_index(
+            (left + min(right, left + 2)) / 2, (bottom + top) / 2, 2, top - bottom
+        )
         font = ""
         if index is not None and index >= 0:
             buffer = ctypes.create_string_buffer(128)
@@ -353,7 +357,8 @@ def _last_letter_right(
 ) -> float:
     """The right edge of the last letter or digit in a rectangle: a hyphen, comma or space after
     it may hang past the column (as in optical margin alignment), a letter may not."""
-    index = textpage.get_index(right - 0.5, (bottom + top) / 2, 4, (top - bottom) / 2)
+    # within the line's height: an ellipsis or a full stop sits low, a closing quote high
+    index = textpage.get_index(right - 0.5, (bottom + top) / 2, 4, top - bottom)
     if index is None or index < 0:
         return right
     for i in range(index, max(-1, index - 6), -1):
