@@ -144,6 +144,20 @@ def test_black_text_and_right_boxes_pass_those_checks(tmp_path):
     assert not [i for i in report.errors if i.check in ("boxes", "non-black text")]
 
 
+@pytest.mark.parametrize("glyphs", [b"<4b>", b"(K)"], ids=["hexadecimal", "literal"])
+def test_text_colours_read_from_either_kind_of_string(tmp_path, glyphs):
+    # WeasyPrint writes glyphs as hexadecimal strings (such a stream is scanned), another tool may
+    # write literal ones (the stream is parsed): both read the same colours
+    width, height = 148 * MM, 210 * MM
+    black = (b"BT /F1 10 Tf /DeviceCMYK cs 0 0 0 1.0 scn 60 400 Td %s Tj ET "
+             b"q 0.5 g 0 0 10 10 re f Q BT /F1 10 Tf 0 g 60 380 Td [%s 120 %s] TJ ET")  # fmt: skip
+    grey = b"q 0 g Q BT /F1 10 Tf 0.07 0.07 0.07 rg 60 400 Td [%s -20 %s] TJ ET"
+    for ops, expected in ((black % (glyphs, glyphs, glyphs), []), (grey % (glyphs, glyphs), [1])):
+        path = _hand_made_pdf(tmp_path / "page.pdf", ops, [0, 0, width, height])
+        report = proof_pdf(path, Frame(**{**A5.__dict__, "print_pdf": True}))
+        assert report.non_black_text_pages == expected, ops
+
+
 def _weasyprint_pdf(path: Path, lang: str, body: str) -> Path:
     """One A5 page set by WeasyPrint itself (a PDF that did not pass our stages), 10 pt serif,
     the margins of the frame A5."""

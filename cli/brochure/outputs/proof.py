@@ -5,8 +5,9 @@ ending in a one-letter Cyrillic word, runts (a line holding one short word), wid
 page fill, text running past its column, missing glyphs, fonts not embedded, non-black text in a
 print PDF, box sanity (Trim/Bleed/Media) and the page count for saddle stitching.
 
-Lines come from pdfium's text rectangles (pypdfium2: C speed, about 25 ms a page), fonts and
-colours from the content streams (pikepdf, also C++). The expected geometry (page size, margins,
+Lines come from pdfium's text rectangles (pypdfium2), each read from the page's text read once
+(_PageText: a few calls per rectangle, not a search of the whole page each); fonts from the font
+objects and colours from the content streams' bytes (pikepdf; colours only in a print PDF). The expected geometry (page size, margins,
 columns) comes from the layout itself (layout.html.layout_geometry), so the proof measures the
 PDF against what the layout meant to draw, not against guesses.
 """
@@ -17,6 +18,7 @@ import ctypes
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -190,8 +192,9 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
     trim = page.get_trimbox()
     textpage = page.get_textpage()
     try:
-        lines = list(_lines(textpage, trim[0], trim[1]))
-        report.missing_glyphs = _missing_glyphs(textpage)
+        chars = _PageText(textpage)
+        lines = list(_lines(chars.rectangles(), trim[0], trim[1]))
+        report.missing_glyphs = chars.text.count("\ufffd")
     finally:
         textpage.close()
     bottom, top = frame.body_pt
@@ -311,28 +314,16 @@ def _pitch(lines: list[Line]) -> float:
     return heights[len(heights) // 2] if heights else 10.0
 
 
-def _lines(textpage: Any, dx: float, dy: float) -> Iterator[Line]:
+def _lines(rects: list[Line], dx: float, dy: float) -> Iterator[Line]:
     """pdfium's text rectangles joined into lines (a rectangle ends at a change of font or a
     wide gap; a line of a column may be several), in trim-box coordinates."""
-    import pypdfium2.raw as pdfium_c
-
-    rects = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top)
-        # the font of the rectangle's first character: within its height (a line may open with a
-        # quotation mark or a comma, which do not reach the middle of the line)
-        index = textpage.get_index(
-            (left + min(right, left + 2)) / 2, (bottom + top) / 2, 2, top - bottom
+    for rect in rects:
+        rect.x0, rect.x1, rect.bottom, rect.top = (
+            rect.x0 - dx,
+            rect.x1 - dx,
+            rect.bottom - dy,
+            rect.top - dy,
         )
-        font = ""
-        if index is not None and index >= 0:
-            buffer = ctypes.create_string_buffer(128)
-            flags = ctypes.c_int()
-            pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buffer, 128, ctypes.byref(flags))
-            font = buffer.value.decode("latin-1")
-        ink = _last_letter_right(textpage, left, bottom, right, top)
-        rects.append(Line(left - dx, ink - dx, bottom - dy, top - dy, text.rstrip("\r\n"), font))
     rects.sort(key=lambda r: (-round(r.bottom), r.x0))
     line: Line | None = None
     for rect in rects:
@@ -352,26 +343,206 @@ def _lines(textpage: Any, dx: float, dy: float) -> Iterator[Line]:
         yield line
 
 
-def _last_letter_right(
-    textpage: Any, left: float, bottom: float, right: float, top: float
-) -> float:
-    """The right edge of the last letter or digit in a rectangle: a hyphen, comma or space after
-    it may hang past the column (as in optical margin alignment), a letter may not."""
-    # within the line's height: an ellipsis or a full stop sits low, a closing quote high
-    index = textpage.get_index(right - 0.5, (bottom + top) / 2, 4, top - bottom)
-    if index is None or index < 0:
+# Characters pdfium may list without a box of their own (zero width, controls): a rectangle
+# holding one is read by pdfium itself (_PageText.bounded), as is one overlapping another.
+_UNPLACED = re.compile(
+    "[\x00\x01\x03-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\ufeff\ufff0-\ufffd\uffff]"
+)
+_SPECIAL_SPACE = re.compile(r"\s{2,}|[^\S ]")  # not one ordinary space between two letters
+_HYPHEN_MARK = "\ufffe"  # pdfium's page text marks a hyphen at a line end so; its rectangles \x02
+
+
+class _PageText:
+    """One page's text as pdfium lists it: characters in content order, each of one text
+    object, and rectangles (one per run of characters of one text object, pdfium's FPDFText
+    rectangles). Each rectangle's text, font and ink edge are read from the page's text, read
+    once, and the characters at the rectangle's ends; pdfium's own per-rectangle searches (each
+    a pass over every character of the page, as `bounded` does) only where that reading cannot
+    be sure: a rectangle overlapping another, a zero-width character, a line end inside."""
+
+    def __init__(self, textpage: Any) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        self.c = pdfium_c
+        self.textpage, self.raw = textpage, textpage.raw
+        self.count = pdfium_c.FPDFText_CountChars(self.raw)
+        self.text = textpage.get_text_range() if self.count > 0 else ""
+        self._box = [ctypes.c_double() for _ in range(4)]
+        self._font = ctypes.create_string_buffer(128)
+        self._flags = ctypes.c_int()
+
+    def rectangles(self) -> list[Line]:
+        """The page's text rectangles, in PDF coordinates, with their text, font and ink edge."""
+        c, raw = self.c, self.raw
+        left, bottom, right, top = self._box
+        boxes = []
+        for i in range(c.FPDFText_CountRects(raw, 0, -1)):
+            c.FPDFText_GetRect(raw, i, left, top, right, bottom)
+            boxes.append((left.value, bottom.value, right.value, top.value))
+        fast = len(self.text) == self.count and len(boxes) > 0
+        starts = self._starts(len(boxes)) if fast else []
+        overlapping = _overlapping(boxes)
+        rects = []
+        for k, box in enumerate(boxes):
+            read = None
+            if fast and k not in overlapping:
+                read = self._read(k, starts, box)
+            text, font, ink = read or self.bounded(box)
+            rects.append(Line(box[0], ink, box[1], box[3], text, font))
+        return rects
+
+    def _starts(self, count: int) -> list[int]:
+        """Where each rectangle's characters start (the first of rectangle k + 1 is the first
+        character that makes FPDFText_CountRects from rectangle k's start count two), and the
+        character count at the end: a galloping search, a few short counts per rectangle."""
+        count_rects, raw, n = self.c.FPDFText_CountRects, self.raw, self.count
+        starts, start, guess = [0], 0, 32
+        for _ in range(count - 1):
+            low, high = 1, guess  # count_rects(start, low) == 1
+            while start + high <= n and count_rects(raw, start, high) == 1:
+                low, high = high, high * 2
+            high = min(high, n - start + 1)
+            while high - low > 1:
+                middle = (low + high) // 2
+                if count_rects(raw, start, middle) == 1:
+                    low = middle
+                else:
+                    high = middle
+            guess = max(8, low)
+            start += low
+            starts.append(start)
+        starts.append(n)
+        return starts
+
+    def _read(self, k: int, starts: list[int], box: tuple[float, float, float, float]
+              ) -> tuple[str, str, float] | None:  # fmt: skip
+        """Rectangle k's text as pdfium's FPDFText_GetBoundedText gives it (the characters whose
+        box meets the rectangle; an ordinary space after one of them), its font and its ink edge;
+        None where this reading could differ from pdfium's."""
+        text = self.text
+        begin, end = starts[k], starts[k + 1]
+        run = text[begin:end]
+        body = run.strip()
+        if not body or _UNPLACED.search(run) or "\r" in body or "\n" in body:
+            return None
+        first = begin + len(run) - len(run.lstrip())
+        last = first + len(body) - 1
+        # the white space before the rectangle (the end of the previous run) and after it
+        lead = begin
+        if k > 0:
+            lead = begin - (
+                len(text[starts[k - 1] : begin]) - len(text[starts[k - 1] : begin].rstrip())
+            )
+        # pdfium's reading (CPDF_TextPage::GetTextByPredicate): a character meeting the box is
+        # taken; an ordinary space after a taken one is taken; a line feed would be put in where
+        # a taken character follows one not taken at another height (not read here: None). The
+        # body's letters and single spaces between them are in the box: taken as one piece.
+        pieces: list[str] = []
+        state = [False, k > 0]  # a character was just taken; a line feed is pending
+        if not self._spaces(lead, first, box, pieces, state):
+            return None
+        at = first
+        for special in _SPECIAL_SPACE.finditer(text, first, last + 1):
+            if at < special.start():
+                if state[1] and not state[0] and pieces:
+                    return None
+                pieces.append(text[at : special.start()])
+                state[:] = True, False
+            if not self._spaces(special.start(), special.end(), box, pieces, state):
+                return None
+            at = special.end()
+        if state[1] and not state[0] and pieces:
+            return None
+        pieces.append(text[at : last + 1])
+        state[:] = True, False
+        if not self._spaces(last + 1, end, box, pieces, state):
+            return None
+        return (
+            "".join(pieces).replace(_HYPHEN_MARK, "\x02"),
+            self.font(first),
+            self._ink(last, box[2]),
+        )
+
+    def _spaces(self, start: int, end: int, box: tuple[float, float, float, float],
+                pieces: list[str], state: list[bool]) -> bool:  # fmt: skip
+        """White space `start`..`end` read as pdfium reads it (see _read); False where a line
+        feed would be put in."""
+        text = self.text
+        for i in range(start, end):
+            ch = text[i]
+            if ch != "\r" and ch != "\n" and self._meets(i, box):
+                if state[1] and not state[0] and pieces:
+                    return False
+                pieces.append(ch)
+                state[:] = True, False
+            elif ch == " ":
+                if state[0]:
+                    pieces.append(" ")
+                    state[:] = False, False
+            else:
+                state[:] = False, True
+        return True
+
+    def _meets(self, index: int, box: tuple[float, float, float, float]) -> bool:
+        """Whether character `index`'s box and `box` overlap (with an area, as pdfium's
+        IsRectIntersect asks)."""
+        left, bottom, right, top = self._box
+        self.c.FPDFText_GetCharBox(self.raw, index, left, right, bottom, top)
+        return (max(left.value, box[0]) < min(right.value, box[2])
+                and max(bottom.value, box[1]) < min(top.value, box[3]))  # fmt: skip
+
+    def font(self, index: int) -> str:
+        """The name of the font of character `index`."""
+        self.c.FPDFText_GetFontInfo(self.raw, index, self._font, 128, ctypes.byref(self._flags))
+        return self._font.value.decode("latin-1")
+
+    def _ink(self, last: int, right: float) -> float:
+        """The right edge of the last letter or digit of a rectangle ending with character
+        `last`: a hyphen, comma or space after it may hang past the column (as in optical margin
+        alignment), a letter may not."""
+        for i in range(last, max(-1, last - 6), -1):
+            if self.text[i].isalnum():
+                left, bottom, edge, top = self._box
+                self.c.FPDFText_GetCharBox(self.raw, i, left, edge, bottom, top)
+                return edge.value if edge.value <= right + 0.01 else right
         return right
-    for i in range(index, max(-1, index - 6), -1):
-        char = textpage.get_text_range(i, 1)
-        if char.isalnum():
-            box = textpage.get_charbox(i)
-            return float(box[2]) if box[2] <= right + 0.01 else right  # (left, bottom, right, top)
-    return right
+
+    def bounded(self, box: tuple[float, float, float, float]) -> tuple[str, str, float]:
+        """A rectangle's text, font and ink edge by pdfium's searches of the whole page."""
+        textpage = self.textpage
+        left, bottom, right, top = box
+        text = textpage.get_text_bounded(left, bottom, right, top).rstrip("\r\n")
+        # the font of the rectangle's first character: within its height (a line may open with a
+        # quotation mark or a comma, which do not reach the middle of the line)
+        index = textpage.get_index(
+            (left + min(right, left + 2)) / 2, (bottom + top) / 2, 2, top - bottom
+        )
+        font = self.font(index) if index is not None and index >= 0 else ""
+        # within the line's height: an ellipsis or a full stop sits low, a closing quote high
+        index = textpage.get_index(right - 0.5, (bottom + top) / 2, 4, top - bottom)
+        if index is None or index < 0:
+            return text, font, right
+        for i in range(index, max(-1, index - 6), -1):
+            if textpage.get_text_range(i, 1).isalnum():
+                edge = textpage.get_charbox(i)[2]  # (left, bottom, right, top)
+                return text, font, float(edge) if edge <= right + 0.01 else right
+        return text, font, right
 
 
-def _missing_glyphs(textpage: Any) -> int:
-    text = textpage.get_text_range()
-    return text.count("\ufffd")
+def _overlapping(boxes: list[tuple[float, float, float, float]]) -> set[int]:
+    """The rectangles whose area meets another's (their characters may be read by both)."""
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][1])
+    found: set[int] = set()
+    for n, i in enumerate(order):
+        left, _bottom, right, top = boxes[i]
+        for j in order[n + 1 :]:
+            other = boxes[j]
+            if other[1] >= top:
+                break
+            if other[0] < right and left < other[2] and other[1] < other[3]:
+                found.update((i, j))
+    return found
 
 
 def _document_checks(path: Path, frame: Frame, report: ProofReport) -> None:
@@ -481,31 +652,78 @@ def _non_black_text(page: Any) -> bool:
     """Whether any text on the page is shown in a fill colour other than 100% black."""
     import pikepdf
 
+    contents = page.obj.get("/Contents")
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+    data = b"\n".join(s.read_bytes() for s in streams if isinstance(s, pikepdf.Stream))
+    if b"(" in data or b"%" in data or (b"BI" in data and _INLINE_IMAGE.search(data)):
+        return _non_black_text_parsed(page)
+    data = _SKIPPED.sub(b" ", data)
+    return _shows_non_black(_TOKEN.findall(data), lambda t: t.startswith(b"/"), _number)
+
+
+# Text colours from the content stream's bytes, scanned by regular expressions: the arrays and
+# hexadecimal strings (the glyphs of TJ and the dashes of d) are dropped, the rest split into
+# tokens. A stream with literal strings, inline images or comments is parsed by pikepdf instead.
+_INLINE_IMAGE = re.compile(rb"\bBI\b")
+_SKIPPED = re.compile(rb"<[0-9A-Fa-f\s]*>|\[[^\[\]]*\]")
+_TOKEN = re.compile(rb"/[^\s/\[\]<>(){}%]*|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*][A-Za-z0-9*]*|\S")
+_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
+
+
+def _number(token: bytes) -> float | None:
+    return float(token) if _NUMBER.fullmatch(token) else None
+
+
+def _non_black_text_parsed(page: Any) -> bool:
+    """_non_black_text through pikepdf's parser (any content stream)."""
+    import pikepdf
+
+    instructions: list[Any] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        if not isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            instructions.extend(instruction.operands)
+            instructions.append(instruction.operator)
+    return _shows_non_black(
+        instructions,
+        lambda v: isinstance(v, pikepdf.Name),
+        lambda v: float(v) if isinstance(v, (int, float, Decimal)) else None,
+        operator=lambda v: isinstance(v, pikepdf.Operator),
+    )
+
+
+def _shows_non_black(
+    tokens: Iterable[Any], is_name: Any, number: Any, operator: Any = None
+) -> bool:
+    """Whether text is shown in a fill colour other than 100% black, from a content stream's
+    operands and operators in order (bytes tokens, or pikepdf's objects)."""
     colour: tuple[str, tuple[float, ...]] = ("g", (0.0,))
     stack: list[tuple[str, tuple[float, ...]]] = []
     space = "DeviceGray"
-    for instruction in pikepdf.parse_content_stream(page):
-        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+    operands: list[Any] = []
+    for token in tokens:
+        if operator is None:
+            is_operator = token[:1].isalpha() or token in (b"'", b'"')
+        else:
+            is_operator = operator(token)
+        if not is_operator:
+            operands.append(token)
             continue
-        operands, op = instruction.operands, str(instruction.operator)
+        op = token.decode("latin-1") if isinstance(token, bytes) else str(token)
         if op == "q":
             stack.append(colour)
         elif op == "Q" and stack:
             colour = stack.pop()
-        elif op in ("g", "rg", "k"):
-            colour = (op, tuple(float(v) for v in operands))
-        elif op == "cs":
-            space = str(operands[0]).lstrip("/")
-        elif op in ("sc", "scn"):
-            values = tuple(
-                float(v)
-                for v in operands
-                if isinstance(v, (int, float, pikepdf.Object)) and not isinstance(v, pikepdf.Name)
-            )
-            kind = {"DeviceGray": "g", "DeviceCMYK": "k"}.get(space, "rg")
-            colour = (kind, values)
+        elif op in ("g", "rg", "k", "sc", "scn"):
+            values = tuple(v for v in map(number, operands) if v is not None)
+            if op in ("sc", "scn"):  # a pattern's name is not a colour value
+                op = {"DeviceGray": "g", "DeviceCMYK": "k"}.get(space, "rg")
+            colour = (op, values)
+        elif op == "cs" and operands and is_name(operands[0]):
+            space = (operands[0].decode("latin-1") if isinstance(operands[0], bytes)
+                     else str(operands[0])).lstrip("/")  # fmt: skip
         elif op in ("Tj", "TJ", "'", '"') and colour not in _BLACK:
             return True
+        operands = []
     return False
 
 
