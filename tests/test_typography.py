@@ -1,6 +1,7 @@
 """The print typography stage: golden cases per language (input -> expected), spans, the build.
 
-In the expected strings "⍽" is a no-break space (U+00A0) and "⌴" a narrow no-break space (U+202F).
+In the expected strings "⍽" is a no-break space (U+00A0), "⌴" a narrow no-break space (U+202F)
+and "‑" a non-breaking hyphen (U+2011).
 """
 
 from __future__ import annotations
@@ -100,10 +101,38 @@ def test_english(source, expected):
             "a long paragraph ends on a nationalisation.",
             "a long paragraph ends on a nationalisation.",
         ),
+        # a compound's short last part keeps to its first: no "work- / day." at a paragraph's end
+        ("en", "to legitimise a 12-hour work-day.", "to legitimise a 12-hour work\u2011day."),
+        ("ru", "военно-полицейскому террору.", "военно-полицейскому террору."),
+        ("kk", "сөзі – көңіл-күй.", "сөзі⍽— көңіл\u2011күй."),
+        ("ru", "(КСПК).", "(КСПК)."),
     ],
 )
 def test_a_paragraphs_short_last_word_keeps_to_the_one_before(lang, source, expected):
     assert shown(typeset(RichText(source), lang, last=True).text) == expected
+
+
+def test_every_sentence_of_a_paragraph_keeps_its_short_last_word():
+    # a layout may cut the paragraph after any sentence (at a page break): each one ends bound,
+    # inside the paragraph to a short word only
+    doc = document(
+        "doc",
+        block("paragraph", seg({"kk": "Белгілері байқалып отыр.", "ru": "Признаки застоя налицо."}),
+              seg({"kk": "Рухын түсіру.", "ru": "Вся добывающая промышленность страны."}),
+              seg({"kk": "Олар әлі көшеде жүр.", "ru": "Партия (КСПК) молчит."})),
+        block("heading", seg({"kk": "Тұрақсыз «тұрақтылық»", "ru": "Часть первая"}), level=2),
+    )  # fmt: skip
+    out = typeset_edition(edition(doc, langs=("kk", "ru")))
+    para, heading = out.documents[0].blocks
+    first, middle, second = para.segments
+    assert shown(first.texts["kk"].text) == "Белгілері байқалып⍽отыр."
+    assert shown(first.texts["ru"].text) == "Признаки застоя⍽налицо."
+    assert shown(middle.texts["kk"].text) == "Рухын⍽түсіру."
+    # inside a paragraph, not to a long word: "добывающая" would be left alone on a short line
+    assert shown(middle.texts["ru"].text) == "Вся добывающая промышленность страны."
+    assert shown(second.texts["kk"].text) == "Олар әлі көшеде⍽жүр."
+    assert shown(second.texts["ru"].text) == "Партия (КСПК)⍽молчит."
+    assert shown(heading.segments[0].texts["ru"].text) == "Часть первая"  # headings: ragged, short
 
 
 def test_quotes_open_in_one_sentence_and_close_in_the_next():

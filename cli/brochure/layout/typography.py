@@ -7,14 +7,21 @@ Russian/Kazakh book typography and clean English.
 - ru, kk: a no-break space after one- and two-letter words («и в стране»), after initials and
   one-letter abbreviations («Н. А. Назарбаев», «т. е.»), before an em dash (a line never starts
   with a dash), between a number and the word or unit after it («1991 г.», «7 января»), around a
-  Roman numeral («Часть I», «I бөлім»); a narrow no-break space between thousands («40 000»);
-  quotes «…» with „…“ inside; a spaced dash is an em dash.
+  Roman numeral («Часть I», «I бөлім»); a no-break space between thousands («40 000»: narrow
+  by default, plain in the PDF and DOCX, see layout.render); quotes «…» with „…“ inside; a
+  spaced dash is an em dash.
 - en: “…” with ‘…’ inside and ’ as the apostrophe; a spaced hyphen or en dash is a spaced en dash
   (British style, as the sources spell "Programme") with a no-break space before it; no-break
   spaces in "Jun. 30", "7 January", "Part I".
 - every language: an en dash in number ranges (4–5 January, 1986–1991), "..." as "…", and the
-  last word of a paragraph bound to the one before it when it is short, so a paragraph never ends
-  on a lone short word (a runt).
+  last word of a paragraph bound to the one before it when it is short, so a paragraph never
+  ends on a lone short word (a runt). Also inside a paragraph, at the end of each sentence, when
+  the word before it is short too (RUNT_PULL letters at most): the columns and facing layouts
+  cut a long paragraph after whichever sentence a page break falls on, and that sentence's last
+  line then ends the page ("байқалып / отыр."); a longer pair would leave the line above it
+  half empty in a narrow column ("добывающей / промышленности страны. Звучали"). A final
+  compound whose last part is short keeps its hyphen unbreakable (U+2011, in every shipped
+  face): "12-hour work- / day." cannot happen.
 
 Why our own and not a library: polytypo (MIT, maintained) is the closest fit, but it has no
 Kazakh locale and no way to add one, leaves ranges and the no-break space before a dash alone,
@@ -38,9 +45,12 @@ from brochure.core.datamodel import AlignedBlock, AlignedDocument, Edition, Rich
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space: between thousands
+NBHY = "\u2011"  # non-breaking hyphen
 # A paragraph's last word this short (letters, without its punctuation) is bound to the word
 # before it: "ны!", "жүр.", "widely." never stand alone on a paragraph's last line.
 RUNT_CHARS = 7
+# Inside a paragraph a sentence's short last word is bound only to a word this short or shorter.
+RUNT_PULL = 10
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "a-zа-яёәғқңөұүһі"
 _LETTER = r"[^\W\d_]"
@@ -69,8 +79,9 @@ class QuoteState:
 
 
 def typeset(text: RichText, lang: str, state: QuoteState | None = None, *,
-            last: bool = False, thin: str = NNBSP) -> RichText:  # fmt: skip
-    """`text` in language `lang` with print typography; `last`: it ends a paragraph."""
+            last: bool = False, sentence: bool = False, thin: str = NNBSP) -> RichText:  # fmt: skip
+    """`text` in language `lang` with print typography; `last`: it ends a paragraph;
+    `sentence`: a sentence of running text, after which a layout may cut its paragraph."""
     state = state if state is not None else QuoteState()
     rules: list[Callable[[str], list[Edit]]] = [_ellipsis, _ranges]
     rules.append(lambda s: _quotes(s, lang, state))
@@ -79,8 +90,8 @@ def typeset(text: RichText, lang: str, state: QuoteState | None = None, *,
     else:
         rules += [_english_dashes, _english_spaces]
     rules.append(_roman_numerals)
-    if last:
-        rules.append(_runt)
+    if last or sentence:
+        rules.append(_runt if last else _sentence_runt)
     for rule in rules:
         edits = rule(text.text)
         if edits:
@@ -98,8 +109,8 @@ def typeset_edition(edition: Edition, *, thin: str = NNBSP) -> Edition:
     """The edition as it is printed: every segment, title, cover and colophon line typeset per
     language.
 
-    `thin` is the character used between thousands: the narrow no-break space for the PDF layouts
-    (drawn by html.rich_html), a plain no-break space where a writer cannot draw it.
+    `thin` is the character used between thousands: the narrow no-break space by default; the
+    writers ask for a plain no-break space (see layout.render: the PT fonts have none).
     """
     info = edition.info
     langs = info.languages
@@ -133,11 +144,15 @@ def typeset_edition(edition: Edition, *, thin: str = NNBSP) -> Edition:
 def _typeset_block(block: AlignedBlock, langs: Iterable[str], thin: str) -> AlignedBlock:
     states = {lang: QuoteState() for lang in langs}
     count = len(block.segments)
+    running = block.kind != "heading"
     segments = []
     for n, segment in enumerate(block.segments):
-        last = n == count - 1 and block.kind != "heading"
+        last = running and n == count - 1
         texts = {
-            lang: None if text is None else typeset(text, lang, states.setdefault(lang, QuoteState()), last=last, thin=thin)
+            lang: None if text is None else typeset(
+                text, lang, states.setdefault(lang, QuoteState()), last=last, sentence=running,
+                thin=thin,
+            )
             for lang, text in segment.texts.items()
         }  # fmt: skip
         segments.append(replace(segment, texts=texts))
@@ -208,15 +223,35 @@ def _roman_before(text: str) -> list[Edit]:
     return _subs(_ROMAN_BEFORE, text, 1, NBSP)
 
 
-def _runt(text: str) -> list[Edit]:
-    """Bind a short last word to the one before it."""
+def _runt(text: str, pull: int = 0) -> list[Edit]:
+    """Bind a short last word to the one before it (if `pull`, only to a word of at most `pull`
+    letters); a short last part of a final compound to the part before it (a non-breaking
+    hyphen)."""
+    edits: list[Edit] = []
+    word = re.search(r"\S+$", text.rstrip())
+    if word is None:
+        return edits
+    # "work-day.": the break after "work-" would leave "day." alone
+    tail = re.search(rf"{_LETTER}(-)({_LETTER}[^-]*)$", word.group(0))
+    if tail and len(re.sub(r"\W", "", tail.group(2))) < RUNT_CHARS:
+        at = word.start() + tail.start(1)
+        edits.append((at, at + 1, NBHY))
     m = re.search(r"(\S+)([ ])(\S+)\s*$", text)
-    if not m:
-        return []
-    letters = re.sub(r"\W", "", m.group(3))
-    if len(letters) >= RUNT_CHARS or m.group(3) in "–—-":
-        return []
-    return [(m.start(2), m.end(2), NBSP)]
+    if m:
+        letters = re.sub(r"\W", "", m.group(3))
+        before = re.sub(r"\W", "", m.group(1))
+        if (
+            len(letters) < RUNT_CHARS
+            and m.group(3) not in "–—-"
+            and (not pull or len(before) <= pull)
+        ):
+            edits.append((m.start(2), m.end(2), NBSP))
+    return edits
+
+
+def _sentence_runt(text: str) -> list[Edit]:
+    """A sentence inside a paragraph: bind its short last word to a short word before it."""
+    return _runt(text, RUNT_PULL)
 
 
 # --- quotes ------------------------------------------------------------------------------------
