@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from brochure.layout.linebreak import (
+    JUSTIFY_MIN_CHARS,
     Protector,
     edition_words,
     ladder_words,
@@ -12,6 +13,7 @@ from brochure.layout.linebreak import (
     line_breaking,
     project_words,
     register_dictionaries,
+    word_chars,
 )
 from brochure.layout.rows import geometry
 from editions import block, document, edition, seg
@@ -36,6 +38,28 @@ def test_narrow_columns_are_ragged_and_wide_measures_justified():
 def test_english_uses_the_us_patterns(word, expected):
     register_dictionaries()
     assert pyphen.Pyphen(lang="en", left=3, right=3).inserted(word) == expected
+
+
+def test_a_wide_measure_is_justified_only_if_its_lines_hold_enough_words():
+    # 73 characters: about 11 English words a line, justified; about 9 Kazakh ones (the seeds'
+    # 8.2 characters a word with its space): too few spaces to stretch evenly, ragged-right
+    full_width = geometry("A5", 1)
+    assert full_width.chars_per_line >= JUSTIFY_MIN_CHARS
+    assert line_breaking(full_width, 6.3).text_align == "justify"
+    assert line_breaking(full_width, 8.2).text_align == "left"
+    assert line_breaking(full_width, 8.2).limit_zone == line_breaking(geometry("A5", 2)).limit_zone
+    assert line_breaking(geometry("A5", 2), 4.0).text_align == "left"  # narrow stays ragged
+
+
+def test_word_chars_is_the_longest_worded_language_of_the_running_text():
+    doc = document(
+        "d",
+        block("heading", seg({"en": "A title", "kk": "Өтпелі бағдарламаларымыздың"}), level=1),
+        block("paragraph", seg({"en": "one two six ten", "kk": "жұмысшылар қозғалысы"})),
+    )  # fmt: skip
+    # headings left out; each word with its space: en 16/4 = 4, kk 21/2 = 10.5
+    assert word_chars(edition(doc, langs=("en", "kk"))) == 10.5
+    assert word_chars(edition(document("d"), langs=("en", "kk"))) == 0.0
 
 
 def test_which_words_stay_whole():

@@ -244,7 +244,12 @@ def build_document(edition: Edition) -> Any:
     interleaved = layouts.get(info.layout).full_width  # one language after the other
     geo = geometry(info.page_size, 1 if interleaved else len(info.languages))
     doc = docx.Document()
-    _styles(doc, geo)
+    from brochure.layout.html import layout_geometry
+    from brochure.layout.linebreak import line_breaking, word_chars
+
+    # ragged or justified as the PDF: its measure, the edition's words
+    justified = line_breaking(layout_geometry(edition), word_chars(edition)).text_align == "justify"
+    _styles(doc, geo, justified)
     _page(doc, geo)
     _metadata(doc, edition)
 
@@ -254,7 +259,7 @@ def build_document(edition: Edition) -> Any:
         body.remove(p)
     _title_block(doc, edition)
     _contents(doc, edition, geo)
-    _settings(doc, geo)
+    _settings(doc, geo, justified)
     widths = [Mm(w) for w in geo.column_widths_mm]
     for index, aligned in enumerate(edition.documents):
         _document_section(doc, aligned, info.languages, geo, recto=index > 0)
@@ -268,11 +273,10 @@ def build_document(edition: Edition) -> Any:
     return doc
 
 
-def _settings(doc: Any, geo: Geometry) -> None:
+def _settings(doc: Any, geo: Geometry, justified: bool) -> None:
     """Hyphenation as in the PDF (layout.linebreak), fields updated on opening, fonts embedded."""
-    from brochure.layout.linebreak import ZONE_JUSTIFIED, ZONE_RAGGED, line_breaking
+    from brochure.layout.linebreak import ZONE_JUSTIFIED, ZONE_RAGGED
 
-    justified = line_breaking(geo).text_align == "justify"
     zone = float((ZONE_JUSTIFIED if justified else ZONE_RAGGED).rstrip("%")) / 100
     column_twips = min(geo.column_widths_mm) * 1440 / 25.4
     for name, value in (
@@ -387,7 +391,7 @@ def _set_fonts(rpr: Any, name: str) -> None:
         fonts.set(_qn(attr), name)
 
 
-def _styles(doc: Any, geo: Geometry) -> None:
+def _styles(doc: Any, geo: Geometry, justified: bool) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
@@ -408,9 +412,6 @@ def _styles(doc: Any, geo: Geometry) -> None:
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
     fmt.line_spacing = geo.line_height * 0.87  # Word's "multiple" is of a taller line than CSS's
-    from brochure.layout.linebreak import line_breaking
-
-    justified = line_breaking(geo).text_align == "justify"  # the PDF's choice for this measure
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justified else WD_ALIGN_PARAGRAPH.LEFT
     fmt.widow_control = True
 

@@ -27,7 +27,7 @@ from brochure.core import languages, layouts
 from brochure.core.datamodel import AlignedDocument, Edition, RichText
 from brochure.core.errors import LayoutError
 from brochure.core.paths import OUTSIDE, allowed, link_target
-from brochure.layout.linebreak import line_breaking
+from brochure.layout.linebreak import line_breaking, word_chars
 from brochure.layout.rows import MAX_MEASURE_EM, Geometry, Row, document_rows, geometry, linked_runs
 
 TEMPLATE = "brochure.html.j2"
@@ -241,7 +241,7 @@ def context(edition: Edition, geo: Geometry | None = None) -> dict[str, Any]:
         "lang": info.languages[0],
         "languages": langs,
         "geometry": geo,
-        "line": line_breaking(geo),
+        "line": line_breaking(geo, word_chars(edition)),
         "css_page_size": css_page_size(geo),
         "fonts_url": fonts_dir().as_uri(),
         "documents": docs,

@@ -1,8 +1,15 @@
 """Line breaking a typesetter would accept: ragged or justified by measure, limited hyphenation.
 
-- Justify only where the measure allows it (JUSTIFY_MIN_CHARS characters a line and more: the
-  facing and interleaved pages); narrower columns are set ragged-right, so word spaces stay even.
-  Justified text is set without kerning: with it WeasyPrint overruns the measure (LineBreaking).
+- Justify only where the measure allows it: JUSTIFY_MIN_CHARS characters a line and more, and
+  JUSTIFY_MIN_WORDS words of the edition's longest-worded language. Justification stretches the
+  word spaces, so what matters is how many there are: a 73-character line holds about 11 English
+  words but 9 Kazakh ones (the seeds), and with at most 8% of lines hyphenated (issue 12) the
+  kk|ru facing pages, justified, had 24 lines with word gaps over 1.25 em and 129 over 0.75 em
+  ("жасырын    келісімге    келуге    тырысуда.    Ал" above "Иманғали Тасмағамбетов"); letting
+  names break next to a loose line, or a narrower hyphenation zone, took the hyphenated share
+  past 8% long before the gaps closed. Narrower measures are set ragged-right, so word spaces
+  stay even. Justified text is set without kerning: with it WeasyPrint overruns the measure
+  (LineBreaking).
 - Hyphenation through the limits WeasyPrint supports in CSS (common.css): `hyphenate-limit-chars`
   (the shortest word, letters before and after the break) and `hyphenate-limit-zone` (a line is
   hyphenated only when it would otherwise end more than the zone short of the measure, so most
@@ -36,8 +43,10 @@ from typing import Any
 from brochure.core.datamodel import Edition
 from brochure.layout.rows import Geometry
 
-# A measure of this many characters and more is justified; below it, ragged-right.
+# A measure of this many characters and more, holding this many words of the edition's
+# longest-worded language, is justified; a narrower one, ragged-right.
 JUSTIFY_MIN_CHARS = 55
+JUSTIFY_MIN_WORDS = 10
 # hyphenate-limit-chars: a word of at least 6 letters, 3 before the break and 3 after it.
 LIMIT_WORD, LIMIT_BEFORE, LIMIT_AFTER = 7, 3, 3
 # hyphenate-limit-zone: how short of the measure a line may end before a word is hyphenated.
@@ -62,16 +71,37 @@ class LineBreaking:
     kerning: str = "normal"
 
 
-def line_breaking(geo: Geometry) -> LineBreaking:
-    """Justify only where a line holds enough characters; ragged text in narrow columns, where
-    justification would open rivers of space."""
-    justified = geo.chars_per_line >= JUSTIFY_MIN_CHARS
+def line_breaking(geo: Geometry, word_chars: float = 0.0) -> LineBreaking:
+    """Justify only where a line holds enough characters and, given `word_chars` (word_chars()),
+    enough words; ragged text in narrow measures, where justification would open rivers of space."""
+    chars = geo.chars_per_line
+    justified = chars >= JUSTIFY_MIN_CHARS and (
+        not word_chars or chars / word_chars >= JUSTIFY_MIN_WORDS
+    )
     return LineBreaking(
         text_align="justify" if justified else "left",
         limit_chars=f"{LIMIT_WORD} {LIMIT_BEFORE} {LIMIT_AFTER}",
         limit_zone=ZONE_JUSTIFIED if justified else ZONE_RAGGED,
         kerning="none" if justified else "normal",
     )
+
+
+def word_chars(edition: Edition) -> float:
+    """Characters a word of running text takes with its space, in the edition's language whose
+    words are longest (0.0 for an edition without text)."""
+    longest = 0.0
+    for lang in edition.info.languages:
+        chars = words = 0
+        for doc in edition.documents:
+            for block in doc.blocks:
+                for segment in block.segments:
+                    text = segment.texts.get(lang)
+                    if text is not None and block.kind != "heading":
+                        chars += len(text.text) + 1
+                        words += len(text.text.split())
+        if words:
+            longest = max(longest, chars / words)
+    return longest
 
 
 def register_dictionaries(codes: Iterable[str] = ("en", "ru", "kk")) -> None:
