@@ -175,7 +175,8 @@ def test_word_keys_outlive_the_process(tmp_path, monkeypatch):
         assert [m.text for m in found] == ["Рабочего класса"]
         keycache.save()
         (file,) = tmp_path.glob("word-keys-ru-*.json")
-        assert "рабочий" in json.loads(file.read_text(encoding="utf-8"))["Рабочего"]
+        kept = json.loads(file.read_text(encoding="utf-8"))
+        assert kept["Рабочего"].split("\t") == ["рабочего", "рабочий"]  # its keys, sorted
         # a new process: nothing in memory, and no analyser: the keys come from the file
         keycache.clear()
         for fn in (morph._ru_keys, morph.ru_lemmas):
@@ -194,6 +195,26 @@ def test_word_keys_outlive_the_process(tmp_path, monkeypatch):
         assert [m.text for m in Matcher(concepts, "ru").find("Рабочего класса больше нет.")] == [
             "Рабочего класса"
         ]
+    finally:
+        keycache.attach(None)
+
+
+def test_word_keys_file_with_a_foreign_value(tmp_path):
+    """A word whose kept keys are not the file's tab-separated string is analysed again."""
+    import json
+
+    from brochure.glossary import keycache
+    from brochure.glossary.concepts import Concept
+    from brochure.glossary.match import Matcher
+
+    concepts = [Concept(id="c", preferred={"ru": "рабочий класс"})]
+    path = keycache.path_for(tmp_path, "ru")
+    path.write_text(json.dumps({"Рабочего": ["x"], "класса": 3}), encoding="utf-8")
+    keycache.attach(tmp_path)
+    try:
+        keycache.clear()
+        found = Matcher(concepts, "ru").find("Рабочего класса больше нет.")
+        assert [m.text for m in found] == ["Рабочего класса"]
     finally:
         keycache.attach(None)
 

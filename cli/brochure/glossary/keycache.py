@@ -3,7 +3,8 @@
 Finding terms in inflected text costs one morphological analysis per distinct word form (pymorphy3
 for Russian, the suffix rules for Kazakh): 80% of matching 10k concepts against 10k segments. The
 same forms come back in every run, so their keys are kept in `.brochure/word-keys-<lang>-<version>.json`,
-where the version names the analyser (pymorphy3 and its dictionary's versions, and the rules' source),
+where the version names the analyser (pymorphy3 and its dictionary's versions, the rules' source)
+and the file's layout,
 so a new dictionary or changed rules start a new file. A cache: deleting it loses nothing.
 
     attach(project.cache_dir)     # load_termbase does it for a project
@@ -25,9 +26,12 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _folder: Path | None = None
-_words: dict[str, dict[str, frozenset[str]]] = {}  # lang -> word -> keys
+# lang -> word -> keys; as read from the file, the keys are one string, tab-separated, until the
+# word is first looked up (strings are not scanned by the garbage collector; 40k lists were)
+_words: dict[str, dict[str, frozenset[str] | str]] = {}
 _added: dict[str, int] = {}  # lang -> words analysed since the file was read
 _versions: dict[str, str] = {}
+FORMAT = "word: tab-separated keys"  # the file's layout: part of its version
 
 
 def version(lang: str) -> str:
@@ -36,6 +40,7 @@ def version(lang: str) -> str:
         from importlib import metadata
 
         h = hashlib.sha1(Path(__file__).with_name("morph.py").read_bytes())  # the rules' source
+        h.update(FORMAT.encode())
         if lang == "ru":
             for dist in ("pymorphy3", "pymorphy3-dicts-ru"):
                 try:
@@ -64,7 +69,7 @@ def attach(folder: Path | None) -> None:
         _added.clear()
 
 
-def _table(lang: str) -> dict[str, frozenset[str]]:
+def _table(lang: str) -> dict[str, frozenset[str] | str]:
     table = _words.get(lang)
     if table is None:
         table = {}
@@ -72,8 +77,10 @@ def _table(lang: str) -> dict[str, frozenset[str]]:
             path = path_for(_folder, lang)
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(data, dict):
-                    table = {w: frozenset(k) for w, k in data.items()}
+                if isinstance(
+                    data, dict
+                ):  # sets made on first use: a run looks up its own words only
+                    table = {w: k for w, k in data.items() if isinstance(k, str)}
             except FileNotFoundError:
                 pass
             except (OSError, ValueError):
@@ -94,6 +101,8 @@ def cached(lang: str, fn: Callable[[str], frozenset[str]]) -> Callable[[str], fr
         if found is None:
             found = table[word] = fn(word)
             _added[lang] = _added.get(lang, 0) + 1
+        elif not isinstance(found, frozenset):
+            found = table[word] = frozenset(found.split("\t"))
         return found
 
     keys.__wrapped__ = fn  # type: ignore[attr-defined]
@@ -113,8 +122,10 @@ def save() -> None:
             table = _words.get(lang, {})
             path = path_for(_folder, lang)
             try:
-                text = json.dumps({w: sorted(k) for w, k in table.items()}, ensure_ascii=False,
-                                  separators=(",", ":"))  # fmt: skip
+                keys = {
+                    w: k if isinstance(k, str) else "\t".join(sorted(k)) for w, k in table.items()
+                }
+                text = json.dumps(keys, ensure_ascii=False, separators=(",", ":"))
                 write_text_atomic(path, text)
                 _added[lang] = 0
             except OSError as exc:  # a cache: failing to keep it costs time next run, nothing else

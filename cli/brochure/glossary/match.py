@@ -80,6 +80,11 @@ class _Entry:
     order: int  # the order terms were added in: matches of equal rank keep it
 
 
+# a text word in a Matcher: its keys among the terms' keys, its one-word terms, and the tables of
+# its longer terms by their second word's keys
+_WordInfo = tuple[frozenset[str], tuple[_Entry, ...], tuple[dict[str, list[_Entry]], ...]]
+
+
 @lru_cache(maxsize=4096)
 def tokenize(text: str) -> tuple[Token, ...]:
     """The words of `text` with their spans; memoised: choosing among hypotheses finds terms in
@@ -87,18 +92,11 @@ def tokenize(text: str) -> tuple[Token, ...]:
     return tuple(Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16)
 def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     """The words of `text` and their spans, as plain lists (Matcher.find's own, cheaper than
     Token tuples: building those was a fifth of matching 10k concepts against 10k segments)."""
     return WORD.findall(text), [m.span() for m in WORD.finditer(text)]
-
-
-def _term_keys(lang: str, word: str, indeclinable: bool) -> frozenset[str]:
-    """Keys of a word of a term: the forms it may be found under."""
-    if indeclinable:
-        return exact_keys(word)
-    return morphology(lang).term_keys(word)
 
 
 def _case_ok(term_word: str, token: str) -> bool:
@@ -116,12 +114,18 @@ class Matcher:
         self.lang = lang
         self.ignore_case = ignore_case
         self.keys = morphology(lang).keys
+        self._term_keys = morphology(lang).term_keys
         self.index: dict[str, list[_Entry]] = {}
-        self._candidates: dict[
-            frozenset[str], tuple[tuple[_Entry, ...], tuple[dict[str, list[_Entry]], ...]]
-        ] = {}
+        # one _WordInfo per set of keys, shared by every word with those keys (fewer objects for
+        # the garbage collector to scan: its full collections were a fifth of the matching time)
+        self._candidates: dict[frozenset[str], _WordInfo] = {}
         self._added = 0
         self._per_key: dict[str, tuple[tuple[_Entry, ...], dict[str, list[_Entry]]]] = {}
+        # every key of every term's words: a text word's keys are cut down to these (most words
+        # of a text are in no term: they share the empty set, and one lookup per word remains)
+        self._known: set[str] = set()
+        # a text word -> (its keys among the terms', its one-word terms, its longer terms' tables)
+        self._per_word: dict[str, _WordInfo] = {}
         for concept in concepts:
             for term in concept.terms(lang):
                 self._add(concept, term)
@@ -131,12 +135,16 @@ class Matcher:
         if not words or term_problem(term.text):
             return  # never matched as something else (`glossary lint` reports it)
         indecl = concept.indeclinable or bool(term.form)
-        keys = tuple(_term_keys(self.lang, w, indecl) for w in words)
+        # the keys of a term's words: the forms they may be found under
+        term_keys = exact_keys if indecl else self._term_keys
+        keys = tuple(term_keys(w) for w in words)
         # Only the first word's keys go into the index; the other words are checked against the
         # text's tokens by intersecting key sets.
         entry = _Entry(term, keys, words, concept.case_sensitive and not self.ignore_case,
                        self._added)  # fmt: skip
         self._added += 1
+        for word_keys in keys:
+            self._known.update(word_keys)
         seen: set[str] = set()
         for key in keys[0]:
             if key not in seen:
@@ -177,37 +185,36 @@ class Matcher:
         Several concepts matching exactly the same span are all returned.
         """
         words, spans = _words(text)
-        keys_of = self.keys
-        token_keys = [keys_of(w) for w in words]
+        per_word = self._per_word
+        info = [per_word.get(w) or self._learn(w) for w in words]
         fits = self._fits
         count = len(words)
         found: list[tuple[int, int, _Entry]] = []  # (first token, token count, entry)
-        cache = self._candidates
-        for i, keys in enumerate(token_keys):
-            candidates = cache.get(keys)
-            if candidates is None:  # the entries a word's keys lead to, computed once per word
-                candidates = cache[keys] = self._split(keys)
-            singles, by_second = candidates
+        for i, (_, singles, by_second) in enumerate(info):
             for entry in singles:
-                if not entry.case_sensitive or fits(text, words, spans, token_keys, i, entry):
+                if not entry.case_sensitive or fits(text, words, spans, info, i, entry):
                     found.append((i, 1, entry))
             if by_second and i + 1 < count:
                 # terms of several words: only those whose second word the next token can be
-                hits: dict[int, _Entry] = {}
-                for table in by_second:
-                    for key in token_keys[i + 1]:
-                        for entry in table.get(key, ()):
-                            hits[id(entry)] = entry
-                if len(hits) > 1:
-                    ordered = sorted(hits.values(), key=lambda e: e.order)
-                else:
-                    ordered = list(hits.values())
-                for entry in ordered:
-                    n = len(entry.keys)
-                    if i + n <= count and fits(text, words, spans, token_keys, i, entry):
-                        found.append((i, n, entry))
+                next_keys = info[i + 1][0]
+                if not next_keys:
+                    continue
+                fitted = [entry for table in by_second for key in next_keys
+                          for entry in table.get(key, ())
+                          if i + len(entry.keys) <= count and fits(text, words, spans, info, i, entry)]  # fmt: skip
+                if len(fitted) > 1:  # in the order the terms were added (once each)
+                    fitted = sorted({id(e): e for e in fitted}.values(), key=lambda e: e.order)
+                found += [(i, len(entry.keys), entry) for entry in fitted]
         if not found:
             return []
+        end = -1
+        for i, n, _ in found:  # found in text order: no two share a word (the usual case)?
+            if i < end:
+                break
+            end = i + n
+        else:  # then each is chosen as it is, and this is their order
+            return [Match(spans[i][0], spans[i + n - 1][1], text[spans[i][0] : spans[i + n - 1][1]],
+                          entry.term.concept, entry.term) for i, n, entry in found]  # fmt: skip
         found.sort(key=lambda f: (-f[1], -(spans[f[0] + f[1] - 1][1] - spans[f[0]][0]), f[0],
                                   _STATUS_RANK[f[2].term.status], f[2].term.form != ""))  # fmt: skip
         taken = [False] * count
@@ -231,10 +238,20 @@ class Matcher:
         out.sort(key=lambda m: (m.start, -m.end))
         return out
 
+    def _learn(self, word: str) -> _WordInfo:
+        """A text word's keys (those some term has) and the terms they lead to, once per word."""
+        keys = self.keys(word) & self._known
+        info = self._candidates.get(keys)
+        if info is None:
+            keys = frozenset(keys)
+            info = self._candidates[keys] = (keys, *self._split(keys))
+        self._per_word[word] = info
+        return info
+
     def _fits(self, text: str, words: Sequence[str], spans: Sequence[tuple[int, int]],
-              token_keys: list[frozenset[str]], i: int, entry: _Entry) -> bool:  # fmt: skip
+              info: list[_WordInfo], i: int, entry: _Entry) -> bool:  # fmt: skip
         for j, keys in enumerate(entry.keys):
-            if j and not keys & token_keys[i + j]:
+            if j and not keys & info[i + j][0]:
                 return False
             if j and text[spans[i + j - 1][1] : spans[i + j][0]].strip(" \u00a0-‐‑–"):
                 return False  # words of a term are separated by spaces or a hyphen only
