@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from brochure.core import languages
 from brochure.core.datamodel import SegmentedDocument
 from brochure.core.errors import BrochureError, ProjectError
+from brochure.core.memo import Memo
 from brochure.core.project import PROJECT_FILE, DocumentSpec, Project, load_project
 from brochure.segmentation.rules import get_segmenter, project_segmenter, segment_document
 from brochure.sources.text import read_document
@@ -19,9 +18,7 @@ from brochure.sources.text import read_document
 # language, and the project's segmentation rules. A workbench request or a save reads a long
 # document's segments again and again; its Markdown parsing and sentence splitting are the slow
 # part (a 2,000-unit text: most of a second), and the result (frozen dataclasses) can be shared.
-_SEGMENTED: OrderedDict[tuple[str, ...], SegmentedDocument] = OrderedDict()
-_SEGMENTED_SIZE = 8
-_segmented_lock = threading.Lock()
+_SEGMENTED: Memo[SegmentedDocument] = Memo(8)
 
 
 def segment_source(project: Project, document: DocumentSpec) -> SegmentedDocument:
@@ -36,17 +33,13 @@ def segment_source(project: Project, document: DocumentSpec) -> SegmentedDocumen
         rules = repr((project.abbreviations, project.removed_abbreviations, project.break_rules))
         digest = hashlib.sha1(data).hexdigest()
         key = (str(document.path), document.lang, digest, rules)
-        with _segmented_lock:
-            if key in _SEGMENTED:
-                _SEGMENTED.move_to_end(key)
-                return _SEGMENTED[key]
+        known = _SEGMENTED.get(key)
+        if known is not None:
+            return known
     doc = read_document(document.path, document.lang)
     segmented = segment_document(doc, project_segmenter(project, document.lang))
     if key is not None:
-        with _segmented_lock:
-            _SEGMENTED[key] = segmented
-            while len(_SEGMENTED) > _SEGMENTED_SIZE:
-                _SEGMENTED.popitem(last=False)
+        _SEGMENTED.put(key, segmented)
     return segmented
 
 

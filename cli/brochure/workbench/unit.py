@@ -8,8 +8,6 @@ the stored spans back into Markdown, so emphasis and notes survive an edit.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
@@ -19,6 +17,7 @@ from starlette.routing import Route
 
 from brochure.core.datamodel import RichText
 from brochure.core.errors import BrochureError
+from brochure.core.memo import Memo
 from brochure.glossary.load import load_termbase
 from brochure.sources.markdown_out import rich_markdown
 from brochure.sources.text import parse_inline
@@ -139,9 +138,7 @@ def _matches(unit: UnitFacts, state: str, origin: str, query: str) -> bool:
 # The check problems of units as the grid showed them, by everything they depend on (the
 # glossary's digest, the languages, the unit's id and content): the problem filter needs them for
 # every unit, and a unit or glossary that changes has another key.
-_PROBLEMS: OrderedDict[tuple, list[dict[str, str]]] = OrderedDict()
-_PROBLEMS_SIZE = 20_000
-_problems_lock = threading.Lock()
+_PROBLEMS: Memo[list[dict[str, str]]] = Memo(20_000)
 
 
 def _memo_problems(
@@ -153,17 +150,12 @@ def _memo_problems(
         return unit_problems(termbase, project, document, lang, unit) if unit is not None else []
     key = (termbase.digest, len(termbase.concepts), project.source_language, document.name, lang,
            uid, content)  # fmt: skip
-    with _problems_lock:
-        known = _PROBLEMS.get(key)
-        if known is not None:
-            _PROBLEMS.move_to_end(key)
-            return known
+    known = _PROBLEMS.get(key)
+    if known is not None:
+        return known
     unit = read()
     found = unit_problems(termbase, project, document, lang, unit) if unit is not None else []
-    with _problems_lock:
-        _PROBLEMS[key] = found
-        while len(_PROBLEMS) > _PROBLEMS_SIZE:
-            _PROBLEMS.popitem(last=False)
+    _PROBLEMS.put(key, found)
     return found
 
 
