@@ -1,60 +1,20 @@
-"""The workbench in a real browser: Debian's headless chromium driven by Playwright (its own
-browser download is never used). The server runs in this process on a loopback port; the browser
-is another process, so the socket guard of conftest.py still refuses every connection from here.
-`make test` installs chromium when it is missing (README)."""
+"""The workbench in a real browser: Debian's headless chromium driven by Playwright, the server
+in this process on a loopback port (tests/conftest_workbench.py). `make test` installs chromium
+when it is missing (README)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
-import pytest
 from brochure.store.xliff import TranslationFile
-from brochure.workbench.serve import open_workbench
 from test_schemas import xliff2
 
-pytest_plugins = ["conftest_mt"]  # tiny real translation models (tests/tinymodels.py)
+# tiny real translation models (tests/tinymodels.py); bench and page: the server and the browser
+pytest_plugins = ["conftest_mt", "conftest_workbench"]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 DOC, LANG = "statement-2022-01-07", "ru"
-TIMEOUT_MS = 30_000  # generous: the machine may be busy; the waits end as soon as the page is ready
-
-
-@pytest.fixture
-def bench(seed_project):
-    bench = open_workbench(seed_project, "127.0.0.1", 0)
-    thread = threading.Thread(target=bench.serve, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if bench.server.started:
-            break
-        threading.Event().wait(0.05)
-    assert bench.server.started, "the workbench did not start"
-    yield bench
-    bench.stop()
-    thread.join(timeout=30)
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which("chromium") == CHROMIUM, "chromium missing: `make test` installs it"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            context = browser.new_context()
-            context.set_default_timeout(TIMEOUT_MS)
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def xlf(project: Path) -> Path:
@@ -259,4 +219,47 @@ def test_a_machine_draft_on_request_with_the_glossarys_choice_marked(
     page.wait_for_selector(f"tr#u-{STRIKES}.saved")
     saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(STRIKES)
     assert saved.target.text == draft and saved.meta["origin"] == "human"  # a person chose it
+    xliff2(xlf(seed_project))
+
+
+def test_alt_down_and_up_cross_to_the_next_and_previous_page_once_the_edit_is_saved(
+    bench, page, seed_project, monkeypatch
+):
+    from brochure.workbench import unit as grid_module
+
+    monkeypatch.setattr(grid_module, "PAGE_SIZE", 10)  # the seed document's 35 units: 4 pages
+    units = list(TranslationFile.open(xlf(seed_project), "en", LANG, DOC).units())
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?") + "&origin=human")
+
+    def focused(unit) -> None:
+        page.wait_for_selector("table.grid[data-ready='true']")
+        page.wait_for_function(
+            f"document.activeElement === document.querySelector('tr#u-{unit.id} textarea')"
+        )
+
+    page.wait_for_selector("table.grid[data-ready='true']")
+    last = page.locator(f"tr#u-{units[9].id} textarea")
+    last.fill("Последняя строка страницы (правка)")
+    last.press("Alt+ArrowDown")  # the last row: the next page, after the edit is saved
+    page.wait_for_url("**page=2#first")
+    focused(units[10])
+    assert "origin=human" in page.url  # the filters are kept
+    saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(units[9].id)
+    assert saved.target.text == "Последняя строка страницы (правка)"
+    page.locator(f"tr#u-{units[10].id} textarea").press("Alt+ArrowUp")  # the previous page's last
+    page.wait_for_url("**page=1#last")
+    focused(units[9])
+    # unsaved-edit protection: the unit changed on disk meanwhile is a conflict, the page stays
+    other = TranslationFile.open(xlf(seed_project), "en", LANG, DOC)
+    other.set_target(units[9].id, type(units[9].target)("Их версия"), "final")
+    other.save()
+    last = page.locator(f"tr#u-{units[9].id} textarea")
+    last.fill("Моя версия")
+    last.press("Alt+ArrowDown")
+    page.wait_for_selector(f"tr#u-{units[9].id}.conflict")
+    assert "page=1" in page.url
+    assert "Моя версия" in page.locator(f"tr#u-{units[9].id} .message").inner_text()
+    assert TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(
+        units[9].id
+    ).target.text == ("Их версия")
     xliff2(xlf(seed_project))

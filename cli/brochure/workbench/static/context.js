@@ -7,24 +7,12 @@
 (function () {
   const shared = window.brochureGrid;
   if (!shared) return;
-  const { token, csrf, grid, renderPieces } = shared;
+  const { grid, renderPieces } = shared;
+  const { api, post } = window.brochure;
   const panel = document.querySelector("aside.context");
   const CHECK_DELAY_MS = 300;
   let current = null; // the row whose target has (or last had) the focus
   let asked = 0; // the latest context request: an older answer arriving late is dropped
-
-  function api(path, params) {
-    return "/api/" + path + "?" + new URLSearchParams({ token, ...(params || {}) });
-  }
-
-  async function post(path, body) {
-    const response = await fetch(api(path), {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(body),
-    });
-    return [response, await response.json()];
-  }
 
   function unitOf(row) {
     return { doc: grid.dataset.doc, lang: grid.dataset.lang, id: row.dataset.id };

@@ -2,8 +2,7 @@
 // the CSRF token, then show the concept as saved; a conflict or an error is shown, nothing lost.
 "use strict";
 (function () {
-  const token = document.querySelector('meta[name="brochure-token"]').content;
-  const csrf = document.querySelector('meta[name="brochure-csrf"]').content;
+  const { token, post } = window.brochure;
   const form = document.querySelector("form.concept");
   const params = new URLSearchParams(location.search);
   const done = params.get("saved") || params.get("removed");
@@ -48,12 +47,7 @@
     show("");
     let response, data;
     try {
-      response = await fetch("/api/glossary?token=" + encodeURIComponent(token), {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify(body),
-      });
-      data = await response.json();
+      [response, data] = await post("glossary", body);
     } catch (err) {
       status.textContent = "";
       show("Not saved: " + err);

@@ -2,8 +2,7 @@
 // where the chosen unit lands.
 "use strict";
 (function () {
-  const token = document.querySelector('meta[name="brochure-token"]').content;
-  const csrf = document.querySelector('meta[name="brochure-csrf"]').content;
+  const { token, post } = window.brochure;
   const box = document.querySelector(".preview");
   if (!box) return;
   const form = box.querySelector("form.unit-choice");
@@ -30,12 +29,7 @@
     status.textContent = "rebuilding…";
     let response, data;
     try {
-      response = await fetch("/api/rebuild?token=" + encodeURIComponent(token), {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify(body),
-      });
-      data = await response.json();
+      [response, data] = await post("rebuild", body);
     } catch (err) {
       data = { error: String(err) };
     }

@@ -1,12 +1,11 @@
-// The workbench's one script: save a unit when its target (inline Markdown) or state changes,
-// Ctrl+Enter to confirm and go to the next unit to do, Alt+Up/Down to move between units.
-// No framework, no build step.
+// The segment grid's script: save a unit when its target (inline Markdown) or state changes,
+// Ctrl+Enter to confirm and go to the next unit to do, Alt+Up/Down to move between units (on to
+// the next or previous page of the grid once this page's edits are saved). Uses api.js.
 "use strict";
 (function () {
-  const token = document.querySelector('meta[name="brochure-token"]').content;
-  const csrf = document.querySelector('meta[name="brochure-csrf"]').content;
   const grid = document.querySelector("table.grid");
   if (!grid) return;
+  const { post } = window.brochure;
   const APPROVED = ["reviewed", "final"];
 
   function show(row, text) {
@@ -34,12 +33,7 @@
     row.classList.remove("saved", "conflict", "failed");
     let response, data;
     try {
-      response = await fetch("/api/unit?token=" + encodeURIComponent(token), {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify(body),
-      });
-      data = await response.json();
+      [response, data] = await post("unit", body);
     } catch (err) {
       row.classList.add("failed");
       show(row, "Not saved: " + err);
@@ -97,6 +91,28 @@
     }
   }
 
+  // Every edit on this page saved (a pending save awaited, an unsaved target saved now): true,
+  // else false (a conflict or an error is shown on its row and the page stays).
+  async function allSaved() {
+    const rows = Array.from(grid.querySelectorAll("tr.unit"));
+    const results = await Promise.all(rows.map((row) => {
+      const area = row.querySelector("textarea");
+      return area.value !== area.dataset.saved ? save(row) : queues.get(row) || true;
+    }));
+    return results.every((ok) => ok !== false);
+  }
+
+  // Alt+Down on the last row: the next page's first row; Alt+Up on the first: the previous
+  // page's last row (its URL keeps the filters; "#first"/"#last" says which row gets the focus).
+  async function turnPage(up) {
+    const page = Number(grid.dataset.page) + (up ? -1 : 1);
+    if (page < 1 || page > Number(grid.dataset.pages) || !(await allSaved())) return;
+    const url = new URL(location.href);
+    url.searchParams.set("page", page);
+    url.hash = up ? "last" : "first";
+    location.assign(url.href);
+  }
+
   function nextToDo(row) {
     const rows = Array.from(grid.querySelectorAll("tr.unit"));
     const after = rows.slice(rows.indexOf(row) + 1);
@@ -118,6 +134,7 @@
         const rows = Array.from(grid.querySelectorAll("tr.unit"));
         const to = rows[rows.indexOf(row) + (event.key === "ArrowUp" ? -1 : 1)];
         if (to) to.querySelector("textarea").focus();
+        else turnPage(event.key === "ArrowUp");
         return;
       }
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -130,6 +147,9 @@
       }
     });
   }
-  window.brochureGrid = { token, csrf, grid, renderPieces }; // for the context panel (context.js)
+  const rows = grid.querySelectorAll("tr.unit");
+  const arrived = { "#first": rows[0], "#last": rows[rows.length - 1] }[location.hash];
+  if (arrived) arrived.querySelector("textarea").focus(); // from the other page (turnPage)
+  window.brochureGrid = { grid, renderPieces }; // for the context panel (context.js)
   grid.dataset.ready = "true"; // every row listens now (the browser tests wait for this)
 })();
