@@ -11,6 +11,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+# the workbench tests' fixtures module, which they also import from: its asserts rewritten too
+pytest.register_assert_rewrite("conftest_workbench")
 
 
 class NetworkBlocked(RuntimeError):

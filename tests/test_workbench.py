@@ -5,30 +5,15 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from brochure.core.project import load_project
 from brochure.sources.markdown_out import rich_markdown
 from brochure.store.edit import unit_version
 from brochure.store.xliff import TranslationFile
-from brochure.workbench.app import make_app
-from brochure.workbench.security import Secrets
-from starlette.testclient import TestClient
+from conftest_workbench import ORIGIN, PORT, api_post
 from test_schemas import xliff2
 
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
-ORIGIN = {"Origin": BASE}
+pytest_plugins = ["conftest_workbench"]  # keys, client (the seed project's workbench)
 DOC, LANG = "statement-2022-01-07", "ru"
-
-
-@pytest.fixture
-def keys() -> Secrets:
-    return Secrets(host="127.0.0.1", port=PORT)
-
-
-@pytest.fixture
-def client(seed_project, keys) -> TestClient:
-    return TestClient(make_app(seed_project, keys), base_url=BASE)
 
 
 def store(project, doc=DOC, lang=LANG) -> TranslationFile:
@@ -44,8 +29,7 @@ def save(client, keys, unit, target, state="reviewed", **overrides):
     body = {"doc": DOC, "lang": LANG, "id": unit.id, "target": target, "state": state,
             "version": unit_version(unit)}  # fmt: skip
     body.update(overrides.pop("body", {}))
-    headers = {"X-CSRF-Token": keys.csrf, **ORIGIN, **overrides.pop("headers", {})}
-    return client.post(f"/api/unit?token={keys.token}", json=body, headers=headers, **overrides)
+    return api_post(client, keys, "unit", body, overrides.pop("headers", {}))
 
 
 def test_the_grid_lists_every_unit_with_its_state_and_origin(client, keys, seed_project):

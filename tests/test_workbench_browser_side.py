@@ -7,14 +7,15 @@ With BROCHURE_SCREENSHOTS=<folder> set, the tests also save screenshots of the m
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from brochure.workbench.serve import open_workbench
 from conftest import write_project
-from test_workbench_browser import DOC, LANG, bench, page  # noqa: F401  (fixtures)
+from conftest_workbench import serving
+from test_workbench_browser import DOC, LANG
 from test_workbench_status import TEXT, TOML
+
+pytest_plugins = ["conftest_workbench"]  # bench (the seed project's workbench) and page
 
 BUILD_MS = 300_000  # a rebuild lays out a PDF: minutes on a busy machine
 
@@ -26,7 +27,7 @@ TSV = (
 )
 
 
-def screenshot(page, name: str) -> None:  # noqa: F811
+def screenshot(page, name: str) -> None:
     """Save the page as <BROCHURE_SCREENSHOTS>/workbench-<name>.png when that is set."""
     folder = os.environ.get("BROCHURE_SCREENSHOTS")
     if folder:
@@ -35,11 +36,11 @@ def screenshot(page, name: str) -> None:  # noqa: F811
         page.screenshot(path=str(Path(folder) / f"workbench-{name}.png"), full_page=False)
 
 
-def open_at(page, bench, path: str) -> None:  # noqa: F811
+def open_at(page, bench, path: str) -> None:
     page.goto(bench.url.replace("/?", f"{path}?"))
 
 
-def test_add_edit_and_remove_a_concept_in_the_glossary_editor(bench, page, seed_project):  # noqa: F811
+def test_add_edit_and_remove_a_concept_in_the_glossary_editor(bench, page, seed_project):
     terms = seed_project / "glossary" / "terms.tsv"
     terms.parent.mkdir()
     terms.write_bytes(TSV.encode())
@@ -87,7 +88,7 @@ def test_add_edit_and_remove_a_concept_in_the_glossary_editor(bench, page, seed_
     assert terms.read_text(encoding="utf-8").splitlines()[:4] == lines[:4]
 
 
-def test_the_editor_says_when_the_glossary_changed_on_disk(bench, page, seed_project):  # noqa: F811
+def test_the_editor_says_when_the_glossary_changed_on_disk(bench, page, seed_project):
     from brochure.glossary.edit import edit
 
     open_at(page, bench, "/glossary/concept/general-strike")
@@ -108,20 +109,11 @@ def test_the_editor_says_when_the_glossary_changed_on_disk(bench, page, seed_pro
 def small_bench(tmp_path):
     """The workbench on a small project (one en|ru edition, a screen PDF only: quick to build)."""
     project = write_project(tmp_path / "small", TOML, {"t.md": TEXT})
-    server = open_workbench(project, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if server.server.started:
-            break
-        threading.Event().wait(0.05)
-    assert server.server.started, "the workbench did not start"
-    yield server, project
-    server.stop()
-    thread.join(timeout=30)
+    with serving(project) as server:
+        yield server, project
 
 
-def test_status_lists_documents_and_editions_as_brochure_status(bench, page, seed_project, invoke):  # noqa: F811
+def test_status_lists_documents_and_editions_as_brochure_status(bench, page, seed_project, invoke):
     import json
 
     data = json.loads(invoke("status", "--json", seed_project).output)
@@ -144,7 +136,7 @@ def test_status_lists_documents_and_editions_as_brochure_status(bench, page, see
     screenshot(page, "grid")
 
 
-def test_rebuild_an_edition_and_see_the_page_where_a_unit_lands(small_bench, page):  # noqa: F811
+def test_rebuild_an_edition_and_see_the_page_where_a_unit_lands(small_bench, page):
     server, project = small_bench
     open_at(page, server, "/status/en-ru")
     page.wait_for_selector(".preview[data-ready='true']")
@@ -171,7 +163,7 @@ def test_rebuild_an_edition_and_see_the_page_where_a_unit_lands(small_bench, pag
 
 
 @pytest.mark.skipif(not os.environ.get("BROCHURE_SCREENSHOTS"), reason="screenshots only")
-def test_screenshot_of_an_edition_page(bench, page):  # noqa: F811
+def test_screenshot_of_an_edition_page(bench, page):
     open_at(page, bench, "/status/en-ru")
     page.wait_for_selector(".preview[data-ready='true']")
     page.select_option("select[name=unit]", index=12)

@@ -4,16 +4,11 @@ machine draft from a tiny real model (tests/tinymodels.py) with the glossary's c
 
 from __future__ import annotations
 
-import pytest
 from brochure.store.xliff import TranslationFile
-from brochure.workbench.app import make_app
-from brochure.workbench.security import Secrets
-from starlette.testclient import TestClient
+from conftest_workbench import BASE, api_post
 
-pytest_plugins = ["conftest_mt"]
+pytest_plugins = ["conftest_mt", "conftest_workbench"]
 
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
 DOC, LANG = "statement-2022-01-07", "ru"
 UPRISING = "sb8ecbf7db85d"  # "In Kazakhstan, there is now a real popular uprising."
 STRIKES = "s129cd3c8bab9"  # "... strikes of miners of ArcelorMittal Temirtau ..."
@@ -32,16 +27,6 @@ TMX = """\
 """
 
 
-@pytest.fixture
-def keys() -> Secrets:
-    return Secrets(host="127.0.0.1", port=PORT)
-
-
-@pytest.fixture
-def client(seed_project, keys) -> TestClient:
-    return TestClient(make_app(seed_project, keys), base_url=BASE)
-
-
 def context(client, keys, uid, doc=DOC, lang=LANG):
     return client.get(
         "/api/context", params={"token": keys.token, "doc": doc, "lang": lang, "id": uid}
@@ -49,8 +34,7 @@ def context(client, keys, uid, doc=DOC, lang=LANG):
 
 
 def post(client, keys, path, body):
-    headers = {"X-CSRF-Token": keys.csrf, "Origin": BASE}
-    return client.post(f"/api/{path}?token={keys.token}", json=body, headers=headers)
+    return api_post(client, keys, path, body)
 
 
 def test_the_concepts_of_a_unit_with_the_form_to_insert(client, keys):

@@ -7,14 +7,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from brochure.workbench.app import make_app
 from brochure.workbench.glossary_page import version
-from brochure.workbench.security import Secrets
-from starlette.testclient import TestClient
+from conftest_workbench import ORIGIN, api_post
 
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
-ORIGIN = {"Origin": BASE}
+pytest_plugins = ["conftest_workbench"]  # keys, client (of `served`)
 # A translator's file: comments, a blank line, an unknown column, a quoted cell, CRLF endings.
 TSV = (
     "# our terms\r\n"
@@ -27,11 +23,6 @@ TSV = (
 
 
 @pytest.fixture
-def keys() -> Secrets:
-    return Secrets(host="127.0.0.1", port=PORT)
-
-
-@pytest.fixture
 def project(seed_project):
     (seed_project / "glossary").mkdir()
     (seed_project / "glossary" / "terms.tsv").write_bytes(TSV.encode())
@@ -39,8 +30,8 @@ def project(seed_project):
 
 
 @pytest.fixture
-def client(project, keys) -> TestClient:
-    return TestClient(make_app(project, keys), base_url=BASE)
+def served(project):
+    return project
 
 
 def tsv(project) -> bytes:
@@ -50,8 +41,7 @@ def tsv(project) -> bytes:
 def post(client, keys, project, action, cid, fields=None, **overrides):
     body = {"action": action, "id": cid, "fields": fields or {}, "version": version(project)}
     body.update(overrides.pop("body", {}))
-    headers = {"X-CSRF-Token": keys.csrf, **ORIGIN, **overrides.pop("headers", {})}
-    return client.post(f"/api/glossary?token={keys.token}", json=body, headers=headers)
+    return api_post(client, keys, "glossary", body, overrides.pop("headers", {}))
 
 
 def cli_twin(project, tmp_path, invoke, *args):

@@ -9,14 +9,10 @@ import pytest
 from brochure.core.datamodel import RichText
 from brochure.store.xliff import TranslationFile
 from brochure.workbench import status_page
-from brochure.workbench.app import make_app
-from brochure.workbench.security import Secrets
 from conftest import write_project
-from starlette.testclient import TestClient
+from conftest_workbench import ORIGIN, api_post
 
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
-ORIGIN = {"Origin": BASE}
+pytest_plugins = ["conftest_workbench"]  # keys, client (of `served`)
 TOML = """\
 name = "small"
 title = { en = "Small", ru = "Малая" }
@@ -56,18 +52,12 @@ def units(project) -> list:
 
 
 @pytest.fixture
-def keys() -> Secrets:
-    return Secrets(host="127.0.0.1", port=PORT)
-
-
-@pytest.fixture
-def client(project, keys) -> TestClient:
-    return TestClient(make_app(project, keys), base_url=BASE)
+def served(project):
+    return project
 
 
 def rebuild(client, keys, body, headers=None):
-    headers = {"X-CSRF-Token": keys.csrf, **ORIGIN, **(headers or {})}
-    return client.post(f"/api/rebuild?token={keys.token}", json=body, headers=headers)
+    return api_post(client, keys, "rebuild", body, headers)
 
 
 def test_the_status_page_shows_what_brochure_status_reports(client, keys, project, invoke):
