@@ -162,3 +162,50 @@ def test_a_second_document_starts_on_a_right_hand_page(built):
     documents = starts[1 : 1 + len(edition.documents)]
     assert documents[0] == WD_SECTION.NEW_PAGE
     assert all(start == WD_SECTION.ODD_PAGE for start in documents[1:])
+
+
+def test_font_subsets_are_kept_in_the_project_cache_and_give_the_same_docx(
+    seed_project, invoke, monkeypatch
+):
+    """Subsetting the six faces was most of a DOCX build: a subset is kept in .brochure/fonts/ by
+    face, characters, options and fontTools version, and a build from it writes the same DOCX."""
+    import zipfile
+
+    from brochure.core.memo import Memo
+    from brochure.layout import docx as docx_layout
+    from fontTools import subset
+
+    toml = seed_project / "brochure.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('formats = ["pdf", "docx"]',
+                                                             'formats = ["docx"]'), encoding="utf-8")  # fmt: skip
+    out = seed_project / "build" / "sdk.en-ru.docx"
+
+    def build(*options: str) -> dict[str, bytes]:
+        monkeypatch.setattr(docx_layout, "_SUBSETS", Memo(24))  # a new process
+        result = invoke("build", seed_project, "-e", "en-ru", "--force", *options)
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(out) as z:
+            return {name: z.read(name) for name in z.namelist()}
+
+    first = build()
+    kept = seed_project / ".brochure" / "fonts"
+    assert sorted(p.name.rsplit("-", 1)[0] for p in kept.iterdir()) == sorted(
+        Path(file).stem for _, _, file in docx_layout.EMBEDDED
+    )
+    made = subset.Subsetter.subset
+
+    def refuse(self, font):
+        raise AssertionError("subset again although it is kept")
+
+    monkeypatch.setattr(subset.Subsetter, "subset", refuse)
+    assert build() == first  # every part the same, the fonts from the cache
+    monkeypatch.setattr(subset.Subsetter, "subset", made)
+    shutil.rmtree(seed_project / ".brochure")
+    assert build() == first  # a cache is only a cache
+    # a new character: a new subset of every face, the one before kept, none older
+    source = seed_project / "statement-2022-01-07.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nΩ ∑\n", encoding="utf-8")
+    build("--draft")
+    source.write_text(source.read_text(encoding="utf-8") + "\n∞\n", encoding="utf-8")
+    build("--draft")
+    assert len(list(kept.iterdir())) == 2 * len(docx_layout.EMBEDDED)

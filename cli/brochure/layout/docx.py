@@ -20,12 +20,14 @@ out in the faces it was designed in, not in a substitute.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from brochure.core import languages, layouts
 from brochure.core.atomic import atomic_path
 from brochure.core.datamodel import Edition
+from brochure.core.memo import Memo
 from brochure.core.paths import link_target
 from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, linked_runs
 
@@ -215,6 +217,7 @@ EMBEDDED = (
     (SANS, "embedBold", "PT_Sans-Web-Bold.ttf"),
 )
 TOC_LEVELS = 2
+log = logging.getLogger(__name__)
 
 
 TRANSLATION_STYLES = ("Translation", "Translation 2")
@@ -591,17 +594,14 @@ def _embed_fonts(doc: Any, edition: Edition) -> None:
     """Embed the faces of PT Serif and PT Sans, subset to the edition's characters, obfuscated
     (ECMA-376 part 1, 17.8.1) in word/fonts/, named in fontTable.xml."""
     import hashlib
-    import io
     import uuid
 
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
-    from fontTools import subset
     from lxml import etree
 
     from brochure.layout.fonts import printed_characters
-    from brochure.layout.html import fonts_dir
 
     table = next(r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
     root = etree.fromstring(table.blob)
@@ -612,17 +612,7 @@ def _embed_fonts(doc: Any, edition: Edition) -> None:
             ord(c) for c in languages.get(code).contents + languages.get(code).column_label.upper()
         }
     for n, (family, element, file) in enumerate(EMBEDDED, start=1):
-        options = subset.Options()
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        options.layout_features = ["*"]
-        font = subset.load_font(str(fonts_dir() / file), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=chars)
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-        data = bytearray(out.getvalue())
+        data = bytearray(_subset(file, chars))
         key = uuid.UUID(bytes=hashlib.sha256(bytes(data)).digest()[:16])  # reproducible builds
         guid = "{" + str(key).upper() + "}"
         secret = bytes.fromhex(guid.strip("{}").replace("-", ""))[::-1]
@@ -638,6 +628,75 @@ def _embed_fonts(doc: Any, edition: Edition) -> None:
         embed.set(_qn("w:fontKey"), guid)
         _insert(entry, embed, _FONT)
     table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# Font subsets made in this process, by what they are made from (see _subset).
+_SUBSETS: Memo[bytes] = Memo(24)
+_SUBSET_OPTIONS = {"name_IDs": ["*"], "notdef_outline": True, "layout_features": ["*"]}
+SUBSETS_KEPT = 2  # per face in .brochure/fonts/: this text's subset and the one before
+
+
+def _subset(file: str, chars: set[int]) -> bytes:
+    """The shipped face `file` subset to the code points `chars` by fontTools: about a fifth of a
+    second a face, the most of a DOCX build. The same face, characters, options and fontTools
+    version give the same bytes, so a subset is kept in this process and, while a build has
+    attached a project's .brochure/ (layout.measures), in its fonts/ folder for the next build."""
+    import hashlib
+    import io
+
+    import fontTools
+    from fontTools import subset
+
+    from brochure.core.paths import real_inside
+    from brochure.layout.html import fonts_dir
+    from brochure.layout.measures import attached
+
+    path = fonts_dir() / file
+    made_of = [fontTools.version, repr(sorted(_SUBSET_OPTIONS.items())),
+               hashlib.sha256(path.read_bytes()).hexdigest(), ",".join(map(str, sorted(chars)))]  # fmt: skip
+    key = hashlib.sha256("|".join(made_of).encode()).hexdigest()[:24]
+    if (data := _SUBSETS.get(key)) is not None:
+        return data
+    folder = attached()
+    if folder is not None and real_inside(folder.parent, folder / "fonts") is None:
+        folder = None  # .brochure/fonts leads out of the project: keep nothing there
+    kept = folder / "fonts" / f"{path.stem}-{key}.ttf" if folder is not None else None
+    try:
+        data = kept.read_bytes() if kept is not None else None
+    except OSError:
+        data = None  # not kept yet (or unreadable: made again)
+    if data is None:
+        options = subset.Options()
+        for name, value in _SUBSET_OPTIONS.items():
+            setattr(options, name, value)
+        font = subset.load_font(str(path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=chars)
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        data = out.getvalue()
+        if kept is not None:
+            _keep(kept, data)
+    _SUBSETS.put(key, data)
+    return data
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write a subset into the cache folder, dropping the oldest of the same face beyond
+    SUBSETS_KEPT; a cache that cannot be written is only slower."""
+    from brochure.core.atomic import write_bytes_atomic
+
+    face = path.name.rsplit("-", 1)[0]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, data)
+        others = sorted((p for p in path.parent.glob(f"{face}-*.ttf") if p != path),
+                        key=lambda p: p.stat().st_mtime, reverse=True)  # fmt: skip
+        for old in others[SUBSETS_KEPT - 1 :]:
+            old.unlink()
+    except OSError as exc:
+        log.debug("%s: font subset not kept: %s", path, exc)
 
 
 def _font_entry(root: Any, family: str) -> Any:

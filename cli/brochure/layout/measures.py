@@ -48,6 +48,11 @@ def attach(folder: Path | None) -> None:
     _folder[:] = [folder] if folder is not None else []
 
 
+def attached() -> Path | None:
+    """The project's .brochure/ a build attached (the DOCX keeps its font subsets there too)."""
+    return _folder[0] if _folder else None
+
+
 class Measurements:
     """The cached measurements of one edition's layout: `wrap` a measuring function with it,
     `save` after the packing."""
