@@ -13,8 +13,12 @@ For each shape, the same sentences, the same beam (4) and N-best size (4), the s
              child process timing itself after loading, with a temporary HOME, the same threads
              (its sentence splitter, which would download a model, is replaced by "one sentence":
              that only makes argos faster)
-Loading the model is outside every subject's timing (argos's too). Every subject is warmed up (on a
-few sentences), then timed 3 times in alternating turns (bench/common.py); ratios use the medians.
+Every subject gets the same sentences (argos too: a subset would compare sentences of another
+length). Loading the model is outside every subject's timing (argos's too). Every subject is warmed
+up (on a few sentences), then timed 5 times in alternating turns (bench/common.py). A ratio is the
+median of the turns' ratios (subject and baseline of one turn ran one after the other, so a burst
+of load on the shared machine touches both); the range over the turns and the ratio of the median
+times are printed beside it.
 Goals: engine and translate >= 0.95x raw, >= 3x argos, on both shapes.
 The clock: with one thread (what a busy 2-core machine gets: ct2.available_threads), the CPU time
 of the process (of argos's child process for argos), because the wall time of a process waiting
@@ -32,8 +36,8 @@ The tests' tiny copy models (1 layer, 192 wide: where per-sentence overheads dom
 --shape copy-f32-400 / copy-int8-2000; the memory run (RSS over thousands of sentences) uses
 copy-int8-2000, which is fast enough for it.
 
-    .venv/bin/python bench/bench_translate.py [--sentences 32] [--argos-sentences 12]
-                                              [--runs 3] [--memory 2000] [--shape base-f32-8k ...]
+    .venv/bin/python bench/bench_translate.py [--sentences 32] [--runs 5] [--memory 2000]
+                                              [--shape base-f32-8k ...]
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,7 +61,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # tinymodels
 sys.path.insert(0, str(HERE))
 
 import tinymodels  # noqa: E402
-from common import alternate, row  # noqa: E402
+from common import Timing, alternate, row  # noqa: E402
 
 BEAM, NBEST = 4, 4
 
@@ -375,7 +380,6 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
     t0 = time.perf_counter()
     models = build_model(work, shape)
     texts = sentences(args.sentences)
-    argos_texts = texts[: args.argos_sentences]
     warm = sentences(4, seed=11)  # warm-up input: other sentences, so nothing is cached
     raw = Raw(models, threads)
     mean_tokens = sum(len(raw.sp.encode(t)) for t in texts) / len(texts)
@@ -391,8 +395,9 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
     chosen = Decoding(threads=threads).batching()
     grid = GRID + ([chosen] if chosen not in GRID else [])
     clock = Clock(threads)
-    ranked = raw.tune(texts[: args.tune_sentences], grid, clock)
-    print(f"raw CTranslate2 batching search on {min(len(texts), args.tune_sentences)} sentences "
+    tune = texts[: args.tune_sentences or len(texts)]  # the timed sentences: what raw is timed on
+    ranked = raw.tune(tune, grid, clock)
+    print(f"raw CTranslate2 batching search on {len(tune)} sentences "
           "(best of 2, s): " + ", ".join(f"{t}={n}: {secs:.2f}" for secs, (t, n) in ranked))  # fmt: skip
     print(f"raw uses the best: {raw.batching[0]}={raw.batching[1]}; the engine derived: "
           f"{chosen[0]}={chosen[1]}, threads={threads}")  # fmt: skip
@@ -412,35 +417,58 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
     }
     argos = None
     if not args.skip_argos:
-        argos = Argos(models, argos_texts, work / shape, threads, clocks["argos"])
+        argos = Argos(models, texts, work / shape, threads, clocks["argos"])
         subjects["argos"] = argos
         warmups["argos"] = Argos(models, warm, work / shape / "warm", threads, Clock(threads))
     timings = alternate(subjects, runs=args.runs, warmups=warmups)
     print(f"  timed in {clock.name}; load average {os.getloadavg()[0]:.1f}")
-    sizes = {
-        "raw": len(texts),
-        "engine": len(texts),
-        "translate": len(texts),
-        "argos": len(argos_texts),
-    }
-    rate = {k: sizes[k] / t.median for k, t in timings.items()}
+    n = len(texts)  # every subject translated the same sentences
     for k, t in timings.items():
-        reached = core.reached[-1] if k == "translate" else sizes[k]
+        reached = core.reached[-1] if k == "translate" else n
         walls = clocks[k].walls[-len(t.seconds) :]
         print(f"  {k:<10} {t.text()}; {reached} segments reached the engine; "
-              f"{sizes[k] / t.max:.2f}-{sizes[k] / t.min:.2f} segments/s (slowest - fastest run), "
-              f"median {rate[k]:.2f}; wall times {', '.join(f'{w:.2f}' for w in walls)} s")  # fmt: skip
-    assert all(n == len(texts) for n in core.reached), core.reached
+              f"{n / t.max:.2f}-{n / t.min:.2f} segments/s (slowest - fastest run), "
+              f"median {n / t.median:.2f}; wall times {', '.join(f'{w:.2f}' for w in walls)} s")  # fmt: skip
+    assert all(r == n for r in core.reached), core.reached
     for k in ("engine", "translate"):
-        r = rate[k] / rate["raw"]
-        row(f"MT {shape}: {k} / raw CTranslate2 (best batching)", ">= 0.95x",
-            f"{r:.2f}x ({len(texts)} segments reached the engine; {rate[k]:.2f} vs {rate['raw']:.2f}/s, {clock.name})",
-            r >= 0.95)  # fmt: skip
-        if "argos" in rate:
-            a = rate[k] / rate["argos"]
-            row(f"MT {shape}: {k} / argos per sentence", ">= 3x",
-                f"{a:.1f}x ({rate[k]:.2f} vs {rate['argos']:.2f} segments/s; argos on {len(argos_texts)}, {clock.name})",
-                a >= 3)  # fmt: skip
+        for base, goal, name in (("raw", 0.95, "raw CTranslate2 (best batching)"),
+                                 ("argos", 3.0, "argos per sentence")):  # fmt: skip
+            if base not in timings:
+                continue
+            r = Ratio(timings[k], timings[base])
+            row(f"MT {shape}: {k} / {name}", f">= {goal:g}x",
+                f"{r.median:.2f}x (turns {r.low:.2f}-{r.high:.2f}x, of medians {r.of_medians:.2f}x; "
+                f"{n / timings[k].median:.2f} vs {n / timings[base].median:.2f} segments/s, "
+                f"{n} segments each, {clock.name})", r.median >= goal)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """How many times faster `subject` ran than `base`, turn by turn (alternate() times each
+    subject once per turn, one right after the other, so the i-th times belong together)."""
+
+    subject: Timing
+    base: Timing
+
+    @property
+    def turns(self) -> list[float]:
+        return [b / s for s, b in zip(self.subject.seconds, self.base.seconds)]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.turns)
+
+    @property
+    def low(self) -> float:
+        return min(self.turns)
+
+    @property
+    def high(self) -> float:
+        return max(self.turns)
+
+    @property
+    def of_medians(self) -> float:
+        return self.base.median / self.subject.median
 
 
 def bench_memory(work: Path, args: argparse.Namespace, threads: int) -> None:
@@ -462,11 +490,9 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sentences", type=int, default=32)
-    ap.add_argument("--argos-sentences", type=int, default=12)
-    ap.add_argument(
-        "--tune-sentences", type=int, default=16, help="sentences for the raw batching search"
-    )
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tune-sentences", type=int, default=0,
+                    help="sentences for the raw batching search (0: the timed ones)")  # fmt: skip
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0, help="0: what the engine would choose")
     ap.add_argument("--shape", action="append", choices=list(SHAPES),
                     help=f"default: {' and '.join(DEFAULT_SHAPES)}")  # fmt: skip
