@@ -214,3 +214,22 @@ def test_an_ellipsis_may_hang_past_the_column_a_letter_may_not(tmp_path):
     assert proof_pdf(path, at_letter).pages[0].overflow == []
     before_letter = Frame(**{**A5.__dict__, "margin_outer_mm": (width - letter_right + 2) / MM})
     assert proof_pdf(path, before_letter).pages[0].overflow != []
+
+
+def test_a_line_holding_a_smaller_note_is_one_line_not_a_runt(tmp_path):
+    # the bracketed note, set smaller, reaches lower than the words beside it: its line was cut
+    # into pieces, "Belkin" alone reported as a runt; also after a word space that justification
+    # stretched (a wide measure, as in facing), and in the contents' entries with dot leaders
+    lines = "<br>".join(["Words of a line, and more words"] * 8)
+    body = (
+        f"<p>{lines}<br>The chairmen of the FPK, Sergey<br>"
+        "Belkin <span style='font-size: 0.85em'>[Chairman of KSPK]</span> and the other<br>"
+        "puppets of the regime.</p>"
+        "<p style='text-align: justify; word-spacing: 4pt'>The official parliament, Mazhilis "
+        "<span style='font-size: 0.85em'>[the lower chamber]</span>, brought the system no "
+        "stability at all, and each new wave of protest shows it.</p>"
+    )
+    path = _weasyprint_pdf(tmp_path / "en.pdf", "en", body)
+    report = proof_pdf(path, A5)
+    assert report.pages[0].runts == []
+    assert report.lines == 13

@@ -86,12 +86,13 @@ class Frame:
 @dataclass
 class Line:
     x0: float
-    x1: float
+    x1: float  # the right edge of its last letter or digit (see _PageText._ink)
     bottom: float
     top: float
     text: str
     font: str
     column: int = -1
+    end: float = 0.0  # the right edge of its last character
 
     @property
     def body(self) -> bool:
@@ -193,7 +194,7 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
     textpage = page.get_textpage()
     try:
         chars = _PageText(textpage)
-        lines = list(_lines(chars.rectangles(), trim[0], trim[1]))
+        lines = _lines(chars.rectangles(), trim[0], trim[1])
         report.missing_glyphs = chars.text.count("\ufffd")
     finally:
         textpage.close()
@@ -314,33 +315,50 @@ def _pitch(lines: list[Line]) -> float:
     return heights[len(heights) // 2] if heights else 10.0
 
 
-def _lines(rects: list[Line], dx: float, dy: float) -> Iterator[Line]:
-    """pdfium's text rectangles joined into lines (a rectangle ends at a change of font or a
-    wide gap; a line of a column may be several), in trim-box coordinates."""
+def _lines(rects: list[Line], dx: float, dy: float) -> list[Line]:
+    """pdfium's text rectangles joined into lines, in trim-box coordinates, top to bottom and
+    left to right. A rectangle ends at a change of font or a wide gap, so a line of a column may
+    be several: left to right, each joins the line ending just before it (see _joins) whose
+    bottom is nearest its own, within 2.5 pt (a note set smaller, with its brackets, reaches
+    lower than the words beside it)."""
     for rect in rects:
-        rect.x0, rect.x1, rect.bottom, rect.top = (
-            rect.x0 - dx,
-            rect.x1 - dx,
-            rect.bottom - dy,
-            rect.top - dy,
-        )
-    rects.sort(key=lambda r: (-round(r.bottom), r.x0))
-    line: Line | None = None
-    for rect in rects:
-        if line is not None and abs(rect.bottom - line.bottom) < 2.5 and 0 <= rect.x0 - line.x1 < 6:
-            joiner = "" if line.text.endswith(" ") or rect.text.startswith(" ") else " "
-            line.text = (
-                (line.text + joiner + rect.text) if rect.x0 - line.x1 > 1 else line.text + rect.text
-            )
-            line.x1, line.top = rect.x1, max(line.top, rect.top)
-            if "Bold" in line.font and "Bold" not in rect.font:
-                line.font = rect.font  # a line with running text in it is running text
+        rect.x0, rect.x1, rect.end = rect.x0 - dx, rect.x1 - dx, rect.end - dx
+        rect.bottom, rect.top = rect.bottom - dy, rect.top - dy
+    lines: list[Line] = []
+    by_bottom: dict[int, list[Line]] = {}
+    for rect in sorted(rects, key=lambda r: r.x0):
+        near = int(rect.bottom)
+        best: Line | None = None
+        for key in range(near - 3, near + 4):
+            for line in by_bottom.get(key, ()):
+                if _joins(line, rect) and (
+                    best is None or abs(rect.bottom - line.bottom) < abs(rect.bottom - best.bottom)
+                ):
+                    best = line
+        if best is None:
+            lines.append(rect)
+            by_bottom.setdefault(near, []).append(rect)
             continue
-        if line is not None:
-            yield line
-        line = rect
-    if line is not None:
-        yield line
+        joiner = "" if best.text.endswith(" ") or rect.text.startswith(" ") else " "
+        if rect.x0 - best.x1 > 1:
+            best.text += joiner
+        best.text += rect.text
+        best.x1, best.end, best.top = rect.x1, rect.end, max(best.top, rect.top)
+        if "Bold" in best.font and "Bold" not in rect.font:
+            best.font = rect.font  # a line with running text in it is running text
+    lines.sort(key=lambda r: (-round(r.bottom), r.x0))
+    return lines
+
+
+def _joins(line: Line, rect: Line) -> bool:
+    """Whether `rect` continues `line`: bottoms within 2.5 pt, and less than 6 pt from the
+    line's last letter to it, or less than 12 pt after a space that ends the line (a word space
+    that justification stretched; a gutter is at least 5 mm, 14 pt)."""
+    if abs(rect.bottom - line.bottom) >= 2.5:
+        return False
+    if line.text.endswith(" "):
+        return 0 <= rect.x0 - line.end < 12
+    return 0 <= rect.x0 - line.x1 < 6
 
 
 # Characters pdfium may list without a box of their own (zero width, controls): a rectangle
@@ -389,27 +407,40 @@ class _PageText:
             if fast and k not in overlapping:
                 read = self._read(k, starts, box)
             text, font, ink = read or self.bounded(box)
-            rects.append(Line(box[0], ink, box[1], box[3], text, font))
+            rects.append(Line(box[0], ink, box[1], box[3], text, font, end=box[2]))
         return rects
 
     def _starts(self, count: int) -> list[int]:
         """Where each rectangle's characters start (the first of rectangle k + 1 is the first
         character that makes FPDFText_CountRects from rectangle k's start count two), and the
-        character count at the end: a galloping search, a few short counts per rectangle."""
-        count_rects, raw, n = self.c.FPDFText_CountRects, self.raw, self.count
-        starts, start, guess = [0], 0, 32
+        character count at the end. Most rectangles are a whole line: the line end pdfium puts
+        in is tried first (two counts); else a galloping search, a few short counts."""
+        count_rects, raw, n, text = self.c.FPDFText_CountRects, self.raw, self.count, self.text
+        starts, start = [0], 0
         for _ in range(count - 1):
-            low, high = 1, guess  # count_rects(start, low) == 1
-            while start + high <= n and count_rects(raw, start, high) == 1:
-                low, high = high, high * 2
-            high = min(high, n - start + 1)
+            low, high = 1, 0  # count_rects(start, low) == 1; count_rects(start, high) > 1
+            line_end = text.find("\r\n", start)
+            if line_end >= 0:
+                length = line_end + 2 - start
+                if count_rects(raw, start, length) > 1:
+                    high = length
+                elif start + length < n and count_rects(raw, start, length + 1) > 1:
+                    start += length
+                    starts.append(start)
+                    continue
+                else:
+                    low = length
+            if not high:
+                high = low * 2 if low > 1 else 32
+                while start + high <= n and count_rects(raw, start, high) == 1:
+                    low, high = high, high * 2
+                high = min(high, n - start + 1)
             while high - low > 1:
                 middle = (low + high) // 2
                 if count_rects(raw, start, middle) == 1:
                     low = middle
                 else:
                     high = middle
-            guess = max(8, low)
             start += low
             starts.append(start)
         starts.append(n)
@@ -656,74 +687,78 @@ def _non_black_text(page: Any) -> bool:
     streams = contents if isinstance(contents, pikepdf.Array) else [contents]
     data = b"\n".join(s.read_bytes() for s in streams if isinstance(s, pikepdf.Stream))
     if b"(" in data or b"%" in data or (b"BI" in data and _INLINE_IMAGE.search(data)):
-        return _non_black_text_parsed(page)
-    data = _SKIPPED.sub(b" ", data)
-    return _shows_non_black(_TOKEN.findall(data), lambda t: t.startswith(b"/"), _number)
+        return _shows_non_black(_parsed_operations(page))
+    return _shows_non_black(_scanned_operations(_SKIPPED.sub(b" ", data)))
 
 
-# Text colours from the content stream's bytes, scanned by regular expressions: the arrays and
-# hexadecimal strings (the glyphs of TJ and the dashes of d) are dropped, the rest split into
+# Text colours from the content stream's bytes, scanned by regular expressions: arrays and
+# hexadecimal strings (the glyphs of TJ, the dashes of d) are blanked out, the rest split into
 # tokens. A stream with literal strings, inline images or comments is parsed by pikepdf instead.
 _INLINE_IMAGE = re.compile(rb"\bBI\b")
 _SKIPPED = re.compile(rb"<[0-9A-Fa-f\s]*>|\[[^\[\]]*\]")
 _TOKEN = re.compile(rb"/[^\s/\[\]<>(){}%]*|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*][A-Za-z0-9*]*|\S")
 _NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
+_COLOUR_OPERATORS = {b"g", b"rg", b"k", b"sc", b"scn", b"cs"}
+_OTHER_OPERATORS = {b"q", b"Q", b"Tj", b"TJ", b"'", b'"'}
 
 
-def _number(token: bytes) -> float | None:
-    return float(token) if _NUMBER.fullmatch(token) else None
+def _scanned_operations(data: bytes) -> Iterator[tuple[str, list[Any]]]:
+    """The colour, state and text-showing operations of a content stream's bytes (arrays and
+    strings blanked out), each with its operands: numbers as floats, names as str."""
+    operands: list[bytes] = []
+    for token in _TOKEN.findall(data):
+        if not (token[:1].isalpha() or token == b"'" or token == b'"'):
+            operands.append(token)
+            continue
+        if token in _OTHER_OPERATORS:
+            yield token.decode("latin-1"), []
+        elif token in _COLOUR_OPERATORS:
+            values: list[Any] = []
+            for v in operands:
+                if v[:1] == b"/":
+                    values.append(v.decode("latin-1"))
+                elif _NUMBER.fullmatch(v):
+                    values.append(float(v))
+            yield token.decode("latin-1"), values
+        operands = []
 
 
-def _non_black_text_parsed(page: Any) -> bool:
-    """_non_black_text through pikepdf's parser (any content stream)."""
+def _parsed_operations(page: Any) -> Iterator[tuple[str, list[Any]]]:
+    """The operations of a page's content stream through pikepdf's parser, operands as in
+    _scanned_operations."""
     import pikepdf
 
-    instructions: list[Any] = []
     for instruction in pikepdf.parse_content_stream(page):
-        if not isinstance(instruction, pikepdf.ContentStreamInlineImage):
-            instructions.extend(instruction.operands)
-            instructions.append(instruction.operator)
-    return _shows_non_black(
-        instructions,
-        lambda v: isinstance(v, pikepdf.Name),
-        lambda v: float(v) if isinstance(v, (int, float, Decimal)) else None,
-        operator=lambda v: isinstance(v, pikepdf.Operator),
-    )
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            continue
+        operands: list[Any] = []
+        for v in instruction.operands:
+            if isinstance(v, pikepdf.Name):
+                operands.append(str(v))
+            elif isinstance(v, (int, float, Decimal)):
+                operands.append(float(v))
+        yield str(instruction.operator), operands
 
 
-def _shows_non_black(
-    tokens: Iterable[Any], is_name: Any, number: Any, operator: Any = None
-) -> bool:
-    """Whether text is shown in a fill colour other than 100% black, from a content stream's
-    operands and operators in order (bytes tokens, or pikepdf's objects)."""
+def _shows_non_black(operations: Iterable[tuple[str, list[Any]]]) -> bool:
+    """Whether text is shown in a fill colour other than 100% black (operations in order)."""
     colour: tuple[str, tuple[float, ...]] = ("g", (0.0,))
     stack: list[tuple[str, tuple[float, ...]]] = []
     space = "DeviceGray"
-    operands: list[Any] = []
-    for token in tokens:
-        if operator is None:
-            is_operator = token[:1].isalpha() or token in (b"'", b'"')
-        else:
-            is_operator = operator(token)
-        if not is_operator:
-            operands.append(token)
-            continue
-        op = token.decode("latin-1") if isinstance(token, bytes) else str(token)
+    for op, operands in operations:
         if op == "q":
             stack.append(colour)
         elif op == "Q" and stack:
             colour = stack.pop()
         elif op in ("g", "rg", "k", "sc", "scn"):
-            values = tuple(v for v in map(number, operands) if v is not None)
-            if op in ("sc", "scn"):  # a pattern's name is not a colour value
+            values = tuple(v for v in operands if isinstance(v, float))  # a pattern's name: not
+            if op in ("sc", "scn"):
                 op = {"DeviceGray": "g", "DeviceCMYK": "k"}.get(space, "rg")
             colour = (op, values)
-        elif op == "cs" and operands and is_name(operands[0]):
-            space = (operands[0].decode("latin-1") if isinstance(operands[0], bytes)
-                     else str(operands[0])).lstrip("/")  # fmt: skip
+        elif op == "cs" and operands and isinstance(operands[0], str):
+            space = operands[0].lstrip("/")
         elif op in ("Tj", "TJ", "'", '"') and colour not in _BLACK:
             return True
-        operands = []
     return False
 
 
