@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 from brochure.core.datamodel import RichText, Span
-from brochure.layout.typography import QuoteState, typeset, typeset_edition, typeset_plain
+from brochure.layout.typography import (
+    QuoteState,
+    keep_last_words,
+    typeset,
+    typeset_edition,
+    typeset_plain,
+)
 from editions import block, document, edition, seg
 
 
@@ -202,3 +208,31 @@ def test_an_enclitic_binds_to_the_word_before_it_only():
     would leave the line above them short (the review's stray line, C9)."""
     out = typeset_plain("Парламентские же партии призваны; такая же бутафория", "ru")
     assert out == "Парламентские\u00a0же партии призваны; такая\u00a0же бутафория"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # a cover line never ends on one word (print review C11)
+        ("Өтпелі бағдарлама, I бөлім (2012). 2022 жылғы 7 қаңтардағы мәлімдеме",
+         "Өтпелі бағдарлама, I бөлім (2012). 2022 жылғы 7 қаңтардағы⍽мәлімдеме"),
+        ("Programme and Statement", "Programme and⍽Statement"),
+        # two long words together could not share a line in a narrow cover: left alone
+        ("Заявление Социалистического движения", "Заявление Социалистического движения"),
+        ("Title", "Title"),
+    ],
+)  # fmt: skip
+def test_a_cover_lines_last_two_words_stay_together(title, expected):
+    assert shown(keep_last_words(title)) == expected
+
+
+def test_the_cover_keeps_the_last_words_together_and_the_metadata_as_written():
+    from brochure.layout.html import render_html
+
+    ed = typeset_edition(edition(document("d"), langs=("en", "kk")))
+    assert ed.info.title == {"en": "Test brochure", "kk": "Сынақ кітапшасы"}  # the PDF metadata
+    assert ed.info.subtitle["en"] == "For the layout tests"
+    html, _ = render_html(ed)
+    cover = html[html.index('class="cover') : html.index("</section>")]
+    for line in ("Test⍽brochure", "For the layout⍽tests", "Сынақ⍽кітапшасы", "тексеру⍽үшін"):
+        assert line in shown(cover)

@@ -722,6 +722,8 @@ def _title_block(doc: Any, edition: Edition) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
+    from brochure.layout.typography import keep_last_words
+
     info = edition.info
     geo_pt = geometry(info.page_size, len(info.languages)).font_pt
     first = True
@@ -732,9 +734,10 @@ def _title_block(doc: Any, edition: Edition) -> None:
             continue
         p = doc.add_paragraph(style="Title")
         p.paragraph_format.space_before = Pt(geo_pt * (8 if first else 2.5))
-        _lang(p.add_run(title), locale)
+        _lang(p.add_run(keep_last_words(title)), locale)  # as the PDF's cover
         if info.subtitle.get(code):
-            _lang(doc.add_paragraph(style="Subtitle").add_run(info.subtitle[code]), locale)
+            subtitle = keep_last_words(info.subtitle[code])
+            _lang(doc.add_paragraph(style="Subtitle").add_run(subtitle), locale)
         first = False
     for i, (line, code) in enumerate(info.imprint()):
         p = doc.add_paragraph()

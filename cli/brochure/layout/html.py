@@ -29,6 +29,7 @@ from brochure.core.errors import LayoutError
 from brochure.core.paths import OUTSIDE, allowed, link_target
 from brochure.layout.linebreak import line_breaking, word_chars
 from brochure.layout.rows import MAX_MEASURE_EM, Geometry, Row, document_rows, geometry, linked_runs
+from brochure.layout.typography import keep_last_words
 
 TEMPLATE = "brochure.html.j2"
 # Inline formatting, outermost first, so a note's emphasis nests inside the note.
@@ -135,6 +136,9 @@ def environment(layout: str, search_dirs: tuple[Path, ...] = ()) -> jinja2.Envir
         lstrip_blocks=True,
     )
     env.filters["rich"] = rich_html
+    # a cover title's or subtitle's last line is never one word (they stay as written in the
+    # edition: they are also the PDF's metadata)
+    env.filters["keep_last_words"] = keep_last_words
     return env
 
 

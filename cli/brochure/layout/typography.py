@@ -51,6 +51,9 @@ NBHY = "\u2011"  # non-breaking hyphen
 RUNT_CHARS = 7
 # Inside a paragraph a sentence's short last word is bound only to a word this short or shorter.
 RUNT_PULL = 10
+# A cover line's last two words are bound when together they are no longer than this: a title or
+# subtitle never ends on a line of one word ("…7 қаңтардағы / мәлімдеме", print review C11).
+TITLE_TAIL_CHARS = 24
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "a-zа-яёәғқңөұүһі"
 _LETTER = r"[^\W\d_]"
@@ -97,6 +100,15 @@ def typeset(text: RichText, lang: str, state: QuoteState | None = None, *,
         if edits:
             text = apply_edits(text, edits)
     return text
+
+
+def keep_last_words(text: str) -> str:
+    """`text` with its last two words bound by a no-break space (a title's last line is never
+    one word), unless together they are longer than TITLE_TAIL_CHARS."""
+    m = re.search(r"(\S+)( )(\S+)\s*$", text)
+    if not m or len(m.group(1)) + 1 + len(m.group(3)) > TITLE_TAIL_CHARS:
+        return text
+    return text[: m.start(2)] + NBSP + text[m.end(2) :]
 
 
 def typeset_plain(text: str, lang: str) -> str:
