@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from brochure.core.datamodel import RichText
 from brochure.layout.html import DocumentView
-from brochure.layout.paging import Heights, Size, match_lines, pack
+from brochure.layout.paging import Heights, Size, match_lines, pack, paginate
 from brochure.layout.rows import Cell, Piece, Row
 from brochure.outputs.proof import PageReport, _may_end_short
 
@@ -99,3 +99,49 @@ def test_proof_tells_the_pages_that_may_end_short_from_the_underfilled():
                _page(9, 0.9), _page(10, 0.5), _page(11, 0.6), _page(12, 0.9, heading=True),
                _page(13, 0.9, heading=True)]  # fmt: skip
     assert _underfilled(spreads, facing=True) == [6, 7]
+
+
+def test_the_rest_after_a_cut_at_a_line_end_is_read_off_the_lines_not_measured_again():
+    """First-fit line breaking: set from the line after the cut, the rest breaks its lines as
+    the whole paragraph did below it, so its height is known without another measuring pass."""
+    en, en_lines = _sentence("w", 20)  # 10 lines
+    ru, ru_lines = _sentence("с", 20)
+    rows = [
+        Row("paragraph", "a", 0, (_cell("Intro."), _cell("Вступление.", lang="ru"))),
+        Row("paragraph", "b", 0, (_cell(en), _cell(ru, lang="ru"))),
+    ]
+    measured = {(i, (0, 0, 0, 1)): Size(40.0, 10.0, (40.0,), 10.0) for i in (0, 1)}
+    measured[(0, (0, 1, 0, 1))] = Size(110.0, 10.0, (110.0,), 10.0, en_lines)
+    measured[(1, (0, 1, 0, 1))] = Size(110.0, 10.0, (110.0,), 10.0, ru_lines)
+    asked: list[list[tuple[int, int, int, int]]] = []
+
+    def measure(parts: list[tuple[int, int, int, int]]) -> dict:
+        asked.append(parts)
+        return {(i, part): measured[(i, part)] for part in parts for i in (0, 1)}
+
+    doc = DocumentView("d", {"en": "D", "ru": "Д"}, rows, 0, True)
+    pages = paginate([doc], [[0], [1]], 100.0, measure, rows=True)
+    assert asked == [[(0, 0, 0, 1), (0, 1, 0, 1)]]  # one pass: the rest was not measured
+    assert [p.parts for p in pages] == [[(0, 0, 0, 1), (0, 1, 0, 1)], [(0, 1, 1, 2)]]
+    # 6 of the 10 lines (to 70 px) on the first page, the other 4 at the top of the next
+    assert pages[1].used == 40.0
+
+
+def test_the_rest_after_a_cut_at_a_sentence_end_is_measured():
+    one, one_lines = _sentence("a", 12)  # 6 lines
+    two, two_lines = _sentence("b", 8)  # 4 more
+    rows = [Row("paragraph", "b", 0, (_cell(one, two),))]
+    whole = (0, 0, 0, 2)
+    lines = one_lines + tuple((foot + 60, 1, o) for foot, _, o in two_lines)
+    measured = {(0, whole): Size(110.0, 10.0, (70.0, 110.0), 10.0, lines),
+                (0, (0, 0, 1, 2)): Size(40.0, 0.0, (40.0,), 10.0)}  # fmt: skip
+    asked: list[list[tuple[int, int, int, int]]] = []
+
+    def measure(parts: list[tuple[int, int, int, int]]) -> dict:
+        asked.append(parts)
+        return {(0, part): measured[(0, part)] for part in parts}
+
+    doc = DocumentView("d", {"en": "D"}, rows, 0, True)
+    pages = paginate([doc], [[0]], 64.0, measure)  # the sentence end fills it: no line cut
+    assert [p.parts for p in pages] == [[(0, 0, 0, 1)], [(0, 0, 1, 2)]]
+    assert asked == [[whole], [(0, 0, 1, 2)]]

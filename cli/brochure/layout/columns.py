@@ -52,7 +52,7 @@ def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
 
     groups = [[i] for i in range(len(ctx["languages"]))]
     measure = kept.wrap(docs, measure_parts)
-    pages = paginate(docs, groups, page_px, measure, reserved=labels, opening_top=False)
+    pages = paginate(docs, groups, page_px, measure, reserved=labels, opening_top=False, rows=True)
     kept.save()
     for page in overfull(pages, page_px):
         log.warning(

@@ -314,13 +314,23 @@ class Heights:
 
     `groups` are the language indexes that share a page, stacked: [[0], [1]] for two columns, or
     for facing pages [[0], [1, 2]] (a third language under the second on the right page).
+    `rows`: the languages of a part share one box (the columns' table row), measured as tall as
+    its tallest text in every language.
     """
 
-    def __init__(self, sizes: Sizes, groups: Sequence[Sequence[int]], page_px: float):
+    def __init__(
+        self, sizes: Sizes, groups: Sequence[Sequence[int]], page_px: float, rows: bool = False
+    ):
         self.sizes = sizes  # grows as parts are measured
+        self.rows = rows
         # Sizes whose end at a piece split after measuring was read off a line, not measured:
         # what is read off them is measured again (see `split`).
         self.approximate: set[tuple[int, Part]] = set()
+        # Where a piece split at a line end starts a line of a measured part: (language, document,
+        # row, the piece after the cut, the first piece of the measured part). The rest of a
+        # paragraph from there sets as the lines below the cut do (first-fit line breaking from
+        # the same start): its height is read off them, exact, with no pass to measure it.
+        self.line_starts: set[tuple[int, int, int, int, int]] = set()
         self.groups = [list(g) for g in groups]
         self.languages = sorted(i for g in groups for i in g)
         self.page_px = page_px
@@ -364,6 +374,42 @@ class Heights:
                 )
                 return Size(stop - start + size.line, 0.0, ends, size.line, lines), False
         raise KeyError(part)
+
+    def read_off(self, part: Part) -> Sizes | None:
+        """The sizes of an unmeasured part in every language, exact, read off a measured part
+        that holds it and in which its first piece starts a line in every language (a cut at a
+        line end, see `line_starts`): its lines are those below the cut. None where it must be
+        measured. Like a measured part, a row (`rows`) is as tall as its tallest text, with as
+        much below it as the part it is read off."""
+        d, r, first, end = part
+        for first2, end2, _ in self._measured(self.languages[0], d, r):
+            whole = (d, r, first2, end2)
+            if not first2 < first < end <= end2 or any(
+                (j, d, r, first, first2) not in self.line_starts
+                or (j, whole) not in self.sizes
+                or (j, whole) in self.approximate
+                for j in self.languages
+            ):
+                continue
+            a, b = first - first2, end - first2
+            sizes = {j: self.sizes[(j, whole)] for j in self.languages}
+            below = min(s.height - s.ends[-1] for s in sizes.values())
+            tallest = max(s.ends[b - 1] - s.ends[a - 1] for s in sizes.values()) + below
+            out: Sizes = {}
+            for j, s in sizes.items():
+                start = s.ends[a - 1]
+                stop = s.ends[b - 1] if end < end2 else s.height
+                lines = tuple(
+                    (foot - start, k - a, offset)
+                    for foot, k, offset in s.lines
+                    if a <= k < b and foot > start + 0.5
+                )
+                height = tallest if self.rows else stop - start
+                out[(j, part)] = Size(
+                    height, 0.0, tuple(e - start for e in s.ends[a:b]), s.line, lines
+                )
+            return out
+        return None
 
     def exact(self, part: Part) -> bool:
         return all(self.size(i, part)[1] for i in self.languages)
@@ -426,12 +472,19 @@ class Heights:
                     best = (k, {i: x[2] for i, x in pick.items()}, height)
         return best
 
-    def split(self, d: int, r: int, k: int, cuts: dict[int, tuple[int, int, int]]) -> None:
+    def split(
+        self, d: int, r: int, k: int, cuts: dict[int, tuple[int, int, int]], fresh: bool = True
+    ) -> None:
         """Row (d, r)'s piece k has been split in two (`split_piece`; per language: where the
         head ends, where the tail starts, the piece's length): renumber the pieces of the row's
         measured parts, the new end read off each part's line that ends at the cut, or where
         that part was laid out from another start, off the line the cut falls in (approximate:
-        what is read off it is measured again)."""
+        what is read off it is measured again). `fresh`: text set from the tail on breaks its
+        lines as the part did below the cut (not so where the first line hangs: a list item)."""
+        self.line_starts = {
+            (i, d2, r2, p + (p > k), f + (f > k)) if (d2, r2) == (d, r) else (i, d2, r2, p, f)
+            for i, d2, r2, p, f in self.line_starts
+        }
         sizes: Sizes = {}
         for (i, (d2, r2, f, e)), size in self.sizes.items():
             key = (i, (d2, r2, f, e))
@@ -454,6 +507,8 @@ class Heights:
                 foot = size.ends[rel]
             elif at:
                 foot = at[0]
+                if fresh and exact:
+                    self.line_starts.add((i, d, r, k + 1, f))
             else:
                 later = [ln[0] for ln in size.lines if ln[1] == rel and ln[2] > cut]
                 foot, exact = (later[0] if later else size.ends[rel]), False
@@ -523,7 +578,7 @@ def pack(
             if found and (best is None or found[2] > best[1] + 0.5):
                 k, offsets, _ = found
                 docs[d].rows[r], cuts = split_piece(row, k, offsets)
-                heights.split(d, r, k, cuts)
+                heights.split(d, r, k, cuts, fresh=row.kind != "list_item")
                 return k + 1, heights.slot((d, r, first, k + 1), top)
         return best
 
@@ -604,24 +659,33 @@ def _texts(row: Row) -> list[list[str]]:
 def paginate(
     docs: Sequence[DocumentView], groups: Sequence[Sequence[int]], page_px: float,
     measure: Measure, reserved: Sequence[float] = (), opening_top: bool = True,
-    sizes: Sizes | None = None,
+    sizes: Sizes | None = None, rows: bool = False,
 ) -> list[Page]:  # fmt: skip
     """Measure every unit, pack, measure the rests of the paragraphs cut, pack again, until the
     packing used measured heights only (or MAX_PASSES passes). `sizes`: what is known already
-    (kept up to date: the parts measured are added, pieces split renumbered)."""
+    (kept up to date: the parts measured are added, pieces split renumbered). The rest of a
+    paragraph cut at a line end is not measured: its lines are those below the cut
+    (`Heights.read_off`). `rows`: see Heights."""
     sizes = {} if sizes is None else sizes
     languages = sorted(i for g in groups for i in g)
     whole = [(d, r, 0, pieces(row)) for d, doc in enumerate(docs) for r, row in enumerate(doc.rows)]
     missing = [p for p in whole if any((i, p) not in sizes for i in languages)]
     if missing:
         sizes.update(measure(missing))
-    heights = Heights(sizes, groups, page_px)
+    heights = Heights(sizes, groups, page_px, rows)
     pages = pack(docs, heights, reserved, opening_top)
     for _ in range(MAX_PASSES - 1):
         unmeasured = sorted({p for page in pages for p in page.parts if not heights.exact(p)})
         if not unmeasured:
             break
-        measured = measure(unmeasured)
+        # the rests of paragraphs cut at a line end are read off their lines, not measured (they
+        # were packed with an estimate, as a measured rest was before: the same pages come out)
+        known = {part: heights.read_off(part) for part in unmeasured}
+        rest = [part for part in unmeasured if known[part] is None]
+        got = measure(rest) if rest else {}
+        measured: Sizes = {}
+        for part in unmeasured:  # in order, as one pass over them all gives them
+            measured.update(known[part] or {(i, part): got[(i, part)] for i in languages})
         heights.sizes.update(measured)
         heights.approximate -= measured.keys()
         pages = pack(docs, heights, reserved, opening_top)
