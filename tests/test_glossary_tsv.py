@@ -47,6 +47,22 @@ def test_read_keeps_values_and_unknown_columns(gfile):
     assert gf.render() == ORIGINAL  # nothing changed -> the same bytes
 
 
+def test_concepts_follow_edits_made_after_reading(gfile):
+    # each row's concept is built once while the file is checked; an edit builds it again
+    gf = tsv.GlossaryFile.read(gfile)
+    gf.set("strike", {"ru_forbidden": "стачка|забастовочка", "kk_admitted": "стачка"})
+    gf.remove("oligarch")
+    gf.append({"id": "union", "en": "trade union", "ru": "профсоюз"})
+    concepts = {c.id: c for c, _ in gf.concepts()}
+    assert list(concepts) == ["elbasy", "strike", "union"]
+    assert concepts["strike"].forbidden["ru"] == ("стачка", "забастовочка")
+    assert concepts["strike"].admitted["kk"] == ("стачка",)
+    assert concepts["union"].preferred["ru"] == "профсоюз"
+    assert concepts["elbasy"].forms["kk"] == {"dat": "Елбасына", "gen": "Елбасының"}
+    again = {c.id: c for c, _ in gf.concepts()}  # a second reading builds equal concepts
+    assert again == concepts and again["strike"] is not concepts["strike"]
+
+
 def test_edit_changes_only_the_cell(gfile):
     tsv.update(gfile, lambda gf: gf.set("oligarch", {"ru_forbidden": "магнат|богач"}))
     expected = ORIGINAL.replace("магнат\t".encode(), "магнат|богач\t".encode())

@@ -83,6 +83,11 @@ class GlossaryFile:
         self.changed = False
         self.newline = next((ln.ending for ln in lines if ln.ending), "\n")
         self.rows: dict[str, int] = {}  # concept id -> index in lines
+        # The header's names for its cells (read for every row: unquoting them each time was a
+        # quarter of loading the built-in glossary), and the concept each row's check built,
+        # handed once to concepts() if the row is unchanged (building it twice was another).
+        self._header: tuple[tuple[str, ...], list[str]] = ((), [])
+        self._checked: dict[int, tuple[tuple[str, ...], Concept]] = {}
         self._validate()
 
     # -- reading -----------------------------------------------------------------------------
@@ -134,8 +139,10 @@ class GlossaryFile:
     def header(self) -> list[str]:
         if self.header_at is None:
             return []
-        cells = self.lines[self.header_at].cells or []
-        return [_unquote(c).lstrip("\ufeff").strip() for c in cells]
+        cells = tuple(self.lines[self.header_at].cells or ())
+        if self._header[0] != cells:
+            self._header = (cells, [_unquote(c).lstrip("\ufeff").strip() for c in cells])
+        return list(self._header[1])
 
     def where(self, index: int) -> str:
         """file:line of row `index`, for messages."""
@@ -196,7 +203,8 @@ class GlossaryFile:
                 f"{self.where(index)}: duplicate id {cid!r} (first at line {first})"
             )
         self.rows[cid] = index
-        concept_from_row(row, origin=self.where(index))  # raises on a bad flag or form
+        concept = concept_from_row(row, origin=self.where(index))  # raises on a bad flag or form
+        self._checked[index] = (self._key(index), concept)
 
     def row_at(self, index: int) -> dict[str, str]:
         cells = self.lines[index].cells or []
@@ -210,7 +218,15 @@ class GlossaryFile:
         """Each row as a Concept, with the set of columns this file has (for merging)."""
         present = set(self.header)
         for _cid, index in self.rows.items():
-            yield concept_from_row(self.row_at(index), origin=self.where(index)), present
+            checked = self._checked.pop(index, None)
+            if checked is not None and checked[0] == self._key(index):
+                yield checked[1], present
+            else:
+                yield concept_from_row(self.row_at(index), origin=self.where(index)), present
+
+    def _key(self, index: int) -> tuple[str, ...]:
+        """What a row's concept is built from: the header's cells and the row's."""
+        return self._header[0] + ("\t",) + tuple(self.lines[index].cells or ())
 
     # -- editing -----------------------------------------------------------------------------
     def ensure_columns(self, columns: list[str]) -> None:
@@ -272,6 +288,7 @@ class GlossaryFile:
             self.header_at -= 1
         self.changed = True
         self.rows = {cid: i - (i > index) for cid, i in self.rows.items() if cid != concept_id}
+        self._checked.clear()  # keyed by line index, which moved
 
     def render(self) -> bytes:
         return "".join(line.render() for line in self.lines).encode("utf-8")
