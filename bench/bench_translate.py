@@ -375,8 +375,6 @@ def memory_child(models: str, n: int, threads: int) -> None:
 
 
 def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) -> None:
-    from brochure.engines.ct2 import Decoding
-
     t0 = time.perf_counter()
     models = build_model(work, shape)
     texts = sentences(args.sentences)
@@ -392,7 +390,7 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
           f"{mean_tokens:.0f} tokens on average; {threads} thread(s)")  # fmt: skip
     engine = make_engine(models, threads)
     engine.translate(texts[:1])  # loads the model
-    chosen = Decoding(threads=threads).batching()
+    chosen = engine.legs[0].batching()  # what the engine derived for this model's weights
     grid = GRID + ([chosen] if chosen not in GRID else [])
     clock = Clock(threads)
     tune = texts[: args.tune_sentences or len(texts)]  # the timed sentences: what raw is timed on
@@ -430,6 +428,11 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
               f"{n / t.max:.2f}-{n / t.min:.2f} segments/s (slowest - fastest run), "
               f"median {n / t.median:.2f}; wall times {', '.join(f'{w:.2f}' for w in walls)} s")  # fmt: skip
     assert all(r == n for r in core.reached), core.reached
+    if "argos" in timings:  # the most any batching can gain over argos on this model
+        r = Ratio(timings["raw"], timings["argos"])
+        row(f"MT {shape}: raw CTranslate2 (best batching) / argos per sentence", "",
+            f"{r.median:.2f}x (turns {r.low:.2f}-{r.high:.2f}x; the ceiling for the engine)",
+            None)  # fmt: skip
     for k in ("engine", "translate"):
         for base, goal, name in (("raw", 0.95, "raw CTranslate2 (best batching)"),
                                  ("argos", 3.0, "argos per sentence")):  # fmt: skip

@@ -31,7 +31,12 @@ EOS = "</s>"
 # models of two shapes (float32 vocab 400, int8 vocab 900; bench/bench_translate.py): 256-1024
 # tokens per batch ran 1.2-2x faster than 16-64 sentences at one thread, and more threads want
 # proportionally larger batches to share.
-TOKENS_PER_THREAD = 512
+# How large depends on the weights (Transformer-base shapes, beam 4, one thread, 32-64 sentences;
+# CPU time): float32 weights (4 bytes each, read once per decoding step and batch) want larger
+# batches to share that reading: 1024 tokens ran 6% faster than 512 (8k vocabulary). Int8 weights
+# are a quarter of that, and the per-row work (softmax and top-k over the vocabulary, the
+# attention cache) dominates sooner: 512 ran 5% faster than 1024 and 13% faster than 2048 (32k).
+TOKENS_PER_THREAD = {"float32": 1024, "int8": 512}
 # Tokenizer file names, in the order they are looked for beside model.bin.
 SENTENCEPIECE_NAMES = ("sentencepiece.model", "sentencepiece.bpe.model", "spm.model", "source.spm")
 
@@ -98,7 +103,7 @@ class Decoding:
 
     beam_size: int = EngineSettings.beam_size
     num_hypotheses: int = EngineSettings.num_hypotheses
-    batch_size: int = EngineSettings.batch_size  # 0: batches of TOKENS_PER_THREAD x threads tokens
+    batch_size: int = EngineSettings.batch_size  # 0: batches of tokens, TOKENS_PER_THREAD x threads
     threads: int = EngineSettings.threads  # 0: available_threads() when the model is loaded
     device: str = EngineSettings.device
     compute_type: str = EngineSettings.compute_type
@@ -113,11 +118,13 @@ class Decoding:
         threads = self.threads or available_threads()
         return replace(self, threads=threads)
 
-    def batching(self) -> tuple[str, int]:
-        """(batch_type, max_batch_size) for translate_batch."""
+    def batching(self, compute_type: str = "float32") -> tuple[str, int]:
+        """(batch_type, max_batch_size) for translate_batch, for weights of `compute_type`
+        (the loaded translator's: "int8_float32", "float32", ...)."""
         if self.batch_size:
             return "examples", self.batch_size
-        return "tokens", TOKENS_PER_THREAD * max(1, self.threads or available_threads())
+        per_thread = TOKENS_PER_THREAD["int8" if compute_type.startswith("int8") else "float32"]
+        return "tokens", per_thread * max(1, self.threads or available_threads())
 
     def tag(self) -> str:
         """The options in a translation's signature: beam4-n4."""
@@ -228,10 +235,14 @@ class CTranslateModel:
             ]
         return out
 
+    def batching(self) -> tuple[str, int]:
+        """The batching translate_batch gets: the settings' for this model's weights."""
+        return self.decoding.batching(self.translator.compute_type)
+
     def _translate_batch(
         self, source: list[list[str]], n: int, replace_unknowns: bool
     ) -> list[Any]:
-        batch_type, batch_size = self.decoding.batching()
+        batch_type, batch_size = self.batching()
         longest = max(map(len, source))
         return self.translator.translate_batch(
             source,
