@@ -6,7 +6,7 @@
     beam_size = 4               # decoding options, also settable per language below
     num_hypotheses = 4          # N-best list size: the glossary chooses among them
     batch_size = 0              # sentences per CTranslate2 batch (0: batches of tokens, sized
-                                #   for the machine's threads; see engines/ct2.py)
+                                #   for the model's weights and the threads; see engines/ct2.py)
     threads = 0                 # CPU threads (0: the cores this process may use, less the busy ones)
 
     [mt.engines.kk]             # per target language
