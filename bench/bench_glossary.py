@@ -46,15 +46,23 @@ from brochure.glossary import match as match_module  # noqa: E402
 from brochure.glossary.concepts import Concept  # noqa: E402
 from brochure.glossary.match import Matcher  # noqa: E402
 from common import Timing, row  # noqa: E402
-from textgen import Words  # noqa: E402
+from textgen import Words, cached  # noqa: E402
 
 
 def make_data(lang: str, concepts: int, segments: int, seed: int = 7):
+    """The concepts and the segments, made once and kept in build/bench-cache/ (textgen.cached)."""
+    params = {"lang": lang, "concepts": concepts, "segments": segments, "seed": seed}
+    terms, texts = cached("glossary", params, lambda: _make_data(lang, concepts, segments, seed),
+                          code=[__file__])  # fmt: skip
+    return [Concept(id=f"c{i}", preferred={lang: term}) for i, term in enumerate(terms)], texts
+
+
+def _make_data(lang: str, concepts: int, segments: int, seed: int) -> tuple[list[str], list[str]]:
     rng = random.Random(seed)
     words_of = Words(lang, rng)
     vocab = words_of.vocab
     distinct_terms: set[str] = set()
-    out = []
+    out: list[str] = []
     while len(out) < concepts:
         # terms: mostly content words of middling rank, as a glossary's are
         words = [
@@ -64,7 +72,7 @@ def make_data(lang: str, concepts: int, segments: int, seed: int = 7):
         term = " ".join(words)
         if term not in distinct_terms:
             distinct_terms.add(term)
-            out.append(Concept(id=f"c{len(out)}", preferred={lang: term}))
+            out.append(term)
     texts = [words_of.sentence() for _ in range(segments)]
     return out, texts
 
@@ -84,7 +92,8 @@ def bench_lang(lang: str, args: argparse.Namespace) -> None:
     tokens = [w.lower() for t in texts for w in re.findall(r"\w+", t)]
     forms = len(set(tokens))
     print(f"== {lang}: {len(concepts)} concepts, {len(texts)} segments, {len(tokens)} words, "
-          f"{forms} distinct word forms (made in {time.perf_counter() - t0:.0f} s)")  # fmt: skip
+          f"{forms} distinct word forms (made or read from build/bench-cache/ in "
+          f"{time.perf_counter() - t0:.0f} s)")  # fmt: skip
     del tokens  # the bench's own data, not the matcher's: the garbage collector would scan it
     patterns = [re.compile(rf"(?<!\w){re.escape(c.preferred[lang])}(?!\w)", re.I) for c in concepts]
     sample = texts[: args.baseline_sample]

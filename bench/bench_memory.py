@@ -35,7 +35,7 @@ from brochure.core.project import load_project  # noqa: E402
 from brochure.memory.index import Memory  # noqa: E402
 from brochure.memory.tmx import TranslationUnit, write_tmx  # noqa: E402
 from common import row  # noqa: E402
-from textgen import Words  # noqa: E402
+from textgen import Words, cached  # noqa: E402
 
 THRESHOLD = 75
 
@@ -58,6 +58,15 @@ def mutate(rng: random.Random, text: str, words: Words) -> str:
     return " ".join(tokens) + "."
 
 
+def make_text(lang: str, units: int, queries: int) -> tuple[list[str], list[str], int]:
+    """The memory's source sentences, the queries (near misses first) and how many are near misses."""
+    rng = random.Random(7)
+    words = Words(lang, rng)
+    sources = [words.sentence(6, 30) for _ in range(units)]
+    near = [mutate(rng, rng.choice(sources), words) for _ in range(queries * 3 // 4)]
+    return sources, near + [words.sentence(6, 30) for _ in range(queries - len(near))], len(near)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -66,14 +75,12 @@ def percentile(values: list[float], p: float) -> float:
 def bench_lang(lang: str, args: argparse.Namespace) -> None:
     from rapidfuzz import fuzz, process
 
-    rng = random.Random(7)
-    words = Words(lang, rng)
     t0 = time.perf_counter()
-    sources = [words.sentence(6, 30) for _ in range(args.units)]
-    near = [mutate(rng, rng.choice(sources), words) for _ in range(args.queries * 3 // 4)]
-    queries = near + [words.sentence(6, 30) for _ in range(args.queries - len(near))]
-    print(f"== {lang}: {args.units} units, {len(queries)} queries ({len(near)} near misses); "
-          f"text made in {time.perf_counter() - t0:.0f} s")  # fmt: skip
+    params = {"lang": lang, "units": args.units, "queries": args.queries, "seed": 7}
+    sources, queries, near = cached("memory", params, lambda: make_text(lang, args.units, args.queries),
+                                    code=[__file__])  # fmt: skip
+    print(f"== {lang}: {args.units} units, {len(queries)} queries ({near} near misses); "
+          f"text made or read from build/bench-cache/ in {time.perf_counter() - t0:.0f} s")  # fmt: skip
     other = "en"
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

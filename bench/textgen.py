@@ -9,16 +9,25 @@ occurrence in an inflected form:
   rules with a tag drawn as in running text (nominative most often, then genitive, accusative,
   dative, locative ...; possessive and plural forms now and then);
 - en: the seed texts' English words, plural now and then.
-The Russian vocabulary takes pymorphy3 half a minute to list: it is kept in build/bench-cache/.
+The Russian vocabulary takes pymorphy3 half a minute to list, and inflecting 100k sentences takes
+minutes: both are kept in build/bench-cache/ (`cached`), keyed by everything that makes them (the
+generator's code, the seed and glossary words it draws from, pymorphy3's version, the sizes and
+seed), so a rerun of a benchmark reads the same text it would have made.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from itertools import accumulate
 from pathlib import Path
+from typing import Any, TypeVar
 
 from brochure.glossary import morph
 
@@ -32,10 +41,47 @@ KK_TAGS = [("nom", 40), ("gen", 12), ("acc", 10), ("dat", 9), ("loc", 8), ("abl"
            ("pl.gen", 2), ("pl.acc", 1), ("pl.dat", 1), ("pl.poss3", 1), ("poss1pl", 1)]  # fmt: skip
 
 
+T = TypeVar("T")
+
+
+def _inputs(lang: str) -> list[Path]:
+    """The files own_words(lang) reads."""
+    return sorted(p for p in (HERE.parent / "seeds").rglob("*")
+                  if p.is_file() and (p.suffix == ".md" and lang == "en" or p.name.endswith(f".{lang}.xlf")))  # fmt: skip
+
+
+def cached(name: str, params: dict[str, Any], make: Callable[[], T], code: Iterable[str] = ()) -> T:
+    """`make()` (JSON data), kept in build/bench-cache/<name>-<slot>-<key>.json. The slot hashes
+    `params` (sizes, seed, language); the key also this generator's code and the morphology's
+    (morph.py, pymorphy3's versions), the files its words come from, and the files in `code` (the
+    caller's own generating code). A new key makes the text again and replaces its slot's old file."""
+    slot = hashlib.sha1(json.dumps([name, params], sort_keys=True).encode()).hexdigest()[:8]
+    h = hashlib.sha1(slot.encode())
+    for dist in ("pymorphy3", "pymorphy3-dicts-ru"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(dist.encode())
+    files = [Path(__file__), Path(morph.__file__), HERE.parent / "glossary" / "political.tsv",
+             *_inputs(str(params.get("lang", ""))), *map(Path, code)]  # fmt: skip
+    for path in files:
+        h.update(path.read_bytes())
+    path = CACHE / f"{name}-{slot}-{h.hexdigest()[:12]}.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    data = make()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob(f"{name}-{slot}-*.json"):  # the same text by older code
+        old.unlink()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return data
+
+
 def own_words(lang: str) -> list[str]:
     """The seed project's and the built-in glossary's words in `lang`, most frequent first."""
-    texts = [p.read_text(encoding="utf-8") for p in (HERE.parent / "seeds").rglob("*")
-             if p.is_file() and (p.suffix == ".md" and lang == "en" or p.name.endswith(f".{lang}.xlf"))]  # fmt: skip
+    texts = [p.read_text(encoding="utf-8") for p in _inputs(lang)]
     texts.append((HERE.parent / "glossary" / "political.tsv").read_text(encoding="utf-8"))
     counts: Counter[str] = Counter()
     for text in texts:
@@ -81,18 +127,20 @@ RU_GRAMMEMES = {
 
 def ru_form(lemma: str, forms: dict, rng: random.Random) -> str:
     """`lemma` in a random case and number (a noun or adjective) or person (a verb)."""
-    parse = forms.get(lemma)
-    if parse is None:
-        parse = forms[lemma] = morph.ru_morph().parse(lemma)[0]
-    options = RU_GRAMMEMES.get(parse.tag.POS)
+    options = forms.get(lemma)
+    if options is None:
+        # every form of the lemma at once, from its lexeme (the first form with the grammemes):
+        # pymorphy3's inflect() builds the lexeme again for each form, most of 100k sentences' time
+        parse = morph.ru_morph().parse(lemma)[0]
+        wanted = RU_GRAMMEMES.get(parse.tag.POS, [])
+        lexeme = parse.lexeme if wanted else []
+        options = forms[lemma] = [
+            next((f.word for f in lexeme if grammemes <= f.tag.grammemes), lemma)
+            for grammemes in wanted
+        ]
     if not options:
         return lemma
-    k = rng.randrange(len(options))
-    key = (lemma, k)
-    if key not in forms:
-        inflected = parse.inflect(options[k])
-        forms[key] = inflected.word if inflected else lemma
-    return forms[key]
+    return options[rng.randrange(len(options))]  # type: ignore[no-any-return]
 
 
 def kk_form(stem: str, rng: random.Random, weights: list[int]) -> str:
@@ -109,16 +157,13 @@ class Words:
     def __init__(self, lang: str, rng: random.Random, size: int = 20_000):
         self.lang, self.rng = lang, rng
         if lang == "ru":
-            path = CACHE / f"ru-vocabulary-{size}.json"
-            if path.exists():
-                self.vocab = json.loads(path.read_text(encoding="utf-8"))
-            else:
-                self.vocab, _ = ru_vocabulary(random.Random(7), size)
-                CACHE.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+            self.vocab = cached("ru-vocabulary", {"lang": "ru", "size": size},
+                                lambda: ru_vocabulary(random.Random(7), size)[0])  # fmt: skip
         else:
             self.vocab = own_words(lang)
         self.weights = [1 / (rank + 1) for rank in range(len(self.vocab))]
+        # random.choices(weights=) sums the 20k weights at every call: summed once, the same draws
+        self.cum_weights = list(accumulate(self.weights))
         self.forms: dict = {}
         self.kk_weights = [w for _, w in KK_TAGS]
 
@@ -134,7 +179,7 @@ class Words:
         return lemma + ("s" if self.rng.random() < 0.2 else "")
 
     def lemmas(self, k: int) -> list[str]:
-        return self.rng.choices(self.vocab, self.weights, k=k)
+        return self.rng.choices(self.vocab, cum_weights=self.cum_weights, k=k)
 
     def sentence(self, low: int = 10, high: int = 30) -> str:
         words = [self.inflect(w) for w in self.lemmas(self.rng.randint(low, high))]

@@ -754,8 +754,6 @@ class _Validator:
         return out
 
     def _break_rules(self, value: Any) -> tuple[BreakRule, ...]:
-        import regex  # the engine the segmenter runs project patterns with (time-limited)
-
         if not isinstance(value, list):
             self.problem("segmentation.rules", "must be a list of tables ([[segmentation.rules]])")
             return ()
@@ -785,6 +783,10 @@ class _Validator:
                         f"must be a regular expression (at most {MAX_PATTERN} characters)",
                     )
                     continue
+                # the engine the segmenter runs project patterns with (time-limited); imported
+                # only for a project that has patterns (a tenth of a no-change build's time)
+                import regex
+
                 try:  # as the segmenter runs it (segmentation.rules: with a time limit)
                     regex.compile(pattern)
                 except regex.error as exc:

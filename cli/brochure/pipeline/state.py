@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -30,9 +32,33 @@ def _files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+@cache
 def _builtin_files(package: str) -> list[Path]:
+    """The files of a package's data (they do not change while brochure runs)."""
     root = resources.files(package)
     return _files_under(Path(str(root)))
+
+
+# (path, size, mtime, inode) -> SHA-256 of the file: every output of a build hashes the same
+# inputs (the fonts are most of their bytes), each file is read once per content
+_digests: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes (b"<missing>" if there is none), read once per version of it."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return b"<missing>"
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    digest = _digests.get(key)
+    if digest is None:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        # a file changed in the last seconds may change again within the clock's resolution,
+        # keeping its size and time: it is read again next time (git's "racy" files)
+        if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
+            _digests[key] = digest
+    return digest
 
 
 def edition_inputs(project: Project, spec: EditionSpec) -> list[Path]:
@@ -75,7 +101,7 @@ def fingerprint(
         digest.update(part.encode("utf-8") + b"\0")
     for path in edition_inputs(project, spec):
         digest.update(str(path).encode("utf-8") + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(_file_digest(path))
         digest.update(b"\0")
     return digest.hexdigest()
 
