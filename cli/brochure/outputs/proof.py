@@ -40,6 +40,7 @@ _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
 _ONE_LETTER_END = re.compile(r"(?:^|\s)([^\W\d_])$")
 _WORDS = re.compile(r"[^\W\d_]+")
 _SOFT_END = "\x02"  # pdfium's mark for a hyphen at a line end
+_HYPHEN_END = re.compile(r"[^\W\d_]-$")  # a letter, then a hyphen the PDF holds as such
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class Line:
 
     @property
     def hyphenated(self) -> bool:
-        return self.text.endswith(_SOFT_END) or bool(re.search(r"[^\W\d_]-$", self.text))
+        return self.text.endswith(_SOFT_END) or bool(_HYPHEN_END.search(self.text))
 
     @property
     def shown(self) -> str:
