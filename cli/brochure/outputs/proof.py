@@ -15,6 +15,7 @@ PDF against what the layout meant to draw, not against guesses.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -328,9 +329,9 @@ def _lines(rects: list[Line], dx: float, dy: float) -> list[Line]:
     lines: list[Line] = []
     by_bottom: dict[int, list[Line]] = {}
     for rect in sorted(rects, key=lambda r: r.x0):
-        near = int(rect.bottom)
+        near = math.floor(rect.bottom / 2.5)  # bottoms within 2.5 pt: this band or one beside
         best: Line | None = None
-        for key in range(near - 3, near + 4):
+        for key in (near - 1, near, near + 1):
             for line in by_bottom.get(key, ()):
                 if _joins(line, rect) and (
                     best is None or abs(rect.bottom - line.bottom) < abs(rect.bottom - best.bottom)
@@ -693,35 +694,32 @@ def _non_black_text(page: Any) -> bool:
 
 
 # Text colours from the content stream's bytes, scanned by regular expressions: arrays and
-# hexadecimal strings (the glyphs of TJ, the dashes of d) are blanked out, the rest split into
-# tokens. A stream with literal strings, inline images or comments is parsed by pikepdf instead.
+# hexadecimal strings (the glyphs of TJ, the dashes of d) are blanked out, then the operators that
+# matter are found (a token between white space or delimiters: not part of a name or a number)
+# and a colour's operands read back from it. A stream with literal strings, inline images or
+# comments is parsed by pikepdf instead.
 _INLINE_IMAGE = re.compile(rb"\bBI\b")
 _SKIPPED = re.compile(rb"<[0-9A-Fa-f\s]*>|\[[^\[\]]*\]")
-_TOKEN = re.compile(rb"/[^\s/\[\]<>(){}%]*|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*][A-Za-z0-9*]*|\S")
-_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
-_COLOUR_OPERATORS = {b"g", b"rg", b"k", b"sc", b"scn", b"cs"}
-_OTHER_OPERATORS = {b"q", b"Q", b"Tj", b"TJ", b"'", b'"'}
+_OPERATOR = re.compile(rb"(?<![^\s)>\]}])(scn|sc|cs|rg|g|k|q|Q|Tj|TJ|'|\")(?![^\s(<\[{/%])")
+_OPERAND = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)|/[^\s/\[\]<>(){}%]*")
 
 
 def _scanned_operations(data: bytes) -> Iterator[tuple[str, list[Any]]]:
     """The colour, state and text-showing operations of a content stream's bytes (arrays and
     strings blanked out), each with its operands: numbers as floats, names as str."""
-    operands: list[bytes] = []
-    for token in _TOKEN.findall(data):
-        if not (token[:1].isalpha() or token == b"'" or token == b'"'):
-            operands.append(token)
-            continue
-        if token in _OTHER_OPERATORS:
-            yield token.decode("latin-1"), []
-        elif token in _COLOUR_OPERATORS:
-            values: list[Any] = []
-            for v in operands:
-                if v[:1] == b"/":
-                    values.append(v.decode("latin-1"))
-                elif _NUMBER.fullmatch(v):
-                    values.append(float(v))
-            yield token.decode("latin-1"), values
-        operands = []
+    for match in _OPERATOR.finditer(data):
+        op = match.group(1)
+        values: list[Any] = []
+        if op in (b"g", b"rg", b"k", b"sc", b"scn", b"cs"):
+            # the operands: the tokens just before it (the window's first may be cut short)
+            start = match.start()
+            tokens = data[max(0, start - 160) : start].split()[-6 if start > 160 else 0 :]
+            for token in reversed(tokens if op != b"cs" else tokens[-1:]):
+                if not _OPERAND.fullmatch(token):
+                    break
+                values.append(token.decode("latin-1") if token[:1] == b"/" else float(token))
+            values.reverse()
+        yield op.decode("latin-1"), values
 
 
 def _parsed_operations(page: Any) -> Iterator[tuple[str, list[Any]]]:
