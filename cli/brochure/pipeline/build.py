@@ -6,6 +6,7 @@ build(project) is the one core function the command calls; the layout renderer c
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -112,6 +113,11 @@ def build_project(
 
     # the layouts keep their measurements in .brochure/ during the build (layout/measures.py)
     attach(project.cache_dir)
+    # What is loaded so far (modules, the project, its stores and glossary) lives until the layout
+    # is done: frozen, the collector does not count or scan it again while WeasyPrint allocates
+    # its boxes (an edited paragraph's measuring pass tipped a build into one more full
+    # collection: 0.47 s of garbage collection instead of 0.33)
+    gc.freeze()
     written = []
     try:
         for spec, edition in built:
@@ -148,6 +154,7 @@ def build_project(
                     log.info("%s: a translations file changed during the build", shown)
     finally:
         attach(None)
+        gc.unfreeze()
     if not written:
         log.info("nothing changed since the last build: nothing written")
     for spec in specs:
