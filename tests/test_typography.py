@@ -138,7 +138,9 @@ def test_every_sentence_of_a_paragraph_keeps_its_short_last_word():
     assert shown(middle.texts["ru"].text) == "Вся добывающая промышленность страны."
     assert shown(second.texts["kk"].text) == "Олар әлі көшеде⍽жүр."
     assert shown(second.texts["ru"].text) == "Партия (КСПК)⍽молчит."
-    assert shown(heading.segments[0].texts["ru"].text) == "Часть первая"  # headings: ragged, short
+    # a heading's last two words stay together when they are short together
+    assert shown(heading.segments[0].texts["ru"].text) == "Часть⍽первая"
+    assert shown(heading.segments[0].texts["kk"].text) == "Тұрақсыз «тұрақтылық»"  # 22: too long
 
 
 def test_quotes_open_in_one_sentence_and_close_in_the_next():
@@ -236,3 +238,18 @@ def test_the_cover_keeps_the_last_words_together_and_the_metadata_as_written():
     cover = html[html.index('class="cover') : html.index("</section>")]
     for line in ("Test⍽brochure", "For the layout⍽tests", "Сынақ⍽кітапшасы", "тексеру⍽үшін"):
         assert line in shown(cover)
+
+
+def test_a_headings_short_last_words_stay_together_and_spans_follow():
+    doc = document(
+        "doc",
+        block("heading", seg({"ru": RichText("Больше нефти и больше рабочей крови!", (Span(30, 35, "em"),)),
+                              "en": "The Programme of the Socialist Movement of Kazakhstan (Transitional)"}),
+              level=3),
+    )  # fmt: skip
+    heading = typeset_edition(edition(doc)).documents[0].blocks[0].segments[0]
+    ru = heading.texts["ru"]
+    assert shown(ru.text) == "Больше нефти и⍽больше рабочей⍽крови!"
+    assert [ru.text[s.start : s.end] for s in ru.spans] == ["крови"]
+    # "Kazakhstan (Transitional)": 25 characters could overrun a heading in a narrow column
+    assert shown(heading.texts["en"].text).endswith("Kazakhstan (Transitional)")

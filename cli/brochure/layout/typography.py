@@ -54,6 +54,9 @@ RUNT_PULL = 10
 # A cover line's last two words are bound when together they are no longer than this: a title or
 # subtitle never ends on a line of one word ("…7 қаңтардағы / мәлімдеме", print review C11).
 TITLE_TAIL_CHARS = 24
+# The same in a heading of the text, whose measure may be a narrow column set large (an h1 in a
+# third of an A4 page holds about 20 characters): only a pair this short can never overrun it.
+HEADING_TAIL_CHARS = 16
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "a-zа-яёәғқңөұүһі"
 _LETTER = r"[^\W\d_]"
@@ -105,10 +108,17 @@ def typeset(text: RichText, lang: str, state: QuoteState | None = None, *,
 def keep_last_words(text: str) -> str:
     """`text` with its last two words bound by a no-break space (a title's last line is never
     one word), unless together they are longer than TITLE_TAIL_CHARS."""
+    edits = _last_words(text, TITLE_TAIL_CHARS)
+    return apply_edits(RichText(text), edits).text if edits else text
+
+
+def _last_words(text: str, limit: int) -> list[Edit]:
+    """A no-break space between the last two words of `text` if together they take at most
+    `limit` characters."""
     m = re.search(r"(\S+)( )(\S+)\s*$", text)
-    if not m or len(m.group(1)) + 1 + len(m.group(3)) > TITLE_TAIL_CHARS:
-        return text
-    return text[: m.start(2)] + NBSP + text[m.end(2) :]
+    if not m or len(m.group(1)) + 1 + len(m.group(3)) > limit:
+        return []
+    return [(m.start(2), m.end(2), NBSP)]
 
 
 def typeset_plain(text: str, lang: str) -> str:
@@ -167,6 +177,11 @@ def _typeset_block(block: AlignedBlock, langs: Iterable[str], thin: str) -> Alig
             )
             for lang, text in segment.texts.items()
         }  # fmt: skip
+        if not running and n == count - 1:  # "Больше нефти и больше рабочей / крови!"
+            texts = {
+                lang: text and apply_edits(text, _last_words(text.text, HEADING_TAIL_CHARS))
+                for lang, text in texts.items()
+            }
         segments.append(replace(segment, texts=texts))
     return replace(block, segments=tuple(segments))
 
