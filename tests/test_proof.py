@@ -233,3 +233,22 @@ def test_a_line_holding_a_smaller_note_is_one_line_not_a_runt(tmp_path):
     report = proof_pdf(path, A5)
     assert report.pages[0].runts == []
     assert report.lines == 13
+
+
+def test_an_orphan_needs_a_page_of_running_text_after_it():
+    """A paragraph's first line at the foot of the last text page (the colophon's one-line
+    imprint, interleaved seed p. 19) goes on nowhere: no orphan. Before a page of text it is one."""
+    from brochure.outputs.proof import Issue, PageReport, _continued_orphans
+
+    def pages():
+        text = [PageReport(n, lines=30, orphans=[f"first line {n}"]) for n in (1, 2)]
+        return [*text, PageReport(3, lines=2)]  # the back cover: a few centred lines
+
+    reports = pages()
+    issues = [Issue("warning", "orphan", n, f"first line {n}") for n in (1, 2)]
+    issues.append(Issue("warning", "runt", 2, "day."))
+    kept = _continued_orphans(reports, issues)
+    assert [(i.check, i.page) for i in kept] == [("orphan", 1), ("runt", 2)]
+    assert reports[0].orphans == ["first line 1"] and reports[1].orphans == []
+    last = pages()[:2]
+    assert _continued_orphans(last, [Issue("warning", "orphan", 2, "first line 2")]) == []

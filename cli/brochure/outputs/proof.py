@@ -181,6 +181,7 @@ def proof_pdf(path: Path, frame: Frame) -> ProofReport:
         count = len(pdf)
     finally:
         pdf.close()
+    issues = _continued_orphans(pages, issues)
     result = ProofReport(str(path), pages, issues, page_count=count)
     result.lines = sum(p.lines for p in pages)
     result.hyphenated = sum(p.hyphenated for p in pages)
@@ -309,6 +310,20 @@ def _column_checks(col: list[Line], report: PageReport, before: Line | None, foo
         continues = not before.shown.rstrip().endswith(_TERMINAL) or before.hyphenated
         if continues and ends_paragraph and first.shown.rstrip().endswith(_TERMINAL):
             report.widows.append(first.shown.rstrip()[-40:])
+
+
+def _continued_orphans(pages: list[PageReport], issues: list[Issue]) -> list[Issue]:
+    """`issues` without the orphans of a page that no page of running text follows: a paragraph's
+    first line at the foot of the last text page (a colophon's one-line imprint) goes on nowhere,
+    so it is no orphan."""
+    kept: list[Issue] = []
+    for issue in issues:
+        n = issue.page
+        if issue.check == "orphan" and (n >= len(pages) or pages[n].lines < MIN_LINES_FOR_FILL):
+            pages[n - 1].orphans.remove(issue.message)
+            continue
+        kept.append(issue)
+    return kept
 
 
 def _pitch(lines: list[Line]) -> float:
