@@ -45,7 +45,10 @@ def test_html_basics():
     assert "<title>Test brochure</title>" in html
     assert '<meta name="generator" content="brochure test-suite">' in html
     assert "Пробная брошюра" in html and "Test Publisher" in html and "2024-05-01" in html
-    assert re.search(r"<h1 class=\"l0\" id=\"h-doc-[^\"]+\">Main heading</h1>", html)
+    # the outline's label: the heading as written (typography may bind its words on the page)
+    assert re.search(
+        r"<h1 class=\"l0\" id=\"h-doc-[^\"]+\" data-label=\"Main heading\">Main heading</h1>", html
+    )
     assert '<h1 class="l1">Главный заголовок</h1>' in html
     assert (base / "brochure.html.j2").exists()
     assert "DRAFT" not in html
@@ -95,8 +98,8 @@ def test_heading_levels_start_at_h1_and_a_long_paragraph_is_one_row():
         paragraph(1, langs, sentences=40, repeat=2),
     )
     html, _ = render_html(edition(doc))
-    assert re.search(r'<h1 class="l0" id="[^"]+">Top</h1>', html) and re.search(
-        r'<h2 class="l0" id="[^"]+">Sub</h2>', html
+    assert re.search(r'<h1 class="l0" id="[^"]+" data-label="Top">Top</h1>', html) and re.search(
+        r'<h2 class="l0" id="[^"]+" data-label="Sub">Sub</h2>', html
     )
     assert '<h1 class="l1">Верх</h1>' in html
     # one row: it is cut only where a page breaks (brochure.layout.paging), not here
