@@ -1,9 +1,11 @@
 """Benchmark: `brochure proof` over the ~200-page benchmark edition, and what line breaking costs.
 
 1. `brochure proof` of the columns edition against its `brochure build`. Target: under 20 %.
-2. `brochure build` against WeasyPrint alone rendering the edition's HTML once. Target: at most
-   1.15x. The build now includes the typography stage, the hyphenation guard and, where a hyphen
-   ladder is too long, another layout pass (layout/linebreak.py); the passes are counted.
+2. `brochure build --force` against WeasyPrint alone rendering the edition's HTML once (info: the
+   row measurements of the first build are kept, so this is a rebuild; bench_layout.py holds the
+   first build to the 1.15x goal). The build includes the typography stage, the hyphenation guard
+   and, where a hyphen ladder is too long, another layout pass (layout/linebreak.py); the passes
+   are counted.
 
 The project is bench_layout's: the seed texts repeated until the columns edition has about 200
 pages. Fresh processes, warmed up (each command once on a one-copy project: modules and fonts
@@ -103,11 +105,13 @@ def main() -> None:
             f"{p / b:.1%} ({p:.1f} s / {b:.1f} s, medians of {options.runs})",
             p / b < 0.20,
         )
+        # `build --force` keeps the row measurements of the warm-up build (.brochure/measures-*):
+        # a rebuild, not a first build; bench_layout.py times first builds against the same goal
         row(
-            "build / WeasyPrint alone (typeset, proofed; CPU)",
-            "<= 1.15x",
+            "build --force, measurements kept / WeasyPrint alone (typeset, proofed; CPU)",
+            "info (first build: bench_layout)",
             f"{b / w:.2f}x ({b:.1f} s / {w:.1f} s)",
-            b / w <= 1.15,
+            None,
         )
         row("layout passes for ladders", "0 extra", str(passes), None)
 
