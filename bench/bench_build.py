@@ -27,38 +27,18 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from common import alternate, row  # noqa: E402
+from common import WALL, alternate, child_cpu, row  # noqa: E402
 
 BROCHURE = [sys.executable, "-m", "brochure", "-q", "build"]
-
-
-WALL: dict[str, list[float]] = {}
-
-
-def timed(args: list[str], name: str = "") -> float:
-    """Run a command; its CPU time (user + system of the child). Its wall time goes to WALL[name]."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(args, check=False, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr[-2000:]}")
-    if name:
-        WALL.setdefault(name, []).append(wall)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def first_edition(project: Path) -> tuple[str, Path]:
@@ -95,18 +75,18 @@ def main() -> None:
             turn[0] += 1
             edited = original.replace(paragraph, f"{paragraph} (Edited {turn[0]}.)", 1)
             source.write_text(edited, encoding="utf-8")
-            return timed(build, name)
+            return child_cpu(build, name)
 
         def no_change(name: str = "") -> float:
-            timed(build)  # settle whatever the previous subject left changed (not timed)
-            return timed(build, name)
+            child_cpu(build)  # settle whatever the previous subject left changed (not timed)
+            return child_cpu(build, name)
 
         full, again, edit = "full build (--force)", "no-change rebuild", "one paragraph changed"
         timings = alternate(
-            {full: lambda: timed([*build, "--force"], full), again: lambda: no_change(again),
+            {full: lambda: child_cpu([*build, "--force"], full), again: lambda: no_change(again),
              edit: lambda: changed(edit)},
             runs=options.runs,
-            warmups={full: lambda: timed([*build, "--force"]), again: no_change, edit: changed},
+            warmups={full: lambda: child_cpu([*build, "--force"]), again: no_change, edit: changed},
         )  # fmt: skip
         print(f"edition {edition} of the seed project (PDF + DOCX); changed: {source.name}; "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip

@@ -20,32 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_layout import WEASYPRINT_ALONE, make_project, pages  # noqa: E402
-from common import alternate, row  # noqa: E402
-
-WALL: dict[str, list[float]] = {}
-
-
-def run(args: list[str], name: str = "") -> float:
-    """Run a command; its CPU time (user + system of the child)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(args, check=False, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr[-2000:]}")
-    WALL.setdefault(name, []).append(wall)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+from common import WALL, alternate, child_cpu, row  # noqa: E402
 
 
 def main() -> None:
@@ -83,14 +66,14 @@ def main() -> None:
         html_file.write_text(html, encoding="utf-8")
         alone = [sys.executable, "-c", WEASYPRINT_ALONE, str(html_file), base.as_uri() + "/",
                  str(Path(tmp) / "alone.pdf"), str(Path(tmp) / "alone.print.pdf")]  # fmt: skip
-        run(build(small))  # the small project's HTML for WeasyPrint's warm-up
+        child_cpu(build(small))  # the small project's HTML for WeasyPrint's warm-up
         times = alternate(
-            {"build": lambda: run(build(folder), "build"),
-             "weasyprint": lambda: run(alone, "weasyprint"),
-             "proof": lambda: run(proof(folder), "proof")},
+            {"build": lambda: child_cpu(build(folder), "build"),
+             "weasyprint": lambda: child_cpu(alone, "weasyprint"),
+             "proof": lambda: child_cpu(proof(folder), "proof")},
             runs=options.runs,
-            warmups={"build": lambda: run(build(small)), "proof": lambda: run(proof(small)),
-                     "weasyprint": lambda: run(build(small))},  # imports WeasyPrint, reads the fonts
+            warmups={"build": lambda: child_cpu(build(small)), "proof": lambda: child_cpu(proof(small)),
+                     "weasyprint": lambda: child_cpu(build(small))},  # imports WeasyPrint, reads the fonts
         )  # fmt: skip
         count = pages(folder / "build" / "bench.en-ru.pdf")
         b, w, p = times["build"].median, times["weasyprint"].median, times["proof"].median

@@ -12,7 +12,9 @@ Honest by construction:
 
 from __future__ import annotations
 
+import resource
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,3 +72,21 @@ def row(metric: str, goal: str, measured: str, ok: bool | None) -> None:
     """One result line for the `make bench` table (ok None: a figure with no goal of its own)."""
     verdict = "info" if ok is None else "met" if ok else "MISSED"
     print(f"BENCH\t{metric}\t{goal}\t{measured}\t{verdict}", flush=True)
+
+
+# each named command's wall times, beside the CPU times `child_cpu` returns
+WALL: dict[str, list[float]] = {}
+
+
+def child_cpu(args: list[str], name: str = "") -> float:
+    """Run a command; its CPU time (user + system of the child). Its wall time goes to WALL[name]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(args, check=False, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    if name:
+        WALL.setdefault(name, []).append(wall)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
