@@ -8,7 +8,8 @@ occurrence in an inflected form:
 - kk: the seed translations' and the glossary's Kazakh words as stems, inflected by the suffix
   rules with a tag drawn as in running text (nominative most often, then genitive, accusative,
   dative, locative ...; possessive and plural forms now and then);
-- en: the seed texts' English words, plural now and then.
+- en: the seed translations' English sources and the glossary's English terms, plural now and then.
+Each language's words come from its own texts only (a translation's target, the glossary's column).
 The Russian vocabulary takes pymorphy3 half a minute to list, and inflecting 100k sentences takes
 minutes: both are kept in build/bench-cache/ (`cached`), keyed by everything that makes them (the
 generator's code, the seed and glossary words it draws from, pymorphy3's version, the sizes and
@@ -42,12 +43,16 @@ KK_TAGS = [("nom", 40), ("gen", 12), ("acc", 10), ("dat", 9), ("loc", 8), ("abl"
 
 
 T = TypeVar("T")
+# Part of every cache key (with this file's bytes): raised when the text it makes changes for a
+# reason outside the hashed files. 2: each language's words from its own texts only.
+GENERATOR = 2
 
 
 def _inputs(lang: str) -> list[Path]:
-    """The files own_words(lang) reads."""
-    return sorted(p for p in (HERE.parent / "seeds").rglob("*")
-                  if p.is_file() and (p.suffix == ".md" and lang == "en" or p.name.endswith(f".{lang}.xlf")))  # fmt: skip
+    """The files own_words(lang) reads: the seed translations (their targets in `lang`, or their
+    English sources)."""
+    return sorted(p for p in (HERE.parent / "seeds").rglob("*.xlf")
+                  if p.is_file() and (lang == "en" or p.name.endswith(f".{lang}.xlf")))  # fmt: skip
 
 
 def cached(name: str, params: dict[str, Any], make: Callable[[], T], code: Iterable[str] = ()) -> T:
@@ -56,7 +61,7 @@ def cached(name: str, params: dict[str, Any], make: Callable[[], T], code: Itera
     (morph.py, pymorphy3's versions), the files its words come from, and the files in `code` (the
     caller's own generating code). A new key makes the text again and replaces its slot's old file."""
     slot = hashlib.sha1(json.dumps([name, params], sort_keys=True).encode()).hexdigest()[:8]
-    h = hashlib.sha1(slot.encode())
+    h = hashlib.sha1(f"{slot}-{GENERATOR}".encode())
     for dist in ("pymorphy3", "pymorphy3-dicts-ru"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
@@ -80,16 +85,35 @@ def cached(name: str, params: dict[str, Any], make: Callable[[], T], code: Itera
 
 
 def own_words(lang: str) -> list[str]:
-    """The seed project's and the built-in glossary's words in `lang`, most frequent first."""
-    texts = [p.read_text(encoding="utf-8") for p in _inputs(lang)]
-    texts.append((HERE.parent / "glossary" / "political.tsv").read_text(encoding="utf-8"))
+    """The seed project's and the built-in glossary's words in `lang`, most frequent first: the
+    translations' targets in `lang` (the English sources for en) and the glossary's `lang` terms,
+    nothing of another language (the whole glossary file once gave Russian text Kazakh fragments
+    such as «аза», «стан», «мысшы»: Kazakh words cut at the letters Russian lacks)."""
+    from brochure.glossary.load import load_files
+
+    texts: dict[str, str] = {}  # a document's text in `lang` (once, if several files hold it)
+    for path in _inputs(lang):
+        text = path.read_text(encoding="utf-8")
+        if lang == "en":  # the English sources (each document's once)
+            if 'srcLang="en"' in text:
+                texts.setdefault(path.name.split(".")[0], "\n".join(_elements("source", text)))
+        else:  # the targets: the sources are in another language
+            texts[path.name] = "\n".join(_elements("target", text))
+    glossary = HERE.parent / "glossary" / "political.tsv"
+    termbase = load_files([(str(glossary), glossary.read_bytes())])
+    terms = [term.text for concept in termbase for term in concept.terms(lang) if not term.form]
     counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(
-            w.lower()
-            for w in re.findall(rf"[{LETTERS[lang]}]{{3,}}", re.sub(r"<[^>]+>", " ", text), re.I)
-        )
+    word = re.compile(rf"(?<![^\W\d_])[{LETTERS[lang]}]{{3,}}(?![^\W\d_])", re.I)
+    # whole words only: a word with a letter of another alphabet is not one (no «стан» of «Қазақстан»)
+    for text in [*texts.values(), *terms]:
+        counts.update(w.lower() for w in word.findall(text))
     return [w for w, _ in counts.most_common()]
+
+
+def _elements(name: str, xliff: str) -> list[str]:
+    """The text of every <name> element of an XLIFF file, its inline tags removed."""
+    found = re.findall(rf"<{name}\b[^>]*>(.*?)</{name}>", xliff, re.S)
+    return [re.sub(r"<[^>]+>", " ", text) for text in found]
 
 
 def ru_vocabulary(rng: random.Random, size: int) -> tuple[list[str], dict[str, list[str]]]:
