@@ -265,3 +265,8 @@ def test_import_of_a_pattern_term_is_refused_and_lint_reports_one_written_by_han
     assert result.exit_code == 1
     assert (f"{path}:5: error: bad: en «(a+)+$» is not a term: the glossary matches words and "
             "would drop '$+', finding «a» instead; write the term as plain text") in result.output  # fmt: skip
+    # loading refuses it too, naming the row: loaded, it would silently never match
+    assert error_line(invoke("glossary", "list", project)) == (
+        f"Error: {path}:5: en: «(a+)+$» is not a term: the glossary matches words and would drop "
+        "'$+', finding «a» instead; write the term as plain text")  # fmt: skip
+    assert snapshot(project / "glossary") != before  # the file as its author wrote it, kept

@@ -272,6 +272,11 @@ def test_russian_lemmas_read_from_the_dictionary_are_those_of_a_full_parse():
         ("U.S.", None),
         ("фонд «Народу Казахстана»", None),
         ("a", None),  # a one-letter term written as such is what its author wrote
+        ("Постановление №5", None),  # ordinary marks of Russian and Kazakh political terms
+        ("№5 қаулы", "checks '№' only between them, finding «5 қаулы» alone"),
+        ("приказ №", "checks '№' only between them, finding «приказ» alone"),
+        ("и так далее…", None),
+        ("Шал… кет", None),
         ("(a+)+$", "would drop '$+', finding «a» instead"),
         ("C++", "would drop '+', finding «C» instead"),
         ("strike*", "would drop '*', finding «strike» instead"),
@@ -293,3 +298,24 @@ def test_a_pattern_term_written_by_hand_is_never_matched():
             dict(id="list", en="list", ru="список")]  # fmt: skip
     tb = Termbase([concept_from_row(r) for r in rows])
     assert found(tb, "en", "A list item.") == [("list", "list", "preferred")]
+
+
+def test_punctuation_between_a_terms_words_is_matched_literally():
+    """«Постановление №5» is found as written and inflected, not as «Постановление 5» or
+    «Постановление №6»; the punctuation inside built-in terms («workers' control», «Council of
+    Aksakals (Elders)», «Шал, кет!») is found too (it used to stop every match)."""
+    rows = [dict(id="decree-5", ru="Постановление №5", en="Decree No. 5"),
+            dict(id="control", en="workers' control", ru="рабочий контроль"),
+            dict(id="aksakals", en="Council of Aksakals (Elders)", ru="Совет аксакалов"),
+            dict(id="shal", ru="Шал, кет!", en="Old man, go!"),
+            dict(id="etc", ru="и так… далее", en="etc")]  # fmt: skip
+    tb = Termbase([concept_from_row(r) for r in rows])
+    assert found(tb, "ru", "Вышло Постановление №5, затем Постановления № 5 и Постановление 5.") == [
+        ("Постановление №5", "decree-5", "preferred"), ("Постановления № 5", "decree-5", "preferred")]  # fmt: skip
+    assert found(tb, "ru", "Постановление №6 и Постановление, 5") == []
+    assert found(tb, "en", "Decree No. 5 on workers’ control, not workers control") == [
+        ("Decree No. 5", "decree-5", "preferred"), ("workers’ control", "control", "preferred")]  # fmt: skip
+    assert found(tb, "en", "the Council of Aksakals (Elders) met") == [
+        ("Council of Aksakals (Elders", "aksakals", "preferred")]  # fmt: skip
+    assert found(tb, "ru", "Кричали «Шал, кет!» и «Шал кет»; и так... далее") == [
+        ("Шал, кет", "shal", "preferred"), ("и так... далее", "etc", "preferred")]  # fmt: skip

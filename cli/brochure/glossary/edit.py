@@ -36,31 +36,14 @@ from brochure.glossary.load import (
     load_termbase,
     project_files,
 )
+from brochure.glossary.match import check_terms
 from brochure.glossary.termbase import Termbase
 
 
 def _validate_options(values: Mapping[str, str]) -> None:
     """Check flags, stored forms and terms given on the command line before touching any file."""
     concept = concept_from_row({k: v or "" for k, v in values.items()}, origin="options")
-    _check_terms(concept)
-
-
-def _check_terms(concept: Concept, option: str = "--", at: str = "") -> None:
-    """Refuse a term the matcher would find as something else (brochure.glossary.match.
-    term_problem); the one-line error names the option (`option` + column) or `at`: column."""
-    from brochure.glossary.match import term_problem
-
-    for lang in langs():
-        columns = [(lang, (concept.preferred.get(lang, ""),)),
-                   (f"{lang}_admitted", concept.admitted.get(lang, ())),
-                   (f"{lang}_forbidden", concept.forbidden.get(lang, ())),
-                   (f"{lang}_forms", tuple(concept.forms.get(lang, {}).values()))]  # fmt: skip
-        for column, texts in columns:
-            for text in texts:
-                problem = term_problem(text) if text else None
-                if problem:
-                    where = f"{at}: {column}" if at else option + column.replace("_", "-")
-                    raise GlossaryError(f"{where}: «{text}» is not a term: {problem}")
+    check_terms(concept)
 
 
 def _file_with(root: Path, concept_id: str) -> Path | None:
@@ -118,7 +101,7 @@ def edit(
     _validate_options(given)
     for column, cell in adding.items():
         if column in VARIANT_LISTS:
-            _check_terms(concept_from_row({column: cell}), option="--add-")
+            check_terms(concept_from_row({column: cell}), option="--add-")
     holder = _file_with(root, concept_id)
     current = load_termbase(root).get(concept_id)
     if current is None:
@@ -239,7 +222,7 @@ def import_file(root: Path, source: Path) -> ImportReport:
     report = ImportReport(default_file(root))
     cleaned = [_one_line(c) for c in concepts]
     for concept in cleaned:  # a bad term refuses the file, before anything is written
-        _check_terms(concept, at=concept.origin or str(source))
+        check_terms(concept, at=concept.origin or str(source))
 
     def change(gf: tsv.GlossaryFile) -> None:
         termbase = load_termbase(root)

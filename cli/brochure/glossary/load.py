@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from brochure.core.errors import GlossaryError
 from brochure.glossary import keycache
 from brochure.glossary.concepts import Concept, digest_bytes, merge
+from brochure.glossary.match import check_terms
 from brochure.glossary.termbase import Termbase
 from brochure.glossary.tsv import GlossaryFile
 
@@ -58,11 +59,15 @@ def default_file(root: Path) -> Path:
 
 
 def load_files(sources: list[tuple[str, bytes]]) -> Termbase:
-    """Merge glossary files given as (name, bytes), later ones overriding earlier ones by id."""
+    """Merge glossary files given as (name, bytes), later ones overriding earlier ones by id.
+    A term the matcher would never find as written (pattern syntax, `glossary lint` says which)
+    is refused with its file and line, like a row with a wrong cell: loaded, it would silently
+    never match."""
     concepts: dict[str, Concept] = {}
     for name, data in sources:
         gf = GlossaryFile.parse(Path(name), data)
         for concept, present in gf.concepts():
+            check_terms(concept, at=concept.origin or name)
             base = concepts.get(concept.id)
             concepts[concept.id] = merge(base, concept, present) if base else concept
     return Termbase(

@@ -10,12 +10,14 @@ expression per term). Overlapping matches are resolved longest first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from brochure.glossary.concepts import Concept, Term
+from brochure.core.errors import GlossaryError
+from brochure.glossary.concepts import Concept, Term, langs
 from brochure.glossary.morph import WORD, exact_keys, morphology
 
 _STATUS_RANK = {"preferred": 0, "admitted": 1, "forbidden": 2}
@@ -42,26 +44,49 @@ class Match(NamedTuple):
 
 
 # What a term may hold besides its words: white space and the punctuation of ordinary prose
-# («Shal, ket!», "Council of Aksakals (Elders)", "workers' activist", "U.S."). The matcher sees a
-# term as its words only, so anything else (+ * $ ^ \ [ ] { } = < > # % ...: pattern or markup
-# syntax) would be dropped silently and the term matched as something nobody wrote.
-_PROSE_PUNCTUATION = frozenset(" .,;:!?'’ʼ\"«»“”„‘()-‐‑–—/&")
+# («Shal, ket!», "Council of Aksakals (Elders)", "workers' activist", "U.S.", «Постановление №5»,
+# "и т. д…"). The matcher finds a term by its words and checks the punctuation between them
+# literally (_gap); what stands before its first word or after its last is not looked for. Anything
+# else (+ * $ ^ \ [ ] { } = < > # % ...: pattern or markup syntax) would be dropped silently and
+# the term matched as something nobody wrote.
+_PROSE_PUNCTUATION = frozenset(" .,;:!?'’ʼ\"«»“”„‘()-‐‑–—/&…№")
+# marks a term's meaning hangs on, so they must stand between its words where the matcher checks
+# them: «№12» would be found in every «12»
+_INNER_ONLY = frozenset("№")
+# what a gap between a term's words may differ in: white space and hyphens are the same gap
+# (a line-break hyphen, a no-break space), an apostrophe is one whichever is typed, three dots
+# are an ellipsis
+_GAP_FREE = str.maketrans({c: None for c in " \t\u00a0\u202f\u2009-‐‑–"} | {"’": "'", "ʼ": "'"})
+_PLAIN = re.compile(r"[^\W_]+(?:[ -][^\W_]+)*")
+
+
+def _gap(text: str) -> str:
+    """The punctuation between two words of a term or a text, as the matcher compares it."""
+    return text.translate(_GAP_FREE).replace("...", "…") if text else text
 
 
 def term_problem(text: str) -> str | None:
     """Why `text` cannot be a glossary term as written (None: it can): the matcher finds terms
     by their words, so a term with no word, with pattern syntax around its words, or whose
     punctuation hides a lone letter (`(a)`, `a.`) would match something its author did not write."""
-    words = WORD.findall(text)
+    if _PLAIN.fullmatch(text):  # most terms: words and single spaces (checked at every load)
+        return None
+    words = list(WORD.finditer(text))
     if not words:
         return "it has no words (the glossary matches words)"
     odd = "".join(sorted({c for c in WORD.sub("", text) if c not in _PROSE_PUNCTUATION
                           and not c.isspace()}))  # fmt: skip
-    seen = " ".join(words)
+    seen = " ".join(m.group() for m in words)
     if odd:
         return (
             f"the glossary matches words and would drop {odd!r}, finding «{seen}» instead; "
             "write the term as plain text"
+        )
+    edges = "".join(sorted(set(text[: words[0].start()] + text[words[-1].end() :]) & _INNER_ONLY))
+    if edges:
+        return (
+            f"the glossary matches words and checks {edges!r} only between them, finding "
+            f"«{seen}» alone; write it between words («Постановление №5») or leave it out"
         )
     if len(words) == 1 and len(seen) == 1 and seen != text.strip():
         return (
@@ -71,11 +96,28 @@ def term_problem(text: str) -> str | None:
     return None
 
 
+def check_terms(concept: Concept, option: str = "--", at: str = "") -> None:
+    """Refuse a term the matcher would find as something else (term_problem): raise a
+    GlossaryError naming the option (`option` + column) or `at` (file:line) and the column."""
+    for lang in langs():
+        columns = [(lang, (concept.preferred.get(lang, ""),)),
+                   (f"{lang}_admitted", concept.admitted.get(lang, ())),
+                   (f"{lang}_forbidden", concept.forbidden.get(lang, ())),
+                   (f"{lang}_forms", tuple(concept.forms.get(lang, {}).values()))]  # fmt: skip
+        for column, texts in columns:
+            for text in texts:
+                problem = term_problem(text) if text else None
+                if problem:
+                    where = f"{at}: {column}" if at else option + column.replace("_", "-")
+                    raise GlossaryError(f"{where}: «{text}» is not a term: {problem}")
+
+
 @dataclass(frozen=True)
 class _Entry:
     term: Term
     keys: tuple[frozenset[str], ...]  # per word: the keys any of which a token must have
     words: tuple[str, ...]  # the term's words as written (for the case check)
+    gaps: tuple[str, ...]  # the punctuation between its words (_gap), checked literally
     case_sensitive: bool
     order: int  # the order terms were added in: matches of equal rank keep it
 
@@ -131,16 +173,18 @@ class Matcher:
                 self._add(concept, term)
 
     def _add(self, concept: Concept, term: Term) -> None:
-        words = tuple(WORD.findall(term.text))
+        found = list(WORD.finditer(term.text))
+        words = tuple(m.group() for m in found)
         if not words or term_problem(term.text):
-            return  # never matched as something else (`glossary lint` reports it)
+            return  # never matched as something else (loading the file refuses it)
+        gaps = tuple(_gap(term.text[a.end() : b.start()]) for a, b in zip(found, found[1:]))
         indecl = concept.indeclinable or bool(term.form)
         # the keys of a term's words: the forms they may be found under
         term_keys = exact_keys if indecl else self._term_keys
         keys = tuple(term_keys(w) for w in words)
         # Only the first word's keys go into the index; the other words are checked against the
         # text's tokens by intersecting key sets.
-        entry = _Entry(term, keys, words, concept.case_sensitive and not self.ignore_case,
+        entry = _Entry(term, keys, words, gaps, concept.case_sensitive and not self.ignore_case,
                        self._added)  # fmt: skip
         self._added += 1
         for word_keys in keys:
@@ -253,8 +297,10 @@ class Matcher:
         for j, keys in enumerate(entry.keys):
             if j and not keys & info[i + j][0]:
                 return False
-            if j and text[spans[i + j - 1][1] : spans[i + j][0]].strip(" \u00a0-‐‑–"):
-                return False  # words of a term are separated by spaces or a hyphen only
+            if j:  # the punctuation between the words, if any, is the term's own
+                gap, own = text[spans[i + j - 1][1] : spans[i + j][0]], entry.gaps[j - 1]
+                if (own or gap.strip(" \u00a0-‐‑–")) and _gap(gap) != own:
+                    return False
             if entry.case_sensitive and not _case_ok(entry.words[j], words[i + j]):
                 return False
         return True
