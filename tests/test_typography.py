@@ -180,11 +180,65 @@ def test_edition_titles_segments_and_cover_are_typeset_but_not_the_input():
     assert ed.documents[0].blocks[1].segments[0].texts["ru"].text == 'Это "тест" - да, конечно'
 
 
-def test_the_pdf_draws_the_narrow_space_as_a_small_no_break_space():
+def test_the_narrow_space_goes_to_the_pdf_as_it_is():
+    """No inline box in its place: WeasyPrint sets it in the text run (test below)."""
     from brochure.layout.html import rich_html
 
     html = str(rich_html(typeset(RichText("40 000 <b>"), "ru")))
-    assert html == '40<span class="thin">\u00a0</span>000 &lt;b&gt;'
+    assert html == "40\u202f000 &lt;b&gt;"
+
+
+_NARROW = (
+    "По Постановлению №{s}5 в декабре были уволены 40{s}000 рабочих, т.{s}е. почти "
+    "75{s}% всех занятых, и готовилась новая волна сокращений. Зарплаты упали на 1{s}200 тенге."
+)
+_NARROW_PAGE = """<html><head><meta charset="utf-8"><style>
+@font-face {{ font-family: "Brochure Serif"; src: url("{fonts}/PT_Serif-Web-Regular.ttf"); }}
+@font-face {{ font-family: "Brochure Serif"; font-style: italic;
+              src: url("{fonts}/PT_Serif-Web-Italic.ttf"); }}
+@page {{ size: 150mm 200mm; margin: 5mm }}
+p {{ width: {width}mm; font: 9pt "Brochure Serif"; text-align: justify; hyphens: auto;
+     hyphenate-character: "-"; hyphenate-limit-chars: 6 3 3 }}
+</style></head><body><p lang="ru">{text}</p></body></html>"""
+
+
+def _narrow_lines(space: str, width: int) -> list[str]:
+    from pathlib import Path
+
+    from brochure.layout.html import fonts_dir, rich_html
+    from brochure.layout.linebreak import laid_out_paragraphs
+    from brochure.layout.weasy import render_document
+
+    text = _NARROW.format(s=space)
+    emphasis = Span(text.index("Постановлению"), text.index(" в декабре"), "em")  # an inline box
+    html = str(rich_html(RichText(text, (emphasis,))))
+    page = _NARROW_PAGE.format(fonts=fonts_dir().as_uri(), width=width, text=html)
+    lines = laid_out_paragraphs(render_document(page, Path.cwd()))
+    return [line.replace(space, " ") for para in lines for line in para]
+
+
+@pytest.mark.parametrize("width", [32, 36, 40, 44, 50, 60])
+def test_a_narrow_space_breaks_like_a_no_break_space(width):
+    """A typed U+202F (in «№ 5», «т. е.», «75 %», «40 000») is half a space of the font's own, in
+    the text run: the paragraph breaks where it breaks with U+00A0 (at these measures half a
+    space more or less moves no word)."""
+    assert _narrow_lines("\u202f", width) == _narrow_lines("\u00a0", width)
+
+
+def test_a_narrow_space_leaves_no_word_alone_on_a_line():
+    """At 37 mm the half-size no-break space box it once was made WeasyPrint break before
+    «75 %», leaving «почти» alone on a line; as a character of the text nothing is left alone
+    (and «почти 75 % всех занятых,» fits in the half space it saves against U+00A0)."""
+    assert _narrow_lines("\u202f", 37) == [
+        "По Постановлению № 5 в",
+        "декабре были уволены",
+        "40 000 рабочих, т. е.",
+        "почти 75 % всех занятых,",
+        "и готовилась новая",
+        "волна сокращений. Зар-",
+        "платы упали на 1 200",
+        "тенге.",
+    ]
 
 
 def test_the_colophon_and_publisher_are_typeset_too():

@@ -21,8 +21,11 @@ from brochure.core.errors import LayoutError
 _NOT_DRAWN = ("Cc", "Cf", "Zl", "Zp")
 # Characters the layouts themselves print besides the edition's text.
 LAYOUT_TEXT = "0123456789.,:;·•–-—()[]/ DRAFT missing translation"
-# Characters the PT fonts lack that the layouts draw by other means: the narrow no-break space
-# between thousands is a no-break space set smaller (html.rich_html).
+# Characters the PT fonts lack that are drawn all the same: the narrow no-break space (U+202F) is
+# set by HarfBuzz as half the font's own space (its fallback for a space character a font has no
+# glyph for; Pango keeps white space in the font of the text around it), in the same text run:
+# no inline box, so it breaks exactly as a no-break space does (a half-size box in its place
+# tripped WeasyPrint's line breaking: a word alone on a line).
 DRAWN_BY_LAYOUT = frozenset("\u202f")
 
 

@@ -155,7 +155,7 @@ def rich_html(text: RichText) -> Markup:
         if target and link_target(target):  # checked again: a layout is the last gate
             opening = f'<a class="link" href="{escape(target)}">{opening}'
             closing = f"{closing}</a>"
-        out.append(f"{opening}{_thin_spaces(escape(chunk))}{closing}")
+        out.append(f"{opening}{escape(chunk)}{closing}")
     return Markup("".join(out))
 
 
@@ -175,12 +175,6 @@ def _spaces_inside_boxes(
         elif boxed[n] and not boxed[n + 1] and texts[n + 1].startswith(" "):
             texts[n], texts[n + 1] = texts[n] + " ", texts[n + 1][1:]
     return [(text, kinds, target) for text, (_, kinds, target) in zip(texts, chunks, strict=True)]
-
-
-def _thin_spaces(html: str) -> str:
-    """The PT fonts have no narrow no-break space (U+202F, set between thousands by
-    layout.typography): draw it as a no-break space at half size (common.css `.thin`)."""
-    return str(html).replace("\u202f", '<span class="thin">\u00a0</span>')
 
 
 def render_html(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> tuple[str, Path]:
