@@ -286,3 +286,56 @@ def test_missing_glyph_through_the_cli(tmp_path, invoke):
     result = invoke("build", folder, "--draft", "--no-mt")
     assert result.exit_code == 1
     assert "U+2605 BLACK STAR" in result.output and "segment " in result.output
+
+
+def _line_starts(page) -> list[tuple[float, str]]:
+    """(x, text) of each line of a page's text, in the order the PDF holds it."""
+    textpage = page.get_textpage()
+    lines: list[tuple[float, str]] = []
+    start = True
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if char in "\r\n":
+            start = True
+            continue
+        x0, _y0, x1, _y1 = textpage.get_charbox(i)
+        if start and x1 > x0:
+            lines.append((x0, char))
+            start = False
+        elif lines:
+            lines[-1] = (lines[-1][0], lines[-1][1] + char)
+    return lines
+
+
+@pytest.mark.parametrize("layout", ["columns", "facing", "interleaved"])
+def test_a_list_item_cut_across_a_page_goes_on_in_line_with_its_text(tmp_path, layout):
+    """The rest of a list item on the next page has no marker: its first line starts where the
+    item's other lines do, not 1.2em further left (the hanging indent of the marker's line)."""
+    blocks = [heading({"en": "Main heading", "ru": "Главный заголовок"})]
+    blocks += [block("paragraph", marked_seg(n, LANGS, repeat=3)) for n in range(1, 9)]
+    blocks.append(block("list_item", *(marked_seg(100 + i, LANGS, repeat=2) for i in range(8))))
+    blocks += [block("paragraph", marked_seg(n, LANGS, repeat=2)) for n in range(200, 206)]
+    e = edition(document("doc", *blocks), langs=LANGS)
+    path = render(replace(e, info=replace(e.info, layout=layout)), "pdf", tmp_path / "list.pdf")
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        pages = [_line_starts(pdf[i]) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    first = next(i for i, lines in enumerate(pages) if any("E100" in t for _, t in lines))
+    rest = next(i for i, lines in enumerate(pages) if i > first and
+                any(t.startswith(marker("en", 200)) for _, t in lines))  # fmt: skip
+    # the item's English lines on the page it starts on and on the next, measured from the left
+    # edge of a paragraph's text on the same page (a page's margins are mirrored)
+    indents = []
+    for index, opening in ((first, "E008"), (rest, marker("en", 200))):
+        lines = pages[index]
+        edge = next(x for x, t in lines if t.startswith(opening))
+        top = next(n for n, (_, t) in enumerate(lines) if "E100" in t) + 1 if index == first else 0
+        end = next(n for n, (_, t) in enumerate(lines) if t.startswith(marker("en", 200))) \
+            if index == rest else len(lines)  # fmt: skip
+        indents.append([round(x - edge, 1) for x, t in lines[top:end]
+                        if t[:1].isascii() and t[:1].isalpha() and "heading" not in t])  # fmt: skip
+    assert len(indents[1]) >= 2, pages[rest]
+    item = indents[0] + indents[1]
+    assert min(item) > 5 and max(item) - min(item) < 0.5, indents  # 1.2em, on both pages
