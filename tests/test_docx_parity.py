@@ -209,3 +209,41 @@ def test_font_subsets_are_kept_in_the_project_cache_and_give_the_same_docx(
     source.write_text(source.read_text(encoding="utf-8") + "\n∞\n", encoding="utf-8")
     build("--draft")
     assert len(list(kept.iterdir())) == 2 * len(docx_layout.EMBEDDED)
+
+
+def test_the_interleaved_docx_has_the_pdf_measure(tmp_path):
+    """One language after the other: the PDF holds 45-75 characters a line (rows.MAX_MEASURE_EM),
+    the DOCX the same page margins, and a translation the source's measure (its rule is in the
+    margin, as in the PDF), not the full width of the page less the narrow margins."""
+    from docx.shared import Mm
+
+    edition = _edition("en-ru-interleaved")
+    geo = layout_geometry(typeset_edition(edition, thin=NBSP))
+    doc = docx.Document(str(render(edition, "docx", tmp_path / "e.docx")))
+    section = doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    pdf_width = Mm(geo.page_mm[0] - geo.margin_inner_mm - geo.margin_outer_mm)
+    assert abs(width - pdf_width) < Mm(0.1)
+    assert width < Mm(geo.page_mm[0] - 30)  # narrower than the page less 15 mm margins
+    for name in ("Translation", "Translation 2"):
+        assert not doc.styles[name].paragraph_format.left_indent
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_sets_the_interleaved_docx_at_45_to_75_characters(tmp_path):
+    import statistics
+
+    path = render(_edition("en-ru-interleaved"), "docx", tmp_path / "interleaved.docx")
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "interleaved.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    # the lines of running text (five words or more): not headings, page numbers, contents
+    lengths = sorted(len(" ".join(line.split())) for line in text.splitlines()
+                     if len(line.split()) >= 5)  # fmt: skip
+    assert len(lengths) > 300
+    assert 45 <= statistics.median(lengths) <= 75, lengths
+    assert lengths[int(len(lengths) * 0.95)] <= 75, lengths  # it was 80 at the 90th percentile

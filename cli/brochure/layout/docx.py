@@ -243,15 +243,16 @@ def build_document(edition: Edition) -> Any:
     import docx
     from docx.shared import Mm
 
-    info = edition.info
-    interleaved = layouts.get(info.layout).full_width  # one language after the other
-    geo = geometry(info.page_size, 1 if interleaved else len(info.languages))
-    doc = docx.Document()
     from brochure.layout.html import layout_geometry
     from brochure.layout.linebreak import line_breaking, word_chars
 
-    # ragged or justified as the PDF: its measure, the edition's words
-    justified = line_breaking(layout_geometry(edition), word_chars(edition)).text_align == "justify"
+    info = edition.info
+    interleaved = layouts.get(info.layout).full_width  # one language after the other
+    # the PDF's page: its margins, so its measure (one language after the other: 45-75
+    # characters, rows.MAX_MEASURE_EM), and its ragged or justified choice for the edition's words
+    geo = layout_geometry(edition)
+    doc = docx.Document()
+    justified = line_breaking(geo, word_chars(edition)).text_align == "justify"
     _styles(doc, geo, justified)
     _page(doc, geo)
     _metadata(doc, edition)
@@ -456,7 +457,8 @@ def _styles(doc: Any, geo: Geometry, justified: bool) -> None:
         _set_fonts(style.element.get_or_add_rPr(), SANS)
     styles["Header"].font.color.rgb = RGBColor.from_string("555555")
 
-    # The translations of the interleaved layout: sans, a little smaller, a rule in the margin.
+    # The translations of the interleaved layout: sans, a little smaller, a rule in the margin
+    # (outside the text, as in the PDF: a translation has the source's measure).
     from docx.enum.style import WD_STYLE_TYPE
 
     for name, color, (rule, rule_color) in zip(
@@ -467,9 +469,9 @@ def _styles(doc: Any, geo: Geometry, justified: bool) -> None:
         style.font.size = Pt(round(geo.font_pt * 0.94 * 2) / 2)
         style.font.color.rgb = RGBColor.from_string(color)
         _set_fonts(style.element.get_or_add_rPr(), SANS)
-        style.paragraph_format.left_indent = Pt(geo.font_pt * 0.9)
         style.paragraph_format.space_before = Pt(geo.font_pt * 0.2)
-        _paragraph_border(style.element.get_or_add_pPr(), "left", rule, rule_color)
+        _paragraph_border(style.element.get_or_add_pPr(), "left", rule, rule_color,
+                          space=round(geo.font_pt * 0.9))  # fmt: skip
 
 
 def _page(doc: Any, geo: Geometry) -> None:
@@ -821,13 +823,12 @@ def _interleaved(
                     run.font.color.rgb = RGBColor.from_string(TRANSLATION_COLORS[min(n, 2) - 1])
                 fmt.keep_with_next = True
                 continue
-            indent = p.paragraph_format.left_indent
-            p.style = style
-            if indent is not None:  # a list item keeps its own indent, plus the translation's
-                fmt.left_indent = indent + Pt(geo.font_pt * 0.9)
+            p.style = style  # a list item keeps its own indent (the rule is in the margin)
 
 
-def _paragraph_border(ppr: Any, side: str, val: str, color: str) -> None:
+def _paragraph_border(ppr: Any, side: str, val: str, color: str, space: int = 6) -> None:
+    """A rule on one side of a paragraph, `space` points from its text (Word draws it outside
+    the paragraph's indent: in the margin when the indent is 0)."""
     from docx.oxml import OxmlElement
 
     borders = ppr.find(_qn("w:pBdr"))
@@ -835,7 +836,7 @@ def _paragraph_border(ppr: Any, side: str, val: str, color: str) -> None:
         borders = OxmlElement("w:pBdr")
         _insert(ppr, borders, _P_PR)
     el = OxmlElement(f"w:{side}")
-    for k, v in (("w:val", val), ("w:sz", "8"), ("w:space", "6"), ("w:color", color)):
+    for k, v in (("w:val", val), ("w:sz", "8"), ("w:space", str(space)), ("w:color", color)):
         el.set(_qn(k), v)
     borders.append(el)
 
