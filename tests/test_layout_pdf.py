@@ -273,3 +273,33 @@ def test_failed_render_keeps_the_old_file(tmp_path, monkeypatch):
         render(edition(document("d", paragraph(1, LANGS))), "pdf", out)
     assert out.read_bytes() == b"old"
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_a_build_frees_each_document_before_laying_out_the_next(tmp_path):
+    """While a build lays out (layout.weasy.collect_between_documents) the collector makes no
+    full pass of its own, yet a WeasyPrint document (cyclic: freed by a full pass only) is gone
+    once the next one is laid out; afterwards the collector is as it was."""
+    import gc
+    import weakref
+
+    from brochure.layout.weasy import collect_between_documents, render_document
+
+    html = "<p>Один абзац, чтобы было что разложить по строкам.</p>" * 40
+    threshold = gc.get_threshold()
+    resume = collect_between_documents()
+    try:
+        assert gc.get_threshold()[2] > 10**6
+        document = render_document(html, tmp_path)
+        gc.collect(1)  # it lives long enough to be old, as a measuring pass's document does
+        # a computed style: cyclic (the page box itself may be freed by its count)
+        first = weakref.ref(document.pages[0]._page_box.children[0].style)
+        del document
+        gc.collect(1)  # no young collection frees it: it waits for a full one
+        assert first() is not None
+        second = render_document(html, tmp_path)
+        assert first() is None
+        assert second.pages
+    finally:
+        resume()
+    assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == 0
