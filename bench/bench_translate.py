@@ -2,8 +2,9 @@
 
 For each shape, the same sentences, the same beam (4) and N-best size (4), the same threads:
   raw        CTranslate2 translate_batch (+ SentencePiece encode/decode) with the best batching
-             found for this model in this run (a small search over sentences and tokens per batch,
-             which includes the batching the engine derives, so raw is never handicapped)
+             found for this model in this run (a search over sentences and tokens per batch, which
+             includes the batching the engine derives, so raw is never handicapped), on the very
+             translator the engine loaded (the same weights in the same memory)
   engine     brochure's argos engine with the settings it derives itself (batch_size = 0)
   translate  brochure's translate core on a fresh project: segmenting, memory, XLIFF, MT cache,
              glossary choice, saving; the segments that reached the engine are counted (a repeated
@@ -13,12 +14,21 @@ For each shape, the same sentences, the same beam (4) and N-best size (4), the s
              child process timing itself after loading, with a temporary HOME, the same threads
              (its sentence splitter, which would download a model, is replaced by "one sentence":
              that only makes argos faster)
-Every subject gets the same sentences (argos too: a subset would compare sentences of another
-length). Loading the model is outside every subject's timing (argos's too). Every subject is warmed
-up (on a few sentences), then timed 5 times in alternating turns (bench/common.py). A ratio is the
-median of the turns' ratios (subject and baseline of one turn ran one after the other, so a burst
-of load on the shared machine touches both); the range over the turns and the ratio of the median
-times are printed beside it.
+The sentences come in blocks of 32 (what `brochure translate` hands the engine at once for a
+brochure of up to 800 segments), 8 blocks of distinct sentences (256). Every subject translates
+every block, the subjects one right after the other and in an order that rotates from block to
+block (argos, the slowest, only the first 2 blocks); a ratio is taken block by block (the two
+subjects of a ratio met the same load) and the trimmed mean of the blocks' ratios is the figure,
+printed with a 90% bootstrap interval, the median and the ratio of the sums.
+Why blocks and not whole runs: on this shared 2-core machine (load 6-10) the CPU time of one and
+the same translate_batch call varies by about 10% from call to call (no page faults after the
+first call: contention for caches and memory with the other processes), at every grain (calls of
+8 or 32 sentences varied alike), so precision comes from the number of paired calls: 5 turns of
+the same 32 sentences gave ratios that read 0.64-1.46x. Loading the model, a warm-up block on the
+translator (its first call takes about 30,000 page faults) and a few sentences through the engine
+and through the translate core (its first project loads the built-in glossary and pymorphy3's
+dictionary, once per process as the model is) are outside every timing; argos's child process
+loads its model and translates one sentence before timing itself.
 Goals: engine and translate >= 0.95x raw, >= 3x argos, on both shapes.
 The clock: with one thread (what a busy 2-core machine gets: ct2.available_threads), the CPU time
 of the process (of argos's child process for argos), because the wall time of a process waiting
@@ -36,8 +46,8 @@ The tests' tiny copy models (1 layer, 192 wide: where per-sentence overheads dom
 --shape copy-f32-400 / copy-int8-2000; the memory run (RSS over thousands of sentences) uses
 copy-int8-2000, which is fast enough for it.
 
-    .venv/bin/python bench/bench_translate.py [--sentences 32] [--runs 5] [--memory 2000]
-                                              [--shape base-f32-8k ...]
+    .venv/bin/python bench/bench_translate.py [--block 32] [--blocks 8] [--argos-blocks 2]
+                                              [--memory 2000] [--shape base-f32-8k ...]
 """
 
 from __future__ import annotations
@@ -53,15 +63,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # tinymodels
 sys.path.insert(0, str(HERE))
 
 import tinymodels  # noqa: E402
-from common import Timing, alternate, row  # noqa: E402
+from common import row  # noqa: E402
 
 BEAM, NBEST = 4, 4
 
@@ -216,12 +229,12 @@ class Clock:
         self.walls.append(wall)
         return cpu if self.cpu else wall
 
-    def timed(self, fn, *args):  # noqa: ANN001, ANN201
-        """A subject for alternate(): runs fn(*args) and returns its time on this clock."""
+    def timed(self, fn: Callable[[list[str]], object]) -> Callable[[list[str]], float]:
+        """A subject for interleave(): runs fn(block) and returns its time on this clock."""
 
-        def subject() -> float:
+        def subject(block: list[str]) -> float:
             start = self.start()
-            fn(*args)
+            fn(block)
             return self.stop(start)
 
         return subject
@@ -231,17 +244,83 @@ class Clock:
         return "CPU time" if self.cpu else "wall time"
 
 
-class Raw:
-    """CTranslate2 alone: encode, translate_batch, decode."""
+def interleave(
+    subjects: dict[str, Callable[[list[str]], float]], blocks: list[list[str]],
+    on: dict[str, int] | None = None,
+) -> dict[str, dict[int, float]]:  # fmt: skip
+    """Each block translated by every subject, one right after the other, in an order that
+    rotates from block to block; {subject: {block: seconds}}. `on`: a subject timed on its first
+    n blocks only (argos, the slowest)."""
+    out: dict[str, dict[int, float]] = {name: {} for name in subjects}
+    for b, block in enumerate(blocks):
+        names = [n for n in subjects if b < (on or {}).get(n, len(blocks))]
+        k = b % len(names)
+        for name in names[k:] + names[:k]:
+            out[name][b] = subjects[name](block)
+    return out
 
-    def __init__(self, models: Path, threads: int):
-        import ctranslate2
+
+@dataclass(frozen=True)
+class Paired:
+    """How many times faster `subject` ran than `base`, block by block: the two translated the same
+    block one right after the other (interleave()), so a burst of load touches both.
+
+    The estimate is the trimmed mean of the blocks' ratios (a fifth cut at each end: one block
+    that met a burst of load does not move it), with a 90% bootstrap interval over the blocks."""
+
+    subject: dict[int, float]
+    base: dict[int, float]
+
+    @property
+    def ratios(self) -> list[float]:
+        return [self.base[b] / self.subject[b] for b in sorted(self.subject) if b in self.base]
+
+    @property
+    def estimate(self) -> float:
+        return trimmed_mean(self.ratios)
+
+    def interval(self) -> tuple[float, float]:
+        """90% bootstrap interval of the estimate (resampling blocks); (min, max) under 5 blocks."""
+        r = self.ratios
+        if len(r) < 5:
+            return min(r), max(r)
+        rng = random.Random(0)
+        means = sorted(trimmed_mean(rng.choices(r, k=len(r))) for _ in range(2000))
+        return means[len(means) // 20], means[-len(means) // 20 - 1]
+
+    @property
+    def of_sums(self) -> float:
+        blocks = [b for b in self.subject if b in self.base]
+        return sum(self.base[b] for b in blocks) / sum(self.subject[b] for b in blocks)
+
+    def text(self, goal: float | None = None) -> str:
+        lo, hi = self.interval()
+        n = len(self.ratios)
+        spread = f"90% interval {lo:.2f}-{hi:.2f}x" if n >= 5 else f"blocks {lo:.2f}-{hi:.2f}x"
+        undecided = "; the interval spans the goal" if goal is not None and lo < goal <= hi else ""
+        return (f"{self.estimate:.2f}x ({'trimmed mean' if n >= 5 else 'mean'} of {n} paired blocks, "
+                f"{spread}, median {statistics.median(self.ratios):.2f}x, of sums "
+                f"{self.of_sums:.2f}x{undecided}")  # fmt: skip
+
+
+def trimmed_mean(values: list[float]) -> float:
+    """The mean without the lowest and highest fifth."""
+    v = sorted(values)
+    cut = len(v) // 5
+    return statistics.mean(v[cut : len(v) - cut])
+
+
+class Raw:
+    """CTranslate2 alone: encode, translate_batch, decode, on the translator the engine loaded
+    (the same weights in the same memory: two loads of one model can differ in where their
+    pages lie, which would be timed as a difference of code)."""
+
+    def __init__(self, models: Path, translator: Any):
         import sentencepiece as spm
 
         root = models / "translate-en_ru"
         self.sp = spm.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
-        self.translator = ctranslate2.Translator(str(root / "model"), inter_threads=1,
-                                                 intra_threads=threads)  # fmt: skip
+        self.translator = translator
         self.batching = ("examples", 16)
 
     def __call__(self, texts: list[str], batching: tuple[str, int] | None = None) -> list[str]:
@@ -253,13 +332,13 @@ class Raw:
         return [self.sp.decode_pieces(r.hypotheses[0]) for r in results]
 
     def tune(
-        self, texts: list[str], grid: list[tuple[str, int]], clock: Clock
+        self, blocks: list[list[str]], grid: list[tuple[str, int]], clock: Clock
     ) -> list[tuple[float, tuple[str, int]]]:
-        """Time every batching of `grid` on `texts` (twice, alternating); keep the fastest."""
-        timings = alternate({f"{t}:{n}": clock.timed(self, texts, (t, n)) for t, n in grid},
-                            runs=2, warmup=False)  # fmt: skip
+        """Time every batching of `grid` on each block (interleaved); keep the fastest in total."""
+        subjects = {f"{t}:{n}": clock.timed(partial(self, batching=(t, n))) for t, n in grid}
+        times = interleave(subjects, blocks)
         ranked = sorted(
-            (v.min, (k.split(":")[0], int(k.split(":")[1]))) for k, v in timings.items()
+            (sum(v.values()), (k.split(":")[0], int(k.split(":")[1]))) for k, v in times.items()
         )
         self.batching = ranked[0][1]
         return ranked
@@ -281,18 +360,16 @@ def run_engine(engine, texts: list[str]) -> None:
 
 
 class Core:
-    """`brochure translate` on a fresh project each run (no MT cache, nothing translated), with
-    the engine already loaded (as every other subject's model is)."""
+    """`brochure translate` on a fresh project of one block's sentences each run (no MT cache,
+    nothing translated), with the engine already loaded (as every other subject's model is)."""
 
-    def __init__(
-        self, models: Path, texts: list[str], work: Path, threads: int, engine, clock: Clock
-    ):
-        self.models, self.texts, self.work, self.threads = models, texts, work, threads
+    def __init__(self, models: Path, work: Path, threads: int, engine, clock: Clock):
+        self.models, self.work, self.threads = models, work, threads
         self.engine, self.clock = engine, clock
         self.runs = 0
         self.reached: list[int] = []
 
-    def __call__(self) -> float:
+    def __call__(self, texts: list[str]) -> float:
         import brochure.translate.fill as core
         from brochure.core.project import load_project
 
@@ -300,7 +377,7 @@ class Core:
         root = self.work / f"project-{self.runs}"
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
-        paragraphs = [" ".join(self.texts[i : i + 5]) for i in range(0, len(self.texts), 5)]
+        paragraphs = [" ".join(texts[i : i + 5]) for i in range(0, len(texts), 5)]
         (root / "text.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         (root / "brochure.toml").write_text(
             'title = "Bench"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["text.md"]\n'
@@ -313,7 +390,7 @@ class Core:
         report = core.translate_project(project, progress=False, engine=self.engine)
         elapsed = self.clock.stop(start)
         self.reached.append(report.langs[0].computed)
-        assert report.langs[0].drafted == len(self.texts), report.langs[0].drafted
+        assert report.langs[0].drafted == len(texts), report.langs[0].drafted
         shutil.rmtree(root, ignore_errors=True)
         return elapsed
 
@@ -337,19 +414,21 @@ print(json.dumps({"wall": wall, "cpu": cpu, "first": out[0][0].value}))
 
 
 class Argos:
-    def __init__(self, models: Path, texts: list[str], work: Path, threads: int, clock: Clock):
+    """argos-translate's per-sentence path, in a child process that times itself after loading."""
+
+    def __init__(self, models: Path, work: Path, threads: int, clock: Clock):
         self.clock = clock
         home = work / "home"
         home.mkdir(parents=True, exist_ok=True)
         self.data = work / "argos-texts.json"
-        self.data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
         env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
                    XDG_CACHE_HOME=str(home / "cache"), ARGOS_PACKAGES_DIR=str(models),
                    ARGOS_INTRA_THREADS=str(threads), ARGOS_INTER_THREADS="1")  # fmt: skip
         self.env = env
 
-    def __call__(self) -> float:
+    def __call__(self, texts: list[str]) -> float:
+        self.data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         proc = subprocess.run([sys.executable, "-c", ARGOS_CHILD, str(self.data), str(NBEST)], env=self.env,
                               capture_output=True, text=True, check=False)  # fmt: skip
         if proc.returncode != 0:
@@ -377,101 +456,74 @@ def memory_child(models: str, n: int, threads: int) -> None:
 def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) -> None:
     t0 = time.perf_counter()
     models = build_model(work, shape)
-    texts = sentences(args.sentences)
-    warm = sentences(4, seed=11)  # warm-up input: other sentences, so nothing is cached
-    raw = Raw(models, threads)
+    size = args.block
+    texts = sentences(size * args.blocks)
+    blocks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    warm = sentences(size, seed=11)  # warm-up input: other sentences, so nothing is cached
+    engine = make_engine(models, threads)
+    engine.translate(texts[:1])  # loads the model
+    raw = Raw(models, engine.legs[0].translator)
     mean_tokens = sum(len(raw.sp.encode(t)) for t in texts) / len(texts)
     spec = SHAPES[shape]
     print(f"== shape {shape}: {spec.shape.layers}+{spec.shape.layers} layers, "
           f"{spec.shape.width + 64} wide, {spec.shape.heads} heads, feed-forward {spec.shape.ffn}, "
           f"vocabulary {max(raw.sp.get_piece_size(), spec.shape.vocabulary)} entries "
           f"({raw.sp.get_piece_size()} SentencePiece pieces), {spec.quantization or 'float32'}, "
-          f"built in {time.perf_counter() - t0:.1f} s; {len(texts)} sentences of "
+          f"built in {time.perf_counter() - t0:.1f} s; {len(blocks)} blocks of {size} sentences of "
           f"{mean_tokens:.0f} tokens on average; {threads} thread(s)")  # fmt: skip
-    engine = make_engine(models, threads)
-    engine.translate(texts[:1])  # loads the model
     chosen = engine.legs[0].batching()  # what the engine derived for this model's weights
     grid = GRID + ([chosen] if chosen not in GRID else [])
     clock = Clock(threads)
-    tune = texts[: args.tune_sentences or len(texts)]  # the timed sentences: what raw is timed on
+    # the translator's buffers are allocated once (about 30,000 page faults), before any timing
+    raw(warm)
+    tune = blocks[: args.tune_blocks]  # timed sentences: what raw is then timed on
     ranked = raw.tune(tune, grid, clock)
-    print(f"raw CTranslate2 batching search on {len(tune)} sentences "
-          "(best of 2, s): " + ", ".join(f"{t}={n}: {secs:.2f}" for secs, (t, n) in ranked))  # fmt: skip
+    print(f"raw CTranslate2 batching search on {len(tune)} blocks of {size} sentences, interleaved "
+          "(s in total): " + ", ".join(f"{t}={n}: {secs:.2f}" for secs, (t, n) in ranked))  # fmt: skip
     print(f"raw uses the best: {raw.batching[0]}={raw.batching[1]}; the engine derived: "
-          f"{chosen[0]}={chosen[1]}, threads={threads}")  # fmt: skip
+          f"{chosen[0]}={chosen[1]}, threads={threads}; both on the one loaded translator")  # fmt: skip
     expected = texts[0].replace("workers", "рабочие")
     assert raw(texts[:1])[0] == expected and engine.translate(texts[:1])[0][0].text == expected
     clocks = {k: Clock(threads) for k in ("raw", "engine", "translate", "argos")}
-    core = Core(models, texts, work / shape, threads, engine, clocks["translate"])
-    subjects = {
-        "raw": clocks["raw"].timed(raw, texts),
-        "engine": clocks["engine"].timed(run_engine, engine, texts),
+    core = Core(models, work / shape, threads, engine, clocks["translate"])
+    subjects: dict[str, Callable[[list[str]], float]] = {
+        "raw": clocks["raw"].timed(raw),
+        "engine": clocks["engine"].timed(partial(run_engine, engine)),
         "translate": core,
     }
-    warmups = {
-        "raw": lambda: raw(warm),
-        "engine": lambda: run_engine(engine, warm),
-        "translate": Core(models, warm, work / shape / "warm", threads, engine, Clock(threads)),
-    }
-    argos = None
-    if not args.skip_argos:
-        argos = Argos(models, texts, work / shape, threads, clocks["argos"])
-        subjects["argos"] = argos
-        warmups["argos"] = Argos(models, warm, work / shape / "warm", threads, Clock(threads))
-    timings = alternate(subjects, runs=args.runs, warmups=warmups)
-    print(f"  timed in {clock.name}; load average {os.getloadavg()[0]:.1f}")
-    n = len(texts)  # every subject translated the same sentences
+    # warm-ups outside the timing: the shared translator had a whole block (raw's, above); the
+    # engine's code and the translate core's first project (the glossary, pymorphy3's dictionary:
+    # loaded once per process, as the model is) a few sentences; argos's child process translates
+    # a sentence before it times itself, so it needs none
+    run_engine(engine, warm[:4])
+    Core(models, work / shape / "warm", threads, engine, Clock(threads))(warm[:4])
+    on = {}
+    if args.argos_blocks:
+        subjects["argos"] = Argos(models, work / shape, threads, clocks["argos"])
+        on["argos"] = args.argos_blocks
+    timings = interleave(subjects, blocks, on)
+    print(f"  timed in {clock.name}, subjects interleaved block by block; load average "
+          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
     for k, t in timings.items():
-        reached = core.reached[-1] if k == "translate" else n
-        walls = clocks[k].walls[-len(t.seconds) :]
-        print(f"  {k:<10} {t.text()}; {reached} segments reached the engine; "
-              f"{n / t.max:.2f}-{n / t.min:.2f} segments/s (slowest - fastest run), "
-              f"median {n / t.median:.2f}; wall times {', '.join(f'{w:.2f}' for w in walls)} s")  # fmt: skip
-    assert all(r == n for r in core.reached), core.reached
+        n = size * len(t)
+        reached = sum(core.reached) if k == "translate" else n
+        print(f"  {k:<10} {sum(t.values()):.2f} s for {len(t)} blocks ({n / sum(t.values()):.2f} "
+              f"segments/s; blocks {', '.join(f'{s:.2f}' for s in t.values())} s); {reached} "
+              f"segments reached the engine; wall {sum(clocks[k].walls[-len(t):]):.1f} s")  # fmt: skip
+    assert core.reached == [size] * len(blocks), core.reached
     if "argos" in timings:  # the most any batching can gain over argos on this model
-        r = Ratio(timings["raw"], timings["argos"])
         row(f"MT {shape}: raw CTranslate2 (best batching) / argos per sentence", "",
-            f"{r.median:.2f}x (turns {r.low:.2f}-{r.high:.2f}x; the ceiling for the engine)",
+            Paired(timings["raw"], timings["argos"]).text() + "; the ceiling for the engine)",
             None)  # fmt: skip
     for k in ("engine", "translate"):
         for base, goal, name in (("raw", 0.95, "raw CTranslate2 (best batching)"),
                                  ("argos", 3.0, "argos per sentence")):  # fmt: skip
             if base not in timings:
                 continue
-            r = Ratio(timings[k], timings[base])
+            r = Paired(timings[k], timings[base])
+            n = size * len(r.ratios)
             row(f"MT {shape}: {k} / {name}", f">= {goal:g}x",
-                f"{r.median:.2f}x (turns {r.low:.2f}-{r.high:.2f}x, of medians {r.of_medians:.2f}x; "
-                f"{n / timings[k].median:.2f} vs {n / timings[base].median:.2f} segments/s, "
-                f"{n} segments each, {clock.name})", r.median >= goal)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """How many times faster `subject` ran than `base`, turn by turn (alternate() times each
-    subject once per turn, one right after the other, so the i-th times belong together)."""
-
-    subject: Timing
-    base: Timing
-
-    @property
-    def turns(self) -> list[float]:
-        return [b / s for s, b in zip(self.subject.seconds, self.base.seconds)]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.turns)
-
-    @property
-    def low(self) -> float:
-        return min(self.turns)
-
-    @property
-    def high(self) -> float:
-        return max(self.turns)
-
-    @property
-    def of_medians(self) -> float:
-        return self.base.median / self.subject.median
+                f"{r.text(goal)}; {n} segments each, {clock.name})", r.estimate >= goal)  # fmt: skip
 
 
 def bench_memory(work: Path, args: argparse.Namespace, threads: int) -> None:
@@ -492,10 +544,22 @@ def main() -> None:
     from brochure.engines.ct2 import available_threads
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sentences", type=int, default=32)
-    ap.add_argument("--tune-sentences", type=int, default=0,
-                    help="sentences for the raw batching search (0: the timed ones)")  # fmt: skip
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument(
+        "--block",
+        type=int,
+        default=32,
+        help="sentences per block: what `brochure translate` hands the engine at once",
+    )
+    ap.add_argument("--blocks", type=int, default=8, help="blocks (each timed once per subject)")
+    ap.add_argument(
+        "--tune-blocks", type=int, default=2, help="blocks for raw CTranslate2's batching search"
+    )
+    ap.add_argument(
+        "--argos-blocks",
+        type=int,
+        default=2,
+        help="blocks argos is timed on (the slowest subject; 0: skip argos)",
+    )
     ap.add_argument("--threads", type=int, default=0, help="0: what the engine would choose")
     ap.add_argument("--shape", action="append", choices=list(SHAPES),
                     help=f"default: {' and '.join(DEFAULT_SHAPES)}")  # fmt: skip
@@ -503,7 +567,6 @@ def main() -> None:
         "--memory", type=int, default=2000, help="sentences for the memory run (0: skip)"
     )
     ap.add_argument("--memory-shape", default="copy-int8-2000", choices=list(SHAPES))
-    ap.add_argument("--skip-argos", action="store_true")
     ap.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory_child:
