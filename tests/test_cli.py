@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import click
 import pytest
 from brochure import __version__
 from brochure.cli import cli
@@ -42,9 +43,12 @@ def test_python_dash_m_and_version():
 
 
 def _commands(group, prefix=()):
-    for name, command in group.commands.items():
+    # as `--help` finds them: the group imports a command's module when it is asked for
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         yield (*prefix, name), command
-        if hasattr(command, "commands"):
+        if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
 
 
@@ -242,3 +246,26 @@ def test_two_different_projects_are_refused(invoke, seed_project, tmp_path):
     result = invoke("status", tmp_path, "--project", seed_project)
     assert result.exit_code == 2
     assert "two projects given" in result.output
+
+
+def test_a_command_imports_its_own_module_alone():
+    # the group loads a command's module when it runs: `brochure build` does not import the
+    # workbench's or the glossary's command modules; `--help` lists every command all the same
+    code = (
+        "import sys\nfrom brochure.cli import cli\n"
+        "try:\n    cli(['init', '--help'], prog_name='brochure')\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('brochure.commands.')"
+        " and m != 'brochure.commands.common'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().endswith("LOADED ['brochure.commands.init']")
+    listed = subprocess.run(
+        [sys.executable, "-m", "brochure", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    from brochure.commands import COMMANDS
+
+    assert len(COMMANDS) == 15
+    for name in COMMANDS:
+        assert re.search(rf"^  {name} ", listed, re.M), name

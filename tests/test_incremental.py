@@ -1,6 +1,7 @@
 """Incremental builds: nothing changed, nothing written; any input changed, that output rebuilt."""
 
 import os
+from time import time_ns
 
 from brochure.core.project import load_project
 from brochure.pipeline.build import build_project
@@ -89,3 +90,51 @@ def test_a_file_rewritten_in_place_with_the_same_size_is_read_again(invoke, tmp_
     source.write_text(edited, encoding="utf-8")
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same time, size and inode
     assert fingerprint(project, spec, "pdf", False) != before
+
+
+def test_a_build_with_nothing_to_do_reads_no_input(invoke, tmp_path, monkeypatch):
+    """The digests of the inputs are kept in .brochure/build-state.json under their size, time and
+    inode: the next process finds every output current from the files' metadata alone, and a file
+    touched but unchanged is read once more, then no more; a changed one rebuilds."""
+    from pathlib import Path
+
+    from brochure.pipeline import state
+
+    folder = tmp_path / "p"
+    invoke("init", folder)
+    project = load_project(folder)
+    calls: list[str] = []
+    old = time_ns() - 10 * 10**9  # older than the clock's resolution: its digest may be kept
+    for path in state.edition_inputs(project, project.editions[0]):
+        if path.is_relative_to(folder) and path.is_file():
+            os.utime(path, ns=(old, old))
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 3
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(state, "_digests", {})  # as in a new process
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 3 and read == []
+
+    source = project.documents[0].path
+    os.utime(source, ns=(old + 10**9, old + 10**9))  # touched, the same text
+    state._digests.clear()
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 3 and read == [source]
+    state._digests.clear()
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 3 and read == [source], "its new digest was kept"
+
+    xlf = folder / "translations" / "text.ru.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    xlf.write_text(text.replace("Пункт списка.", "Пункт."), encoding="utf-8")
+    os.utime(xlf, ns=(old + 2 * 10**9, old + 2 * 10**9))
+    state._digests.clear()
+    build_project(project, render=fake_render(calls))
+    assert len(calls) == 6, "a changed translation rebuilds"

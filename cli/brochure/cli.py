@@ -1,11 +1,14 @@
 """The `brochure` command line: a click group over thin command modules in brochure.commands.
 
-Command modules import only click and light core modules at import time, so `brochure --help`
-stays fast; WeasyPrint, python-docx, CTranslate2 and argos are imported by the stage that needs them.
+A command's module is imported when that command runs (brochure.commands.COMMANDS), so a command
+starts without loading the others; `brochure --help` imports them all to list them. Command
+modules import only click and light core modules at import time, so that stays fast; WeasyPrint,
+python-docx, CTranslate2 and argos are imported by the stage that needs them.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 import click
@@ -17,7 +20,22 @@ from brochure.core.errors import BrochureError
 class BrochureGroup(click.Group):
     """Turns every BrochureError raised below into one `Error: ...` line and exit code 1, and so
     every operating-system error (permission, is-a-folder, name too long, disk full, read-only
-    folder) that no stage turned into one: one line naming the file, never a traceback."""
+    folder) that no stage turned into one: one line naming the file, never a traceback.
+
+    Its commands are those of brochure.commands.COMMANDS, each imported when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from brochure.commands import COMMANDS
+
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from brochure.commands import COMMANDS
+
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module = importlib.import_module(COMMANDS[cmd_name])
+            self.add_command(getattr(module, cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -67,16 +85,6 @@ def cli(verbose: int, quiet: int) -> None:
     glossary/. `brochure build` turns it into side-by-side PDF and DOCX brochures in build/.
     """
     _setup_logging(verbose, quiet)
-
-
-def _register() -> None:
-    from brochure.commands import ALL
-
-    for command in ALL:
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

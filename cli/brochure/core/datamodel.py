@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+# defined in its own module (loading brochure.toml needs it, not the rest of this one)
+from brochure.core.colophon import Colophon as Colophon
+
 BlockKind = Literal["heading", "paragraph", "list_item", "quote"]
 SpanKind = Literal["em", "strong", "note", "link"]
 
@@ -123,18 +126,6 @@ class AlignedDocument:
     name: str  # document name (the source file's stem)
     title: dict[str, str]  # the document's first heading in each language (for outlines, headers)
     blocks: tuple[AlignedBlock, ...]
-
-
-@dataclass(frozen=True)
-class Colophon:
-    """Who made the brochure and from what (brochure.toml [colophon]), each text per language:
-    a plain string in brochure.toml stands for every language."""
-
-    translators: tuple[dict[str, str], ...] = ()
-    reviewers: tuple[dict[str, str], ...] = ()
-    licence: dict[str, str] = field(default_factory=dict)
-    note: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # document name -> texts
 
 
 def in_language(texts: dict[str, str], lang: str, fallback: str = "") -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 
-DATA = "data"  # inside the brochure package
+# inside the brochure package (a folder: pip unpacks it; found without importlib.resources, whose
+# import is a tenth of a build with nothing to do)
+DATA = Path(__file__).resolve().parent.parent / "data"
 _CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -93,7 +95,7 @@ FINAL, STARTERS = "may end a sentence", "sentence starters"
 def _read_sections(name: str) -> dict[str, frozenset[str]]:
     """An abbreviations file: one word a line, `# comments`; `[section]` lines start the lists of
     abbreviations that may end a sentence and of sentence starters."""
-    text = (resources.files("brochure") / DATA / name).read_text(encoding="utf-8")
+    text = (DATA / name).read_text(encoding="utf-8")
     sections: dict[str, set[str]] = {"": set(), FINAL: set(), STARTERS: set()}
     section = ""
     for line in text.splitlines():
@@ -111,7 +113,7 @@ def _read_sections(name: str) -> dict[str, frozenset[str]]:
 def _builtins() -> dict[str, Language]:
     """The registry, filled from data/languages/*.toml on first use."""
     if not _REGISTRY:
-        folder = resources.files("brochure") / DATA / "languages"
+        folder = DATA / "languages"
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if not entry.name.endswith(".toml"):
                 continue

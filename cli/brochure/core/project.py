@@ -15,7 +15,7 @@ from typing import Any
 
 from brochure.core import formats as formats_
 from brochure.core import languages, layouts
-from brochure.core.datamodel import Colophon
+from brochure.core.colophon import Colophon
 from brochure.core.errors import ProjectError
 from brochure.core.paths import OUTSIDE, inside, real_inside
 from brochure.core.text import slug

@@ -41,7 +41,6 @@ def build_project(
 
     `strict`: glossary and QA errors (see brochure.check.qa) fail the build.
     """
-    from brochure.engines.config import mt_configured
     from brochure.pipeline.state import BuildState, fingerprint, mt_inputs
 
     specs = [project.edition(name) for name in editions] if editions else list(project.editions)
@@ -49,7 +48,10 @@ def build_project(
         specs = [replace(spec, impose=impose) for spec in specs]
     out_dir = out_dir or project.build_dir
     state = BuildState(project)
-    mt = mt and mt_configured(project)
+    if mt:  # (the engines' settings are imported only when the build may draft)
+        from brochure.engines.config import mt_configured
+
+        mt = mt_configured(project)
     # With MT on, what the drafts come from is an input too: the models and the memory files.
     extra = mt_inputs(project) if mt else ("mt off",)
     # One fingerprint per file: a PDF's variant (screen or print) is part of what it is built from.
@@ -64,6 +66,7 @@ def build_project(
     ):  # fmt: skip
         # Same sources, translations, glossary and layout as the last build: the stores are in
         # sync already and every output is current, so not even segmentation needs to run.
+        state.keep_digests()
         log.info("nothing changed since the last build: nothing written")
         return []
     # A broken project glossary stops the build here, with one line. (Not before the check above:
@@ -157,6 +160,7 @@ def build_project(
         attach(None)
         resume_collector()
     if not written:
+        state.keep_digests()
         log.info("nothing changed since the last build: nothing written")
     for spec in specs:
         if line := edition_warning(project, spec, segmented, stores, report):
