@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
     An error names `path`, never the temporary file; the first write into a folder also removes
     the stale temporaries that killed runs left there (see clean_stale_temporaries)."""
+    import tempfile  # here: a build with nothing to write never needs it
+
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
