@@ -68,6 +68,12 @@ def alternate(
     return out
 
 
+def turn_ratios(subject: Timing, base: Timing) -> list[float]:
+    """subject / base in each turn of `alternate` (the two ran one after the other, so a burst of
+    load on the shared machine touches both); their median is the ratio a goal is judged on."""
+    return [s / b for s, b in zip(subject.seconds, base.seconds, strict=True)]
+
+
 def row(metric: str, goal: str, measured: str, ok: bool | None) -> None:
     """One result line for the `make bench` table (ok None: a figure with no goal of its own)."""
     verdict = "info" if ok is None else "met" if ok else "MISSED"
@@ -78,8 +84,13 @@ def row(metric: str, goal: str, measured: str, ok: bool | None) -> None:
 WALL: dict[str, list[float]] = {}
 
 
-def child_cpu(args: list[str], name: str = "") -> float:
-    """Run a command; its CPU time (user + system of the child). Its wall time goes to WALL[name]."""
+# each named command's standard error, run by run (when the caller asks for it)
+STDERR: dict[str, list[str]] = {}
+
+
+def child_cpu(args: list[str], name: str = "", keep_stderr: bool = False) -> float:
+    """Run a command; its CPU time (user + system of the child). Its wall time goes to WALL[name]
+    (and with `keep_stderr`, what it wrote to standard error to STDERR[name])."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(args, check=False, capture_output=True, text=True)
@@ -89,4 +100,6 @@ def child_cpu(args: list[str], name: str = "") -> float:
         raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr[-2000:]}")
     if name:
         WALL.setdefault(name, []).append(wall)
+    if name and keep_stderr:
+        STDERR.setdefault(name, []).append(proc.stderr)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
