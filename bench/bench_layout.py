@@ -1,8 +1,10 @@
 """Benchmark: laying out a generated ~100-page edition, in the same run (not a test).
 
-Every measurement is a fresh process, as the user runs it; after one warm-up build (it reads every
-module and font the other subjects read), each subject is timed 3 times in alternating turns
-(bench/common.py); a ratio is the median of the turns' ratios (each turn ran the subjects one
+Every measurement is a fresh process, as the user runs it, timed in its CPU time (user + system:
+each is single-threaded, so on an idle machine that is its wall time, and on a shared one the
+wait for a core does not count; the wall times are printed beside); after one warm-up build (it
+reads every module and font the other subjects read), each subject is timed 3 times in
+alternating turns (bench/common.py); a ratio is the median of the turns' ratios (each turn ran the subjects one
 after the other), with the turns' range beside.
 1. `brochure build` of a columns edition (en|ru, A5, bleed; its screen and print PDFs) against
    WeasyPrint alone rendering the same HTML once and writing it twice, as the two PDFs (plain and
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -70,8 +73,9 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 subprocess.run(sys.argv[1:], check=True, capture_output=True)
 elapsed = time.perf_counter() - start
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mb": usage.ru_maxrss / 1024}))
 """
 WEASYPRINT_ALONE = """
 import sys
@@ -165,6 +169,7 @@ def main() -> None:
         alone = [sys.executable, "-c", WEASYPRINT_ALONE, str(html_file), base.as_uri() + "/",
                  str(Path(tmp) / "alone.pdf"), str(Path(tmp) / "alone.print.pdf")]  # fmt: skip
         peaks: dict[str, float] = {}
+        walls: dict[str, list[float]] = {}
 
         def child(name: str, args: list[str], first_build: bool = True):
             def run() -> float:
@@ -173,7 +178,8 @@ def main() -> None:
                         kept.unlink()
                 result = measure(args)
                 peaks[name] = max(peaks.get(name, 0.0), result["peak_mb"])
-                return float(result["seconds"])
+                walls.setdefault(name, []).append(result["seconds"])
+                return float(result["cpu"])
 
             return run
 
@@ -196,8 +202,10 @@ def main() -> None:
         booklet_pdf = columns_pdf.with_suffix(".booklet.pdf")
         n = pages(columns_pdf)
         print(f"columns edition: {n} pages; booklet: {pages(booklet_pdf)} sheet sides")
-        for name, t in timings.items():
-            print(f"  {name:<30} {t.text()}")
+        for (name, t), runs in zip(timings.items(), walls.values(), strict=True):
+            shown = ", ".join(f"{w:.1f}" for w in runs[-options.runs :])
+            print(f"  {name:<34} {t.text()} CPU; wall times {shown} s")
+        print(f"  load average {os.getloadavg()[0]:.1f}")
         columns = timings["build columns (PDF)"]
 
         def ratio(name: str, base: Timing) -> tuple[float, str]:
