@@ -307,3 +307,26 @@ def test_a_headings_short_last_words_stay_together_and_spans_follow():
     assert [ru.text[s.start : s.end] for s in ru.spans] == ["крови"]
     # "Kazakhstan (Transitional)": 25 characters could overrun a heading in a narrow column
     assert shown(heading.texts["en"].text).endswith("Kazakhstan (Transitional)")
+
+
+def test_the_pdf_sets_thousands_with_a_narrow_space(tmp_path):
+    """«40 000»: half a space between the groups, a whole one before the next word (the DOCX keeps
+    a plain no-break space: a word processor would take the narrow one from another font)."""
+    import pypdfium2
+    from brochure.layout import render
+
+    doc = document("doc", block("paragraph", seg({"en": "Some 40,000 workers.",
+                                                  "ru": "Уволены 40 000 рабочих."})))  # fmt: skip
+    path = render(edition(doc, langs=("en", "ru")), "pdf", tmp_path / "e.pdf")
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        page = next(pdf[i].get_textpage() for i in range(len(pdf))
+                    if "Уволены" in pdf[i].get_textpage().get_text_range())  # fmt: skip
+        text = page.get_text_range()
+        at = text.index("40", text.index("Уволены"))
+        box = [page.get_charbox(at + k) for k in range(len("40 000 р"))]
+    finally:
+        pdf.close()
+    group = box[3][0] - box[1][2]  # from the end of «40» to «000»
+    word = box[7][0] - box[5][2]  # from the end of «000» to «рабочих»
+    assert 0 < group < 0.7 * word, (group, word)

@@ -16,15 +16,14 @@ from brochure.core.errors import LayoutError
 def render(edition: Edition, fmt: str, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
     """Write `edition` in format `fmt` ('pdf' or 'docx') to `out`; a project's `search_dirs`
     (its layouts/ folders) are searched for templates before the built-in layouts."""
-    from brochure.layout.typography import NBSP, typeset_edition
+    from brochure.layout.typography import NBSP, NNBSP, typeset_edition
 
     out = Path(out)
     # Print typography is applied to what is laid out, never to the stored translations.
-    # Thousands are set with a plain no-break space («40 000»): the PT fonts have no narrow one,
-    # and drawing it as a half-size inline box (html.rich_html does so for one a translator typed)
-    # trips WeasyPrint 70's line breaking next to inline boxes: "были / уволены / 40 000 рабочих"
-    # left "уволены" alone on a line of the en|ru Statement, and the page 30% empty.
-    edition = typeset_edition(edition, thin=NBSP)
+    # Thousands take a narrow no-break space («40 000») in the PDF: the PT fonts have none, and
+    # HarfBuzz sets it as half their space, in the text run (fonts.DRAWN_BY_LAYOUT). A DOCX keeps
+    # a plain no-break space: a word processor would take the narrow one from another font.
+    edition = typeset_edition(edition, thin=NNBSP if fmt == "pdf" else NBSP)
     output = formats.get("output", fmt)
     if output is None or output.writer is None:
         known = ", ".join(formats.names("output"))
