@@ -166,3 +166,18 @@ def test_a_forbidden_rendering_holding_another_concepts_approved_term_is_flagged
     assert [m.text for m in ev.forbidden] == ["Общая забастовка"]
     ev = evaluate(tb, found, "Всеобщая забастовка последовала за забастовками мая.", "ru")
     assert ev.forbidden == []
+
+
+def test_a_term_with_punctuation_is_repaired_inside_the_texts_own():
+    """Terms with punctuation between their words are found (and repaired, inflected); the text's
+    own punctuation around a match stays, the term's is not set a second time."""
+    rows = [dict(id="shal", en="Old man, go!", ru="Шал, кет!", ru_forbidden="Старик, уходи!"),
+            dict(id="decree", en="Decree No. 5", ru="Постановление №5", ru_forbidden="Приказ №5")]  # fmt: skip
+    terms = Termbase([concept_from_row(r) for r in rows])
+    text, notes = apply(terms, "They shouted «Old man, go!» there",
+                        [("Они кричали «Старик, уходи!» там", 0.0)], "ru")  # fmt: skip
+    assert text == "Они кричали «Шал, кет!» там"
+    assert notes == ["glossary: replaced «Старик, уходи» with «Шал, кет» (shal)"]
+    text, _ = apply(terms, "Under Decree No. 5 of the government",
+                    [("Согласно Приказу №5 правительства", 0.0)], "ru")  # fmt: skip
+    assert text == "Согласно Постановлению №5 правительства"

@@ -241,6 +241,13 @@ def _recase(m: Match) -> str:
     return "".join(out)
 
 
+def _inner(term: str) -> str:
+    """A term from its first word to its last: a match spans a text's words, so what the text
+    has before and after them (its «», !) stays, and a term's own would be set twice («Шал, кет!!»)."""
+    words = tokenize(term)
+    return term[words[0].start : words[-1].end] if words else term
+
+
 def repair(
     termbase: Termbase, ev: Evaluation, found: dict[str, Match], tgt_lang: str
 ) -> tuple[str, list[str]]:
@@ -259,7 +266,7 @@ def repair(
         if wanted.do_not_translate and m.concept in found:
             new = _dnt_form(found[m.concept])
         elif wanted.preferred.get(tgt_lang):
-            new = inflect_like(wanted, tgt_lang, m.text, m.term.text)
+            new = _inner(inflect_like(wanted, tgt_lang, m.text, m.term.text))
             if m.text[:1].isupper() and not wanted.case_sensitive:
                 new = new[:1].upper() + new[1:]
         else:
