@@ -63,6 +63,7 @@ def collect_between_documents() -> Callable[[], None]:
 
     def resume() -> None:
         _BETWEEN.reset(token)
+        gc.collect()  # the last documents, while what was frozen is not scanned with them
         gc.set_threshold(*threshold)
         gc.unfreeze()
 
