@@ -17,6 +17,7 @@ from typing import Any
 
 from brochure.core.datamodel import Edition
 from brochure.core.errors import LayoutError
+from brochure.layout.graft import Graft, available
 from brochure.layout.html import DocumentView, get_template
 from brochure.layout.measures import Measurements
 from brochure.layout.paging import (
@@ -42,9 +43,10 @@ def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     kept = Measurements(s, edition.info.name, search_dirs)
     # the label row's height, read by every measuring pass (and kept with the measurements)
     labels: list[float] = [kept.extra.get("labels", 0.0)] * len(docs)
+    graft = Graft() if available() else None
 
     def measure_parts(parts: list[Part]) -> Sizes:
-        sizes, heads = measure_rows(s.measure, ctx, docs, parts)
+        sizes, heads = measure_rows(s.measure, ctx, docs, parts, graft)
         for d, height in heads.items():
             labels[d] = max(labels[d], height)
         kept.extra["labels"] = max(labels, default=0.0)
@@ -64,17 +66,29 @@ def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
         {slot.row for page in pages if page.document == d for slot in page.slots if slot.top}
         for d in range(len(docs))
     ]
-    return render(get_template(s.env, LAYOUT), ctx)
+    if graft is None:
+        return render(get_template(s.env, LAYOUT), ctx)
+    # the measured lines printed as they are (layout/graft.py): the text is laid out once
+    ctx["grafts"] = graft.place(ctx["documents"], page_px)
+    document = render(get_template(s.env, LAYOUT), ctx, graft.render_hook())
+    if graft.failed:  # (see Graft.render_hook) the cells set plainly instead
+        ctx["grafts"] = {}
+        return render(get_template(s.env, LAYOUT), ctx)
+    document.grafted_from = graft.documents  # their lines print: kept alive with the document
+    return document
 
 
 def measure_rows(
-    template: Any, ctx: dict[str, Any], docs: list[DocumentView], parts: list[Part]
-) -> tuple[Sizes, dict[int, float]]:
+    template: Any, ctx: dict[str, Any], docs: list[DocumentView], parts: list[Part],
+    graft: Graft | None = None,
+) -> tuple[Sizes, dict[int, float]]:  # fmt: skip
     """(language index, part) -> the part's size in that column, and each document's label row
-    height, from one WeasyPrint pass over `parts`."""
+    height, from one WeasyPrint pass over `parts` (its lines kept in `graft`)."""
     got = measuring_pass(
         template, ctx, docs, parts, lambda row: max(len(c.plain) for c in row.cells) + 40
     )
+    if graft is not None:
+        graft.collect(got.document, got.views)
     found = got.found
     heads = {d: found[f"t{d}"][3] - found[f"t{d}"][1] for d in range(len(docs)) if f"t{d}" in found}
     sizes: Sizes = {}

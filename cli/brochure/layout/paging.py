@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from brochure.core.datamodel import Edition
+from brochure.layout.graft import cell_text, line_spans, plain
 from brochure.layout.html import DocumentView, context, environment, get_template
 from brochure.layout.rows import Cell, Piece, Row
 from brochure.layout.weasy import render_document
@@ -104,10 +105,12 @@ def setup(layout: str, edition: Edition, search_dirs: tuple[Path, ...] = ()) -> 
     return Setup(layout, env, ctx, page_px, get_template(env, layout, "measure.html.j2"))
 
 
-def render(template: Any, ctx: dict[str, Any]) -> Any:
-    """WeasyPrint's Document of a layout template rendered with `ctx`."""
+def render(template: Any, ctx: dict[str, Any], before_pages: Any = None) -> Any:
+    """WeasyPrint's Document of a layout template rendered with `ctx` (`before_pages`: see
+    layout.weasy.render_document)."""
     assert template.filename is not None
-    return render_document(template.render(**ctx), Path(template.filename).parent)
+    html = template.render(**ctx)
+    return render_document(html, Path(template.filename).parent, before_pages)
 
 
 @dataclass
@@ -120,16 +123,25 @@ class Pass:
     found: Anchors
     lines: dict[str, list[tuple[float, str]]]
     default_line: float
+    document: Any = None  # WeasyPrint's Document of the pass (layout/graft.py keeps its lines)
+    views: list[DocumentView] = field(default_factory=list)  # the documents it rendered
 
     def size(
         self, prefix: str, part: Part, cell: Cell, top: float, bottom: float, pad: float
     ) -> Size:
-        """The size of `part` in the language whose sentence markers are `<prefix>-<k>` and whose
-        text is `cell`, its box from `top` to `bottom`."""
+        """The size of `part` in the language whose markers are `<prefix>-<k>` (0: before the
+        text, k: after its k-th sentence) and whose text is `cell`, its box from `top` to
+        `bottom`. A sentence without a marker ends on the first line that ends in a later piece
+        or at its end (the columns layout sets no markers after sentences)."""
         marks = [self.found.get(f"{prefix}-{k}") for k in range(1, part[3] - part[2] + 1)]
-        ends = tuple(m[3] - top if m else bottom - top for m in marks)
-        line = next((m[3] - m[1] for m in marks if m), self.default_line)
         lines = match_lines(cell, self.lines.get(prefix, []), top)
+        feet = sentence_feet(cell, self.lines.get(prefix, []))
+        ends = tuple(
+            m[3] - top if m else feet[k] - top if feet else bottom - top
+            for k, m in enumerate(marks)
+        )
+        start = self.found.get(f"{prefix}-0")
+        line = next((m[3] - m[1] for m in [*marks, start] if m), self.default_line)
         return Size(bottom - top, pad, ends, line, lines)
 
 
@@ -154,7 +166,9 @@ def measuring_pass(
     )
     document = render(template, {**ctx, "documents": views, "measure_height_mm": round(tall)})
     default_line = geo.font_pt * geo.line_height * 96 / 72
-    return Pass(keys, read_anchors(document), laid_out_lines(document), default_line)
+    return Pass(
+        keys, read_anchors(document), laid_out_lines(document), default_line, document, views
+    )
 
 
 def laid_out_lines(document: Any) -> dict[str, list[tuple[float, str]]]:
@@ -197,6 +211,20 @@ def laid_out_lines(document: Any) -> dict[str, list[tuple[float, str]]]:
     for page in document.pages:
         walk(page._page_box)
     return out
+
+
+def sentence_feet(cell: Cell, lines: Sequence[tuple[float, str]]) -> tuple[float, ...] | None:
+    """For each piece of `cell`, the foot of the laid-out line its text ends on; None if the
+    lines are not the cell's text (see layout.graft.line_spans)."""
+    text = cell_text(cell)
+    spans = line_spans(text, [shown for _, shown in lines]) if text else None
+    if not spans:
+        return None
+    feet, at = [], 0
+    for piece in cell.pieces:
+        at += len(plain(piece.text.text))  # type: ignore[union-attr]
+        feet.append(next(lines[j][0] for j, (_, end) in enumerate(spans) if end >= at))
+    return tuple(feet)
 
 
 def match_lines(cell: Cell, lines: Sequence[tuple[float, str]], top: float) -> tuple[LineEnd, ...]:

@@ -70,9 +70,12 @@ def collect_between_documents() -> Callable[[], None]:
     return resume
 
 
-def render_document(html: str, base: Path) -> Any:
-    """WeasyPrint's laid-out Document of an HTML string (call inside pdf's log redirection)."""
+def render_document(html: str, base: Path, before_pages: Any = None) -> Any:
+    """WeasyPrint's laid-out Document of an HTML string (call inside pdf's log redirection).
+    `before_pages`: run on the laid-out page boxes before the Document is made (layout/graft.py)."""
     from weasyprint import HTML
+
+    from brochure.layout.graft import hooked
 
     if _BETWEEN.get():
         gc.collect()  # the documents laid out before, released (see collect_between_documents)
@@ -81,7 +84,8 @@ def render_document(html: str, base: Path) -> Any:
     fetcher.where = base
     page = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     try:
-        document = page.render()
+        with hooked(before_pages):
+            document = page.render()
     except _Refused as refused:
         raise LayoutError(f"{base}: refused to load {refused.url}: {REFUSED}") from None
     check_fetches(document)

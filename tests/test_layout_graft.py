@@ -1,0 +1,93 @@
+"""The columns layout lays its body text out once on a first build (layout/graft.py): the final
+render reuses the measuring pass's lines. A grafted build prints what a plain one does."""
+
+import re
+
+import pikepdf
+import pypdf
+from brochure.core.datamodel import RichText
+from brochure.layout.graft import cell_text, line_spans
+from brochure.layout.rows import Cell, Piece
+
+# The seed texts in a columns edition (A5 en|ru: paragraphs cut at page ends), screen and print.
+TOML = """\
+name = "sdk"
+title = { en = "Programme", ru = "Программа", kk = "Бағдарлама" }
+source_language = "en"
+target_languages = ["ru", "kk"]
+documents = ["programme-part-1.md", "statement-2022-01-07.md"]
+
+[[editions]]
+languages = ["en", "ru"]
+layout = "columns"
+page_size = "A5"
+formats = ["pdf"]
+"""
+GRAFTED = re.compile(r"graft: (\d+) of (\d+) cells grafted")
+
+
+def grafted(stderr: str) -> list[tuple[int, int]]:
+    return [(int(a), int(b)) for a, b in GRAFTED.findall(stderr)]
+
+
+def texts(pdf) -> list[str]:
+    return [page.extract_text(extraction_mode="layout") for page in pypdf.PdfReader(pdf).pages]
+
+
+def destinations(pdf) -> set[str]:
+    with pikepdf.open(pdf) as doc:
+        names: set[str] = set()
+
+        def walk(node) -> None:
+            found = node.get("/Names", [])
+            names.update(str(found[i]) for i in range(0, len(found), 2))
+            for kid in node.get("/Kids", []):
+                walk(kid)
+
+        if "/Names" in doc.Root and "/Dests" in doc.Root.Names:
+            walk(doc.Root.Names.Dests)
+        return names
+
+
+def test_a_grafted_first_build_prints_what_a_plain_rebuild_prints(invoke, seed_project):
+    (seed_project / "brochure.toml").write_text(TOML, encoding="utf-8")
+    pdfs = sorted(
+        seed_project / "build" / name for name in ("sdk.en-ru.pdf", "sdk.en-ru.print.pdf")
+    )
+    first = invoke("-vv", "build", seed_project)
+    assert first.exit_code == 0, first.stderr
+    counts = grafted(first.stderr)
+    # every cell measured in this build is grafted (a second layout that keeps a hyphen ladder's
+    # words whole measures and grafts the rows holding them)
+    assert counts and all(done == asked for done, asked in counts), counts
+    assert counts[0][0] > 30, counts
+    text = {pdf.name: texts(pdf) for pdf in pdfs}
+    dests = {pdf.name: destinations(pdf) for pdf in pdfs}
+
+    # the measurements kept: nothing is measured, so nothing is grafted; the same pages
+    plain = invoke("-vv", "build", seed_project, "--force")
+    assert plain.exit_code == 0, plain.stderr
+    assert all(done == 0 for done, _ in grafted(plain.stderr)), plain.stderr
+    for pdf in pdfs:
+        assert texts(pdf) == text[pdf.name], pdf.name
+        # headings keep their anchors (contents, outline); sentence markers become none
+        assert destinations(pdf) == dests[pdf.name], pdf.name
+    screen = dests["sdk.en-ru.pdf"]
+    assert any(name.startswith("h-") for name in screen), screen
+    assert not any(re.fullmatch(r"m\d+-\d+-\d+-\d+", name) for name in screen), screen
+    with pikepdf.open(seed_project / "build" / "sdk.en-ru.pdf") as doc, doc.open_outline() as o:
+        assert [item.title for item in o.root]
+
+
+def test_lines_are_found_in_the_text_they_set():
+    cell = Cell(
+        "ru", (Piece("s1", RichText("Мы за власть\u00a0советов.")), Piece("s2", RichText("Да.")))
+    )
+    text = cell_text(cell)
+    assert text == "Мызавластьсоветов.Да."
+    # a word broken with the hyphen WeasyPrint adds, and the second sentence on the last line
+    assert line_spans(text, ["Мы за власть со-", "ветов. Да."]) == [(0, 12), (12, 21)]
+    assert line_spans(text, ["Мы за власть", "советов."]) is None  # not all of the text
+    assert line_spans(text, ["Мы против", "советов. Да."]) is None  # not the text
+    missing = Cell("ru", (Piece("s1", None),))
+    assert cell_text(missing) is None
