@@ -24,7 +24,11 @@ Why blocks and not whole runs: on this shared 2-core machine (load 6-10) the CPU
 the same translate_batch call varies by about 10% from call to call (no page faults after the
 first call: contention for caches and memory with the other processes), at every grain (calls of
 8 or 32 sentences varied alike), so precision comes from the number of paired calls: 5 turns of
-the same 32 sentences gave ratios that read 0.64-1.46x. Loading the model, a warm-up block on the
+the same 32 sentences gave ratios that read 0.64-1.46x. What 8 paired blocks can tell at such a
+load: the same call twice (two Raw on one translator, 30 pairs of 16 sentences) read 0.95x, on two
+loads of the model 1.03x; engine and translate (the engine and more) swapped places in one run.
+So a ratio within about 5% of its goal is undecided at a load of 6-10, and the row says so (its
+interval spans the goal); a quieter machine or --blocks 24 narrows the interval. Loading the model, a warm-up block on the
 translator (its first call takes about 30,000 page faults) and a few sentences through the engine
 and through the translate core (its first project loads the built-in glossary and pymorphy3's
 dictionary, once per process as the model is) are outside every timing; argos's child process
