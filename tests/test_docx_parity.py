@@ -247,3 +247,54 @@ def test_libreoffice_sets_the_interleaved_docx_at_45_to_75_characters(tmp_path):
     assert len(lengths) > 300
     assert 45 <= statistics.median(lengths) <= 75, lengths
     assert lengths[int(len(lengths) * 0.95)] <= 75, lengths  # it was 80 at the 90th percentile
+
+
+def _effective(style, read):
+    """A run property as the style gives it: its own, else its base style's, else Normal's."""
+    while style is not None:
+        value = read(style.font)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def test_the_interleaved_docx_sets_both_languages_alike(tmp_path):
+    """Equal status, as interleaved.css: a translation has its source's face, size and colour
+    (review: it was set small, sans and blue-grey like a footnote), from the paragraph styles an
+    editor changes in one place, not from run formatting; only a hairline in the margin, solid
+    0.5pt (dotted beside a third language), tells it apart. A translated heading is its source's
+    heading style, without the rule."""
+    edition = _edition("en-ru-interleaved")
+    doc = docx.Document(str(render(edition, "docx", tmp_path / "e.docx")))
+    normal = doc.styles["Normal"]
+    props = {"face": lambda f: f.name, "size": lambda f: f.size, "colour": lambda f: f.color.rgb}
+    source = {k: _effective(normal, read) for k, read in props.items()}
+    assert source["face"] == "PT Serif" and source["size"] is not None
+    for name, rule, width in (("Translation", "single", "4"), ("Translation 2", "dotted", "6")):
+        style = doc.styles[name]
+        assert {k: _effective(style, read) for k, read in props.items()} == source, name
+        assert style.font.italic is None and style.font.bold is None
+        left = style.element.pPr.find(qn("w:pBdr")).find(qn("w:left"))
+        assert (left.get(qn("w:val")), left.get(qn("w:sz"))) == (rule, width)
+        assert left.get(qn("w:color")) == "auto"
+        assert not style.paragraph_format.left_indent  # the rule is in the margin
+    body = [p for p in doc.paragraphs if p.text.strip()]
+    translations = [p for p in body if p.style.name == "Translation"]
+    assert len(translations) > 30
+    langs = {"en-US": set(), "ru-RU": set()}
+    # the units: a source paragraph and its translation, headings (not the cover or colophon)
+    units = [p for n, p in enumerate(body[:-1]) if body[n + 1].style.name == "Translation"]
+    units += translations + [p for p in body if p.style.name.startswith("Heading")]
+    for p in units:
+        for run in p.runs:
+            rpr = run._r.rPr
+            lang = rpr.find(qn("w:lang")).get(qn("w:val")) if rpr is not None else None
+            if lang not in langs or run.text.startswith("[") or not run.text.strip():
+                continue  # the editor's notes are set apart in both languages alike
+            # nothing set run by run: the style decides (emphasis only)
+            assert (run.font.name, run.font.size, run.font.color.rgb) == (None, None, None)
+            langs[lang].add(p.style.name)
+    assert langs["en-US"] >= {"Normal", "Heading 1"}
+    assert langs["ru-RU"] >= {"Translation", "Heading 1"}  # a translated heading: the same style
+    assert "Translation" not in langs["en-US"]

@@ -1,7 +1,8 @@
 """Edition -> DOCX through python-docx (imported here only): the same rows as the PDF.
 
 `columns` is a Word table, one row per unit; `interleaved` is each unit's source paragraph followed
-by its translation in paragraph styles of our own ("Translation", "Translation 2"). Every document
+by its translation in paragraph styles of our own ("Translation", "Translation 2": the source's
+face, size and colour, a hairline in the margin, as interleaved.css). Every document
 is a section of its own, whose running header names it (source language on even pages, the
 translation on odd ones) and whose footer numbers the pages.
 
@@ -221,8 +222,9 @@ log = logging.getLogger(__name__)
 
 
 TRANSLATION_STYLES = ("Translation", "Translation 2")
-TRANSLATION_COLORS = ("2B3A4A", "4A3B2B")
-TRANSLATION_RULES = (("single", "9FB3C8"), ("dotted", "C8AB8F"))
+# The hairline beside a translation, as interleaved.css draws it: (w:val, width in eighths of a
+# point) - 0.5pt solid, 0.8pt dotted for a third language - in the text's own black.
+TRANSLATION_RULES = (("single", 4), ("dotted", 6))
 
 
 def write_docx(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()) -> Path:
@@ -451,27 +453,24 @@ def _styles(doc: Any, geo: Geometry, justified: bool) -> None:
         for border in ppr.findall(_qn("w:pBdr")):
             ppr.remove(border)
 
-    for name in ("Header", "Footer"):
+    for name, smaller in (("Header", 1.5), ("Footer", 1)):  # as print.css's page margin boxes
         style = styles[name]
-        style.font.size = Pt(geo.font_pt - 1)
+        style.font.size = Pt(round((geo.font_pt - smaller) * 2) / 2)
         _set_fonts(style.element.get_or_add_rPr(), SANS)
     styles["Header"].font.color.rgb = RGBColor.from_string("555555")
 
-    # The translations of the interleaved layout: sans, a little smaller, a rule in the margin
-    # (outside the text, as in the PDF: a translation has the source's measure).
+    # The translations of the interleaved layout (interleaved.css): the languages have equal
+    # status, so a translation is set as its source (Normal's face, size and colour, inherited
+    # here, so an editor changes them in one place); only a hairline in the margin tells it
+    # apart (outside the text: a translation has the source's measure), and a little space above.
     from docx.enum.style import WD_STYLE_TYPE
 
-    for name, color, (rule, rule_color) in zip(
-        TRANSLATION_STYLES, TRANSLATION_COLORS, TRANSLATION_RULES
-    ):
+    for name, (rule, eighths) in zip(TRANSLATION_STYLES, TRANSLATION_RULES):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
-        style.font.size = Pt(round(geo.font_pt * 0.94 * 2) / 2)
-        style.font.color.rgb = RGBColor.from_string(color)
-        _set_fonts(style.element.get_or_add_rPr(), SANS)
-        style.paragraph_format.space_before = Pt(geo.font_pt * 0.2)
-        _paragraph_border(style.element.get_or_add_pPr(), "left", rule, rule_color,
-                          space=round(geo.font_pt * 0.9))  # fmt: skip
+        style.paragraph_format.space_before = Pt(geo.font_pt * 0.3)
+        _paragraph_border(style.element.get_or_add_pPr(), "left", rule, "auto",
+                          space=round(geo.font_pt * 0.9), size=eighths)  # fmt: skip
 
 
 def _page(doc: Any, geo: Geometry) -> None:
@@ -798,7 +797,7 @@ def _interleaved(
     doc: Any, rows: list[Row], langs: tuple[str, ...], geo: Geometry, shift: int
 ) -> None:
     """Each unit's source paragraph, then its translations in the Translation styles."""
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Pt
 
     for index, row in enumerate(rows):
         for n, cell in enumerate(row.cells):
@@ -814,21 +813,20 @@ def _interleaved(
                 else:
                     fmt.space_before = Pt(geo.font_pt * 0.35)
                 continue
-            style = TRANSLATION_STYLES[min(n, len(TRANSLATION_STYLES)) - 1]
             if row.kind == "heading":
-                for (
-                    run
-                ) in p.runs:  # a translated heading: same size, not bold, the language's colour
-                    run.bold = False
-                    run.font.color.rgb = RGBColor.from_string(TRANSLATION_COLORS[min(n, 2) - 1])
+                # a translated heading: the source's heading style, no rule (interleaved.css)
+                fmt.space_before = Pt(geo.font_pt * 0.2)
                 fmt.keep_with_next = True
                 continue
-            p.style = style  # a list item keeps its own indent (the rule is in the margin)
+            # a list item keeps its own indent (the rule is in the margin)
+            p.style = TRANSLATION_STYLES[min(n, len(TRANSLATION_STYLES)) - 1]
 
 
-def _paragraph_border(ppr: Any, side: str, val: str, color: str, space: int = 6) -> None:
-    """A rule on one side of a paragraph, `space` points from its text (Word draws it outside
-    the paragraph's indent: in the margin when the indent is 0)."""
+def _paragraph_border(
+    ppr: Any, side: str, val: str, color: str, space: int = 6, size: int = 8
+) -> None:
+    """A rule on one side of a paragraph, `size` eighths of a point wide, `space` points from its
+    text (Word draws it outside the paragraph's indent: in the margin when the indent is 0)."""
     from docx.oxml import OxmlElement
 
     borders = ppr.find(_qn("w:pBdr"))
@@ -836,7 +834,7 @@ def _paragraph_border(ppr: Any, side: str, val: str, color: str, space: int = 6)
         borders = OxmlElement("w:pBdr")
         _insert(ppr, borders, _P_PR)
     el = OxmlElement(f"w:{side}")
-    for k, v in (("w:val", val), ("w:sz", "8"), ("w:space", str(space)), ("w:color", color)):
+    for k, v in (("w:val", val), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
         el.set(_qn(k), v)
     borders.append(el)
 
