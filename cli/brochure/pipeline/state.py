@@ -98,7 +98,7 @@ def mt_inputs(project: Project) -> tuple[str, ...]:
         st = path.stat()
         parts.append(f"{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}")
     for path in sorted((project.root / "memory").glob("*.tmx")):
-        parts.append(f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+        parts.append(f"{path.name}:{_file_digest(path).hex()}")  # (kept by size, time, inode)
     return tuple(parts)
 
 
