@@ -74,7 +74,6 @@ def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     if graft.failed:  # (see Graft.render_hook) the cells set plainly instead
         ctx["grafts"] = {}
         return render(get_template(s.env, LAYOUT), ctx)
-    document.grafted_from = graft.documents  # their lines print: kept alive with the document
     return document
 
 

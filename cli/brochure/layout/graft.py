@@ -65,6 +65,7 @@ class Measured:
     its line boxes, where each line starts and ends in its text (`cell_text`), and whether it
     started its paragraph and ran on past its last line (justified like the lines above)."""
 
+    document: Any  # the measuring pass's Document: its fonts' files live as long as it does
     box: Any
     text: str
     lines: list[Any]
@@ -91,7 +92,6 @@ class Graft:
     def __init__(self) -> None:
         self.cells: dict[tuple[int, str, int], list[Measured]] = {}
         self.slots: dict[str, Slot] = {}
-        self.documents: list[Any] = []  # the measuring passes, alive while their boxes print
         self.failed = False  # the final render's placeholders were not as placed: none grafted
 
     def collect(self, document: Any, views: Sequence[Any]) -> None:
@@ -99,10 +99,7 @@ class Graft:
         each marked text's block, found by its first marker `m<language>-<document>-<row>-0`."""
         from weasyprint.formatting_structure import boxes
 
-        kept = 0
-
         def walk(box: Any) -> None:
-            nonlocal kept
             children = getattr(box, "children", ())
             lines = [c for c in children if isinstance(c, boxes.LineBox)]
             if lines:
@@ -111,33 +108,33 @@ class Graft:
                     i, d, r = key
                     if d < len(views) and r < len(views[d].rows):
                         row = views[d].rows[r]
-                        kept += self._keep(box, lines, row, (d, i), boxes)
+                        self._keep(document, box, lines, row, (d, i), boxes)
                 return
             for child in children:
                 walk(child)
 
         for page in document.pages:
             walk(page._page_box)
-        if kept:
-            self.documents.append(document)
 
     def _keep(
-        self, box: Any, lines: list[Any], row: Row, where: tuple[int, int], boxes: Any
-    ) -> int:
+        self, document: Any, box: Any, lines: list[Any], row: Row, where: tuple[int, int],
+        boxes: Any,
+    ) -> None:  # fmt: skip
         d, i = where
         if row.kind == "heading" or i >= len(row.cells):
-            return 0
+            return
         cell = row.cells[i]
         text = cell_text(cell)
         if text is None or not _flat(box):
-            return 0
+            return
         spans = line_spans(text, [_shown(line, boxes) for line in lines])
         if spans is None:
-            return 0
+            return
         starts, ends = zip(*spans, strict=True)
-        measured = Measured(box, text, lines, list(starts), list(ends), row.first, cell.runs_on)
+        measured = Measured(
+            document, box, text, lines, list(starts), list(ends), row.first, cell.runs_on
+        )
         self.cells.setdefault((d, row.block_id, i), []).append(measured)
-        return 1
 
     def place(self, docs: Sequence[Any], page_px: float) -> dict[str, tuple[str, float]]:
         """For the final documents (rows cut as the pages hold them): "<d>-<r>-<i>" -> (graft key,
@@ -233,6 +230,10 @@ def _moved(slot: Slot, placeholder: Any) -> Any:
     block.position_y = placeholder.position_y
     block.height = slot.height
     block.remove_decoration_sides = set()
+    # The measuring pass's Document goes with its lines: WeasyPrint deletes the font files of a
+    # document's @font-face rules with it, and writing the PDF reads them (the final document's
+    # pages keep it alive, also through Document.copy).
+    block.brochure_measured_in = m.document
     return block
 
 
