@@ -127,7 +127,7 @@ class Graft:
         text = cell_text(cell)
         if text is None or not _flat(box):
             return
-        spans = line_spans(text, [_shown(line, boxes) for line in lines])
+        spans = line_spans(text, [line_text(line, boxes) for line in lines])
         if spans is None:
             return
         starts, ends = zip(*spans, strict=True)
@@ -270,8 +270,9 @@ def _first_marker(line: Any, boxes: Any) -> tuple[int, int, int] | None:
     return None
 
 
-def _shown(line: Any, boxes: Any) -> str:
-    """A line's text as set, without a list marker ("•", "3.")."""
+def line_text(line: Any, boxes: Any) -> str:
+    """A line's text as set, without a list marker ("•", "3."); `boxes`: WeasyPrint's
+    formatting_structure.boxes."""
 
     def text(box: Any) -> str:
         if isinstance(box, boxes.TextBox):

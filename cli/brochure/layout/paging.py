@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from brochure.core.datamodel import Edition
-from brochure.layout.graft import cell_text, line_spans, plain
+from brochure.layout.graft import cell_text, line_spans, line_text, plain
 from brochure.layout.html import DocumentView, context, environment, get_template
 from brochure.layout.rows import Cell, Piece, Row
 from brochure.layout.weasy import render_document
@@ -188,14 +188,6 @@ def laid_out_lines(document: Any) -> dict[str, list[tuple[float, str]]]:
                 return found
         return None
 
-    def text(box: Any) -> str:
-        if isinstance(box, boxes.TextBox):
-            return str(box.text)
-        element = getattr(box, "element", None)
-        if element is not None and "marker" in (element.get("class") or "").split():
-            return ""
-        return "".join(text(c) for c in getattr(box, "children", ()))
-
     out: dict[str, list[tuple[float, str]]] = {}
 
     def walk(box: Any) -> None:
@@ -203,7 +195,7 @@ def laid_out_lines(document: Any) -> dict[str, list[tuple[float, str]]]:
         lines = [c for c in children if isinstance(c, boxes.LineBox)]
         prefix = first_marker(lines[0]) if lines else None
         if prefix:
-            out[prefix] = [(ln.position_y + ln.height, text(ln)) for ln in lines]
+            out[prefix] = [(ln.position_y + ln.height, line_text(ln, boxes)) for ln in lines]
         for child in children:
             if not isinstance(child, boxes.LineBox):
                 walk(child)
