@@ -7,7 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 from brochure.layout import render
-from brochure.layout.rows import document_rows, geometry
+from brochure.layout.html import WHOLE
+from brochure.layout.rows import document_rows
 from brochure.layout.typography import NBSP, typeset_edition
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -57,13 +58,14 @@ def doc(path):
     return docx.Document(str(path))
 
 
-def test_one_table_per_document_one_row_per_unit_in_order(doc):
+def test_one_table_per_document_one_row_per_paragraph_in_order(doc):
+    """Paragraphs whole, as the PDF: the 30-sentence paragraph is one row (it splits where a page
+    ends), not several rows cut at sentences."""
     assert len(doc.tables) == 2
-    geo = geometry("A5", 3)
     # the DOCX prints the text after the typography stage (no-break spaces, quotes, dashes)
     printed = typeset_edition(EDITION, thin=NBSP).documents[0]
-    expected = document_rows(printed, LANGS, geo.row_budget)
-    assert len(expected) > 8  # the long paragraph was split
+    expected = document_rows(printed, LANGS, WHOLE)
+    assert len(expected) == len(printed.blocks) == 7
     table = doc.tables[0]
     assert len(table.rows) == 1 + len(expected)
     for row, want in zip(table.rows[1:], expected):
@@ -74,13 +76,23 @@ def test_one_table_per_document_one_row_per_unit_in_order(doc):
     assert [c.text for c in table.rows[0].cells] == ["ENGLISH", "РУССКИЙ", "ҚАЗАҚША"]
 
 
-def test_header_row_repeats_and_rows_do_not_split(doc):
+def test_labels_once_per_document_and_long_rows_split_where_a_page_ends(doc):
+    """As the PDF: the language labels head each document once (they were repeated on every page,
+    w:tblHeader) and stay with its first row; a paragraph's row splits where a page ends (it never
+    did, w:cantSplit, and pages ended early), a heading or a row of three lines at most does not."""
     for table in doc.tables:
         rows = table.rows
-        assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-        assert all(r._tr.trPr.find(qn("w:tblHeader")) is None for r in rows[1:])
-        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
-        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in rows)
+        assert all(p.paragraph_format.keep_with_next for c in rows[0].cells for p in c.paragraphs)
+
+    def splits(row):
+        return row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None
+
+    rows = doc.tables[0].rows
+    labels, title, short, long = rows[0], rows[1], rows[3], rows[-1]  # short: two lines at most
+    assert [splits(r) for r in (labels, title, short, long)] == [False, False, False, True]
+    assert "E039" in rows[-1].cells[0].text  # the 30 sentences in one row
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
 
 
 def test_runs_carry_their_language(doc):

@@ -93,6 +93,28 @@ def test_docx_interleaved_styles_languages_headers_and_footers():
     )
 
 
+def test_docx_interleaved_keeps_a_source_with_its_translation_only_where_the_pdf_does():
+    """A source of three lines at most is kept with its translation (w:keepNext): with two lines
+    at least at the foot and head of a page it cannot be split, so the PDF moves it whole too. A
+    longer one is not: LibreOffice moves a paragraph kept with the next whole to the next page
+    (the PDF splits it there) and left the page short. Paragraphs whole, as the PDF."""
+    e = _edition()
+    long = block("paragraph", *(marked_seg(100 + k, LANGS, repeat=2) for k in range(12)))
+    doc_ = replace(e.documents[0], blocks=(*e.documents[0].blocks, long))
+    doc = build_document(replace(e, documents=(doc_,)))
+    body = [p for p in doc.paragraphs if p.text.strip()]
+    sources = [p for p in body if re.match(r"E\d{3}", p.text)]
+    assert len(sources) == 21  # the 12 sentences in one paragraph
+    kept = {p.text[:4]: bool(p.paragraph_format.keep_with_next) for p in sources}
+    # E001: 2 lines, E004: 1 line; E003: 5 lines (4 x 65 characters at 63 a line); the long one
+    assert (kept["E001"], kept["E004"], kept["E003"], kept["E100"]) == (True, True, False, False)
+    assert "E111" in sources[-1].text
+    assert not any(p.paragraph_format.keep_with_next for p in body if p.style.name == "Translation")
+    assert doc.styles[
+        "Normal"
+    ].paragraph_format.widow_control  # no lone line at a page's foot or head
+
+
 def test_docx_columns_has_running_headers_too():
     e = _edition()
     doc = build_document(replace(e, info=replace(e.info, layout="columns")))

@@ -7,9 +7,12 @@ is a section of its own, whose running header names it (source language on even 
 translation on odd ones) and whose footer numbers the pages.
 
 What makes it hold up in Word and LibreOffice (research/layout.md): a fixed-layout table with one
-row per aligned unit, the language-name row repeated on every page (w:tblHeader), rows that never
-split (w:cantSplit), w:lang on every run so each column hyphenates and spell-checks in its own
-language, and our own fonts in every style (the default template's theme fonts fell back to DejaVu).
+row per paragraph, as the PDF (paragraphs whole: a row splits where a page ends, so pages fill and
+the rows below stay in step), the language labels once at the head of each document as the PDF
+sets them (not repeated under the running header of every page), w:lang on every run so each
+column hyphenates and spell-checks in its own language, and our own fonts in every style (the
+default template's theme fonts fell back to DejaVu). Widow and orphan control (Normal) keeps two
+lines at least at the foot and at the head of a page, in a split row as in running text.
 
 As the PDF: the same ragged or justified setting (layout.linebreak.line_breaking), hyphenation on
 (w:autoHyphenation, at most two hyphenated lines in a row, no capitalised words), a contents field
@@ -44,6 +47,14 @@ INDENT_EM = 1.2
 # "multiple" of line_height / SINGLE sets the PDF's line pitch (9.5pt x 1.3 = 12.35pt).
 SINGLE = {SERIF: 1.325, SANS: 1.294}
 HEADING_LINE = 1.2  # common.css: h1-h6 { line-height: 1.2 }
+# The interleaved layout keeps a source paragraph of up to this many lines with its translation
+# (w:keepNext), and a columns row of up to this many lines in its longest language whole
+# (w:cantSplit): with two lines at least at the foot and head of a page (widow control) neither
+# can be split anyway, so the PDF moves them whole too. A longer one is not kept: LibreOffice never splits a
+# paragraph kept with the next (Word splits it at its last lines), so it moved whole to the next
+# page where the PDF splits it, and left the page short. So a page may end between a long source
+# and its translation; never at a lone line of either.
+KEEP_LINES = 3
 
 # Word rejects a file whose property elements are out of schema order (ECMA-376 part 1), so
 # elements python-docx does not know are inserted after their predecessors in these sequences.
@@ -250,7 +261,7 @@ def build_document(edition: Edition) -> Any:
     import docx
     from docx.shared import Mm
 
-    from brochure.layout.html import layout_geometry
+    from brochure.layout.html import WHOLE, layout_geometry
     from brochure.layout.linebreak import line_breaking, word_chars
 
     info = edition.info
@@ -274,7 +285,8 @@ def build_document(edition: Edition) -> Any:
     widths = [Mm(w) for w in geo.column_widths_mm]
     for index, aligned in enumerate(edition.documents):
         _document_section(doc, aligned, info.languages, geo, recto=index > 0)
-        rows = document_rows(aligned, info.languages, geo.row_budget)
+        # Paragraphs whole, as the PDF: a row or a paragraph splits where a page ends.
+        rows = document_rows(aligned, info.languages, WHOLE)
         if interleaved:
             _interleaved(doc, rows, info.languages, geo, _heading_shift(aligned))
         else:
@@ -810,7 +822,8 @@ def _interleaved(
             _cell_paragraph(p, row, cell, geo, shift)
             fmt = p.paragraph_format
             if n == 0:
-                fmt.keep_with_next = True  # the source stays with its translation
+                # the source stays with its translation where the PDF keeps it whole with it
+                fmt.keep_with_next = row.kind == "heading" or _lines(cell, geo) <= KEEP_LINES
                 if row.first and row.kind == "heading":
                     fmt.space_before = Pt(geo.font_pt * (0.4 if index == 0 else 1.4))
                 elif row.first:
@@ -825,6 +838,11 @@ def _interleaved(
                 continue
             # a list item keeps its own indent (the rule is in the margin)
             p.style = TRANSLATION_STYLES[min(n, len(TRANSLATION_STYLES)) - 1]
+
+
+def _lines(cell: Cell, geo: Geometry) -> int:
+    """About how many lines a cell's text takes at the edition's measure (no fewer)."""
+    return -(-len(cell.plain) // geo.chars_per_line)
 
 
 def _paragraph_border(
@@ -891,13 +909,16 @@ def _table(
     for col, width in zip(table.columns, widths):
         col.width = width
 
+    # The language labels head the document once (columns.css: the running header says which
+    # side is which on the pages after), kept with the first row.
     header = table.add_row()
-    _row_flags(header, repeat=True)
+    _row_flags(header, split=False)
     for cell, code, width in zip(header.cells, langs, widths):
         cell.width = width
         p = cell.paragraphs[0]
         p.alignment = 0  # left
         p.paragraph_format.space_after = Pt(geo.font_pt * 0.3)
+        p.paragraph_format.keep_with_next = True
         run = p.add_run(languages.get(code).column_label.upper())
         run.bold = True
         run.font.name = SANS
@@ -909,7 +930,9 @@ def _table(
     spacing = Pt(geo.font_pt * 0.6)
     for index, row in enumerate(rows):
         tr = table.add_row()
-        _row_flags(tr, repeat=False)
+        # a row too short to split with two lines at least on each side moves whole, as in the PDF
+        longest = max(_lines(c, geo) for c in row.cells)
+        _row_flags(tr, split=row.kind != "heading" and longest > KEEP_LINES)
         for cell, data, width in zip(tr.cells, row.cells, widths):
             cell.width = width
             p = cell.paragraphs[0]
@@ -924,14 +947,16 @@ def _table(
                     p.paragraph_format.space_before = spacing
 
 
-def _row_flags(row: Any, *, repeat: bool) -> None:
-    """Rows never split across pages; the header row repeats on every page."""
+def _row_flags(row: Any, *, split: bool) -> None:
+    """A row of running text splits where a page ends (as the PDF cuts a paragraph there: the
+    page fills, and the next row still starts level in every column); the labels, a heading and
+    a short row do not (w:cantSplit). Word keeps two lines at least on each side of the split
+    (widow control); LibreOffice (7.x, measured) ignores widow control inside a table cell, so
+    there a split row can leave a lone line at the foot or head of a page."""
     from docx.oxml import OxmlElement
 
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if repeat:
-        tr_pr.append(OxmlElement("w:tblHeader"))
+    if not split:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _cell_border(cell: Any, side: str, color: str) -> None:
