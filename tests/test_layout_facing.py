@@ -297,6 +297,25 @@ def test_pack_measures_the_rest_of_a_cut_paragraph_before_trusting_it():
     assert (0, 1, 4, 10) in parts
 
 
+def test_pack_cuts_stacked_languages_inside_a_sentence_at_a_line_end():
+    """Facing with three languages stacks the second and third on the right page: a cut inside a
+    sentence takes both their heads there (it was never cut so, and spreads ended 55-79% full)."""
+    line, pad = 10.0, 10.0
+    text = "abcdefghi " * 10  # ten lines, each ending at a space but the last
+    lines = tuple((pad + line * (j + 1), 0, 10 * (j + 1) - 1) for j in range(9))
+    lines += ((pad + line * 10, 0, -1),)
+    size = Size(pad + line * 10, pad, (pad + line * 10,), line, lines)
+    part = (0, 0, 0, 1)
+    heights = Heights({(i, part): size for i in range(3)}, [[0], [1, 2]], page_px=500)
+    texts = [[text]] * 3
+    # the right page holds two heads of 6 lines: 2 x (10 + 60) = 140 px; seven would take 160
+    k, offsets, height = heights.line_cut(part, False, 150.0, texts)
+    assert (k, offsets, height) == (0, {0: 59, 1: 59, 2: 59}, 140.0)
+    # at the top of a page the first of the stacked languages loses its spacing: 7 lines each fit
+    assert heights.line_cut(part, True, 150.0, texts)[1:] == ({0: 69, 1: 69, 2: 69}, 2 * 80.0 - pad)
+    assert heights.line_cut(part, False, 2 * (pad + 2 * line) - 1, texts) is None  # two lines each
+
+
 # --- the seed project's facing edition, through the CLI -----------------------------------------
 
 
@@ -348,3 +367,64 @@ def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
             continue
         spread = max(fills[left] or 0, fills[left + 1] or 0)
         assert spread >= 0.85, f"pages {left + 1}-{left + 2} are {spread:.0%} full"
+
+
+THREE = '\n[[editions]]\nlanguages = ["en", "ru", "kk"]\nlayout = "facing"\npage_size = "A5"\nformats = ["pdf"]\n'
+
+
+def _style_of(pdf: Path, page: int, needle: str) -> tuple[str, float, tuple[int, ...]]:
+    """The font name, size and fill colour of the first character of `needle` on a page."""
+    import ctypes
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        textpage = doc[page].get_textpage()
+        found = textpage.search(needle).get_next()
+        assert found, f"{needle!r} not on page {page + 1}"
+        raw, index = pypdfium2.raw, found[0]
+        name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+        raw.FPDFText_GetFontInfo(textpage.raw, index, name, 128, ctypes.byref(flags))
+        rgba = [ctypes.c_uint() for _ in range(4)]
+        raw.FPDFText_GetFillColor(textpage.raw, index, *(ctypes.byref(c) for c in rgba))
+        size = raw.FPDFText_GetFontSize(textpage.raw, index)
+        return name.value.decode("latin-1"), round(size, 2), tuple(c.value for c in rgba)
+    finally:
+        doc.close()
+
+
+def test_seed_three_language_facing_edition_sets_the_languages_alike(seed_project, invoke):
+    """Issue 12, item 7, in facing: en|ru|kk (built from the seed project; no seed edition has it).
+    The third language, under the second on the right page, was set in sans, 0.9 em, grey; now in
+    the second's face, size and colour at the same measure (45-75 characters a line), told apart
+    by a dotted hairline. `brochure proof` marks nothing (spreads fill: a paragraph is cut inside
+    a sentence in both stacked languages; the colophon gives each language a page)."""
+    import json
+    import statistics
+
+    toml = seed_project / "brochure.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + THREE, encoding="utf-8")
+    result = invoke("build", seed_project, "--edition", "en-ru-kk-facing", "--no-mt")
+    assert result.exit_code == 0, result.output
+    result = invoke("proof", seed_project, "--edition", "en-ru-kk-facing", "--json")
+    assert result.exit_code == 0, result.output
+    for report in json.loads(result.output):  # the screen and the print PDF
+        assert report["issues"] == [], report["issues"]
+        assert report["hyphenated_share"] <= 0.08 and report["longest_ladder"] <= 2
+
+    pdf = seed_project / "build" / "sdk.en-ru-kk.facing.pdf"
+    texts = [p.extract_text() or "" for p in pypdf.PdfReader(pdf).pages]
+    right = next(
+        n for n, t in enumerate(texts) if squash("Тем временем у подножия трона") in squash(t)
+    )
+    ru = _style_of(pdf, right, "Тем временем")
+    kk = _style_of(pdf, right, "Сонымен бір")
+    assert ru == kk and "Serif" in kk[0], (ru, kk)
+    lengths: dict[str, list[int]] = {"ru": [], "kk": []}
+    for text in texts[4:-4:2]:  # the right pages (odd numbers): Russian, then Kazakh lines
+        for line in text.splitlines():
+            if len(line) > 30:
+                kazakh = re.search("[әғқңөұүһі]", line, re.IGNORECASE)
+                lengths["kk" if kazakh else "ru"].append(len(line))
+    for lang, values in lengths.items():
+        full = sorted(values)[len(values) // 2 :]  # the fuller half: not paragraphs' last lines
+        assert 45 <= statistics.median(full) <= 75, (lang, statistics.median(full))

@@ -16,7 +16,10 @@ measure-and-pack approach):
    point at its own pages.
 
 Three languages: the first on the left page, the second and third stacked unit by unit on the right
-page (the third smaller, set apart), so both pages still show the same units.
+page, so both pages still show the same units. The languages have equal status (facing.css): the
+third in the second's face, size and colour at the same measure, told apart by a dotted hairline in
+the margin; a paragraph that crosses a spread may be cut inside a sentence in both stacked languages
+(paging.Heights.line_cut), so the right page fills.
 """
 
 from __future__ import annotations

@@ -450,9 +450,8 @@ class Heights:
         piece cut, the offset of the cut in its text per language, the height before the cut).
         Every language is cut at about the same share of the sentence, at a line that ends at a
         space, leaving at least MIN_LINES lines on each side. `texts[i][k]`: piece k's text in
-        language i. None where no such cut fits (or languages are stacked on a page)."""
-        if any(len(g) != 1 for g in self.groups):
-            return None
+        language i. Languages stacked on a page (facing's third under the second) take the sum of
+        their heads there. None where no such cut fits."""
         d, r, first, end = part
         sizes = {i: self.size(i, part)[0] for i in self.languages}
         if any(not s.lines or len(s.ends) != end - first for s in sizes.values()):
@@ -477,7 +476,7 @@ class Heights:
                 }
                 if not any(0 < x[0] < 1 for x in pick.values()):
                     continue  # every language at a sentence end: a cut `cuts` offers
-                height, ok = 0.0, True
+                ok = True
                 for i, (_, foot, _) in pick.items():
                     s = sizes[i]
                     line = s.line or 1.0
@@ -487,8 +486,15 @@ class Heights:
                     ):
                         ok = False
                         break
-                    height = max(height, foot - (s.pad if top else 0.0))
-                if ok and height <= room and (best is None or height > best[2]):
+                if not ok:
+                    continue
+                # a page's languages stacked: their heads one under the other (the first without
+                # the spacing above it at the top of a page), as `group` adds whole parts
+                height = max(
+                    sum(pick[i][1] for i in g) - (sizes[g[0]].pad if top else 0.0)
+                    for g in self.groups
+                )
+                if height <= room and (best is None or height > best[2]):
                     best = (k, {i: x[2] for i, x in pick.items()}, height)
         return best
 
