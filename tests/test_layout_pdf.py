@@ -309,3 +309,26 @@ def test_a_build_frees_each_document_before_laying_out_the_next(tmp_path):
         resume()
     assert gc.get_threshold() == threshold
     assert gc.get_freeze_count() == 0
+
+
+def test_an_editions_documents_share_one_font_configuration(tmp_path):
+    """Inside layout.weasy.shared_fonts (an edition's layout: its measuring passes and its final
+    render) every document uses one WeasyPrint FontConfiguration, each @font-face font loaded into
+    it once; outside, each document has its own, as WeasyPrint makes it."""
+    from brochure.layout.weasy import _package_layouts, render_document, shared_fonts
+
+    fonts = _package_layouts() / "fonts"
+    html = (
+        "<style>@font-face { font-family: Body; src: url(PT_Serif-Web-Regular.ttf) }"
+        "p { font-family: Body }</style><p>Один абзац, чтобы было что разложить по строкам.</p>"
+    )
+    with shared_fonts():
+        first = render_document(html, fonts)
+        second = render_document(html, fonts)
+    assert first.font_config is second.font_config
+    assert len(list(first.font_config._folder.iterdir())) == 1  # the face, written once
+    lines = [d.pages[0]._page_box.descendants() for d in (first, second)]
+    widths = [[b.width for b in boxes if type(b).__name__ == "TextBox"] for boxes in lines]
+    assert widths[0] == widths[1] and widths[0]
+    third = render_document(html, fonts)
+    assert third.font_config is not first.font_config

@@ -22,7 +22,7 @@ from brochure.layout.linebreak import (
     register_dictionaries,
 )
 from brochure.layout.prepress import PRINT_PDF_VARIANT, finisher
-from brochure.layout.weasy import allowed_files, check_fetches, render_document
+from brochure.layout.weasy import allowed_files, check_fetches, render_document, shared_fonts
 
 if TYPE_CHECKING:
     from brochure.core.datamodel import Edition
@@ -115,7 +115,7 @@ def _lay_out(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
     check_glyphs(edition)
     register_dictionaries(edition.info.languages)
     protector = Protector.for_edition(edition, project_words(search_dirs))
-    with _weasyprint_logs_to_debug(), _guard(edition, search_dirs):
+    with _weasyprint_logs_to_debug(), _guard(edition, search_dirs), shared_fonts():
         for attempt in range(LAYOUT_PASSES):
             with limited_hyphenation(protector):
                 try:
