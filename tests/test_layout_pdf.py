@@ -332,3 +332,34 @@ def test_an_editions_documents_share_one_font_configuration(tmp_path):
     assert widths[0] == widths[1] and widths[0]
     third = render_document(html, fonts)
     assert third.font_config is not first.font_config
+
+
+def test_documents_kept_together_are_collected_once(tmp_path):
+    """Inside layout.weasy.documents_kept (the columns' measuring passes and final render, whose
+    documents live on together) no full collection runs before each document: one runs on
+    entering, freeing what was laid out before."""
+    import gc
+    import weakref
+
+    from brochure.layout.weasy import collect_between_documents, documents_kept, render_document
+
+    html = "<p>Один абзац, чтобы было что разложить по строкам.</p>" * 40
+
+    def dropped() -> weakref.ref:
+        document = render_document(html, tmp_path)
+        gc.collect(1)  # old enough to wait for a full collection
+        return weakref.ref(document.pages[0]._page_box.children[0].style)
+
+    resume = collect_between_documents()
+    try:
+        before = dropped()
+        with documents_kept():
+            assert before() is None  # entering collected it
+            inside = dropped()
+            assert render_document(html, tmp_path).pages
+            assert inside() is not None  # no collection before that document
+        assert render_document(html, tmp_path).pages
+        assert inside() is None  # outside again: one before each document
+    finally:
+        resume()
+    assert gc.get_freeze_count() == 0

@@ -31,6 +31,7 @@ from brochure.layout.paging import (
     render,
     setup,
 )
+from brochure.layout.weasy import documents_kept
 
 log = logging.getLogger(__name__)
 LAYOUT = "columns"
@@ -38,12 +39,19 @@ LAYOUT = "columns"
 
 def render_columns(edition: Edition, search_dirs: tuple[Path, ...] = ()) -> Any:
     """WeasyPrint's Document of the edition in columns (call inside pdf's log redirection)."""
+    if not available():
+        return _render_columns(edition, search_dirs, None)
+    # the measuring passes' documents live on in the final one (their lines are grafted into it)
+    with documents_kept():
+        return _render_columns(edition, search_dirs, Graft())
+
+
+def _render_columns(edition: Edition, search_dirs: tuple[Path, ...], graft: Graft | None) -> Any:
     s = setup(LAYOUT, edition, search_dirs)
     ctx, docs, page_px = s.ctx, s.docs, s.page_px
     kept = Measurements(s, edition.info.name, search_dirs)
     # the label row's height, read by every measuring pass (and kept with the measurements)
     labels: list[float] = [kept.extra.get("labels", 0.0)] * len(docs)
-    graft = Graft() if available() else None
 
     def measure_parts(parts: list[Part]) -> Sizes:
         sizes, heads = measure_rows(s.measure, ctx, docs, parts, graft)

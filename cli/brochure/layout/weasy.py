@@ -32,6 +32,8 @@ _ATTACHMENTS: ContextVar[frozenset[Path]] = ContextVar("pdf_attachments", defaul
 _BETWEEN: ContextVar[bool] = ContextVar("collect_between_documents", default=False)
 # The one FontConfiguration of the documents laid out inside `shared_fonts` (made on first use).
 _FONTS: ContextVar[list[Any] | None] = ContextVar("shared_font_configuration", default=None)
+# Set while the documents rendered live on together (see `documents_kept`).
+_KEPT: ContextVar[bool] = ContextVar("documents_kept", default=False)
 REFUSED = "a layout may use only the files of the project and of brochure (no network, nothing outside the project)"
 
 
@@ -92,6 +94,25 @@ def shared_fonts() -> Iterator[None]:
         _FONTS.reset(token)
 
 
+@contextmanager
+def documents_kept() -> Iterator[None]:
+    """While inside, the documents rendered are kept until the end (the columns' measuring
+    passes: layout/graft.py prints their lines in the final render): `render_document` makes no
+    full collection before each of them, only one on entering (see `collect_between_documents`).
+
+    A collection there would scan the documents kept so far, and free only what their layout
+    left behind: on the bench edition's first build the three collections before the second and
+    third measuring passes and the final render took 0.4-0.5 s of CPU and freed 125,000 objects
+    (about 35 MB, held until the build ends instead: its peak 195 -> 228 MB)."""
+    if _BETWEEN.get() and not _KEPT.get():
+        gc.collect()
+    token = _KEPT.set(True)
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
 def render_document(html: str, base: Path, before_pages: Any = None) -> Any:
     """WeasyPrint's laid-out Document of an HTML string (call inside pdf's log redirection).
     `before_pages`: run on the laid-out page boxes before the Document is made (layout/graft.py)."""
@@ -99,7 +120,7 @@ def render_document(html: str, base: Path, before_pages: Any = None) -> Any:
 
     from brochure.layout.graft import hooked
 
-    if _BETWEEN.get():
+    if _BETWEEN.get() and not _KEPT.get():
         gc.collect()  # the documents laid out before, released (see collect_between_documents)
 
     fetcher = _fetcher(_ROOTS.get() or (base, _package_layouts()))
