@@ -136,10 +136,7 @@ def typeset_edition(edition: Edition, *, thin: str = NNBSP) -> Edition:
     """
     info = edition.info
     langs = info.languages
-
-    def plain(values: dict[str, str]) -> dict[str, str]:
-        return {lang: typeset_plain(v, lang) for lang, v in values.items()}
-
+    plain = _typeset_values
     colophon = info.colophon
     colophon = replace(
         colophon,
@@ -152,15 +149,36 @@ def typeset_edition(edition: Edition, *, thin: str = NNBSP) -> Edition:
         info, title=plain(info.title), subtitle=plain(info.subtitle),
         publisher=plain(info.publisher), date=plain(info.date), colophon=colophon,
     )  # fmt: skip
+    return Edition(info=new_info, documents=_typeset_documents(edition.documents, langs, thin))
+
+
+# The documents typeset last: (what they were typeset from, the languages, `thin`, the result).
+# An edition with a screen and a print PDF is written twice from the same documents (the build
+# replaces only its info): they are typeset once (0.2 s of the bench edition's first build).
+_last: list[
+    tuple[tuple[AlignedDocument, ...], tuple[str, ...], str, tuple[AlignedDocument, ...]]
+] = []
+
+
+def _typeset_documents(
+    documents: tuple[AlignedDocument, ...], langs: tuple[str, ...], thin: str
+) -> tuple[AlignedDocument, ...]:
+    if _last and _last[0][0] is documents and _last[0][1:3] == (langs, thin):
+        return _last[0][3]
     docs = tuple(
         AlignedDocument(
             name=doc.name,
-            title=plain(doc.title),
+            title=_typeset_values(doc.title),
             blocks=tuple(_typeset_block(block, langs, thin) for block in doc.blocks),
         )
-        for doc in edition.documents
+        for doc in documents
     )
-    return Edition(info=new_info, documents=docs)
+    _last[:] = [(documents, langs, thin, docs)]
+    return docs
+
+
+def _typeset_values(values: dict[str, str]) -> dict[str, str]:
+    return {lang: typeset_plain(v, lang) for lang, v in values.items()}
 
 
 def _typeset_block(block: AlignedBlock, langs: Iterable[str], thin: str) -> AlignedBlock:
