@@ -150,7 +150,7 @@ def main() -> None:
         "--lang", action="append", choices=["ru", "kk", "en"], help="default: ru and kk"
     )
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--baseline-sample", type=int, default=50)
+    ap.add_argument("--baseline-sample", type=int, default=20)
     args = ap.parse_args()
     for lang in args.lang or ["ru", "kk"]:
         bench_lang(lang, args)

@@ -12,7 +12,8 @@ after the other), with the turns' range beside.
    segmenting, the translation store, HTML, the glyph check, measuring the rows to cut pages at
    sentences, trim/bleed boxes and crop marks. Goal: at most 1.15x. Every build here is a first
    build: the measurements a build keeps in .brochure/ (layout/measures.py) are deleted before
-   each run; a rebuild that keeps them is reported beside it (info).
+   each run. (A rebuild that keeps them is bench_proof.py's baseline, on this project at about
+   200 pages: not timed twice.)
 2. Peak memory of a build (resource.getrusage in a child process). Goal: under 400 MB.
 3. The booklet: the same build with --impose booklet (pikepdf form XObjects). Goals: at most 1.2x
    the edition's build time, and at most 1.2x the edition PDF's size.
@@ -187,10 +188,8 @@ def main() -> None:
             "build columns (PDF)": child("columns", [*build, "columns"]),
             "WeasyPrint alone, same HTML": child("alone", alone),
             "build columns + booklet": child("booklet", [*build, "columns", "--impose", "booklet"]),
-            # (the DOCX measures nothing: it leaves the columns' measurements where they are, so
-            # the rebuild after it in a turn finds them, as after every other subject)
+            # (the DOCX measures nothing)
             "build columns (DOCX)": child("docx", [*build, "docx"], first_build=False),
-            "rebuild columns, measurements kept": child("kept", [*build, "columns"], False),
         }
         if options.facing:
             subjects["build facing (PDF)"] = child("facing", [*build, "facing"])
@@ -217,9 +216,6 @@ def main() -> None:
         alone = timings["WeasyPrint alone, same HTML"]
         r, shown = ratio("build columns (PDF)", alone)
         row(f"layout: build / WeasyPrint alone ({n} pages)", "<= 1.15x", shown, r <= 1.15)
-        r, shown = ratio("rebuild columns, measurements kept", alone)
-        row(f"layout: rebuild --force, measurements kept / WeasyPrint alone ({n} pages)", "info",
-            shown, None)  # fmt: skip
         peak = max(peaks.values())
         row("layout: peak memory of a build", "< 400 MB", f"{peak:.0f} MB", peak < 400)
         r, shown = ratio("build columns + booklet", columns)

@@ -7,7 +7,9 @@ A build against WeasyPrint alone is bench_layout.py's to time (first builds, and
 keeps its measurements, as the builds here do): not measured twice.
 
 The project is bench_layout's: the seed texts repeated until the columns edition has about 200
-pages. Fresh processes, warmed up (each command once), then timed 3 times in alternating turns (bench/common.py; the ratio is the median of the
+pages. The warm-up build starts from the measurements the last run's builds kept (build/bench-cache/:
+layout/measures.py checks them, row by row and against the layout's code, and measures again
+whatever is not the same), so it costs a rebuild, not a first build. Fresh processes, warmed up (each command once), then timed 3 times in alternating turns (bench/common.py; the ratio is the median of the
 turns' ratios), in the CPU time of the child
 process (user + system: each is single-threaded, so on an idle machine that is its wall time, and
 on a shared one the wait for a core does not count; the wall times are printed beside).
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -28,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_layout import make_project, pages  # noqa: E402
 from common import STDERR, WALL, alternate, child_cpu, row, turn_ratios  # noqa: E402
+from textgen import CACHE  # noqa: E402
 
 
 def main() -> None:
@@ -45,6 +49,12 @@ def main() -> None:
         def proof(f: Path) -> list[str]:
             return [*brochure, "-q", "proof", str(f), "-e", "columns", "--json"]
 
+        # the measurements the last run kept (only a start: see the module doc)
+        kept = CACHE / f"proof-measures-{options.copies}.json"
+        measures = folder / ".brochure" / "measures-columns-columns.json"
+        if kept.exists():
+            measures.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(kept, measures)
         times = alternate(
             {"build": lambda: child_cpu(build(folder, "-v"), "build", keep_stderr=True),
              "proof": lambda: child_cpu(proof(folder), "proof")},
@@ -53,6 +63,9 @@ def main() -> None:
             # (.brochure/measures-*), and the PDF the proof's warm-up reads
             warmups={"build": lambda: child_cpu(build(folder)), "proof": lambda: child_cpu(proof(folder))},
         )  # fmt: skip
+        if measures.exists():
+            CACHE.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(measures, kept)
         count = pages(folder / "build" / "bench.en-ru.pdf")
         b, p = times["build"].median, times["proof"].median
         for timing in times.values():
