@@ -53,7 +53,7 @@ def make_data(lang: str, concepts: int, segments: int, seed: int = 7):
     """The concepts and the segments, made once and kept in build/bench-cache/ (textgen.cached)."""
     params = {"lang": lang, "concepts": concepts, "segments": segments, "seed": seed}
     terms, texts = cached("glossary", params, lambda: _make_data(lang, concepts, segments, seed),
-                          code=[__file__])  # fmt: skip
+                          code=[_make_data])  # fmt: skip
     return [Concept(id=f"c{i}", preferred={lang: term}) for i, term in enumerate(terms)], texts
 
 

@@ -113,7 +113,7 @@ def bench_lang(lang: str, args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     params = {"lang": lang, "units": args.units, "queries": args.queries, "seed": 7}
     sources, queries, near = cached("memory", params, lambda: make_text(lang, args.units, args.queries),
-                                    code=[__file__])  # fmt: skip
+                                    code=[make_text, mutate])  # fmt: skip
     print(f"== {lang}: {args.units} units, {len(queries)} queries ({near} near misses); "
           f"text made or read from build/bench-cache/ in {time.perf_counter() - t0:.0f} s")  # fmt: skip
     other = "en"
@@ -163,7 +163,7 @@ def bench_lang(lang: str, args: argparse.Namespace) -> None:
 
         t0 = time.perf_counter()
         scan_params = {**params, "threshold": THRESHOLD, "rapidfuzz": metadata.version("rapidfuzz")}
-        best = cached("memory-scan", scan_params, full_scan, code=[__file__])
+        best = cached("memory-scan", scan_params, full_scan, code=[make_text, mutate, full_scan])
         print(f"  full scan's best matches made or read from build/bench-cache/ in "
               f"{time.perf_counter() - t0:.0f} s")  # fmt: skip
         index_run()  # warm-ups

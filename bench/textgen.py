@@ -19,6 +19,7 @@ seed), so a rerun of a benchmark reads the same text it would have made.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import random
@@ -55,11 +56,16 @@ def _inputs(lang: str) -> list[Path]:
                   if p.is_file() and (lang == "en" or p.name.endswith(f".{lang}.xlf")))  # fmt: skip
 
 
-def cached(name: str, params: dict[str, Any], make: Callable[[], T], code: Iterable[str] = ()) -> T:
+def cached(
+    name: str, params: dict[str, Any], make: Callable[[], T],
+    code: Iterable[str | Callable[..., Any]] = (),
+) -> T:  # fmt: skip
     """`make()` (JSON data), kept in build/bench-cache/<name>-<slot>-<key>.json. The slot hashes
     `params` (sizes, seed, language); the key also this generator's code and the morphology's
-    (morph.py, pymorphy3's versions), the files its words come from, and the files in `code` (the
-    caller's own generating code). A new key makes the text again and replaces its slot's old file."""
+    (morph.py, pymorphy3's versions), the files its words come from, and `code`: the caller's own
+    generating code, as files or as the functions that make the data (their source text: an edit
+    elsewhere in the caller's file keeps the data). A new key makes the text again and replaces
+    its slot's old file."""
     slot = hashlib.sha1(json.dumps([name, params], sort_keys=True).encode()).hexdigest()[:8]
     h = hashlib.sha1(f"{slot}-{GENERATOR}".encode())
     for dist in ("pymorphy3", "pymorphy3-dicts-ru"):
@@ -68,9 +74,11 @@ def cached(name: str, params: dict[str, Any], make: Callable[[], T], code: Itera
         except metadata.PackageNotFoundError:
             h.update(dist.encode())
     files = [Path(__file__), Path(morph.__file__), HERE.parent / "glossary" / "political.tsv",
-             *_inputs(str(params.get("lang", ""))), *map(Path, code)]  # fmt: skip
+             *_inputs(str(params.get("lang", ""))), *(Path(c) for c in code if not callable(c))]  # fmt: skip
     for path in files:
         h.update(path.read_bytes())
+    for function in (c for c in code if callable(c)):
+        h.update(inspect.getsource(function).encode())
     path = CACHE / f"{name}-{slot}-{h.hexdigest()[:12]}.json"
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
