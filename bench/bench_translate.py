@@ -18,7 +18,9 @@ For each shape, the same sentences, the same beam (4) and N-best size (4), the s
 The sentences come in blocks of 32 (what `brochure translate` hands the engine at once for a
 brochure of up to 800 segments), 8 blocks of distinct sentences (256). Every subject translates
 every block, the subjects one right after the other and in an order that rotates from block to
-block (argos, the slowest, only the first 4 blocks); a ratio is taken block by block (the two
+block (argos, the slowest, on the first 2 blocks, then on each next one, up to 8, only while the
+interval of the engine's or the translate core's ratio to it spans 3x: a ratio far from its goal
+is decided in 2 blocks, one near it gets them all); a ratio is taken block by block (the two
 subjects of a ratio met the same load) and the trimmed mean of the blocks' ratios is the figure,
 printed with a 90% bootstrap interval, the median and the ratio of the sums.
 The engine's translator is wrapped so that its calls of translate_batch are timed apart: the
@@ -57,7 +59,7 @@ The tests' tiny copy models (1 layer, 192 wide: where per-sentence overheads dom
 --shape copy-f32-400 / copy-int8-2000; the memory run (RSS over thousands of sentences) uses
 copy-int8-2000, which is fast enough for it.
 
-    .venv/bin/python bench/bench_translate.py [--block 32] [--blocks 8] [--argos-blocks 4]
+    .venv/bin/python bench/bench_translate.py [--block 32] [--blocks 8] [--argos-blocks 2] [--argos-max 8]
                                               [--memory 2000] [--shape base-f32-8k ...]
 """
 
@@ -257,14 +259,14 @@ class Clock:
 
 def interleave(
     subjects: dict[str, Callable[[list[str]], float]], blocks: list[list[str]],
-    on: dict[str, int] | None = None,
+    on: dict[str, Callable[[int, dict[str, dict[int, float]]], bool]] | None = None,
 ) -> dict[str, dict[int, float]]:  # fmt: skip
     """Each block translated by every subject, one right after the other, in an order that
-    rotates from block to block; {subject: {block: seconds}}. `on`: a subject timed on its first
-    n blocks only (argos, the slowest)."""
+    rotates from block to block; {subject: {block: seconds}}. `on`: a subject timed on block b
+    only if on[subject](b, the times so far) says so (argos, the slowest)."""
     out: dict[str, dict[int, float]] = {name: {} for name in subjects}
     for b, block in enumerate(blocks):
-        names = [n for n in subjects if b < (on or {}).get(n, len(blocks))]
+        names = [n for n in subjects if n not in (on or {}) or (on or {})[n](b, out)]
         k = b % len(names)
         for name in names[k:] + names[:k]:
             out[name][b] = subjects[name](block)
@@ -571,7 +573,16 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
     if args.argos_blocks:
         argos = Argos(models, work / shape, threads, clocks["argos"], warm[:8])
         subjects["argos"] = argos
-        on["argos"] = args.argos_blocks
+
+        def more_argos(b: int, out: dict[str, dict[int, float]]) -> bool:
+            """argos on the first --argos-blocks blocks, then on the next only while a goal row's
+            interval (min-max of its blocks' ratios under 5 blocks) spans 3x."""
+            if b < args.argos_blocks or b >= args.argos_max:
+                return b < args.argos_blocks
+            spans = [Paired(out[k], out["argos"]).interval() for k in ("engine", "translate")]
+            return any(lo < 3.0 <= hi for lo, hi in spans)
+
+        on["argos"] = more_argos
     timings = interleave(subjects, blocks, on)
     print(f"  timed in {clock.name}, subjects interleaved block by block; load average "
           f"{os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -594,7 +605,7 @@ def bench_shape(shape: str, work: Path, args: argparse.Namespace, threads: int) 
         compared = sum(1 for t in argos.best if t in best["engine"])
         print(f"  best translations: engine and argos identical for {compared - len(differ)} of "
               f"{compared} sentences" + (f"; first that differs: {differ[0]!r}" if differ else ""))  # fmt: skip
-        assert compared == size * args.argos_blocks and not differ, differ[:3]
+        assert compared == size * len(timings["argos"]) and not differ, differ[:3]
     if "argos" in timings:  # the most any batching can gain over argos on this model
         row(f"MT {shape}: raw CTranslate2 (best batching) / argos per sentence", "",
             Paired(timings["raw"], timings["argos"]).text() + "; the ceiling for the engine)",
@@ -656,8 +667,14 @@ def main() -> None:
     ap.add_argument(
         "--argos-blocks",
         type=int,
-        default=4,
-        help="blocks argos is timed on (the slowest subject; 0: skip argos)",
+        default=2,
+        help="blocks argos is timed on at least (the slowest subject; 0: skip argos)",
+    )
+    ap.add_argument(
+        "--argos-max",
+        type=int,
+        default=8,
+        help="blocks argos is timed on at most (more while a ratio to it is undecided)",
     )
     ap.add_argument("--threads", type=int, default=0, help="0: what the engine would choose")
     ap.add_argument("--shape", action="append", choices=list(SHAPES),
