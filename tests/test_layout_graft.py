@@ -5,9 +5,9 @@ import re
 
 import pikepdf
 import pypdf
-from brochure.core.datamodel import RichText
-from brochure.layout.graft import cell_text, line_spans
-from brochure.layout.rows import Cell, Piece
+from brochure.core.datamodel import RichText, Span
+from brochure.layout.graft import cell_text, line_spans, tail_cell
+from brochure.layout.rows import Cell, Piece, Row
 
 # The seed texts in a columns edition (A5 en|ru: paragraphs cut at page ends), screen and print.
 TOML = """\
@@ -23,11 +23,11 @@ layout = "columns"
 page_size = "A5"
 formats = ["pdf"]
 """
-GRAFTED = re.compile(r"graft: (\d+) of (\d+) cells grafted")
+GRAFTED = re.compile(r"graft: (\d+) of (\d+) cells grafted \((\d+) with a tail\)")
 
 
-def grafted(stderr: str) -> list[tuple[int, int]]:
-    return [(int(a), int(b)) for a, b in GRAFTED.findall(stderr)]
+def grafted(stderr: str) -> list[tuple[int, int, int]]:
+    return [(int(a), int(b), int(t)) for a, b, t in GRAFTED.findall(stderr)]
 
 
 def texts(pdf) -> list[str]:
@@ -59,15 +59,17 @@ def test_a_grafted_first_build_prints_what_a_plain_rebuild_prints(invoke, seed_p
     counts = grafted(first.stderr)
     # every cell measured in this build is grafted (a second layout that keeps a hyphen ladder's
     # words whole measures and grafts the rows holding them)
-    assert counts and all(done == asked for done, asked in counts), counts
+    assert counts and all(done == asked for done, asked, _ in counts), counts
     assert counts[0][0] > 30, counts
+    # parts cut at a sentence end inside a line: all their lines grafted but the last
+    assert counts[0][2] > 0, counts
     text = {pdf.name: texts(pdf) for pdf in pdfs}
     dests = {pdf.name: destinations(pdf) for pdf in pdfs}
 
     # the measurements kept: nothing is measured, so nothing is grafted; the same pages
     plain = invoke("-vv", "build", seed_project, "--force")
     assert plain.exit_code == 0, plain.stderr
-    assert all(done == 0 for done, _ in grafted(plain.stderr)), plain.stderr
+    assert all(done == 0 for done, _, _ in grafted(plain.stderr)), plain.stderr
     for pdf in pdfs:
         assert texts(pdf) == text[pdf.name], pdf.name
         # headings keep their anchors (contents, outline); sentence markers become none
@@ -91,3 +93,23 @@ def test_lines_are_found_in_the_text_they_set():
     assert line_spans(text, ["Мы против", "советов. Да."]) is None  # not the text
     missing = Cell("ru", (Piece("s1", None),))
     assert cell_text(missing) is None
+
+
+def test_a_parts_last_line_is_set_from_where_its_measured_line_starts():
+    """The tail of a part cut at a sentence end inside a line: from the start of the measured line
+    it ends in (an offset in `cell_text`), its spans with it, as a continuation (no list marker);
+    none where that line starts inside a word (broken at a hyphen)."""
+    first = RichText("Мы за власть советов.", (Span(6, 12, "em"),))
+    cell = Cell("ru", (Piece("s1", first), Piece("s2", RichText("Да, советов."))))
+    row = Row("list_item", "b1", 0, (cell,), marker="•")
+    # "Мы за власть" / "советов. Да, советов.": the second line starts at "с" (offset 10)
+    tail_row, tail = tail_cell(row, cell, 10)
+    assert [p.text.text for p in tail.pieces] == ["советов.", "Да, советов."]
+    assert tail_row.marker == "" and tail_row.cells == (tail,) and tail_row.kind == "list_item"
+    # the next piece's start: pieces join with a space
+    assert [p.text.text for p in tail_cell(row, cell, 18)[1].pieces] == ["Да, советов."]
+    # spans clipped and moved with the text
+    _, emphasised = tail_cell(row, cell, 4)
+    assert emphasised.pieces[0].text == RichText("власть советов.", (Span(0, 6, "em"),))
+    # "Мы за власть со-" / "ветов. ...": inside a word
+    assert tail_cell(row, cell, 12) is None

@@ -8,9 +8,17 @@ numbers as before, cheaply; then, before WeasyPrint makes its Page objects, the 
 boxes of that part of the paragraph are moved into the empty box. The printed lines ARE the
 measured lines, so no row can come out taller than the packing assumed.
 
+A paragraph's part that ends at a sentence end inside a line (the part above a page break) is
+grafted but for its last line: lines are broken first-fit, so its lines above are the measured
+ones, and its last line, from the start of the measured line it ends in to the sentence end, is
+set by WeasyPrint in a block of its own after the empty box (`div.graft-tail`: a continuation of
+the paragraph, no indent, no marker), as a plain render sets it. Only where that line starts
+after a space: one that starts inside a word broken at a hyphen is not cut so, and the part is
+set plainly. (The bench edition: 28 of 42 such parts, a third of the final render's text layout.)
+
 The final HTML sets the same empty sentence markers as the measuring pass (without their ids):
-a cell that is not grafted (a heading, a part cut at a sentence end inside a line, a rebuild whose
-measurements come from .brochure/) breaks its lines as the measuring pass did, so a grafted build
+a cell that is not grafted (a heading, a part whose last line starts inside a word, a rebuild
+whose measurements come from .brochure/) breaks its lines as the measuring pass did, so a grafted build
 and a plain one print the same text. Headings are never grafted: their ids (the contents'
 target-counters, links and the outline point at them), bookmark labels and running-head strings
 stay WeasyPrint's own. The markers in grafted lines lose their ids (`anchor`), so none becomes a
@@ -28,7 +36,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from brochure.layout.rows import Cell, Row
@@ -78,12 +86,14 @@ class Measured:
 
 @dataclass
 class Slot:
-    """A final cell to graft: the measured lines [a, b) of `measured`, and their height."""
+    """A final cell to graft: the measured lines [a, b) of `measured`, and their height; `tail`:
+    the rest of the cell's text after them (its last line, see `Graft._find`), set by WeasyPrint."""
 
     measured: Measured
     a: int
     b: int
     height: float
+    tail: tuple[Row, Cell] | None = None
 
 
 class Graft:
@@ -136,11 +146,15 @@ class Graft:
         )
         self.cells.setdefault((d, row.block_id, i), []).append(measured)
 
-    def place(self, docs: Sequence[Any], page_px: float) -> dict[str, tuple[str, float]]:
+    def place(
+        self, docs: Sequence[Any], page_px: float
+    ) -> dict[str, tuple[str, float, tuple[Row, Cell] | None]]:
         """For the final documents (rows cut as the pages hold them): "<d>-<r>-<i>" -> (graft key,
-        height in px) of each cell whose lines were measured; the template sets those cells as
-        empty boxes of that height. Not a cell taller than a page (`page_px`): it runs over."""
-        out: dict[str, tuple[str, float]] = {}
+        height in px, tail) of each cell whose lines were measured; the template sets those cells
+        as empty boxes of that height, followed by the tail's row and cell (a block of its own,
+        `div.graft-tail`) where there is one. Not a cell taller than a page (`page_px`): it runs
+        over."""
+        out: dict[str, tuple[str, float, tuple[Row, Cell] | None]] = {}
         for d, doc in enumerate(docs):
             for r, row in enumerate(doc.rows):
                 if row.kind == "heading":
@@ -151,10 +165,13 @@ class Graft:
                         continue
                     key = f"g{len(self.slots)}"
                     self.slots[key] = slot
-                    out[f"{d}-{r}-{i}"] = (key, slot.height)
+                    out[f"{d}-{r}-{i}"] = (key, slot.height, slot.tail)
         return out
 
     def _find(self, row: Row, cell: Cell, where: tuple[int, int]) -> Slot | None:
+        """The measured lines that are `cell`'s text: all of it, else all but its last line (the
+        part of a paragraph cut at a sentence end inside a line: its lines but the last are the
+        measured ones, first-fit from the same start; the last is its `tail`)."""
         d, i = where
         text = cell_text(cell)
         if not text:
@@ -162,28 +179,45 @@ class Graft:
         candidates = self.cells.get((d, row.block_id, i), [])
         # a part measured on its own first (a rest cut at a sentence end), then one read off a
         # measured paragraph's lines
-        for m in sorted(candidates, key=lambda m: len(m.lines)):
-            at = -1
-            while True:
-                at = _find_in(m, text, at + 1)
-                if at < 0:
-                    break
-                a = m.starts.index(at)
-                end = at + len(text)
-                if end not in m.ends:
-                    continue
+        for tails in (False, True):
+            for m in sorted(candidates, key=lambda m: len(m.lines)):
+                slot = self._find_in_measured(m, row, cell, text, tails)
+                if slot is not None:
+                    return slot
+        return None
+
+    def _find_in_measured(
+        self, m: Measured, row: Row, cell: Cell, text: str, tails: bool
+    ) -> Slot | None:
+        at = -1
+        while True:
+            at = _find_in(m, text, at + 1)
+            if at < 0:
+                return None
+            a = m.starts.index(at)
+            end = at + len(text)
+            if a == 0 and m.first != row.first or a > 0 and row.first:
+                continue
+            tail = None
+            if end in m.ends:
                 b = m.ends.index(end) + 1
-                if a == 0 and m.first != row.first or a > 0 and row.first:
-                    continue
                 # the last line is set as the measured one was: justified only where it runs on
                 if (m.runs_on if b == len(m.lines) else True) != cell.runs_on:
                     continue
-                if any(j in m.used for j in range(a, b)):
+            elif tails and not cell.runs_on:
+                # the cell ends inside line b (at a sentence end): lines [a, b) are grafted, the
+                # rest is set by WeasyPrint as the block's last line, as it is in a plain render
+                b = next(k for k, e in enumerate(m.ends) if e > end)
+                tail = tail_cell(row, cell, m.starts[b] - at) if b > a else None
+                if tail is None:
                     continue
-                m.used.update(range(a, b))
-                top, last = m.lines[a], m.lines[b - 1]
-                return Slot(m, a, b, last.position_y + last.height - top.position_y)
-        return None
+            else:
+                continue
+            if any(j in m.used for j in range(a, b)):
+                continue
+            m.used.update(range(a, b))
+            top, last = m.lines[a], m.lines[b - 1]
+            return Slot(m, a, b, last.position_y + last.height - top.position_y, tail)
 
     def render_hook(self) -> Callable[[list[Any]], None]:
         """What to run on WeasyPrint's page boxes before its Page objects are made: each empty
@@ -196,8 +230,9 @@ class Graft:
             found = [(page, *at) for page in pages for at in _placeholders(page, boxes)]
             keys = [box.element.get("data-graft") for _, _, _, box in found]
             wrong = [
-                key for key, (_, _, _, box) in zip(keys, found, strict=True)
+                key for key, (_, parent, k, box) in zip(keys, found, strict=True)
                 if key not in self.slots or abs(box.height - self.slots[key].height) > EPSILON
+                or self.slots[key].tail is not None and not _tail_after(parent, k, key)
             ]  # fmt: skip
             if wrong or len(set(keys)) != len(keys) or set(keys) != self.slots.keys():
                 # (a box split over two pages, a layout of the project's own): nothing is
@@ -209,9 +244,41 @@ class Graft:
                 grafted = _moved(self.slots[key], box)
                 layout_box_backgrounds(page, grafted, _no_images)
                 parent.children[k] = grafted
-            log.debug("graft: %d of %d cells grafted", len(found), len(self.slots))
+            tails = sum(slot.tail is not None for slot in self.slots.values())
+            log.debug(
+                "graft: %d of %d cells grafted (%d with a tail)", len(found), len(self.slots), tails
+            )
 
         return hook
+
+
+def _tail_after(parent: Any, k: int, key: str) -> bool:
+    """Whether the box after a placeholder is its tail (a project's own template may set none)."""
+    after = parent.children[k + 1] if k + 1 < len(parent.children) else None
+    element = getattr(after, "element", None)
+    return element is not None and element.get("data-tail") == key
+
+
+def tail_cell(row: Row, cell: Cell, offset: int) -> tuple[Row, Cell] | None:
+    """The row and cell that set `cell`'s text from its `offset`-th character (see `cell_text`)
+    on, a line that starts after a space: a continuation of its block (no list marker). None where
+    that line starts otherwise (inside a word broken at a hyphen)."""
+    count = 0
+    for j, piece in enumerate(cell.pieces):
+        assert piece.text is not None  # (cell_text: a missing translation is not grafted)
+        text = piece.text.text
+        for o, c in enumerate(text):
+            if c.isspace() or c == "\u00ad":
+                continue
+            if count == offset:
+                before = text[o - 1] if o else " " if j else ""  # (pieces join with a space)
+                if before != " ":
+                    return None
+                rest = replace(piece, text=piece.text.slice(o, len(text)))
+                tail = Cell(cell.lang, (rest, *cell.pieces[j + 1 :]))
+                return replace(row, marker="", cells=(tail,)), tail
+            count += 1
+    return None
 
 
 def _moved(slot: Slot, placeholder: Any) -> Any:
