@@ -400,6 +400,18 @@ def test_markdown_writer_round_trips_through_the_reader():
     ]
 
 
+def test_strong_pairs_take_the_marker_each_needs():
+    """No one strong marker serves both pairs: `**` closes inside a word, only `__` opens between
+    punctuation after a letter (a case hypothesis found: the writer used to drop every mark)."""
+    from brochure.sources.markdown_out import Para, Run, to_markdown
+
+    runs = [Run("0", strong=True), Run("Kazakhstan"), Run("0", em=True), Run(".", strong=True)]
+    markdown = to_markdown([Para("heading", runs, level=1)])
+    assert markdown == "# **0**Kazakhstan*0*__.__\n"
+    (block,) = parse_markdown(markdown)
+    spans = [(s.start, s.end, s.kind) for s in block.content.spans]
+    assert spans == [(0, 1, "strong"), (11, 12, "em"), (12, 13, "strong")]
+
 # -- round trip: DOCX -> add -> build -> PDF ----------------------------------------------------
 def test_docx_round_trip_to_pdf(invoke, project, tmp_path):
     import docx

@@ -12,6 +12,7 @@ import itertools
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -146,7 +147,30 @@ def inline_markdown(runs: list[Run]) -> str:
             line = _render(atoms if nested else _spaces_apart(atoms), nested, strong)
             if _reads_back(line, atoms):
                 return line
+    if line := _marks_pair_by_pair(atoms):
+        return line
     return _render(_merge([(text, False, False, "") for text, _, _, _ in atoms]), True)
+
+
+_PAIRS_SEARCHED = 6  # strong pairs whose markers are chosen one by one: 2**6 x 2 renderings at most
+
+
+def _marks_pair_by_pair(atoms: list[tuple[str, bool, bool, str]]) -> str:
+    """The last try before marks are left out: each strong pair's marker chosen on its own, as no one
+    marker serves every pair in `**0**Kazakhstan*0*__.__` (`**` can close inside a word, only `__`
+    can open between punctuation after a letter). Rare, so a small search; "" when none reads back."""
+    for nested in (True, False):
+        parts = atoms if nested else _spaces_apart(atoms)
+        used: list[str] = []
+        _render(parts, nested, "**", opened=used)
+        if not 1 < len(used) <= _PAIRS_SEARCHED:  # one pair: the uniform markers were tried
+            continue
+        for choice in itertools.product(("**", "__"), repeat=len(used)):
+            for em_mark in ("_", "*"):
+                line = _render(parts, nested, choice, em_mark)
+                if _reads_back(line, atoms):
+                    return line
+    return ""
 
 
 def rich_markdown(rich: RichText) -> str:
@@ -188,16 +212,23 @@ def _spaces_apart(atoms: list[tuple[str, bool, bool, str]]) -> list[tuple[str, b
     return out
 
 
-def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool, strong_mark: str = "**") -> str:
+def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool, strong_mark: str | Sequence[str] = "**",
+            em_mark: str = "", opened: list[str] | None = None) -> str:  # fmt: skip
+    """One line of Markdown for the atoms. `strong_mark` is the marker of every strong pair, or one
+    per pair in the order they open (the last repeated); `em_mark` the preferred emphasis marker
+    (by default `_` beside `**`, `*` beside `__`); `opened` collects the strong markers used."""
+    marks_used = opened if opened is not None else []
+    strong_open = ""
     pieces: list[str | _Em] = []
     stack: list[str] = []  # open marks, outermost first: "strong", "em"
     openers: list[_Em] = []
 
     def close_to(depth: int) -> None:
+        nonlocal strong_open
         while len(stack) > depth:
             mark = stack.pop()
             if mark == "strong":
-                pieces.append(strong_mark)
+                pieces.append(strong_open)
             else:
                 closer = _Em()
                 opener = openers.pop()
@@ -223,7 +254,12 @@ def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool, strong_mark:
             if mark not in stack:
                 stack.append(mark)
                 if mark == "strong":
-                    pieces.append(strong_mark)
+                    if isinstance(strong_mark, str):
+                        strong_open = strong_mark
+                    else:
+                        strong_open = strong_mark[min(len(marks_used), len(strong_mark) - 1)]
+                    marks_used.append(strong_open)
+                    pieces.append(strong_open)
                 else:
                     opener = _Em()
                     openers.append(opener)
@@ -233,7 +269,7 @@ def _render(atoms: list[tuple[str, bool, bool, str]], nested: bool, strong_mark:
         else:
             pieces.append(_escape(text))
     close_to(0)
-    return _resolve_em(pieces, "_" if strong_mark == "**" else "*")
+    return _resolve_em(pieces, em_mark or ("_" if strong_mark == "**" else "*"))
 
 
 def _reads_back(line: str, atoms: list[tuple[str, bool, bool, str]]) -> bool:
