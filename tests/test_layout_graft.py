@@ -96,9 +96,9 @@ def test_lines_are_found_in_the_text_they_set():
 
 
 def test_a_parts_last_line_is_set_from_where_its_measured_line_starts():
-    """The tail of a part cut at a sentence end inside a line: from the start of the measured line
-    it ends in (an offset in `cell_text`), its spans with it, as a continuation (no list marker);
-    none where that line starts inside a word (broken at a hyphen)."""
+    """The tail of a part cut at a sentence end: from the start of the measured line it ends in
+    (an offset in `cell_text`), its spans with it, as a continuation (no list marker), also inside
+    a word broken at a hyphen; none after a no-break space (no line starts there)."""
     first = RichText("Мы за власть советов.", (Span(6, 12, "em"),))
     cell = Cell("ru", (Piece("s1", first), Piece("s2", RichText("Да, советов."))))
     row = Row("list_item", "b1", 0, (cell,), marker="•")
@@ -111,5 +111,7 @@ def test_a_parts_last_line_is_set_from_where_its_measured_line_starts():
     # spans clipped and moved with the text
     _, emphasised = tail_cell(row, cell, 4)
     assert emphasised.pieces[0].text == RichText("власть советов.", (Span(0, 6, "em"),))
-    # "Мы за власть со-" / "ветов. ...": inside a word
-    assert tail_cell(row, cell, 12) is None
+    # "Мы за власть со-" / "ветов. Да, ...": inside a word, as WeasyPrint sets a broken word's rest
+    assert [p.text.text for p in tail_cell(row, cell, 12)[1].pieces] == ["ветов.", "Да, советов."]
+    bound = Cell("ru", (Piece("s1", RichText("Мы за власть\u00a0советов.")),))
+    assert tail_cell(Row("paragraph", "b2", 0, (bound,)), bound, 10) is None
