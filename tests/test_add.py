@@ -412,6 +412,7 @@ def test_strong_pairs_take_the_marker_each_needs():
     spans = [(s.start, s.end, s.kind) for s in block.content.spans]
     assert spans == [(0, 1, "strong"), (11, 12, "em"), (12, 13, "strong")]
 
+
 # -- round trip: DOCX -> add -> build -> PDF ----------------------------------------------------
 def test_docx_round_trip_to_pdf(invoke, project, tmp_path):
     import docx
