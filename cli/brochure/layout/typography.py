@@ -163,8 +163,9 @@ _last: list[
 def _typeset_documents(
     documents: tuple[AlignedDocument, ...], langs: tuple[str, ...], thin: str
 ) -> tuple[AlignedDocument, ...]:
-    if _last and _last[0][0] is documents and _last[0][1:3] == (langs, thin):
-        return _last[0][3]
+    last = _last[0] if _last else None  # read once: the workbench may lay out from two threads
+    if last is not None and last[0] is documents and last[1:3] == (langs, thin):
+        return last[3]
     docs = tuple(
         AlignedDocument(
             name=doc.name,
