@@ -74,6 +74,24 @@ def seed_project(tmp_path) -> Path:
     return dest
 
 
+def seed_columns_toml(pdf: str = "") -> str:
+    """The seed texts as one columns edition (A5 en|ru: paragraphs cut at page ends); `pdf`, e.g.
+    '["screen"]', limits the PDFs built (both, screen and print, by default)."""
+    return """\
+name = "sdk"
+title = { en = "Programme", ru = "Программа", kk = "Бағдарлама" }
+source_language = "en"
+target_languages = ["ru", "kk"]
+documents = ["programme-part-1.md", "statement-2022-01-07.md"]
+
+[[editions]]
+languages = ["en", "ru"]
+layout = "columns"
+page_size = "A5"
+formats = ["pdf"]
+""" + (f"pdf = {pdf}\n" if pdf else "")
+
+
 def write_project(folder: Path, toml: str, files: dict[str, str] | None = None) -> Path:
     """Create a small project: brochure.toml plus the given files (relative path -> text)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,21 +8,8 @@ import pypdf
 from brochure.core.datamodel import RichText, Span
 from brochure.layout.graft import cell_text, line_spans, tail_cell
 from brochure.layout.rows import Cell, Piece, Row
+from conftest import seed_columns_toml
 
-# The seed texts in a columns edition (A5 en|ru: paragraphs cut at page ends), screen and print.
-TOML = """\
-name = "sdk"
-title = { en = "Programme", ru = "Программа", kk = "Бағдарлама" }
-source_language = "en"
-target_languages = ["ru", "kk"]
-documents = ["programme-part-1.md", "statement-2022-01-07.md"]
-
-[[editions]]
-languages = ["en", "ru"]
-layout = "columns"
-page_size = "A5"
-formats = ["pdf"]
-"""
 GRAFTED = re.compile(r"graft: (\d+) of (\d+) cells grafted \((\d+) with a tail\)")
 
 
@@ -50,7 +37,7 @@ def destinations(pdf) -> set[str]:
 
 
 def test_a_grafted_first_build_prints_what_a_plain_rebuild_prints(invoke, seed_project):
-    (seed_project / "brochure.toml").write_text(TOML, encoding="utf-8")
+    (seed_project / "brochure.toml").write_text(seed_columns_toml(), encoding="utf-8")
     pdfs = sorted(
         seed_project / "build" / name for name in ("sdk.en-ru.pdf", "sdk.en-ru.print.pdf")
     )

@@ -9,22 +9,8 @@ from brochure.layout.html import DocumentView
 from brochure.layout.linebreak import Protector
 from brochure.layout.measures import unit_key
 from brochure.layout.rows import Cell, Piece, Row
+from conftest import seed_columns_toml
 
-# The seed texts in one columns edition (en|ru, A5: paragraphs cut at page ends), screen PDF only.
-TOML = """\
-name = "sdk"
-title = { en = "Programme", ru = "Программа" }
-source_language = "en"
-target_languages = ["ru", "kk"]
-documents = ["programme-part-1.md", "statement-2022-01-07.md"]
-
-[[editions]]
-languages = ["en", "ru"]
-layout = "columns"
-page_size = "A5"
-formats = ["pdf"]
-pdf = ["screen"]
-"""
 MEASURED = re.compile(r"measured (\d+) of (\d+) units")
 
 
@@ -38,7 +24,7 @@ def page_texts(pdf) -> list[str]:
 
 
 def test_a_rebuild_measures_only_changed_units_and_lays_out_as_a_first_build(invoke, seed_project):
-    (seed_project / "brochure.toml").write_text(TOML, encoding="utf-8")
+    (seed_project / "brochure.toml").write_text(seed_columns_toml('["screen"]'), encoding="utf-8")
     pdf = seed_project / "build" / "sdk.en-ru.pdf"
     first = invoke("-vv", "build", seed_project)
     assert first.exit_code == 0, first.stderr
