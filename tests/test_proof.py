@@ -158,9 +158,9 @@ def test_text_colours_read_from_either_kind_of_string(tmp_path, glyphs):
         assert report.non_black_text_pages == expected, ops
 
 
-def _weasyprint_pdf(path: Path, lang: str, body: str) -> Path:
-    """One A5 page set by WeasyPrint itself (a PDF that did not pass our stages), 10 pt serif,
-    the margins of the frame A5."""
+def _weasyprint_pdf(path: Path, lang: str, body: str, style: str = "") -> Path:
+    """A5 pages set by WeasyPrint itself (a PDF that did not pass our stages), 10 pt serif,
+    the margins of the frame A5; `style`: more CSS."""
     from brochure.layout.html import fonts_dir
     from weasyprint import HTML
 
@@ -168,8 +168,10 @@ def _weasyprint_pdf(path: Path, lang: str, body: str) -> Path:
     @font-face {{ font-family: "Brochure Serif"; src: url({fonts_dir().as_uri()}/PT_Serif-Web-Regular.ttf) }}
     @font-face {{ font-family: "Brochure Serif"; font-style: italic;
                  src: url({fonts_dir().as_uri()}/PT_Serif-Web-Italic.ttf) }}
+    @font-face {{ font-family: "Brochure Serif"; font-weight: bold;
+                 src: url({fonts_dir().as_uri()}/PT_Serif-Web-Bold.ttf) }}
     @page {{ size: 148mm 210mm; margin: 20mm 15mm }} body {{ margin: 0; font: 10pt "Brochure Serif" }}
-    </style>{body}"""
+    {style}</style>{body}"""
     HTML(string=html).write_pdf(path)
     return path
 
@@ -235,20 +237,98 @@ def test_a_line_holding_a_smaller_note_is_one_line_not_a_runt(tmp_path):
     assert report.lines == 13
 
 
-def test_an_orphan_needs_a_page_of_running_text_after_it():
-    """A paragraph's first line at the foot of the last text page (the colophon's one-line
-    imprint, interleaved seed p. 19) goes on nowhere: no orphan. Before a page of text it is one."""
-    from brochure.outputs.proof import Issue, PageReport, _continued_orphans
+# Pages of 10/14 pt lines, paragraphs 7 pt apart, no widow or orphan control: the body of A5 (170
+# mm, 481.9 pt) holds a first paragraph of 32 lines and one more line after a paragraph's space.
+PAGED = ("body { line-height: 14pt; orphans: 1; widows: 1 } p { margin: 7pt 0 0 }"
+         "p:first-child { margin: 0 } h2 { font-size: 10pt; line-height: 14pt; margin: 0 }")  # fmt: skip
+LINES = "Words of a line, and more words of it"
+IMPRINT = "<p>Socialist Movement of Kazakhstan, 2026</p>"
 
-    def pages():
-        text = [PageReport(n, lines=30, orphans=[f"first line {n}"]) for n in (1, 2)]
-        return [*text, PageReport(3, lines=2)]  # the back cover: a few centred lines
 
-    reports = pages()
-    issues = [Issue("warning", "orphan", n, f"first line {n}") for n in (1, 2)]
-    issues.append(Issue("warning", "runt", 2, "day."))
-    kept = _continued_orphans(reports, issues)
-    assert [(i.check, i.page) for i in kept] == [("orphan", 1), ("runt", 2)]
-    assert reports[0].orphans == ["first line 1"] and reports[1].orphans == []
-    last = pages()[:2]
-    assert _continued_orphans(last, [Issue("warning", "orphan", 2, "first line 2")]) == []
+def _paragraph(lines: int, end: str = ".") -> str:
+    return "<p>" + "<br>".join([LINES] * lines) + end + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("after", "orphans"),
+    [
+        # a one-line paragraph (an imprint) at the page's foot, a heading at the next one's head
+        (IMPRINT + "<h2>Statement of the Movement</h2>" + _paragraph(12), []),
+        # ... or the back cover after it (few centred lines): it goes on nowhere
+        (IMPRINT + "<p style='break-before: page'>Almaty, 2026</p>", []),
+        # a paragraph's first line at the foot, the paragraph going on on the next page
+        ("<p>Socialist Movement of Kazakhstan, a paragraph going on<br>to the next page at its "
+         "head, and on<br>and on, and on" + _paragraph(12)[3:], ["ment of Kazakhstan, a paragraph going on"]),
+    ],
+    ids=["heading-after-imprint", "back-cover-after-imprint", "orphan"],
+)  # fmt: skip
+def test_an_orphan_is_a_first_line_whose_paragraph_goes_on(tmp_path, after, orphans):
+    """An orphan is the first line of a paragraph that continues at the head of the next page: not
+    a one-line paragraph (the colophon's imprint) with a heading or no running text after it."""
+    path = _weasyprint_pdf(tmp_path / "paged.pdf", "en", _paragraph(32, "") + after, PAGED)
+    report = proof_pdf(path, A5)
+    assert report.page_count == 2 and report.pages[0].lines == 33
+    assert report.pages[0].orphans == orphans
+    assert [i.message for i in report.issues if i.check == "orphan"] == orphans
+
+
+@pytest.mark.parametrize(
+    ("body", "widows"),
+    [
+        # the cover's last line and the contents' first entry: no paragraph goes on between them
+        ("<p>Socialist Movement of Kazakhstan</p><p style='break-before: page'>The Programme of "
+         "the Movement (Transitional)</p>" + _paragraph(12), []),
+        # a page of running text whose last paragraph ends at the head of the next page
+        (_paragraph(32, "") + "<p>A paragraph at the page's foot going on<br>to the next one.</p>"
+         + _paragraph(12), ["to the next one."]),
+    ],
+    ids=["contents-after-cover", "widow"],
+)  # fmt: skip
+def test_a_widow_is_a_last_line_come_from_a_page_of_text(tmp_path, body, widows):
+    """A widow is a paragraph's last line at the head of a page, the rest of it on a page of
+    running text before: not the contents' first entry after the cover's last line."""
+    path = _weasyprint_pdf(tmp_path / "paged.pdf", "en", body, PAGED)
+    report = proof_pdf(path, A5)
+    assert report.page_count == 2
+    assert report.pages[1].widows == widows
+    assert [i.message for i in report.issues if i.check == "widow"] == widows
+
+
+# Two columns on A5, as the columns layout's frame: 56.5 mm each, a 5 mm gutter.
+A5_COLUMNS = Frame(**{**A5.__dict__, "columns": 2})
+TABLE = ("table { border-collapse: collapse; table-layout: fixed; width: 118mm }"
+         "td { padding: 0; width: 56.5mm; vertical-align: top } td + td { padding-left: 5mm }"
+         "p { margin: 5pt 0 0 }")  # fmt: skip
+WIDE = ("The English texts are printed as published, with an editor's copy-edit of obvious slips "
+        "and corrected bracketed notes; every change is recorded in the project's review file.")  # fmt: skip
+
+
+def test_a_full_width_block_may_end_in_the_gutter_a_column_may_not(tmp_path):
+    """The colophon spans both columns: its short last lines (its imprint, set right here so they
+    end in the gutter) are no text past its column, as LibreOffice's conversion of the DOCX set
+    them. A line of a column ending in the gutter is, and so is one of a full-width block running
+    beyond the text area."""
+    rows = "".join(
+        "<tr><td>Words of a line, and more</td><td>Слова строки и ещё</td></tr>" for _ in range(9)
+    )
+    colophon = (f"<p>{WIDE}</p><p style='width: 59mm; text-align: right'>"
+                "Socialist Movement of Kazakhstan, 2026</p>")  # fmt: skip
+    path = _weasyprint_pdf(
+        tmp_path / "colophon.pdf", "en", f"<table>{rows}</table>{colophon}", TABLE
+    )
+    report = proof_pdf(path, A5_COLUMNS)
+    assert report.lines == 22  # a page of running text, not a cover
+    assert report.pages[0].overflow == []
+    assert "past its column" not in {i.check for i in report.issues}
+    # a column's line set 3 mm into the gutter (its row's other cell empty)
+    last = ("<tr><td><p style='margin: 0 -3mm 0 0; text-align: right'>Movement of Kazakhstan, 2026"
+            "</p></td><td></td></tr>")  # fmt: skip
+    path = _weasyprint_pdf(tmp_path / "gutter.pdf", "en", f"<table>{rows}{last}</table>", TABLE)
+    overflow = proof_pdf(path, A5_COLUMNS).pages[0].overflow
+    assert overflow == ["'Movement of Kazakhstan, 2026' (8.2 pt past column 1)"]
+    # a full-width block with a line that does not break, beyond the text area
+    long = "<br><span style='white-space: nowrap'>" + WIDE[:80] + "</span>"
+    path = _weasyprint_pdf(tmp_path / "wide.pdf", "en",
+                           f"<table>{rows}</table><p>{WIDE}{long}</p>", TABLE)  # fmt: skip
+    overflow = proof_pdf(path, A5_COLUMNS).pages[0].overflow
+    assert len(overflow) == 1 and "past column 1" in overflow[0]

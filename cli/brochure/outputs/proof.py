@@ -170,18 +170,21 @@ def proof_pdf(path: Path, frame: Frame) -> ProofReport:
     try:
         pages: list[PageReport] = []
         issues: list[Issue] = []
+        edges: list[_Edges] = []
         previous: dict[int, Line] = {}  # each column's last line on the page before
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                report, previous = _proof_page(page, index + 1, frame, previous, issues)
+                report, edge = _proof_page(page, index + 1, frame, previous, issues)
             finally:
                 page.close()
             pages.append(report)
+            edges.append(edge)
+            previous = edge.last
         count = len(pdf)
     finally:
         pdf.close()
-    issues = _continued_orphans(pages, issues)
+    issues = _between_pages(pages, edges, issues, frame.facing)
     result = ProofReport(str(path), pages, issues, page_count=count)
     result.lines = sum(p.lines for p in pages)
     result.hyphenated = sum(p.hyphenated for p in pages)
@@ -190,8 +193,19 @@ def proof_pdf(path: Path, frame: Frame) -> ProofReport:
     return result
 
 
+@dataclass
+class _Edges:
+    """What the checks across a page break need of a page: each column's first and last line of
+    text, and the orphans and widows found in each column (column, text)."""
+
+    first: dict[int, Line] = field(default_factory=dict)
+    last: dict[int, Line] = field(default_factory=dict)
+    orphans: list[tuple[int, str]] = field(default_factory=list)
+    widows: list[tuple[int, str]] = field(default_factory=list)
+
+
 def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
-                issues: list[Issue]) -> tuple[PageReport, dict[int, Line]]:  # fmt: skip
+                issues: list[Issue]) -> tuple[PageReport, _Edges]:  # fmt: skip
     report = PageReport(number)
     trim = page.get_trimbox()
     textpage = page.get_textpage()
@@ -208,24 +222,33 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
         line.column = next(
             (i for i, (x0, x1) in enumerate(ranges) if x0 - OVERFLOW_PT <= line.x0 < x1), -1
         )
-        # a line past its column ends in the gutter or beyond the text area; one that reaches
-        # well into the next column is a full-width element (the cover, a spanning title)
-        past = line.x1 - ranges[line.column][1] if line.column >= 0 else 0.0
+    past_lines = [
+        ln for ln in body if ln.column >= 0 and ln.x1 > ranges[ln.column][1] + OVERFLOW_PT
+    ]
+    spanning = _full_width(body, ranges) if past_lines else set()  # (most pages: none past)
+    for line in past_lines:
+        # a line past its column ends in the gutter, reaches the text beside it, or runs beyond
+        # the text area; a line of a full-width element (the cover, a spanning title, the
+        # colophon) may end anywhere inside the text area
+        past = line.x1 - ranges[line.column][1]
         into_gutter = OVERFLOW_PT < past <= frame.gutter_mm * MM
         past_body = line.x1 > ranges[-1][1] + OVERFLOW_PT
-        if line.column >= 0 and (into_gutter or past_body):
+        if past_body or (id(line) not in spanning and (into_gutter or _beside(line, body))):
             report.overflow.append(
                 f"{line.shown[-40:]!r} ({past:.1f} pt past column {line.column + 1})"
             )
     if body:
         report.fill = round((top - min(ln.bottom for ln in body)) / (top - bottom), 3)
         report.opens_with_heading = not max(body, key=lambda ln: ln.top).body
-    last_lines: dict[int, Line] = {}
+    edges = _Edges()
     for column in range(len(ranges)):
         col = sorted((ln for ln in body if ln.column == column), key=lambda ln: -ln.top)
         if col:
-            last_lines[column] = col[-1]
+            edges.first[column], edges.last[column] = col[0], col[-1]
+        orphans, widows = len(report.orphans), len(report.widows)
         _column_checks(col, report, previous.get(column), bottom)
+        edges.orphans += [(column, text) for text in report.orphans[orphans:]]
+        edges.widows += [(column, text) for text in report.widows[widows:]]
     if report.lines < MIN_LINES_FOR_FILL:
         # few lines of running text: the cover or the back cover, centred across the columns
         report.overflow = []
@@ -258,7 +281,38 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
     ):
         for text in texts:
             issues.append(Issue("warning", kind, number, text))
-    return report, last_lines
+    return report, edges
+
+
+def _full_width(body: list[Line], ranges: list[tuple[float, float]]) -> set[int]:
+    """The lines (their ids) of full-width elements: a block of lines of one column with no text
+    beside them, each less than 1.5 line heights (a paragraph's space) below the one above, one
+    of which reaches into the next column. Its other lines may end anywhere, also in the gutter
+    (a colophon's short last line, its one-line imprint)."""
+    found: set[int] = set()
+    pitch = _pitch(body)
+    for column in range(len(ranges) - 1):
+        col = sorted((ln for ln in body if ln.column == column), key=lambda ln: -ln.top)
+        block: list[Line] = []
+        for n, line in enumerate(col):
+            if not _beside(line, body):
+                block.append(line)
+            below = col[n + 1] if n + 1 < len(col) else None
+            if block and block[-1] is line and below is not None:
+                if line.bottom - below.top < pitch * 1.5:
+                    continue
+            if any(ln.x1 > ranges[column + 1][0] for ln in block):
+                found.update(id(ln) for ln in block)
+            block = []
+    return found
+
+
+def _beside(line: Line, body: list[Line]) -> bool:
+    """Whether text of a later column stands beside `line` (at its height, to its right)."""
+    return any(
+        other.column > line.column and other.bottom < line.top and line.bottom < other.top
+        for other in body
+    )
 
 
 def _column_checks(col: list[Line], report: PageReport, before: Line | None, foot: float) -> None:
@@ -312,18 +366,30 @@ def _column_checks(col: list[Line], report: PageReport, before: Line | None, foo
             report.widows.append(first.shown.rstrip()[-40:])
 
 
-def _continued_orphans(pages: list[PageReport], issues: list[Issue]) -> list[Issue]:
-    """`issues` without the orphans of a page that no page of running text follows: a paragraph's
-    first line at the foot of the last text page (a colophon's one-line imprint) goes on nowhere,
-    so it is no orphan."""
-    kept: list[Issue] = []
-    for issue in issues:
-        n = issue.page
-        if issue.check == "orphan" and (n >= len(pages) or pages[n].lines < MIN_LINES_FOR_FILL):
-            pages[n - 1].orphans.remove(issue.message)
-            continue
-        kept.append(issue)
-    return kept
+def _between_pages(pages: list[PageReport], edges: list[_Edges], issues: list[Issue],
+                   facing: bool) -> list[Issue]:  # fmt: skip
+    """`issues` without the orphans and widows that a page break does not make. An orphan is the
+    first line of a paragraph that goes on at the head of its column on the next page (in facing,
+    the next spread's page of the same language): not where running text does not follow (the
+    last text page, the colophon's one-line imprint) or the next page opens that column with a
+    heading (a one-line paragraph before it: it goes on nowhere). A widow is the last line of a
+    paragraph that came from a page of running text: not the first entry of the contents after
+    the cover."""
+    step = 2 if facing else 1
+    dropped: set[tuple[int, str, str]] = set()
+    for number, edge in enumerate(edges, start=1):
+        after = edges[number - 1 + step] if number - 1 + step < len(edges) else None
+        text_after = after is not None and pages[number - 1 + step].lines >= MIN_LINES_FOR_FILL
+        for column, text in edge.orphans:
+            head = after.first.get(column) if after is not None else None
+            if not text_after or head is None or not head.body:
+                dropped.add((number, "orphan", text))
+                pages[number - 1].orphans.remove(text)
+        for _column, text in edge.widows:
+            if number == 1 or pages[number - 2].lines < MIN_LINES_FOR_FILL:
+                dropped.add((number, "widow", text))
+                pages[number - 1].widows.remove(text)
+    return [i for i in issues if (i.page, i.check, i.message) not in dropped]
 
 
 def _pitch(lines: list[Line]) -> float:
