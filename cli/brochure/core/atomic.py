@@ -119,40 +119,122 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 # -- cross-process locks ---------------------------------------------------------------------------
 LOCK_TIMEOUT = 60.0  # seconds to wait for another process writing the same files
+POLL_SECONDS = 0.05  # how often a waiting process tries the lock again
+
+
+class LockTimeout(Exception):
+    """The lock was not free within the time asked."""
 
 
 @contextmanager
 def file_lock(lock: Path, what: Path | str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the cross-process lock `lock` (a file, created if needed) while writing `what`.
 
-    Re-entrant within a thread, so a function holding it may call another that takes it too.
-    Waiting longer than `timeout` raises BrochureError naming `what`.
+    Re-entrant within a thread, so a function holding it may call another that takes it too;
+    another thread of this process waits for it as another process does. Waiting longer than
+    `timeout` raises BrochureError naming `what`.
     """
-    from filelock import Timeout
-
     from brochure.core.errors import BrochureError
 
     lock = Path(lock)
     lock.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _lock_for(lock).acquire(timeout=timeout):
+        with _lock_for(lock).hold(timeout):
             yield
-    except Timeout:
+    except LockTimeout:
         raise BrochureError(
             f"{what}: another brochure process has been writing it for {timeout:.0f} s; try again"
         ) from None
 
 
-_locks: dict[str, object] = {}
+class _FileLock:
+    """One lock file of this process: a thread lock (re-entrant) for the threads of the process,
+    and, while a thread holds it, an exclusive flock(2) on the file for the other processes
+    (fcntl, in the standard library: the filelock package took 30-60 ms to import, a good part
+    of a small command). A lock file removed while waiting for it is opened again (the holder
+    that removed it locked a file no longer there)."""
+
+    def __init__(self, path: str) -> None:
+        import threading
+
+        self.path = path
+        self.threads = threading.RLock()
+        self.depth = 0  # how often the holding thread has taken it
+        self.fd = -1
+
+    @contextmanager
+    def hold(self, timeout: float) -> Iterator[None]:
+        deadline = time.monotonic() + timeout
+        if not self.threads.acquire(timeout=max(timeout, 0)):
+            raise LockTimeout(self.path)
+        try:
+            if self.depth == 0:
+                self.fd = self._flock(deadline)
+            self.depth += 1
+            try:
+                yield
+            finally:
+                self.depth -= 1
+                if self.depth == 0:
+                    fd, self.fd = self.fd, -1
+                    os.close(fd)  # closing the only descriptor releases the flock
+        finally:
+            self.threads.release()
+
+    def _flock(self, deadline: float) -> int:
+        import fcntl
+
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise LockTimeout(self.path) from None
+                        time.sleep(POLL_SECONDS)
+                if os.fstat(fd).st_nlink > 0:
+                    return fd
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # the file was removed while we waited: lock the one there now
 
 
-def _lock_for(lock: Path):  # type: ignore[no-untyped-def]
-    """One FileLock object per lock file and process: FileLock is re-entrant per object (and per
-    thread), while two objects on one file would block each other inside the same process."""
-    from filelock import FileLock
+class _PackageLock:
+    """The filelock package's lock, where there is no fcntl (Windows): the same behaviour
+    (re-entrant per thread, exclusive between threads and processes)."""
 
+    def __init__(self, path: str) -> None:
+        from filelock import FileLock
+
+        self.lock = FileLock(path)
+
+    @contextmanager
+    def hold(self, timeout: float) -> Iterator[None]:
+        from filelock import Timeout
+
+        try:
+            self.lock.acquire(timeout=timeout)
+        except Timeout:
+            raise LockTimeout(self.lock.lock_file) from None
+        try:
+            yield
+        finally:
+            self.lock.release()
+
+
+_locks: dict[str, _FileLock | _PackageLock] = {}
+
+
+def _lock_for(lock: Path) -> _FileLock | _PackageLock:
+    """One lock object per lock file and process: re-entrant per object and thread, while two
+    objects on one file would block each other inside the same process."""
     key = str(lock.resolve())
     found = _locks.get(key)
     if found is None:
-        found = _locks.setdefault(key, FileLock(key))
+        kind = _FileLock if os.name == "posix" else _PackageLock
+        found = _locks.setdefault(key, kind(key))
     return found

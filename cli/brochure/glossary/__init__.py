@@ -3,7 +3,7 @@
 tsv (the editable files) -> load (built-in + project, merged) -> model.Termbase -> match (find
 terms in text) -> morph (inflect) -> enforce (choose and repair MT output); tbx and csvio move
 termbases in and out; lint and edit serve the `brochure glossary` commands. Importing this package
-is light: pymorphy3, lxml and filelock load only when a stage needs them.
+is light: pymorphy3 and lxml load only when a stage needs them.
 """
 
 from brochure.glossary.concepts import Concept, Term
