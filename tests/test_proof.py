@@ -332,3 +332,36 @@ def test_a_full_width_block_may_end_in_the_gutter_a_column_may_not(tmp_path):
                            f"<table>{rows}</table><p>{WIDE}{long}</p>", TABLE)  # fmt: skip
     overflow = proof_pdf(path, A5_COLUMNS).pages[0].overflow
     assert len(overflow) == 1 and "past column 1" in overflow[0]
+
+
+def test_a_page_whose_margins_are_the_other_sides_is_read_at_its_columns(tmp_path):
+    """LibreOffice's PDF export leaves out the blank page a DOCX section asks for (a document
+    starting on a right-hand page): every page after it has the other side's margins. Its lines
+    are read at the columns they start at (they were in no column: not counted, not checked)."""
+    mirrored = Frame(**{**A5.__dict__, "margin_inner_mm": 25, "margin_outer_mm": 15})
+    lines = "<br>".join(["Слова строки, и ещё слова"] * 8)
+    # page 1 is a recto (inner margin, 25 mm, on the left) but is set as a verso (15 mm)
+    path = _weasyprint_pdf(
+        tmp_path / "ru.pdf", "ru", f"<p>{lines}<br>Забастовка началась в<br>стране.</p>"
+    )
+    report = proof_pdf(path, mirrored)
+    assert report.lines == 10
+    assert [i.message for i in report.errors if i.check == "one-letter line end"] == [
+        "Забастовка началась в"
+    ]
+
+
+def test_a_dash_apart_from_its_line_is_no_text_beside_a_full_width_block(tmp_path):
+    """pdfium may give a dash a box of its own, higher than its line (LibreOffice's colophon with
+    an em dash at a line end): it is no column of text beside the block, whose lines reach into
+    the next column (they were all reported past their column)."""
+    rows = "".join(
+        "<tr><td>Words of a line, and more</td><td>Слова строки и ещё</td></tr>" for _ in range(9)
+    )
+    dash = "<span style='font-size: 0.7em; vertical-align: 5pt'>—</span>"
+    colophon = (
+        f"<p>The English texts are printed as published, with an editor's {dash} {WIDE[44:]}</p>"
+    )
+    path = _weasyprint_pdf(tmp_path / "dash.pdf", "en", f"<table>{rows}</table>{colophon}", TABLE)
+    report = proof_pdf(path, A5_COLUMNS)
+    assert report.lines > 20 and report.pages[0].overflow == []

@@ -217,7 +217,7 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
         textpage.close()
     bottom, top = frame.body_pt
     body = [ln for ln in lines if bottom - 2 <= ln.bottom and ln.top <= top + 2]
-    ranges = frame.column_ranges(number)
+    ranges = _page_ranges(frame, number, body)
     for line in body:
         line.column = next(
             (i for i, (x0, x1) in enumerate(ranges) if x0 - OVERFLOW_PT <= line.x0 < x1), -1
@@ -284,6 +284,22 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
     return report, edges
 
 
+def _page_ranges(frame: Frame, number: int, body: list[Line]) -> list[tuple[float, float]]:
+    """The columns of page `number`: those of a recto or a verso by its number, unless most of
+    its lines start at the other side's columns (where the margins differ). A converter may leave
+    out a blank page the layout asked for (LibreOffice's PDF export drops the page Word's "start on
+    an odd page" inserts), and every page after it is then read with the wrong margins."""
+    ranges = frame.column_ranges(number)
+    if frame.margin_inner_mm == frame.margin_outer_mm or not body:
+        return ranges
+    mirrored = frame.column_ranges(number + 1)
+
+    def starts(columns: list[tuple[float, float]]) -> int:
+        return sum(any(abs(ln.x0 - x0) <= OVERFLOW_PT for x0, _ in columns) for ln in body)
+
+    return mirrored if starts(mirrored) > starts(ranges) else ranges
+
+
 def _full_width(body: list[Line], ranges: list[tuple[float, float]]) -> set[int]:
     """The lines (their ids) of full-width elements: a block of lines of one column with no text
     beside them, each less than 1.5 line heights (a paragraph's space) below the one above, one
@@ -308,9 +324,13 @@ def _full_width(body: list[Line], ranges: list[tuple[float, float]]) -> set[int]
 
 
 def _beside(line: Line, body: list[Line]) -> bool:
-    """Whether text of a later column stands beside `line` (at its height, to its right)."""
+    """Whether text of a later column stands beside `line` (at its height, to its right): words,
+    not a dash whose glyph box pdfium put apart, higher than the line it ends."""
     return any(
-        other.column > line.column and other.bottom < line.top and line.bottom < other.top
+        other.column > line.column
+        and other.bottom < line.top
+        and line.bottom < other.top
+        and _WORDS.search(other.text)
         for other in body
     )
 
