@@ -110,6 +110,8 @@ def test_fonts_are_embedded_obfuscated_and_cover_the_text(built):
     assert set(embeds) == {(family, element) for family, element, _ in EMBEDDED}
     assert _setting(doc, "embedTrueTypeFonts") is not None
     cyrillic = {ord(c) for c in "Переходная программа СДК"}
+    # every letter of every language, in an en|ru edition too (see the LibreOffice test below)
+    cyrillic |= {ord(c) for c in "ӘәҒғҚқҢңӨөҰұҮүҺһІіЁёЩщЪъ"}
     with zipfile.ZipFile(path) as z:
         for (family, _), (rid, key) in embeds.items():
             data = bytearray(z.read("word/" + table.rels[rid].target_ref))
@@ -149,6 +151,31 @@ def test_libreoffice_opens_it_and_sets_it_in_the_embedded_fonts(built, tmp_path)
     }
     assert {"PTSerif-Regular", "PTSerif-Italic", "PTSans-Bold"} <= fonts, fonts
     assert not any("DejaVu" in f for f in fonts)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_sets_a_second_docx_in_the_faces_the_first_embedded(tmp_path):
+    """LibreOffice takes the faces embedded in the first DOCX it opens for every later one (one
+    window, or one --convert-to run): the kk|ru DOCX after the en|ru one had its Kazakh ә ө ұ ү
+    from DejaVu Sans, in the middle of PT Serif words. Each subset holds every letter of every
+    language."""
+    paths = [
+        str(render(_edition(name), "docx", tmp_path / f"{name}.docx"))
+        for name in ("en-ru", "kk-ru")
+    ]
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), *paths],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pdf = pikepdf.open(tmp_path / "kk-ru.pdf")
+    fonts = {
+        str(font.BaseFont).split("+")[-1]
+        for page in pdf.pages
+        for font in page.Resources.get("/Font", {}).values()
+    }
+    assert {"PTSerif-Regular", "PTSerif-Italic", "PTSans-Bold"} <= fonts, fonts
+    assert not any("DejaVu" in f for f in fonts), fonts
 
 
 def test_a_second_document_starts_on_a_right_hand_page(built):

@@ -629,6 +629,8 @@ def _embed_fonts(doc: Any, edition: Edition) -> None:
         chars |= {
             ord(c) for c in languages.get(code).contents + languages.get(code).column_label.upper()
         }
+    for code in languages.codes():
+        chars |= _alphabet(languages.get(code))
     for n, (family, element, file) in enumerate(EMBEDDED, start=1):
         data = bytearray(_subset(file, chars))
         key = uuid.UUID(bytes=hashlib.sha256(bytes(data)).digest()[:16])  # reproducible builds
@@ -652,6 +654,22 @@ def _embed_fonts(doc: Any, edition: Edition) -> None:
 _SUBSETS: Memo[bytes] = Memo(24)
 _SUBSET_OPTIONS = {"name_IDs": ["*"], "notdef_outline": True, "layout_features": ["*"]}
 SUBSETS_KEPT = 2  # per face in .brochure/fonts/: this text's subset and the one before
+
+
+# The basic letters of a script, to which a language adds its own (Language.letters).
+_SCRIPT_LETTERS = {
+    "Cyrl": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "Latn": "abcdefghijklmnopqrstuvwxyz",
+}
+
+
+def _alphabet(language: languages.Language) -> set[int]:
+    """Every letter of `language`, in both cases: kept in each edition's subsets, whatever its
+    languages. LibreOffice takes a face embedded in the first document it opens for every later
+    one (in the same window, or one `soffice --convert-to` run): a kk|ru DOCX opened after the
+    en|ru one had its Kazakh ә ө ұ ү set in DejaVu Sans, in the middle of PT Serif words."""
+    letters = _SCRIPT_LETTERS.get(language.script, "") + language.letters
+    return {ord(c) for c in letters + letters.upper()}
 
 
 def _subset(file: str, chars: set[int]) -> bytes:
