@@ -53,7 +53,11 @@ HEADING_LINE = 1.2  # common.css: h1-h6 { line-height: 1.2 }
 # can be split anyway, so the PDF moves them whole too. A longer one is not kept: LibreOffice never splits a
 # paragraph kept with the next (Word splits it at its last lines), so it moved whole to the next
 # page where the PDF splits it, and left the page short. So a page may end between a long source
-# and its translation; never at a lone line of either.
+# and its translation; never at a lone line of either. Measured with LibreOffice 7.4 on the seed
+# interleaved DOCX: its one such page end follows a source of 19 lines (p. 8); sources of up to
+# 5 or 8 lines kept change nothing, every source kept moves the long ones whole (19 pages, six
+# under 85% full, down to 46%). Keeping only a source's last lines would need its last sentence
+# in a paragraph of its own, a visible break inside the paragraph; no property does it there.
 KEEP_LINES = 3
 
 # Word rejects a file whose property elements are out of schema order (ECMA-376 part 1), so
@@ -969,8 +973,14 @@ def _row_flags(row: Any, *, split: bool) -> None:
     """A row of running text splits where a page ends (as the PDF cuts a paragraph there: the
     page fills, and the next row still starts level in every column); the labels, a heading and
     a short row do not (w:cantSplit). Word keeps two lines at least on each side of the split
-    (widow control); LibreOffice (7.x, measured) ignores widow control inside a table cell, so
-    there a split row can leave a lone line at the foot or head of a page."""
+    (widow control); LibreOffice turns widow and orphan control (and keep-with-next) off in any
+    row that may split (sw/source/core/text/widorp.cxx, "for compatibility reasons"; newer
+    versions keep it in the cells of a floating table only, which 7.x cannot break across pages),
+    so there a split row can leave a lone line at the foot or head of a page: the seed en|ru DOCX
+    through LibreOffice 7.4, p. 15 "have been killed.", en|kk pp. 11 and 13, en|ru|kk p. 14
+    "country!" (outputs.proof of the conversion lists them). Tried: rows of up to 4, 5 or 6 lines kept whole change none of them
+    (they are rows of 6-10 lines) and cost fill; a long row cut into rows at a sentence end shows
+    the cut as a paragraph break in the shorter column (issue 12's review)."""
     from docx.oxml import OxmlElement
 
     if not split:
