@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pypdf
@@ -308,6 +309,68 @@ def test_a_build_frees_each_document_before_laying_out_the_next(tmp_path):
     finally:
         resume()
     assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == 0
+
+
+def test_an_exiting_build_freezes_its_last_documents_and_removes_their_font_folders(tmp_path):
+    """A build whose process ends right after (the `build` command: exiting=True) leaves its last
+    documents to the system (frozen, never scanned again) instead of collecting them, and does
+    what their collection would have done beyond freeing memory: WeasyPrint's temporary font
+    folder is deleted."""
+    import gc
+    import weakref
+
+    from brochure.layout.weasy import _package_layouts, collect_between_documents, render_document
+
+    html = (
+        "<style>@font-face { font-family: Body; src: url(PT_Serif-Web-Regular.ttf) }"
+        "p { font-family: Body }</style><p>Один абзац.</p>"
+    )
+    threshold = gc.get_threshold()
+    resume = collect_between_documents(exiting=True)
+    try:
+        document = render_document(html, _package_layouts() / "fonts")
+        folder = document.font_config._folder
+        assert folder is not None and folder.is_dir()
+        style = weakref.ref(document.pages[0]._page_box.children[0].style)
+        del document
+    finally:
+        resume()
+    try:
+        assert not folder.exists()
+        assert gc.get_threshold() == threshold
+        assert gc.get_freeze_count() > 0
+        gc.collect()
+        assert style() is not None  # frozen: no collection frees it
+    finally:
+        gc.unfreeze()  # (this test's process goes on)
+        gc.collect()
+    assert style() is None
+
+
+def test_the_build_command_leaves_no_font_folder_and_in_process_nothing_frozen(
+    tmp_path, seed_project, invoke
+):
+    """Run as a program (`python -m brochure build`), a build exits without collecting its last
+    documents and leaves no temporary font folder behind; called in-process (click's test
+    runner, the workbench) it collects them as before: nothing stays frozen."""
+    import gc
+    import os
+    import subprocess
+
+    from conftest import seed_columns_toml
+
+    (seed_project / "brochure.toml").write_text(seed_columns_toml('["screen"]'), encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    subprocess.run(
+        [sys.executable, "-m", "brochure", "-q", "build", str(seed_project), "--no-mt"],
+        check=True, capture_output=True, env={**os.environ, "TMPDIR": str(temp)},
+    )  # fmt: skip
+    assert (seed_project / "build" / "sdk.en-ru.pdf").stat().st_size > 10_000
+    assert list(temp.iterdir()) == []
+    result = invoke("-q", "build", seed_project, "--no-mt", "--force")
+    assert result.exit_code == 0, result.output
     assert gc.get_freeze_count() == 0
 
 

@@ -88,4 +88,6 @@ def cli(verbose: int, quiet: int) -> None:
 
 
 def main() -> None:
-    cli(prog_name="brochure")
+    """The `brochure` program: the process ends when its command returns (what a command may
+    leave to the system then: see commands.common.process_ends; click's test runner calls `cli` instead)."""
+    cli(prog_name="brochure", obj={"process_ends": True})

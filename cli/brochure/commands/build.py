@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from brochure.commands.common import project_argument, shown
+from brochure.commands.common import process_ends, project_argument, shown
 
 
 @click.command()
@@ -50,6 +50,8 @@ def build(
         force=force,
         strict=strict,
         impose=impose or "",
+        # (with --proof the process goes on: the build's memory is freed first)
+        exiting=process_ends() and not proof,
     )
     for path in written:
         click.echo(f"wrote {shown(path)}")

@@ -31,6 +31,14 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
+def process_ends() -> bool:
+    """Whether the process ends when the running command returns: run as the `brochure` program
+    (brochure.cli.main), not called in-process by click's test runner or another program."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return isinstance(obj, dict) and bool(obj.get("process_ends"))
+
+
 def _alias(project_dir: Path | None, alias: Path | None) -> Path | None:
     """The project given positionally or through the deprecated --project (not both)."""
     if alias is None:

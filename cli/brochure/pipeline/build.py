@@ -28,7 +28,7 @@ Renderer = Callable[..., Path]
 def build_project(
     project: Project, *, editions: Sequence[str] = (), draft: bool = False,
     render: Renderer | None = None, out_dir: Path | None = None, mt: bool = True,
-    force: bool = False, strict: bool = False, impose: str = "",
+    force: bool = False, strict: bool = False, impose: str = "", exiting: bool = False,
 ) -> list[Path]:  # fmt: skip
     """Build the selected editions (all by default); return the files written.
 
@@ -40,6 +40,9 @@ def build_project(
     by machine translation first (as `brochure translate` does).
 
     `strict`: glossary and QA errors (see brochure.check.qa) fail the build.
+
+    `exiting`: the process ends after this build (the `build` command): the last WeasyPrint
+    documents are left to the system, not collected (see layout.weasy.collect_between_documents).
     """
     from brochure.pipeline.state import BuildState, fingerprint, mt_inputs
 
@@ -121,7 +124,7 @@ def build_project(
     # its boxes (an edited paragraph's measuring pass tipped a build into one more full
     # collection: 0.47 s of garbage collection instead of 0.33); and the collector makes one full
     # pass per WeasyPrint document, not one whenever its counts say (layout/weasy.py)
-    resume_collector = collect_between_documents()
+    resume_collector = collect_between_documents(exiting)
     written = []
     try:
         for spec, edition in built:
