@@ -361,6 +361,15 @@ def line_spans(text: str, shown: Sequence[str]) -> list[tuple[int, int]] | None:
     for line in shown:
         chars = plain(line)
         start = p
+        # (the loop below, at C speed where the line is the text, with or without its hyphen)
+        if text.startswith(chars, p):
+            out.append((start, p + len(chars)))
+            p += len(chars)
+            continue
+        if chars.endswith("-") and text.startswith(chars[:-1], p):
+            out.append((start, p + len(chars) - 1))
+            p += len(chars) - 1
+            continue
         for j, c in enumerate(chars):
             if p < len(text) and text[p] == c:
                 p += 1

@@ -155,6 +155,7 @@ class Protector:
         self._stems = frozenset(s for s in stems if len(s) >= 4)
         self._lengths = sorted({len(s) for s in self._stems})
         self._whole = frozenset(w.lower() for w in whole)
+        self._known: dict[str, bool] = {}  # word -> protected: asked once per word form
 
     @classmethod
     def for_edition(cls, edition: Edition, words: Iterable[str] = ()) -> Protector:
@@ -167,9 +168,16 @@ class Protector:
         other = Protector()
         other._stems, other._lengths = self._stems, self._lengths
         other._whole = self._whole | {w.lower() for w in words}
+        other._known = {}
         return other
 
     def protected(self, word: str) -> bool:
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = self._protected(word)
+        return known
+
+    def _protected(self, word: str) -> bool:
         if not word or word[0].isupper():
             return True
         lower = word.lower()

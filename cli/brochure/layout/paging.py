@@ -230,22 +230,25 @@ def match_lines(cell: Cell, lines: Sequence[tuple[float, str]], top: float) -> t
         if k:
             src.append((" ", k, -1))  # the space the template sets between two pieces
         src.extend((c, k, o) for o, c in enumerate(piece.text.text))  # type: ignore[union-attr]
+    # the characters lines are compared by (no spaces, no soft hyphens), each with its place in src
+    at_src = [i for i, (c, _, _) in enumerate(src) if not c.isspace() and c != "\u00ad"]
+    flat = "".join(src[i][0] for i in at_src)
     out: list[LineEnd] = []
-    p, n = 0, len(src)
+    q, n = 0, len(src)
     for foot, shown in lines:
-        chars = [c for c in shown if not c.isspace() and c != "\u00ad"]
-        hyphen = False
-        for j, c in enumerate(chars):
-            while p < n and (src[p][0].isspace() or src[p][0] == "\u00ad"):
-                p += 1
-            if p < n and src[p][0] == c:
-                p += 1
-            elif c == "-" and j == len(chars) - 1:
-                hyphen = True  # the hyphen WeasyPrint adds where it breaks a word
-            else:
-                return ()
+        chars = "".join(c for c in shown if not c.isspace() and c != "\u00ad")
         if not chars:
             continue
+        if flat.startswith(chars, q):
+            q, hyphen = q + len(chars), False
+        elif chars[-1] == "-" and flat.startswith(chars[:-1], q):
+            q, hyphen = (
+                q + len(chars) - 1,
+                True,
+            )  # the hyphen WeasyPrint adds where it breaks a word
+        else:
+            return ()
+        p = at_src[q - 1] + 1  # (a line of one hyphen alone: q > 0 all the same)
         ends_in = src[p - 1][1]
         at = src[p] if p < n else None
         offset = (
