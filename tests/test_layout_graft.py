@@ -102,3 +102,35 @@ def test_a_parts_last_line_is_set_from_where_its_measured_line_starts():
     assert [p.text.text for p in tail_cell(row, cell, 12)[1].pieces] == ["ветов.", "Да, советов."]
     bound = Cell("ru", (Piece("s1", RichText("Мы за власть\u00a0советов.")),))
     assert tail_cell(Row("paragraph", "b2", 0, (bound,)), bound, 10) is None
+
+
+def test_grafted_lines_paint_their_backgrounds_where_they_land(invoke, seed_project, tmp_path):
+    """A project stylesheet that paints a background behind emphasis: a grafted first build (its
+    lines moved from the measuring pass) paints it where the words are printed, pixel for pixel
+    as a plain rebuild (nothing grafted) does."""
+    import subprocess
+
+    (seed_project / "brochure.toml").write_text(seed_columns_toml('["screen"]'), encoding="utf-8")
+    own = seed_project / "layouts" / "columns"
+    own.mkdir(parents=True)
+    (own / "columns.css").write_text(
+        '{% include "builtin/columns/columns.css" %}\nem { background: #ffd54a; }\n',
+        encoding="utf-8",
+    )
+    pdf = seed_project / "build" / "sdk.en-ru.pdf"
+
+    def pixels(name: str) -> list[bytes]:
+        prefix = tmp_path / name
+        subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(prefix)], check=True)
+        return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.png"))]
+
+    first = invoke("-vv", "build", seed_project)
+    assert first.exit_code == 0, first.stderr
+    assert any(done for done, _, _ in grafted(first.stderr)), first.stderr
+    grafted_pages = pixels("grafted")
+    plain = invoke("-vv", "build", seed_project, "--force")
+    assert plain.exit_code == 0, plain.stderr
+    assert all(done == 0 for done, _, _ in grafted(plain.stderr)), plain.stderr
+    plain_pages = pixels("plain")
+    assert len(grafted_pages) == len(plain_pages) > 5
+    assert grafted_pages == plain_pages

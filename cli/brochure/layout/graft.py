@@ -241,8 +241,12 @@ class Graft:
                 log.debug("graft: %d placeholder(s) not as placed, none grafted", len(wrong))
                 return
             for (page, parent, k, box), key in zip(found, keys, strict=True):
-                grafted = _moved(self.slots[key], box)
-                layout_box_backgrounds(page, grafted, _no_images)
+                grafted, painted = _moved(self.slots[key], box)
+                # the backgrounds laid out again where the boxes landed: the block's own and
+                # those of the boxes that paint one (the measuring pass laid out the others' as
+                # none: where a box lands does not change that)
+                for moved in (grafted, *painted):
+                    layout_box_backgrounds(page, moved, _no_images, layout_children=False)
                 parent.children[k] = grafted
             tails = sum(slot.tail is not None for slot in self.slots.values())
             log.debug(
@@ -282,17 +286,21 @@ def tail_cell(row: Row, cell: Cell, offset: int) -> tuple[Row, Cell] | None:
     return None
 
 
-def _moved(slot: Slot, placeholder: Any) -> Any:
-    """The measured block holding lines [a, b), moved to where `placeholder` was laid out."""
+def _moved(slot: Slot, placeholder: Any) -> tuple[Any, list[Any]]:
+    """The measured block holding lines [a, b), moved to where `placeholder` was laid out, and
+    the boxes in it that paint a background (as the measuring pass laid them out)."""
     m = slot.measured
     lines = m.lines[slot.a : slot.b]
     dx = placeholder.position_x - m.box.position_x
     dy = placeholder.position_y - lines[0].position_y
+    painted = []
     for line in lines:
         line.translate(dx, dy)
         for child in line.descendants():
             if child.style["anchor"]:  # a sentence marker: no named destination in the PDF
                 child.style["anchor"] = None
+            if getattr(child, "background", None) is not None:
+                painted.append(child)
     block = m.box.copy_with_children(lines)
     block.position_x = placeholder.position_x
     block.position_y = placeholder.position_y
@@ -302,7 +310,7 @@ def _moved(slot: Slot, placeholder: Any) -> Any:
     # document's @font-face rules with it, and writing the PDF reads them (the final document's
     # pages keep it alive, also through Document.copy).
     block.brochure_measured_in = m.document
-    return block
+    return block, painted
 
 
 def _no_images(**_: Any) -> Any:
