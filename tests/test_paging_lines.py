@@ -30,6 +30,20 @@ def test_a_hyphenated_line_end_is_no_place_to_cut_and_unknown_text_gives_up():
     assert match_lines(cell, [(10.0, "One two"), (20.0, "five four.")], 0.0) == ()
 
 
+def test_lines_are_matched_past_soft_hyphens_and_no_break_spaces():
+    # a word broken at its soft hyphen (WeasyPrint adds the "-"), a no-break space inside a line,
+    # a line ending where a piece ends (the space between two pieces is no place inside a piece)
+    cell = _cell("Ка\u00adзах\u00adстан и\u00a0Рос\u00adсия.", "Вторая фраза.")
+    lines = [(10.0, "Ка-"), (20.0, "захстан и\u00a0Рос-"), (30.0, "сия."), (40.0, "Вторая фраза.")]
+    assert match_lines(cell, lines, 0.0) == (
+        (10.0, 0, -1), (20.0, 0, -1), (30.0, 0, -1), (40.0, 1, -1),
+    )  # fmt: skip
+    # a real hyphen at a line end is the text's own: the line ends inside the piece, no space
+    cell = _cell("военно-полицейскому режиму конец.")
+    lines = [(10.0, "военно-"), (20.0, "полицейскому режиму"), (30.0, "конец.")]
+    assert match_lines(cell, lines, 0.0) == ((10.0, 0, -1), (20.0, 0, 26), (30.0, 0, -1))
+
+
 def _sentence(prefix: str, words: int) -> tuple[str, tuple[tuple[float, int, int], ...]]:
     """A one-sentence text of `words` words set two words a line (10 px lines, 10 px above)."""
     text = " ".join(f"{prefix}{n}" for n in range(words))

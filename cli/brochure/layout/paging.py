@@ -27,8 +27,11 @@ layouts share (`Setup`, `measuring_pass`, `render`), which calls WeasyPrint thro
 from __future__ import annotations
 
 import logging
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, cast
 
@@ -53,6 +56,8 @@ LINE_CUT_BELOW = 0.92
 # Languages are cut inside a sentence at about the same share of it: this much more is allowed.
 SHARE_SLACK = 0.04
 SPLITTABLE = ("paragraph", "quote", "list_item")
+# What lines are compared with their text by: all but spaces and soft hyphens (see graft.plain).
+_COMPARED = re.compile("[^\\s\u00ad]+")
 
 # A stretch of a unit: (document, row, first piece, end piece); a whole row is (d, r, 0, n).
 Part = tuple[int, int, int, int]
@@ -225,18 +230,18 @@ def match_lines(cell: Cell, lines: Sequence[tuple[float, str]], top: float) -> t
     only."""
     if not lines or any(p.text is None for p in cell.pieces):
         return ()
-    src: list[tuple[str, int, int]] = []  # the cell's characters: (character, piece, offset)
-    for k, piece in enumerate(cell.pieces):
-        if k:
-            src.append((" ", k, -1))  # the space the template sets between two pieces
-        src.extend((c, k, o) for o, c in enumerate(piece.text.text))  # type: ignore[union-attr]
-    # the characters lines are compared by (no spaces, no soft hyphens), each with its place in src
-    at_src = [i for i, (c, _, _) in enumerate(src) if not c.isspace() and c != "\u00ad"]
-    flat = "".join(src[i][0] for i in at_src)
+    texts = [p.text.text for p in cell.pieces]  # type: ignore[union-attr]
+    joined = " ".join(texts)  # the space the template sets between two pieces
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))  # of each piece
+    # the runs of the characters lines are compared by (no spaces, no soft hyphens): where each
+    # starts in `joined`, and in `flat` (those characters alone)
+    runs = [m.span() for m in _COMPARED.finditer(joined)]
+    flat = "".join(joined[a:b] for a, b in runs)
+    flat_at = list(accumulate((b - a for a, b in runs), initial=0))
     out: list[LineEnd] = []
-    q, n = 0, len(src)
+    q, n = 0, len(joined)
     for foot, shown in lines:
-        chars = "".join(c for c in shown if not c.isspace() and c != "\u00ad")
+        chars = plain(shown)
         if not chars:
             continue
         if flat.startswith(chars, q):
@@ -248,12 +253,22 @@ def match_lines(cell: Cell, lines: Sequence[tuple[float, str]], top: float) -> t
             )  # the hyphen WeasyPrint adds where it breaks a word
         else:
             return ()
-        p = at_src[q - 1] + 1  # (a line of one hyphen alone: q > 0 all the same)
-        ends_in = src[p - 1][1]
-        at = src[p] if p < n else None
-        offset = (
-            at[2] if at and not hyphen and at[0] == " " and at[1] == ends_in and at[2] > 0 else -1
-        )
+        if not hyphen:  # just after the line's last character in `joined`
+            r = bisect_right(flat_at, q - 1) - 1
+            p = runs[r][0] + q - flat_at[r]
+        elif q < len(flat):  # an added hyphen: past the spaces and soft hyphens after the line
+            r = bisect_right(flat_at, q) - 1
+            p = runs[r][0] + q - flat_at[r]
+        else:
+            p = n
+        # the piece of the character before `p` (the space between two pieces: the second's)
+        ends_in = bisect_right(starts, p) - 1 if p else len(texts) - 1
+        # where the line ended at a space inside its piece: that space's offset, else -1
+        offset = -1
+        if not hyphen and p < n and joined[p] == " ":
+            k = bisect_right(starts, p) - 1
+            if k == ends_in and 0 < p - starts[k] < len(texts[k]):
+                offset = p - starts[k]
         out.append((foot - top, ends_in, offset))
     return tuple(out)
 
