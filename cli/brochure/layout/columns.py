@@ -95,7 +95,7 @@ def measure_rows(
         template, ctx, docs, parts, lambda row: max(len(c.plain) for c in row.cells) + 40
     )
     if graft is not None:
-        graft.collect(got.document, got.views)
+        graft.collect(got.document, got.views, got.lines)
     found = got.found
     heads = {d: found[f"t{d}"][3] - found[f"t{d}"][1] for d in range(len(docs)) if f"t{d}" in found}
     sizes: Sizes = {}

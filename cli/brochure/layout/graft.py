@@ -103,9 +103,14 @@ class Graft:
         self.slots: dict[str, Slot] = {}
         self.failed = False  # the final render's placeholders were not as placed: none grafted
 
-    def collect(self, document: Any, views: Sequence[Any]) -> None:
+    def collect(
+        self, document: Any, views: Sequence[Any],
+        shown: dict[str, list[tuple[float, str]]] | None = None,
+    ) -> None:  # fmt: skip
         """Keep the laid-out cells of a measuring pass over `views` (its documents, as rendered):
-        each marked text's block, found by its first marker `m<language>-<document>-<row>-0`."""
+        each marked text's block, found by its first marker `m<language>-<document>-<row>-0`.
+        `shown`: the text of each marked text's lines where the pass read them already (by the
+        markers' prefix: layout.paging.laid_out_lines)."""
         from weasyprint.formatting_structure import boxes
 
         def walk(box: Any) -> None:
@@ -117,7 +122,12 @@ class Graft:
                     i, d, r = key
                     if d < len(views) and r < len(views[d].rows):
                         row = views[d].rows[r]
-                        self._keep(document, box, lines, row, (d, i), boxes)
+                        read = (shown or {}).get(f"m{i}-{d}-{r}")
+                        texts = (
+                            [text for _, text in read] if read and len(read) == len(lines)
+                            else [line_text(line, boxes) for line in lines]
+                        )  # fmt: skip
+                        self._keep(document, box, lines, texts, row, (d, i))
                 return
             for child in children:
                 walk(child)
@@ -126,8 +136,8 @@ class Graft:
             walk(page._page_box)
 
     def _keep(
-        self, document: Any, box: Any, lines: list[Any], row: Row, where: tuple[int, int],
-        boxes: Any,
+        self, document: Any, box: Any, lines: list[Any], shown: list[str], row: Row,
+        where: tuple[int, int],
     ) -> None:  # fmt: skip
         d, i = where
         if row.kind == "heading" or i >= len(row.cells):
@@ -136,7 +146,7 @@ class Graft:
         text = cell_text(cell)
         if text is None or not _flat(box):
             return
-        spans = line_spans(text, [line_text(line, boxes) for line in lines])
+        spans = line_spans(text, shown)
         if spans is None:
             return
         starts, ends = zip(*spans, strict=True)
