@@ -49,6 +49,7 @@ from common import (  # noqa: E402
     WALL,
     alternate,
     child_cpu,
+    interval_verdict,
     median_interval,
     row,
     side_by_side,
@@ -154,12 +155,7 @@ def main() -> None:
               + ", ".join(f"{f:.2f}/{e:.2f}" for f, e, *_ in pairs))  # fmt: skip
         print("  their wall times: " + ", ".join(f"{p[2]:.1f}/{p[3]:.1f}" for p in pairs))
         print(f"  one paragraph changed: pairs' ratios {', '.join(f'{r:.3f}' for r in ratios)}")
-        if high <= limit:
-            verdict, why = "met", f"all of it <= {limit:.2f}x"
-        elif low > limit:
-            verdict, why = "MISSED", f"all of it > {limit:.2f}x"
-        else:
-            verdict, why = "undecided", f"it spans {limit:.2f}x after {len(pairs)} pairs"
+        verdict, why = interval_verdict(low, high, limit, f"{len(pairs)} pairs")
         row("build: one changed paragraph / full build (CPU)", f"<= {limit:.2f}x",
             f"{ratio:.2f}x (median of {len(pairs)} side-by-side pairs; decides: its 90% interval "
             f"{low:.2f}-{high:.2f}x, {why}; of medians "

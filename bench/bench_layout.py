@@ -48,7 +48,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from common import Timing, alternate, median_interval, row, turn_ratios  # noqa: E402
+from common import (  # noqa: E402
+    Timing,
+    alternate,
+    interval_verdict,
+    median_interval,
+    row,
+    turn_ratios,
+)
 
 TOML = """\
 name = "bench"
@@ -236,12 +243,7 @@ def main() -> None:
             r = statistics.median(turns)
             return r, f"{r:.2f}x (turns {min(turns):.2f}-{max(turns):.2f}x)"
 
-        if high <= limit:
-            verdict, why = "met", f"all of it <= {limit:.2f}x"
-        elif low > limit:
-            verdict, why = "MISSED", f"all of it > {limit:.2f}x"
-        else:
-            verdict, why = "undecided", f"it spans {limit:.2f}x after {len(turns)} turns"
+        verdict, why = interval_verdict(low, high, limit, f"{len(turns)} turns")
         row(f"layout: build / WeasyPrint alone ({n} pages)", f"<= {limit:.2f}x",
             f"{ratio_alone:.2f}x (median of {len(turns)} turns' ratios; decides: its 90% interval "
             f"{low:.2f}-{high:.2f}x, {why}; of medians {columns.median / alone_t.median:.2f}x, "

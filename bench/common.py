@@ -94,6 +94,17 @@ def median_interval(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), ordered[k - 1], ordered[n - k]
 
 
+def interval_verdict(low: float, high: float, limit: float, after: str) -> tuple[str, str]:
+    """A ratio's verdict against an upper `limit` from the 90% interval of its median: met when
+    all of it is within, MISSED when all of it is beyond, else undecided; and why (`after`: what
+    was timed, e.g. "15 pairs")."""
+    if high <= limit:
+        return "met", f"all of it <= {limit:.2f}x"
+    if low > limit:
+        return "MISSED", f"all of it > {limit:.2f}x"
+    return "undecided", f"it spans {limit:.2f}x after {after}"
+
+
 def _below(n: int, k: int) -> float:
     """P(X < k) for X ~ Binomial(n, 1/2): the chance that fewer than k values fall below the
     median, i.e. that the k-th smallest lies above it."""

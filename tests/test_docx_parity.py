@@ -135,20 +135,26 @@ def test_every_run_and_note_carries_its_language(built):
     assert notes >= 2  # the editor's note in English and in Russian
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
-def test_libreoffice_opens_it_and_sets_it_in_the_embedded_fonts(built, tmp_path):
-    _, path = built
+def _converted_fonts(tmp_path, paths: list[str], name: str) -> set[str]:
+    """The fonts (base names, subset tags dropped) of LibreOffice's PDF of the DOCX `name`, from one
+    --convert-to run over `paths` (in that order: LibreOffice keeps the first one's faces)."""
     subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=240,
+         "--convert-to", "pdf", "--outdir", str(tmp_path), *paths],
+        check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    pdf = pikepdf.open(tmp_path / "en-ru.pdf")
-    fonts = {
+    pdf = pikepdf.open(tmp_path / f"{name}.pdf")
+    return {
         str(font.BaseFont).split("+")[-1]
         for page in pdf.pages
         for font in page.Resources.get("/Font", {}).values()
     }
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_opens_it_and_sets_it_in_the_embedded_fonts(built, tmp_path):
+    _, path = built
+    fonts = _converted_fonts(tmp_path, [str(path)], "en-ru")
     assert {"PTSerif-Regular", "PTSerif-Italic", "PTSans-Bold"} <= fonts, fonts
     assert not any("DejaVu" in f for f in fonts)
 
@@ -163,17 +169,7 @@ def test_libreoffice_sets_a_second_docx_in_the_faces_the_first_embedded(tmp_path
         str(render(_edition(name), "docx", tmp_path / f"{name}.docx"))
         for name in ("en-ru", "kk-ru")
     ]
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *paths],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    pdf = pikepdf.open(tmp_path / "kk-ru.pdf")
-    fonts = {
-        str(font.BaseFont).split("+")[-1]
-        for page in pdf.pages
-        for font in page.Resources.get("/Font", {}).values()
-    }
+    fonts = _converted_fonts(tmp_path, paths, "kk-ru")
     assert {"PTSerif-Regular", "PTSerif-Italic", "PTSans-Bold"} <= fonts, fonts
     assert not any("DejaVu" in f for f in fonts), fonts
 
