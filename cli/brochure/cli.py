@@ -88,6 +88,6 @@ def cli(verbose: int, quiet: int) -> None:
 
 
 def main() -> None:
-    """The `brochure` program: the process ends when its command returns (what a command may
-    leave to the system then: see commands.common.process_ends; click's test runner calls `cli` instead)."""
+    """The `brochure` program: the process ends when its command returns, so a command may leave
+    some things to the system (commands.common.process_ends; click's test runner calls `cli`)."""
     cli(prog_name="brochure", obj={"process_ends": True})

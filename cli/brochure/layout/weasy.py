@@ -67,9 +67,9 @@ def collect_between_documents(exiting: bool = False) -> Callable[[], None]:
     `exiting`: the process ends right after (the `build` command). The last edition's documents
     are then frozen, not collected: the interpreter's own collection at exit would scan them all
     to free memory the system takes back anyway (0.2-0.4 s of CPU on the bench edition's 104
-    pages, as much as WeasyPrint alone pays at its exit for one document). The one thing their
-    collection did beyond freeing memory, WeasyPrint's FontConfiguration deleting its temporary
-    font folder, is done here (`_remove_font_folders`)."""
+    pages; a WeasyPrint script pays that collection at its exit, for its one document). The one
+    thing their collection did beyond freeing memory, WeasyPrint's FontConfiguration deleting its
+    temporary font folder, is done here (`_remove_font_folders`)."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(threshold[0], threshold[1], 1 << 30)  # no automatic full collection
