@@ -294,6 +294,35 @@ def test_a_widow_is_a_last_line_come_from_a_page_of_text(tmp_path, body, widows)
     assert [i.message for i in report.issues if i.check == "widow"] == widows
 
 
+FACING_A5 = Frame(**{**A5.__dict__, "facing": True})
+SHORT_PAGE = "<p style='break-before: page'>Ein kurzer Absatz, der weitergeht</p>"
+WIDOW_PAGE = "<p style='break-before: page'>to the next one.</p>" + _paragraph(12)
+
+
+@pytest.mark.parametrize(
+    ("body", "widows"),
+    [
+        # the text page 1 goes on on page 3 (its language's page of the next spread), page 2
+        # between them is the other language's, here a short one
+        (_paragraph(32, "") + "<p>A paragraph at the page's foot going on</p>" + SHORT_PAGE
+         + WIDOW_PAGE, ["to the next one."]),
+        # page 1 is a short page (a cover's lines): nothing came to page 3 from a page of text,
+        # though page 2, the other language's, is one
+        ("<p>Socialist Movement of Kazakhstan, a cover</p><p style='break-before: page'>"
+         + _paragraph(32, "")[3:] + "<p>A paragraph at the page's foot going on</p>" + WIDOW_PAGE, []),
+    ],
+    ids=["widow-from-the-spread-before", "nothing-from-the-spread-before"],
+)  # fmt: skip
+def test_in_facing_a_widow_comes_from_its_languages_page_before(tmp_path, body, widows):
+    """In a facing edition the text at the head of a page came from the same language's page of
+    the spread before, two pages back, not from the page just before it (the other language)."""
+    path = _weasyprint_pdf(tmp_path / "facing.pdf", "en", body, PAGED)
+    report = proof_pdf(path, FACING_A5)
+    assert report.page_count == 3
+    assert report.pages[2].widows == widows
+    assert [i.message for i in report.issues if i.check == "widow"] == widows
+
+
 # Two columns on A5, as the columns layout's frame: 56.5 mm each, a 5 mm gutter.
 A5_COLUMNS = Frame(**{**A5.__dict__, "columns": 2})
 TABLE = ("table { border-collapse: collapse; table-layout: fixed; width: 118mm }"

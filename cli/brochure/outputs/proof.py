@@ -171,16 +171,17 @@ def proof_pdf(path: Path, frame: Frame) -> ProofReport:
         pages: list[PageReport] = []
         issues: list[Issue] = []
         edges: list[_Edges] = []
-        previous: dict[int, Line] = {}  # each column's last line on the page before
+        step = 2 if frame.facing else 1  # (facing: a text goes on on its language's next page)
         for index in range(len(pdf)):
             page = pdf[index]
+            # each column's last line on the page the text came from
+            previous = edges[index - step].last if index >= step else {}
             try:
                 report, edge = _proof_page(page, index + 1, frame, previous, issues)
             finally:
                 page.close()
             pages.append(report)
             edges.append(edge)
-            previous = edge.last
         count = len(pdf)
     finally:
         pdf.close()
@@ -393,8 +394,8 @@ def _between_pages(pages: list[PageReport], edges: list[_Edges], issues: list[Is
     the next spread's page of the same language): not where running text does not follow (the
     last text page, the colophon's one-line imprint) or the next page opens that column with a
     heading (a one-line paragraph before it: it goes on nowhere). A widow is the last line of a
-    paragraph that came from a page of running text: not the first entry of the contents after
-    the cover."""
+    paragraph that came from a page of running text (in facing, the same language's page of the
+    spread before): not the first entry of the contents after the cover."""
     step = 2 if facing else 1
     dropped: set[tuple[int, str, str]] = set()
     for number, edge in enumerate(edges, start=1):
@@ -406,7 +407,8 @@ def _between_pages(pages: list[PageReport], edges: list[_Edges], issues: list[Is
                 dropped.add((number, "orphan", text))
                 pages[number - 1].orphans.remove(text)
         for _column, text in edge.widows:
-            if number == 1 or pages[number - 2].lines < MIN_LINES_FOR_FILL:
+            before = number - 1 - step  # (index of the page its paragraph came from)
+            if before < 0 or pages[before].lines < MIN_LINES_FOR_FILL:
                 dropped.add((number, "widow", text))
                 pages[number - 1].widows.remove(text)
     return [i for i in issues if (i.page, i.check, i.message) not in dropped]
