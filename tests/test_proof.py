@@ -363,6 +363,25 @@ def test_a_full_width_block_may_end_in_the_gutter_a_column_may_not(tmp_path):
     assert len(overflow) == 1 and "past column 1" in overflow[0]
 
 
+@pytest.mark.parametrize(("into", "past"), [("2mm", 5.4), ("4mm", 11.0)])
+def test_a_column_line_run_into_the_gutter_up_to_the_text_beside_it_is_past(tmp_path, into, past):
+    """A line of the left column set 2-4 mm into the 5 mm gutter ends less than 6 pt before the
+    right column's text on its height: read as one line with it, it was no line past its column
+    (its end lay in the right column). It is cut at the right column's edge and reported."""
+    rows = "".join(
+        "<tr><td>Words of a line, and more</td><td>Слова строки и ещё</td></tr>" for _ in range(9)
+    )
+    last = (f"<tr><td><p style='margin: 5pt -{into} 0 0; text-align: right'>Movement of "
+            "Kazakhstan, 2026</p></td><td><p>Слова строки и ещё</p></td></tr>")  # fmt: skip
+    path = _weasyprint_pdf(tmp_path / "gutter.pdf", "en", f"<table>{rows}{last}</table>", TABLE)
+    report = proof_pdf(path, A5_COLUMNS)
+    assert report.lines == 20  # both lines of the last row counted, each in its column
+    assert report.pages[0].overflow == [
+        f"'Movement of Kazakhstan, 2026 ' ({past} pt past column 1)"
+    ]
+    assert "past its column" in {i.check for i in report.errors}
+
+
 def test_a_page_whose_margins_are_the_other_sides_is_read_at_its_columns(tmp_path):
     """LibreOffice's PDF export leaves out the blank page a DOCX section asks for (a document
     starting on a right-hand page): every page after it has the other side's margins. Its lines

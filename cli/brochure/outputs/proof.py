@@ -95,6 +95,9 @@ class Line:
     font: str
     column: int = -1
     end: float = 0.0  # the right edge of its last character
+    # where a rectangle was joined to it (see _lines): (its x0, the line's x1, end, length of
+    # text and font before it)
+    joins: list[tuple[float, float, float, int, str]] = field(default_factory=list)
 
     @property
     def body(self) -> bool:
@@ -219,6 +222,8 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
     bottom, top = frame.body_pt
     body = [ln for ln in lines if bottom - 2 <= ln.bottom and ln.top <= top + 2]
     ranges = _page_ranges(frame, number, body)
+    if len(ranges) > 1:
+        body = [part for line in body for part in _at_columns(line, ranges, body)]
     for line in body:
         line.column = next(
             (i for i, (x0, x1) in enumerate(ranges) if x0 - OVERFLOW_PT <= line.x0 < x1), -1
@@ -299,6 +304,34 @@ def _page_ranges(frame: Frame, number: int, body: list[Line]) -> list[tuple[floa
         return sum(any(abs(ln.x0 - x0) <= OVERFLOW_PT for x0, _ in columns) for ln in body)
 
     return mirrored if starts(mirrored) > starts(ranges) else ranges
+
+
+def _at_columns(line: Line, ranges: list[tuple[float, float]], body: list[Line]) -> list[Line]:
+    """`line` cut where a column's text was joined to it: a line of a column that runs into the
+    gutter comes near enough to the next column's text to be read as one line with it (see
+    _joins). It is cut where a joined rectangle starts at the left edge of a column that other
+    lines of the page start at (a column of text), the text before it starting in the column
+    before and ending in the gutter. (Not a full-width line, a contents entry's leader dots: one
+    of their rectangles may start at a column's edge, but the line starts columns before it or no
+    column of text starts there.)"""
+    for x0, x1, end, length, font in line.joins:
+        at = next(
+            (k for k, (start, _) in enumerate(ranges) if k and abs(x0 - start) <= OVERFLOW_PT), 0
+        )
+        if (
+            at
+            and ranges[at - 1][0] - OVERFLOW_PT <= line.x0
+            and ranges[at - 1][1] + OVERFLOW_PT < x1 <= ranges[at][0]
+            and sum(abs(ln.x0 - ranges[at][0]) <= OVERFLOW_PT for ln in body) >= 2
+        ):
+            rest = line.text[length:]
+            cut = length + len(rest) - len(rest.lstrip())  # (the joining space left out)
+            left = Line(line.x0, x1, line.bottom, line.top, line.text[:length], font, end=end,
+                        joins=[j for j in line.joins if j[0] < x0])  # fmt: skip
+            right = Line(x0, line.x1, line.bottom, line.top, line.text[cut:], line.font,
+                         end=line.end, joins=[(*j[:3], j[3] - cut, j[4]) for j in line.joins if j[0] > x0])  # fmt: skip
+            return [*_at_columns(left, ranges, body), *_at_columns(right, ranges, body)]
+    return [line]
 
 
 def _full_width(body: list[Line], ranges: list[tuple[float, float]]) -> set[int]:
@@ -444,6 +477,7 @@ def _lines(rects: list[Line], dx: float, dy: float) -> list[Line]:
             lines.append(rect)
             by_bottom.setdefault(near, []).append(rect)
             continue
+        best.joins.append((rect.x0, best.x1, best.end, len(best.text), best.font))
         joiner = "" if best.text.endswith(" ") or rect.text.startswith(" ") else " "
         if rect.x0 - best.x1 > 1:
             best.text += joiner
