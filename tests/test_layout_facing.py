@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from brochure.core.project import load_project
 from brochure.layout import render
 from brochure.layout.html import DocumentView
 from brochure.layout.paging import Heights, Size, Slot, pack
@@ -320,7 +321,6 @@ def test_pack_cuts_stacked_languages_inside_a_sentence_at_a_line_end():
 
 
 def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
-    from brochure.core.project import load_project
     from brochure.store.load import load_translations
 
     result = invoke("build", seed_project, "--edition", "kk-ru-facing", "--no-mt")
@@ -348,6 +348,12 @@ def test_seed_facing_edition_every_segment_on_its_spread(seed_project, invoke):
             )
             page, checked = left, checked + 1
     assert checked == 80
+    # the colophon faces itself too: Kazakh on a left page, Russian beside it; the back cover
+    # right after (blank pages that make the count a multiple of four come before the colophon)
+    names = project.colophon.translators[0]
+    left = next(n for n, t in enumerate(pages) if squash(names["kk"])[:50] in t)
+    assert left % 2 == 1 and squash(names["ru"])[:50] in pages[left + 1], left + 1
+    assert left + 3 == len(pages) and len(pages) % 4 == 0
     # Spreads fill: at least 85% of the text area on the fuller page, except a document's last
     # spread and a spread that ends before a heading kept with its text.
     geo = geometry("A5", 1)
@@ -413,6 +419,12 @@ def test_seed_three_language_facing_edition_sets_the_languages_alike(seed_projec
 
     pdf = seed_project / "build" / "sdk.en-ru-kk.facing.pdf"
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(pdf).pages]
+    # the colophon's English on a left page, the Russian beside it, the Kazakh on the next left
+    names = load_project(seed_project).colophon.translators[0]
+    pages = [squash(t) for t in texts]
+    left = next(n for n, t in enumerate(pages) if squash(names["en"])[:50] in t)
+    assert left % 2 == 1 and squash(names["ru"])[:50] in pages[left + 1], left + 1
+    assert squash(names["kk"])[:50] in pages[left + 2]
     right = next(
         n for n, t in enumerate(texts) if squash("Тем временем у подножия трона") in squash(t)
     )

@@ -154,7 +154,10 @@ def plan_pages(document: Any) -> Any:
     the spares go just before the colophon when the count needs them, else they are left out.
     So a booklet never ends with padding blanks after its back cover."""
     pages = list(document.pages)
-    where = {name: i for i, page in enumerate(pages) for name in page.anchors}
+    where: dict[str, int] = {}
+    for i, page in enumerate(pages):
+        for name in page.anchors:
+            where.setdefault(name, i)  # (a colophon of two pages names both: its first counts)
     if not {"colophon", "spare-1", "spare-2"} <= where.keys():
         return document  # a project's own template without the end matter
     colophon, spare = where["colophon"], where["spare-1"]
