@@ -43,8 +43,8 @@ class BrochureGroup(click.Group):
         except BrochureError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
-            from brochure.commands.common import shown
             from brochure.core.errors import os_error_message
+            from brochure.core.paths import shown
 
             raise click.ClickException(os_error_message(exc, shown)) from None
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from brochure.commands.common import project_argument, shown
+from brochure.commands.common import project_argument
+from brochure.core.paths import shown
 
 
 @click.command()

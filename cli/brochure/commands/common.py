@@ -22,15 +22,6 @@ DEPRECATED_PROJECT = (
 _FOLDER = click.Path(path_type=Path, file_okay=False)
 
 
-def shown(path: Path | str) -> str:
-    """A path as the user should see it: relative to the current folder when it is below it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def process_ends() -> bool:
     """Whether the process ends when the running command returns: run as the `brochure` program
     (brochure.cli.main), not called in-process by click's test runner or another program."""

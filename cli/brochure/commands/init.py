@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from brochure.commands.common import shown
+from brochure.core.paths import shown
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,15 @@ from brochure.core.errors import ProjectError
 OUTSIDE = "is outside the project (a project may only use files inside its folder)"
 
 
+def shown(path: Path | str) -> str:
+    """A path as the user should see it: relative to the current folder when it is below it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def real_inside(root: Path, path: Path | str) -> Path | None:
     """The real path of `path` (relative to `root`, or absolute) when it lies inside the real
     `root`, else None. Symbolic links are followed all the way."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brochure.core.errors import MissingTranslations
+from brochure.core.paths import shown as display
 from brochure.core.project import EditionSpec, Project
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def build_project(
         for spec, edition in built:
             for fmt, variant, name in spec.output_files():
                 out = out_dir / name
-                shown = out.relative_to(project.root) if out.is_relative_to(project.root) else out
+                shown = display(out)  # (as `wrote ...` names it: from the current folder)
                 # the stores were saved
                 digest = fingerprint(project, spec, _kind(fmt, variant), draft, extra)
                 if not force and state.up_to_date(out, digest):
