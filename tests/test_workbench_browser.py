@@ -41,7 +41,10 @@ def test_edit_a_target_and_confirm_with_ctrl_enter(bench, page, seed_project):
         f"document.activeElement === document.querySelector('tr#u-{second.id} textarea')"
     )
     assert row.locator("select").input_value() == "reviewed"
-    assert row.locator(".origin").inner_text() == "human"
+    assert row.locator(".origin-name").inner_text() == "human"
+    # a save changes the origin, not the links to the unit's page in each edition
+    assert row.locator("a.page-link").count() == 5
+    assert row.locator(".pages").inner_text().startswith("page in en-ru, kk-ru, ")
     assert xlf(seed_project).read_bytes() != before
     saved = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(first.id)
     assert saved.target.text == "Заявление Социалистического движения Казахстана (правка)"

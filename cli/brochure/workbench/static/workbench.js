@@ -59,7 +59,7 @@
     if (area.value === body.target) area.value = data.target; // as the store keeps it
     renderPieces(row.querySelector(".printed"), data.pieces);
     select.value = data.state;
-    row.querySelector(".origin").textContent = data.origin;
+    row.querySelector(".origin-name").textContent = data.origin; // (the page links stay)
     showProblems(row, data.problems);
     row.classList.add("saved");
     show(row, "");
