@@ -70,7 +70,7 @@ def test_add_edit_and_remove_a_concept_in_the_glossary_editor(bench, page, seed_
     assert page.locator(".status").inner_text() == "saved general-assembly"
     # edit: a forbidden rendering (a new column for every row, as `glossary edit` adds it)
     page.wait_for_selector("form.concept[data-ready='true']")
-    page.fill("input[name=ru_forbidden]", "генеральная ассамблея")
+    page.fill("textarea[name=ru_forbidden]", "генеральная ассамблея\n  генассамблея \n")
     page.check("input[name=flags][value=indeclinable]")
     with page.expect_navigation():  # saved: the concept's page again, as it is now
         page.click("form.concept button[type=submit]")
@@ -79,8 +79,11 @@ def test_add_edit_and_remove_a_concept_in_the_glossary_editor(bench, page, seed_
     assert lines[0] == "# our terms" and lines[3] == "# end of our list"
     assert lines[1] == "id\ten\tru\tkk\tsource\tnote\tru_forbidden\tflags"
     assert lines[2] == 'oblast\tregion\tобласть\tоблыс\tteam list 3\t"a ""quoted"" note"\t\t'
-    assert lines[4].endswith("\tгенеральная ассамблея\tindeclinable")
-    assert page.locator("input[name=ru_forbidden]").input_value() == "генеральная ассамблея"
+    # one rendering a line in the form, a|b in the file
+    assert lines[4].endswith("\tгенеральная ассамблея|генассамблея\tindeclinable")
+    assert page.locator("textarea[name=ru_forbidden]").input_value() == (
+        "генеральная ассамблея\nгенассамблея"
+    )
     # remove it again
     page.click("button.remove")
     page.wait_for_selector("table.glossary")

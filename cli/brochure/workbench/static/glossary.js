@@ -19,11 +19,19 @@
     message.hidden = !text;
   }
 
+  // A list (admitted, forbidden, forms) is edited one item a line and kept as a|b|c; the cell as
+  // the file has it when only its spacing differs (no change to save).
+  function listCell(area) {
+    const items = (text, sep) => text.split(sep).map((item) => item.trim()).filter(Boolean);
+    const joined = items(area.value, "\n").join("|");
+    return joined === items(area.dataset.cell, "|").join("|") ? area.dataset.cell : joined;
+  }
+
   function fields() {
     const out = {};
     for (const input of form.querySelectorAll("input[name], select[name], textarea[name]")) {
       if (input.name === "id" || input.name === "flags") continue;
-      out[input.name] = input.value;
+      out[input.name] = input.classList.contains("list") ? listCell(input) : input.value;
     }
     const flags = Array.from(form.querySelectorAll("input[name=flags]:checked"));
     out.flags = flags.map((f) => f.value).join(",");
