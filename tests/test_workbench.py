@@ -45,6 +45,24 @@ def test_the_grid_lists_every_unit_with_its_state_and_origin(client, keys, seed_
     )
 
 
+def test_the_project_page_shows_each_documents_progress_and_what_is_left_to_do(
+    client, keys, seed_project
+):
+    """The first page says, per document and language, how many segments are final and reviewed
+    and links to those still to do: as many as the grid's "to do" filter lists."""
+    units = list(store(seed_project).units())
+    drafted = store(seed_project)
+    drafted.set_target(units[2].id, units[2].target, "translated", meta={"origin": "mt"})
+    drafted.save()
+    index = client.get(f"/?token={keys.token}").text
+    assert f"{len(units)} segments" in index
+    todo = f"/segments/{DOC}/{LANG}?token={keys.token}&amp;state=todo"
+    assert f'<a class="todo" href="{todo}">1 to do</a>' in index
+    grid = client.get(f"/segments/{DOC}/{LANG}", params={"token": keys.token, "state": "todo"})
+    assert grid.text.count('class="unit"') == 1
+    assert index.count('class="done"') == 3  # every other document and language: all approved
+
+
 def test_filters_by_state_and_text(client, keys, seed_project):
     units = list(store(seed_project).units())
     q = client.get(f"/segments/{DOC}/{LANG}", params={"token": keys.token, "q": "ЖАНАОЗЕН"})

@@ -31,7 +31,13 @@ def make_app(root: Path, keys: Secrets) -> Guard:
             proj = site.project()
         except BrochureError as exc:
             return site.error_page(exc)
-        return site.render("index.html", project=proj, langs=target_languages(proj))
+        from brochure.store.status import project_status
+
+        # each document's progress in each language (the counts `brochure status` prints; the
+        # check's errors are the status page's: it runs the check)
+        progress = {(r["document"], r["lang"]): r for r in project_status(proj)["documents"]}
+        return site.render("index.html", project=proj, langs=target_languages(proj),
+                           progress=progress)  # fmt: skip
 
     routes = [
         Route("/", index),
