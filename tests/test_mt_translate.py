@@ -198,9 +198,13 @@ def test_engine_without_model(models_dir, mini_project):
     before = digest(mini_project / "translations")
     result = run("translate", str(mini_project))
     assert result.exit_code == 1
+    # argos has no Kazakh package to download: the line says how else (not `--download en kk`)
     assert result.output == (
-        f"Error: no argos model translates en->kk in {models_dir} (installed: none); install one with "
-        "`brochure models install PATH.argosmodel` or `brochure models install --download en kk`\n"
+        f"Error: no argos model translates en->kk in {models_dir} (installed: none); argos-translate's "
+        "index has no Kazakh package (one made by hand installs with `brochure models install "
+        "PATH.argosmodel`); or give Kazakh the `ct2` engine and a CTranslate2 model that knows it "
+        '(NLLB-200, OPUS-MT): in brochure.toml, [mt.engines.kk] engine = "ct2" and model = "its '
+        'folder" (README: Machine translation)\n'
     )
     assert digest(mini_project / "translations") == before
     assert not (mini_project / "translations" / "text.kk.xlf").exists()

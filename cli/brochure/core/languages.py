@@ -53,6 +53,10 @@ class Language:
     # The colophon's headings in this language ([colophon] in its data file): sources,
     # translators, reviewers, licence; English ones stand in for a language without them.
     colophon: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
+    # What to say when no argos model translates into or out of it and none can be downloaded
+    # (argos-translate has no Kazakh package): how else to get machine drafts. Empty: the usual
+    # advice (install an .argosmodel file, or download one).
+    mt_hint: str = ""
 
     @property
     def column_label(self) -> str:

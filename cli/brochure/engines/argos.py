@@ -54,11 +54,20 @@ def find_route(folder: Path, src: str, tgt: str, pivot: str | None = None) -> li
         first, second = find_model(folder, src, mid), find_model(folder, mid, tgt)
         if first and second:
             return [first, second]
+    from brochure.core import languages
+
     installed = ", ".join(m.pair for m in models) or "none"
     via = f" through {pivot}" if pivot else ""
+    hints = [
+        languages.get(code).mt_hint for code in (tgt, src)
+        if languages.is_known(code) and languages.get(code).mt_hint
+    ]  # fmt: skip
+    advice = hints[0] if hints else (
+        f"install one with `brochure models install PATH.argosmodel` or "
+        f"`brochure models install --download {src} {tgt}`"
+    )  # fmt: skip
     raise ModelNotInstalled(
-        f"no argos model translates {src}->{tgt}{via} in {folder} (installed: {installed}); install one "
-        f"with `brochure models install PATH.argosmodel` or `brochure models install --download {src} {tgt}`"
+        f"no argos model translates {src}->{tgt}{via} in {folder} (installed: {installed}); {advice}"
     )
 
 
