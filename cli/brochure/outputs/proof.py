@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from brochure.layout.rows import Geometry
 
@@ -85,6 +85,18 @@ class Frame:
         return self.margin_bottom_mm * MM, (self.page_mm[1] - self.margin_top_mm) * MM
 
 
+class Join(NamedTuple):
+    """Where a rectangle was joined to a line: its left edge, and the line before it (the right
+    edge of its last letter and character, its text's length, its font), and its own font."""
+
+    x0: float
+    x1: float
+    end: float
+    length: int
+    font: str
+    joined_font: str
+
+
 @dataclass
 class Line:
     x0: float
@@ -95,9 +107,7 @@ class Line:
     font: str
     column: int = -1
     end: float = 0.0  # the right edge of its last character
-    # where a rectangle was joined to it (see _lines): (its x0, the line's x1, end, length of
-    # text and font before it)
-    joins: list[tuple[float, float, float, int, str]] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)  # where rectangles were joined to it (_lines)
 
     @property
     def body(self) -> bool:
@@ -314,22 +324,28 @@ def _at_columns(line: Line, ranges: list[tuple[float, float]], body: list[Line])
     before and ending in the gutter. (Not a full-width line, a contents entry's leader dots: one
     of their rectangles may start at a column's edge, but the line starts columns before it or no
     column of text starts there.)"""
-    for x0, x1, end, length, font in line.joins:
+    for join in line.joins:
         at = next(
-            (k for k, (start, _) in enumerate(ranges) if k and abs(x0 - start) <= OVERFLOW_PT), 0
+            (k for k, (start, _) in enumerate(ranges) if k and abs(join.x0 - start) <= OVERFLOW_PT),
+            0,
         )
         if (
             at
             and ranges[at - 1][0] - OVERFLOW_PT <= line.x0
-            and ranges[at - 1][1] + OVERFLOW_PT < x1 <= ranges[at][0]
+            and ranges[at - 1][1] + OVERFLOW_PT < join.x1 <= ranges[at][0]
             and sum(abs(ln.x0 - ranges[at][0]) <= OVERFLOW_PT for ln in body) >= 2
         ):
-            rest = line.text[length:]
-            cut = length + len(rest) - len(rest.lstrip())  # (the joining space left out)
-            left = Line(line.x0, x1, line.bottom, line.top, line.text[:length], font, end=end,
-                        joins=[j for j in line.joins if j[0] < x0])  # fmt: skip
-            right = Line(x0, line.x1, line.bottom, line.top, line.text[cut:], line.font,
-                         end=line.end, joins=[(*j[:3], j[3] - cut, j[4]) for j in line.joins if j[0] > x0])  # fmt: skip
+            rest = line.text[join.length :]
+            cut = join.length + len(rest) - len(rest.lstrip())  # (the joining space left out)
+            before = [j for j in line.joins if j.x0 < join.x0]
+            after = [j._replace(length=j.length - cut) for j in line.joins if j.x0 > join.x0]
+            left = Line(line.x0, join.x1, line.bottom, line.top, line.text[: join.length],
+                        join.font, end=join.end, joins=before)  # fmt: skip
+            font = join.joined_font  # (as _lines sets a line's font: running text wins)
+            for j in after:
+                font = j.joined_font if "Bold" in font and "Bold" not in j.joined_font else font
+            right = Line(join.x0, line.x1, line.bottom, line.top, line.text[cut:], font,
+                         end=line.end, joins=after)  # fmt: skip
             return [*_at_columns(left, ranges, body), *_at_columns(right, ranges, body)]
     return [line]
 
@@ -477,7 +493,7 @@ def _lines(rects: list[Line], dx: float, dy: float) -> list[Line]:
             lines.append(rect)
             by_bottom.setdefault(near, []).append(rect)
             continue
-        best.joins.append((rect.x0, best.x1, best.end, len(best.text), best.font))
+        best.joins.append(Join(rect.x0, best.x1, best.end, len(best.text), best.font, rect.font))
         joiner = "" if best.text.endswith(" ") or rect.text.startswith(" ") else " "
         if rect.x0 - best.x1 > 1:
             best.text += joiner
