@@ -185,6 +185,21 @@ def test_a_russian_line_ending_in_a_one_letter_word_is_an_error(tmp_path):
     assert "one-letter line end" in {i.check for i in report.errors}
 
 
+def test_a_running_line_opening_with_a_dash_or_a_closing_mark_is_an_error(tmp_path):
+    # "problems / –, they": the dash closing an aside went to the next line; a paragraph may
+    # open with a dash (dialogue), and a hyphenated compound's line is running text
+    path = _weasyprint_pdf(tmp_path / "en.pdf", "en",
+        "<p>and his personal health problems<br>–, they are hoping to start<br>a fight – and<br>"
+        "– win it<br>, as they hoped.</p><p style='margin-top: 1em'>— Нет, — сказал он.</p>")  # fmt: skip
+    report = proof_pdf(path, A5)
+    assert report.pages[0].opening_marks == [
+        "–, they are hoping to start",
+        "– win it",
+        ", as they hoped.",
+    ]
+    assert {i.check for i in report.errors} == {"line opens with a dash or closing mark"}
+
+
 def test_lines_opening_with_a_quotation_mark_or_a_comma_are_running_text(tmp_path):
     # their first character does not reach the middle of the line: the font was not found and the
     # line was left out of every count (and a runt below it went unseen)

@@ -48,6 +48,7 @@ RU = [
     ("Переходная программа СДК. Часть I", "Переходная программа СДК. Часть⍽I"),
     # a dash opening a line, the ellipsis
     ("- Нет, - сказал он...", "—⍽Нет,⍽— сказал он…"),
+    ("бойня и болезнь –, они надеются", "бойня и⍽болезнь⍽—, они надеются"),
 ]
 
 KK = [
@@ -70,6 +71,12 @@ EN = [
     ("rally - the resignation", "rally⍽– the resignation"),
     ("Zhanaozen -- to nationalize", "Zhanaozen⍽– to nationalize"),
     ("power — and money", "power⍽— and money"),
+    # a dash closing an aside before a comma stays with the word before it: no line opens "–,"
+    (
+        "the massacre and his health problems –, they hope",
+        "the massacre and his health problems⍽–, they hope",
+    ),
+    ("(power —)", "(power⍽—)"),
     ("military-police units", "military-police units"),
     # ranges, dates, numerals, ellipses
     ("on 4-5 January", "on 4–5⍽January"),

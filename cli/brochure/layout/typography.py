@@ -370,8 +370,10 @@ def _quotes(text: str, lang: str, state: QuoteState) -> list[Edit]:
 
 # --- Russian and Kazakh -----------------------------------------------------------------------
 
-# A spaced hyphen, en dash or em dash between words, or a dash opening a paragraph.
-_CY_DASH = re.compile(r"(?<=\S)([ \u00a0]+)(?:-{1,3}|–|—)(?=[ \u00a0]|$)")
+# A spaced hyphen, en dash or em dash between words (or closing an aside before a comma, as in
+# "problems –, they": a line must not start with "–,"), or a dash opening a paragraph.
+_DASH_END = r"(?:[ \u00a0]|$|[,;:.!?)»”])"  # what may follow a spaced dash
+_CY_DASH = re.compile(rf"(?<=\S)([ \u00a0]+)(?:-{{1,3}}|–|—)(?={_DASH_END})")
 _CY_DASH_START = re.compile(r"^(?:-{1,2}|–|—)( )")
 # A one- or two-letter word binds to the word after it, except an enclitic (же, ли, бы), which
 # binds to the word before it (_ENCLITIC) only: "Парламентские же партии" must not become one
@@ -422,8 +424,8 @@ def _thousands(text: str, thin: str) -> list[Edit]:
 
 # --- English ----------------------------------------------------------------------------------
 
-_EN_DASH = re.compile(r"(?<=\S)([ \u00a0]+)(-{1,2}|–)(?=[ \u00a0]|$)")
-_EN_EMDASH_SPACED = re.compile(r"(?<=\S)( )(?=—[ \u00a0])")
+_EN_DASH = re.compile(rf"(?<=\S)([ \u00a0]+)(-{{1,2}}|–)(?={_DASH_END})")
+_EN_EMDASH_SPACED = re.compile(rf"(?<=\S)( )(?=—{_DASH_END})")
 _EN_MONTH_DAY = re.compile(rf"\b(?:{_EN_MONTHS})( )(?=\d)")
 _EN_DAY_MONTH = re.compile(rf"\b\d{{1,2}}( )(?=(?:{_EN_MONTHS}))")
 _EN_INITIAL = re.compile(rf"(?<![\w.])[{_UPPER}]\.( )(?=[{_UPPER}])")

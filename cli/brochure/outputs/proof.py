@@ -1,7 +1,8 @@
 """Read a built PDF back as a proofreader would, and report what a typesetter would mark.
 
 Per page and in total: hyphenated line ends (their share and the longest run of them), lines
-ending in a one-letter Cyrillic word, runts (a line holding one short word), widows and orphans,
+ending in a one-letter Cyrillic word, lines of running text opening with a dash or a closing mark
+(", . ; : ! ? ) » ”": the typography stage binds them to the word before), runts (a line holding one short word), widows and orphans,
 page fill, text running past its column, missing glyphs, fonts not embedded, non-black text in a
 print PDF, box sanity (Trim/Bleed/Media) and the page count for saddle stitching.
 
@@ -40,6 +41,8 @@ _TERMINAL = tuple('.!?:;…»”")')
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
 _ONE_LETTER_END = re.compile(r"(?:^|\s)([^\W\d_])$")
 _WORDS = re.compile(r"[^\W\d_]+")
+# A line going on from the one above that opens with a dash or a mark closing what came before.
+_OPENING_MARK = re.compile(r"^(?:[,.;:!?)»”]|[–—](?:\s|[,.;:!?)»”]|$))")
 _SOFT_END = "\x02"  # pdfium's mark for a hyphen at a line end
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")  # a letter, then a hyphen the PDF holds as such
 
@@ -139,6 +142,7 @@ class PageReport:
     hyphenated: int = 0
     longest_ladder: int = 0
     one_letter_ends: list[str] = field(default_factory=list)
+    opening_marks: list[str] = field(default_factory=list)  # running lines opening "– " or ","
     runts: list[str] = field(default_factory=list)
     widows: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
@@ -281,6 +285,8 @@ def _proof_page(page: Any, number: int, frame: Frame, previous: dict[int, Line],
         issues.append(Issue("error", "past its column", number, text))
     for text in report.one_letter_ends:
         issues.append(Issue("error", "one-letter line end", number, text))
+    for text in report.opening_marks:
+        issues.append(Issue("error", "line opens with a dash or closing mark", number, text))
     if report.longest_ladder > MAX_LADDER:
         issues.append(
             Issue(
@@ -408,6 +414,8 @@ def _column_checks(col: list[Line], report: PageReport, before: Line | None, foo
         above = text_lines[n - 1] if n else None
         below = text_lines[n + 1] if n + 1 < len(text_lines) else None
         joined_above = above is not None and above.bottom - line.top < pitch * 0.6
+        if joined_above and _OPENING_MARK.match(plain.lstrip()):
+            report.opening_marks.append(plain[:40])
         words = _WORDS.findall(plain)
         if (
             joined_above
