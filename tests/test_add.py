@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from brochure.sources.text import parse_markdown, read_text
 from conftest import squash, write_project
+from epubfixtures import bad_books
 from sourcefixtures import (
     FURNITURE,
     OFFICE_COMMENT,
@@ -303,6 +304,7 @@ def _bad_inputs(folder: Path) -> list[tuple[Path, str]]:
         (folder / "image.html", "a binary file, not a HTML text"),
         (folder / "image.txt", "a binary file, not a TXT text"),
         (folder / "slides.pdf", "unsupported format '.pdf'"),
+        *bad_books(folder),
     ]
 
 

@@ -5,7 +5,8 @@ Each format names its reader and writer as "module:function", imported on first 
 WeasyPrint and lxml stay out of `brochure --help`). Adding a format is one module with the
 function(s) plus one `register()` line below. What a function takes depends on the kind:
 
-    source     reader(path, data: bytes) -> paragraphs for sources/markdown_out.to_markdown
+    source     reader(path, data: bytes) -> paragraphs for sources/markdown_out.to_markdown, or a
+               markdown_out.Source (paragraphs with the file's own title and language)
     output     writer(edition, out: Path, *, search_dirs) -> Path      (the layouts' writers)
     glossary   reader(path) -> list[Concept];   writer(concepts) -> bytes
     memory     reader(path) -> (srclang, units); writer(path, units, srclang) -> count
@@ -52,6 +53,7 @@ register(
 register(
     FileFormat("text", "source", (".txt", ".text"), reader="brochure.sources.formats:read_plain")
 )
+register(FileFormat("epub", "source", (".epub",), reader="brochure.sources.epub:read_epub"))
 
 register(FileFormat("pdf", "output", (".pdf",), writer="brochure.layout.pdf:write_pdf"))
 register(FileFormat("docx", "output", (".docx",), writer="brochure.layout.docx:write_docx"))

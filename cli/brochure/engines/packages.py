@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from brochure.core.errors import BrochureError, ModelNotInstalled, ModelPackageError
+from brochure.core.zipguard import check_expansion
 
 if TYPE_CHECKING:
     from brochure.core.project import Project
@@ -163,7 +164,6 @@ def _check_members(where: str, infos: list[zipfile.ZipInfo]) -> None:
     seen: set[str] = set()
     folders: set[str] = set()
     files: list[str] = []
-    total = 0
     for info in infos:
         pure = PurePosixPath(info.filename.replace("\\", "/"))
         name = pure.as_posix()
@@ -181,19 +181,10 @@ def _check_members(where: str, infos: list[zipfile.ZipInfo]) -> None:
             folders.add(name)
         else:
             files.append(name)
-        total += info.file_size
-        if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise ModelPackageError(
-                f"{where}: member {name!r} would expand {info.file_size // max(info.compress_size, 1)} "
-                f"times ({info.file_size:,} bytes from {info.compress_size:,}): not a model, a zip bomb?"
-            )
-    if total > MAX_UNPACKED_BYTES:
-        raise ModelPackageError(
-            f"{where}: would expand to {total:,} bytes, more than the limit of "
-            f"{MAX_UNPACKED_BYTES:,} for a model package"
-        )
+    check_expansion(
+        where, infos, ModelPackageError, not_what="a model", max_bytes=MAX_UNPACKED_BYTES,
+        ratio=BOMB_RATIO, min_bytes=BOMB_MIN_BYTES,
+    )  # fmt: skip
     for name in files:
         if name in folders:
             raise ModelPackageError(f"{where}: {name!r} is both a file and a folder in the package")

@@ -19,8 +19,9 @@ from brochure.core.atomic import write_text_atomic
 from brochure.core.errors import ProjectError, SourceError
 from brochure.core.project import _NAME, PROJECT_FILE, DocumentSpec, Project, load_project
 from brochure.core.text import slug
-from brochure.sources.formats import read_as_markdown
+from brochure.sources.formats import read_source
 from brochure.sources.language import detect_language
+from brochure.sources.markdown_out import Source
 from brochure.sources.text import parse_markdown
 
 
@@ -34,20 +35,59 @@ class AddResult:
     changes: list[str] = field(default_factory=list)  # one line per changed paragraph
     unchanged: int = 0
     entry: str = ""  # what was appended to `documents` (added only)
+    title: str = ""  # the file's own title (an EPUB's dc:title)
+    parts: list[str] = field(default_factory=list)  # an EPUB's chapters, as --chapters numbers them
 
 
 def add_source(
-    project_dir: Path | str | None, file: Path, *, name: str | None = None, lang: str | None = None
+    project_dir: Path | str | None,
+    file: Path,
+    *,
+    name: str | None = None,
+    lang: str | None = None,
+    chapters: str | None = None,
 ) -> AddResult:
-    """Convert `file` and put it into the project; nothing is written when anything is wrong."""
+    """Convert `file` and put it into the project; nothing is written when anything is wrong.
+    A language and title the file declares (an EPUB's) stand in for `lang` and `name`."""
     project = load_project(project_dir)
-    markdown = read_as_markdown(file)
+    markdown, source = read_source(file, chapters=chapters)
     blocks = parse_markdown(markdown)
     if not blocks:
         raise SourceError(f"{file}: no text found")
-    lang = _language(file, " ".join(b.text for b in blocks), lang, project)
+    declared = _declared_language(source.language) if lang is None else None
+    lang = _language(file, " ".join(b.text for b in blocks), lang or declared, project, declared)
+    default = _default_name(file, source, chapters)
+    result = _place(project, file, markdown, blocks, lang, name, default)
+    result.title, result.parts = source.title, source.parts
+    return result
+
+
+def _default_name(file: Path, source: Source, chapters: str | None) -> str:
+    """The document's name: from the title the file declares, else from the file's name; with
+    the chapters taken, so each text of a collection gets a name of its own."""
+    stem = slug(source.title).lower() or slug(file.stem).lower()
+    if chapters and stem:
+        stem += "-" + slug(chapters.replace(",", "-"))
+    return stem
+
+
+def _declared_language(code: str) -> str | None:
+    """A language code a file declares ("en-GB", "RU") as the project knows it, if it does."""
+    primary = code.strip().split("-")[0].split("_")[0].lower()
+    return primary if primary and languages.is_known(primary) else None
+
+
+def _place(
+    project: Project,
+    file: Path,
+    markdown: str,
+    blocks: list,
+    lang: str,
+    name: str | None,
+    default: str,
+) -> AddResult:
     named = name is not None
-    name = name or slug(file.stem).lower()
+    name = name or default
     if not name or not _NAME.match(name):
         raise SourceError(
             f"{file}: cannot make a document name from the file name; give --name (letters, digits, '.', '-', '_')"
@@ -86,7 +126,9 @@ def _same_text_as(project: Project, markdown: str) -> DocumentSpec | None:
     return None
 
 
-def _language(file: Path, text: str, lang: str | None, project: Project) -> str:
+def _language(
+    file: Path, text: str, lang: str | None, project: Project, declared: str | None = None
+) -> str:
     source = project.source_language
     if lang is not None:
         if not languages.is_known(lang):
@@ -99,12 +141,15 @@ def _language(file: Path, text: str, lang: str | None, project: Project) -> str:
         if detected is None:
             raise SourceError(f"{file}: too little text to tell its language; give --lang")
         found = detected
+    by_file = declared is not None and lang == declared  # the language the file declares
     if found != source:
-        how = "is marked as" if lang is not None else "looks like"
+        how = "looks like"
+        if lang is not None:
+            how = "is declared (dc:language) as" if by_file else "is marked as"
         raise SourceError(
             f"{file}: the text {how} {languages.get(found).name} ({found}) but the project's "
             f"source_language is {languages.get(source).name} ({source}); translate it first, "
-            f"or give --lang {source} if the detection is wrong"
+            f"or give --lang {source} if the {'declaration' if by_file else 'detection'} is wrong"
         )
     return found
 

@@ -61,10 +61,14 @@ def read_docx(path: Path, data: bytes) -> list[Para]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from brochure.core.zipguard import ZIP_ERRORS, check_expansion, damaged
+
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:  # python-docx reads every part at once
+            check_expansion(str(path), package.infolist(), SourceError, not_what="a DOCX document")
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SourceError(f"{path}: not a valid DOCX file ({exc or 'corrupt package'})") from None
+    except (PackageNotFoundError, *ZIP_ERRORS) as exc:
+        damaged(str(path), "DOCX", exc, SourceError)
     except Exception as exc:  # lxml syntax errors in a damaged part, and the like
         raise SourceError(f"{path}: not a valid DOCX file ({type(exc).__name__})") from None
     return _Reader(document).paragraphs()

@@ -27,7 +27,7 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = {
     "p", "div", "section", "article", "main", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
     "table", "thead", "tbody", "tr", "td", "th", "pre", "figure", "figcaption", "header",
-    "footer", "center", "address", *_HEADINGS,
+    "footer", "center", "address", "aside", *_HEADINGS,
 }  # fmt: skip
 _SKIP = {
     "script", "style", "noscript", "template", "form", "button", "input", "select", "textarea",
@@ -47,6 +47,9 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
 
 BID = "data-brochure-id"  # our tag on every element of the page, kept by readability
 NOTE = "data-brochure-note"  # a footnote reference, resolved to the note's text
+NOTEREF = "doc-noteref"  # DPUB-ARIA's role of a note reference (EPUB 3's epub:type="noteref")
+# a note reference's label when it is not in a <sup>: [1], (12), *, †
+_NOTE_LABEL = re.compile(r"^(\[\d{1,3}\]|\(\d{1,3}\)|\*{1,3}|†{1,3})$")
 _NEGATIVE = re.compile(
     r"comment|share|sharing|social|related|footnote|menu|nav|widget|sidebar|meta|tags|donat",
     re.IGNORECASE,
@@ -64,11 +67,7 @@ def read_html(path: Path, data: bytes) -> list[Para]:
         page = lhtml.document_fromstring(text)
         _absolute_links(page)  # before <head> is dropped: it holds the page's address
         _drop_skipped(page)
-        index: dict[str, HtmlElement] = {}
-        for number, el in enumerate(page.iter()):
-            if isinstance(el.tag, str):
-                el.set(BID, str(number))
-                index[str(number)] = el
+        index = _tag_elements(page)
         article = Document(lhtml.tostring(page, encoding="unicode")).summary(html_partial=True)
         content = lhtml.fragment_fromstring(article, create_parent="div")
     except SourceError:
@@ -83,6 +82,28 @@ def read_html(path: Path, data: bytes) -> list[Para]:
     if _main_text_length(paras) < MIN_MAIN_TEXT:
         raise SourceError(f"{path}: no main text found (only navigation or very short text)")
     return _with_title_and_lede(page, content, paras)
+
+
+def resolve_notes(root: HtmlElement) -> None:
+    """Prepare HTML that is all text (an EPUB's chapters: no main-text extraction) as a web page's
+    text is: scripts, images and navigation dropped, footnotes resolved to note markers."""
+    _drop_skipped(root)
+    _resolve_footnotes(root, _tag_elements(root))
+
+
+def _tag_elements(root: HtmlElement) -> dict[str, HtmlElement]:
+    """Every element tagged with an id of ours (BID); the elements by that id."""
+    index: dict[str, HtmlElement] = {}
+    for number, el in enumerate(root.iter()):
+        if isinstance(el.tag, str):
+            el.set(BID, str(number))
+            index[str(number)] = el
+    return index
+
+
+def markup_paragraphs(root: HtmlElement) -> list[Para]:
+    """The paragraphs of an HTML element, as a web page's text is read."""
+    return _walk_blocks(root)
 
 
 def _restore_lists(content: HtmlElement, index: dict[str, HtmlElement]) -> None:
@@ -132,51 +153,96 @@ def _is_text_list(el: HtmlElement) -> bool:
 
 
 def _resolve_footnotes(content: HtmlElement, index: dict[str, HtmlElement]) -> None:
-    """A footnote reference (a short link to "#x" in or around a <sup>) -> a note marker holding
-    the note's text from the page; the note itself leaves the text if readability kept it."""
+    """A footnote reference (a short link to "#x" in or around a <sup>, a link with the role
+    doc-noteref, or one labelled [1] or *) -> a note marker holding the note's text from the page;
+    the note itself leaves the text if readability kept it."""
     targets: dict[str, HtmlElement] = {}
     for el in index.values():
-        if el.get("id"):
-            targets.setdefault(el.get("id", ""), el)
-        elif el.tag == "a" and el.get("name"):  # <a name="sdfootnote1sym">: LibreOffice, old pages
-            block = next((a for a in el.iterancestors() if a.tag in _BLOCKS), None)
-            if block is not None:
-                targets.setdefault(el.get("name", ""), block)
-    for sup in list(content.iter("sup")):
-        if any(a.tag == "sup" for a in sup.iterancestors()):
+        name = el.get("id") or (el.get("name") if el.tag == "a" else None)
+        if not name:
             continue
-        original = index.get(sup.get(BID) or "")  # readability may have emptied it
-        link = (original if original is not None else sup).find(".//a")
-        if link is None and sup.getparent() is not None and sup.getparent().tag == "a":
-            link = sup.getparent()
-        in_link = link is not None and link.tag == "a" and sup in link.iterdescendants()
-        target = (link.get("href") or "") if link is not None else ""
-        label = " ".join(link.text_content().split()) if link is not None else ""
-        note = targets.get(target[1:]) if target.startswith("#") and len(label) <= 5 else None
-        if note is None or link is None:
+        if el.tag not in _BLOCKS:  # <a name="sdfootnote1sym">, <a id="fn1">: the block they start
+            el = next((a for a in el.iterancestors() if a.tag in _BLOCKS), None)
+        if el is not None:
+            targets.setdefault(name, el)
+    kept: dict[str, list[HtmlElement]] = {}
+    for el in content.iter():
+        if isinstance(el.tag, str) and el.get(BID):
+            kept.setdefault(el.get(BID, ""), []).append(el)
+    for marker, link in _note_references(content, index):
+        target = link.get("href") or ""
+        label = " ".join(link.text_content().split())
+        note = targets.get(target[1:]) if target.startswith("#") else None
+        if note is None or note.tag in _HEADINGS or any(a is note for a in link.iterancestors()):
             continue
-        text = _note_text(note)
+        text = _note_text(note, label)
         if not text or len(text) > 2000:
             continue
-        (link if in_link else sup).set(NOTE, text)
-        for el in list(content.iter()):
-            if (
-                isinstance(el.tag, str)
-                and el.get(BID) == note.get(BID)
-                and el.getparent() is not None
-            ):
+        marker.set(NOTE, text)
+        for el in kept.get(note.get(BID) or "", []):
+            if el.getparent() is not None:
                 el.drop_tree()
 
 
-def _note_text(note: HtmlElement) -> str:
-    """A footnote's text without its back-link (↩, ^, or the number linking back)."""
+def _note_references(content: HtmlElement, index: dict[str, HtmlElement]):
+    """(the element a note marker replaces, the link to the note) for each note reference."""
+    for el in list(content.iter("sup", "a")):
+        if el is not content and not any(a is content for a in el.iterancestors()):
+            continue  # in a note resolved before (its back-link, say)
+        if el.tag == "a":
+            label = " ".join(el.text_content().split())
+            if el.get("role") == NOTEREF or (
+                _NOTE_LABEL.match(label)
+                and not any(a.tag == "sup" for a in el.iterancestors())
+                and not _starts_block(el)  # "[1] The note's text": a note's own label
+            ):
+                yield el, el
+            continue
+        if any(a.tag == "sup" for a in el.iterancestors()):
+            continue
+        original = index.get(el.get(BID) or "")  # readability may have emptied it
+        link = (original if original is not None else el).find(".//a")
+        if link is None and el.getparent() is not None and el.getparent().tag == "a":
+            link = el.getparent()
+        if link is None or link.get("role") == NOTEREF:
+            continue  # a noteref link is a reference of its own, in or out of a <sup>
+        if len(" ".join(link.text_content().split())) > 5:
+            continue
+        in_link = link.tag == "a" and el in link.iterdescendants()
+        yield (link if in_link else el), link
+
+
+def _starts_block(el: HtmlElement) -> bool:
+    """Nothing but white space comes before `el` in the block that holds it."""
+    block = next((a for a in el.iterancestors() if a.tag in _BLOCKS), None)
+    if block is None:
+        return False
+    around = set(el.iterancestors())  # their tails come after `el`
+    before = []
+    for node in block.iter():
+        if node is el:
+            break
+        if isinstance(node.tag, str):  # a comment's text is not text
+            before.append(node.text or "")
+        if node not in around:
+            before.append(node.tail or "")
+    return not "".join(before).strip()
+
+
+def _note_text(note: HtmlElement, label: str = "") -> str:
+    """A footnote's text without its back-link (↩, ^, or the number linking back) and without
+    the reference's label repeated at its start ("1. ", "[1] ")."""
     from copy import deepcopy
 
     copy = deepcopy(note)
     for a in list(copy.iter("a")):
         if (a.get("href") or "").startswith("#"):
             a.drop_tree()  # keeps the text after it
-    return " ".join(copy.text_content().split())
+    text = " ".join(copy.text_content().split())
+    bare = label.strip("[]()")
+    if bare and (m := re.match(rf"^[\[(]?{re.escape(bare)}[\]).:]?\s+", text)):
+        text = text[m.end() :]
+    return text
 
 
 def _absolute_links(page: HtmlElement) -> None:

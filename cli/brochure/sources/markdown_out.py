@@ -49,6 +49,17 @@ class Para:
         return " ".join("".join(r.text for r in self.runs).split())
 
 
+@dataclass
+class Source:
+    """A reader's paragraphs with what the file says about itself (an EPUB's package document
+    names the book's title and language, and its chapters are listed for `--chapters`)."""
+
+    paras: list[Para]
+    title: str = ""
+    language: str = ""  # as the file declares it: "en", "ru-RU"; "" when it does not
+    parts: list[str] = field(default_factory=list)  # the chapters, in reading order
+
+
 # Word's and LibreOffice's paragraph style names (lower case) that make a block a quote, and the
 # numbered list styles ("List Bullet 2") that make an item a deeper one; both readers use them.
 QUOTE_STYLES = frozenset(

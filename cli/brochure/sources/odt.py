@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from brochure.core.errors import SourceError
+from brochure.core.zipguard import ZIP_ERRORS, check_expansion, damaged
 from brochure.sources.markdown_out import (
     QUOTE_STYLES,
     Para,
@@ -67,6 +67,7 @@ def read_odt(path: Path, data: bytes) -> list[Para]:
 
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
+        check_expansion(str(path), package.infolist(), SourceError, not_what="an ODT document")
         names = set(package.namelist())
         if "mimetype" in names and package.read("mimetype").strip() != MIMETYPE:
             kind = package.read("mimetype").decode("ascii", "replace")
@@ -86,14 +87,8 @@ def read_odt(path: Path, data: bytes) -> list[Para]:
             if "styles.xml" in names
             else None
         )
-    # What a damaged zip raises as it is read: a bad header or CRC, a member cut off or missing, a
-    # deflate stream that does not decompress (zlib.error), a compression method or member
-    # encryption flag that a flipped bit made up (NotImplementedError, RuntimeError).
-    except (
-        zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, zlib.error,
-        NotImplementedError, RuntimeError,
-    ) as exc:  # fmt: skip
-        raise SourceError(f"{path}: not a valid ODT file ({exc or 'corrupt package'})") from None
+    except ZIP_ERRORS as exc:
+        damaged(str(path), "ODT", exc, SourceError)
     return _Reader(content, styles).paragraphs()
 
 
