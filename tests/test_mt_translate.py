@@ -317,3 +317,58 @@ def test_the_starter_project_shows_how_to_enable_machine_translation(models_dir,
     result = run("translate", str(root))
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ru: nothing to translate; 0 already translated")
+
+
+def test_ctrl_c_during_translate_keeps_the_drafts_made_so_far(installed, mini_project, monkeypatch):
+    """Ctrl-C (KeyboardInterrupt, as Python turns SIGINT into) after the first chunk of 32: the
+    drafts made until then are saved in a whole, valid translations file, the run ends with one
+    line, and the next run drafts only the rest."""
+    import brochure.translate.fill as fill
+
+    doc = "".join(f"Plant {n} is closed and its workers strike.\n\n" for n in range(80))
+    (mini_project / "long.md").write_text(doc, encoding="utf-8")
+    toml = mini_project / "brochure.toml"
+    toml.write_text(toml.read_text().replace('["text.md"]', '["text.md", "long.md"]'))
+    calls = []
+    real = fill._translated
+
+    def stopped_at_the_second_chunk(eng, cache, sources):
+        calls.append(len(sources))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(eng, cache, sources)
+
+    monkeypatch.setattr(fill, "_translated", stopped_at_the_second_chunk)
+    result = run("translate", str(mini_project), "--lang", "ru")
+    assert result.exit_code == 1
+    path = mini_project / "translations" / "long.ru.xlf"
+    assert result.output.endswith(
+        f"Error: interrupted (Ctrl-C): the 32 draft(s) made so far are saved in {path}; "
+        "run the command again to draft the rest\n"
+    )
+    assert "Traceback" not in result.output
+    units = list(store(mini_project, "long", "ru").units())
+    assert len(units) == 80
+    assert [u.state for u in units] == ["translated"] * 32 + ["initial"] * 48
+    assert units[0].target.text == "Plant 0 is closed and its рабочие strike."
+    monkeypatch.setattr(fill, "_translated", real)
+    result = run("translate", str(mini_project), "--lang", "ru")
+    assert result.exit_code == 0, result.output
+    assert "ru: 48 segment(s) drafted" in result.output
+    assert [u.state for u in store(mini_project, "long", "ru").units()] == ["translated"] * 80
+
+
+def test_ctrl_c_before_any_draft_writes_nothing(installed, mini_project, monkeypatch):
+    import brochure.translate.fill as fill
+
+    def stopped(eng, cache, sources):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fill, "_translated", stopped)
+    before = digest(mini_project / "translations")
+    result = run("translate", str(mini_project), "--lang", "ru", "--lang", "kk")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: interrupted (Ctrl-C): no draft was made yet; run the command again to draft the rest\n"
+    )
+    assert digest(mini_project / "translations") == before

@@ -54,6 +54,10 @@ class AlignError(BrochureError):
     """An existing translation cannot be aligned with its source."""
 
 
+class Interrupted(BrochureError):
+    """The user stopped a long step (Ctrl-C); the message says what was kept."""
+
+
 # What an operating-system error means to a user, by errno. The file it concerns comes first.
 _OS_REASONS = {
     errno.EACCES: "permission denied (check the permissions of the file and its folder)",

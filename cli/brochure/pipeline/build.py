@@ -85,9 +85,9 @@ def build_project(
     langs = sorted({lang for spec in specs for lang in spec.languages})
     segmented, stores = load_translations(project, langs)
     if mt:
-        from brochure.translate.fill import fill_missing
+        from brochure.translate.fill import fill_and_save
 
-        drafts = fill_missing(project, segmented, stores, langs)
+        drafts = fill_and_save(project, segmented, stores, langs)
         for line in drafts.summary():
             log.info("%s", line)
         for error in drafts.errors:  # one language's MT setup failed; the others were drafted

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brochure.core.datamodel import RichText, SegmentedDocument
-from brochure.core.errors import BrochureError
+from brochure.core.errors import BrochureError, Interrupted
 from brochure.translate.spans import partial_pieces, transfer_spans
 
 if TYPE_CHECKING:
@@ -213,18 +213,20 @@ def fill_missing(
     project: Project, segmented: dict[str, SegmentedDocument], stores: dict[tuple[str, str], TranslationFile],
     langs: Iterable[str], *, engine_name: str | None = None, engine: Engine | None = None,
     progress: bool | None = None, create: Callable[..., Engine] | None = None,
+    report: TranslateReport | None = None,
 ) -> TranslateReport:  # fmt: skip
     """Draft every unit of `langs` that has no target, in the given (already synced) stores.
 
     `engine` replaces the configured one for every language (tests pass a fake or a tiny model);
     otherwise each language gets the engine brochure.toml configures (or `engine_name`).
-    An engine is created only for a language that has units to draft.
+    An engine is created only for a language that has units to draft. `report` (filled as the
+    work goes) tells a caller interrupted midway what was done.
     """
     from brochure.engines import create_engine
     from brochure.engines.config import settings_for
 
     create = create or create_engine
-    report = TranslateReport()
+    report = report if report is not None else TranslateReport()
     # First every language's work and engine, so a missing model fails before anything is computed.
     plan = []
     for lang in langs:
@@ -263,6 +265,28 @@ def fill_missing(
     finally:
         cache.close()
     return report
+
+
+def fill_and_save(
+    project: Project, segmented: dict[str, SegmentedDocument], stores: dict[tuple[str, str], TranslationFile],
+    langs: Iterable[str], **options: Any,
+) -> TranslateReport:  # fmt: skip
+    """fill_missing, for a command a person may stop: on Ctrl-C the drafts made so far are saved
+    (each translations file atomically, under its lock) and the run ends with one line saying so,
+    so minutes of machine translation are not thrown away (the rest is also in the MT cache)."""
+    from brochure.core.paths import shown
+
+    report = TranslateReport()
+    try:
+        return fill_missing(project, segmented, stores, langs, report=report, **options)
+    except KeyboardInterrupt:
+        kept = "no draft was made yet"
+        if report.drafted:
+            saved = [shown(store.path) for store in stores.values() if store.save()]
+            kept = f"the {report.drafted} draft(s) made so far are saved in {', '.join(saved)}"
+        raise Interrupted(
+            f"interrupted (Ctrl-C): {kept}; run the command again to draft the rest"
+        ) from None
 
 
 def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cache: MTCache,
@@ -369,8 +393,8 @@ def translate_project(
             ' (or "ct2" and a model) to enable it, or give --engine'
         )
     segmented, stores = load_translations(project, targets)
-    report = fill_missing(project, segmented, stores, targets, engine_name=engine_name, engine=engine,
-                          progress=progress)  # fmt: skip
+    report = fill_and_save(project, segmented, stores, targets, engine_name=engine_name, engine=engine,
+                           progress=progress)  # fmt: skip
     if report.errors and not report.drafted:  # nothing drafted at all: write nothing, say why
         raise BrochureError(report.errors[0])
     for store in stores.values():
