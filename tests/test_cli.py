@@ -269,3 +269,30 @@ def test_a_command_imports_its_own_module_alone():
     assert len(COMMANDS) == 15
     for name in COMMANDS:
         assert re.search(rf"^  {name} ", listed, re.M), name
+
+
+@pytest.mark.parametrize("command", [["status"], ["build"], ["check"], ["xliff", "export"]])
+def test_run_from_a_folder_inside_the_project_names_the_project(
+    invoke, tmp_path, monkeypatch, command
+):
+    """A hurried editor in the project's build/ or a sources subfolder: the error names the
+    project folder above and how to give it, not `brochure init .` (a second project inside)."""
+    folder = write_project(tmp_path / "p", BASE, {"a.md": "# A\n"})
+    (folder / "notes" / "old").mkdir(parents=True)
+    monkeypatch.chdir(folder / "notes" / "old")
+    line = error_line(invoke(*command))
+    assert line == (
+        "Error: brochure.toml: no project file here; the project is the folder ../..: give it "
+        "as the last argument (PROJECT) or run the command there"
+    )
+    assert not (folder / "notes" / "old" / "brochure.toml").exists()
+
+
+def test_a_mistyped_project_folder_is_not_a_place_to_init(invoke, tmp_path, monkeypatch):
+    """`brochure build projcet` (a typo): no such folder; it used to advise `brochure init .`."""
+    monkeypatch.chdir(tmp_path)
+    line = error_line(invoke("build", "projcet"))
+    assert line == "Error: projcet: no such folder (PROJECT is a folder with brochure.toml)"
+    line = error_line(invoke("memory", "export", "projcet"))
+    assert line == "Error: projcet: no such folder (PROJECT is a folder with brochure.toml)"
+    assert list(tmp_path.iterdir()) == []

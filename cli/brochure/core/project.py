@@ -6,6 +6,7 @@ given. The result is a frozen dataclass; the core never sees raw TOML.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -205,9 +206,19 @@ def _bleed_mm(value: Any) -> float | None:
 def find_project_file(path: Path | str | None) -> Path:
     """The brochure.toml for PROJECT (a folder or the file itself; default: the current folder)."""
     p = Path(path) if path else Path.cwd()
+    if not p.exists() and p.suffix.lower() != ".toml":
+        # a mistyped project folder: `brochure init` of its parent is not the way out
+        raise ProjectError(f"{p}: no such folder (PROJECT is a folder with {PROJECT_FILE})")
     if p.is_dir():
         p = p / PROJECT_FILE
     if not p.exists():
+        above = next((d for d in p.parent.resolve().parents if (d / PROJECT_FILE).is_file()), None)
+        if above is not None:  # run from a folder inside a project (its sources, build/, ...)
+            where = str(above) if p.is_absolute() else os.path.relpath(above)
+            raise ProjectError(
+                f"{p}: no project file here; the project is the folder {where}: give it as "
+                "the last argument (PROJECT) or run the command there"
+            )
         raise ProjectError(
             f"{p}: no project file here; create a project with `brochure init {p.parent}`"
         )
