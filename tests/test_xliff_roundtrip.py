@@ -249,3 +249,49 @@ def test_export_options_are_checked(invoke, seed_project, tmp_path):
     )
     result = invoke("xliff", "export", seed_project, "-o", tmp_path / "all")
     assert len(result.output.splitlines()) == 4
+
+
+def test_a_file_exported_before_the_source_changed_still_imports(
+    invoke, seed_project, tmp_path, xliff_tt
+):
+    """The editor fixes two sentences of the source while the translator works on an export:
+    the file's other units come in; the translation of an edited sentence is kept aside with its
+    old unit (brochure-stale), said so, and offered by the memory for the new text; an edited
+    sentence the file did not touch is no reason to stop. Exit code 3: not everything applied."""
+    prepare(seed_project)
+    path = export(invoke, seed_project, tmp_path / "x")
+    store = xliff_tt.xlifffile.parsefile(str(path))
+    units = {u.getid().split("\x04")[-1]: u for u in store.units}
+    units[ZHANAOZEN].target = "Ведь протесты начались в Жанаозене по инициативе нефтяников."
+    units[UPRISING].target = "В Казахстане идёт настоящее народное восстание."
+    path.write_bytes(bytes(store))
+    source = seed_project / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    for old, new in [("on the initiative of oil workers", "on the initiative of the oil workers"),
+                     ("From the very beginning the protests", "From the outset the protests")]:  # fmt: skip
+        assert old in text
+        text = text.replace(old, new)
+    source.write_text(text, encoding="utf-8")
+
+    result = invoke("xliff", "import", path, seed_project)
+    assert result.exit_code == 3, result.output
+    line = next(
+        n for n, s in enumerate(path.read_text().splitlines(), 1) if f'id="{ZHANAOZEN}"' in s
+    )
+    assert result.stderr.splitlines() == [
+        f"source changed: {path}:{line}: unit {ZHANAOZEN}: its source text was edited in the project "
+        "since export; its translation is kept aside (brochure-stale) for reuse, the new text still needs one",
+        "1 translation(s) of edited source text kept aside: see `brochure status` and `brochure memory search`",
+    ]
+    assert result.stdout.splitlines()[-1].startswith("1 unit(s) updated")
+    ours = store_of(seed_project)
+    assert ours.get(UPRISING).target.text == "В Казахстане идёт настоящее народное восстание."
+    aside = ours.get(ZHANAOZEN)
+    assert (
+        aside.stale
+        and aside.target.text == "Ведь протесты начались в Жанаозене по инициативе нефтяников."
+    )
+    new_text = ("After all, the protests began in Zhanaozen on the initiative of the oil workers, "
+                "which became a kind of political headquarters for the entire protest movement.")  # fmt: skip
+    found = invoke("memory", "search", new_text, seed_project, "--lang", "ru")
+    assert "Ведь протесты начались в Жанаозене по инициативе нефтяников." in found.output

@@ -44,7 +44,9 @@ def import_(
 ) -> None:
     """Bring edited targets, states and notes back from FILE...; report units changed on both sides.
 
-    Exit code 3 when a unit was not applied because the project changed it too (see --prefer).
+    Exit code 3 when a unit was not applied because the project changed it too (see --prefer),
+    or because its source sentence was edited in the project since export (its translation is
+    then kept aside in the group brochure-stale, where the memory offers it for the new text).
     """
     if not files:
         raise click.UsageError("give at least one XLIFF file")
@@ -54,6 +56,10 @@ def import_(
     report = import_xliff(load_project(project_dir), files, prefer)
     for conflict in report.conflicts:
         click.echo(f"conflict: {conflict}", err=True)
+    for path, line, uid in report.aside:
+        click.echo(f"source changed: {path}:{line}: unit {uid}: its source text was edited in the "
+                   "project since export; its translation is kept aside (brochure-stale) for reuse, "
+                   "the new text still needs one", err=True)  # fmt: skip
     for path in report.written:
         click.echo(f"updated {path}")
     click.echo(f"{len(report.applied)} unit(s) updated, {report.unchanged} unchanged, {report.kept} changed only "
@@ -62,4 +68,8 @@ def import_(
         click.echo(f"{len(report.conflicts)} unit(s) not applied: the project's version was kept. Take the "
                    f"file's with `--prefer file`, or keep the project's silently with `--prefer project`.",
                    err=True)  # fmt: skip
+    if report.aside:
+        click.echo(f"{len(report.aside)} translation(s) of edited source text kept aside: see "
+                   "`brochure status` and `brochure memory search`", err=True)  # fmt: skip
+    if report.conflicts or report.aside:
         ctx.exit(3)

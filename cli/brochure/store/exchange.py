@@ -339,6 +339,9 @@ class ImportReport:
     notes: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    # (file, line, unit id) of translations whose source the project changed since export: kept
+    # aside with the project's old unit in brochure-stale (for reuse), not applied to the new text
+    aside: list[tuple[Path, int, str]] = field(default_factory=list)
 
 
 def _short(text: str, n: int = 50) -> str:
@@ -602,7 +605,10 @@ def _import(
         store = stores[key]
         for inc in file.units:
             unit = store.get(inc.id)
-            if unit is None or unit.stale:
+            if unit is not None and unit.stale and inc.target is None:
+                report.unchanged += 1  # edited in the project since export; nothing to bring back
+                continue
+            if unit is None:
                 raise ExchangeError(
                     f"{file.path}:{inc.line}: unit {inc.id!r} is not a segment of {file.document.name} any more "
                     f"(its source text was edited after export); export again with `brochure xliff export`"
@@ -616,6 +622,10 @@ def _import(
             decision = _decide(unit, inc, base)
             if decision == "conflict" and prefer is not None:
                 decision = "apply" if prefer == "file" else "kept"
+            if unit.stale and decision == "apply":
+                # A translation of a sentence the project edited since export: the other units of
+                # the file come in; this one goes to the old unit, aside, for the memory to offer.
+                report.aside.append((file.path, inc.line, inc.id))
             plan.append((store, inc, decision))
     if not write:
         return report
@@ -626,7 +636,8 @@ def _import(
             assert inc.target is not None and inc.state is not None
             meta = person_meta(unit, inc.target.text, "xliff")
             store.set_target(inc.id, inc.target, inc.state, meta=meta)
-            report.applied.append((store.path, inc.id))
+            if not unit.stale:  # (a stale unit's translation is reported as kept aside)
+                report.applied.append((store.path, inc.id))
         elif decision == "conflict":
             report.conflicts.append(Conflict(
                 _file_of(incoming, inc), inc.line, inc.id,
