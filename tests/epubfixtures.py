@@ -68,7 +68,8 @@ EPUB3_PARTS = {
     "OEBPS/text/ch 2.xhtml": (
         "Вторая статья",
         '<h1 id="start">Вторая статья</h1>'
-        '<p>Забастовка продолжалась семь месяцев<a epub:type="noteref" href="notes.xhtml#en1"'
+        '<p>Забастовка продолжалась <span class="c5">семь месяцев</span>'
+        '<a epub:type="noteref" href="notes.xhtml#en1"'
         ' id="ref1">2</a>.</p><blockquote><p>Мы требуем справедливой оплаты труда.</p></blockquote>',
     ),
     "OEBPS/text/notes.xhtml": (
@@ -87,7 +88,7 @@ EPUB3_MARKDOWN = """# Первая статья
 
 # Вторая статья
 
-Забастовка продолжалась семь месяцев [С мая по декабрь 2011 года.].
+Забастовка продолжалась _семь месяцев_ [С мая по декабрь 2011 года.].
 
 > Мы требуем справедливой оплаты труда.
 """
@@ -175,7 +176,9 @@ def write_epub(
 
 
 def epub3(path: Path, **kw) -> Path:
-    extra = {"OEBPS/toc.ncx": b"<ncx/>", "OEBPS/style.css": b"p { margin: 0 }"}
+    # italic by a class of the style sheet, as converters write it
+    css = b"p { margin: 0 }\n/* c5 */ .c5 { font-style: italic }\nh1.c5 { font-weight: bold }"
+    extra = {"OEBPS/toc.ncx": b"<ncx/>", "OEBPS/style.css": css}
     extra.update(kw.pop("extra", {}))
     return write_epub(path, EPUB3_OPF, EPUB3_PARTS, extra=extra, **kw)
 

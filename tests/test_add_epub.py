@@ -5,6 +5,8 @@ The books are made here (tests/epubfixtures.py); the Markdown they give is compa
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -173,3 +175,35 @@ def test_every_readable_format_is_named(invoke, where):
         text = text[: text.index("\n### ", 10)]
     for fmt in formats.formats("source"):
         assert fmt.suffixes[0] in text, (where, fmt.name)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_book_written_by_libreoffice(invoke, tmp_path):
+    """A real converter's EPUB 3 (LibreOffice's libepubgen): its noteref/aside footnote, italic and
+    bold as classes of its style sheet, and the "Unknown Title" it writes for an untitled file."""
+    import docx
+    from sourcefixtures import add_footnote
+
+    document = docx.Document()
+    document.add_paragraph("The workers of Zhanaozen went on strike in May.")
+    p = document.add_paragraph("They demanded ")
+    p.add_run("higher wages").italic = True
+    p.add_run(" and the ")
+    p.add_run("right to organise").bold = True
+    p.add_run(".")
+    add_footnote(document, p, "Published on 7 January")
+    made = tmp_path / "strike.docx"
+    document.save(made)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "epub",
+         "--outdir", str(tmp_path), str(made)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    project = _project(tmp_path, "en")
+    result = invoke("add", tmp_path / "strike.epub", project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "strike.md").read_text(encoding="utf-8") == (
+        "The workers of Zhanaozen went on strike in May.\n\n"
+        "They demanded _higher wages_ and the **right to organise**. [Published on 7 January]\n"
+    )

@@ -8,7 +8,8 @@ all text. As reading systems do, the navigation document, the NCX, a spine item 
 linear="no" and a table-of-contents page (nearly all links) are not read as text; pictures are
 dropped. Footnotes become bracketed notes at their reference wherever the note is: an EPUB 3
 <aside epub:type="footnote"> or endnote list, an EPUB 2 note at the chapter's end or in a notes
-file of its own; a notes heading left with nothing under it goes too.
+file of its own; a notes heading left with nothing under it goes too. Italic and bold that a
+converter wrote as classes of the book's style sheet become emphasis as <i> and <b> do.
 
 One EPUB becomes one document (the whole book, as argos-translate-files and bilingual_book_maker
 translate it); `--chapters 3-5` takes some chapters only, so each text of a collection can be a
@@ -21,6 +22,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +52,7 @@ _ROLES = {
     "endnotes": "doc-endnotes", "rearnotes": "doc-endnotes", "pagebreak": "doc-pagebreak",
 }  # fmt: skip
 _HEADINGS = {f"h{n}" for n in range(1, 7)}
+_NO_TITLE = {"unknown", "unknown title", "untitled", "no title", "title", "[no title]"}
 
 
 @dataclass
@@ -73,12 +76,13 @@ def read_epub(path: Path, data: bytes, chapters: str | None = None) -> Source:
         opf_path = _package_path(where, package, names)
         opf = _xml(where, package, opf_path, "EPUB package document")
         title, language = _metadata(opf)
-        items = _spine(where, opf, opf_path, names)
+        items, styles = _spine(where, opf, opf_path, names)
         _refuse_drm(where, package, names, {i.member for i in items})
         pages = [(item, _xhtml(where, package, item.member)) for item in items]
+        emphasis = _emphasis(package.read(m) for m in styles)
     except ZIP_ERRORS as exc:
         damaged(where, "EPUB", exc, SourceError)
-    texts = _chapters(pages)
+    texts = _chapters(pages, emphasis)
     if not texts:
         raise SourceError(f"{where}: the book has no text (its spine holds no readable chapter)")
     parts = [_label(paras) for paras in texts]
@@ -119,12 +123,15 @@ def _metadata(opf: Any) -> tuple[str, str]:
                 return text
         return ""
 
-    return first("title"), first("language")
+    title = first("title")
+    if title.lower() in _NO_TITLE:  # what a converter writes when the document had no title
+        title = ""
+    return title, first("language")
 
 
-def _spine(where: str, opf: Any, opf_path: str, names: set[str]) -> list[_Item]:
-    """The spine's text items in reading order: not the navigation document, the NCX, pictures
-    or the guide's table of contents."""
+def _spine(where: str, opf: Any, opf_path: str, names: set[str]) -> tuple[list[_Item], list[str]]:
+    """The spine's text items in reading order (not the navigation document, the NCX, pictures
+    or the guide's table of contents), and the book's style sheets."""
     base = posixpath.dirname(opf_path)
     manifest: dict[str, tuple[str, str, str]] = {}  # id -> member, media type, properties
     for item in opf.iter(f"{{{OPF}}}item"):
@@ -154,7 +161,8 @@ def _spine(where: str, opf: Any, opf_path: str, names: set[str]) -> list[_Item]:
         if member not in names:
             raise SourceError(f"{where}: {member}: in the spine but missing from the book")
         items.append(_Item(member, ref.get("linear", "yes").strip().lower() != "no", number))
-    return items
+    styles = [m for m, media, _ in manifest.values() if media == "text/css" and m in names]
+    return items, styles
 
 
 def _refuse_drm(where: str, package: zipfile.ZipFile, names: set[str], text: set[str]) -> None:
@@ -202,7 +210,7 @@ def _xhtml(where: str, package: zipfile.ZipFile, member: str) -> HtmlElement:
     return lhtml.document_fromstring(etree.tostring(root, method="html", encoding="unicode"))
 
 
-def _chapters(pages: list[tuple[_Item, HtmlElement]]) -> list[list[Para]]:
+def _chapters(pages: list[tuple[_Item, HtmlElement]], emphasis: Emphasis) -> list[list[Para]]:
     """Each linear chapter's paragraphs, notes resolved across the whole book."""
     from lxml import html as lhtml
 
@@ -219,6 +227,7 @@ def _chapters(pages: list[tuple[_Item, HtmlElement]]) -> list[list[Para]]:
         div.text = body.text
         div.extend(list(body))
         _unique_ids(div, item, numbers)
+        _classes_to_emphasis(div, emphasis)
         for el in list(div.iter()):
             if isinstance(el.tag, str) and el.get("role") == "doc-pagebreak":
                 el.drop_tree()  # a printed page's number, not text
@@ -237,6 +246,69 @@ def _chapters(pages: list[tuple[_Item, HtmlElement]]) -> list[list[Para]]:
         for item, div in divs
         if item.linear and (paras := [p for p in markup_paragraphs(div) if p.text])
     ]
+
+
+Emphasis = dict[tuple[str, str], tuple[bool | None, bool | None]]  # (tag, class) -> italic, bold
+
+
+def _emphasis(sheets: Iterable[bytes]) -> Emphasis:
+    """(tag or "", class) -> (italic, bold), None where not set, from the book's style sheets:
+    converters (LibreOffice, Calibre) write italic and bold as `<span class="span2">` with
+    `.span2 { font-style: italic }`. Only rules on a class alone (`.x`, `span.x`) count."""
+    import tinycss2  # WeasyPrint's CSS parser
+
+    found: Emphasis = {}
+    for sheet in sheets:
+        rules = tinycss2.parse_stylesheet_bytes(sheet, skip_comments=True, skip_whitespace=True)[0]
+        for rule in rules:
+            if rule.type != "qualified-rule":
+                continue
+            italic: bool | None = None
+            bold: bool | None = None
+            for decl in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True):
+                if decl.type != "declaration":
+                    continue
+                value = tinycss2.serialize(decl.value).strip().lower()
+                if decl.lower_name == "font-style":
+                    italic = value in ("italic", "oblique")
+                elif decl.lower_name == "font-weight":
+                    bold = value in ("bold", "bolder", "600", "700", "800", "900")
+            for selector in tinycss2.serialize(rule.prelude).split(","):
+                if m := _CLASS_RULE.match(selector.strip()):
+                    key = (m.group(1).lower(), m.group(2))
+                    was = found.get(key, (None, None))
+                    found[key] = (
+                        was[0] if italic is None else italic,
+                        was[1] if bold is None else bold,
+                    )
+    return found
+
+
+_CLASS_RULE = re.compile(r"^([a-zA-Z0-9]*)\.([\w-]+)$")
+
+
+def _classes_to_emphasis(div: HtmlElement, emphasis: Emphasis) -> None:
+    """An element whose class makes it italic or bold gets its content wrapped in <i> or <b>, as
+    the web-page reader knows them (headings are left as they are: their look is theirs)."""
+    from lxml import html as lhtml
+
+    if not emphasis:
+        return
+    for el in list(div.iter()):
+        if not isinstance(el.tag, str) or el.tag in _HEADINGS or not el.get("class"):
+            continue
+        italic = bold = False
+        for name in el.get("class", "").split():
+            for key in (("", name), (el.tag, name)):  # a tag's own rule after the class's
+                rule_italic, rule_bold = emphasis.get(key, (None, None))
+                italic = italic if rule_italic is None else rule_italic
+                bold = bold if rule_bold is None else rule_bold
+        for tag, wanted in (("i", italic), ("b", bold)):
+            if wanted:
+                wrap = lhtml.Element(tag)
+                wrap.text, el.text = el.text, None
+                wrap.extend(list(el))
+                el.append(wrap)
 
 
 def _unique_ids(div: HtmlElement, item: _Item, numbers: dict[str, int]) -> None:
