@@ -1,5 +1,6 @@
 """Reading sources: the Markdown subset and plain text, golden cases."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,36 @@ def test_bom_and_crlf(tmp_path: Path):
     path.write_bytes("\ufeffОдин.\r\nДва.\r\n\r\nТри.".encode("utf-8"))
     doc = read_document(path, "ru")
     assert [b.text for b in doc.blocks] == ["Один. Два.", "Три."]
+
+
+def test_markdown_footnotes_become_bracketed_notes(invoke, tmp_path: Path):
+    """`[^1]` with `[^1]: ...` (pandoc, GitHub) is a note at its reference, as a DOCX footnote is;
+    it printed as `[^1]` in the text and the definition as a paragraph of its own."""
+    source = tmp_path / "appeal.md"
+    source.write_text(
+        "# Appeal\n\n"
+        "Unions are still *denied registration*.[^kspk] Wages fell.[^2]\n\n"
+        "Strikes go on.[^none]\n\n"
+        "[^kspk]: The Confederation was liquidated\n"
+        "    by court order in 2017.\n"
+        "[^2]: By *official* figures.\n"
+        "[^unused]: Nobody refers to this one.\n",
+        encoding="utf-8",
+    )
+    result = invoke("segments", "--json", source)
+    assert result.exit_code == 0, result.output
+    blocks = json.loads(result.stdout)["blocks"]
+    assert [(b["line"], b["text"]) for b in blocks] == [
+        (1, "Appeal"),
+        (
+            3,
+            "Unions are still denied registration. [The Confederation was liquidated by court "
+            "order in 2017.] Wages fell. [By official figures.]",
+        ),  # fmt: skip
+        (5, "Strikes go on.[^none]"),
+        (10, "[^unused]: Nobody refers to this one."),
+    ]
+    assert result.stderr.splitlines() == [
+        f"{source}:5: footnote [^none] has no definition ([^none]: ...); kept as text",
+        f"{source}:10: footnote [^unused] is never referred to; kept as text",
+    ]

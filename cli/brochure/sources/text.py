@@ -2,8 +2,8 @@
 
 Markdown subset: ATX headings, paragraphs, bullet and numbered lists, block quotes, *emphasis*,
 **strong**, links `[text](url)` (http(s) and mailto: link spans; any other target is kept as text
-with a warning), and bracketed translator's notes `[...]` kept inline as
-text. Inline markup is removed from the text and kept as spans, so it never splits a sentence.
+with a warning), bracketed translator's notes `[...]` kept inline as
+text, and footnotes `[^1]` / `[^1]: ...`, made such notes at their reference. Inline markup is removed from the text and kept as spans, so it never splits a sentence.
 HTML comments (`<!-- ... -->`) are editors' remarks and are dropped, except two that steer the
 segmenter where its rules go wrong: `<!--break-->` forces a sentence break at its place and
 `<!--join-->` (between two sentences) keeps them one segment. They leave no trace in the text.
@@ -37,6 +37,10 @@ _LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\s]*)\)")
 _NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
 BREAK, JOIN = "\ufdd0", "\ufdd1"  # where <!--break--> and <!--join--> were, until blocks are made
 _MARKER = re.compile(r"<!--\s*(break|join)\s*-->")
+# Footnotes as pandoc and GitHub write them: `[^label]` in the text, `[^label]: note` on a line of
+# its own (its continuation lines indented).
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _ESCAPABLE = set("\\`*_{}[]()#+-.!>")
 log = logging.getLogger(__name__)
 
@@ -193,7 +197,7 @@ def parse_markdown(text: str, path: Path | None = None) -> list[Block]:
     # steer the segmenter become marks.
     text = _MARKER.sub(_marker, text)
     text = _drop_comments(text)
-    lines = text.split("\n")
+    lines = _footnotes(text.split("\n"), path)
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
@@ -229,6 +233,54 @@ def parse_markdown(text: str, path: Path | None = None) -> list[Block]:
             i += 1
         blocks.append(Block("paragraph", inline(_join(para), start + 1), line=start + 1))
     return _finish(blocks)
+
+
+def _footnotes(lines: list[str], path: Path | None) -> list[str]:
+    """Markdown footnotes become bracketed notes at their reference (` [note]`), the form a DOCX's
+    footnotes take: `Justice.[^1]` with `[^1]: Liquidated in 2017.` reads `Justice. [Liquidated
+    in 2017.]`, and the definition's lines become blank (line numbers stay right). A reference
+    without a definition, or a definition nobody refers to, stays as it was, with a warning."""
+    if not any("[^" in line for line in lines):
+        return lines
+    notes: dict[str, tuple[int, int, str]] = {}  # label -> (first line, end line, text)
+    i = 0
+    while i < len(lines):
+        m = _FOOTNOTE_DEF.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        start, body = i, [m.group(2)]
+        i += 1
+        while i < len(lines) and lines[i].strip() and lines[i][:1] in (" ", "\t"):
+            body.append(lines[i])
+            i += 1
+        notes.setdefault(m.group(1), (start, i, _join(body)))
+    used: set[str] = set()
+
+    def note(m: re.Match[str]) -> str:
+        found = notes.get(m.group(1))
+        if found is None:
+            return m.group()
+        used.add(m.group(1))
+        return f" [{found[2]}]" if found[2] else ""
+
+    out = list(lines)
+    defined = {n for start, end, _ in notes.values() for n in range(start, end)}
+    for n, line in enumerate(lines):
+        if n not in defined and "[^" in line:
+            out[n] = _FOOTNOTE_REF.sub(note, line)
+            for label in _FOOTNOTE_REF.findall(line):
+                if label not in notes and path is not None:
+                    log.warning("%s:%d: footnote [^%s] has no definition ([^%s]: ...); kept as text",
+                                path, n + 1, label, label)  # fmt: skip
+    for label, (start, end, _) in notes.items():
+        if label in used:
+            out[start:end] = [""] * (end - start)
+        elif path is not None:
+            log.warning(
+                "%s:%d: footnote [^%s] is never referred to; kept as text", path, start + 1, label
+            )
+    return out
 
 
 def _starts_block(line: str) -> bool:
