@@ -296,3 +296,22 @@ def test_a_mistyped_project_folder_is_not_a_place_to_init(invoke, tmp_path, monk
     line = error_line(invoke("memory", "export", "projcet"))
     assert line == "Error: projcet: no such folder (PROJECT is a folder with brochure.toml)"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`brochure glossary list | head -1`: the reader leaves early; the command stops without
+    'Error: Broken pipe' (or a traceback at exit) on the terminal. The pipe is closed before the
+    command writes, so the test does not depend on timing."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "brochure", "glossary", "list"],
+            stdout=write_end, stderr=subprocess.PIPE, cwd=tmp_path, timeout=120,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert proc.stderr.decode() == ""
+    assert proc.returncode == 1

@@ -270,3 +270,12 @@ def test_import_of_a_pattern_term_is_refused_and_lint_reports_one_written_by_han
         f"Error: {path}:5: en: «(a+)+$» is not a term: the glossary matches words and would drop "
         "'$+', finding «a» instead; write the term as plain text")  # fmt: skip
     assert snapshot(project / "glossary") != before  # the file as its author wrote it, kept
+
+
+def test_export_to_dash_prints(invoke, project, monkeypatch):
+    """`-o -` is standard output, as everywhere; it wrote a file named '-' in the folder."""
+    monkeypatch.chdir(project)
+    result = invoke("glossary", "export", "--format", "tsv", "-o", "-", ".")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith("id\tdomain\tpos\ten\tru\tkk")
+    assert not (project / "-").exists()

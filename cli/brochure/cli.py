@@ -42,11 +42,31 @@ class BrochureGroup(click.Group):
             return super().invoke(ctx)
         except BrochureError as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`brochure glossary list | head`): stop quietly,
+            # as cat and grep do, not with "Error: Broken pipe" (nor another at exit's flush).
+            _drop_stdout()
+            ctx.exit(1)
         except OSError as exc:
             from brochure.core.errors import os_error_message
             from brochure.core.paths import shown
 
             raise click.ClickException(os_error_message(exc, shown)) from None
+
+
+def _drop_stdout() -> None:
+    """Point the process's standard output at os.devnull, so what is still buffered for a closed
+    pipe goes nowhere (Python's advice for SIGPIPE; click's test runner has no such descriptor)."""
+    import os
+    import sys
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 class _StderrHandler(logging.Handler):

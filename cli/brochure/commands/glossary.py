@@ -220,13 +220,15 @@ def import_(ctx: click.Context, file: Path, project_dir: Path) -> None:
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to FILE (default: print).",
+    help="Write to FILE (default, or -: print).",
 )
 @project_argument
 def export(fmt: str, output: Path | None, project_dir: Path) -> None:
     """Export the whole glossary (built-in + project) as TBX-Basic, TSV or CSV."""
     from brochure.glossary.edit import export as export_termbase
 
+    if output == Path("-"):  # the usual name of standard output, not a file called "-"
+        output = None
     data = export_termbase(_termbase(project_dir), fmt, output)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
