@@ -315,3 +315,62 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
         os.close(write_end)
     assert proc.stderr.decode() == ""
     assert proc.returncode == 1
+
+
+RU_TEXT = "Рабочие требуют повышения зарплат.\n\nПрофсоюзы должны быть независимы.\n"
+
+
+def test_utf16_with_its_bom_is_read_and_added_as_utf8(invoke, tmp_path):
+    """Notepad's and Excel's "Unicode" is UTF-16 with a BOM: unambiguous, so read (it was 'a
+    binary file, not a TXT text' for `add` and 'not UTF-8' for `segments`); `add` writes UTF-8."""
+    folder = write_project(tmp_path / "p", BASE.replace('"en"', '"ru"').replace('["ru"]', '["kk"]'),
+                           {"a.md": "# А\n"})  # fmt: skip
+    source = tmp_path / "appeal.txt"
+    source.write_bytes(RU_TEXT.replace("\n", "\r\n").encode("utf-16"))
+    assert source.read_bytes()[:2] == b"\xff\xfe"
+    data = json.loads(invoke("segments", "--json", "--lang", "ru", source).stdout)
+    assert [b["text"] for b in data["blocks"]] == [
+        "Рабочие требуют повышения зарплат.", "Профсоюзы должны быть независимы."
+    ]  # fmt: skip
+    result = invoke("add", source, folder)
+    assert result.exit_code == 0, result.output
+    assert (folder / "appeal.md").read_text(encoding="utf-8") == RU_TEXT
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("a.txt", RU_TEXT.encode("cp1251"),
+         "a.txt: not UTF-8 text (byte offset 0: it looks like Windows-1251 Cyrillic); save the file as UTF-8"),
+        ("a.md", "Le comité a été créé à Paris.".encode("latin-1"),
+         "a.md: not UTF-8 text (byte offset 8); save the file as UTF-8"),
+    ],
+    ids=["windows-1251", "latin-1"],
+)  # fmt: skip
+def test_a_source_in_another_encoding_says_which(invoke, tmp_path, name, data, expected):
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert error_line(invoke("segments", path)) == f"Error: {tmp_path}/{expected}"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("id\ten\tru\nrally\trally\tмитинг\n".encode("utf-16"),
+         "terms.tsv:1: not UTF-8 text (it is UTF-16, as Excel's 'Unicode Text' saves); save the file as UTF-8"),
+        ("id\ten\tru\nrally\trally\tмитинг\n".encode("cp1251"),
+         "terms.tsv:2: not UTF-8 text (it looks like Windows-1251 Cyrillic); save the file as UTF-8"),
+    ],
+    ids=["utf-16", "windows-1251"],
+)  # fmt: skip
+def test_a_glossary_from_a_spreadsheet_in_another_encoding_says_which(
+    invoke, tmp_path, data, expected
+):
+    folder = write_project(tmp_path / "p", BASE, {"a.md": "# A\n"})
+    sheet = tmp_path / "terms.tsv"
+    sheet.write_bytes(data)
+    before = snapshot(folder)
+    assert (
+        error_line(invoke("glossary", "import", sheet, folder)) == f"Error: {tmp_path}/{expected}"
+    )
+    assert snapshot(folder) == before

@@ -41,3 +41,23 @@ def slug(text: str, default: str = "", *, unicode: bool = False) -> str:
     """
     pattern = r"[^\w.-]+" if unicode else r"[^A-Za-z0-9._-]+"
     return re.sub(pattern, "-", text).strip("-.") or default
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def not_utf8(data: bytes, where: str = "") -> str:
+    """The words for a file that is not UTF-8 (`where`: "byte offset 3"), with what it probably
+    is: the common two are UTF-16 (Excel's "Unicode Text", Notepad's "Unicode") and Windows-1251
+    (Cyrillic from old Word and Excel on Windows)."""
+    guess = ""
+    if data[:2] in UTF16_BOMS:
+        guess = "it is UTF-16, as Excel's 'Unicode Text' saves"
+    else:  # words all in Cyrillic letters once read so (Latin-1's "été" would read "йtй")
+        words = [w for w in re.findall(r"[^\W\d_]+", data.decode("cp1251", errors="replace"))
+                 if not w.isascii()]  # fmt: skip
+        cyrillic = sum(bool(re.fullmatch("[\u0400-\u04ff]+", w)) for w in words)
+        if cyrillic and cyrillic >= 0.8 * len(words):
+            guess = "it looks like Windows-1251 Cyrillic"
+    said = ": ".join(part for part in (where, guess) if part)
+    return f"not UTF-8 text ({said})" if said else "not UTF-8 text"

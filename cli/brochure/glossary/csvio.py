@@ -24,11 +24,14 @@ def csv_bytes(concepts: list[Concept]) -> bytes:
 def read_csv(path: Path) -> list[Concept]:
     """Concepts from a CSV with the glossary's column names (a BOM from Excel is fine)."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise GlossaryError(f"{path}: not UTF-8 text (save the file as CSV UTF-8)") from None
+        from brochure.core.text import not_utf8
+
+        raise GlossaryError(f"{path}: {not_utf8(data)}; save the file as CSV UTF-8") from None
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

@@ -108,7 +108,9 @@ class GlossaryFile:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             at = data[: exc.start].count(b"\n") + 1
-            raise GlossaryError(f"{path}:{at}: not UTF-8 text (save the file as UTF-8)") from None
+            from brochure.core.text import not_utf8
+
+            raise GlossaryError(f"{path}:{at}: {not_utf8(data)}; save the file as UTF-8") from None
         lines: list[_Line] = []
         header_at = None
         # Lines end at \n, \r\n or \r only: a file that holds U+2028 and the like inside a cell

@@ -42,7 +42,9 @@ def read_source(path: Path, *, chapters: str | None = None) -> tuple[str, Source
         )
     if chapters is not None and source.name != "epub":
         raise SourceError(f"{path}: --chapters is for EPUB books; this is {source.name.upper()}")
-    if suffix not in _PACKAGES and b"\x00" in data[:8192]:
+    from brochure.core.text import UTF16_BOMS
+
+    if suffix not in _PACKAGES and data[:2] not in UTF16_BOMS and b"\x00" in data[:8192]:
         raise SourceError(f"{path}: a binary file, not a {suffix[1:].upper()} text")
     if source.reader is None:  # Markdown: the project's own format
         from brochure.sources.text import read_text

@@ -56,13 +56,15 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (a BOM is dropped), newlines normalised, NFC."""
+    """The file's text: UTF-8 (a BOM is dropped) or UTF-16 with its BOM, newlines normalised, NFC."""
+    from brochure.core.text import UTF16_BOMS, not_utf8
+
     data = read_bytes(path)
-    try:
-        text = data.decode("utf-8-sig")
+    try:  # UTF-16 is read only with its BOM (Notepad's and Excel's "Unicode"): never guessed
+        text = data.decode("utf-16" if data[:2] in UTF16_BOMS else "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(
-            f"{path}: not UTF-8 text (byte offset {exc.start}); save the file as UTF-8"
+            f"{path}: {not_utf8(data, f'byte offset {exc.start}')}; save the file as UTF-8"
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if bad := _NOT_TEXT.search(text):
