@@ -147,7 +147,9 @@ def test_a_project_glossary_that_is_not_utf8_stops_build(invoke, seed_project, c
     result = invoke(command[0], seed_project, *command[1:])
     assert result.exit_code == 1
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert lines == [f"Error: {path}:2: not UTF-8 text (save the file as UTF-8)"], result.stderr
+    assert lines == [
+        f"Error: {path}:2: not UTF-8 text (it looks like Windows-1251 Cyrillic); save the file as UTF-8"
+    ], result.stderr
     listed = invoke("glossary", "list", seed_project)
     assert listed.exit_code == 1 and lines[0] in listed.stderr
     assert snapshot(seed_project) == before
