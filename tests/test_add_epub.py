@@ -141,6 +141,49 @@ def test_a_chapter_that_is_not_xml_is_read_as_html(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     text = (project / "texts" / "two-speeches.md").read_text(encoding="utf-8")
     assert "have stood firm [Since May 2011.] for\u00a0months." in text
+    # read as HTML, an EPUB 3 chapter keeps its epub:type footnote and its empty anchors
+    project = _project(tmp_path / "3", "ru")
+    parts = dict(EPUB3_PARTS)
+    title, body = parts["OEBPS/text/ch1.xhtml"]
+    parts["OEBPS/text/ch1.xhtml"] = (title, body.replace("снижения цен", "снижения&nbsp;цен"))
+    book = write_epub(tmp_path / "nbsp3.epub", EPUB3_OPF, parts)
+    assert invoke("add", book, project).exit_code == 0
+    text = (project / "texts" / "nbsp3.md").read_text(encoding="utf-8")
+    assert text == EPUB3_MARKDOWN.replace("снижения цен", "снижения\u00a0цен").replace(
+        "_семь месяцев_", "семь месяцев"
+    )
+
+
+def test_notes_that_are_web_addresses_are_notes_not_a_contents_page(invoke, tmp_path):
+    project = _project(tmp_path, "en")
+    opf = EPUB2_OPF.replace('<itemref idref="s2"/>', '<itemref idref="s2"/><itemref idref="n"/>')
+    opf = opf.replace(
+        "</manifest>",
+        '<item id="n" href="notes.html" media-type="application/xhtml+xml"/></manifest>',
+    )
+    links = "".join(
+        f'<p id="n{i}"><a href="https://example.org/{i}">https://example.org/report-{i}</a></p>'
+        for i in (1, 2, 3)
+    )
+    parts = {
+        "OPS/speech1.html": (
+            "Sources",
+            "<h2>Sources</h2><p>The figures"
+            + "".join(f'<sup><a href="notes.html#n{i}">{i}</a></sup>' for i in (1, 2, 3))
+            + " come from three reports.</p>",
+        ),
+        "OPS/speech2.html": ("Empty", "<p>The end of the sources, and of this short book.</p>"),
+        "OPS/notes.html": ("Notes", f"<h2>Notes</h2>{links}"),
+        "OPS/contents.html": EPUB2_PARTS["OPS/contents.html"],
+    }
+    book = write_epub(tmp_path / "sources.epub", opf, parts, opf_path="OPS/book.opf")
+    result = invoke("add", book, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "two-speeches.md").read_text(encoding="utf-8") == (
+        "## Sources\n\nThe figures [https://example.org/report-1] [https://example.org/report-2]"
+        " [https://example.org/report-3] come from three reports.\n\n"
+        "The end of the sources, and of this short book.\n"
+    )
 
 
 # -- bad input (the broken and locked books: epubfixtures.bad_books, in test_add.py's list) ----

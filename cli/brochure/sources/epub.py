@@ -194,20 +194,30 @@ def _xhtml(where: str, package: zipfile.ZipFile, member: str) -> HtmlElement:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:  # &nbsp; with no DTD, HTML saved as .xhtml: read as HTML
         try:
-            return lhtml.document_fromstring(data)
+            page = lhtml.document_fromstring(data)
         except (etree.ParserError, ValueError) as exc:
             raise SourceError(f"{where}: {member}: not a readable chapter ({exc})") from None
+        for el in page.iter():
+            if isinstance(el.tag, str) and el.get("epub:type"):  # the HTML parser keeps the prefix
+                _set_role(el, el.attrib.pop("epub:type"))
+        return page
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         el.tag = etree.QName(el).localname
         for key in [k for k in el.attrib if k.startswith("{")]:
             value = el.attrib.pop(key)
-            role = _ROLES.get(next(iter(value.split()), "")) if key == f"{{{OPS}}}type" else None
-            if role and not el.get("role"):
-                el.set("role", role)
+            if key == f"{{{OPS}}}type":
+                _set_role(el, value)
     etree.cleanup_namespaces(root)
     return lhtml.document_fromstring(etree.tostring(root, method="html", encoding="unicode"))
+
+
+def _set_role(el: Any, epub_type: str) -> None:
+    """The DPUB-ARIA role of an epub:type, unless the element has a role of its own."""
+    role = next((_ROLES[t] for t in epub_type.split() if t in _ROLES), None)
+    if role and not el.get("role"):
+        el.set("role", role)
 
 
 def _chapters(pages: list[tuple[_Item, HtmlElement]], emphasis: Emphasis) -> list[list[Para]]:
@@ -239,7 +249,7 @@ def _chapters(pages: list[tuple[_Item, HtmlElement]], emphasis: Emphasis) -> lis
         if text and not _following_text(h) and h.getparent() is not None:
             h.drop_tree()
     for el in list(book.iter()):
-        if el.get("role") == "doc-endnotes" and _only_headings(el):
+        if isinstance(el.tag, str) and el.get("role") == "doc-endnotes" and _only_headings(el):
             el.drop_tree()
     return [
         paras
@@ -338,9 +348,10 @@ def _unique_ids(div: HtmlElement, item: _Item, numbers: dict[str, int]) -> None:
 
 
 def _is_contents(body: HtmlElement) -> bool:
-    """A table-of-contents page: at least three links and nearly all of its text theirs."""
+    """A table-of-contents page: at least three links within the book and nearly all of its text
+    theirs (a page of notes that are web addresses is not one)."""
     text = _text(body)
-    links = [a for a in body.iter("a") if a.get("href")]
+    links = [a for a in body.iter("a") if a.get("href") and not urlsplit(a.get("href", "")).scheme]
     linked = sum(len(" ".join(a.text_content().split())) for a in links)
     return len(links) >= 3 and linked >= 0.9 * len(text)
 
