@@ -196,6 +196,7 @@ def test_font_subsets_are_kept_in_the_project_cache_and_give_the_same_docx(
 
     from brochure.core.memo import Memo
     from brochure.layout import docx as docx_layout
+    from brochure.layout import fonts as fonts_layout
     from fontTools import subset
 
     toml = seed_project / "brochure.toml"
@@ -204,7 +205,7 @@ def test_font_subsets_are_kept_in_the_project_cache_and_give_the_same_docx(
     out = seed_project / "build" / "sdk.en-ru.docx"
 
     def build(*options: str) -> dict[str, bytes]:
-        monkeypatch.setattr(docx_layout, "_SUBSETS", Memo(24))  # a new process
+        monkeypatch.setattr(fonts_layout, "_SUBSETS", Memo(24))  # a new process
         result = invoke("build", seed_project, "-e", "en-ru", "--force", *options)
         assert result.exit_code == 0, result.output
         with zipfile.ZipFile(out) as z:

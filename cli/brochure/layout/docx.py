@@ -31,7 +31,6 @@ from typing import Any
 from brochure.core import languages, layouts
 from brochure.core.atomic import atomic_path
 from brochure.core.datamodel import Edition
-from brochure.core.memo import Memo
 from brochure.core.paths import link_target
 from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, linked_runs
 
@@ -623,20 +622,13 @@ def _embed_fonts(doc: Any, edition: Edition) -> None:
     from docx.opc.part import Part
     from lxml import etree
 
-    from brochure.layout.fonts import printed_characters
+    from brochure.layout.fonts import font_subset, subset_characters
 
     table = next(r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
     root = etree.fromstring(table.blob)
-    chars = set(printed_characters(edition))
-    chars |= set(range(0x20, 0x7F)) | {ord(c) for c in "«»„“”‘’–—…·\u00a0\u202f№"}
-    for code in edition.info.languages:
-        chars |= {
-            ord(c) for c in languages.get(code).contents + languages.get(code).column_label.upper()
-        }
-    for code in languages.codes():
-        chars |= _alphabet(languages.get(code))
+    chars = subset_characters(edition)
     for n, (family, element, file) in enumerate(EMBEDDED, start=1):
-        data = bytearray(_subset(file, chars))
+        data = bytearray(font_subset(file, chars))
         key = uuid.UUID(bytes=hashlib.sha256(bytes(data)).digest()[:16])  # reproducible builds
         guid = "{" + str(key).upper() + "}"
         secret = bytes.fromhex(guid.strip("{}").replace("-", ""))[::-1]
@@ -652,91 +644,6 @@ def _embed_fonts(doc: Any, edition: Edition) -> None:
         embed.set(_qn("w:fontKey"), guid)
         _insert(entry, embed, _FONT)
     table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-# Font subsets made in this process, by what they are made from (see _subset).
-_SUBSETS: Memo[bytes] = Memo(24)
-_SUBSET_OPTIONS = {"name_IDs": ["*"], "notdef_outline": True, "layout_features": ["*"]}
-SUBSETS_KEPT = 2  # per face in .brochure/fonts/: this text's subset and the one before
-
-
-# The basic letters of a script, to which a language adds its own (Language.letters).
-_SCRIPT_LETTERS = {
-    "Cyrl": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    "Latn": "abcdefghijklmnopqrstuvwxyz",
-}
-
-
-def _alphabet(language: languages.Language) -> set[int]:
-    """Every letter of `language`, in both cases: kept in each edition's subsets, whatever its
-    languages. LibreOffice takes a face embedded in the first document it opens for every later
-    one (in the same window, or one `soffice --convert-to` run): a kk|ru DOCX opened after the
-    en|ru one had its Kazakh ә ө ұ ү set in DejaVu Sans, in the middle of PT Serif words."""
-    letters = _SCRIPT_LETTERS.get(language.script, "") + language.letters
-    return {ord(c) for c in letters + letters.upper()}
-
-
-def _subset(file: str, chars: set[int]) -> bytes:
-    """The shipped face `file` subset to the code points `chars` by fontTools: about a fifth of a
-    second a face, the most of a DOCX build. The same face, characters, options and fontTools
-    version give the same bytes, so a subset is kept in this process and, while a build has
-    attached a project's .brochure/ (layout.measures), in its fonts/ folder for the next build."""
-    import hashlib
-    import io
-
-    import fontTools
-    from fontTools import subset
-
-    from brochure.core.paths import real_inside
-    from brochure.layout.html import fonts_dir
-    from brochure.layout.measures import attached
-
-    path = fonts_dir() / file
-    made_of = [fontTools.version, repr(sorted(_SUBSET_OPTIONS.items())),
-               hashlib.sha256(path.read_bytes()).hexdigest(), ",".join(map(str, sorted(chars)))]  # fmt: skip
-    key = hashlib.sha256("|".join(made_of).encode()).hexdigest()[:24]
-    if (data := _SUBSETS.get(key)) is not None:
-        return data
-    folder = attached()
-    if folder is not None and real_inside(folder.parent, folder / "fonts") is None:
-        folder = None  # .brochure/fonts leads out of the project: keep nothing there
-    kept = folder / "fonts" / f"{path.stem}-{key}.ttf" if folder is not None else None
-    try:
-        data = kept.read_bytes() if kept is not None else None
-    except OSError:
-        data = None  # not kept yet (or unreadable: made again)
-    if data is None:
-        options = subset.Options()
-        for name, value in _SUBSET_OPTIONS.items():
-            setattr(options, name, value)
-        font = subset.load_font(str(path), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=chars)
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-        data = out.getvalue()
-        if kept is not None:
-            _keep(kept, data)
-    _SUBSETS.put(key, data)
-    return data
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write a subset into the cache folder, dropping the oldest of the same face beyond
-    SUBSETS_KEPT; a cache that cannot be written is only slower."""
-    from brochure.core.atomic import write_bytes_atomic
-
-    face = path.name.rsplit("-", 1)[0]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, data)
-        others = sorted((p for p in path.parent.glob(f"{face}-*.ttf") if p != path),
-                        key=lambda p: p.stat().st_mtime, reverse=True)  # fmt: skip
-        for old in others[SUBSETS_KEPT - 1 :]:
-            old.unlink()
-    except OSError as exc:
-        log.debug("%s: font subset not kept: %s", path, exc)
 
 
 def _font_entry(root: Any, family: str) -> Any:
