@@ -17,10 +17,13 @@ $(STAMP): pyproject.toml
 brochures: $(STAMP)
 	$(BIN)/brochure build seeds
 
-# the workbench's browser tests drive Debian's chromium (installed here when missing: CI runs as root)
+# the workbench's browser tests drive Debian's chromium, and EPUBCheck runs on Java (each installed
+# here when missing: CI runs as root)
 test: $(STAMP)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update && apt-get install -y --no-install-recommends chromium; } \
 	  || { echo "make test: the browser tests need chromium: sudo apt-get install chromium" >&2; exit 1; }
+	@command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update && apt-get install -y --no-install-recommends default-jre-headless; } \
+	  || { echo "make test: EPUBCheck needs Java: sudo apt-get install default-jre-headless" >&2; exit 1; }
 	$(BIN)/python -m pytest -q
 
 # every bench/bench_*.py, then one table: metric, goal, measured, verdict (details: build/bench.log)

@@ -39,6 +39,7 @@ def find_page(pages, text, start_page):
 def test_outputs_are_written(built):
     assert sorted(p.name for p in (built / "build").iterdir()) == [
         "sdk.en-ru.docx",
+        "sdk.en-ru.epub",
         "sdk.en-ru.pdf",
         "sdk.en-ru.print.pdf",
     ]

@@ -156,7 +156,7 @@ def test_print_keys_are_validated(tmp_path):
     with pytest.raises(ProjectError) as caught:
         load_project(folder)
     message = str(caught.value)
-    assert 'editions[0].formats: the facing layout is PDF only: formats = ["pdf"]' in message
+    assert 'editions[0].formats: the facing layout has no DOCX output: formats = ["pdf"]' in message
     assert (
         'editions[1].bleed: must be a length from "0mm" (no bleed) to "10mm", got \'3cm\''
         in message

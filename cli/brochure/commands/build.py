@@ -1,4 +1,4 @@
-"""`brochure build [PROJECT]`: lay out every edition as PDF and DOCX in build/."""
+"""`brochure build [PROJECT]`: lay out every edition as PDF, DOCX and EPUB (as its `formats` say) in build/."""
 
 from __future__ import annotations
 
@@ -38,7 +38,11 @@ def build(
     project_dir: Path, editions: tuple[str, ...], draft: bool, no_mt: bool, force: bool, strict: bool,
     impose: str | None, proof: bool,
 ) -> None:  # fmt: skip
-    """Build the brochures of PROJECT (a folder with brochure.toml; default: here)."""
+    """Build the brochures of PROJECT (a folder with brochure.toml; default: here).
+
+    Each edition's `formats` in brochure.toml say what it writes to build/: the PDFs (screen and
+    print), the DOCX, the EPUB (for e-readers and phones). An output whose inputs did not change
+    is left alone."""
     from brochure.core.project import load_project
     from brochure.pipeline.build import build_project
 

@@ -57,6 +57,7 @@ register(FileFormat("epub", "source", (".epub",), reader="brochure.sources.epub:
 
 register(FileFormat("pdf", "output", (".pdf",), writer="brochure.layout.pdf:write_pdf"))
 register(FileFormat("docx", "output", (".docx",), writer="brochure.layout.docx:write_docx"))
+register(FileFormat("epub", "output", (".epub",), writer="brochure.layout.epub:write_epub"))
 
 register(
     FileFormat(

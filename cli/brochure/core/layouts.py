@@ -15,7 +15,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Layout:
     name: str
-    formats: tuple[str, ...] = ("pdf", "docx")  # the output formats it can write
+    # the output formats it can write (an EPUB is reflowable: every layout's EPUB sets each
+    # paragraph followed by its translation, as an e-reader's narrow screen needs)
+    formats: tuple[str, ...] = ("pdf", "docx", "epub")
     # Each language gets the full text width, one after the other (interleaved, facing), rather
     # than a column of the page (columns).
     full_width: bool = False
@@ -37,7 +39,12 @@ def register(layout: Layout) -> Layout:
 register(Layout("columns", pdf="brochure.layout.columns:render_columns"))
 register(Layout("interleaved", full_width=True))
 register(
-    Layout("facing", formats=("pdf",), full_width=True, pdf="brochure.layout.facing:render_facing")
+    Layout(
+        "facing",
+        formats=("pdf", "epub"),
+        full_width=True,
+        pdf="brochure.layout.facing:render_facing",
+    )
 )
 
 

@@ -34,6 +34,7 @@ CONTENTS = ("auto", "always", "never")
 # The PDFs an edition can have: "screen" <output>.pdf (trim size, no bleed or marks, colours as
 # designed) and "print" <output>.print.pdf (bleed, crop marks, text and rules 100% black, PDF/X-1a).
 PDF_OUTPUTS = {"screen": ".pdf", "print": ".print.pdf"}
+DEFAULT_FORMATS = ("pdf", "docx")  # an edition's outputs unless it names its `formats`
 DEFAULT_BLEED_MM = 3.0
 _LENGTH_MM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*$")
 _CUSTOM_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*mm\s*[x×]\s*(\d+(?:\.\d+)?)\s*mm\s*$")
@@ -188,6 +189,11 @@ def page_size_mm(size: str) -> tuple[float, float]:
     if not match:
         raise ValueError(size)
     return float(match.group(1)), float(match.group(2))
+
+
+def _toml_list(items: list[str]) -> str:
+    """A list of strings as brochure.toml writes it: ["pdf", "epub"]."""
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
 
 
 def _bleed_mm(value: Any) -> float | None:
@@ -628,8 +634,9 @@ class _Validator:
                 )
                 ok = False
             outputs = formats_.names("output")
-            pdf_only = "docx" not in layouts.get(str(layout)).formats
-            formats = item.get("formats", ["pdf"] if pdf_only else list(outputs))
+            writes = layouts.get(str(layout)).formats
+            # an EPUB only on request: by default the PDFs and, where the layout has one, the DOCX
+            formats = item.get("formats", [f for f in DEFAULT_FORMATS if f in writes])
             if isinstance(formats, str):
                 formats = [formats]
             if (
@@ -639,9 +646,11 @@ class _Validator:
             ):
                 self.problem(f"{key}.formats", f"must be a list of: {', '.join(outputs)}")
                 ok = False
-            elif pdf_only and "docx" in formats:
+            elif unknown := [f for f in formats if f not in writes]:
                 self.problem(
-                    f"{key}.formats", f'the {layout} layout is PDF only: formats = ["pdf"]'
+                    f"{key}.formats",
+                    f"the {layout} layout has no {', '.join(f.upper() for f in unknown)} output: "
+                    f"formats = {_toml_list([f for f in formats if f in writes] or ['pdf'])}",
                 )
                 ok = False
             bleed = _bleed_mm(item.get("bleed", f"{DEFAULT_BLEED_MM:g}mm"))
