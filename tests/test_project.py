@@ -45,7 +45,7 @@ formats = ["pdf", "epub"]
         "documents[0]: file not found: missing.md",
         "editions[0].languages[1]: 'de' is not a language of this project",
         "editions[0].page_size: unknown page size 'B9'",
-        "editions[0].formats: must be a list of: pdf, docx",
+        "editions[0].formats: must be a list of: pdf, docx, epub",
     ):
         assert expected in message
     assert message.startswith(str(tmp_path / "p" / "brochure.toml"))
