@@ -32,7 +32,7 @@ documents = ["missing.md"]
 [[editions]]
 languages = ["en", "de"]
 page_size = "B9"
-formats = ["pdf", "epub"]
+formats = ["pdf", "mobi"]
 """
     with pytest.raises(ProjectError) as err:
         load_project(write_project(tmp_path / "p", toml))
