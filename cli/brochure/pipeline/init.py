@@ -24,7 +24,8 @@ documents = ["text.md"]
 languages = ["en", "ru"]
 layout = "columns"
 page_size = "A5"
-formats = ["pdf", "docx"]  # add "epub" for e-readers and phones: build/{name}.en-ru.epub
+# add "epub" to formats for e-readers and phones: build/{name}.en-ru.epub
+formats = ["pdf", "docx"]
 pdf = ["screen", "print"]
 
 # Abbreviations that do not end a sentence, added to the built-in lists:
