@@ -279,3 +279,20 @@ def test_export_to_dash_prints(invoke, project, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].startswith("id\tdomain\tpos\ten\tru\tkk")
     assert not (project / "-").exists()
+
+
+def test_import_a_csv_excel_saved_with_semicolons(invoke, project, tmp_path):
+    """Excel in a Russian or Kazakh locale saves "CSV" with semicolons (the comma is the decimal
+    sign), with a BOM and CRLF: it read as one column ('the header has no `id` column')."""
+    sheet = tmp_path / "from-excel.csv"
+    sheet.write_bytes(
+        "\ufeffid;en;ru;kk;note\r\n"
+        'living-wage;living wage;достойная заработная плата;лайықты жалақы;"not the minimum; see ""wage"""\r\n'
+        .encode("utf-8")
+    )  # fmt: skip
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 merged" in result.output
+    shown = invoke("glossary", "show", "living-wage", project).output
+    assert "ru: достойная заработная плата" in shown and "kk: лайықты жалақы" in shown
+    assert 'note: not the minimum; see "wage"' in shown

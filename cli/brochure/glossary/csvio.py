@@ -22,7 +22,8 @@ def csv_bytes(concepts: list[Concept]) -> bytes:
 
 
 def read_csv(path: Path) -> list[Concept]:
-    """Concepts from a CSV with the glossary's column names (a BOM from Excel is fine)."""
+    """Concepts from a CSV with the glossary's column names (a BOM from Excel is fine, and so
+    are semicolons between the cells)."""
     try:
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
@@ -32,8 +33,12 @@ def read_csv(path: Path) -> list[Concept]:
         from brochure.core.text import not_utf8
 
         raise GlossaryError(f"{path}: {not_utf8(data)}; save the file as CSV UTF-8") from None
+    # Excel saves "CSV" with semicolons where the comma is the decimal sign (ru, kk, de, ...):
+    # a header with semicolons and no comma tells (the column names hold neither).
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in header and "," not in header else ","
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise GlossaryError(f"{path}: malformed CSV: {exc}") from None
     # Re-express as TSV lines so the one validator reports problems with their line numbers.
