@@ -295,3 +295,50 @@ def test_a_file_exported_before_the_source_changed_still_imports(
                 "which became a kind of political headquarters for the entire protest movement.")  # fmt: skip
     found = invoke("memory", "search", new_text, seed_project, "--lang", "ru")
     assert "Ведь протесты начались в Жанаозене по инициативе нефтяников." in found.output
+
+
+@pytest.mark.parametrize("store_kept", [True, False], ids=["store-kept", "store-deleted"])
+def test_an_untranslated_unit_whose_source_changed_is_no_reason_to_stop(
+    invoke, tmp_path, store_kept
+):
+    """A partly translated file: the sentence the translator left empty was edited in the project
+    since export (its unit is kept aside, or there was no translations file yet): the import goes on."""
+    from conftest import write_project
+
+    toml = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md"]\n'
+    folder = write_project(tmp_path / "p", toml, {"a.md": "The strike goes on. Wages fell.\n"})
+    if store_kept:  # the translations file as a build leaves it: every unit, none translated
+        from brochure.store.load import load_translations
+
+        _, stores = load_translations(load_project(folder), ["ru"])
+        assert all(store.save() for store in stores.values())
+    path = export_all(invoke, folder, tmp_path / "x") / "a.en-ru.xlf"
+    _edit(path, "<source>The strike goes on.</source>",
+          "<source>The strike goes on.</source><target>Забастовка продолжается.</target>")  # fmt: skip
+    (folder / "a.md").write_text("The strike goes on. Wages fell sharply.\n", encoding="utf-8")
+    result = invoke("xliff", "import", path, folder)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("1 unit(s) updated, 1 unchanged")
+    project = load_project(folder)
+    units = list(open_store(project, project.documents[0], "ru").units())
+    assert [(u.source.text, u.target.text if u.target else None) for u in units] == [
+        ("The strike goes on.", "Забастовка продолжается."),
+        ("Wages fell sharply.", None),
+    ]
+
+
+def export_all(invoke, project_dir, out):
+    result = invoke("xliff", "export", project_dir, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_folder_of_exports_is_not_taken_for_the_project(invoke, seed_project, monkeypatch):
+    monkeypatch.chdir(seed_project)
+    assert invoke("xliff", "export", "--lang", "ru").exit_code == 0
+    result = invoke("xliff", "import", "build/xliff")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: build/xliff is a folder, not a project (no brochure.toml): give the XLIFF files "
+        "in it, e.g. build/xliff/*.xlf"
+    )

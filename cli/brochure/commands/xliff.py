@@ -49,6 +49,11 @@ def import_(
     then kept aside in the group brochure-stale, where the memory offers it for the new text).
     """
     if not files:
+        if not (project_dir / "brochure.toml").exists():  # `xliff import build/xliff`: a folder
+            raise click.UsageError(
+                f"{project_dir} is a folder, not a project (no brochure.toml): give the XLIFF "
+                f"files in it, e.g. {project_dir / '*.xlf'}"
+            )
         raise click.UsageError("give at least one XLIFF file")
     from brochure.core.project import load_project
     from brochure.store.exchange import import_xliff

@@ -605,8 +605,9 @@ def _import(
         store = stores[key]
         for inc in file.units:
             unit = store.get(inc.id)
-            if unit is not None and unit.stale and inc.target is None:
-                report.unchanged += 1  # edited in the project since export; nothing to bring back
+            if (unit is None or unit.stale) and inc.target is None:
+                # exported, then its sentence was edited in the project: nothing to bring back
+                report.unchanged += 1
                 continue
             if unit is None:
                 raise ExchangeError(
