@@ -44,7 +44,7 @@ def test_aligning_the_seed_translations_pairs_every_paragraph(invoke, seed_proje
         count = len(load_translations(project, [lang])[0][document.name].segments)
         assert (
             result.output.splitlines()[-1].endswith(
-                f"{count} unit(s) stored, 0 to check, 0 already approved kept"
+                f"{count} unit(s) stored, 0 to check, 0 approved or a person's kept"
             )
             or lang == "kk"
         )  # the Kazakh text writes one number as a word: listed, still paired right
@@ -120,7 +120,7 @@ def test_reviewed_and_final_units_are_never_touched(invoke, seed_project, tmp_pa
     before = snapshot(seed_project / "translations")
     result = invoke("align", document.path, path, "--lang", "ru", seed_project)
     assert result.output.splitlines()[-1].endswith(
-        "0 unit(s) stored, 0 to check, 35 already approved kept"
+        "0 unit(s) stored, 0 to check, 35 approved or a person's kept"
     )
     assert snapshot(seed_project / "translations") == before
 
@@ -158,3 +158,41 @@ def test_bad_input(invoke, seed_project, tmp_path):
     assert error_line(invoke("align", source, empty, "--lang", "ru", seed_project)) == (
         f"Error: {empty}: the document has no text"
     )
+
+
+def test_a_persons_draft_is_not_replaced(invoke, tmp_path):
+    """A translator's unreviewed target (brought in by `xliff import`) stays; a machine draft
+    gives way to the aligned human translation. It replaced the person's text and marked the
+    aligned one reviewed."""
+    from brochure.core.datamodel import RichText
+
+    toml = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md"]\n'
+    project_dir = write_project(
+        tmp_path / "p", toml, {"a.md": "# The strike\n\nThe strike goes on.\n"}
+    )
+    project = load_project(project_dir)
+    _, stores = load_translations(project, ["ru"])
+    store = stores[("a", "ru")]
+    heading, sentence = (u.id for u in store.units())
+    store.set_target(
+        heading, RichText("Стачка"), "translated", meta={"origin": "mt", "engine": "argos"}
+    )
+    store.set_target(sentence, RichText("Забастовка продолжается."), "translated",
+                     meta={"origin": "human", "via": "xliff"})  # fmt: skip
+    store.save()
+    translation = tmp_path / "a.ru.md"
+    translation.write_text("# Забастовка\n\nСтачка идёт.\n", encoding="utf-8")
+    result = invoke("align", project_dir / "a.md", translation, "--lang", "ru", project_dir)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith(
+        "1 unit(s) stored, 0 to check, 1 approved or a person's kept"
+    )
+    units = {
+        u.id: u for u in open_store(load_project(project_dir), project.documents[0], "ru").units()
+    }
+    assert (units[heading].target.text, units[heading].state) == ("Забастовка", "reviewed")
+    assert (units[sentence].target.text, units[sentence].state) == (
+        "Забастовка продолжается.",
+        "translated",
+    )
+    assert units[sentence].meta["origin"] == "human"

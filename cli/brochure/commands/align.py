@@ -22,8 +22,9 @@ from brochure.commands.common import project_argument
 def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None:
     """Pair TRANSLATION (.md/.txt) with the project document SOURCE, paragraph then sentence.
 
-    The pairs become reviewed units; units already reviewed or final are kept. Pairs the aligner
-    is unsure of are stored as translated with a note, and listed here.
+    The pairs become reviewed units; units already reviewed or final, and targets a person wrote,
+    are kept (machine drafts are replaced). Pairs the aligner is unsure of are stored as
+    translated with a note, and listed here.
     """
     from brochure.core.project import load_project
     from brochure.store.align import align_translation
@@ -36,4 +37,4 @@ def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None
     for text in result.leftovers:
         click.echo(f"unsure: a translated paragraph with no source: {text[:70]}")
     click.echo(f"{result.store}: {result.stored} unit(s) stored, {len(result.unsure)} to check, "
-               f"{result.kept} already approved kept")  # fmt: skip
+               f"{result.kept} approved or a person's kept")  # fmt: skip

@@ -11,7 +11,8 @@ the quadratic DP costs nothing.
 The pairs become `reviewed` units (origin `align`); the pairs the aligner is unsure of (a paragraph
 or sentence left over, two sentences translated as one, lengths far from the document's ratio,
 numbers that differ) become `translated` units with a note, and are listed for a person to check.
-Units already reviewed or final are never touched.
+Units already reviewed or final, and targets a person wrote (origin human, via an XLIFF import or
+the workbench), are never touched; machine drafts are replaced.
 """
 
 from __future__ import annotations
@@ -264,10 +265,11 @@ def _number_doubt(src: str, tgt: str) -> str:
 
 
 def align_translation(project: Project, source: Path, translation: Path, lang: str) -> AlignResult:
-    """Align and store the pairs in translations/<document>.<lang>.xlf (never over approved units)."""
+    """Align and store the pairs in translations/<document>.<lang>.xlf (never over approved units
+    or a person's draft)."""
     from brochure.core.datamodel import RichText
     from brochure.segmentation.documents import segment_source
-    from brochure.store.xliff import open_store
+    from brochure.store.xliff import MACHINE_ORIGINS, open_store
 
     result = align_document(project, source, translation, lang)
     document = find_document(project, source)
@@ -284,8 +286,10 @@ def align_translation(project: Project, source: Path, translation: Path, lang: s
             unit = store.get(uid)
             if unit is None:
                 continue
-            if unit.approved:
-                result.kept += 1
+            if unit.approved or (
+                unit.has_target and unit.meta.get("origin") not in MACHINE_ORIGINS
+            ):
+                result.kept += 1  # approved, or a person's own draft (xliff import, workbench)
                 continue
             note = f"align: unsure: {pair.unsure}" if pair.unsure else None
             store.set_target(uid, RichText(pair.target), "translated" if pair.unsure else "reviewed",
