@@ -61,7 +61,7 @@ EPUB3_PARTS = {
         '<span epub:type="pagebreak" id="p6" title="6">6</span>'
         '<p>Подробнее на <a href="https://example.org/zhanaozen">сайте</a>'
         ' и в <a href="ch%202.xhtml#start">следующей статье</a>.</p>'
-        '<aside epub:type="footnote" id="fn1"><p>1 Город на западе Казахстана.</p></aside>'
+        '<aside epub:type="footnote" id="fn1"><p><sup>1</sup> Город на западе Казахстана.</p></aside>'
         "</section>",
     ),
     "OEBPS/text/extra.xhtml": ("Вкладка", "<p>Вкладка, которую читатель открывает по ссылке.</p>"),

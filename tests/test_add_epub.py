@@ -250,3 +250,22 @@ def test_a_book_written_by_libreoffice(invoke, tmp_path):
         "The workers of Zhanaozen went on strike in May.\n\n"
         "They demanded _higher wages_ and the **right to organise**. [Published on 7 January]\n"
     )
+
+
+def test_a_notes_own_number_goes_but_a_date_starting_with_it_stays(invoke, tmp_path):
+    project = _project(tmp_path, "en")
+    parts = dict(EPUB2_PARTS)
+    parts["OPS/speech2.html"] = (
+        "Second speech",
+        "<h2>Second speech</h2>"
+        '<p>The day<sup><a href="#n1">1</a></sup> and the place<sup><a href="#n2">2</a></sup>.</p>'
+        '<p id="n1">1 May 1886, the day of the general strike.</p>'
+        '<p id="n2"><span class="num">2</span> Haymarket Square, Chicago.</p>',
+    )
+    book = write_epub(tmp_path / "may.epub", EPUB2_OPF, parts, opf_path="OPS/book.opf")
+    assert invoke("add", book, project).exit_code == 0
+    text = (project / "texts" / "two-speeches.md").read_text(encoding="utf-8")
+    assert text.endswith(
+        "The day [1 May 1886, the day of the general strike.] and the place"
+        " [Haymarket Square, Chicago.].\n"
+    )

@@ -230,17 +230,28 @@ def _starts_block(el: HtmlElement) -> bool:
 
 
 def _note_text(note: HtmlElement, label: str = "") -> str:
-    """A footnote's text without its back-link (↩, ^, or the number linking back) and without
-    the reference's label repeated at its start ("1. ", "[1] ")."""
+    """A footnote's text without its back-link (↩, ^, or the number linking back) and without the
+    reference's label repeated at its start: in an element of its own (`<sup>1</sup> The note`) or
+    with a mark that sets it off ("1. ", "[1] "); a bare "1 May" stays as it is."""
     from copy import deepcopy
 
     copy = deepcopy(note)
     for a in list(copy.iter("a")):
         if (a.get("href") or "").startswith("#"):
             a.drop_tree()  # keeps the text after it
-    text = " ".join(copy.text_content().split())
     bare = label.strip("[]()")
-    if bare and (m := re.match(rf"^[\[(]?{re.escape(bare)}[\]).:]?\s+", text)):
+    first = copy
+    while not (first.text or "").strip() and len(first) and isinstance(first[0].tag, str):
+        first = first[0]
+    if bare and first is not copy and first.text and first.text.strip().strip("[]().") == bare:
+        if not len(first):
+            first.drop_tree()  # keeps the text after it
+    text = " ".join(copy.text_content().split())
+    if bare and (
+        m := re.match(
+            rf"^(\[{re.escape(bare)}\]|\({re.escape(bare)}\)|{re.escape(bare)}[.)])\s+", text
+        )
+    ):
         text = text[m.end() :]
     return text
 

@@ -2,8 +2,8 @@
 that brochure.sources reads (headings, paragraphs, lists, quotes, emphasis, strong, links, and
 footnotes as bracketed translator's notes `[...]`).
 
-Readers for DOCX, ODT and HTML walk their format into `Para`s of `Run`s; `to_markdown` turns them
-into text whose blocks, read back by brochure.sources, have the same text and emphasis.
+Readers for DOCX, ODT, HTML and EPUB walk their format into `Para`s of `Run`s; `to_markdown` turns
+them into text whose blocks, read back by brochure.sources, have the same text and emphasis.
 """
 
 from __future__ import annotations
