@@ -151,6 +151,10 @@ def test_rebuild_an_edition_and_see_the_page_where_a_unit_lands(small_bench, pag
     page.wait_for_selector("figure.page img", timeout=BUILD_MS)
     assert page.locator(".preview .status").inner_text() == "rebuilt: small.en-ru.pdf"
     assert page.locator(".pdf-state").inner_text() == "PDF: small.en-ru.pdf"
+    # the built file is listed, linked to open it, without reloading the page
+    link = page.locator("p.files a")
+    assert link.count() == 1 and link.inner_text() == "small.en-ru.pdf"
+    assert link.get_attribute("href").startswith("/files/en-ru/small.en-ru.pdf?token=")
     image = page.locator("figure.page img")
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()

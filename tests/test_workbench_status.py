@@ -4,6 +4,7 @@ document and edition, a rebuild, the page where a unit lands, the proof report."
 from __future__ import annotations
 
 import threading
+from unittest.mock import ANY
 
 import pytest
 from brochure.core.datamodel import RichText
@@ -99,7 +100,8 @@ def test_rebuild_then_the_page_where_a_unit_lands_and_the_proof(client, keys, pr
     assert f'src="/preview/en-ru/{page}.png?token=' in shown
     assert "<h3>en-ru: " in shown and "pages," in shown  # the proof report of the PDF
     again = rebuild(client, keys, {"edition": "en-ru", "doc": "t", "unit": last.id})
-    assert again.json() == {"written": [], "page": page, "pdf": "small.en-ru.pdf"}  # incremental
+    assert again.json() == {"written": [], "page": page, "pdf": "small.en-ru.pdf",
+                            "files": [{"name": "small.en-ru.pdf", "size": ANY}]}  # incremental  # fmt: skip
 
 
 def test_the_page_of_a_unit_is_where_it_starts(project, client, keys):
@@ -226,5 +228,33 @@ def test_an_edition_without_a_pdf_says_so(client, keys, project):
     assert "This edition writes no PDF (formats: docx)" in page
     reply = rebuild(client, keys, {"edition": "en-ru", "doc": "t", "unit": units(project)[1].id})
     assert reply.status_code == 200 and reply.json() == {
-        "written": ["small.en-ru.docx"], "page": None, "pdf": ""
+        "written": ["small.en-ru.docx"], "page": None, "pdf": "",
+        "files": [{"name": "small.en-ru.docx", "size": ANY}],
     }  # fmt: skip
+
+
+def test_the_edition_page_serves_its_built_files_and_nothing_else(client, keys, project):
+    """PDF, DOCX and EPUB to open or save from the edition's page; a name the edition does not
+    write, or a path, is not served; the token is needed as everywhere."""
+    toml = (project / "brochure.toml").read_text(encoding="utf-8")
+    (project / "brochure.toml").write_text(
+        toml.replace('formats = ["pdf"]', 'formats = ["pdf", "epub"]'), encoding="utf-8"
+    )
+    assert "files: none built yet" in client.get(f"/status/en-ru?token={keys.token}").text
+    reply = rebuild(client, keys, {"edition": "en-ru"})
+    assert [f["name"] for f in reply.json()["files"]] == ["small.en-ru.pdf", "small.en-ru.epub"]
+    page = client.get(f"/status/en-ru?token={keys.token}").text
+    assert f'<a href="/files/en-ru/small.en-ru.pdf?token={keys.token}">small.en-ru.pdf</a>' in page
+    assert f'<a href="/files/en-ru/small.en-ru.epub?token={keys.token}" download>' in page
+    pdf = client.get(f"/files/en-ru/small.en-ru.pdf?token={keys.token}")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith("inline")
+    assert pdf.content == (project / "build" / "small.en-ru.pdf").read_bytes()
+    epub = client.get(f"/files/en-ru/small.en-ru.epub?token={keys.token}")
+    assert epub.headers["content-type"] == "application/epub+zip"
+    assert epub.headers["content-disposition"].startswith("attachment")
+    (project / "build" / "notes.txt").write_text("not an output", encoding="utf-8")
+    for name in ("notes.txt", "small.en-ru.docx", "..%2Fbrochure.toml", "%2Fetc%2Fpasswd"):
+        assert client.get(f"/files/en-ru/{name}?token={keys.token}").status_code == 404, name
+    assert client.get("/files/en-ru/small.en-ru.pdf").status_code == 403
+    assert client.get(f"/files/nope/small.en-ru.pdf?token={keys.token}").status_code == 404

@@ -1,10 +1,12 @@
 """The workbench's status page: each document's and edition's progress (`brochure status`), and
 per edition a rebuild (the incremental build of `brochure build`/`preview`), the page where a
-unit lands as an image (`brochure preview`) and the proof report of its PDF (`brochure proof`).
+unit lands as an image (`brochure preview`), the proof report of its PDF (`brochure proof`) and
+its built files to open or download (PDF, DOCX, EPUB).
 
 A rebuild runs in a worker thread (the server keeps answering) and one at a time. Editions,
 documents and units are looked up by name among the project's own; the image's file name is made
-here from the edition, never taken from the request.
+here from the edition, never taken from the request, and a built file is served only when its name
+is one of the files the edition writes (brochure.toml's formats), from build/ inside the project.
 """
 
 from __future__ import annotations
@@ -48,6 +50,42 @@ def _pdf(project: Project, spec: EditionSpec) -> Path | None:
     from brochure.pipeline.proof import pdf_path
 
     return pdf_path(project, spec) if "pdf" in spec.formats else None
+
+
+# How a built file is served: its media type, and whether a browser shows it (a PDF) or saves it.
+MEDIA = {
+    ".pdf": ("application/pdf", "inline"),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "attachment",
+    ),
+    ".epub": ("application/epub+zip", "attachment"),
+}
+
+
+def built_files(project: Project, spec: EditionSpec) -> list[dict[str, str]]:
+    """The files of the edition that are built (in brochure.toml's order): name and size."""
+    files = []
+    for _, _, name in spec.output_files():
+        path = _built(project, spec, name)
+        if path is not None:
+            files.append({"name": name, "size": _size(path.stat().st_size)})
+    return files
+
+
+def _built(project: Project, spec: EditionSpec, name: str) -> Path | None:
+    """build/`name` when the edition writes a file of that name and it is built (a real file
+    inside the project), else None."""
+    from brochure.core.paths import real_inside
+
+    if name not in {n for _, _, n in spec.output_files()}:
+        return None
+    path = real_inside(project.root, project.build_dir / name)
+    return path if path is not None and path.is_file() else None
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1e3))} KB"
 
 
 @dataclass(frozen=True)
@@ -190,7 +228,8 @@ def routes(site: Site) -> list[Route]:
             return site.error_page(exc)
         info = next(e for e in status_of(project) if e["edition"] == spec.name)
         return render("edition.html", project=project, spec=spec, info=info, document=document,
-                      unit=uid, choices=choices, page=page, reports=reports)  # fmt: skip
+                      unit=uid, choices=choices, page=page, reports=reports,
+                      files=built_files(project, spec))  # fmt: skip
 
     def status_of(project: Project) -> list[dict[str, Any]]:
         editions: list[dict[str, Any]] = status(project)["next_build"]["editions"]
@@ -206,6 +245,26 @@ def routes(site: Site) -> list[Route]:
             return Response(str(exc), 404 if isinstance(exc, NotFound) else 400)
         return Response(path.read_bytes(), media_type="image/png",
                         headers={"Cache-Control": "no-store"})  # fmt: skip
+
+    async def built(request: Request) -> Response:
+        """One of the edition's built files, by its name: a PDF shown, a DOCX or EPUB saved."""
+        from starlette.responses import FileResponse
+
+        try:
+            project = site.project()
+            spec = _edition(project, request.path_params["edition"])
+        except BrochureError as exc:
+            return Response(str(exc), 404 if isinstance(exc, NotFound) else 400)
+        name = request.path_params["name"]
+        path = _built(project, spec, name)
+        if path is None:
+            return Response(f"{name!r}: not a built file of edition {spec.name!r}", 404)
+        media, disposition = MEDIA.get(
+            path.suffix.lower(), ("application/octet-stream", "attachment")
+        )
+        return FileResponse(path, media_type=media, filename=name,
+                            content_disposition_type=disposition,
+                            headers={"Cache-Control": "no-store"})  # fmt: skip
 
     async def rebuild(request: Request) -> Response:
         try:
@@ -228,11 +287,13 @@ def routes(site: Site) -> list[Route]:
             return json_error(exc)
         pdf = _pdf(project, spec)
         built = pdf.name if pdf is not None and pdf.is_file() else ""
-        return JSONResponse({"written": written, "page": page, "pdf": built})
+        return JSONResponse({"written": written, "page": page, "pdf": built,
+                             "files": built_files(project, spec)})  # fmt: skip
 
     return [
         Route("/status", overview),
         Route("/status/{edition}", edition),
         Route("/preview/{edition}/{page:int}.png", image),
+        Route("/files/{edition}/{name}", built),
         Route("/api/rebuild", rebuild, methods=["POST"]),
     ]

@@ -44,6 +44,7 @@
       ? "rebuilt: " + data.written.join(", ")
       : "nothing changed since the last build";
     if (data.pdf) document.querySelector(".pdf-state").textContent = "PDF: " + data.pdf;
+    showFiles(body.edition, data.files || []);
     figure.replaceChildren();
     const caption = document.createElement("figcaption");
     if (data.page) {
@@ -59,5 +60,21 @@
     figure.append(caption);
     box.dataset.page = data.page || "";
   });
+  // the edition's built files, as the page lists them (edition.html)
+  function showFiles(edition, files) {
+    const line = document.querySelector("p.files");
+    line.replaceChildren("files: ");
+    files.forEach((file, i) => {
+      const link = document.createElement("a");
+      link.href = "/files/" + encodeURIComponent(edition) + "/" + encodeURIComponent(file.name) +
+        "?token=" + encodeURIComponent(token);
+      if (!file.name.endsWith(".pdf")) link.download = file.name;
+      link.textContent = file.name;
+      const size = document.createElement("small");
+      size.textContent = file.size;
+      line.append(...(i ? [" · "] : []), link, " ", size);
+    });
+    if (!files.length) line.append("none built yet");
+  }
   box.dataset.ready = "true"; // the browser tests wait for this
 })();
