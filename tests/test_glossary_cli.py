@@ -296,3 +296,23 @@ def test_import_a_csv_excel_saved_with_semicolons(invoke, project, tmp_path):
     shown = invoke("glossary", "show", "living-wage", project).output
     assert "ru: достойная заработная плата" in shown and "kk: лайықты жалақы" in shown
     assert 'note: not the minimum; see "wage"' in shown
+
+
+def test_a_glossary_saved_by_a_spreadsheet_with_trailing_tabs(invoke, project):
+    """A BOM, CRLF, quoted cells and a tab past the last column on some rows: read, edited, and
+    the rows not edited keep their bytes. The trailing tab was '6 columns, the header has 5'."""
+    path = project / "glossary" / "terms.tsv"
+    path.write_bytes(
+        "\ufeffid\ten\tru\tkk\tnote\r\n"
+        'sit-in\tsit-in\t"сидячая ""забастовка"""\t\t\t\r\n'
+        "picket\tpicket\tпикет\tпикет\tone\t\t\r\n".encode("utf-8")
+    )  # fmt: skip
+    shown = invoke("glossary", "show", "sit-in", project)
+    assert shown.exit_code == 0, shown.output
+    assert 'ru: сидячая "забастовка"' in shown.output
+    assert invoke("glossary", "lint", project).exit_code == 0
+    result = invoke("glossary", "edit", "sit-in", "--note", "workers stay at their posts", project)
+    assert result.exit_code == 0, result.output
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    assert lines[1] == 'sit-in\tsit-in\t"сидячая ""забастовка"""\t\tworkers stay at their posts'
+    assert lines[2] == "picket\tpicket\tпикет\tпикет\tone\t\t"  # not edited: byte for byte

@@ -184,8 +184,14 @@ class GlossaryFile:
 
     def _check_row(self, index: int) -> None:
         """Validate the row at `index` and index it by id."""
-        cells = self.lines[index].cells or []
+        cells = self.lines[index].cells
+        assert cells is not None
         width = len(self.header)
+        # Tabs past the last column (a spreadsheet's or editor's trailing tab) are empty cells of
+        # no column: read without them; the row's bytes are kept. A short row is still an error:
+        # it is more often a cell cut by a line break than cells left out.
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            del cells[width:]
         if len(cells) != width:
             raise GlossaryError(
                 f"{self.where(index)}: {len(cells)} columns, the header has {width}"
