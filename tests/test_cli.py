@@ -374,3 +374,15 @@ def test_a_glossary_from_a_spreadsheet_in_another_encoding_says_which(
         error_line(invoke("glossary", "import", sheet, folder)) == f"Error: {tmp_path}/{expected}"
     )
     assert snapshot(folder) == before
+
+
+def test_preview_with_missing_translations_names_its_own_draft_flag(invoke, tmp_path):
+    """`brochure preview` builds first; its error advised `brochure build --draft`, after which
+    preview still failed the same way (it builds its own PDF): preview has --draft too."""
+    folder = write_project(tmp_path / "p", BASE, {"a.md": "# Title\n\nOne sentence.\n"})
+    result = invoke("preview", folder)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].endswith(
+        "or build anyway with --draft (`brochure build --draft`, `brochure preview --draft`)."
+    )
+    assert not (folder / "build").exists()

@@ -135,6 +135,7 @@ def missing_message(missing: list[Missing], project: Project) -> str:
     lines.append(
         "Fill their <target> in "
         + ", ".join(stores)
-        + " (or in a CAT tool), or build anyway with `brochure build --draft`."
+        + " (or in a CAT tool), or build anyway with --draft (`brochure build --draft`,"
+        " `brochure preview --draft`)."
     )
     return "\n".join(lines)
