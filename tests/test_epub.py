@@ -155,6 +155,15 @@ def test_the_package_names_every_language_title_and_file(seed_epubs):
         "Социалистическое движение Казахстана"
     )
     assert [e.text for e in metadata.iter(f"{DC}date")] == ["2026"]
+    # EPUB Accessibility 1.1 metadata (schema.org), which EPUBCheck checks against its vocabulary
+    access = {}
+    for meta in metadata.iter(f"{OPF}meta"):
+        if (meta.get("property") or "").startswith("schema:"):
+            access.setdefault(meta.get("property"), []).append(meta.text)
+    assert access["schema:accessMode"] == ["textual"]
+    assert access["schema:accessibilityHazard"] == ["none"]
+    assert "tableOfContents" in access["schema:accessibilityFeature"]
+    assert "Қазақ тілі, Русский" in access["schema:accessibilitySummary"][0]
     hrefs = {item.get("href") for item in opf.iter(f"{OPF}item")}
     assert {f"EPUB/{h}" for h in hrefs} == set(files) - {
         "mimetype",
