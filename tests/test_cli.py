@@ -386,3 +386,24 @@ def test_preview_with_missing_translations_names_its_own_draft_flag(invoke, tmp_
         "or build anyway with --draft (`brochure build --draft`, `brochure preview --draft`)."
     )
     assert not (folder / "build").exists()
+
+
+def test_a_project_file_notepad_saved(invoke, tmp_path):
+    """brochure.toml saved by Windows' Notepad: a BOM and CRLF. It was 'line 1: invalid TOML';
+    `brochure add` now keeps both (it turned every CRLF into LF)."""
+    folder = write_project(tmp_path / "p", BASE, {"a.md": "# A\n\nThe strike goes on.\n"})
+    toml = folder / "brochure.toml"
+    toml.write_bytes(b"\xef\xbb\xbf" + BASE.replace("\n", "\r\n").encode("utf-8"))
+    result = invoke("status", folder)
+    assert result.exit_code == 0, result.output
+    source = tmp_path / "second.txt"
+    source.write_text("The second text is about the strike of the oil workers in the west.\n")
+    assert invoke("add", source, folder).exit_code == 0
+    assert toml.read_bytes() == b"\xef\xbb\xbf" + BASE.replace("\n", "\r\n").replace(
+        '["a.md"]', '["a.md", "second.md"]'
+    ).encode("utf-8")
+    toml.write_bytes(BASE.encode("utf-16"))
+    line = error_line(invoke("status", folder))
+    assert line == (
+        f"Error: {toml}: not UTF-8 text (byte offset 0: it is UTF-16, as Excel's 'Unicode Text' saves)"
+    )

@@ -236,10 +236,13 @@ def find_project_file(path: Path | str | None) -> Path:
 def load_project(path: Path | str | None = None) -> Project:
     """Read and validate brochure.toml; raise ProjectError listing every problem with its key."""
     file = find_project_file(path).resolve()
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    data = file.read_bytes()
+    try:  # a BOM, as Windows' Notepad saves one, is not TOML but not the editor's fault either
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ProjectError(f"{file}: not UTF-8 text (byte offset {exc.start})") from None
+        from brochure.core.text import not_utf8
+
+        raise ProjectError(f"{file}: {not_utf8(data, f'byte offset {exc.start}')}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(f"{file}: {_toml_message(exc, file)}") from None
     project = _Validator(file, raw).project()

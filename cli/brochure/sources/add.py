@@ -167,9 +167,10 @@ def _add(
     project: Project, target: Path, name: str, lang: str, markdown: str, count: int
 ) -> AddResult:
     toml_path = project.path
-    before = toml_path.read_text(encoding="utf-8")
+    before = toml_path.read_bytes().decode("utf-8")  # as it is: CRLF line ends stay CRLF
     entry = target.relative_to(project.root).as_posix()
-    after = append_document(before, entry)
+    bom = "\ufeff" if before.startswith("\ufeff") else ""  # kept, as the rest of the file is
+    after = bom + append_document(before.removeprefix(bom), entry)
     created = not target.exists()
     if created:  # an existing file with this very text (FILE itself, say) is registered as it is
         write_text_atomic(target, markdown)
