@@ -269,3 +269,30 @@ def test_a_notes_own_number_goes_but_a_date_starting_with_it_stays(invoke, tmp_p
         "The day [1 May 1886, the day of the general strike.] and the place"
         " [Haymarket Square, Chicago.].\n"
     )
+
+
+def test_note_references_named_by_their_class_in_a_notes_file(invoke, tmp_path):
+    """A hand-made book's notes: `<a class="refnote">1</a>` (no <sup>) to a notes file whose notes
+    start with a back-link `<a class="footnote">↑</a>`, which is no reference of its own."""
+    project = _project(tmp_path, "en")
+    opf = EPUB2_OPF.replace('<itemref idref="s2"/>', '<itemref idref="s2"/><itemref idref="n"/>')
+    opf = opf.replace(
+        "</manifest>",
+        '<item id="n" href="99_footnotes.xhtml" media-type="application/xhtml+xml"/></manifest>',
+    )
+    parts = dict(EPUB2_PARTS)
+    parts["OPS/speech2.html"] = (
+        "Second speech",
+        "<h2>Second speech</h2><p>The strike was broken by force"
+        '<a class="refnote" id="rn1" href="99_footnotes.xhtml#fn1">1</a>, '
+        "but the <b>demands</b> remain.</p>",
+    )
+    parts["OPS/99_footnotes.xhtml"] = (
+        "Notes",
+        '<div class="footnote" id="fn1"><a href="speech2.html#rn1" class="footnote">↑</a>'
+        " On 16 December 2011.</div>",
+    )
+    book = write_epub(tmp_path / "refnote.epub", opf, parts, opf_path="OPS/book.opf")
+    result = invoke("add", book, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "two-speeches.md").read_text(encoding="utf-8") == EPUB2_MARKDOWN

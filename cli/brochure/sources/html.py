@@ -48,8 +48,11 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
 BID = "data-brochure-id"  # our tag on every element of the page, kept by readability
 NOTE = "data-brochure-note"  # a footnote reference, resolved to the note's text
 NOTEREF = "doc-noteref"  # DPUB-ARIA's role of a note reference (EPUB 3's epub:type="noteref")
-# a note reference's label when it is not in a <sup>: [1], (12), *, †
+# a note reference's label when it is not in a <sup>: [1], (12), *, †; or a short label (12, a)
+# on a link whose class or id says it is a note reference (class="refnote", id="fnref3")
 _NOTE_LABEL = re.compile(r"^(\[\d{1,3}\]|\(\d{1,3}\)|\*{1,3}|†{1,3})$")
+_SHORT_LABEL = re.compile(r"^[\[(]?(\d{1,3}|[a-z]|[*†‡§]{1,3})[\])]?$")
+_NOTE_CLASS = re.compile(r"note|fn|ftn", re.IGNORECASE)
 _NEGATIVE = re.compile(
     r"comment|share|sharing|social|related|footnote|menu|nav|widget|sidebar|meta|tags|donat",
     re.IGNORECASE,
@@ -191,8 +194,11 @@ def _note_references(content: HtmlElement, index: dict[str, HtmlElement]):
             continue  # in a note resolved before (its back-link, say)
         if el.tag == "a":
             label = " ".join(el.text_content().split())
+            named = _NOTE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")
             if el.get("role") == NOTEREF or (
-                _NOTE_LABEL.match(label)
+                (_NOTE_LABEL.match(label) or (named and _SHORT_LABEL.match(label)))
+                and el.get("role") != "doc-backlink"
+                and el.find(".//sup") is None  # <a><sup>1</sup></a>: the <sup>'s reference
                 and not any(a.tag == "sup" for a in el.iterancestors())
                 and not _starts_block(el)  # "[1] The note's text": a note's own label
             ):
