@@ -1,10 +1,14 @@
 """EPUB books made at test time with zipfile: an EPUB 3 collection in Russian and an EPUB 2 book in
 English, each with the parts a reader must skip or resolve (navigation, NCX, a cover picture, a
-non-linear item, footnotes of each kind), and damaged variants of them."""
+non-linear item, footnotes of each kind), and damaged variants of them. The two books are valid
+EPUBs (EPUBCheck finds no error in them: test_add_epub.py)."""
 
 from __future__ import annotations
 
+import posixpath
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -13,9 +17,45 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 </container>"""
 
 XHTML = """<?xml version="1.0" encoding="UTF-8"?>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">
-<head><title>{title}</title><link rel="stylesheet" href="style.css"/></head>
+<html xmlns="http://www.w3.org/1999/xhtml"{ns}>
+<head><title>{title}</title>{link}</head>
 <body>{body}</body></html>"""
+
+NCX = """<?xml version="1.0" encoding="UTF-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">
+<head><meta name="dtb:uid" content="{uid}"/></head>
+<docTitle><text>{title}</text></docTitle>
+<navMap>{points}</navMap>
+</ncx>"""
+
+
+def ncx(uid: str, title: str, points: list[tuple[str, str]]) -> bytes:
+    """An NCX (EPUB 2's table of contents) of (label, href) points."""
+    return NCX.format(
+        uid=uid,
+        title=title,
+        points="".join(
+            f'<navPoint id="p{n}" playOrder="{n}"><navLabel><text>{label}</text></navLabel>'
+            f'<content src="{href}"/></navPoint>'
+            for n, (label, href) in enumerate(points, 1)
+        ),
+    ).encode()
+
+
+def png_1x1() -> bytes:
+    """A valid one-pixel PNG: the cover picture."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )  # fmt: skip
+
 
 EPUB3_OPF = """<?xml version="1.0" encoding="UTF-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
@@ -23,6 +63,7 @@ EPUB3_OPF = """<?xml version="1.0" encoding="UTF-8"?>
     <dc:identifier id="id">urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427</dc:identifier>
     <dc:title>Сборник статей</dc:title>
     <dc:language>ru-RU</dc:language>
+    <meta property="dcterms:modified">2026-11-30T00:00:00Z</meta>
   </metadata>
   <manifest>
     <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
@@ -60,7 +101,8 @@ EPUB3_PARTS = {
         "снижения цен.</p>"
         '<span epub:type="pagebreak" id="p6" title="6">6</span>'
         '<p>Подробнее на <a href="https://example.org/zhanaozen">сайте</a>'
-        ' и в <a href="ch%202.xhtml#start">следующей статье</a>.</p>'
+        ' и в <a href="ch%202.xhtml#start">следующей статье</a>'
+        ' (см. <a href="extra.xhtml">вкладку</a>).</p>'
         '<aside epub:type="footnote" id="fn1"><p><sup>1</sup> Город на западе Казахстана.</p></aside>'
         "</section>",
     ),
@@ -84,7 +126,7 @@ EPUB3_MARKDOWN = """# Первая статья
 
 Рабочие Казахстана вышли на _улицы_ Жанаозена [Город на западе Казахстана.] и **потребовали** снижения цен.
 
-Подробнее на [сайте](https://example.org/zhanaozen) и в следующей статье.
+Подробнее на [сайте](https://example.org/zhanaozen) и в следующей статье (см. вкладку).
 
 # Вторая статья
 
@@ -124,17 +166,17 @@ EPUB2_PARTS = {
         "First speech",
         "<h2>First speech</h2>"
         "<p>Comrades, the <i>oil workers</i> of Mangystau have stood firm"
-        '<sup class="anote"><a href="#f1" name="f1b">[1]</a></sup> for months.</p>'
+        '<sup class="anote"><a href="#f1" id="f1b">[1]</a></sup> for months.</p>'
         "<p>We send them our greetings.</p>"
         '<hr class="end"/><h4>Notes</h4>'
-        '<p class="endnote"><a href="#f1b" name="f1">1.</a> Since May 2011.</p>',
+        '<p class="endnote"><a href="#f1b" id="f1">1.</a> Since May 2011.</p>',
     ),
     "OPS/speech2.html": (
         "Second speech",
         "<h2>Second speech</h2>"
-        '<p>The strike was broken by force<a href="#_ftn1" name="_ftnref1">[2]</a>, '
+        '<p>The strike was broken by force<a href="#_ftn1" id="_ftnref1">[2]</a>, '
         "but the <b>demands</b> remain.</p>"
-        '<div><p><a href="#_ftnref1" name="_ftn1">[2]</a> On 16 December 2011.</p></div>',
+        '<div><p><a href="#_ftnref1" id="_ftn1">[2]</a> On 16 December 2011.</p></div>',
     ),
 }
 
@@ -158,8 +200,10 @@ def write_epub(
     opf_path: str = "OEBPS/content.opf",
     extra: dict[str, bytes] | None = None,
     skip: tuple[str, ...] = (),
+    stylesheet: str = "",
 ) -> Path:
-    """An EPUB with `parts` (member -> title, body) as XHTML; `extra` members as given."""
+    """An EPUB with `parts` (member -> title, body) as XHTML, linking `stylesheet` (a member);
+    `extra` members as given."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         members: dict[str, bytes] = {
@@ -167,7 +211,10 @@ def write_epub(
             opf_path: opf.encode(),
         }
         for member, (title, body) in parts.items():
-            members[member] = XHTML.format(title=title, body=body).encode()
+            ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if "epub:" in body else ""
+            href = posixpath.relpath(stylesheet, posixpath.dirname(member)) if stylesheet else ""
+            link = f'<link rel="stylesheet" type="text/css" href="{href}"/>' if href else ""
+            members[member] = XHTML.format(ns=ns, title=title, link=link, body=body).encode()
         members.update(extra or {})
         for member, data in members.items():
             if member not in skip:
@@ -178,13 +225,24 @@ def write_epub(
 def epub3(path: Path, **kw) -> Path:
     # italic by a class of the style sheet, as converters write it
     css = b"p { margin: 0 }\n/* c5 */ .c5 { font-style: italic }\nh1.c5 { font-weight: bold }"
-    extra = {"OEBPS/toc.ncx": b"<ncx/>", "OEBPS/style.css": css}
+    toc = ncx(
+        "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+        "Сборник статей",
+        [("Первая статья", "text/ch1.xhtml"), ("Вторая статья", "text/ch%202.xhtml")],
+    )
+    extra = {"OEBPS/toc.ncx": toc, "OEBPS/style.css": css, "OEBPS/images/cover.png": png_1x1()}
     extra.update(kw.pop("extra", {}))
-    return write_epub(path, EPUB3_OPF, EPUB3_PARTS, extra=extra, **kw)
+    return write_epub(path, EPUB3_OPF, EPUB3_PARTS, extra=extra, stylesheet="OEBPS/style.css", **kw)
 
 
 def epub2(path: Path, **kw) -> Path:
-    return write_epub(path, EPUB2_OPF, EPUB2_PARTS, opf_path="OPS/book.opf", **kw)
+    toc = ncx(
+        "urn:isbn:9780000000000",
+        "Two Speeches",
+        [("First speech", "speech1.html"), ("Second speech", "speech2.html")],
+    )
+    extra = {"OPS/toc.ncx": toc, **kw.pop("extra", {})}
+    return write_epub(path, EPUB2_OPF, EPUB2_PARTS, opf_path="OPS/book.opf", extra=extra, **kw)
 
 
 # -- broken and locked books ----------------------------------------------------------------------
