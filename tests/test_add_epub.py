@@ -62,7 +62,7 @@ def test_an_epub3_collection_in_russian(invoke, tmp_path, monkeypatch):
     result = invoke("add", book, project)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "collection.epub: «Сборник статей», 2 chapter(s):",
+        "collection.epub: «Сборник статей», 2 chapter(s) (--chapters takes some):",
         "    1  Первая статья",
         "    2  Вторая статья",
         "wrote p-ru/texts/collection.md (ru, 6 paragraphs)",

@@ -13,7 +13,10 @@ from brochure.core.paths import shown
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--name", help="Document name: the Markdown file's stem (default: from FILE's name).")
+@click.option(
+    "--name",
+    help="Document name: the Markdown file's stem (default: from an EPUB's title, else FILE's name).",
+)
 @click.option(
     "--lang",
     "-l",
@@ -42,7 +45,7 @@ def add(
     result = add_source(project_dir, file, name=name, lang=lang, chapters=chapters)
     if result.parts:
         title = f"«{result.title}», " if result.title else ""
-        click.echo(f"{shown(file)}: {title}{len(result.parts)} chapter(s):")
+        click.echo(f"{shown(file)}: {title}{len(result.parts)} chapter(s) (--chapters takes some):")
         for number, part in enumerate(result.parts, 1):
             click.echo(f"  {number:>3}  {part}")
     where = shown(result.path)
