@@ -15,7 +15,7 @@ import pytest
 from brochure.core.errors import SourceError
 from brochure.sources.markdown_out import Para, Run, to_markdown
 from brochure.sources.text import parse_markdown
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sourcefixtures import seed_blocks, write_docx, write_odt
 
@@ -80,8 +80,23 @@ def covered(spans, kind: str, text: str, linked: set[int]) -> set[int]:
     }
 
 
+def marks_meet_inside_a_word(para: Para) -> bool:
+    """Emphasis and strong touching inside a word ("a" + em "b" + strong "c" + "d"): Markdown has
+    no way to write it (`a*b***c**d` and `a*b*__c__d` read back otherwise), so the writer leaves the
+    paragraph's marks out rather than write them wrong (markdown_out.inline_markdown)."""
+    chars = [(ch, run.em, run.strong) for run in para.runs if not run.href for ch in run.text]
+    return any(
+        a.isalnum() and b.isalnum() and (em1, st1) != (em2, st2) and (em1 or st1) and (em2 or st2)
+        for (a, em1, st1), (b, em2, st2) in zip(chars, chars[1:])
+    )
+
+
+ABCD = [Para("paragraph", [Run("a"), Run("b", em=True), Run("c", strong=True), Run("d")])]
+
+
 @FAST
 @given(st.lists(paras, max_size=5))
+@example(ABCD)  # found by hypothesis: the marks left out, which the test did not allow
 def test_written_markdown_reads_back_as_the_same_blocks(generated: list[Para]):
     blocks = parse_markdown(to_markdown(generated))
     wanted = [(p, *expected(p)) for p in generated]
@@ -93,8 +108,12 @@ def test_written_markdown_reads_back_as_the_same_blocks(generated: list[Para]):
             assert block.level == min(max(para.level, 1), 6)
         if para.kind == "list_item":
             assert block.ordered == para.ordered
-        assert covered(block.content.spans, "em", text, linked) == em, (para, block)
-        assert covered(block.content.spans, "strong", text, linked) == strong, (para, block)
+        got = (covered(block.content.spans, "em", text, linked),
+               covered(block.content.spans, "strong", text, linked))  # fmt: skip
+        if got != (em, strong) and marks_meet_inside_a_word(para):
+            assert got == (set(), set()), (para, block)  # left out, never written wrong
+            continue
+        assert got == (em, strong), (para, block)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
