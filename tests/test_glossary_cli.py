@@ -316,3 +316,21 @@ def test_a_glossary_saved_by_a_spreadsheet_with_trailing_tabs(invoke, project):
     lines = path.read_bytes().decode("utf-8").split("\r\n")
     assert lines[1] == 'sit-in\tsit-in\t"сидячая ""забастовка"""\t\tworkers stay at their posts'
     assert lines[2] == "picket\tpicket\tпикет\tпикет\tone\t\t"  # not edited: byte for byte
+
+
+def test_list_from_inside_a_project_says_the_project_glossary_is_not_read(
+    invoke, project, monkeypatch
+):
+    """Outside any project `glossary list` shows the built-in glossary; from a project's
+    subfolder it silently left the project's own concepts out."""
+    (project / "notes").mkdir()
+    monkeypatch.chdir(project / "notes")
+    result = invoke("glossary", "list")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "Warning: brochure.toml: no project here, so the built-in glossary only; the project is "
+        "the folder ..: give it as the last argument (PROJECT)"
+    ]
+    assert "elbasy\t" not in result.stdout  # a concept of the project's glossary/terms.tsv
+    inside = invoke("glossary", "list", "..")
+    assert inside.stderr == "" and "elbasy\tYelbası" in inside.stdout

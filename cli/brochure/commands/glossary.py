@@ -8,6 +8,7 @@ folder).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,18 @@ def _writable_root(project_dir: Path) -> Path:
 
 
 def _termbase(project_dir: Path):  # type: ignore[no-untyped-def]
-    from brochure.core.project import PROJECT_FILE
+    from brochure.core.project import PROJECT_FILE, project_above
     from brochure.glossary.load import load_termbase
 
-    return load_termbase(project_dir if (project_dir / PROJECT_FILE).exists() else None)
+    if (project_dir / PROJECT_FILE).exists():
+        return load_termbase(project_dir)
+    if project_dir.is_dir() and (above := project_above(project_dir)) is not None:
+        # outside a project the built-in glossary is the answer; inside one's subfolder, say so
+        where = str(above) if project_dir.is_absolute() else os.path.relpath(above)
+        click.echo(f"Warning: {project_dir / PROJECT_FILE}: no project here, so the built-in glossary "
+                   f"only; the project is the folder {where}: give it as the last argument (PROJECT)",
+                   err=True)  # fmt: skip
+    return load_termbase(None)
 
 
 def _check_lang(lang: str | None) -> None:

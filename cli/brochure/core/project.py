@@ -209,6 +209,12 @@ def _bleed_mm(value: Any) -> float | None:
     return mm if 0 <= mm <= 10 else None
 
 
+def project_above(folder: Path) -> Path | None:
+    """The nearest folder above `folder` that holds a brochure.toml (a command run inside a
+    project's subfolder), if any."""
+    return next((d for d in folder.resolve().parents if (d / PROJECT_FILE).is_file()), None)
+
+
 def find_project_file(path: Path | str | None) -> Path:
     """The brochure.toml for PROJECT (a folder or the file itself; default: the current folder)."""
     p = Path(path) if path else Path.cwd()
@@ -218,7 +224,7 @@ def find_project_file(path: Path | str | None) -> Path:
     if p.is_dir():
         p = p / PROJECT_FILE
     if not p.exists():
-        above = next((d for d in p.parent.resolve().parents if (d / PROJECT_FILE).is_file()), None)
+        above = project_above(p.parent)
         if above is not None:  # run from a folder inside a project (its sources, build/, ...)
             where = str(above) if p.is_absolute() else os.path.relpath(above)
             raise ProjectError(
