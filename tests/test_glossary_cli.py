@@ -25,6 +25,8 @@ def small_builtin(monkeypatch):
     monkeypatch.setattr(
         load, "builtin_sources", lambda: [("<built-in>/political.tsv", BUILTIN.encode())]
     )
+    # the termbases loaded here (the built-in one alone too) must not outlive this small built-in
+    monkeypatch.setattr(load, "_cache", {})
 
 
 @pytest.fixture
