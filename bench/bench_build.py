@@ -155,7 +155,7 @@ def main() -> None:
               + ", ".join(f"{f:.2f}/{e:.2f}" for f, e, *_ in pairs))  # fmt: skip
         print("  their wall times: " + ", ".join(f"{p[2]:.1f}/{p[3]:.1f}" for p in pairs))
         print(f"  one paragraph changed: pairs' ratios {', '.join(f'{r:.3f}' for r in ratios)}")
-        verdict, why = interval_verdict(low, high, limit, f"{len(pairs)} pairs")
+        verdict, why = interval_verdict(low, high, limit, f"{len(pairs)} pairs", len(ratios))
         row("build: one changed paragraph / full build (CPU)", f"<= {limit:.2f}x",
             f"{ratio:.2f}x (median of {len(pairs)} side-by-side pairs; decides: its 90% interval "
             f"{low:.2f}-{high:.2f}x, {why}; of medians "

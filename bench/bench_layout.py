@@ -17,8 +17,10 @@ after the other), with the turns' range beside.
    The CPU time of one and the same build varies by 10-20% from run to run on this VM, even at
    load 1 (9.9-12.0 s in one run of 3 turns; in another, both subjects ran 30-50% slower for
    minutes: the host's other tenants), so 3 turns cannot decide a ratio near its goal:
-   the turns' ratios go on (two more turns of these two subjects) while the distribution-free
-   90% interval of their median (common.median_interval) spans the goal, up to --max-turns,
+   the turns' ratios go on (two more turns of these two subjects) until there are at least 5
+   (3 turns' whole range holds the median with 75% confidence only: a slow minute once gave a
+   "MISSED" from 3) and while the distribution-free 90% interval of their median
+   (common.median_interval) spans the goal, up to --max-turns,
    then the verdict is "undecided". (Timed side by side instead, as bench_build.py times an
    edited build beside a full one, the pairs' ratios read 0.79-1.50x over 15 pairs: worse.)
 2. Peak memory of a build (resource.getrusage in a child process). Goal: under 400 MB.
@@ -49,6 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
 from common import (  # noqa: E402
+    MIN_FOR_90,
     Timing,
     alternate,
     interval_verdict,
@@ -221,7 +224,8 @@ def main() -> None:
         while True:
             turns = turn_ratios(columns, alone_t)
             ratio_alone, low, high = median_interval(turns)
-            if high <= limit or low > limit or len(turns) + 2 > options.max_turns:
+            decided = len(turns) >= MIN_FOR_90 and (high <= limit or low > limit)
+            if decided or len(turns) + 2 > options.max_turns:
                 break
             two = {name: subjects[name] for name in (columns.name, alone_t.name)}
             more = alternate(two, runs=2, warmup=False)
@@ -243,7 +247,7 @@ def main() -> None:
             r = statistics.median(turns)
             return r, f"{r:.2f}x (turns {min(turns):.2f}-{max(turns):.2f}x)"
 
-        verdict, why = interval_verdict(low, high, limit, f"{len(turns)} turns")
+        verdict, why = interval_verdict(low, high, limit, f"{len(turns)} turns", len(turns))
         row(f"layout: build / WeasyPrint alone ({n} pages)", f"<= {limit:.2f}x",
             f"{ratio_alone:.2f}x (median of {len(turns)} turns' ratios; decides: its 90% interval "
             f"{low:.2f}-{high:.2f}x, {why}; of medians {columns.median / alone_t.median:.2f}x, "

@@ -81,6 +81,11 @@ def row(metric: str, goal: str, measured: str, ok: bool | None, verdict: str = "
     print(f"BENCH\t{metric}\t{goal}\t{measured}\t{verdict}", flush=True)
 
 
+# Fewer values than this cannot give a 90% interval: the whole range of 3 holds the median only
+# with 75% confidence (1 - 2 / 2**3), of 4 with 88%, of 5 with 94%.
+MIN_FOR_90 = 5
+
+
 def median_interval(values: list[float]) -> tuple[float, float, float]:
     """The median of `values` and a distribution-free interval around it: the k-th smallest to
     the k-th largest value, k as large as keeps each tail under 5%, so that the interval holds
@@ -94,10 +99,15 @@ def median_interval(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), ordered[k - 1], ordered[n - k]
 
 
-def interval_verdict(low: float, high: float, limit: float, after: str) -> tuple[str, str]:
-    """A ratio's verdict against an upper `limit` from the 90% interval of its median: met when
-    all of it is within, MISSED when all of it is beyond, else undecided; and why (`after`: what
-    was timed, e.g. "15 pairs")."""
+def interval_verdict(
+    low: float, high: float, limit: float, after: str, n: int = MIN_FOR_90
+) -> tuple[str, str]:
+    """A ratio's verdict against an upper `limit` from the 90% interval of its median (of `n`
+    values): met when all of it is within, MISSED when all of it is beyond, else undecided (also
+    with fewer than MIN_FOR_90 values: no 90% interval); and why (`after`: what was timed, e.g.
+    "15 pairs")."""
+    if n < MIN_FOR_90:
+        return "undecided", f"{after} give no 90% interval (at least {MIN_FOR_90} needed)"
     if high <= limit:
         return "met", f"all of it <= {limit:.2f}x"
     if low > limit:
