@@ -104,7 +104,8 @@ def epub_files(
         for n, doc in enumerate(edition.documents, start=1)
     ]
     title = next((info.title[c] for c in info.languages if info.title.get(c)), "") or info.name
-    fonts = {f"fonts/{file}": font_subset(file, subset_characters(edition)) for *_, file in FACES}
+    chars = subset_characters(edition)
+    fonts = {f"fonts/{file}": font_subset(file, chars) for *_, file in FACES}
     context = {
         "info": info,
         "lang": info.languages[0],
