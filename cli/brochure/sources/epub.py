@@ -188,11 +188,12 @@ def _xhtml(where: str, package: zipfile.ZipFile, member: str) -> HtmlElement:
     from lxml import etree
     from lxml import html as lhtml
 
+    from brochure.core.xmlsafe import parse_xml_bytes
+
     data = package.read(member)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:  # &nbsp; with no DTD, HTML saved as .xhtml: read as HTML
+        root = parse_xml_bytes(data, member, SourceError, "chapter")
+    except SourceError:  # &nbsp; with no DTD, HTML saved as .xhtml: read as HTML
         try:
             page = lhtml.document_fromstring(data)
         except (etree.ParserError, ValueError) as exc:
