@@ -60,13 +60,13 @@ def api_post(client: Any, keys: Any, path: str, body: Any, headers: dict | None 
 
 
 @contextmanager
-def serving(project: Path) -> Iterator[Any]:
-    """The workbench of `project` serving on a free loopback port, in a thread of this process
-    (the browser is another process, so the socket guard of conftest.py refuses every connection
-    from here)."""
+def serving(project: Path, port: int = 0) -> Iterator[Any]:
+    """The workbench of `project` serving on a loopback port (0: a free one), in a thread of this
+    process (the browser is another process, so the socket guard of conftest.py refuses every
+    connection from here)."""
     from brochure.workbench.serve import open_workbench
 
-    bench = open_workbench(project, "127.0.0.1", 0)
+    bench = open_workbench(project, "127.0.0.1", port)
     thread = threading.Thread(target=bench.serve, daemon=True)
     thread.start()
     for _ in range(600):

@@ -6,6 +6,7 @@ browser (DNS rebinding, cross-site forms and fetches) must not be able to read o
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -19,6 +20,13 @@ ASGIApp = Callable[
 SAFE_METHODS = ("GET", "HEAD")
 CSRF_HEADER = "x-csrf-token"
 LOOPBACK = ("127.0.0.1", "localhost")
+# What a person does about a refusal they can meet without any attack: a page or an address kept
+# from an earlier run of `brochure serve` (its tokens are new on every run).
+NEW_RUN = (
+    "this address or page is from another run of `brochure serve` (its token is new every time "
+    "it starts): open the address it printed in its terminal"
+)
+HINTS = {"missing or wrong token": NEW_RUN, "missing or wrong CSRF token": NEW_RUN}
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,10 @@ def _same(given: str, expected: str) -> bool:
 
 
 class Guard:
-    """ASGI middleware: refuse (403, plain text) any request `Secrets.refusal` objects to."""
+    """ASGI middleware: refuse (403) any request `Secrets.refusal` objects to, saying why and,
+    for a page kept from an earlier run, what to do: as plain text, or as the API's JSON
+    (`{"error": ...}`) for /api/, so the page's script shows the message instead of failing to
+    read it."""
 
     def __init__(self, app: ASGIApp, keys: Secrets):
         self.app = app
@@ -75,9 +86,13 @@ class Guard:
         if scope["type"] == "http":
             why = self.keys.refusal(scope)
             if why is not None:
-                body = f"Forbidden: {why}\n".encode()
+                text = f"Forbidden: {why}" + (f": {HINTS[why]}" if why in HINTS else "")
+                if scope.get("path", "").startswith("/api/"):
+                    body, kind = json.dumps({"error": text}).encode(), b"application/json"
+                else:
+                    body, kind = f"{text}\n".encode(), b"text/plain; charset=utf-8"
                 await send({"type": "http.response.start", "status": 403, "headers": [
-                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-type", kind),
                     (b"content-length", str(len(body)).encode()),
                 ]})  # fmt: skip
                 await send({"type": "http.response.body", "body": body})

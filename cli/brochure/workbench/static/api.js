@@ -1,25 +1,51 @@
 // What every page's script shares, loaded once before them (base.html): this run's token and
-// CSRF token (from the page's meta elements), an API address carrying the token, and a JSON
-// POST carrying both. No framework, no build step.
+// CSRF token (from the page's meta elements), an API address carrying the token, and JSON GET
+// and POST carrying them. No framework, no build step.
 "use strict";
 window.brochure = (function () {
   const token = document.querySelector('meta[name="brochure-token"]').content;
   const csrf = document.querySelector('meta[name="brochure-csrf"]').content;
+  // fetch() fails without a response when nothing listens any more
+  const GONE =
+    "the workbench does not answer (stopped?): start `brochure serve` again and open the " +
+    "address it prints";
 
   // "/api/<path>?token=...&<params>"
   function api(path, params) {
     return "/api/" + path + "?" + new URLSearchParams({ token, ...(params || {}) });
   }
 
-  // POST `body` as JSON to /api/<path>: [response, its JSON]; a network failure throws.
-  async function post(path, body) {
-    const response = await fetch(api(path), {
+  // [response, its JSON]; a body that is not JSON (a proxy's or an old server's page) becomes
+  // {error: its first line}; no answer at all throws an Error saying what to do.
+  async function request(url, options) {
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (err) {
+      throw new Error(GONE);
+    }
+    const text = await response.text();
+    try {
+      return [response, JSON.parse(text)];
+    } catch (err) {
+      const line = text.split("\n")[0].trim() || response.status + " " + response.statusText;
+      return [response, { error: line }];
+    }
+  }
+
+  // GET /api/<path>: [response, its JSON].
+  function get(path, params) {
+    return request(api(path, params));
+  }
+
+  // POST `body` as JSON to /api/<path>: [response, its JSON].
+  function post(path, body) {
+    return request(api(path), {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify(body),
     });
-    return [response, await response.json()];
   }
 
-  return Object.freeze({ token, api, post });
+  return Object.freeze({ token, api, get, post });
 })();

@@ -8,7 +8,7 @@
   const shared = window.brochureGrid;
   if (!shared) return;
   const { grid, renderPieces } = shared;
-  const { api, post } = window.brochure;
+  const { get, post } = window.brochure;
   const panel = document.querySelector("aside.context");
   const CHECK_DELAY_MS = 300;
   let current = null; // the row whose target has (or last had) the focus
@@ -104,8 +104,8 @@
     panel.querySelector(".panel-hint").hidden = true;
     let data;
     try {
-      const response = await fetch(api("context", unitOf(row)));
-      data = await response.json();
+      let response;
+      [response, data] = await get("context", unitOf(row));
       if (!response.ok) throw new Error(data.error);
     } catch (err) {
       panel.querySelector(".panel-hint").hidden = false;
@@ -164,7 +164,7 @@
     try {
       [response, data] = await post("draft", unitOf(row));
     } catch (err) {
-      mt.querySelector(".mt-state").textContent = "No draft: " + err;
+      mt.querySelector(".mt-state").textContent = "No draft: " + err.message;
       return;
     }
     if (row !== current) return;

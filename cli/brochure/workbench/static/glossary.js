@@ -58,7 +58,7 @@
       [response, data] = await post("glossary", body);
     } catch (err) {
       status.textContent = "";
-      show("Not saved: " + err);
+      show("Not saved: " + err.message);
       return;
     }
     status.textContent = "";

@@ -31,7 +31,7 @@
     try {
       [response, data] = await post("rebuild", body);
     } catch (err) {
-      data = { error: String(err) };
+      data = { error: err.message };
     }
     button.disabled = false;
     if (!response || !response.ok) {

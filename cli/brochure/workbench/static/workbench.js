@@ -35,9 +35,7 @@
     try {
       [response, data] = await post("unit", body);
     } catch (err) {
-      row.classList.add("failed");
-      show(row, "Not saved: " + err);
-      return false;
+      return failed(row, err.message);
     }
     if (response.status === 409) {
       row.classList.add("conflict");
@@ -49,11 +47,7 @@
       select.value = data.state;
       return false;
     }
-    if (!response.ok) {
-      row.classList.add("failed");
-      show(row, "Error: " + data.error);
-      return false;
-    }
+    if (!response.ok) return failed(row, data.error);
     row.dataset.version = data.version;
     area.dataset.saved = data.target;
     if (area.value === body.target) area.value = data.target; // as the store keeps it
@@ -64,6 +58,14 @@
     row.classList.add("saved");
     show(row, "");
     return true;
+  }
+
+  // A save that did not happen: why, what to do, and that the text typed is still in its box
+  // (leaving the page asks first: see "beforeunload" below).
+  function failed(row, why) {
+    row.classList.add("failed");
+    show(row, "Not saved: " + why + ". Your text is still in the box above.");
+    return false;
   }
 
   // A text's pieces (from the server: text and the kinds of markup over it) as spans whose
@@ -147,6 +149,18 @@
       }
     });
   }
+  // Leaving or reloading the page while a target is not saved (being saved, refused, or typed and
+  // not yet left), or while a conflict shows the text that was not saved: the browser asks first.
+  window.addEventListener("beforeunload", (event) => {
+    const unsaved = Array.from(grid.querySelectorAll("tr.unit")).some((row) => {
+      const area = row.querySelector("textarea");
+      return area.value !== area.dataset.saved || row.classList.contains("conflict");
+    });
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = ""; // (older browsers ask only when this is set)
+    }
+  });
   const rows = grid.querySelectorAll("tr.unit");
   const arrived = { "#first": rows[0], "#last": rows[rows.length - 1] }[location.hash];
   if (arrived) arrived.querySelector("textarea").focus(); // from the other page (turnPage)
