@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from brochure.core.project import load_project
-from brochure.store.align import align_document, anchors, split_target
+from brochure.store.align import align_document, anchors, names
 from brochure.store.load import load_translations
 from brochure.store.xliff import open_store
 from conftest import snapshot, write_project
@@ -77,17 +79,24 @@ def test_a_merged_and_a_dropped_sentence_are_listed(invoke, tmp_path):
     result = invoke("align", project_dir / "a.md", translation, "--lang", "ru", project_dir)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "2 source sentences translated as 1: split by length" in out
+    # Two source sentences translated as one are left as they were: the translated sentence was
+    # cut in two by length ("Забастовка началась 3 января" / "и охватила 12 городов.")
+    assert (
+        "  2 source sentences translated as one: left as they were (<!--join--> between them in "
+        "the source makes them one segment)\n"
+        "  The strike began on 3 January. It spread to 12 cities.\n"
+        "  Забастовка началась 3 января и охватила 12 городов.\n"
+    ) in out
     assert "no translated sentence for it\n  They also demanded free trade unions, the right" in out
+    assert out.splitlines()[-1].endswith(
+        "3 aligned, 1 unsure, 3 left as they were; "
+        "4 unit(s) stored, 1 to check, 0 approved or a person's kept"
+    )
     project = load_project(project_dir)
     pairs = {
         p.source: (p.target, p.unsure)
         for p in align_document(project, project_dir / "a.md", translation, "ru").pairs
     }
-    assert (
-        pairs["The strike began on 3 January."][0] == "Забастовка началась 3 января"
-    )  # split by length
-    assert pairs["It spread to 12 cities."][0] == "и охватила 12 городов."
     assert pairs["The government resigned on 5 January."] == (
         "Правительство ушло в отставку 5 января.",
         "",
@@ -99,14 +108,25 @@ def test_a_merged_and_a_dropped_sentence_are_listed(invoke, tmp_path):
         == "Солидарность — наше оружие. Это знает каждый рабочий в стране."
     )
     store = open_store(project, project.documents[0], "ru")
-    states = {u.source.text: (u.state, u.target.text if u.target else None) for u in store.units()}
+    units = {u.source.text: u for u in store.units()}
+    states = {k: (u.state, u.target.text if u.target else None) for k, u in units.items()}
     assert states["The strike"] == ("reviewed", "Забастовка")
     assert states["The government resigned on 5 January."][0] == "reviewed"
-    assert states["The strike began on 3 January."][0] == "translated"  # unsure: a person checks it
+    assert states["The strike began on 3 January."] == ("initial", None)
+    assert states["It spread to 12 cities."] == ("initial", None)
     assert states[
         "They also demanded free trade unions, the right to strike and the release of every "
         "arrested activist."
     ] == ("initial", None)
+    # the second sentence could as well be the translated one: offered, not approved
+    workers = units["Workers demanded higher wages."]
+    assert (workers.state, workers.target.text) == (
+        "initial",
+        "Рабочие требовали повышения зарплаты.",
+    )
+    assert [n.text for n in workers.notes] == [
+        "align: unsure: the sentences may pair otherwise (83% sure)"
+    ]
 
 
 def test_reviewed_and_final_units_are_never_touched(invoke, seed_project, tmp_path):
@@ -125,7 +145,7 @@ def test_reviewed_and_final_units_are_never_touched(invoke, seed_project, tmp_pa
     assert snapshot(seed_project / "translations") == before
 
 
-def test_anchors_and_splitting():
+def test_anchors():
     assert anchors("40,000 workers on 3 January 2022, 100% of WTO")[0] == {
         "40000",
         "3",
@@ -133,9 +153,13 @@ def test_anchors_and_splitting():
         "100",
     }
     assert anchors("40 000 рабочих 3 января 2022 года, 100%")[0] == {"40000", "3", "2022", "100"}
-    assert split_target("Первое предложение. Второе, длинное предложение.", [20, 30]) == [
-        "Первое предложение.", "Второе, длинное предложение."
-    ]  # fmt: skip
+    # names in Cyrillic read in Latin letters match the source's spelling of them
+    english = names(
+        "Tokayev, Nazarbayev and the Mangistau and Kyzylorda regions; Zhanaozen, Aktobe"
+    )
+    kazakh = names("Тоқаев, Назарбаев, Маңғыстау мен Қызылорда облыстары; Жаңаөзен, Ақтөбе")
+    russian = names("Токаев, Назарбаев, Мангистауская и Кызылординская области; Жанаозен, Актобе")
+    assert english == kazakh == russian == {"tkv", "nzr", "mns", "kzl", "znz", "ktb"}
 
 
 def test_bad_input(invoke, seed_project, tmp_path):
@@ -196,3 +220,225 @@ def test_a_persons_draft_is_not_replaced(invoke, tmp_path):
         "translated",
     )
     assert units[sentence].meta["origin"] == "human"
+
+
+# -- partial and unequal translations: align never damages a project ------------------------------
+def seed_paragraphs(project, document, lang):
+    """The seed translation of a document as Markdown paragraphs (headings marked), with the
+    segments of each and every unit's reviewed target."""
+    segmented, stores = load_translations(project, [lang], sync=False)
+    store, seg = stores[(document.name, lang)], segmented[document.name]
+    paragraphs, targets = [], {}
+    for index, block in enumerate(seg.document.blocks):
+        segments = seg.block_segments(index)
+        if segments:
+            text = " ".join(store.get(s.id).target.text for s in segments)
+            paragraphs.append(
+                ("# " if block.kind == "heading" else "", text, [s.id for s in segments])
+            )
+            targets.update({s.id: store.get(s.id).target.text for s in segments})
+    return paragraphs, targets
+
+
+def machine_drafts(project, document, lang):
+    """Replace every unit of a document by a machine draft (origin mt), as `translate` leaves them."""
+    from brochure.core.datamodel import RichText
+
+    store = open_store(project, document, lang)
+    for unit in list(store.units()):
+        store.set_target(unit.id, RichText(f"[MT] {unit.source.text}"), "translated",
+                         meta={"origin": "mt", "engine": "argos"})  # fmt: skip
+    store.save()
+
+
+def aligned_units(project_dir, document, lang):
+    return {u.id: u for u in open_store(load_project(project_dir), document, lang).units()}
+
+
+def test_a_partial_kazakh_translation_leaves_what_it_lacks(invoke, seed_project, tmp_path):
+    """The Kazakh statement without three of its paragraphs: align cut the translated sentences
+    around the gaps in the middle to fill the missing paragraphs' units and stored the pieces as
+    translated over the machine drafts. Now the units of the missing paragraphs keep their drafts
+    and every other unit gets its own whole sentence, reviewed."""
+    project = load_project(seed_project)
+    document = project.documents[1]
+    paragraphs, targets = seed_paragraphs(project, document, "kk")
+    missing = (
+        3,
+        4,
+        8,
+    )  # "The dynamics ...", "As early as 4 January ...", "Kassym-Jomart Tokayev's decision ..."
+    translation = tmp_path / "statement.kk.md"
+    translation.write_text("\n\n".join(mark + text for i, (mark, text, _) in enumerate(paragraphs)
+                                       if i not in missing) + "\n", encoding="utf-8")  # fmt: skip
+    machine_drafts(project, document, "kk")
+
+    result = invoke("align", document.path, translation, "--lang", "kk", seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith(
+        "28 aligned, 0 unsure, 7 left as they were; "
+        "28 unit(s) stored, 0 to check, 0 approved or a person's kept"
+    )
+    left = {uid for i in missing for uid in paragraphs[i][2]}
+    assert result.output.count("no translated paragraph for it") == len(left) == 7
+    for uid, unit in aligned_units(seed_project, document, "kk").items():
+        if uid in left:
+            assert (unit.state, unit.meta["origin"]) == ("translated", "mt")
+            assert unit.target.text == f"[MT] {unit.source.text}"
+        else:
+            assert (unit.state, unit.meta["origin"]) == ("reviewed", "align")
+            assert unit.target.text == targets[uid]  # whole, never a piece
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_a_translation_without_its_headings(invoke, seed_project, tmp_path, suffix):
+    """The Russian programme with every heading left out: a missing heading was merged with the
+    next paragraph, and the first translated sentence cut to give the heading a piece."""
+    project = load_project(seed_project)
+    document = project.documents[0]
+    paragraphs, targets = seed_paragraphs(project, document, "ru")
+    translation = tmp_path / f"programme.ru{suffix}"
+    translation.write_text("\n\n".join(text for mark, text, _ in paragraphs if not mark) + "\n",
+                           encoding="utf-8")  # fmt: skip
+    machine_drafts(project, document, "ru")
+
+    result = invoke("align", document.path, translation, "--lang", "ru", seed_project)
+    assert result.exit_code == 0, result.output
+    headings = {uid for mark, _, ids in paragraphs if mark for uid in ids}
+    units = aligned_units(seed_project, document, "ru")
+    for uid in headings:
+        assert units[uid].target.text == f"[MT] {units[uid].source.text}"
+    for uid, unit in units.items():  # a unit holds its own translation or its draft, nothing else
+        assert unit.target.text in (targets[uid], f"[MT] {unit.source.text}")
+        assert (unit.state == "reviewed") == (unit.target.text == targets[uid])
+    if suffix == ".md":  # headings known on both sides: every paragraph pairs for sure
+        assert result.output.splitlines()[-1].endswith(
+            "40 aligned, 0 unsure, 5 left as they were; "
+            "40 unit(s) stored, 0 to check, 0 approved or a person's kept"
+        )
+    else:  # a plain text's short signature line could be a heading: the three units near it are
+        # offered in notes beside their drafts
+        assert result.output.splitlines()[-1].endswith(
+            "37 aligned, 3 unsure, 5 left as they were; "
+            "37 unit(s) stored, 3 to check, 0 approved or a person's kept"
+        )
+        noted = [
+            u for u in units.values() if any(n.text.startswith("align: unsure") for n in u.notes)
+        ]
+        assert len(noted) == 3
+        for unit in noted:
+            note = next(n.text for n in unit.notes if n.text.startswith("align: unsure"))
+            assert note.endswith(f"; programme.ru.txt has: {targets[unit.id]}")
+
+
+SOURCE = [
+    "# Our demands",
+    "The strike began in Zhanaozen on 2 January. Within two days it had spread to the whole "
+    "Mangistau region.",
+    "The workers demand a wage increase of 100%. They also demand the right to form free trade "
+    "unions.",
+    "The government declared a state of emergency on 5 January. Troops were sent to Almaty.",
+    "Solidarity is our weapon.",
+]
+RUSSIAN = [
+    "# Наши требования",
+    "Забастовка началась в Жанаозене 2 января. За два дня она охватила всю Мангистаускую область.",
+    "Рабочие требуют повысить зарплату на 100%. Они также требуют права создавать свободные "
+    "профсоюзы.",
+    "5 января правительство ввело чрезвычайное положение. В Алматы были направлены войска.",
+    "Солидарность — наше оружие.",
+]
+EXTRA = "Этого абзаца нет в английском тексте: его добавил переводчик."
+
+
+@pytest.mark.parametrize(
+    ("translation", "expected", "summary"),
+    [
+        pytest.param(
+            RUSSIAN[:2] + RUSSIAN[3:], "RRR--RRR", "6 aligned, 0 unsure, 2 left", id="missing"
+        ),
+        pytest.param(RUSSIAN[1:], "-RRRRRRR", "7 aligned, 0 unsure, 1 left", id="heading-missing"),
+        # the added paragraph went with the one before it: the units near it are offered only
+        pytest.param(
+            RUSSIAN[:3] + [EXTRA] + RUSSIAN[3:],
+            "RRROOOOR",
+            "4 aligned, 4 unsure, 0 left",
+            id="extra",
+        ),  # fmt: skip
+        pytest.param(
+            RUSSIAN[:2] + [f"{RUSSIAN[2]} {RUSSIAN[3]}"] + RUSSIAN[4:],
+            "RRROOOOR",
+            "4 aligned, 4 unsure, 0 left",
+            id="merged",
+        ),  # fmt: skip
+    ],
+)
+def test_unequal_translations(invoke, tmp_path, translation, expected, summary):
+    """Each unit of a small project gets its own sentence (R: reviewed; O: offered as `initial`
+    with a note), or nothing (-), never a piece nor a neighbour's sentence. The translation lies
+    inside the project: the units name it relative to the project."""
+    toml = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md"]\n'
+    project_dir = write_project(tmp_path / "p", toml, {"a.md": "\n\n".join(SOURCE) + "\n",
+                                "drafts/a.ru.md": "\n\n".join(translation) + "\n"})  # fmt: skip
+    result = invoke("align", project_dir / "a.md", project_dir / "drafts/a.ru.md", "--lang", "ru",
+                    project_dir)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stored = expected.count("R") + expected.count("O")
+    assert result.output.splitlines()[-1].endswith(
+        f"{summary} as they were; {stored} unit(s) stored, {expected.count('O')} to check, "
+        "0 approved or a person's kept"
+    )
+    assert (EXTRA in translation) == (
+        f"unsure: a translated paragraph with no source: {EXTRA}" in result.output
+    )
+    project = load_project(project_dir)
+    correct = [s.removeprefix("# ") for p in RUSSIAN for s in re.split(r"(?<=\.) ", p)]
+    units = list(open_store(project, project.documents[0], "ru").units())
+    assert len(units) == len(correct) == len(expected)
+    for unit, want, mark in zip(units, correct, expected, strict=True):
+        if mark == "-":
+            assert (unit.state, unit.target, unit.meta) == ("initial", None, {})
+            continue
+        assert unit.target.text == want
+        assert unit.meta == {"origin": "align", "align-source": "drafts/a.ru.md"}
+        assert unit.state == ("reviewed" if mark == "R" else "initial")
+        assert [n.text.split(":")[:2] for n in unit.notes] == (
+            [["align", " unsure"]] if mark == "O" else []
+        )
+
+
+def test_the_translation_is_named_without_a_local_folder(invoke, tmp_path):
+    """A translation outside the project is named by its file name only; a file from an earlier
+    version that carries an absolute path is read so, and written so at its next save, and an
+    XLIFF export never carries one."""
+    from brochure.core.datamodel import RichText
+
+    toml = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md"]\n'
+    project_dir = write_project(tmp_path / "p", toml, {"a.md": "\n\n".join(SOURCE) + "\n"})
+    translation = tmp_path / "elsewhere" / "a.ru.md"
+    translation.parent.mkdir()
+    translation.write_text("\n\n".join(RUSSIAN) + "\n", encoding="utf-8")
+    result = invoke("align", project_dir / "a.md", translation, "--lang", "ru", project_dir)
+    assert result.exit_code == 0, result.output
+    xlf = project_dir / "translations" / "a.ru.xlf"
+    assert str(tmp_path) not in xlf.read_text(encoding="utf-8")
+    project = load_project(project_dir)
+    assert {
+        u.meta["align-source"] for u in open_store(project, project.documents[0], "ru").units()
+    } == {"a.ru.md"}
+
+    # as the earlier version wrote it
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace(">a.ru.md<", f">{translation}<"),
+                   encoding="utf-8")  # fmt: skip
+    assert str(translation) in xlf.read_text(encoding="utf-8")
+    store = open_store(load_project(project_dir), project.documents[0], "ru")
+    assert {u.meta["align-source"] for u in store.units()} == {"a.ru.md"}
+    out = tmp_path / "export"
+    result = invoke("xliff", "export", project_dir, "--version", "2.1", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert [str(tmp_path) in p.read_text(encoding="utf-8") for p in out.iterdir()] == [False]
+    first = next(store.units())
+    store.set_target(first.id, RichText("Наши требования"), "final", meta=first.meta)
+    store.save()
+    assert str(tmp_path) not in xlf.read_text(encoding="utf-8")
+    assert xlf.read_text(encoding="utf-8").count(">a.ru.md<") == 8

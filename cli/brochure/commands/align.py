@@ -22,19 +22,22 @@ from brochure.commands.common import project_argument
 def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None:
     """Pair TRANSLATION (.md/.txt) with the project document SOURCE, paragraph then sentence.
 
-    The pairs become reviewed units; units already reviewed or final, and targets a person wrote,
-    are kept (machine drafts are replaced). Pairs the aligner is unsure of are stored as
-    translated with a note, and listed here.
+    Sure pairs become reviewed units. Unsure pairs are only offered: an empty unit gets the text as
+    'initial' with a note, a machine draft stays with the text in a note. Source sentences with no
+    translated counterpart, or several the translation made one sentence of, are left as they
+    were (a translated sentence is never cut). Reviewed and final units, and targets a person
+    wrote, are never touched. Each unsure or left pair is listed.
     """
     from brochure.core.project import load_project
     from brochure.store.align import align_translation
 
     result = align_translation(load_project(project_dir), source, translation, lang)
-    for pair in result.unsure:
-        click.echo(
-            f"unsure: {pair.segment_ids[0]}  {pair.unsure}\n  {pair.source}\n  {pair.target or '-'}"
-        )
+    for label, pairs in (("unsure", result.unsure), ("left", result.unpaired)):
+        for pair in pairs:
+            click.echo(f"{label}: {pair.segment_ids[0]}  {pair.unsure}\n  {pair.source}\n"
+                       f"  {pair.target or '-'}")  # fmt: skip
     for text in result.leftovers:
         click.echo(f"unsure: a translated paragraph with no source: {text[:70]}")
-    click.echo(f"{result.store}: {result.stored} unit(s) stored, {len(result.unsure)} to check, "
-               f"{result.kept} approved or a person's kept")  # fmt: skip
+    click.echo(f"{result.store}: {result.aligned} aligned, {result.offered + result.noted} unsure, "
+               f"{result.left} left as they were; {result.aligned + result.offered} unit(s) stored, "
+               f"{result.offered + result.noted} to check, {result.kept} approved or a person's kept")  # fmt: skip

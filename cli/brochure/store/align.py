@@ -1,26 +1,39 @@
 """`brochure align`: pair an existing human translation with a project document, unit by unit.
 
-Two passes, both Gale-Church (length-based dynamic programming, Gale & Church 1993): first the
-paragraphs (blocks in order; a heading only pairs cheaply with a heading when the translation is
-Markdown), then the sentences inside each pair of paragraphs. Anchors move the cost: numbers and
-Latin-script words (names, acronyms) found on both sides make a pairing cheaper, numbers found on
-one side only make it dearer. Why our own small DP rather than the `galechurch` package
-(research/text.md): it takes no anchors, and our paragraphs have a handful of sentences each, so
-the quadratic DP costs nothing.
+Two passes of one dynamic programme (Gale & Church 1993): the paragraphs (blocks in order), then
+the sentences inside each pair of paragraphs. A bead's cost is its prior, the length difference
+(Gale-Church's z) and anchors: numbers and names found on both sides make it cheaper (a name in
+Cyrillic is read in Latin letters, Жаңаөзен ~ Zhanaozen), numbers found on one side only dearer; a
+heading paired with a paragraph (Markdown), or one sentence with sentences of two paragraphs,
+dearer still. A sentence or heading left out pays its prior only, a paragraph a little more (see
+PARAGRAPH_GAP): with Gale-Church's full length term, leaving out a long paragraph cost more than
+cutting its neighbours' translation apart, and a partial translation was spread in pieces over the
+whole document. The whole texts' length ratio is wrong for a partial translation: a second pass
+uses the ratio of the paragraphs the first paired. Why our own small DP rather than the
+`galechurch` package (research/text.md): it takes no anchors and gives no confidence.
 
-The pairs become `reviewed` units (origin `align`); the pairs the aligner is unsure of (a paragraph
-or sentence left over, two sentences translated as one, lengths far from the document's ratio,
-numbers that differ) become `translated` units with a note, and are listed for a person to check.
-Units already reviewed or final, and targets a person wrote (origin human, via an XLIFF import or
-the workbench), are never touched; machine drafts are replaced.
+How sure a link is, as Moore (2002) and hunalign's confidence scores measure it: the posterior
+probability of the link over all alignments (forward-backward over the same costs), not only its
+own cost; so a link next to a paragraph left out, where the gap could as well sit one place on, is
+unsure. Bleualign and hunalign leave out what they cannot link confidently; so does this:
+
+- a sure link of whole sentences (one source sentence, one or more translated ones) is stored
+  `reviewed`, origin `align`;
+- an unsure one is offered, never approved: in a unit with no target, as `initial` with a note;
+  beside a machine draft (kept) as a note carrying the translation's sentence;
+- a source sentence with no translated counterpart, or several the translation made one sentence
+  of, is left as it was and listed: a translated sentence is never cut to fill two units;
+- units already reviewed or final, and targets a person wrote (origin human, via an XLIFF import or
+  the workbench), are never touched; machine drafts give way to sure links only.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,15 +41,30 @@ from brochure.core.errors import AlignError
 from brochure.core.text import number_list
 
 if TYPE_CHECKING:
+    from brochure.core.datamodel import Segment
     from brochure.core.project import DocumentSpec, Project
 
 # Gale-Church priors of the bead types (source sentences, target sentences)
 PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.0445, (1, 2): 0.0445, (2, 2): 0.011}
-PARAGRAPH_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+# Paragraphs: a translator keeps them far more strictly than sentences; merging two is as rare as
+# leaving one out (with the sentences' 4.5% two short paragraphs merged cost less than one left out)
+PARAGRAPH_PRIORS = {(1, 1): 0.98, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.005, (1, 2): 0.005}
 VARIANCE = 6.8  # Gale-Church's s^2 for character lengths
+# What leaving out a paragraph costs beyond its prior, at most: Gale-Church's full length term
+# (its z grows with the square root of the length) made a long paragraph dearer to leave out than
+# to cut its neighbours' translation apart; none at all made a short one cheaper to leave out than
+# to pair two paragraphs that differ in length (a sentence dropped from one, added to the next).
+# A sentence left out pays its prior only (with the length term a dropped one reads as a merge).
+PARAGRAPH_GAP = 4.0
 UNSURE_COST = 6.0  # a 1-1 bead dearer than this (|z| > ~3) is listed for a person to check
+SURE = 0.9  # the posterior probability a link needs to be stored as reviewed
+KIND_COST = 4.0  # a heading paired with a paragraph (Markdown)
+MERGE_KIND_COST = 12.0  # a heading merged with a paragraph, or headings with one: never done
+BLOCK_COST = 4.0  # one translated sentence for sentences of two paragraphs (or the reverse)
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}\b")
-_SPLIT_AFTER = re.compile(r"[.!?…;:»)\]][\"'»”’)]*\s+")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Latin spellings of one sound, so that both sides of a name read alike (Qyzylorda ~ Kyzylorda)
+_SPELLINGS = (("gh", "g"), ("kh", "k"), ("q", "k"), ("ng", "n"), ("zh", "z"), ("sh", "s"))
 
 
 @dataclass
@@ -46,8 +74,21 @@ class Pair:
     block: int  # index of the source block
     segment_ids: tuple[str, ...]
     source: str
-    target: str
+    target: str  # whole translated sentences, never a piece of one ("" when none)
     unsure: str = ""  # why a person should check the pair; empty when sure
+    left: bool = False  # nothing is stored for these segments (see `unsure` for why)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A bead of the best alignment: src[i0:i1] with tgt[j0:j1], its cost and posterior probability."""
+
+    i0: int
+    i1: int
+    j0: int
+    j1: int
+    cost: float
+    posterior: float
 
 
 @dataclass
@@ -56,13 +97,20 @@ class AlignResult:
     lang: str
     pairs: list[Pair] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)  # translation paragraphs with no source
-    stored: int = 0
-    kept: int = 0  # units already reviewed or final: left as they were
+    aligned: int = 0  # units stored as reviewed
+    offered: int = 0  # unsure units given the translation's text as `initial`
+    noted: int = 0  # unsure units whose draft stays, the translation's text in a note
+    left: int = 0  # units left as they were: no counterpart, or merged in the translation
+    kept: int = 0  # units already reviewed or final, or a person's: left as they were
     store: Path | None = None
 
     @property
     def unsure(self) -> list[Pair]:
-        return [p for p in self.pairs if p.unsure]
+        return [p for p in self.pairs if p.unsure and not p.left]
+
+    @property
+    def unpaired(self) -> list[Pair]:
+        return [p for p in self.pairs if p.left]
 
 
 # -- the dynamic programme -------------------------------------------------------------------------
@@ -85,76 +133,122 @@ def anchors(text: str) -> tuple[set[str], set[str]]:
     return set(number_list(text)), {w.lower() for w in _LATIN.findall(text)}
 
 
+@lru_cache(maxsize=65536)
+def name_key(word: str) -> str:
+    """A capitalised word as its first three consonants in Latin letters: Тоқаев and Tokayev
+    both read `tkv`, Жаңаөзен and Zhanaozen `znz`; "" when fewer than three are left."""
+    from anyascii import anyascii
+
+    latin = re.sub(r"(.)\1+", r"\1", anyascii(word).lower())  # Маңғыстау: mangghystau
+    for spelling, sound in _SPELLINGS:
+        latin = latin.replace(spelling, sound)
+    consonants = re.sub(r"(.)\1+", r"\1", re.sub(r"[^bcdfgjklmnprstvxz]", "", latin))
+    return consonants[:3] if len(consonants) >= 3 else ""
+
+
+def names(text: str) -> set[str]:
+    """The name keys of a text's capitalised words (see name_key)."""
+    return {k for w in _WORD.findall(text) if w[0].isupper() and (k := name_key(w))}
+
+
+@lru_cache(maxsize=4096)  # the DP asks for each paragraph's anchors once per cell of its row
+def _features(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    numbers, latin = anchors(text)
+    return frozenset(numbers), frozenset(latin), frozenset(names(text))
+
+
 def anchor_cost(src: str, tgt: str) -> float:
-    """Cheaper when numbers and Latin-script names agree: they survive translation."""
-    sn, sw = anchors(src)
-    tn, tw = anchors(tgt)
+    """Cheaper when numbers and names agree: they survive translation."""
+    sn, sw, sk = _features(src)
+    tn, tw, tk = _features(tgt)
     cost = 1.5 * len(sn ^ tn) - 1.0 * len(sn & tn)
     if tw:  # a target in another script shares Latin words only where names or acronyms are kept
         cost -= 0.5 * len(sw & tw)
-    return max(cost, -4.0)
+    cost -= 0.75 * len(sk & tk)
+    return max(cost, -6.0)
+
+
+def _logsumexp(values: list[float]) -> float:
+    if not values:
+        return -math.inf
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
 
 
 def align_sequences(
-    src: Sequence[str], tgt: Sequence[str], ratio: float, beads: Sequence[tuple[int, int]],
-    extra: Callable[[int, int, int, int], float] | None = None, gap_length: bool = True,
-) -> list[tuple[int, int, int, int, float]]:  # fmt: skip
-    """Best path of beads (i0, i1, j0, j1, cost) covering src[i0:i1] and tgt[j0:j1]."""
+    src: Sequence[str], tgt: Sequence[str], ratio: float, beads: Mapping[tuple[int, int], float],
+    extra: Callable[[int, int, int, int], float] | None = None,
+    gap_length: float | tuple[Sequence[float], Sequence[float]] = math.inf,
+) -> list[Link]:  # fmt: skip
+    """The best path of beads covering src and tgt, each with its posterior probability; an item
+    left out pays its prior and at most `gap_length` of the length term (one cap, or one per item
+    of src and of tgt)."""
     n, m = len(src), len(tgt)
-    inf = float("inf")
-    best = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
+    if isinstance(gap_length, tuple):
+        src_gap, tgt_gap = gap_length
+    else:
+        src_gap, tgt_gap = [gap_length] * n, [gap_length] * m
     slen = [len(s) for s in src]
     tlen = [len(t) for t in tgt]
+    costs: dict[tuple[int, int, int, int], float] = {}
+
+    def bead_cost(i: int, j: int, di: int, dj: int) -> float:  # the bead ending at (i, j)
+        key = (i, j, di, dj)
+        if key not in costs:
+            cost = -math.log(beads[(di, dj)])
+            lengths = length_cost(sum(slen[i - di : i]), sum(tlen[j - dj : j]), ratio)
+            cost += (
+                lengths if di and dj else min(lengths, (src_gap[i - 1] if di else tgt_gap[j - 1]))
+            )
+            if di and dj:
+                cost += anchor_cost(" ".join(src[i - di : i]), " ".join(tgt[j - dj : j]))
+            if extra:
+                cost += extra(i - di, i, j - dj, j)
+            costs[key] = cost
+        return costs[key]
+
+    inf = math.inf
+    best = [[inf] * (m + 1) for _ in range(n + 1)]
+    forward = [[-inf] * (m + 1) for _ in range(n + 1)]  # log of the summed probabilities
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = forward[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
             if i == j == 0:
                 continue
+            terms = []
             for di, dj in beads:
                 if di > i or dj > j or best[i - di][j - dj] == inf:
                     continue
-                ls, lt = sum(slen[i - di : i]), sum(tlen[j - dj : j])
-                cost = -math.log(PRIORS[(di, dj)])
-                if (di and dj) or gap_length:  # a left-over sentence may pay its prior only: with
-                    cost += length_cost(
-                        ls, lt, ratio
-                    )  # the length term a dropped one reads as a merge
-                if di and dj:
-                    cost += anchor_cost(" ".join(src[i - di : i]), " ".join(tgt[j - dj : j]))
-                if extra:
-                    cost += extra(i - di, i, j - dj, j)
-                total = best[i - di][j - dj] + cost
-                if total < best[i][j]:
-                    best[i][j] = total
-                    back[i][j] = (di, dj, cost)
+                cost = bead_cost(i, j, di, dj)
+                terms.append(forward[i - di][j - dj] - cost)
+                if best[i - di][j - dj] + cost < best[i][j]:
+                    best[i][j] = best[i - di][j - dj] + cost
+                    back[i][j] = (di, dj)
+            forward[i][j] = _logsumexp(terms)
+    backward = [[-inf] * (m + 1) for _ in range(n + 1)]
+    backward[n][m] = 0.0
+    for i in range(n, -1, -1):
+        for j in range(m, -1, -1):
+            if (i, j) != (n, m):
+                backward[i][j] = _logsumexp([
+                    backward[i + di][j + dj] - bead_cost(i + di, j + dj, di, dj)
+                    for di, dj in beads
+                    if i + di <= n and j + dj <= m and backward[i + di][j + dj] > -inf
+                ])  # fmt: skip
     path = []
     i, j = n, m
     while i or j:
         step = back[i][j]
         assert step is not None
-        di, dj, cost = step
-        path.append((i - di, i, j - dj, j, cost))
+        di, dj = step
+        cost = bead_cost(i, j, di, dj)
+        posterior = math.exp(
+            min(forward[i - di][j - dj] - cost + backward[i][j] - forward[n][m], 0.0)
+        )
+        path.append(Link(i - di, i, j - dj, j, cost, posterior))
         i, j = i - di, j - dj
     return path[::-1]
-
-
-def split_target(text: str, lengths: Sequence[int]) -> list[str]:
-    """Cut one translated sentence into len(lengths) pieces in proportion to the source lengths."""
-    if len(lengths) == 1:
-        return [text]
-    total = sum(lengths) or 1
-    want = len(text) * lengths[0] / total
-    points = [m.end() for m in _SPLIT_AFTER.finditer(text) if 0 < m.end() < len(text)]
-    points = (
-        points
-        or [m.end() for m in re.finditer(r",\s+", text)]
-        or [m.end() for m in re.finditer(r"\s+", text)]
-    )
-    if not points:
-        return [text] + [""] * (len(lengths) - 1)
-    cut = min(points, key=lambda p: abs(p - want))
-    return [text[:cut].strip(), *split_target(text[cut:].strip(), lengths[1:])]
 
 
 # -- aligning a document ---------------------------------------------------------------------------
@@ -187,74 +281,129 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
 
     src_blocks = [i for i, _ in enumerate(seg.document.blocks) if seg.block_segments(i)]
     src_texts = [seg.document.blocks[i].text for i in src_blocks]
+    src_heading = [seg.document.blocks[i].kind == "heading" for i in src_blocks]
     tgt_texts = [b.text for b in tdoc.blocks]
+    tgt_heading = [b.kind == "heading" for b in tdoc.blocks]
     ratio = max(sum(map(len, tgt_texts)), 1) / max(sum(map(len, src_texts)), 1)
 
     def kinds(i0: int, i1: int, j0: int, j1: int) -> float:
-        if not use_kinds or i1 - i0 != 1 or j1 - j0 != 1:
+        """A heading pairs with a heading (Markdown), and never merges with a paragraph."""
+        if i0 == i1 or j0 == j1:
             return 0.0
-        a, b = seg.document.blocks[src_blocks[i0]].kind, tdoc.blocks[j0].kind
-        return 0.0 if (a == "heading") == (b == "heading") else 4.0
+        a, b = set(src_heading[i0:i1]), set(tgt_heading[j0:j1])
+        if len(a) > 1 or (use_kinds and (len(b) > 1 or (a != b and (i1 - i0, j1 - j0) != (1, 1)))):
+            return MERGE_KIND_COST
+        return KIND_COST if use_kinds and a != b else 0.0
 
+    # a heading left out pays its prior only: partial translations often leave them out
+    gaps = ([0.0 if h else PARAGRAPH_GAP for h in src_heading],
+            [0.0 if h and use_kinds else PARAGRAPH_GAP for h in tgt_heading])  # fmt: skip
     result = AlignResult(document=document.name, lang=lang)
-    for i0, i1, j0, j1, cost in align_sequences(
-        src_texts, tgt_texts, ratio, PARAGRAPH_BEADS, kinds
-    ):
+    links = align_sequences(src_texts, tgt_texts, ratio, PARAGRAPH_PRIORS, kinds, gaps)
+    # The whole texts' ratio is wrong for a partial translation (the Kazakh of half a document
+    # reads as half as long as English): once more with the ratio of the paragraphs paired 1-1
+    paired = [(len(src_texts[k.i0]), len(tgt_texts[k.j0])) for k in links
+              if (k.i1 - k.i0, k.j1 - k.j0) == (1, 1)]  # fmt: skip
+    better = sum(t for _, t in paired) / max(sum(s for s, _ in paired), 1) if paired else ratio
+    if better != ratio:
+        ratio = better
+        links = align_sequences(src_texts, tgt_texts, ratio, PARAGRAPH_PRIORS, kinds, gaps)
+    for link in links:
+        i0, i1, j0, j1 = link.i0, link.i1, link.j0, link.j1
         if i0 == i1:
             result.leftovers.extend(tgt_texts[j0:j1])
             continue
         segments = [s for b in src_blocks[i0:i1] for s in seg.block_segments(b)]
-        block = src_blocks[i0]
         if j0 == j1:
-            for s in segments:
-                result.pairs.append(
-                    Pair(block, (s.id,), s.text, "", "no translated paragraph for it")
-                )
+            result.pairs.extend(_left(segments, "no translated paragraph for it"))
             continue
         why = ""
         if (i1 - i0, j1 - j0) != (1, 1):
             why = f"{i1 - i0} source paragraph(s) paired with {j1 - j0} translated"
-        elif cost > UNSURE_COST:
+        elif link.cost > UNSURE_COST:
             why = "paragraph lengths far from the document's ratio"
+        elif link.posterior < SURE:
+            why = f"the paragraphs may pair otherwise ({link.posterior:.0%} sure)"
         sentences: list[str] = []
-        for b in tdoc.blocks[j0:j1]:
-            sentences.extend(b.text[a:z] for a, z in segment_block(b, segmenter))
-        result.pairs.extend(_align_sentences(block, segments, sentences, ratio, why))
+        blocks: list[int] = []
+        for index, b in enumerate(tdoc.blocks[j0:j1]):
+            spans = segment_block(b, segmenter)
+            sentences.extend(b.text[a:z] for a, z in spans)
+            blocks.extend([index] * len(spans))
+        pairs, extras = _align_sentences(segments, sentences, blocks, ratio, why)
+        result.pairs.extend(pairs)
+        result.leftovers.extend(extras)
     return result
 
 
+def _left(segments: Sequence[Segment], why: str) -> list[Pair]:
+    return [Pair(s.block, (s.id,), s.text, "", why, left=True) for s in segments]
+
+
 def _align_sentences(
-    block: int, segments: list, sentences: list[str], ratio: float, why: str
-) -> list[Pair]:
-    if len(segments) == 1:
-        s = segments[0]
-        target = " ".join(sentences)
-        return [Pair(block, (s.id,), s.text, target, why or _number_doubt(s.text, target))]
-    pairs: list[Pair] = []
+    segments: list[Segment], sentences: list[str], blocks: list[int], ratio: float, why: str
+) -> tuple[list[Pair], list[str]]:
+    """The sentence pairs of one paragraph link, and translated sentences no source sentence took."""
+    if len(segments) == 1:  # one source sentence (a heading, a list item): the whole translation
+        s, target = segments[0], " ".join(sentences)
+        return [Pair(s.block, (s.id,), s.text, target, why or _number_doubt(s.text, target))], []
     texts = [s.text for s in segments]
-    for i0, i1, j0, j1, cost in align_sequences(
-        texts, sentences, ratio, tuple(PRIORS), gap_length=False
-    ):
+
+    def crossing(i0: int, i1: int, j0: int, j1: int) -> float:
+        """One sentence for sentences of two paragraphs: a translator does not do that."""
+        cost = 0.0
+        if i1 - i0 > 1 and segments[i0].block != segments[i1 - 1].block:
+            cost += BLOCK_COST
+        if j1 - j0 > 1 and blocks[j0] != blocks[j1 - 1]:
+            cost += BLOCK_COST
+        return cost
+
+    pairs: list[Pair] = []
+    extras: list[str] = []  # translated sentences no source sentence took (another paragraph's)
+    took: tuple[Pair, int] | None = None  # the last pair given sentences, and their paragraph
+    pending: tuple[str, int] | None = None  # a sentence more than the source has, before any pair
+    for link in align_sequences(texts, sentences, ratio, PRIORS, crossing, 0.0):
+        i0, i1, j0, j1 = link.i0, link.i1, link.j0, link.j1
         target = " ".join(sentences[j0:j1])
-        if i0 == i1:  # a translated sentence with no source: attach it to the previous pair
-            if pairs:
-                pairs[-1].target = f"{pairs[-1].target} {target}".strip()
-                pairs[-1].unsure = (
-                    pairs[-1].unsure or "a translated sentence more than the source has"
-                )
-            continue
         group = segments[i0:i1]
-        pieces = split_target(target, [len(s.text) for s in group]) if target else [""] * len(group)
-        for s, piece in zip(group, pieces, strict=True):
-            doubt = why
-            if not doubt and not piece:
-                doubt = "no translated sentence for it"
-            elif not doubt and len(group) > 1:
-                doubt = f"{len(group)} source sentences translated as {j1 - j0}: split by length"
-            elif not doubt and cost > UNSURE_COST + -math.log(PRIORS[(i1 - i0, j1 - j0)]):
-                doubt = "sentence lengths far from the document's ratio"
-            pairs.append(Pair(block, (s.id,), s.text, piece, doubt or _number_doubt(s.text, piece)))
-    return pairs
+        if not group:  # whole sentences still: given to a pair of their paragraph as they are
+            if took is not None and took[1] == blocks[j0]:
+                took[0].target = f"{took[0].target} {target}"
+                took[0].unsure = took[0].unsure or "a translated sentence more than the source has"
+            elif took is None and pending is None:
+                pending = (target, blocks[j0])
+            else:
+                extras.append(target)
+            continue
+        if not target:
+            pairs.extend(_left(group, "no translated sentence for it"))
+            continue
+        if len(group) > 1:  # never cut a translated sentence to fill two units
+            given = "one" if j1 - j0 == 1 else f"{j1 - j0} that pair only as a whole"
+            doubt = (f"{len(group)} source sentences translated as {given}: left as they were "
+                     "(<!--join--> between them in the source makes them one segment)")  # fmt: skip
+            pairs.append(Pair(group[0].block, tuple(s.id for s in group), " ".join(texts[i0:i1]),
+                              target, doubt, left=True))  # fmt: skip
+            continue
+        s = group[0]
+        doubt = why
+        if pending is not None:
+            if pending[1] == blocks[j0]:
+                target = f"{pending[0]} {target}"
+                doubt = why or "a translated sentence more than the source has"
+            else:
+                extras.append(pending[0])
+            pending = None
+        if not doubt and link.cost > UNSURE_COST + -math.log(PRIORS[(1, j1 - j0)]):
+            doubt = "sentence lengths far from the document's ratio"
+        elif not doubt and link.posterior < SURE:
+            doubt = f"the sentences may pair otherwise ({link.posterior:.0%} sure)"
+        pair = Pair(s.block, (s.id,), s.text, target, doubt or _number_doubt(s.text, target))
+        pairs.append(pair)
+        took = (pair, blocks[j1 - 1])
+    if pending is not None:
+        extras.append(pending[0])
+    return pairs, extras
 
 
 def _number_doubt(src: str, tgt: str) -> str:
@@ -265,36 +414,44 @@ def _number_doubt(src: str, tgt: str) -> str:
 
 
 def align_translation(project: Project, source: Path, translation: Path, lang: str) -> AlignResult:
-    """Align and store the pairs in translations/<document>.<lang>.xlf (never over approved units
-    or a person's draft)."""
+    """Align and store the sure pairs in translations/<document>.<lang>.xlf, offer the unsure ones
+    (never over approved units or a person's draft; a draft gives way to sure pairs only)."""
     from brochure.core.datamodel import RichText
     from brochure.segmentation.documents import segment_source
-    from brochure.store.xliff import MACHINE_ORIGINS, open_store
+    from brochure.store.xliff import MACHINE_ORIGINS, open_store, portable_path
 
     result = align_document(project, source, translation, lang)
     document = find_document(project, source)
     store = open_store(project, document, lang)
     store.sync(segment_source(project, document).segments)
-    try:
-        where = translation.resolve().relative_to(project.root).as_posix()
-    except ValueError:
-        where = str(translation)
+    where = portable_path(str(translation.resolve()), project.root)
+    meta = {"origin": "align", "align-source": where}
     for pair in result.pairs:
-        if not pair.target:
-            continue
         for uid in pair.segment_ids:
             unit = store.get(uid)
             if unit is None:
                 continue
-            if unit.approved or (
-                unit.has_target and unit.meta.get("origin") not in MACHINE_ORIGINS
-            ):
+            origin = unit.meta.get("origin")
+            offer = origin == "align" and unit.state == "initial"  # an earlier run's, not taken
+            if unit.approved or (unit.has_target and origin not in MACHINE_ORIGINS and not offer):
                 result.kept += 1  # approved, or a person's own draft (xliff import, workbench)
-                continue
-            note = f"align: unsure: {pair.unsure}" if pair.unsure else None
-            store.set_target(uid, RichText(pair.target), "translated" if pair.unsure else "reviewed",
-                             meta={"origin": "align", "align-source": where}, note=note)  # fmt: skip
-            result.stored += 1
+            elif pair.left or not pair.target:
+                result.left += 1
+            elif not pair.unsure:
+                store.set_target(uid, RichText(pair.target), "reviewed", meta=meta)
+                result.aligned += 1
+            else:
+                note = f"align: unsure: {pair.unsure}"
+                if unit.has_target and not offer:  # a machine draft stays; the text beside it
+                    note = f"{note}; {where} has: {pair.target}"
+                    if not any(n.text == note for n in unit.notes):
+                        store.add_note(uid, note)
+                    result.noted += 1
+                    continue
+                fresh = not any(n.text == note for n in unit.notes)
+                store.set_target(uid, RichText(pair.target), "initial", meta=meta,
+                                 note=note if fresh else None)  # fmt: skip
+                result.offered += 1
     store.save()
     result.store = store.path
     return result

@@ -29,7 +29,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -55,6 +55,9 @@ _KIND = {v: k for k, v in _SUBTYPE.items()}
 _NOTE_SPANS = ("note",)
 MACHINE_ORIGINS = ("mt", "memory", "memory-fuzzy")  # drafts a person's edit always wins over
 LOCK_FILE = "translations.lock"
+# Unit metadata that names a file (where `brochure align` took a translation from): relative to the
+# project, never absolute, since a shared XLIFF carries it to other machines
+PATH_META = ("align-source",)
 # Children of <file> and <unit> in the order XLIFF 2's schema requires; an element of another
 # namespace (a module such as mda:metadata, or an extension) ranks with "module".
 _FILE_ORDER = {"skeleton": 0, "module": 1, "notes": 2, "unit": 3, "group": 3}
@@ -189,6 +192,23 @@ def _remember_synced(key: tuple[str, str, str, str] | None, segments: list[Segme
         entry = _PARSED.get(key) if key is not None else None
         if entry is not None:
             entry.synced = tuple(segments)
+
+
+def portable_path(value: str, root: Path | None = None) -> str:
+    """A file named in a unit's metadata as any machine may read it: relative to the project
+    `root` when inside it, else only its name (an absolute path leaks a local folder and means
+    nothing elsewhere; files from before this rule carry one, and are read so)."""
+    posix, windows = PurePosixPath(value), PureWindowsPath(value)
+    if windows.drive or value.startswith("\\"):  # C:\Users\..., \\server\share\...
+        return windows.name
+    if not posix.is_absolute():
+        return value if ".." not in posix.parts else posix.name
+    if root is not None:
+        try:
+            return Path(value).relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return posix.name
 
 
 def default_lock(path: Path) -> Path:
@@ -574,7 +594,8 @@ class TranslationFile:
         for m in el.iterfind(
             f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='{META_CATEGORY}']/{{{MDA}}}meta"
         ):
-            meta[m.get("type", "")] = m.text or ""
+            kind = m.get("type", "")
+            meta[kind] = portable_path(m.text or "") if kind in PATH_META else m.text or ""
         stale = self._is_stale(el)
         codes = unit_codes(el) if seg is not None else {}  # once for source and target
         return Unit(
@@ -802,6 +823,9 @@ class TranslationFile:
             if current is not None and _digest(current) != self._digest:
                 self._merge_into(current)
             _reorder(self.file_el, _FILE_ORDER)
+            for meta in self.file_el.iter(f"{{{MDA}}}meta"):
+                if meta.get("type") in PATH_META and meta.text:
+                    meta.text = portable_path(meta.text)  # an old file's absolute path
             for unit in self._units.values():
                 _reorder(unit, _UNIT_ORDER)
             data = etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8") + b"\n"
