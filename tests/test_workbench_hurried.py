@@ -54,9 +54,8 @@ def test_a_save_to_a_stopped_or_restarted_workbench_says_what_to_do_and_keeps_th
     with serving(seed_project, int(port)):  # started again on the same port: a new token
         area.fill(typed + " ")
         area.press("Tab")
-        page.wait_for_function(
-            f"document.querySelector('tr#u-{uid} .message').textContent.includes('another run')"
-        )
+        # (a selector, not a script: the page's CSP allows no eval, which wait_for_function needs)
+        page.locator(f"tr#u-{uid} .message", has_text="another run").wait_for()
         message = page.locator(f"tr#u-{uid} .message").inner_text()
         assert message.startswith("Not saved: Forbidden: missing or wrong token: this address"), (
             message
@@ -76,3 +75,48 @@ def test_a_save_to_a_stopped_or_restarted_workbench_says_what_to_do_and_keeps_th
         assert dialogs == ["beforeunload"]
         assert area.input_value() == typed + " "
     assert xlf(seed_project).read_bytes() == before
+
+
+def save(client, keys, unit, target, state):
+    from brochure.store.edit import unit_version
+    from conftest_workbench import api_post
+
+    body = {"doc": DOC, "lang": LANG, "id": unit.id, "target": target, "state": state,
+            "version": unit_version(unit)}  # fmt: skip
+    return api_post(client, keys, "unit", body)
+
+
+def test_an_empty_target_is_saved_only_as_untranslated(client, keys, seed_project):
+    unit = units(seed_project)[2]
+    before = xlf(seed_project).read_bytes()
+    for state in ("translated", "reviewed", "final"):
+        refused = save(client, keys, unit, "  ", state)
+        assert refused.status_code == 400
+        assert refused.json()["error"] == (
+            f"{unit.id}: an empty target cannot be {state}: type its translation, or set its "
+            "state to initial to leave it untranslated"
+        )
+    assert xlf(seed_project).read_bytes() == before
+    cleared = save(client, keys, unit, "", "initial")
+    assert cleared.status_code == 200 and cleared.json()["state"] == "initial"
+    assert cleared.json()["problems"][0]["code"] == "untranslated"
+    todo = client.get(f"/segments/{DOC}/{LANG}?token={keys.token}&state=todo")
+    assert f'data-id="{unit.id}"' in todo.text  # still to do
+
+
+def test_ctrl_enter_on_an_empty_target_confirms_nothing(bench, page, seed_project):
+    unit = units(seed_project)[2]
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
+    row = page.locator(f"tr#u-{unit.id}")
+    area, select = row.locator("textarea"), row.locator("select")
+    select.select_option("initial")
+    page.wait_for_selector(f"tr#u-{unit.id}.saved")
+    area.fill("")
+    area.press("Control+Enter")  # would be "reviewed": refused, the select keeps "initial"
+    page.wait_for_selector(f"tr#u-{unit.id}.failed")
+    message = row.locator(".message").inner_text()
+    assert message.startswith(f"Not saved: {unit.id}: an empty target cannot be reviewed: type")
+    assert select.input_value() == "initial"
+    assert row.locator("textarea:focus").count() == 1  # the page stays on it
+    assert TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(unit.id).state == "initial"

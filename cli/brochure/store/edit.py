@@ -54,9 +54,16 @@ def edit_unit(
     version: str, *, via: str = "workbench",
 ) -> EditResult:  # fmt: skip
     """Set unit `uid`'s target (with its inline spans) and state as a person, unless it changed
-    since `version`."""
+    since `version`; an empty target only as `initial` (not translated)."""
     if state not in STATES:
         raise TranslationStoreError(f"{uid}: unknown state {state!r} (one of: {', '.join(STATES)})")
+    if state != "initial" and not target.text.strip():
+        # an empty target "reviewed" or "final" would leave every to-do list while nothing is
+        # translated (status and check count it as missing)
+        raise TranslationStoreError(
+            f"{uid}: an empty target cannot be {state}: type its translation, or set its state "
+            "to initial to leave it untranslated"
+        )
     store = open_synced(project, document, lang)
     unit = store.get(uid)
     if unit is None or unit.stale:

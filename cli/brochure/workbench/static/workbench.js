@@ -25,10 +25,9 @@
   async function send(row, state) {
     const area = row.querySelector("textarea");
     const select = row.querySelector("select");
-    if (state) select.value = state;
-    const body = {
+    const body = { // the state asked (Ctrl+Enter) shows in the select once saved, not before
       doc: grid.dataset.doc, lang: grid.dataset.lang, id: row.dataset.id,
-      target: area.value, state: select.value, version: row.dataset.version,
+      target: area.value, state: state || select.value, version: row.dataset.version,
     };
     row.classList.remove("saved", "conflict", "failed");
     let response, data;
