@@ -405,6 +405,14 @@ def test_unequal_translations(invoke, tmp_path, translation, expected, summary):
         assert [n.text.split(":")[:2] for n in unit.notes] == (
             [["align", " unsure"]] if mark == "O" else []
         )
+    # once more: the same file (an offer is made again, its note not added twice)
+    before = snapshot(project_dir / "translations")
+    result = invoke("align", project_dir / "a.md", project_dir / "drafts/a.ru.md", "--lang", "ru",
+                    project_dir)  # fmt: skip
+    assert result.output.splitlines()[-1].endswith(
+        f"{expected.count('R')} approved or a person's kept"
+    )
+    assert snapshot(project_dir / "translations") == before
 
 
 def test_the_translation_is_named_without_a_local_folder(invoke, tmp_path):
