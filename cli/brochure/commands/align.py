@@ -29,9 +29,16 @@ def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None
     wrote, are never touched. Each unsure or left pair is listed.
     """
     from brochure.core.project import load_project
+    from brochure.glossary.load import load_termbase
     from brochure.store.align import align_translation
 
-    result = align_translation(load_project(project_dir), source, translation, lang)
+    project = load_project(project_dir)
+    termbase = load_termbase(project)  # its concepts anchor pairs (the store sits below glossary)
+
+    def terms(text: str, language: str) -> set[str]:
+        return {m.concept for m in termbase.matcher(language).find(text)}
+
+    result = align_translation(project, source, translation, lang, terms)
     for label, pairs in (("unsure", result.unsure), ("left", result.unpaired)):
         for pair in pairs:
             click.echo(f"{label}: {pair.segment_ids[0]}  {pair.unsure}\n  {pair.source}\n"

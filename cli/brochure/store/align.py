@@ -2,8 +2,9 @@
 
 Two passes of one dynamic programme (Gale & Church 1993): the paragraphs (blocks in order), then
 the sentences inside each pair of paragraphs. A bead's cost is its prior, the length difference
-(Gale-Church's z) and anchors: numbers and names found on both sides make it cheaper (a name in
-Cyrillic is read in Latin letters, Жаңаөзен ~ Zhanaozen), numbers found on one side only dearer; a
+(Gale-Church's z) and anchors: numbers, names (a name in Cyrillic is read in Latin letters,
+Жаңаөзен ~ Zhanaozen) and the glossary's concepts (as hunalign uses a dictionary) found on both
+sides make it cheaper, numbers found on one side only dearer; a
 heading paired with a paragraph (Markdown), or one sentence with sentences of two paragraphs,
 dearer still. A sentence or heading left out pays its prior only, a paragraph a little more (see
 PARAGRAPH_GAP): with Gale-Church's full length term, leaving out a long paragraph cost more than
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -60,13 +61,14 @@ VARIANCE = 6.8  # Gale-Church's s^2 for character lengths
 PARAGRAPH_GAP = 4.0
 UNSURE_COST = 6.0  # a 1-1 bead dearer than this (|z| > ~3) is listed for a person to check
 # The posterior probability a link needs to be stored as reviewed. Moore's 0.99 is for a model of
-# lengths alone; with our anchors and kinds (costs, not calibrated probabilities) it left most right
-# links of the seed texts' partial translations unsure (kk statement without 3 of 21 paragraphs:
-# 12 of 28), while 0.9 passes every one of them and stops the links a gap could shift.
+# lengths alone; with our anchors and kinds (costs, not calibrated probabilities) it left right
+# links unsure even in the whole Russian programme (11 of 45) and the Russian programme without
+# its headings (11 of 40), while 0.9 passes every one of them and stops the links a gap could shift.
 SURE = 0.9
 KIND_COST = 4.0  # a heading paired with a paragraph (Markdown)
 MERGE_KIND_COST = 12.0  # a heading merged with a paragraph, or headings with one: never done
 BLOCK_COST = 4.0  # one translated sentence for sentences of two paragraphs (or the reverse)
+TERM_WEIGHT = 3.0  # what a pair whose glossary concepts all agree saves
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}\b")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Latin spellings of one sound, so that both sides of a name read alike (Qyzylorda ~ Kyzylorda)
@@ -174,6 +176,32 @@ def anchor_cost(src: str, tgt: str) -> float:
     return max(cost, -6.0)
 
 
+Terms = Callable[[str, str], Collection[str]]  # (text, language) -> the glossary concepts in it
+
+
+class _Concepts:
+    """The glossary concepts of source and translated texts (none without a glossary)."""
+
+    def __init__(self, terms: Terms | None, src_lang: str, tgt_lang: str):
+        self.terms, self.src_lang, self.tgt_lang = terms, src_lang, tgt_lang
+
+    def source(self, text: str) -> frozenset[str]:
+        return frozenset(self.terms(text, self.src_lang)) if self.terms else frozenset()
+
+    def target(self, text: str) -> frozenset[str]:
+        return frozenset(self.terms(text, self.tgt_lang)) if self.terms else frozenset()
+
+
+def term_cost(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]]) -> float:
+    """Cheaper as more of the glossary's concepts are found on both sides (Dice): the terms a
+    translation must use anchor it as hunalign's dictionary does; a paragraph merged with one the
+    translation lacks shares a smaller part of its concepts, so merges earn no more than pairs."""
+    a, b = frozenset().union(*src), frozenset().union(*tgt)
+    if not a and not b:
+        return 0.0
+    return -TERM_WEIGHT * 2 * len(a & b) / (len(a) + len(b))
+
+
 def _logsumexp(values: list[float]) -> float:
     if not values:
         return -math.inf
@@ -268,8 +296,11 @@ def find_document(project: Project, source: Path) -> DocumentSpec:
     raise AlignError(f"{source}: not a document of the project {project.path} (documents: {names})")
 
 
-def align_document(project: Project, source: Path, translation: Path, lang: str) -> AlignResult:
-    """Align a human translation with a project document (no store is changed)."""
+def align_document(
+    project: Project, source: Path, translation: Path, lang: str, terms: Terms | None = None
+) -> AlignResult:
+    """Align a human translation with a project document (no store is changed); `terms` finds
+    the glossary's concepts in a text of a language (they anchor pairs as names do)."""
     from brochure.segmentation.documents import segment_source
     from brochure.segmentation.rules import project_segmenter, segment_block
     from brochure.sources.text import read_document
@@ -292,14 +323,20 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
     tgt_heading = [b.kind == "heading" for b in tdoc.blocks]
     ratio = max(sum(map(len, tgt_texts)), 1) / max(sum(map(len, src_texts)), 1)
 
+    concepts = _Concepts(terms, project.source_language, lang)
+    src_concepts = [concepts.source(t) for t in src_texts]
+    tgt_concepts = [concepts.target(t) for t in tgt_texts]
+
     def kinds(i0: int, i1: int, j0: int, j1: int) -> float:
-        """A heading pairs with a heading (Markdown), and never merges with a paragraph."""
+        """A heading pairs with a heading (Markdown), and never merges with a paragraph; the
+        glossary's concepts found on both sides make a pair cheaper."""
         if i0 == i1 or j0 == j1:
             return 0.0
+        cost = term_cost(src_concepts[i0:i1], tgt_concepts[j0:j1])
         a, b = set(src_heading[i0:i1]), set(tgt_heading[j0:j1])
         if len(a) > 1 or (use_kinds and (len(b) > 1 or (a != b and (i1 - i0, j1 - j0) != (1, 1)))):
-            return MERGE_KIND_COST
-        return KIND_COST if use_kinds and a != b else 0.0
+            return cost + MERGE_KIND_COST
+        return cost + (KIND_COST if use_kinds and a != b else 0.0)
 
     # a heading left out pays its prior only: partial translations often leave them out
     gaps = ([0.0 if h else PARAGRAPH_GAP for h in src_heading],
@@ -336,7 +373,7 @@ def align_document(project: Project, source: Path, translation: Path, lang: str)
             spans = segment_block(b, segmenter)
             sentences.extend(b.text[a:z] for a, z in spans)
             blocks.extend([index] * len(spans))
-        pairs, extras = _align_sentences(segments, sentences, blocks, ratio, why)
+        pairs, extras = _align_sentences(segments, sentences, blocks, ratio, why, concepts)
         result.pairs.extend(pairs)
         result.leftovers.extend(extras)
     return result
@@ -347,17 +384,22 @@ def _left(segments: Sequence[Segment], why: str) -> list[Pair]:
 
 
 def _align_sentences(
-    segments: list[Segment], sentences: list[str], blocks: list[int], ratio: float, why: str
-) -> tuple[list[Pair], list[str]]:
+    segments: list[Segment], sentences: list[str], blocks: list[int], ratio: float, why: str,
+    concepts: _Concepts,
+) -> tuple[list[Pair], list[str]]:  # fmt: skip
     """The sentence pairs of one paragraph link, and translated sentences no source sentence took."""
     if len(segments) == 1:  # one source sentence (a heading, a list item): the whole translation
         s, target = segments[0], " ".join(sentences)
         return [Pair(s.block, (s.id,), s.text, target, why or _number_doubt(s.text, target))], []
     texts = [s.text for s in segments]
+    src_concepts = [concepts.source(t) for t in texts]
+    tgt_concepts = [concepts.target(t) for t in sentences]
 
     def crossing(i0: int, i1: int, j0: int, j1: int) -> float:
         """One sentence for sentences of two paragraphs: a translator does not do that."""
-        cost = 0.0
+        if i0 == i1 or j0 == j1:
+            return 0.0
+        cost = term_cost(src_concepts[i0:i1], tgt_concepts[j0:j1])
         if i1 - i0 > 1 and segments[i0].block != segments[i1 - 1].block:
             cost += BLOCK_COST
         if j1 - j0 > 1 and blocks[j0] != blocks[j1 - 1]:
@@ -419,14 +461,16 @@ def _number_doubt(src: str, tgt: str) -> str:
     return ""
 
 
-def align_translation(project: Project, source: Path, translation: Path, lang: str) -> AlignResult:
+def align_translation(
+    project: Project, source: Path, translation: Path, lang: str, terms: Terms | None = None
+) -> AlignResult:
     """Align and store the sure pairs in translations/<document>.<lang>.xlf, offer the unsure ones
     (never over approved units or a person's draft; a draft gives way to sure pairs only)."""
     from brochure.core.datamodel import RichText
     from brochure.segmentation.documents import segment_source
     from brochure.store.xliff import MACHINE_ORIGINS, open_store, portable_path
 
-    result = align_document(project, source, translation, lang)
+    result = align_document(project, source, translation, lang, terms)
     document = find_document(project, source)
     store = open_store(project, document, lang)
     store.sync(segment_source(project, document).segments)
