@@ -68,6 +68,20 @@ def test_verbose_and_quiet_are_accepted(invoke):
     assert invoke("-q", "segments", SEEDS / "statement-2022-01-07.md").exit_code == 0
 
 
+def test_verbose_and_quiet_also_after_the_command(invoke, tmp_path):
+    """`brochure build -q` as `brochure -q build` (click took -q after the command for the
+    command's own option: a usage error), in a group's commands too; the counts add up."""
+    assert invoke("init", tmp_path / "p").exit_code == 0
+    said = invoke("build", tmp_path / "p", "--no-mt")
+    assert said.exit_code == 0 and "building" in said.output
+    quiet = invoke("build", tmp_path / "p", "--no-mt", "--force", "-q")
+    assert quiet.exit_code == 0, quiet.output
+    assert "building" not in quiet.output
+    assert "building" in invoke("-q", "build", tmp_path / "p", "--no-mt", "--force", "-v").output
+    assert invoke("glossary", "list", "-vv", tmp_path / "p").exit_code == 0
+    assert "-q, --quiet" in invoke("glossary", "add", "--help").output
+
+
 def test_segments_text_and_json(invoke):
     result = invoke("segments", SEEDS / "statement-2022-01-07.md")
     assert result.exit_code == 0

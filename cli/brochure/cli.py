@@ -34,7 +34,9 @@ class BrochureGroup(click.Group):
 
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             module = importlib.import_module(COMMANDS[cmd_name])
-            self.add_command(getattr(module, cmd_name), cmd_name)
+            command = getattr(module, cmd_name)
+            _verbosity_after(command)
+            self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
@@ -67,6 +69,38 @@ def _drop_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+def _verbosity_after(command: click.Command) -> None:
+    """Give `command` (each command of a group) the group's -v/-q too, so that `brochure build -q`
+    says as little as `brochure -q build` does (click reads an option after a command name as the
+    command's own: without this it was a usage error). The counts add up with those given before
+    the command name."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _verbosity_after(sub)
+        return
+    if any(param.name in ("verbose", "quiet") for param in command.params):
+        return
+    command.params += [
+        click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=_more_or_less,
+                     help="Say more (repeat for debug output)."),
+        click.Option(["-q", "--quiet"], count=True, expose_value=False, callback=_more_or_less,
+                     help="Say less: only warnings and errors."),
+    ]  # fmt: skip
+
+
+def _more_or_less(ctx: click.Context, param: click.Parameter, count: int) -> None:
+    """A command's own -v or -q: added to the group's and logging set up again."""
+    if not count:
+        return
+    root = ctx.find_root()
+    counts = root.meta.setdefault(
+        "brochure.verbosity",
+        {"verbose": root.params.get("verbose", 0), "quiet": root.params.get("quiet", 0)},
+    )
+    counts[str(param.name)] += count
+    _setup_logging(counts["verbose"], counts["quiet"])
 
 
 class _StderrHandler(logging.Handler):
