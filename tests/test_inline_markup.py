@@ -70,6 +70,11 @@ def test_machine_drafts_carry_the_source_spans(installed, mini_project, invoke):
     segmented, stores = load_translations(project, ["kk"], sync=False)
     store = stores[("text", "kk")]
     targets = {seg.text: store.get(seg.id).target for seg in segmented["text"].segments}
+    # the summary counts segments as segments: the emphasised "workers" is a part, said apart
+    assert (
+        f", {len(targets)} by the engine (and 1 emphasised part(s), for markup) at"
+        in (result.output.splitlines()[0])
+    )
     workers = next(t for s, t in targets.items() if s.startswith("The workers of"))
     assert _kinds(workers, "em") == ["жұмысшылар"]
     assert _kinds(targets["Part II will follow."], "em") == ["Part II will follow."]

@@ -42,7 +42,8 @@ class LangReport:
     lang: str
     engine: str = ""  # signature of the engine that drafted
     drafted: int = 0  # units that got an MT draft
-    computed: int = 0  # distinct source texts the engine translated (the rest came from the cache)
+    computed: int = 0  # distinct segments the engine translated (the rest came from the cache)
+    parts: int = 0  # and the emphasised parts of segments it translated for their markup
     kept: int = 0  # units with a human target or an earlier draft: left alone
     approved: int = 0  # reviewed or final units: left alone
     memory_exact: int = 0  # units filled from an exact translation-memory match
@@ -70,8 +71,9 @@ class TranslateReport:
             if r.error:
                 head = f"{r.lang}: no machine translation: {r.error}"
             elif r.drafted:
+                parts = f" (and {r.parts} emphasised part(s), for markup)" if r.parts else ""
                 speed = (
-                    f", {r.computed} by the engine at {r.rate:.1f} segments/s"
+                    f", {r.computed} by the engine{parts} at {r.rate:.1f} segments/s"
                     if r.computed
                     else ", all from the MT cache"
                 )
@@ -310,7 +312,9 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
             pieces = [p for t in chunk if t.content for p in partial_pieces(t.content)]
             sources = list(dict.fromkeys([*(t.text for t in chunk), *pieces]))
             found, computed = _translated(eng, cache, sources)
-            lr.computed += computed
+            segments = {t.text for t in chunk}
+            lr.computed += sum(text in segments for text in computed)
+            lr.parts += sum(text not in segments for text in computed)
             best = partial(_best, found)
             for t in chunk:
                 text, notes = choose(project, t.text, found[t.text], src, lang, termbase)
@@ -327,9 +331,9 @@ def _draft(project: Project, lr: LangReport, todo: list[_Todo], eng: Engine, cac
 
 def _translated(
     eng: Engine, cache: MTCache, sources: list[str]
-) -> tuple[dict[str, list[Hypothesis]], int]:
+) -> tuple[dict[str, list[Hypothesis]], list[str]]:
     """The N-best lists of `sources` (distinct texts), from the cache or the engine (cached
-    then), and how many the engine computed."""
+    then), and the texts the engine computed."""
     signature = eng.signature()
     found = cache.get(signature, sources)
     missing = [s for s in sources if s not in found]
@@ -341,7 +345,7 @@ def _translated(
             )
         cache.put(signature, dict(zip(missing, fresh)))
         found.update(zip(missing, fresh))
-    return found, len(missing)
+    return found, missing
 
 
 @dataclass
