@@ -163,7 +163,16 @@ def test_the_package_names_every_language_title_and_file(seed_epubs):
     assert access["schema:accessMode"] == ["textual"]
     assert access["schema:accessibilityHazard"] == ["none"]
     assert "tableOfContents" in access["schema:accessibilityFeature"]
-    assert "Қазақ тілі, Русский" in access["schema:accessibilitySummary"][0]
+    # said in English, and in each of the edition's languages that has its own words for it
+    summaries = {
+        meta.get(XML_LANG): meta.text
+        for meta in metadata.iter(f"{OPF}meta")
+        if meta.get("property") == "schema:accessibilitySummary"
+    }
+    assert list(summaries) == ["en", "kk", "ru"]
+    assert summaries["en"].startswith("Text in Қазақ тілі, Русский: each paragraph")
+    assert summaries["kk"].startswith("Мәтін тілдері: Қазақ тілі, Русский; әр абзацтан")
+    assert summaries["ru"].startswith("Текст на языках: Қазақ тілі, Русский; за каждым")
     hrefs = {item.get("href") for item in opf.iter(f"{OPF}item")}
     assert {f"EPUB/{h}" for h in hrefs} == set(files) - {
         "mimetype",

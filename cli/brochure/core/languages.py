@@ -57,6 +57,9 @@ class Language:
     # (argos-translate has no Kazakh package): how else to get machine drafts. Empty: the usual
     # advice (install an .argosmodel file, or download one).
     mt_hint: str = ""
+    # The EPUB's accessibility summary (EPUB Accessibility 1.1) in this language, `{languages}`
+    # standing for the edition's languages; none: the book says it in English (SUMMARY) only.
+    accessibility_summary: str = ""
 
     @property
     def column_label(self) -> str:
@@ -65,6 +68,26 @@ class Language:
 
     def colophon_label(self, key: str) -> str:
         return self.colophon.get(key) or COLOPHON_LABELS[key]
+
+
+# The EPUB's accessibility summary in English: every book says it, and each of its languages that
+# has its own (Language.accessibility_summary) says it too.
+SUMMARY = (
+    "Text in {languages}: each paragraph followed by its translation, each passage marked with "
+    "its language; headings and a table of contents for navigation; no images."
+)
+
+
+def accessibility_summaries(langs: list[Language]) -> list[tuple[str, str]]:
+    """(language code, text) of an edition's accessibility summaries: English first, then each of
+    its other languages that has one, naming the edition's languages in their own words."""
+    names = ", ".join(language.native for language in langs)
+    said = [("en", SUMMARY)] + [
+        (language.code, language.accessibility_summary)
+        for language in langs
+        if language.accessibility_summary and language.code != "en"
+    ]
+    return [(code, text.replace("{languages}", names)) for code, text in said]
 
 
 COLOPHON_LABELS = {

@@ -116,6 +116,7 @@ def epub_files(
         "toc": _nested_toc(chapters),
         "contents_page": show_contents(edition),
         "labels": {code: languages.get(code).contents for code in info.languages},
+        "summaries": languages.accessibility_summaries(langs),
         "faces": [
             (family, weight, style, f"fonts/{file}") for family, weight, style, file in FACES
         ],
