@@ -45,6 +45,13 @@ def test_outputs_are_written(built):
     ]
 
 
+def test_the_seed_pdfs_pass_qpdfs_check(built):
+    from test_schemas import pdf_syntax
+
+    for name in ("sdk.en-ru.pdf", "sdk.en-ru.print.pdf"):
+        pdf_syntax(built / "build" / name)
+
+
 def test_every_segment_and_its_translation_on_the_same_page_in_order(built):
     project = load_project(built)
     segmented, stores = load_translations(project, ["en", "ru"], sync=False)

@@ -81,6 +81,9 @@ def test_build_impose_booklet_through_the_cli(invoke, tmp_path):
     pages = len(pypdf.PdfReader(str(folder / "build" / "p.en-ru.pdf")).pages)
     sheets = pypdf.PdfReader(str(folder / "build" / "p.en-ru.booklet.pdf")).pages
     assert len(sheets) * 2 == -(-pages // 4) * 4
+    from test_schemas import pdf_syntax
+
+    pdf_syntax(folder / "build" / "p.en-ru.booklet.pdf")  # qpdf's check of the imposed file
 
 
 def text_x(path):

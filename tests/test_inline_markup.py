@@ -296,6 +296,11 @@ def test_a_link_is_live_in_the_screen_pdf_text_in_the_print_pdf_and_a_hyperlink_
     assert ("in Markdown", MARKDOWN_URL) in links and ("в Markdown", MARKDOWN_URL) in links
     rels = [r for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert [(r.is_external, r.target_ref) for r in rels] == [(True, MARKDOWN_URL)]
+    from test_schemas import docx as valid_docx
+    from test_schemas import pdf_syntax
+
+    valid_docx(folder / "build" / "p.en-ru.docx")  # w:hyperlink where ECMA-376 allows it
+    pdf_syntax(folder / "build" / "p.en-ru.pdf")  # and the link annotations
 
 
 def test_tmx_export_carries_links_and_emphasis_as_paired_codes(linked_project, invoke, tmp_path):

@@ -86,6 +86,12 @@ def page_of(texts: list[str], needle: str) -> int:
     return pages[0]
 
 
+def test_the_facing_pdf_passes_qpdfs_check(facing):
+    from test_schemas import pdf_syntax
+
+    pdf_syntax(facing[0])
+
+
 def test_every_unit_on_the_same_spread_source_left_translation_right(facing):
     pdf, numbers = facing
     texts = page_texts(pdf)

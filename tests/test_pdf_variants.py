@@ -118,6 +118,13 @@ def test_the_screen_pdf_is_the_trimmed_page_in_its_designed_colours(built):
     assert "/OutputIntents" not in pdf.Root
 
 
+def test_both_pdfs_pass_qpdfs_check(built):
+    from test_schemas import pdf_syntax
+
+    for name in ("p.en-ru.pdf", "p.en-ru.print.pdf"):
+        pdf_syntax(built / "build" / name)
+
+
 def test_screen_and_print_pdfs_hold_the_same_lines(built):
     def lines(path: Path) -> list[str]:
         document = pypdfium2.PdfDocument(str(path))

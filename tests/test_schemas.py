@@ -1,16 +1,22 @@
 """Every file the tool writes in a standard format validates against that standard's own schema.
 
 The schemas are the official files, copied under tests/schemas/ (see its README for sources and
-licences): XLIFF 2.0/2.1 core with the Metadata module, XLIFF 1.2 transitional, TMX 1.4b DTD and
-the TBX v2 core structure DTD. lxml validates offline (the schemas are loaded from local files).
+licences): XLIFF 2.0/2.1 core with the Metadata module, XLIFF 1.2 transitional, TMX 1.4b DTD, the
+TBX v2 core structure DTD and the ECMA-376 (ISO/IEC 29500) transitional schemas of a DOCX's parts.
+lxml validates offline (the schemas are loaded from local files). A PDF is checked by qpdf's own
+checker (`qpdf --check`, through pikepdf's `check_pdf_syntax`): the file's syntax, cross-reference
+table, object streams, page tree and every content stream parse. (EPUBs: EPUBCheck, in
+test_epub.py.)
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 import pytest
+from brochure.core.project import load_project
 from conftest import write_project
 from lxml import etree
 from miniproject import MINI_TEXT, MINI_TOML, PEER_TMX
@@ -36,6 +42,74 @@ def assert_valid(validator, path: Path) -> None:
     ok = validator.validate(doc)
     errors = "\n".join(str(e) for e in validator.error_log)
     assert ok, f"{path} is not valid:\n{errors}"
+
+
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+# The DOCX parts not validated: docProps/core.xml's schema imports the Dublin Core schemas, which
+# are not copied here (python-docx writes the part; `brochure` sets only its title and language).
+DOCX_UNCHECKED = {"docProps/core.xml"}
+
+
+def _as_plain_consumer(root: etree._Element) -> list[str]:
+    """Markup compatibility (ISO/IEC 29500-3) as a consumer that understands no extension would
+    apply it, in place: an mc:AlternateContent replaced by its mc:Fallback, the elements and
+    attributes of namespaces declared mc:Ignorable dropped. Returns the problems it meets (an
+    extension named in mc:MustUnderstand, which such a consumer must refuse)."""
+    problems = [f"mc:MustUnderstand {el.get(f'{{{MC}}}MustUnderstand')!r}"
+                for el in root.iter() if el.get(f"{{{MC}}}MustUnderstand")]  # fmt: skip
+    ignorable = {
+        el.nsmap.get(prefix)
+        for el in root.iter()
+        for prefix in (el.get(f"{{{MC}}}Ignorable") or "").split()
+    }
+    for alternate in list(root.iter(f"{{{MC}}}AlternateContent")):
+        parent, fallback = alternate.getparent(), alternate.find(f"{{{MC}}}Fallback")
+        at = parent.index(alternate)
+        parent.remove(alternate)
+        for k, child in enumerate(fallback if fallback is not None else []):
+            parent.insert(at + k, child)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if etree.QName(el).namespace in ignorable and el.getparent() is not None:
+            el.getparent().remove(el)
+            continue
+        for name in list(el.attrib):
+            if etree.QName(name).namespace in ignorable | {MC}:
+                del el.attrib[name]
+    return problems
+
+
+def ooxml_errors(part: bytes) -> list[str]:
+    """What ECMA-376 transitional finds wrong in one XML part of an Office Open XML package."""
+    root = etree.fromstring(part)
+    problems = _as_plain_consumer(root)
+    schema = xsd("ooxml/brochure-docx.xsd")
+    if not schema.validate(etree.ElementTree(root)):
+        problems += [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return problems
+
+
+def docx(path: Path) -> None:
+    """Every XML part of the DOCX at `path` (but DOCX_UNCHECKED) valid against its ECMA-376 schema."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        names = [n for n in package.namelist() if n.endswith((".xml", ".rels"))]
+        errors = {name: ooxml_errors(package.read(name)) for name in names
+                  if name not in DOCX_UNCHECKED}  # fmt: skip
+    assert "word/document.xml" in errors and "[Content_Types].xml" in errors
+    bad = "\n".join(f"{name}: {e}" for name, found in errors.items() for e in found[:5])
+    assert not bad, f"{path} is not valid OOXML:\n{bad}"
+
+
+def pdf_syntax(path: Path) -> None:
+    """qpdf's check of the PDF at `path` finds nothing (errors or warnings)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        problems = pdf.check_pdf_syntax()
+    assert not problems, f"{path}: qpdf --check says:\n" + "\n".join(problems[:10])
 
 
 def xliff2(path: Path) -> None:
@@ -71,6 +145,48 @@ def test_the_validators_reject_what_the_standards_forbid(tmp_path):
     )
     with pytest.raises(AssertionError):
         assert_valid(dtd("tbx-2/TBXcoreStructV02.dtd"), tbx)
+    # WordprocessingML: a paragraph's properties after its run, a zoom without its percentage;
+    # an ignorable extension (w14) is left out first, as a consumer that does not know it would
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    ext = f'xmlns:mc="{MC}" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
+    body = '<w:body><w:p w14:paraId="1A2B3C4D">{}</w:p></w:body>'
+    good = body.format("<w:pPr/><w:r><w:t>x</w:t></w:r>")
+    assert (
+        ooxml_errors(f'<w:document {w} {ext} mc:Ignorable="w14">{good}</w:document>'.encode()) == []
+    )
+    late = body.format("<w:r><w:t>x</w:t></w:r><w:pPr/>")
+    assert (
+        "pPr': This element is not expected"
+        in ooxml_errors(f'<w:document {w} {ext} mc:Ignorable="w14">{late}</w:document>'.encode())[0]
+    )
+    assert "paraId" in ooxml_errors(f"<w:document {w} {ext}>{good}</w:document>".encode())[0]
+    zoom = f'<w:settings {w}><w:zoom w:val="bestFit"/></w:settings>'.encode()
+    assert "percent' is required" in ooxml_errors(zoom)[0]
+    # a PDF whose cross-reference table points nowhere
+    pdf = tmp_path / "bad.pdf"
+    import pikepdf
+
+    pikepdf.new().save(pdf)
+    pdf.write_bytes(
+        re.sub(rb"\n0000000\d\d\d 00000 n", b"\n0000000999 00000 n", pdf.read_bytes(), count=1)
+    )
+    with pytest.raises(AssertionError, match="qpdf --check"):
+        pdf_syntax(pdf)
+
+
+@pytest.mark.parametrize("name", ["en-ru", "kk-ru", "en-kk", "en-ru-kk", "en-ru-interleaved"])
+def test_the_seed_docx_editions_are_valid_ooxml(name, tmp_path):
+    """Every seed edition's DOCX, each of its XML parts against ECMA-376 (transitional)."""
+    from brochure.editions.assemble import make_edition
+    from brochure.layout import render
+    from brochure.store.load import load_translations
+    from conftest import SEEDS
+
+    seeds = load_project(SEEDS)
+    spec = seeds.edition(name)
+    segmented, stores = load_translations(seeds, list(spec.languages), sync=False)
+    edition = make_edition(seeds, spec, segmented, stores, False, [])
+    docx(render(edition, "docx", tmp_path / f"{name}.docx"))
 
 
 @pytest.fixture

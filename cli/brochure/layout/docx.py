@@ -315,6 +315,11 @@ def _settings(doc: Any, geo: Geometry, justified: bool) -> None:
         ("updateFields", "true"),
     ):
         _setting(doc, name, value)
+    # python-docx's template says <w:zoom w:val="bestFit"/> without the w:percent ECMA-376 requires
+    # (the schema test found it; Word writes both): a zoom of 100% beside "best fit"
+    zoom = doc.settings.element.find(_qn("w:zoom"))
+    if zoom is not None and zoom.get(_qn("w:percent")) is None:
+        zoom.set(_qn("w:percent"), "100")
 
 
 def _setting(doc: Any, name: str, value: str | None = None) -> None:
