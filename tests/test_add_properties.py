@@ -81,22 +81,26 @@ def covered(spans, kind: str, text: str, linked: set[int]) -> set[int]:
 
 
 def marks_meet_inside_a_word(para: Para) -> bool:
-    """Emphasis and strong touching inside a word ("a" + em "b" + strong "c" + "d"): Markdown has
-    no way to write it (`a*b***c**d` and `a*b*__c__d` read back otherwise), so the writer leaves the
-    paragraph's marks out rather than write them wrong (markdown_out.inline_markdown)."""
+    """Emphasis and strong touching with no space between ("a" + em "b" + strong "c" + "d", or
+    "0" + em "0." + strong "0" + "0"): Markdown often has no way to write it (`a*b***c**d` and
+    `a*b*__c__d` read back otherwise; a `*` after "." cannot close before a letter), so the writer
+    leaves the paragraph's marks out rather than write them wrong (markdown_out.inline_markdown)."""
     chars = [(ch, run.em, run.strong) for run in para.runs if not run.href for ch in run.text]
     return any(
-        a.isalnum() and b.isalnum() and (em1, st1) != (em2, st2) and (em1 or st1) and (em2 or st2)
+        not a.isspace() and not b.isspace() and (em1, st1) != (em2, st2)
+        and (em1 or st1) and (em2 or st2)
         for (a, em1, st1), (b, em2, st2) in zip(chars, chars[1:])
-    )
+    )  # fmt: skip
 
 
 ABCD = [Para("paragraph", [Run("a"), Run("b", em=True), Run("c", strong=True), Run("d")])]
+ZERO = [Para("heading", [Run("0"), Run("0.", em=True), Run("0", strong=True), Run("0")])]
 
 
 @FAST
 @given(st.lists(paras, max_size=5))
 @example(ABCD)  # found by hypothesis: the marks left out, which the test did not allow
+@example(ZERO)  # found by hypothesis in a later run: marks meeting after a full stop
 def test_written_markdown_reads_back_as_the_same_blocks(generated: list[Para]):
     blocks = parse_markdown(to_markdown(generated))
     wanted = [(p, *expected(p)) for p in generated]
