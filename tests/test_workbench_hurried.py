@@ -120,3 +120,50 @@ def test_ctrl_enter_on_an_empty_target_confirms_nothing(bench, page, seed_projec
     assert select.input_value() == "initial"
     assert row.locator("textarea:focus").count() == 1  # the page stays on it
     assert TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(unit.id).state == "initial"
+
+
+def test_a_command_saving_while_a_save_is_checked_is_a_conflict_not_overwritten(
+    client, keys, seed_project, monkeypatch
+):
+    """`xliff import` (or any command) saving the unit between the page's save reading the file
+    and writing it: the version is compared on the file as it is under the lock."""
+    import brochure.store.edit as edit
+
+    unit = units(seed_project)[2]
+    opened = edit.open_synced
+    raced: list[bool] = []
+
+    def open_then_another_writer_saves(*args):
+        store = opened(*args)
+        if not raced:  # once: the other writer saves right after this read
+            raced.append(True)
+            other = TranslationFile.open(xlf(seed_project), "en", LANG, DOC)
+            other.set_target(unit.id, type(unit.target)("Олардың нұсқасы."), "final")
+            other.save()
+        return store
+
+    monkeypatch.setattr(edit, "open_synced", open_then_another_writer_saves)
+    answer = save(client, keys, unit, "Менің нұсқам.", "reviewed")
+    assert answer.status_code == 409 and answer.json()["target"] == "Олардың нұсқасы."
+    kept = TranslationFile.open(xlf(seed_project), "en", LANG, DOC).get(unit.id)
+    assert kept.target.text == "Олардың нұсқасы."
+
+
+def test_a_long_target_is_shown_whole_and_the_panel_keeps_its_controls_inside(
+    bench, page, seed_project
+):
+    """At 1024 px: a long paragraph's target is as tall as its text (not read through a slot of 3
+    lines), and a concept's list of forms stays inside the context panel."""
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
+    area = page.locator("tr.unit textarea").nth(5)
+    area.fill("Ұзақ абзац, әр сөзі маңызды. " * 15)
+    sizes = area.evaluate("a => [a.scrollHeight, a.clientHeight]")
+    assert sizes[0] <= sizes[1] + 1, sizes  # nothing hidden below a scroll bar
+    first = page.locator("tr.unit textarea").first
+    first.focus()  # the heading: the movement's name, a concept with stored forms
+    page.wait_for_selector("aside.context select.forms")
+    panel = page.locator("aside.context").bounding_box()
+    forms = page.locator("aside.context select.forms").first.bounding_box()
+    assert forms["x"] + forms["width"] <= panel["x"] + panel["width"] + 1, (forms, panel)

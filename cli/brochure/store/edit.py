@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from brochure.core.atomic import file_lock
 from brochure.core.errors import TranslationStoreError
 from brochure.store.exchange import person_meta, unit_hash
 from brochure.store.xliff import STATES, TranslationFile, Unit, open_store
@@ -65,15 +66,21 @@ def edit_unit(
             "to initial to leave it untranslated"
         )
     store = open_synced(project, document, lang)
-    unit = store.get(uid)
-    if unit is None or unit.stale:
-        raise TranslationStoreError(
-            f"{store.path.name}: unit {uid!r} is not a segment of {document.name}"
-        )
-    if unit_version(unit) != version:
-        return EditResult(unit, unit_version(unit), conflict=True)
-    store.set_target(uid, target, state, meta=person_meta(unit, target.text, via))
-    store.save()
+    # The version is compared and the edit saved under the file's lock, on the file as it is
+    # then: a command saving between a check made before the lock and this save would be merged
+    # under this edit (a person's edit wins a merge), its change to this unit lost unseen.
+    with file_lock(store.lock, store.path):
+        if not store.unchanged_on_disk():
+            store = open_synced(project, document, lang)
+        unit = store.get(uid)
+        if unit is None or unit.stale:
+            raise TranslationStoreError(
+                f"{store.path.name}: unit {uid!r} is not a segment of {document.name}"
+            )
+        if unit_version(unit) != version:
+            return EditResult(unit, unit_version(unit), conflict=True)
+        store.set_target(uid, target, state, meta=person_meta(unit, target.text, via))
+        store.save()
     fresh = store.get(uid)
     assert fresh is not None
     return EditResult(fresh, unit_version(fresh))

@@ -42,8 +42,8 @@ ORIGIN_FILTERS = {
     "none": ("",),
 }
 CONFLICT = (
-    "This unit was changed on disk since the page loaded it (by the CLI, an editor or an "
-    "import); nothing was saved. Theirs is shown here; yours is kept below."
+    "This unit was changed on disk since the page loaded it (by the CLI, an editor, an import "
+    "or another workbench page); nothing was saved. Theirs is shown here; yours is kept below."
 )
 
 
