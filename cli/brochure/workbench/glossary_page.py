@@ -10,6 +10,7 @@ spreadsheet), nothing is written and the reply shows the concept as it is now.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from brochure.glossary.load import (
     load_termbase,
     project_files,
 )
-from brochure.glossary.tsv import locked
+from brochure.glossary.tsv import LINE_BREAKS, locked
 from brochure.workbench.site import Site, int_param
 
 if TYPE_CHECKING:
@@ -225,7 +226,14 @@ def _fields(data: Any) -> tuple[str, str, dict[str, str], str]:
     unknown = sorted(set(fields) - set(editable_columns()))
     if unknown:
         raise ValueError(f"fields: unknown column(s) {', '.join(unknown)}")
-    return action, cid, {k: v.strip() for k, v in fields.items()}, seen
+    return action, cid, {k: _one_line(v) for k, v in fields.items()}, seen
+
+
+def _one_line(value: str) -> str:
+    """A cell as the page's box held it, on one line: the TSV holds no tabs or line breaks, and
+    the note is a box that takes Enter (a line break, a pasted tab: one space; other spacing as
+    typed)."""
+    return re.sub(f"[ ]*[\t{LINE_BREAKS}]+[ ]*", " ", value).strip()
 
 
 def routes(site: Site) -> list[Route]:
