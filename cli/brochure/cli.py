@@ -86,7 +86,7 @@ def _verbosity_after(command: click.Command) -> None:
         click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=_more_or_less,
                      help="Say more (repeat for debug output)."),
         click.Option(["-q", "--quiet"], count=True, expose_value=False, callback=_more_or_less,
-                     help="Say less: only warnings and errors."),
+                     help="Say less: only results (such as `wrote` lines), warnings and errors."),
     ]  # fmt: skip
 
 
@@ -131,7 +131,12 @@ def _setup_logging(verbose: int, quiet: int) -> None:
 @click.group(cls=BrochureGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="brochure")
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
-@click.option("-q", "--quiet", count=True, help="Say less: only warnings and errors.")
+@click.option(
+    "-q",
+    "--quiet",
+    count=True,
+    help="Say less: only results (such as `wrote` lines), warnings and errors.",
+)
 def cli(verbose: int, quiet: int) -> None:
     """Offline translation and bilingual brochures.
 
