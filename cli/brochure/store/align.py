@@ -9,8 +9,9 @@ heading paired with a paragraph (Markdown), or one sentence with sentences of tw
 dearer still. A sentence or heading left out pays its prior only, a paragraph a little more (see
 PARAGRAPH_GAP): with Gale-Church's full length term, leaving out a long paragraph cost more than
 cutting its neighbours' translation apart, and a partial translation was spread in pieces over the
-whole document. The whole texts' length ratio is wrong for a partial translation: a second pass
-uses the ratio of the paragraphs the first paired. Why our own small DP rather than the
+whole document; one left out right after another costs little (affine gaps: a partial
+translation lacks runs of paragraphs). The whole texts' length ratio is wrong for a partial
+translation: a second pass uses the ratio of the paragraphs the first paired. Why our own small DP rather than the
 `galechurch` package (research/text.md): it takes no anchors and gives no confidence.
 
 How sure a link is: its posterior probability over all the ways the texts could pair
@@ -59,6 +60,13 @@ VARIANCE = 6.8  # Gale-Church's s^2 for character lengths
 # to pair two paragraphs that differ in length (a sentence dropped from one, added to the next).
 # A sentence left out pays its prior only (with the length term a dropped one reads as a merge).
 PARAGRAPH_GAP = 4.0
+# A paragraph left out right after another pays only this: a partial translation lacks runs of
+# them, and with every one at full price, merging two paragraphs into one pair (they may fit a
+# translated paragraph's length by chance) saved a gap, and drew the third paragraph of a
+# translation of the statement's first three to the statement's end. Cheaper (1.0) bunched gaps
+# that belong apart: with every other paragraph left out, it shifted the list items by one and
+# stored three of them reviewed with their neighbours' text.
+PARAGRAPH_EXTEND = 5.0
 UNSURE_COST = 6.0  # a 1-1 bead dearer than this (|z| > ~3) is listed for a person to check
 # The posterior probability a link needs to be stored as reviewed. Moore's 0.99 is for a model of
 # lengths alone; with our anchors and kinds (costs, not calibrated probabilities) it left right
@@ -68,6 +76,12 @@ SURE = 0.9
 KIND_COST = 4.0  # a heading paired with a paragraph (Markdown)
 MERGE_KIND_COST = 12.0  # a heading merged with a paragraph, or headings with one: never done
 BLOCK_COST = 4.0  # one translated sentence for sentences of two paragraphs (or the reverse)
+# A translation of another document still pairs by lengths here and there: when this part of the
+# pairs or more is unsure, nothing is stored (the seed texts' Kazakh programme given as the
+# statement's translation: 9 of 10 unsure, the reverse 13 of 14; their partial and unequal
+# translations leave at most 8 of 19 unsure, every other paragraph left out)
+WRONG_FILE = 2 / 3
+MIN_PAIRS = 4
 TERM_WEIGHT = 3.0  # what a pair whose glossary concepts all agree saves
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}\b")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -213,10 +227,12 @@ def align_sequences(
     src: Sequence[str], tgt: Sequence[str], ratio: float, beads: Mapping[tuple[int, int], float],
     extra: Callable[[int, int, int, int], float] | None = None,
     gap_length: float | tuple[Sequence[float], Sequence[float]] = math.inf,
+    extend: float | None = None,
 ) -> list[Link]:  # fmt: skip
     """The best path of beads covering src and tgt, each with its posterior probability; an item
     left out pays its prior and at most `gap_length` of the length term (one cap, or one per item
-    of src and of tgt)."""
+    of src and of tgt); with `extend`, one left out right after another of the same side pays
+    that only (affine gaps, as Gotoh's: a partial translation lacks runs of paragraphs)."""
     n, m = len(src), len(tgt)
     if isinstance(gap_length, tuple):
         src_gap, tgt_gap = gap_length
@@ -226,7 +242,10 @@ def align_sequences(
     tlen = [len(t) for t in tgt]
     costs: dict[tuple[int, int, int, int], float] = {}
 
-    def bead_cost(i: int, j: int, di: int, dj: int) -> float:  # the bead ending at (i, j)
+    def bead_cost(i: int, j: int, di: int, dj: int, after: int) -> float:
+        """The bead ending at (i, j), after a bead of kind `after` (see _kind)."""
+        if extend is not None and after and after == _kind(di, dj):
+            return extend
         key = (i, j, di, dj)
         if key not in costs:
             cost = -math.log(beads[(di, dj)])
@@ -241,48 +260,63 @@ def align_sequences(
             costs[key] = cost
         return costs[key]
 
+    # one table per kind of the last bead (0 a pair, 1 a source item left out, 2 a target one)
     inf = math.inf
-    best = [[inf] * (m + 1) for _ in range(n + 1)]
-    forward = [[-inf] * (m + 1) for _ in range(n + 1)]  # log of the summed probabilities
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = forward[0][0] = 0.0
+    best = [[[inf] * (m + 1) for _ in range(n + 1)] for _ in range(3)]
+    forward = [[[-inf] * (m + 1) for _ in range(n + 1)] for _ in range(3)]  # log summed prob.
+    back: list[list[list[tuple[int, int, int] | None]]] = [
+        [[None] * (m + 1) for _ in range(n + 1)] for _ in range(3)
+    ]
+    best[0][0][0] = forward[0][0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
-            if i == j == 0:
-                continue
-            terms = []
             for di, dj in beads:
-                if di > i or dj > j or best[i - di][j - dj] == inf:
+                if di > i or dj > j:
                     continue
-                cost = bead_cost(i, j, di, dj)
-                terms.append(forward[i - di][j - dj] - cost)
-                if best[i - di][j - dj] + cost < best[i][j]:
-                    best[i][j] = best[i - di][j - dj] + cost
-                    back[i][j] = (di, dj)
-            forward[i][j] = _logsumexp(terms)
-    backward = [[-inf] * (m + 1) for _ in range(n + 1)]
-    backward[n][m] = 0.0
+                kind, terms = _kind(di, dj), []
+                for after in range(3):
+                    if best[after][i - di][j - dj] == inf:
+                        continue
+                    cost = bead_cost(i, j, di, dj, after)
+                    terms.append(forward[after][i - di][j - dj] - cost)
+                    if best[after][i - di][j - dj] + cost < best[kind][i][j]:
+                        best[kind][i][j] = best[after][i - di][j - dj] + cost
+                        back[kind][i][j] = (di, dj, after)
+                if terms:
+                    forward[kind][i][j] = _logsumexp([forward[kind][i][j], *terms])
+    backward = [[[-inf] * (m + 1) for _ in range(n + 1)] for _ in range(3)]
+    for after in range(3):
+        backward[after][n][m] = 0.0
     for i in range(n, -1, -1):
         for j in range(m, -1, -1):
-            if (i, j) != (n, m):
-                backward[i][j] = _logsumexp([
-                    backward[i + di][j + dj] - bead_cost(i + di, j + dj, di, dj)
+            if (i, j) == (n, m):
+                continue
+            for after in range(3):
+                backward[after][i][j] = _logsumexp([
+                    backward[_kind(di, dj)][i + di][j + dj] - bead_cost(i + di, j + dj, di, dj, after)
                     for di, dj in beads
-                    if i + di <= n and j + dj <= m and backward[i + di][j + dj] > -inf
+                    if i + di <= n and j + dj <= m and backward[_kind(di, dj)][i + di][j + dj] > -inf
                 ])  # fmt: skip
+    total = _logsumexp([forward[k][n][m] for k in range(3)])
     path = []
     i, j = n, m
+    kind = min(range(3), key=lambda k: best[k][n][m])
     while i or j:
-        step = back[i][j]
+        step = back[kind][i][j]
         assert step is not None
-        di, dj = step
-        cost = bead_cost(i, j, di, dj)
-        posterior = math.exp(
-            min(forward[i - di][j - dj] - cost + backward[i][j] - forward[n][m], 0.0)
-        )
+        di, dj, after = step
+        cost = bead_cost(i, j, di, dj, after)
+        reach = _logsumexp([
+            forward[k][i - di][j - dj] - bead_cost(i, j, di, dj, k) for k in range(3)
+        ])  # fmt: skip
+        posterior = math.exp(min(reach + backward[kind][i][j] - total, 0.0))
         path.append(Link(i - di, i, j - dj, j, cost, posterior))
-        i, j = i - di, j - dj
+        i, j, kind = i - di, j - dj, after
     return path[::-1]
+
+
+def _kind(di: int, dj: int) -> int:
+    return 0 if di and dj else 1 if di else 2
 
 
 # -- aligning a document ---------------------------------------------------------------------------
@@ -342,15 +376,28 @@ def align_document(
     gaps = ([0.0 if h else PARAGRAPH_GAP for h in src_heading],
             [0.0 if h and use_kinds else PARAGRAPH_GAP for h in tgt_heading])  # fmt: skip
     result = AlignResult(document=document.name, lang=lang)
-    links = align_sequences(src_texts, tgt_texts, ratio, PARAGRAPH_PRIORS, kinds, gaps)
-    # The whole texts' ratio is wrong for a partial translation (the Kazakh of half a document
-    # reads as half as long as English): once more with the ratio of the paragraphs paired 1-1
-    paired = [(len(src_texts[k.i0]), len(tgt_texts[k.j0])) for k in links
-              if (k.i1 - k.i0, k.j1 - k.j0) == (1, 1)]  # fmt: skip
-    better = sum(t for _, t in paired) / max(sum(s for s, _ in paired), 1) if paired else ratio
-    if better != ratio:
-        ratio = better
-        links = align_sequences(src_texts, tgt_texts, ratio, PARAGRAPH_PRIORS, kinds, gaps)
+    # The whole texts' length ratio is wrong for a partial translation (the Kazakh of a tenth of a
+    # document reads as a tenth as long as the English, and pairs its paragraphs with the shortest
+    # ones anywhere): each pass is run again with the ratio of the paragraphs it paired 1-1, from
+    # the whole texts' ratio and from 1 (the languages' own ratio is near it), and the cheaper
+    # alignment taken (a rough maximum-likelihood estimate of the ratio)
+    best: tuple[float, float, list[Link]] | None = None
+    for start in {ratio, 1.0}:
+        links = align_sequences(
+            src_texts, tgt_texts, start, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND
+        )
+        paired = [(len(src_texts[k.i0]), len(tgt_texts[k.j0])) for k in links
+                  if (k.i1 - k.i0, k.j1 - k.j0) == (1, 1)]  # fmt: skip
+        again = sum(t for _, t in paired) / max(sum(s for s, _ in paired), 1) if paired else start
+        if again != start:
+            links = align_sequences(
+                src_texts, tgt_texts, again, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND
+            )
+        total = sum(k.cost for k in links)
+        if best is None or total < best[0]:
+            best = (total, again, links)
+    assert best is not None
+    _, ratio, links = best
     for link in links:
         i0, i1, j0, j1 = link.i0, link.i1, link.j0, link.j1
         if i0 == i1:
@@ -472,6 +519,13 @@ def align_translation(
 
     result = align_document(project, source, translation, lang, terms)
     document = find_document(project, source)
+    linked = [p for p in result.pairs if p.target and not p.left]
+    doubted = sum(bool(p.unsure) for p in linked)
+    if len(linked) >= MIN_PAIRS and doubted >= WRONG_FILE * len(linked):
+        raise AlignError(
+            f"{translation}: does not read as a translation of {document.name} ({doubted} of "
+            f"{len(linked)} pairs unsure); nothing stored"
+        )
     store = open_store(project, document, lang)
     store.sync(segment_source(project, document).segments)
     where = portable_path(str(translation.resolve()), project.root)
