@@ -379,17 +379,17 @@ def align_document(
     # The whole texts' length ratio is wrong for a partial translation (the Kazakh of a tenth of a
     # document reads as a tenth as long as the English, and pairs its paragraphs with the shortest
     # ones anywhere): each pass is run again with the ratio of the paragraphs it paired 1-1, from
-    # the whole texts' ratio and from 1 (the languages' own ratio is near it), and the cheaper
-    # alignment taken (a rough maximum-likelihood estimate of the ratio)
+    # the whole texts' ratio and, when that is far from 1, from 1 (the languages' own ratio is near
+    # it), and the cheaper alignment taken (a rough maximum-likelihood estimate of the ratio)
     best: tuple[float, float, list[Link]] | None = None
-    for start in {ratio, 1.0}:
+    for start in {ratio} if 0.8 <= ratio <= 1.25 else {ratio, 1.0}:
         links = align_sequences(
             src_texts, tgt_texts, start, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND
         )
         paired = [(len(src_texts[k.i0]), len(tgt_texts[k.j0])) for k in links
                   if (k.i1 - k.i0, k.j1 - k.j0) == (1, 1)]  # fmt: skip
         again = sum(t for _, t in paired) / max(sum(s for s, _ in paired), 1) if paired else start
-        if again != start:
+        if abs(again / start - 1) > 0.05:
             links = align_sequences(
                 src_texts, tgt_texts, again, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND
             )
