@@ -62,6 +62,22 @@ def test_build_says_when_an_edition_holds_machine_drafts_and_check_errors(invoke
     assert "edition en-ru: ready" not in text
 
 
+def test_build_says_when_an_edition_holds_targets_no_one_confirmed(invoke, seed_project):
+    """An unsure pair `align` offered is a target in state initial: printed if built, so said."""
+    only_ru_pdf(seed_project)
+    store = seed_store(seed_project)
+    store.set_target(CAUSE, RichText("Предложенный перевод."), "initial",
+                     meta={"origin": "align", "align-source": "statement.ru.md"})  # fmt: skip
+    store.save()
+    result = invoke("build", seed_project, "--no-mt")
+    assert result.exit_code == 0, result.output
+    summary = [ln for ln in result.stderr.splitlines() if ln.startswith("warning: edition en-ru")]
+    assert len(summary) == 1, result.stderr
+    assert summary[0].startswith(
+        "warning: edition en-ru holds 1 unconfirmed target(s) in state initial (see `brochure status`)"
+    )
+
+
 def test_the_seed_project_is_ready_and_builds_without_a_warning(invoke, seed_project):
     only_ru_pdf(seed_project)
     text = invoke("status", seed_project).output

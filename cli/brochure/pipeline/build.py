@@ -181,20 +181,28 @@ def edition_warning(
     project: Project, spec: EditionSpec, segmented: dict[str, SegmentedDocument],
     stores: dict[tuple[str, str], TranslationFile], report: Report,
 ) -> str:  # fmt: skip
-    """One line when an edition holds unreviewed machine drafts or check errors, else ""."""
+    """One line when an edition holds unreviewed machine drafts, targets no one confirmed (state
+    initial: an unsure pair `align` offered, an XLIFF target its translator left initial) or
+    check errors, else ""."""
     from brochure.store.status import classify
 
     targets = [lang for lang in spec.languages if lang != project.source_language]
-    drafts = sum(
-        classify(stores[(d.name, lang)].get(s.id)) in ("mt", "memory")
+    units = [
+        stores[(d.name, lang)].get(s.id)
         for d in project.documents
         for lang in targets
         for s in segmented[d.name].segments
+    ]
+    drafts = sum(classify(unit) in ("mt", "memory") for unit in units)
+    offered = sum(
+        classify(unit) == "draft" and unit is not None and unit.state == "initial" for unit in units
     )
     errors = sum(issue.lang in targets and bool(issue.target) for issue in report.errors)
     problems = []
     if drafts:
         problems.append(f"{drafts} unreviewed machine draft(s) (see `brochure status`)")
+    if offered:
+        problems.append(f"{offered} unconfirmed target(s) in state initial (see `brochure status`)")
     if errors:
         problems.append(f"{errors} check error(s) (see `brochure check`)")
     return f"warning: edition {spec.name} holds {' and '.join(problems)}" if problems else ""
