@@ -409,6 +409,14 @@ def test_unequal_translations(invoke, tmp_path, translation, expected, summary):
         f"{expected.count('R')} approved or a person's kept"
     )
     assert snapshot(project_dir / "translations") == before
+    # the translator completes the file: every offer is now sure, reviewed, and its doubt is gone
+    (project_dir / "drafts/a.ru.md").write_text("\n\n".join(RUSSIAN) + "\n", encoding="utf-8")
+    result = invoke("align", project_dir / "a.md", project_dir / "drafts/a.ru.md", "--lang", "ru",
+                    project_dir)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    units = list(open_store(project, project.documents[0], "ru").units())
+    assert [(u.target.text, u.state) for u in units] == [(w, "reviewed") for w in correct]
+    assert [n.text for u in units for n in u.notes] == []
 
 
 def test_the_translation_is_named_without_a_local_folder(invoke, tmp_path):
@@ -493,3 +501,22 @@ def test_an_unsure_pair_leaves_a_machine_draft_in_place(invoke, tmp_path):
         assert [n.text for n in unit.notes] == [
             f"align: unsure: 2 source paragraph(s) paired with 1 translated; a.ru.md has: {want}"
         ]
+
+
+def test_a_dropped_note_stays_dropped_when_another_process_saved_meanwhile(seed_project):
+    """`drop_notes` is replayed like every other edit when the file changed since it was read:
+    the doubt goes, the note a person added meanwhile stays."""
+    project = load_project(seed_project)
+    document = project.documents[0]
+    first = open_store(project, document, "ru")
+    uid = next(iter(first.units())).id
+    first.add_note(uid, "align: unsure: 2 source paragraph(s) paired with 1 translated")
+    first.save()
+    mine, theirs = open_store(project, document, "ru"), open_store(project, document, "ru")
+    theirs.add_note(uid, "Check the term with the editor.")
+    theirs.save()
+    mine.drop_notes(uid, "align: unsure: ")
+    mine.save()
+    notes = [n.text for n in open_store(project, document, "ru").get(uid).notes]
+    assert "Check the term with the editor." in notes
+    assert not any(n.startswith("align: unsure") for n in notes)

@@ -73,6 +73,7 @@ UNSURE_COST = 6.0  # a 1-1 bead dearer than this (|z| > ~3) is listed for a pers
 # links unsure even in the whole Russian programme (11 of 45) and the Russian programme without
 # its headings (11 of 40), while 0.9 passes every one of them and stops the links a gap could shift.
 SURE = 0.9
+UNSURE = "align: unsure: "  # how an unsure pair's note starts (a later sure run drops it)
 KIND_COST = 4.0  # a heading paired with a paragraph (Markdown)
 MERGE_KIND_COST = 12.0  # a heading merged with a paragraph, or headings with one: never done
 BLOCK_COST = 4.0  # one translated sentence for sentences of two paragraphs (or the reverse)
@@ -543,16 +544,21 @@ def align_translation(
                 result.left += 1
             elif not pair.unsure:
                 store.set_target(uid, RichText(pair.target), "reviewed", meta=meta)
+                store.drop_notes(uid, UNSURE)  # an earlier run's doubt no longer holds
                 result.aligned += 1
             else:
-                note = f"align: unsure: {pair.unsure}"
-                if unit.has_target and not offer:  # a machine draft stays; the text beside it
+                note = f"{UNSURE}{pair.unsure}"
+                draft_stays = unit.has_target and not offer  # a machine draft; the text beside it
+                if draft_stays:
                     note = f"{note}; {where} has: {pair.target}"
-                    if not any(n.text == note for n in unit.notes):
+                fresh = not any(n.text == note for n in unit.notes)
+                if fresh:
+                    store.drop_notes(uid, UNSURE)  # an earlier run's doubt, said otherwise now
+                if draft_stays:
+                    if fresh:
                         store.add_note(uid, note)
                     result.noted += 1
                     continue
-                fresh = not any(n.text == note for n in unit.notes)
                 store.set_target(uid, RichText(pair.target), "initial", meta=meta,
                                  note=note if fresh else None)  # fmt: skip
                 result.offered += 1

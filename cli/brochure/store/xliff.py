@@ -724,6 +724,28 @@ class TranslationFile:
         self._ops.append(("note", uid, (text, category), {}))
         self._add_note(uid, text, category)
 
+    def drop_notes(self, uid: str, prefix: str) -> None:
+        """Remove unit `uid`'s notes whose text starts with `prefix` (what a tool said of an
+        earlier version, e.g. `align: unsure`, once it no longer holds); a person's notes say
+        other things and stay."""
+        self._ops.append(("unnote", uid, (prefix,), {}))
+        self._drop_notes(uid, prefix)
+
+    def _drop_notes(self, uid: str, prefix: str) -> None:
+        notes = self._units[uid].find(_q("notes"))
+        if notes is None:
+            return
+        gone = [note for note in notes if (note.text or "").startswith(prefix)]
+        for note in gone:
+            notes.remove(note)
+        if gone:
+            if len(notes) == 0:
+                notes.getparent().remove(notes)
+            else:
+                notes[-1].tail = "\n    "
+            self.changed = True
+            self._fact_changed(uid)
+
     def _add_note(self, uid: str, text: str, category: str) -> None:
         el = self._units[uid]
         notes = el.find(_q("notes"))
@@ -908,6 +930,8 @@ class TranslationFile:
             elif kind == "note":
                 if not any(n.text == args[0] for n in unit.notes):
                     fresh._add_note(uid, *args)
+            elif kind == "unnote":
+                fresh._drop_notes(uid, *args)
         return dropped
 
 
