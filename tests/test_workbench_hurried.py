@@ -5,6 +5,7 @@ is checked in-process (TestClient)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from brochure.store.xliff import TranslationFile
@@ -167,3 +168,21 @@ def test_a_long_target_is_shown_whole_and_the_panel_keeps_its_controls_inside(
     panel = page.locator("aside.context").bounding_box()
     forms = page.locator("aside.context select.forms").first.bounding_box()
     assert forms["x"] + forms["width"] <= panel["x"] + panel["width"] + 1, (forms, panel)
+
+
+def test_the_text_filter_finds_what_a_keyboard_types(client, keys):
+    """Print has ’ « » — ё and no-break spaces; a translator types ' " - е and spaces."""
+
+    def found(doc, lang, query):
+        from urllib.parse import quote
+
+        page = client.get(f"/segments/{doc}/{lang}?token={keys.token}&q={quote(query)}")
+        return int(re.search(r'class="count">(\d+) unit', page.text).group(1))
+
+    assert (
+        found("programme-part-1", "ru", "workers' blood")
+        == found("programme-part-1", "ru", "workers’ blood")
+        > 0
+    )
+    assert found("programme-part-1", "ru", "трехпартийного") == 1  # printed «трёхпартийного»
+    assert found("programme-part-1", "ru", '"трехпартийного"') == 1

@@ -14,6 +14,22 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+# What a person types for what print has: the keyboard's ' and " for typographic quotes and
+# apostrophes, - for dashes, е for ё (Russian prints ё or not, a reader searches without it)
+_SEARCH_FOLD = str.maketrans(
+    {**dict.fromkeys("’‘ʼ`", "'"), **dict.fromkeys("«»“”„", '"'), **dict.fromkeys("‐‑–—", "-"),
+     "ё": "е"}
+)  # fmt: skip
+
+
+def search_form(text: str) -> str:
+    """The form a text is searched in (the workbench's text filter): compatibility-normalised
+    (no-break spaces are spaces), casefolded, typographic quotes, apostrophes and dashes as the
+    keyboard types them, ё as е, white space collapsed."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_SEARCH_FOLD)
+    return " ".join(folded.split())
+
+
 def numbers(text: str) -> Counter[str]:
     """The numbers in a text with their counts (see number_list)."""
     return Counter(number_list(text))

@@ -37,6 +37,7 @@ from lxml import etree
 from brochure.core.atomic import file_lock, write_bytes_atomic
 from brochure.core.datamodel import RichText, Segment, Span
 from brochure.core.errors import TranslationStoreError
+from brochure.core.text import search_form
 
 if TYPE_CHECKING:
     from brochure.core.project import DocumentSpec, Project
@@ -258,8 +259,8 @@ class UnitFacts:
     id: str
     state: str
     origin: str  # the brochure:origin of its target; "" without a target
-    source: str  # the source text, casefolded
-    target: str  # the target text, casefolded; "" without a target
+    source: str  # the source text in its search form (core.text.search_form)
+    target: str  # the target text in its search form; "" without a target
     content: tuple  # unit_content(): equal for two readings of an unchanged unit
 
 
@@ -271,8 +272,8 @@ def unit_content(unit: Unit) -> tuple:
 def _facts_of(unit: Unit) -> UnitFacts:
     target = unit.target.text if unit.target is not None else ""
     origin = unit.meta.get("origin", "") if unit.has_target else ""
-    return UnitFacts(unit.id, unit.state, origin, unit.source.text.casefold(), target.casefold(),
-                     unit_content(unit))  # fmt: skip
+    return UnitFacts(unit.id, unit.state, origin, search_form(unit.source.text),
+                     search_form(target), unit_content(unit))  # fmt: skip
 
 
 # A link is a <pc type="link"> whose native codes, `<a href="...">` and `</a>`, are in the unit's

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from brochure.core.datamodel import RichText
 from brochure.core.errors import BrochureError
 from brochure.core.memo import Memo
+from brochure.core.text import search_form
 from brochure.glossary.load import load_termbase
 from brochure.sources.markdown_out import rich_markdown
 from brochure.sources.text import parse_inline
@@ -130,7 +131,7 @@ def _matches(unit: UnitFacts, state: str, origin: str, query: str) -> bool:
     if origin in ORIGIN_FILTERS and unit.origin not in ORIGIN_FILTERS[origin]:
         return False
     if query:
-        q = query.casefold()
+        q = search_form(query)
         return q in unit.source or q in unit.target
     return True
 
