@@ -186,3 +186,35 @@ def test_the_text_filter_finds_what_a_keyboard_types(client, keys):
     )
     assert found("programme-part-1", "ru", "трехпартийного") == 1  # printed «трёхпартийного»
     assert found("programme-part-1", "ru", '"трехпартийного"') == 1
+
+
+def test_a_conflict_offers_use_mine_or_keep_theirs(bench, page, seed_project):
+    """`brochure xliff import` (here: the store every command uses) changed two units while the
+    page was open; the translator had edited both: one click keeps either version."""
+    first, second = units(seed_project)[2:4]
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/{LANG}?"))
+    page.wait_for_selector("table.grid[data-ready='true']")
+    other = TranslationFile.open(xlf(seed_project), "en", LANG, DOC)
+    other.set_target(first.id, type(first.target)("Олардың бірінші нұсқасы."), "final")
+    other.set_target(second.id, type(first.target)("Олардың екінші нұсқасы."), "final")
+    other.save()
+    for unit, mine in ((first, "Менің бірінші нұсқам."), (second, "Менің екінші нұсқам.")):
+        area = page.locator(f"tr#u-{unit.id} textarea")
+        area.fill(mine)
+        area.press("Tab")
+        page.wait_for_selector(f"tr#u-{unit.id}.conflict")
+        assert area.input_value().startswith("Олардың")
+    page.click(f"tr#u-{first.id} button.use-mine")
+    page.wait_for_selector(f"tr#u-{first.id}.saved")
+    assert page.locator(f"tr#u-{first.id} textarea").input_value() == "Менің бірінші нұсқам."
+    page.click(f"tr#u-{second.id} button.keep-theirs")
+    assert page.locator(f"tr#u-{second.id} .message").is_hidden()
+    now = TranslationFile.open(xlf(seed_project), "en", LANG, DOC)
+    assert now.get(first.id).target.text == "Менің бірінші нұсқам."
+    assert now.get(first.id).meta["origin"] == "human"
+    assert now.get(second.id).target.text == "Олардың екінші нұсқасы."
+    # both settled: leaving the page asks nothing
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.goto(bench.url)
+    assert dialogs == []

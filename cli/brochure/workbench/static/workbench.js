@@ -40,10 +40,13 @@
       row.classList.add("conflict");
       row.dataset.version = data.version;
       show(row, data.error + "\nTheirs (" + data.state + "): " + data.target + "\nYours: " + body.target);
+      choose(row, body);
       area.value = data.target;
       area.dataset.saved = data.target; // theirs is not saved again by leaving the target
       renderPieces(row.querySelector(".printed"), data.pieces);
       select.value = data.state;
+      row.querySelector(".origin-name").textContent = data.origin;
+      showProblems(row, data.problems);
       return false;
     }
     if (!response.ok) return failed(row, data.error);
@@ -57,6 +60,35 @@
     row.classList.add("saved");
     show(row, "");
     return true;
+  }
+
+  // A conflict's two ways out, under its message: "use mine" saves the text that was refused over
+  // theirs (now the version the page holds), "keep theirs" leaves theirs and closes the message.
+  function choose(row, mine) {
+    const box = row.querySelector(".message");
+    const buttons = document.createElement("div");
+    buttons.className = "choices";
+    const use = document.createElement("button");
+    use.type = "button";
+    use.className = "use-mine";
+    use.textContent = "use mine";
+    use.addEventListener("click", () => {
+      row.querySelector("textarea").value = mine.target;
+      save(row, mine.state);
+    });
+    const keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "keep-theirs";
+    keep.textContent = "keep theirs";
+    keep.addEventListener("click", () => {
+      row.classList.remove("conflict");
+      show(row, "");
+    });
+    // a press does not move the focus into the row: the target as printed would show above
+    // (the row's :focus-within) and push the button away from under the pointer before the click
+    for (const b of [use, keep]) b.addEventListener("mousedown", (event) => event.preventDefault());
+    buttons.append(use, " ", keep);
+    box.append(buttons);
   }
 
   // A save that did not happen: why, what to do, and that the text typed is still in its box
