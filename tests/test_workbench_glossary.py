@@ -39,7 +39,8 @@ def tsv(project) -> bytes:
 
 
 def post(client, keys, project, action, cid, fields=None, **overrides):
-    body = {"action": action, "id": cid, "fields": fields or {}, "version": version(project)}
+    seen = version(project, cid)  # the concept as its page showed it ("" for a new one)
+    body = {"action": action, "id": cid, "fields": fields or {}, "version": seen}
     body.update(overrides.pop("body", {}))
     return api_post(client, keys, "glossary", body, overrides.pop("headers", {}))
 
@@ -78,7 +79,7 @@ def test_add_writes_what_the_cli_writes_and_keeps_every_other_byte(
     assert reply.status_code == 200, reply.text
     assert reply.json()["id"] == "general-assembly"
     assert tsv(project) == expected and tsv(project).startswith(TSV.encode())
-    assert reply.json()["version"] == version(project)
+    assert reply.json()["version"] == version(project, "general-assembly")
     page = client.get(f"/glossary/concept/general-assembly?token={keys.token}")
     assert "общее собрание" in page.text and 'class="badge project"' in page.text
 
@@ -122,7 +123,7 @@ def test_remove_deletes_only_that_row(client, keys, project, tmp_path, invoke):
 
 
 def test_a_glossary_changed_on_disk_meanwhile_is_a_conflict(client, keys, project, invoke):
-    seen = version(project)
+    seen = version(project, "akim")
     result = invoke("glossary", "edit", "akim", "--note", "changed by the CLI", project)
     assert result.exit_code == 0
     before = tsv(project)
@@ -130,6 +131,19 @@ def test_a_glossary_changed_on_disk_meanwhile_is_a_conflict(client, keys, projec
     assert reply.status_code == 409 and "changed on disk" in reply.json()["error"]
     assert reply.json()["theirs"]["note"] == "changed by the CLI"
     assert tsv(project) == before
+
+
+def test_a_change_to_another_concept_meanwhile_stops_nothing(client, keys, project, invoke):
+    """A colleague adds a term from the terminal while a concept's page is open: the page's save
+    of its own concept goes through, and the new row stays."""
+    seen = version(project, "akim")
+    added = invoke("glossary", "add", "--en", "picket", "--ru", "пикет", "--kk", "пикет", project)
+    assert added.exit_code == 0, added.output
+    reply = post(client, keys, project, "edit", "akim", {"note": "глава местной администрации"},
+                 body={"version": seen})  # fmt: skip
+    assert reply.status_code == 200, reply.json()
+    text = tsv(project).decode()
+    assert "глава местной администрации" in text and "пикет" in text
 
 
 def test_bad_input_is_one_clear_error_and_writes_nothing(client, keys, project):

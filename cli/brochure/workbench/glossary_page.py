@@ -2,14 +2,16 @@
 units that use it, and the API that adds, edits and removes concepts.
 
 Every write is `brochure glossary add/edit/remove` (brochure.glossary.edit: the same lock,
-validation and in-place TSV edit that keeps the other rows' bytes). The page sends the version of
-the project's glossary files it was rendered from; if they changed on disk since (the CLI, a
-spreadsheet), nothing is written and the reply shows the concept as it is now.
+validation and in-place TSV edit that keeps the other rows' bytes). A concept's page sends the
+version of the concept it was rendered from; if that concept changed on disk since (the CLI, a
+spreadsheet, another page), nothing is written and the reply shows the concept as it is now. A
+change to other concepts meanwhile stops nothing: the edit writes this concept's row only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -43,7 +45,7 @@ PAGE_SIZE = 100  # concepts per page of the table
 KINDS = ("preferred", "admitted", "forbidden", "forms")
 ACTIONS = ("add", "edit", "remove")
 CONFLICT = (
-    "The glossary changed on disk since this page loaded it (the CLI, a spreadsheet or another "
+    "This concept changed on disk since this page loaded it (the CLI, a spreadsheet or another "
     "page); nothing was saved. The concept as it is now is shown; reload to edit it."
 )
 
@@ -61,8 +63,16 @@ def editable_columns() -> tuple[str, ...]:
     return (*cols, "flags", "note")
 
 
-def version(root: Path) -> str:
-    """The version of the project's glossary files the page shows (their names and bytes)."""
+def version(root: Path, concept_id: str | None = None) -> str:
+    """The version a page shows: of concept `concept_id` as the glossary defines it now (its
+    cells, a built-in concept's with the project's override; "" when there is none), else of the
+    project's glossary files (their names and bytes)."""
+    if concept_id is not None:
+        found = load_termbase(root).get(concept_id)
+        if found is None:
+            return ""
+        cells = json.dumps(sorted(found.to_row().items()), ensure_ascii=False)
+        return hashlib.sha1(cells.encode()).hexdigest()
     h = hashlib.sha1()
     for path in project_files(root):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -169,11 +179,12 @@ def form_langs(project: Project) -> list[str]:
 def apply(
     root: Path, action: str, concept_id: str, fields: dict[str, str], seen: str
 ) -> tuple[str, str]:
-    """Add, edit or remove a concept as `brochure glossary` does, unless the glossary files are no
-    longer at version `seen`; returns the new version and the concept's id (`add` makes one from
-    the English term when none is given). GlossaryError for bad input or a conflict."""
+    """Add, edit or remove a concept as `brochure glossary` does, unless the concept edited or
+    removed is no longer at version `seen` (an added one is refused when its id exists); returns
+    the concept's new version and its id (`add` makes one from the English term when none is
+    given). GlossaryError for bad input or a conflict."""
     with files_locked(root):
-        if version(root) != seen:
+        if action != "add" and version(root, concept_id) != seen:
             raise Conflict(CONFLICT)
         if action == "add":
             concept_id, _ = glossary_edit.add(root, {"id": concept_id, **fields})
@@ -183,7 +194,7 @@ def apply(
             changed = _changed_cells(root, concept_id, fields)
             if changed:
                 glossary_edit.edit(root, concept_id, changed)
-        return version(root), concept_id
+        return version(root, concept_id), concept_id
 
 
 def _changed_cells(root: Path, concept_id: str, fields: dict[str, str]) -> dict[str, str]:
@@ -242,9 +253,9 @@ def routes(site: Site) -> list[Route]:
 
     render, root = site.render, site.root
 
-    def context(project: Project) -> dict[str, Any]:
+    def context(project: Project, concept_id: str | None = None) -> dict[str, Any]:
         return {"project": project, "langs": form_langs(project), "kinds": KINDS, "cases": CASES,
-                "flags": FLAGS, "pos": POS, "version": version(project.root)}  # fmt: skip
+                "flags": FLAGS, "pos": POS, "version": version(project.root, concept_id)}  # fmt: skip
 
     async def glossary(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
@@ -272,7 +283,7 @@ def routes(site: Site) -> list[Route]:
             used = uses(project, termbase, cid, GRID_PAGE_SIZE)
         except BrochureError as exc:
             return render("error.html", 400, message=str(exc))
-        return render("concept.html", **context(project), row=row, cells=found.to_row(),
+        return render("concept.html", **context(project, cid), row=row, cells=found.to_row(),
                       uses=used, new=False)  # fmt: skip
 
     async def new(request: Request) -> Response:
@@ -291,7 +302,7 @@ def routes(site: Site) -> list[Route]:
             new_version, cid = apply(root, action, cid, fields, seen)
         except Conflict as exc:
             current = load_termbase(root).get(cid)
-            return JSONResponse({"error": str(exc), "version": version(root),
+            return JSONResponse({"error": str(exc), "version": version(root, cid),
                                  "theirs": current.to_row() if current else None}, 409)  # fmt: skip
         except BrochureError as exc:
             return JSONResponse({"error": str(exc)}, 400)
