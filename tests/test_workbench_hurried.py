@@ -218,3 +218,14 @@ def test_a_conflict_offers_use_mine_or_keep_theirs(bench, page, seed_project):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
     page.goto(bench.url)
     assert dialogs == []
+
+
+def test_no_page_logs_an_error_in_the_browsers_console(bench, page):
+    """Not even the icon the browser asks for by itself (/favicon.ico, without the token: 403)."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for path in ("/", f"/segments/{DOC}/{LANG}", "/glossary", "/glossary/new", "/status"):
+        page.goto(bench.url.replace("/?", f"{path}?"))
+        page.wait_for_load_state("networkidle")
+    assert errors == []
