@@ -229,3 +229,13 @@ def test_no_page_logs_an_error_in_the_browsers_console(bench, page):
         page.goto(bench.url.replace("/?", f"{path}?"))
         page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def test_the_status_tables_numbers_stand_under_their_headings(bench, page):
+    """The counts are right-aligned: a heading aligned left stood over the next column's number."""
+    page.goto(bench.url.replace("/?", "/status?"))
+    page.wait_for_selector("table.status td.num")
+    sides = page.locator("table.status:not(.editions) tr").evaluate_all(
+        "rows => rows.slice(0, 2).map(r => Array.from(r.children, c => getComputedStyle(c).textAlign))"
+    )
+    assert sides[0][2:-1] == sides[1][2:-1] == ["right"] * (len(sides[0]) - 3), sides
