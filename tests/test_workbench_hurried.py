@@ -239,3 +239,27 @@ def test_the_status_tables_numbers_stand_under_their_headings(bench, page):
         "rows => rows.slice(0, 2).map(r => Array.from(r.children, c => getComputedStyle(c).textAlign))"
     )
     assert sides[0][2:-1] == sides[1][2:-1] == ["right"] * (len(sides[0]) - 3), sides
+
+
+def test_leaving_a_concept_with_a_change_not_saved_asks_first(bench, page):
+    dialogs: list[str] = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay
+
+    page.on("dialog", answer)
+    page.goto(bench.url.replace("/?", "/glossary/concept/general-strike?"))
+    page.wait_for_selector("form.concept[data-ready='true']")
+    page.goto(bench.url)  # nothing changed: no question
+    assert dialogs == []
+    page.goto(bench.url.replace("/?", "/glossary/concept/general-strike?"))
+    page.wait_for_selector("form.concept[data-ready='true']")
+    page.fill("textarea[name=note]", "Жалпы ереуіл: барлық салалардағы жұмысшылардың ереуілі.")
+    page.evaluate("location.reload()")
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    page.fill("input[name=kk]", "жалпы ереуіл")  # saving leaves without a question
+    page.click("form.concept button[type=submit]")
+    page.wait_for_url("**saved=general-strike**")
+    assert dialogs == ["beforeunload"]

@@ -75,8 +75,25 @@
       show("Error: " + data.error);
       return;
     }
+    saved = true;
     location.href = action === "remove" ? page(body.id, "removed") : page(data.id, "saved");
   }
+
+  // Leaving or reloading the page with a field changed and not saved (typed, or refused by a
+  // conflict: the message says to reload) asks first, as the segment grid does.
+  let saved = false;
+  function changed() {
+    return Array.from(form.elements).some((input) =>
+      input.type === "checkbox" ? input.checked !== input.defaultChecked
+        : input.tagName === "SELECT" ? Array.from(input.options).some((o) => o.selected !== o.defaultSelected)
+        : "defaultValue" in input && input.type !== "button" && input.type !== "submit" && input.value !== input.defaultValue);
+  }
+  window.addEventListener("beforeunload", (event) => {
+    if (!saved && changed()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
