@@ -251,7 +251,9 @@ def test_leaving_a_concept_with_a_change_not_saved_asks_first(bench, page):
     page.on("dialog", answer)
     page.goto(bench.url.replace("/?", "/glossary/concept/general-strike?"))
     page.wait_for_selector("form.concept[data-ready='true']")
-    page.goto(bench.url)  # nothing changed: no question
+    page.goto(bench.url.replace("/?", "/glossary/new?"))  # nothing changed: no question
+    page.wait_for_selector("form.concept[data-ready='true']")
+    page.goto(bench.url)
     assert dialogs == []
     page.goto(bench.url.replace("/?", "/glossary/concept/general-strike?"))
     page.wait_for_selector("form.concept[data-ready='true']")

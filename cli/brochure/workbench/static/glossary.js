@@ -85,7 +85,8 @@
   function changed() {
     return Array.from(form.elements).some((input) =>
       input.type === "checkbox" ? input.checked !== input.defaultChecked
-        : input.tagName === "SELECT" ? Array.from(input.options).some((o) => o.selected !== o.defaultSelected)
+        : input.tagName === "SELECT" // (none marked selected: the first one shows)
+          ? input.selectedIndex !== Math.max(0, Array.from(input.options).findIndex((o) => o.defaultSelected))
         : "defaultValue" in input && input.type !== "button" && input.type !== "submit" && input.value !== input.defaultValue);
   }
   window.addEventListener("beforeunload", (event) => {
