@@ -265,3 +265,42 @@ def test_leaving_a_concept_with_a_change_not_saved_asks_first(bench, page):
     page.click("form.concept button[type=submit]")
     page.wait_for_url("**saved=general-strike**")
     assert dialogs == ["beforeunload"]
+
+
+def test_past_the_last_row_the_next_unit_is_the_one_after_even_when_edits_left_the_filter(
+    bench, page, seed_project, monkeypatch
+):
+    """Under the "to do" filter, units confirmed on this page leave the list: the next page by
+    number would start further on, skipping units unseen. Alt+Down and Ctrl+Enter on the last
+    row go to the unit after it, wherever the list now puts it."""
+    from brochure.workbench import unit as grid_module
+
+    monkeypatch.setattr(grid_module, "PAGE_SIZE", 10)
+    ru = xlf(seed_project).with_name(f"{DOC}.ru.xlf")
+    store = TranslationFile.open(ru, "en", "ru", DOC)
+    ids = [u.id for u in store.units()]
+    for uid in ids[:25]:  # 25 units to do: 3 pages of 10
+        store.set_target(uid, store.get(uid).target, "translated")
+    store.save()
+
+    def focused(uid):  # (a selector, not wait_for_function: the page's CSP allows no eval)
+        page.wait_for_selector("table.grid[data-ready='true']")
+        page.wait_for_selector(f"tr#u-{uid} textarea:focus", timeout=5_000)
+        return True
+
+    page.goto(bench.url.replace("/?", f"/segments/{DOC}/ru?") + "&state=todo")
+    page.wait_for_selector("table.grid[data-ready='true']")
+    for uid in ids[:3]:  # three confirmed: they leave the "to do" list
+        page.locator(f"tr#u-{uid} select").select_option("reviewed")
+        page.wait_for_selector(f"tr#u-{uid}.saved")
+    page.locator(f"tr#u-{ids[9]} textarea").press("Alt+ArrowDown")
+    page.wait_for_url("**#first")
+    assert focused(ids[10]), page.url  # not ids[13], the new page 2's first
+    # the page of ids[10] is the list's first now (ids 3 to 12): its last row, confirmed with
+    # Ctrl+Enter, goes on to the next unit to do, on the next page
+    last = page.locator("tr.unit textarea").last
+    assert page.locator("tr.unit").last.get_attribute("data-id") == ids[12]
+    last.press("Control+Enter")
+    page.wait_for_url("**next=todo**")
+    assert focused(ids[13]), page.url
+    assert TranslationFile.open(ru, "en", "ru", DOC).get(ids[12]).state == "reviewed"

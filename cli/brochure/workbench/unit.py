@@ -22,7 +22,7 @@ from brochure.core.text import search_form
 from brochure.glossary.load import load_termbase
 from brochure.sources.markdown_out import rich_markdown
 from brochure.sources.text import parse_inline
-from brochure.store.xliff import APPROVED, STATES, Unit, UnitFacts, unit_content
+from brochure.store.xliff import APPROVED, STATES, TranslationFile, Unit, UnitFacts, unit_content
 from brochure.workbench.site import Site, find, int_param, json_error, json_fields
 
 if TYPE_CHECKING:
@@ -83,6 +83,16 @@ def routes(site: Site) -> list[Route]:
             units = store.ids(include_stale=False)
         pages = max(1, -(-len(units) // PAGE_SIZE))
         page = min(max(int_param(params.get("page"), 1), 1), pages)
+        # Alt+Down/Up or Ctrl+Enter past this page's edge: the page of the unit next to the one
+        # left, found now (edits may have taken units out of the filter: "to do" units confirmed
+        # on the page left would shift a page number, and units would be skipped unseen)
+        focus = ""
+        anchor = params.get("after") or params.get("before")
+        if anchor:
+            focus = _next_unit(store, units, anchor, after="after" in params,
+                               todo=params.get("next") == "todo")  # fmt: skip
+            if focus:
+                page = units.index(focus) // PAGE_SIZE + 1
         shown = [store.get(uid) for uid in units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
         rows = [
             {"unit": u, "version": unit_version(u), "origin": u.meta.get("origin", ""),
@@ -95,7 +105,7 @@ def routes(site: Site) -> list[Route]:
         return site.render(
             "segments.html", project=proj, document=document, lang=lang, rows=rows,
             states=STATES, state_filters=STATE_FILTERS, origin_filters=ORIGIN_FILTERS,
-            filters=filters, page=page, pages=pages, total=len(units),
+            filters=filters, page=page, pages=pages, total=len(units), focus=focus,
             query_string=urlencode({k: v for k, v in filters.items() if v}),
         )  # fmt: skip
 
@@ -121,6 +131,24 @@ def routes(site: Site) -> list[Route]:
         Route("/segments/{doc}/{lang}", segments),
         Route("/api/unit", save_unit, methods=["POST"]),
     ]
+
+
+def _next_unit(
+    store: TranslationFile, units: list[str], anchor: str, *, after: bool, todo: bool
+) -> str:
+    """The unit of `units` (the filtered list) next after (or before) unit `anchor` in the
+    document, preferring one not yet reviewed or final when `todo`; "" when there is none."""
+    order = {uid: i for i, uid in enumerate(store.ids(include_stale=False))}
+    if anchor not in order:
+        return ""
+    at = order[anchor]
+    near = [u for u in units if (order.get(u, -1) > at if after else -1 < order.get(u, -1) < at)]
+    if not after:
+        near.reverse()
+    if todo:
+        states = {f.id: f.state for f in store.facts()}
+        near = [u for u in near if states.get(u) not in APPROVED] or near
+    return near[0] if near else ""
 
 
 def _matches(unit: UnitFacts, state: str, origin: str, query: str) -> bool:

@@ -137,10 +137,17 @@
 
   // Alt+Down on the last row: the next page's first row; Alt+Up on the first: the previous
   // page's last row (its URL keeps the filters; "#first"/"#last" says which row gets the focus).
-  async function turnPage(up) {
+  // The server is told the unit left ("after"/"before"), as this page's edits may have taken
+  // units out of the filter: it shows the page of the unit next to it (the grid's data-focus);
+  // `todo` (Ctrl+Enter): the next one not yet reviewed or final, where there is one.
+  async function turnPage(up, todo) {
     const page = Number(grid.dataset.page) + (up ? -1 : 1);
     if (page < 1 || page > Number(grid.dataset.pages) || !(await allSaved())) return;
+    const rows = grid.querySelectorAll("tr.unit");
     const url = new URL(location.href);
+    for (const name of ["after", "before", "next", "page"]) url.searchParams.delete(name);
+    url.searchParams.set(up ? "before" : "after", rows[up ? 0 : rows.length - 1].dataset.id);
+    if (todo) url.searchParams.set("next", "todo");
     url.searchParams.set("page", page);
     url.hash = up ? "last" : "first";
     location.assign(url.href);
@@ -176,6 +183,7 @@
         if (await save(row, state)) {
           const next = nextToDo(row);
           if (next) next.querySelector("textarea").focus();
+          else turnPage(false, true); // the last row: the next page's next unit to do
         }
       }
     });
@@ -193,7 +201,8 @@
     }
   });
   const rows = grid.querySelectorAll("tr.unit");
-  const arrived = { "#first": rows[0], "#last": rows[rows.length - 1] }[location.hash];
+  const focus = grid.dataset.focus && grid.querySelector(`tr.unit[data-id="${grid.dataset.focus}"]`);
+  const arrived = focus || { "#first": rows[0], "#last": rows[rows.length - 1] }[location.hash];
   if (arrived) arrived.querySelector("textarea").focus(); // from the other page (turnPage)
   window.brochureGrid = { grid, renderPieces }; // for the context panel (context.js)
   grid.dataset.ready = "true"; // every row listens now (the browser tests wait for this)
