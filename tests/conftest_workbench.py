@@ -87,6 +87,20 @@ def bench(served: Path) -> Iterator[Any]:
         yield running
 
 
+def wait_until(page: Any, expression: str, arg: Any = None, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait until `expression` (a JavaScript function of `arg`, or an expression) is true in the
+    page. Not `page.wait_for_function`: while it polls it compiles the expression in the page,
+    which the workbench's Content-Security-Policy (no eval) refuses; `page.evaluate` runs through
+    the browser's protocol, which the policy does not govern."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_ms} ms waiting for: {expression}")
+        page.wait_for_timeout(50)
+
+
 @pytest.fixture
 def page() -> Iterator[Any]:
     """A page of Debian's headless chromium (`make test` installs it when it is missing)."""

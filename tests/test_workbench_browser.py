@@ -37,9 +37,7 @@ def test_edit_a_target_and_confirm_with_ctrl_enter(bench, page, seed_project):
     row.locator("textarea").press("Control+Enter")  # confirm: reviewed, then the next to do
     page.wait_for_selector(f"tr#u-{first.id}.saved")
     # every other seed unit is final: the next one has the focus
-    page.wait_for_function(
-        f"document.activeElement === document.querySelector('tr#u-{second.id} textarea')"
-    )
+    page.wait_for_selector(f"tr#u-{second.id} textarea:focus")
     assert row.locator("select").input_value() == "reviewed"
     assert row.locator(".origin-name").inner_text() == "human"
     # a save changes the origin, not the links to the unit's page in each edition
@@ -99,9 +97,7 @@ def test_filter_to_a_document_and_edit_a_target_with_emphasis(bench, page, seed_
     area.fill(markdown.replace("Предисловие ниже", "**Предисловие** ниже"))
     area.press("Alt+ArrowDown")  # the next unit; leaving the target saved it
     following = units[units.index(unit) + 1]
-    page.wait_for_function(
-        f"document.activeElement === document.querySelector('tr#u-{following.id} textarea')"
-    )
+    page.wait_for_selector(f"tr#u-{following.id} textarea:focus")
     page.wait_for_selector(f"tr#u-{unit.id}.saved")
     saved = TranslationFile.open(path, "en", LANG, "programme-part-1").get(unit.id)
     kinds = {(s.kind, saved.target.text[s.start : s.end]) for s in saved.target.spans}
@@ -109,9 +105,7 @@ def test_filter_to_a_document_and_edit_a_target_with_emphasis(bench, page, seed_
     assert ("strong", "Предисловие") in kinds and saved.target.text == unit.target.text
     xliff2(path)
     page.locator(f"tr#u-{following.id} textarea").press("Alt+ArrowUp")
-    page.wait_for_function(
-        f"document.activeElement === document.querySelector('tr#u-{unit.id} textarea')"
-    )
+    page.wait_for_selector(f"tr#u-{unit.id} textarea:focus")
 
 
 UPRISING = "sb8ecbf7db85d"  # "In Kazakhstan, there is now a real popular uprising."
@@ -236,9 +230,7 @@ def test_alt_down_and_up_cross_to_the_next_and_previous_page_once_the_edit_is_sa
 
     def focused(unit) -> None:
         page.wait_for_selector("table.grid[data-ready='true']")
-        page.wait_for_function(
-            f"document.activeElement === document.querySelector('tr#u-{unit.id} textarea')"
-        )
+        page.wait_for_selector(f"tr#u-{unit.id} textarea:focus")
 
     page.wait_for_selector("table.grid[data-ready='true']")
     last = page.locator(f"tr#u-{units[9].id} textarea")

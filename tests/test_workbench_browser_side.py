@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_project
-from conftest_workbench import serving
+from conftest_workbench import serving, wait_until
 from test_workbench_browser import DOC, LANG
 from test_workbench_status import TEXT, TOML
 
@@ -156,9 +156,7 @@ def test_rebuild_an_edition_and_see_the_page_where_a_unit_lands(small_bench, pag
     assert link.count() == 1 and link.inner_text() == "small.en-ru.pdf"
     assert link.get_attribute("href").startswith("/files/en-ru/small.en-ru.pdf?token=")
     image = page.locator("figure.page img")
-    page.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
-    )
+    wait_until(page, "img => img.complete && img.naturalWidth > 0", image.element_handle())
     number = int(page.locator(".preview").get_attribute("data-page"))
     assert number > 1 and f"page {number}" in page.locator("figcaption").inner_text()
     assert (project / "build" / "preview" / f"small.en-ru.p{number:03d}.png").is_file()
@@ -176,8 +174,9 @@ def test_screenshot_of_an_edition_page(bench, page):
     page.select_option("select[name=unit]", index=12)
     page.click("button.rebuild")
     page.wait_for_selector("figure.page img", timeout=BUILD_MS)
-    page.wait_for_function(
+    wait_until(
+        page,
         "img => img.complete && img.naturalWidth > 0",
-        arg=page.locator("figure.page img").element_handle(),
+        page.locator("figure.page img").element_handle(),
     )
     screenshot(page, "preview")
