@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
+import time
 
 import pytest
 from brochure.core.errors import ModelNotInstalled, ProjectError
@@ -222,10 +224,33 @@ def test_argos_bpe_package(tmp_path, models_dir):
     assert texts_of(engine.translate(texts)) == texts
 
 
+def test_own_load_read_from_proc():
+    from brochure.engines import ct2
+
+    before = ct2.own_load(2)
+    start = time.process_time()
+    while time.process_time() - start < 0.3:  # keep a core busy: our part of the load grows
+        pass
+    assert 0 < before < ct2.own_load(2) <= 2
+
+
+def test_running_others_sees_a_busy_process():
+    from brochure.engines import ct2
+
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        assert ct2.running_others() >= 1
+    finally:
+        spin.kill()
+        spin.wait()
+
+
 def test_settings_derived_from_machine_and_model(installed, monkeypatch):
     from brochure.engines import ct2
 
     monkeypatch.setattr(ct2.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(ct2, "running_others", lambda: 9)  # as many running as the load says
     monkeypatch.setattr(ct2.os, "getloadavg", lambda: (2.6, 1.0, 1.0))
     assert ct2.available_threads() == 2  # 4 cores, 2 of them busy
     monkeypatch.setattr(ct2.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
@@ -237,6 +262,23 @@ def test_settings_derived_from_machine_and_model(installed, monkeypatch):
     assert ct2.TOKENS_PER_THREAD["int8"] < ct2.TOKENS_PER_THREAD["float32"]
     assert ct2.Decoding(threads=2).batching("int8") == ("tokens", 2 * ct2.TOKENS_PER_THREAD["int8"])
     assert ct2.Decoding(batch_size=16, threads=2).batching("int8") == ("examples", 16)
+    # this process's own load is not another's: a process that kept one core busy for minutes
+    # (a long build, the benchmark) still gets both cores of an otherwise idle 2-core machine
+    monkeypatch.setattr(ct2.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(ct2.os, "getloadavg", lambda: (1.2, 1.0, 1.0))
+    monkeypatch.setattr(ct2, "own_load", lambda cores: ct2.load_share(290.0, 300.0, cores))
+    assert ct2.available_threads() == 2
+    # ... but a process just started is hardly in the average yet: the load is another's
+    monkeypatch.setattr(ct2, "own_load", lambda cores: ct2.load_share(1.0, 1.0, cores))
+    assert ct2.available_threads() == 1
+    # ... unless the load was a process that has ended: nothing else runs now
+    monkeypatch.setattr(ct2, "running_others", lambda: 0)
+    assert ct2.available_threads() == 2
+    assert ct2.load_share(1.0, 1.0, 2) == pytest.approx(1 - math.exp(-1 / 60))
+    assert ct2.load_share(600.0, 300.0, 2) == pytest.approx(2 * (1 - math.exp(-5)))  # 2 threads
+    assert ct2.load_share(900.0, 300.0, 2) <= 2  # never more than its cores
+    monkeypatch.setattr(ct2.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # one thread below
+    monkeypatch.setattr(ct2, "running_others", lambda: 9)
 
     engine = ArgosEngine("en", "ru", EngineSettings(num_hypotheses=1), installed)
     model = engine.legs[0]

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,20 +83,72 @@ class BPETokenizer:
 
 def available_threads() -> int:
     """CPU threads worth asking for: the cores this process may run on (its affinity, which a
-    container or `taskset` narrows), less those other processes keep busy (the 1-minute load).
+    container or `taskset` narrows), less those other processes keep busy.
 
     Asking CTranslate2 for more threads than there are idle cores makes them wait on each other:
-    on a 2-core machine with a load of 8, two threads ran 2-3x slower than one.
+    on a 2-core machine with a load of 8, two threads ran 2-3x slower than one. Others' load is
+    the 1-minute load average less this process's own part of it (`own_load`), but no more than
+    the processes running now: the average lags by a minute, so a command run right after a long
+    one (`brochure build` after `brochure translate`; the benchmark's MT after its layout runs)
+    would count the finished process's load and leave itself one core of an idle machine.
     """
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
         cores = os.cpu_count() or 1
     try:
-        busy = int(os.getloadavg()[0])
+        load = os.getloadavg()[0]
     except OSError:
-        busy = 0
+        load = 0.0
+    busy = min(int(max(0.0, load - own_load(cores))), running_others())
     return max(1, min(cores, cores - busy))
+
+
+def running_others(samples: int = 5, pause: float = 0.005) -> int:
+    """The most other threads found running (or waiting for a core) at a few instants 5 ms apart:
+    /proc/loadavg's fourth field, less this one thread. Several looks, so that a process busy half
+    the time is seen; the maximum, so that it counts (the load average bounds it from above)."""
+    most = 0
+    for i in range(samples):
+        try:
+            with open("/proc/loadavg", encoding="ascii") as f:
+                running = int(f.read().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):  # no /proc (not Linux): the load average alone
+            return 1 << 16
+        most = max(most, running - 1)
+        if i + 1 < samples:
+            time.sleep(pause)
+    return most
+
+
+def own_load(cores: int) -> float:
+    """This process's own part of the 1-minute load average, estimated from its CPU time and age.
+
+    A process that has kept a core busy (a long `brochure build`, a benchmark, a workbench that
+    drafted all afternoon) is itself in the load average when it loads a model: counted as another
+    process's load, it would leave itself one thread on an otherwise idle 2-core machine (the
+    benchmark's own run did: its MT ran on 1 thread, 1.6-1.9x slower than on 2). The kernel's
+    average moves toward the running count with a time constant of 60 s, so a process that has
+    run `busy` threads on average for `age` seconds adds about busy x (1 - e^(-age/60)).
+    """
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            after_name = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        # field 22 of proc(5), counted from field 3 (the first after the command's name)
+        age = uptime - int(after_name[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):  # no /proc (not Linux): count no load of our own
+        return 0.0
+    return load_share(time.process_time(), age, cores)
+
+
+def load_share(cpu_seconds: float, age: float, cores: int) -> float:
+    """The part of the 1-minute load average of a process that used `cpu_seconds` in `age` s."""
+    if age <= 0:
+        return 0.0
+    busy = min(float(cores), cpu_seconds / age)
+    return busy * (1 - math.exp(-age / 60))
 
 
 @dataclass(frozen=True)
