@@ -91,21 +91,82 @@ def test_add_edit_and_remove_a_concept_in_the_glossary_editor(bench, page, seed_
     assert terms.read_text(encoding="utf-8").splitlines()[:4] == lines[:4]
 
 
-def test_the_editor_says_when_the_glossary_changed_on_disk(bench, page, seed_project):
-    from brochure.glossary.edit import edit
+def test_a_concept_changed_meanwhile_offers_use_mine_or_keep_theirs(
+    bench, page, seed_project, invoke, tmp_path
+):
+    """A colleague edits the concept from the terminal while its page is open: the save is
+    refused, the form shows theirs and the fields that differ beside the refused ones; "use mine"
+    saves mine over theirs, "keep theirs" keeps theirs. The file's other lines keep their bytes."""
+    terms = seed_project / "glossary" / "terms.tsv"
+    terms.parent.mkdir(exist_ok=True)
+    # (with the column mine fills, so that no other row grows one)
+    own = TSV.replace("\tnote\n", "\tnote\tru_forbidden\n").replace('note"\n', 'note"\t\n')
+    terms.write_text(own, encoding="utf-8")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.set_viewport_size({"width": 1024, "height": 768})
+
+    def edited_meanwhile(note: str) -> None:
+        result = invoke("glossary", "edit", "general-strike", "--note", note, seed_project)
+        assert result.exit_code == 0, result.output
+
+    def refused() -> None:
+        page.click("form.concept button[type=submit]")
+        page.wait_for_selector("form.concept.conflict .message table.differences")
 
     open_at(page, bench, "/glossary/concept/general-strike")
     page.wait_for_selector("form.concept[data-ready='true']")
     assert page.locator("table.uses tbody tr").count() > 0  # where it is used
     screenshot(page, "concept")
-    edit(seed_project, "general-strike", {"note": "theirs"})  # the CLI's code, meanwhile
-    before = (seed_project / "glossary" / "terms.tsv").read_bytes()
-    page.fill("textarea[name=note]", "mine")
-    page.click("form.concept button[type=submit]")
-    page.wait_for_selector(".message:not([hidden])")
-    message = page.locator(".message").inner_text()
-    assert "changed on disk" in message and "note: theirs" in message and "note: mine" in message
-    assert (seed_project / "glossary" / "terms.tsv").read_bytes() == before
+    original = page.locator("textarea[name=note]").input_value()
+    forbidden = page.locator("textarea[name=ru_forbidden]")
+    forbidden.fill(forbidden.input_value() + "\nобщая стачка")  # mine: one more forbidden
+    edited_meanwhile("Checked by the editor: всеобщая забастовка.")
+    others = [line for line in terms.read_bytes().splitlines() if b"general-strike" not in line]
+    theirs = terms.read_bytes()
+    refused()
+    assert terms.read_bytes() == theirs
+    assert (
+        page.locator("textarea[name=note]").input_value()
+        == "Checked by the editor: всеобщая забастовка."
+    )
+    assert forbidden.input_value() == "общая забастовка"  # the form shows theirs
+    rows = page.locator("table.differences tbody tr")
+    assert rows.count() == 2  # only the fields that differ
+    note = page.locator("table.differences tr[data-field=note] td")
+    assert note.nth(0).inner_text() == "Checked by the editor: всеобщая забастовка."
+    assert note.nth(1).inner_text() == original + " (not changed by you)"
+    cells = page.locator("table.differences tr[data-field=ru_forbidden] td")
+    assert [cells.nth(0).inner_text(), cells.nth(1).inner_text()] == [
+        "общая забастовка",
+        "общая забастовка\nобщая стачка",
+    ]
+    assert (
+        "ru forbidden"
+        in page.locator("table.differences tr[data-field=ru_forbidden] th").inner_text()
+    )
+    if os.environ.get("BROCHURE_CONFLICT_PNG"):  # to look at it while working on the page
+        page.screenshot(path=os.environ["BROCHURE_CONFLICT_PNG"], full_page=True)
+    with page.expect_navigation():  # saved: the concept's page again, as it is now
+        page.click("form.concept button.use-mine")
+    page.wait_for_selector("form.concept .status:text('saved general-strike')")
+    shown = invoke("glossary", "show", "general-strike", seed_project).output
+    assert "общая стачка" in shown and "Checked by the editor" not in shown
+    assert [line for line in terms.read_bytes().splitlines()
+            if b"general-strike" not in line] == others  # fmt: skip
+
+    # again, and this time theirs is kept
+    page.wait_for_selector("form.concept[data-ready='true']")
+    page.fill("textarea[name=note]", "Mine, not to be saved.")
+    edited_meanwhile("Theirs, kept.")
+    theirs = terms.read_bytes()
+    refused()
+    page.click("form.concept button.keep-theirs")
+    assert page.locator("form.concept .message").is_hidden()
+    assert page.locator("textarea[name=note]").input_value() == "Theirs, kept."
+    assert terms.read_bytes() == theirs
+    page.goto(bench.url)  # settled: leaving asks nothing
+    assert dialogs == []
 
 
 @pytest.fixture

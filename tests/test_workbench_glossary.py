@@ -133,6 +133,65 @@ def test_a_glossary_changed_on_disk_meanwhile_is_a_conflict(client, keys, projec
     assert tsv(project) == before
 
 
+def other_lines(project, cid) -> list[bytes]:
+    """The glossary file's lines but concept `cid`'s row, as bytes (line endings kept)."""
+    return [line for line in tsv(project).splitlines(keepends=True)
+            if not line.startswith(cid.encode() + b"\t")]  # fmt: skip
+
+
+def test_use_mine_saves_against_the_version_the_conflict_showed(client, keys, project, invoke):
+    """The 409 carries theirs and its version; the page's "use mine" sends the refused fields
+    again against that version: a third change made in between is refused in turn, not
+    overwritten; then mine is saved, and every other line of the file keeps its bytes."""
+    seen = version(project, "oblast")
+    assert invoke("glossary", "edit", "oblast", "--note", "theirs", project).exit_code == 0
+    mine = {"en": "region", "ru": "область", "kk": "облыс", "note": "mine", "flags": "",
+            "pos": "", "domain": ""}  # fmt: skip
+    refused = post(client, keys, project, "edit", "oblast", mine, body={"version": seen})
+    assert refused.status_code == 409
+    shown = refused.json()
+    assert shown["theirs"]["note"] == "theirs" and shown["theirs"]["en"] == "region"
+    assert shown["version"] == version(project, "oblast") != seen
+    # a third change (a colleague's `glossary edit`) before the translator clicks "use mine"
+    third = invoke("glossary", "edit", "oblast", "--kk-admitted", "аймақ", project)
+    assert third.exit_code == 0, third.output
+    before = tsv(project)
+    again = post(client, keys, project, "edit", "oblast", mine, body={"version": shown["version"]})
+    assert again.status_code == 409 and again.json()["theirs"]["kk_admitted"] == "аймақ"
+    assert tsv(project) == before  # the third change stays
+    others = other_lines(project, "oblast")
+    used = post(client, keys, project, "edit", "oblast", mine | {"kk_admitted": ""},
+                body={"version": again.json()["version"]})  # fmt: skip
+    assert used.status_code == 200, used.json()
+    assert used.json()["concept"]["note"] == "mine" and used.json()["version"] == version(
+        project, "oblast"
+    )
+    shown = invoke("glossary", "show", "oblast", project).output
+    assert "mine" in shown and "аймақ" not in shown
+    assert (
+        other_lines(project, "oblast") == others
+    )  # the comments, akim, CRLF endings: as they were
+
+
+def test_use_mine_adds_back_a_concept_removed_meanwhile(client, keys, project, invoke):
+    seen = version(project, "oblast")
+    assert invoke("glossary", "remove", "oblast", project).exit_code == 0
+    mine = {"en": "region", "ru": "область", "kk": "облыс", "note": "mine", "flags": ""}
+    refused = post(client, keys, project, "edit", "oblast", mine, body={"version": seen})
+    assert refused.status_code == 409
+    assert refused.json()["theirs"] is None and refused.json()["version"] == ""
+    others = other_lines(project, "oblast")
+    used = post(client, keys, project, "edit", "oblast", mine, body={"version": ""})
+    assert used.status_code == 200, used.json()
+    assert used.json()["concept"]["note"] == "mine"
+    assert other_lines(project, "oblast") == others
+    # a page still showing it removed, after someone added it back: refused, not overwritten
+    late = post(
+        client, keys, project, "edit", "oblast", mine | {"note": "late"}, body={"version": ""}
+    )
+    assert late.status_code == 409 and late.json()["theirs"]["note"] == "mine"
+
+
 def test_a_change_to_another_concept_meanwhile_stops_nothing(client, keys, project, invoke):
     """A colleague adds a term from the terminal while a concept's page is open: the page's save
     of its own concept goes through, and the new row stays."""

@@ -4,8 +4,11 @@ units that use it, and the API that adds, edits and removes concepts.
 Every write is `brochure glossary add/edit/remove` (brochure.glossary.edit: the same lock,
 validation and in-place TSV edit that keeps the other rows' bytes). A concept's page sends the
 version of the concept it was rendered from; if that concept changed on disk since (the CLI, a
-spreadsheet, another page), nothing is written and the reply shows the concept as it is now. A
-change to other concepts meanwhile stops nothing: the edit writes this concept's row only.
+spreadsheet, another page), nothing is written and the reply shows the concept as it is now
+("theirs") with its version, read under the lock that refused the save. The page then offers
+"use mine": the refused fields sent again against that version, so they replace theirs, and a
+third change made in between is refused in turn. A change to other concepts meanwhile stops
+nothing: the edit writes this concept's row only.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ KINDS = ("preferred", "admitted", "forbidden", "forms")
 ACTIONS = ("add", "edit", "remove")
 CONFLICT = (
     "This concept changed on disk since this page loaded it (the CLI, a spreadsheet or another "
-    "page); nothing was saved. The concept as it is now is shown; reload to edit it."
+    "page); nothing was saved."
 )
 
 
@@ -68,15 +71,19 @@ def version(root: Path, concept_id: str | None = None) -> str:
     cells, a built-in concept's with the project's override; "" when there is none), else of the
     project's glossary files (their names and bytes)."""
     if concept_id is not None:
-        found = load_termbase(root).get(concept_id)
-        if found is None:
-            return ""
-        cells = json.dumps(sorted(found.to_row().items()), ensure_ascii=False)
-        return hashlib.sha1(cells.encode()).hexdigest()
+        return concept_version(load_termbase(root).get(concept_id))
     h = hashlib.sha1()
     for path in project_files(root):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def concept_version(concept: Concept | None) -> str:
+    """The version of a concept as the glossary defines it: of its cells ("" for none)."""
+    if concept is None:
+        return ""
+    cells = json.dumps(sorted(concept.to_row().items()), ensure_ascii=False)
+    return hashlib.sha1(cells.encode()).hexdigest()
 
 
 @contextmanager
@@ -182,10 +189,17 @@ def apply(
     """Add, edit or remove a concept as `brochure glossary` does, unless the concept edited or
     removed is no longer at version `seen` (an added one is refused when its id exists); returns
     the concept's new version and its id (`add` makes one from the English term when none is
-    given). GlossaryError for bad input or a conflict."""
+    given). GlossaryError for bad input, Conflict (with the concept as it is now) for a conflict.
+
+    An edit of a concept that is not there, against version "" (a page showed it removed
+    meanwhile, and its translator chose to keep their version), adds it back."""
     with files_locked(root):
-        if action != "add" and version(root, concept_id) != seen:
-            raise Conflict(CONFLICT)
+        if action != "add":
+            current = load_termbase(root).get(concept_id)
+            if concept_version(current) != seen:
+                raise Conflict(CONFLICT, current)
+            if current is None and action == "edit":
+                action = "add"
         if action == "add":
             concept_id, _ = glossary_edit.add(root, {"id": concept_id, **fields})
         elif action == "remove":
@@ -219,7 +233,17 @@ def _changed_cells(root: Path, concept_id: str, fields: dict[str, str]) -> dict[
 
 
 class Conflict(GlossaryError):
-    """The glossary files changed since the page loaded them."""
+    """The concept changed on disk since the page loaded it; `theirs` is the concept as it is
+    now (None: removed), read under the lock that refused the save."""
+
+    def __init__(self, message: str, theirs: Concept | None) -> None:
+        super().__init__(message)
+        self.theirs = theirs
+
+    def reply(self) -> dict[str, Any]:
+        """The 409 reply's body: the message, theirs' cells and the version to save mine against."""
+        return {"error": str(self), "version": concept_version(self.theirs),
+                "theirs": self.theirs.to_row() if self.theirs else None}  # fmt: skip
 
 
 def _fields(data: Any) -> tuple[str, str, dict[str, str], str]:
@@ -301,9 +325,7 @@ def routes(site: Site) -> list[Route]:
         try:
             new_version, cid = apply(root, action, cid, fields, seen)
         except Conflict as exc:
-            current = load_termbase(root).get(cid)
-            return JSONResponse({"error": str(exc), "version": version(root, cid),
-                                 "theirs": current.to_row() if current else None}, 409)  # fmt: skip
+            return JSONResponse(exc.reply(), 409)
         except BrochureError as exc:
             return JSONResponse({"error": str(exc)}, 400)
         current = load_termbase(root).get(cid)

@@ -47,5 +47,29 @@ window.brochure = (function () {
     });
   }
 
-  return Object.freeze({ token, api, get, post });
+  // A conflict's two ways out, appended to its message `box` (the segment grid's rows and the
+  // glossary's concept form share them): "use mine" calls `useMine` (save the refused version over
+  // theirs, against the version the reply gave), "keep theirs" calls `keepTheirs`. A press does
+  // not move the focus: on the grid the target as printed would show above (the row's
+  // :focus-within) and push the button from under the pointer before the click.
+  function choices(box, useMine, keepTheirs) {
+    const buttons = document.createElement("div");
+    buttons.className = "choices";
+    const use = document.createElement("button");
+    use.type = "button";
+    use.className = "use-mine";
+    use.textContent = "use mine";
+    use.addEventListener("click", useMine);
+    const keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "keep-theirs";
+    keep.textContent = "keep theirs";
+    keep.addEventListener("click", keepTheirs);
+    for (const b of [use, keep]) b.addEventListener("mousedown", (event) => event.preventDefault());
+    buttons.append(use, " ", keep);
+    box.append(buttons);
+    return buttons;
+  }
+
+  return Object.freeze({ token, api, get, post, choices });
 })();

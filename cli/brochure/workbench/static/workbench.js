@@ -5,7 +5,7 @@
 (function () {
   const grid = document.querySelector("table.grid");
   if (!grid) return;
-  const { post } = window.brochure;
+  const { post, choices } = window.brochure;
   const APPROVED = ["reviewed", "final"];
 
   function show(row, text) {
@@ -65,30 +65,13 @@
   // A conflict's two ways out, under its message: "use mine" saves the text that was refused over
   // theirs (now the version the page holds), "keep theirs" leaves theirs and closes the message.
   function choose(row, mine) {
-    const box = row.querySelector(".message");
-    const buttons = document.createElement("div");
-    buttons.className = "choices";
-    const use = document.createElement("button");
-    use.type = "button";
-    use.className = "use-mine";
-    use.textContent = "use mine";
-    use.addEventListener("click", () => {
+    choices(row.querySelector(".message"), () => {
       row.querySelector("textarea").value = mine.target;
       save(row, mine.state);
-    });
-    const keep = document.createElement("button");
-    keep.type = "button";
-    keep.className = "keep-theirs";
-    keep.textContent = "keep theirs";
-    keep.addEventListener("click", () => {
+    }, () => {
       row.classList.remove("conflict");
       show(row, "");
     });
-    // a press does not move the focus into the row: the target as printed would show above
-    // (the row's :focus-within) and push the button away from under the pointer before the click
-    for (const b of [use, keep]) b.addEventListener("mousedown", (event) => event.preventDefault());
-    buttons.append(use, " ", keep);
-    box.append(buttons);
   }
 
   // A save that did not happen: why, what to do, and that the text typed is still in its box
