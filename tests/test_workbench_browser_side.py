@@ -104,7 +104,6 @@ def test_a_concept_changed_meanwhile_offers_use_mine_or_keep_theirs(
     terms.write_text(own, encoding="utf-8")
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
-    page.set_viewport_size({"width": 1024, "height": 768})
 
     def edited_meanwhile(note: str) -> None:
         result = invoke("glossary", "edit", "general-strike", "--note", note, seed_project)
@@ -117,7 +116,8 @@ def test_a_concept_changed_meanwhile_offers_use_mine_or_keep_theirs(
     open_at(page, bench, "/glossary/concept/general-strike")
     page.wait_for_selector("form.concept[data-ready='true']")
     assert page.locator("table.uses tbody tr").count() > 0  # where it is used
-    screenshot(page, "concept")
+    screenshot(page, "concept")  # (at 1280 px, as the README's other screenshots)
+    page.set_viewport_size({"width": 1024, "height": 768})  # a laptop's screen
     original = page.locator("textarea[name=note]").input_value()
     forbidden = page.locator("textarea[name=ru_forbidden]")
     forbidden.fill(forbidden.input_value() + "\nобщая стачка")  # mine: one more forbidden
