@@ -520,3 +520,117 @@ def test_a_dropped_note_stays_dropped_when_another_process_saved_meanwhile(seed_
     notes = [n.text for n in open_store(project, document, "ru").get(uid).notes]
     assert "Check the term with the editor." in notes
     assert not any(n.startswith("align: unsure") for n in notes)
+
+
+# -- the band: a book aligns in O(paragraphs x band), with the full computation's result ----------
+def assert_same_alignment(project_dir, document, translation, lang):
+    """align_document in the narrowest band (widened where paths come near its edge) gives what
+    the full computation gives: every pair, its translated text and doubt (with its posterior in
+    whole percent), and every translated paragraph left over."""
+    project = load_project(project_dir)
+    banded = align_document(project, document, translation, lang, band=1)
+    full = align_document(project, document, translation, lang, band=None)
+    assert banded.pairs == full.pairs
+    assert banded.leftovers == full.leftovers
+    return full
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_band_gives_the_full_computations_alignment_of_the_seeds(seed_project, tmp_path, lang):
+    project = load_project(seed_project)
+    for document in project.documents:
+        paragraphs, _ = seed_paragraphs(project, document, lang)
+        translation = tmp_path / f"{document.name}.{lang}.md"
+        translation.write_text("\n\n".join(mark + text for mark, text, _ in paragraphs) + "\n",
+                               encoding="utf-8")  # fmt: skip
+        full = assert_same_alignment(seed_project, document.path, translation, lang)
+        assert not full.leftovers and all(p.target for p in full.pairs)
+
+
+def seed_book(project, tmp_path, lang="ru"):
+    """Both seed documents as one (42 paragraphs): a project of it, and its paragraphs in
+    English and in `lang` (Markdown headings marked)."""
+    segmented, stores = load_translations(project, [lang], sync=False)
+    book = []
+    for document in project.documents:
+        store, seg = stores[(document.name, lang)], segmented[document.name]
+        for index, block in enumerate(seg.document.blocks):
+            if segments := seg.block_segments(index):
+                mark = "# " if block.kind == "heading" else ""
+                target = " ".join(store.get(s.id).target.text for s in segments)
+                book.append((mark, " ".join(s.text for s in segments), target))
+    toml = f'title = "T"\nsource_language = "en"\ntarget_languages = ["{lang}"]\ndocuments = ["book.md"]\n'
+    project_dir = write_project(tmp_path / "book", toml,
+                                {"book.md": "\n\n".join(m + en for m, en, _ in book) + "\n"})  # fmt: skip
+    return project_dir, book
+
+
+def test_the_band_widens_where_the_translation_lacks_a_run_of_paragraphs(seed_project, tmp_path):
+    """Both seed documents in Russian without 12 paragraphs running: the path leaves the diagonal
+    by 6 paragraphs. In a band of 2 kept as it is, the best path found there pairs paragraphs
+    wrongly; widened where the path comes near its edge, it is the full computation's."""
+    from brochure.store.align import (
+        PARAGRAPH_EXTEND,
+        PARAGRAPH_GAP,
+        PARAGRAPH_PRIORS,
+        _Table,
+        align_sequences,
+    )
+
+    project_dir, book = seed_book(load_project(seed_project), tmp_path)
+    kept = [i for i in range(len(book)) if not 14 <= i < 26]
+    english, russian = [en for _, en, _ in book], [book[i][2] for i in kept]
+    ratio = sum(map(len, russian)) / sum(len(english[i]) for i in kept)
+    args = (english, russian, ratio, PARAGRAPH_PRIORS, None, PARAGRAPH_GAP, PARAGRAPH_EXTEND)
+    full = align_sequences(*args, band=None)
+    banded = align_sequences(*args, band=2)
+    assert [(k.i0, k.i1, k.j0, k.j1, k.cost) for k in banded] == [
+        (k.i0, k.i1, k.j0, k.j1, k.cost) for k in full
+    ]
+    assert [k.posterior for k in banded] == pytest.approx([k.posterior for k in full], abs=1e-9)
+    # each kept paragraph with its own translation, the run left out
+    pairs = {(k.i0, k.j0) for k in full if (k.i1 - k.i0, k.j1 - k.j0) == (1, 1)}
+    assert pairs == {(i, j) for j, i in enumerate(kept)}
+    narrow, _ = _Table(*args).solve(2, widen=False)
+    assert [(k.i0, k.j0) for k in narrow] != [(k.i0, k.j0) for k in full]
+
+    translation = tmp_path / "book.ru.md"
+    translation.write_text("\n\n".join(book[i][0] + book[i][2] for i in kept) + "\n",
+                           encoding="utf-8")  # fmt: skip
+    result = assert_same_alignment(project_dir, project_dir / "book.md", translation, "ru")
+    left = [p.source for p in result.pairs if not p.target]
+    assert " ".join(left) == " ".join(en for _, en, _ in book[14:26])
+
+
+def test_the_band_gives_the_full_computations_alignment_with_paragraphs_added(
+    seed_project, tmp_path
+):
+    """Both seed documents in Russian with a translator's paragraph of its own after every fifth,
+    and six more at the end: the path leaves the diagonal at every one."""
+    project_dir, book = seed_book(load_project(seed_project), tmp_path)
+    texts = []
+    for i, (mark, _, text) in enumerate(book):
+        texts.append(mark + text)
+        if i % 5 == 4:
+            texts.append(EXTRA)
+    texts += [f"Примечание переводчика {n}: этого абзаца нет в оригинале." for n in range(1, 7)]
+    translation = tmp_path / "book.ru.md"
+    translation.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    result = assert_same_alignment(project_dir, project_dir / "book.md", translation, "ru")
+    assert EXTRA in result.leftovers
+    assert "Примечание переводчика 6: этого абзаца нет в оригинале." in result.leftovers
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [RUSSIAN[:2] + RUSSIAN[3:], RUSSIAN[1:], RUSSIAN[:3] + [EXTRA] + RUSSIAN[3:],
+     RUSSIAN[:2] + [f"{RUSSIAN[2]} {RUSSIAN[3]}"] + RUSSIAN[4:]],
+    ids=["missing", "heading-missing", "extra", "merged"],
+)  # fmt: skip
+def test_the_band_gives_the_full_computations_alignment_of_unequal_translations(
+    tmp_path, translation
+):
+    toml = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["a.md"]\n'
+    project_dir = write_project(tmp_path / "p", toml, {"a.md": "\n\n".join(SOURCE) + "\n",
+                                "a.ru.md": "\n\n".join(translation) + "\n"})  # fmt: skip
+    assert_same_alignment(project_dir, project_dir / "a.md", project_dir / "a.ru.md", "ru")

@@ -33,11 +33,12 @@ What the aligner is not sure of goes to a person, as those aligners leave it out
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,13 @@ BLOCK_COST = 4.0  # one translated sentence for sentences of two paragraphs (or 
 WRONG_FILE = 2 / 3
 MIN_PAIRS = 4
 TERM_WEIGHT = 3.0  # what a pair whose glossary concepts all agree saves
+# The dynamic programme runs in a band of BAND items either side of the diagonal (hunalign's
+# idea: a translation keeps close to it), doubled and run again while the best path comes within
+# MARGIN cells of the band's edge (a bead takes at most 2), or the paths through the outer MARGIN
+# cells weigh more than EDGE_MASS of all (the posteriors leave out the paths beyond)
+BAND = 16
+MARGIN = 3
+EDGE_MASS = 1e-6
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}\b")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Latin spellings of one sound, so that both sides of a name read alike (Qyzylorda ~ Kyzylorda)
@@ -174,16 +182,24 @@ def names(text: str) -> set[str]:
     return {k for w in _WORD.findall(text) if w[0].isupper() and (k := name_key(w))}
 
 
-@lru_cache(maxsize=4096)  # the DP asks for each paragraph's anchors once per cell of its row
-def _features(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+Features = tuple[frozenset[str], frozenset[str], frozenset[str]]  # numbers, Latin words, names
+_NONE: Features = (frozenset(), frozenset(), frozenset())
+
+
+@lru_cache(maxsize=4096)  # a text's sentences are aligned with several passes and candidates
+def _features(text: str) -> Features:
     numbers, latin = anchors(text)
     return frozenset(numbers), frozenset(latin), frozenset(names(text))
 
 
 def anchor_cost(src: str, tgt: str) -> float:
     """Cheaper when numbers and names agree: they survive translation."""
-    sn, sw, sk = _features(src)
-    tn, tw, tk = _features(tgt)
+    return _anchor_cost(_features(src), _features(tgt))
+
+
+def _anchor_cost(src: Features, tgt: Features) -> float:
+    sn, sw, sk = src
+    tn, tw, tk = tgt
     cost = 1.5 * len(sn ^ tn) - 1.0 * len(sn & tn)
     if tw:  # a target in another script shares Latin words only where names or acronyms are kept
         cost -= 0.5 * len(sw & tw)
@@ -218,102 +234,226 @@ def term_cost(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]]) -> f
 
 
 def _logsumexp(values: list[float]) -> float:
-    if not values:
-        return -math.inf
+    if len(values) < 2:
+        return values[0] if values else -math.inf
     top = max(values)
-    return top + math.log(sum(math.exp(v - top) for v in values))
+    if top == -math.inf:
+        return top
+    return top + math.log(sum([math.exp(v - top) for v in values]))
 
 
 def align_sequences(
     src: Sequence[str], tgt: Sequence[str], ratio: float, beads: Mapping[tuple[int, int], float],
     extra: Callable[[int, int, int, int], float] | None = None,
     gap_length: float | tuple[Sequence[float], Sequence[float]] = math.inf,
-    extend: float | None = None,
+    extend: float | None = None, band: int | None = BAND,
 ) -> list[Link]:  # fmt: skip
     """The best path of beads covering src and tgt, each with its posterior probability; an item
     left out pays its prior and at most `gap_length` of the length term (one cap, or one per item
     of src and of tgt); with `extend`, one left out right after another of the same side pays
-    that only (affine gaps, as Gotoh's: a partial translation lacks runs of paragraphs)."""
-    n, m = len(src), len(tgt)
-    if isinstance(gap_length, tuple):
-        src_gap, tgt_gap = gap_length
-    else:
-        src_gap, tgt_gap = [gap_length] * n, [gap_length] * m
-    slen = [len(s) for s in src]
-    tlen = [len(t) for t in tgt]
-    costs: dict[tuple[int, int, int, int], float] = {}
+    that only (affine gaps, as Gotoh's: a partial translation lacks runs of paragraphs).
+    Computed in a band of `band` items either side of the diagonal, widened while paths come
+    near its edge (see `_Table.solve`); `band=None`: the whole table."""
+    table = _Table(src, tgt, ratio, beads, extra, gap_length, extend)
+    return table.solve(band)[0]
 
-    def bead_cost(i: int, j: int, di: int, dj: int, after: int) -> float:
-        """The bead ending at (i, j), after a bead of kind `after` (see _kind)."""
-        if extend is not None and after and after == _kind(di, dj):
-            return extend
-        key = (i, j, di, dj)
-        if key not in costs:
-            cost = -math.log(beads[(di, dj)])
-            lengths = length_cost(sum(slen[i - di : i]), sum(tlen[j - dj : j]), ratio)
-            cost += (
-                lengths if di and dj else min(lengths, (src_gap[i - 1] if di else tgt_gap[j - 1]))
-            )
+
+class _Table:
+    """The dynamic programme of `align_sequences` over the cells of a band.
+
+    As hunalign, only the cells near the diagonal from (0, 0) to (n, m) are computed (a book's
+    translation keeps close to it); unlike hunalign, which keeps its band and warns, the band is
+    doubled and the programme run again while the best path comes within MARGIN cells of its
+    edge, or the paths through its edge weigh more than EDGE_MASS of all (the posteriors would
+    miss them): a partial translation lacking a run of paragraphs strays from the diagonal by
+    half the run. The cost is O(n x band) instead of O(n x m)."""
+
+    def __init__(
+        self, src: Sequence[str], tgt: Sequence[str], ratio: float,
+        beads: Mapping[tuple[int, int], float], extra: Callable[[int, int, int, int], float] | None,
+        gap_length: float | tuple[Sequence[float], Sequence[float]], extend: float | None,
+    ) -> None:  # fmt: skip
+        self.n, self.m = n, m = len(src), len(tgt)
+        if isinstance(gap_length, tuple):
+            self.src_gap, self.tgt_gap = list(gap_length[0]), list(gap_length[1])
+        else:
+            self.src_gap, self.tgt_gap = [gap_length] * n, [gap_length] * m
+        self.ratio, self.extra, self.extend = ratio, extra, extend
+        # (di, dj, the kind of bead, -log prior), in the order of `beads` (it breaks ties)
+        self.beads = [(di, dj, _kind(di, dj), -math.log(p)) for (di, dj), p in beads.items()]
+        self.src_end = list(itertools.accumulate((len(s) for s in src), initial=0))
+        self.tgt_end = list(itertools.accumulate((len(t) for t in tgt), initial=0))
+        # the anchors of the items ending at each index, one or two together (by bead size)
+        self.src_features = _joined_features(src, max(di for di, _ in beads))
+        self.tgt_features = _joined_features(tgt, max(dj for _, dj in beads))
+        self.costs: dict[tuple[int, int, int], float] = {}  # kept when the band is widened
+
+    def cost(self, i: int, j: int, b: int) -> float:
+        """The cost of bead `b` ending at (i, j) (after a bead of another kind)."""
+        key = (i, j, b)
+        cost = self.costs.get(key)
+        if cost is None:
+            di, dj, _, cost = self.beads[b]
+            lengths = length_cost(self.src_end[i] - self.src_end[i - di],
+                                  self.tgt_end[j] - self.tgt_end[j - dj], self.ratio)  # fmt: skip
             if di and dj:
-                cost += anchor_cost(" ".join(src[i - di : i]), " ".join(tgt[j - dj : j]))
-            if extra:
-                cost += extra(i - di, i, j - dj, j)
-            costs[key] = cost
-        return costs[key]
+                cost += lengths
+                cost += _anchor_cost(self.src_features[di][i], self.tgt_features[dj][j])
+            else:
+                cost += min(lengths, self.src_gap[i - 1] if di else self.tgt_gap[j - 1])
+            if self.extra:
+                cost += self.extra(i - di, i, j - dj, j)
+            self.costs[key] = cost
+        return cost
 
-    # one table per kind of the last bead (0 a pair, 1 a source item left out, 2 a target one)
-    inf = math.inf
-    best = [[[inf] * (m + 1) for _ in range(n + 1)] for _ in range(3)]
-    forward = [[[-inf] * (m + 1) for _ in range(n + 1)] for _ in range(3)]  # log summed prob.
-    back: list[list[list[tuple[int, int, int] | None]]] = [
-        [[None] * (m + 1) for _ in range(n + 1)] for _ in range(3)
-    ]
-    best[0][0][0] = forward[0][0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            for di, dj in beads:
-                if di > i or dj > j:
-                    continue
-                kind, terms = _kind(di, dj), []
-                for after in range(3):
-                    if best[after][i - di][j - dj] == inf:
+    def solve(self, band: int | None, widen: bool = True) -> tuple[list[Link], int | None]:
+        """The best path in a band of `band` items either side of the diagonal, doubled until
+        no path comes near its edge (unless not to `widen`: the tests show what that misses);
+        and the band that held it (None: the whole table)."""
+        n, m = self.n, self.m
+        while True:
+            if band is None or n == 0 or m == 0 or 2 * band >= m:
+                lo, hi = [0] * (n + 1), [m] * (n + 1)
+                return self._run(lo, hi)[0], None
+            width = max(band, math.ceil(m / n) + 2)  # the band's rows must overlap
+            lo = [max(0, math.floor(i * m / n - width)) for i in range(n + 1)]
+            hi = [min(m, math.ceil(i * m / n + width)) for i in range(n + 1)]
+            links, near = self._run(lo, hi)
+            if not near or not widen:
+                return links, band
+            band *= 2
+
+    def _run(self, lo: list[int], hi: list[int]) -> tuple[list[Link], bool]:
+        """One run of the programme over the cells lo[i] <= j <= hi[i] of each row i: the best
+        path, and whether it or the paths' weight comes near the band's edge."""
+        n, m = self.n, self.m
+        inf = math.inf
+        exp, log = math.exp, math.log
+        beads, extend, cost = self.beads, self.extend, self.cost
+        rows = range(n + 1)
+        # per kind of the last bead (0 a pair, 1 a source item left out, 2 a target one), per row,
+        # per cell of the row's band: best cost, log summed probability (forward, backward), the
+        # step taken; and per cell the cost of each bead ending there (None: it cannot)
+        best = [[[inf] * (hi[i] - lo[i] + 1) for i in rows] for _ in range(3)]
+        forward = [[[-inf] * (hi[i] - lo[i] + 1) for i in rows] for _ in range(3)]
+        backward = [[[-inf] * (hi[i] - lo[i] + 1) for i in rows] for _ in range(3)]
+        back: list[list[list[tuple[int, int, int] | None]]] = [
+            [[None] * (hi[i] - lo[i] + 1) for i in rows] for _ in range(3)
+        ]
+        bead_costs: list[list[list[float | None]]] = [[[] for _ in range(hi[i] - lo[i] + 1)]
+                                                      for i in rows]  # fmt: skip
+        best[0][0][0] = forward[0][0][0] = 0.0
+        nbeads = range(len(beads))
+        for i in rows:
+            loi = lo[i]
+            for j in range(loi, hi[i] + 1):
+                x = j - loi
+                costs = bead_costs[i][x]
+                terms: tuple[list[float], list[float], list[float]] = ([], [], [])
+                for b in nbeads:
+                    di, dj, kind, _ = beads[b]
+                    pi, pj = i - di, j - dj
+                    if pi < 0 or pj < lo[pi] or pj > hi[pi]:
+                        costs.append(None)
                         continue
-                    cost = bead_cost(i, j, di, dj, after)
-                    terms.append(forward[after][i - di][j - dj] - cost)
-                    if best[after][i - di][j - dj] + cost < best[kind][i][j]:
-                        best[kind][i][j] = best[after][i - di][j - dj] + cost
-                        back[kind][i][j] = (di, dj, after)
-                if terms:
-                    forward[kind][i][j] = _logsumexp([forward[kind][i][j], *terms])
-    backward = [[[-inf] * (m + 1) for _ in range(n + 1)] for _ in range(3)]
-    for after in range(3):
-        backward[after][n][m] = 0.0
-    for i in range(n, -1, -1):
-        for j in range(m, -1, -1):
-            if (i, j) == (n, m):
-                continue
-            for after in range(3):
-                backward[after][i][j] = _logsumexp([
-                    backward[_kind(di, dj)][i + di][j + dj] - bead_cost(i + di, j + dj, di, dj, after)
-                    for di, dj in beads
-                    if i + di <= n and j + dj <= m and backward[_kind(di, dj)][i + di][j + dj] > -inf
-                ])  # fmt: skip
-    total = _logsumexp([forward[k][n][m] for k in range(3)])
-    path = []
-    i, j = n, m
-    kind = min(range(3), key=lambda k: best[k][n][m])
-    while i or j:
-        step = back[kind][i][j]
-        assert step is not None
-        di, dj, after = step
-        cost = bead_cost(i, j, di, dj, after)
-        reach = _logsumexp([
-            forward[k][i - di][j - dj] - bead_cost(i, j, di, dj, k) for k in range(3)
-        ])  # fmt: skip
-        posterior = math.exp(min(reach + backward[kind][i][j] - total, 0.0))
-        path.append(Link(i - di, i, j - dj, j, cost, posterior))
-        i, j, kind = i - di, j - dj, after
-    return path[::-1]
+                    px = pj - lo[pi]
+                    if best[0][pi][px] == inf and best[1][pi][px] == inf and best[2][pi][px] == inf:
+                        costs.append(None)
+                        continue
+                    base = cost(i, j, b)
+                    costs.append(base)
+                    row_best = best[kind][i]
+                    for after in (0, 1, 2):
+                        previous = best[after][pi][px]
+                        if previous == inf:
+                            continue
+                        c = extend if extend is not None and after and after == kind else base
+                        terms[kind].append(forward[after][pi][px] - c)
+                        if previous + c < row_best[x]:
+                            row_best[x] = previous + c
+                            back[kind][i][x] = (di, dj, after)
+                for kind in (0, 1, 2):
+                    if terms[kind]:
+                        forward[kind][i][x] = _logsumexp(terms[kind])
+        for after in (0, 1, 2):
+            backward[after][n][m - lo[n]] = 0.0
+        for i in range(n, -1, -1):
+            loi = lo[i]
+            for j in range(hi[i], loi - 1, -1):
+                if i == n and j == m:
+                    continue
+                x = j - loi
+                # the beads leaving (i, j): log probability of the rest, the bead's kind, cost
+                steps = []
+                for b in nbeads:
+                    di, dj, kind, _ = beads[b]
+                    ni, nj = i + di, j + dj
+                    if ni > n or nj < lo[ni] or nj > hi[ni]:
+                        continue
+                    nx = nj - lo[ni]
+                    rest = backward[kind][ni][nx]
+                    paid = bead_costs[ni][nx][b]
+                    if rest == -inf or paid is None:
+                        continue
+                    steps.append((rest, kind, paid))
+                if not steps:
+                    continue
+                for after in (0, 1, 2):
+                    backward[after][i][x] = _logsumexp([
+                        rest - (extend if extend is not None and after and after == k else c)
+                        for rest, k, c in steps
+                    ])  # fmt: skip
+        total = _logsumexp([forward[k][n][m - lo[n]] for k in range(3)])
+        path = []
+        i, j = n, m
+        kind = min(range(3), key=lambda k: best[k][n][m - lo[n]])
+        near = False
+        while i or j:
+            x = j - lo[i]
+            near = near or self._near_edge(lo, hi, i, j)
+            step = back[kind][i][x]
+            assert step is not None
+            di, dj, after = step
+            b = next(k for k, bead in enumerate(beads) if bead[:2] == (di, dj))
+            paid = bead_costs[i][x][b]
+            assert paid is not None
+            px = j - dj - lo[i - di]
+            this = extend if extend is not None and after and after == kind else paid
+            reach = _logsumexp([
+                forward[k][i - di][px] - (extend if extend is not None and k and k == kind else paid)
+                for k in range(3)
+            ])  # fmt: skip
+            posterior = exp(min(reach + backward[kind][i][x] - total, 0.0))
+            path.append(Link(i - di, i, j - dj, j, this, posterior))
+            i, j, kind = i - di, j - dj, after
+        if not near:  # the paths through the cells at the band's edge: their weight
+            for i in rows:
+                edge = [*range(lo[i], lo[i] + MARGIN)] if lo[i] > 0 else []
+                edge += [*range(hi[i] - MARGIN + 1, hi[i] + 1)] if hi[i] < m else []
+                for j in edge:
+                    x = j - lo[i]
+                    if 0 <= x <= hi[i] - lo[i] and any(
+                        forward[k][i][x] + backward[k][i][x] - total > log(EDGE_MASS)
+                        for k in range(3)
+                    ):
+                        near = True
+                        break
+                if near:
+                    break
+        return path[::-1], near
+
+    def _near_edge(self, lo: list[int], hi: list[int], i: int, j: int) -> bool:
+        return (lo[i] > 0 and j - lo[i] < MARGIN) or (hi[i] < self.m and hi[i] - j < MARGIN)
+
+
+def _joined_features(texts: Sequence[str], most: int) -> list[list[Features]]:
+    """The anchors (see _features) of the texts ending at each index, by how many end there:
+    [size][end] for sizes 0 to `most` (a bead takes that many; size 0 has none)."""
+    out: list[list[Features]] = [[]]
+    for size in range(1, most + 1):
+        out.append([_features(" ".join(texts[end - size : end])) if end >= size else _NONE
+                    for end in range(len(texts) + 1)])  # fmt: skip
+    return out
 
 
 def _kind(di: int, dj: int) -> int:
@@ -332,10 +472,12 @@ def find_document(project: Project, source: Path) -> DocumentSpec:
 
 
 def align_document(
-    project: Project, source: Path, translation: Path, lang: str, terms: Terms | None = None
-) -> AlignResult:
+    project: Project, source: Path, translation: Path, lang: str, terms: Terms | None = None,
+    band: int | None = BAND,
+) -> AlignResult:  # fmt: skip
     """Align a human translation with a project document (no store is changed); `terms` finds
-    the glossary's concepts in a text of a language (they anchor pairs as names do)."""
+    the glossary's concepts in a text of a language (they anchor pairs as names do); `band`: see
+    align_sequences (None: the full computation, O(paragraphs x paragraphs))."""
     from brochure.segmentation.documents import segment_source
     from brochure.segmentation.rules import project_segmenter, segment_block
     from brochure.sources.text import read_document
@@ -351,7 +493,10 @@ def align_document(
     segmenter = project_segmenter(project, lang)
     use_kinds = translation.suffix.lower() in (".md", ".markdown")
 
-    src_blocks = [i for i, _ in enumerate(seg.document.blocks) if seg.block_segments(i)]
+    block_segments: dict[int, list[Segment]] = {}  # seg.block_segments(i) reads them all each time
+    for segment in seg.segments:
+        block_segments.setdefault(segment.block, []).append(segment)
+    src_blocks = [i for i, _ in enumerate(seg.document.blocks) if i in block_segments]
     src_texts = [seg.document.blocks[i].text for i in src_blocks]
     src_heading = [seg.document.blocks[i].kind == "heading" for i in src_blocks]
     tgt_texts = [b.text for b in tdoc.blocks]
@@ -362,6 +507,7 @@ def align_document(
     src_concepts = [concepts.source(t) for t in src_texts]
     tgt_concepts = [concepts.target(t) for t in tgt_texts]
 
+    @cache  # the same beads come back in every pass, at another ratio
     def kinds(i0: int, i1: int, j0: int, j1: int) -> float:
         """A heading pairs with a heading (Markdown), and never merges with a paragraph; the
         glossary's concepts found on both sides make a pair cheaper."""
@@ -383,17 +529,21 @@ def align_document(
     # the whole texts' ratio and, when that is far from 1, from 1 (the languages' own ratio is near
     # it), and the cheaper alignment taken (a rough maximum-likelihood estimate of the ratio)
     best: tuple[float, float, list[Link]] | None = None
+
+    def paragraphs(ratio: float) -> list[Link]:
+        """One pass; the band a pass had to widen to is where the next one starts."""
+        nonlocal band
+        table = _Table(src_texts, tgt_texts, ratio, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND)
+        links, band = table.solve(band)
+        return links
+
     for start in {ratio} if 0.8 <= ratio <= 1.25 else {ratio, 1.0}:
-        links = align_sequences(
-            src_texts, tgt_texts, start, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND
-        )
+        links = paragraphs(start)
         paired = [(len(src_texts[k.i0]), len(tgt_texts[k.j0])) for k in links
                   if (k.i1 - k.i0, k.j1 - k.j0) == (1, 1)]  # fmt: skip
         again = sum(t for _, t in paired) / max(sum(s for s, _ in paired), 1) if paired else start
         if abs(again / start - 1) > 0.05:
-            links = align_sequences(
-                src_texts, tgt_texts, again, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND
-            )
+            links = paragraphs(again)
         total = sum(k.cost for k in links)
         if best is None or total < best[0]:
             best = (total, again, links)
@@ -404,7 +554,7 @@ def align_document(
         if i0 == i1:
             result.leftovers.extend(tgt_texts[j0:j1])
             continue
-        segments = [s for b in src_blocks[i0:i1] for s in seg.block_segments(b)]
+        segments = [s for b in src_blocks[i0:i1] for s in block_segments[b]]
         if j0 == j1:
             result.pairs.extend(_left(segments, "no translated paragraph for it"))
             continue
