@@ -65,25 +65,38 @@ def test_the_same_ragged_or_justified_choice_as_the_pdf(name, tmp_path):
         assert want == "left"  # a 32-37 character column is set ragged
 
 
-def test_a_contents_field_with_its_entries(built):
+def test_a_contents_page_whose_page_numbers_are_fields_to_the_headings(built):
+    """Each entry links to a bookmark at its heading (in its language) and carries a PAGEREF
+    field to it, marked for Word to compute on opening; LibreOffice computes it as it lays out
+    (test_libreoffice_shows_the_contents_page_numbers)."""
     edition, path = built
     doc = docx.Document(str(path))
     body = doc.element.body
-    instr = [t.text for t in body.iter(qn("w:instrText")) if "TOC" in t.text]
-    assert instr == [' TOC \\o "1-2" \\h \\z \\u ']
-    entries = [
-        p.text.replace("\xa0", " ")  # the typography stage's no-break spaces
-        for p in doc.paragraphs
-        if p.style.name.lower().startswith("toc ")
+    entries = [p for p in doc.paragraphs if p.style.name.lower().startswith("toc ")]
+    texts = [p.text.replace("\xa0", " ") for p in entries]  # (typography's no-break spaces)
+    assert texts[:2] == [
+        "SDK’s Transitional Program, Part I\t",
+        "Переходная программа СДК. Часть I\t",
     ]
-    assert entries[:2] == [
-        "SDK’s Transitional Program, Part I",
-        "Переходная программа СДК. Часть I",
-    ]
-    assert "Заявление Социалистического движения Казахстана" in entries
-    kinds = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
-    begin = kinds.index("begin")
-    assert kinds[begin : begin + 3] == ["begin", "separate", "end"]
+    assert "Заявление Социалистического движения Казахстана\t" in texts
+    marks = {b.get(qn("w:name")): b for b in body.iter(qn("w:bookmarkStart"))}
+    ids = [b.get(qn("w:id")) for b in body.iter(qn("w:bookmarkStart"))]
+    assert len(ids) == len(set(ids)) == len([*body.iter(qn("w:bookmarkEnd"))])
+    for p, text in zip(entries, texts):
+        (link,) = p._p.iter(qn("w:hyperlink"))
+        name = link.get(qn("w:anchor"))
+        assert [t.text for t in p._p.iter(qn("w:instrText"))] == [f" PAGEREF {name} \\h "]
+        begin = next(p._p.iter(qn("w:fldChar")))
+        assert begin.get(qn("w:dirty")) == "true"
+        # the bookmark starts the heading's paragraph in the body, in the entry's language
+        heading = marks[name].getparent()
+        assert heading.tag == qn("w:p") and heading.getparent().tag == qn("w:tc")
+        words = "".join(t.text for t in heading.iter(qn("w:t"))).replace("\xa0", " ")
+        assert words == text.removesuffix("\t")
+    # nothing else: no TOC field (LibreOffice would show its saved entries, without numbers)
+    assert not [t for t in body.iter(qn("w:instrText")) if "TOC" in t.text]
+    tabs = doc.styles["toc 1"].paragraph_format.tab_stops
+    assert [(t.alignment, t.leader) for t in tabs] == [(2, 1)]  # right, dots
 
 
 def test_fonts_are_embedded_obfuscated_and_cover_the_text(built):
@@ -405,6 +418,22 @@ def test_libreoffice_fills_the_docx_pages_as_the_pdf(through_libreoffice, name):
     assert report.errors == [], report.errors
     if name == "en-ru-interleaved":  # no lone line at the foot or head of a page
         assert [i for i in report.issues if i.check in ("widow", "orphan")] == []
+
+
+def test_libreoffice_shows_the_contents_page_numbers(through_libreoffice):
+    """LibreOffice fills in each entry's page number, and the heading is on that page."""
+    import re
+
+    _, lo_pdf, _ = through_libreoffice["en-ru"]
+    pages = [(p.extract_text() or "").replace("\xa0", " ") for p in pypdf_pages(lo_pdf)]
+    contents = pages[1]
+    found = re.findall(r"^(.+?)[ .]*\.{3,}\s*(\d+)\s*$", contents, re.M)
+    titles = [title.strip() for title, _ in found]
+    assert titles[:2] == ["SDK’s Transitional Program, Part I", "Переходная программа СДК. Часть I"]
+    assert len(found) == 6, contents
+    for title, number in found:
+        assert " ".join(title.split()) in " ".join(pages[int(number) - 1].split()), (title, number)
+    assert [int(n) for _, n in found] == [3, 3, 3, 3, 11, 11]  # as the PDF's contents
 
 
 def test_libreoffice_sets_the_language_labels_once_per_document(through_libreoffice):

@@ -15,15 +15,16 @@ default template's theme fonts fell back to DejaVu). Widow and orphan control (N
 lines at least at the foot and at the head of a page, in a split row as in running text.
 
 As the PDF: the same ragged or justified setting (layout.linebreak.line_breaking), hyphenation on
-(w:autoHyphenation, at most two hyphenated lines in a row, no capitalised words), a contents field
-(TOC of the heading levels 1-2) that Word updates on opening (w:updateFields) and that shows its
-entries, without page numbers, until then; and the fonts embedded (subsets of PT Serif and PT Sans,
+(w:autoHyphenation, at most two hyphenated lines in a row, no capitalised words), a contents page
+whose page numbers Word and LibreOffice compute on opening (PAGEREF fields to bookmarks at the
+headings, see _contents); and the fonts embedded (subsets of PT Serif and PT Sans,
 obfuscated as ECMA-376 part 1, 17.8.1 asks; SIL OFL allows it) so Word and LibreOffice lay the text
 out in the faces it was designed in, not in a substitute.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from brochure.core import languages, layouts
 from brochure.core.atomic import atomic_path
 from brochure.core.datamodel import Edition
 from brochure.core.paths import link_target
-from brochure.layout.rows import Cell, Geometry, Row, document_rows, geometry, linked_runs
+from brochure.layout.rows import Cell, Geometry, Row, geometry, linked_runs
 
 SERIF = "PT Serif"
 SANS = "PT Sans"
@@ -264,7 +265,7 @@ def build_document(edition: Edition) -> Any:
     import docx
     from docx.shared import Mm
 
-    from brochure.layout.html import WHOLE, layout_geometry
+    from brochure.layout.html import WHOLE, document_view, layout_geometry
     from brochure.layout.linebreak import line_breaking, word_chars
 
     info = edition.info
@@ -286,14 +287,16 @@ def build_document(edition: Edition) -> Any:
     _contents(doc, edition, geo)
     _settings(doc, geo, justified)
     widths = [Mm(w) for w in geo.column_widths_mm]
+    marks = Bookmarks()
     for index, aligned in enumerate(edition.documents):
         _document_section(doc, aligned, info.languages, geo, recto=index > 0)
         # Paragraphs whole, as the PDF: a row or a paragraph splits where a page ends.
-        rows = document_rows(aligned, info.languages, WHOLE)
+        view = document_view(aligned, info.languages, WHOLE)
+        marks.rows = _contents_rows(view)
         if interleaved:
-            _interleaved(doc, rows, info.languages, geo, _heading_shift(aligned))
+            _interleaved(doc, view.rows, info.languages, geo, view.heading_shift, marks)
         else:
-            _table(doc, rows, info.languages, widths, geo, _heading_shift(aligned))
+            _table(doc, view.rows, info.languages, widths, geo, view.heading_shift, marks)
     _colophon(doc, edition)
     _embed_fonts(doc, edition)
     return doc
@@ -521,11 +524,19 @@ def _page(doc: Any, geo: Geometry) -> None:
     _field(footer, "PAGE", "1")
 
 
-def _field(paragraph: Any, instruction: str, placeholder: str) -> None:
-    """A complex field (PAGE, NUMPAGES): begin, instruction, separate, cached result, end."""
-    _field_start(paragraph, instruction, dirty=False)
-    paragraph.add_run(placeholder)
-    paragraph.add_run()._r.append(_fld_char("end"))
+def _field(
+    paragraph: Any, instruction: str, placeholder: str, into: Any = None, dirty: bool = False
+) -> None:
+    """A complex field (PAGE, NUMPAGES, PAGEREF): begin, instruction, separate, cached result,
+    end; its runs at the end of `paragraph`, or moved into `into` (a <w:hyperlink> in it);
+    `dirty`: Word recomputes it on opening."""
+    runs = _field_start(paragraph, instruction, dirty)
+    runs.append(paragraph.add_run(placeholder))
+    runs.append(paragraph.add_run())
+    runs[-1]._r.append(_fld_char("end"))
+    if into is not None:
+        for run in runs:
+            into.append(run._r)
 
 
 def _metadata(doc: Any, edition: Edition) -> None:
@@ -541,10 +552,16 @@ def _metadata(doc: Any, edition: Edition) -> None:
 
 
 def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
-    """The contents on a page of its own when the PDF has one (layout.html.show_contents): a TOC
-    field over the heading levels 1-2 that Word fills with page numbers on opening; until then
-    (and in readers that do not update fields) it shows the entries, in each language."""
+    """The contents on a page of its own when the PDF has one (layout.html.show_contents): the
+    headings of levels 1-2 in each language, each linked to its heading with its page number in
+    a PAGEREF field, which LibreOffice computes as it lays the document out and Word on opening
+    (w:updateFields, and each field marked dirty). Not a TOC field: LibreOffice shows a TOC
+    field's entries as they were saved (its page numbers only after Tools > Update), and a
+    writer cannot know the pages Word or LibreOffice will set; PAGEREF fields inside a TOC field
+    stay unset in LibreOffice too (7.4, tried). Word's "Update Table" is the one thing lost: a
+    rebuild writes the contents again."""
     from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.shared import Pt
 
     from brochure.layout.html import WHOLE, document_view, show_contents
@@ -555,6 +572,8 @@ def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
     entries = [e for d in edition.documents for e in document_view(d, info.languages, WHOLE).toc]
     if not entries:
         return
+    section = doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
     title = doc.add_paragraph()
     title.paragraph_format.page_break_before = True
     title.paragraph_format.space_after = Pt(geo.font_pt * 1.2)
@@ -577,20 +596,27 @@ def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
         style.paragraph_format.alignment = 0  # left
         style.font.bold = level == 1
         _no_hyphens(style.element.get_or_add_pPr())
+        style.paragraph_format.tab_stops.clear_all()
+        style.paragraph_format.tab_stops.add_tab_stop(
+            width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
         styles[level] = style
     lines = [
-        (entry.level, code, entry.texts[code])
+        (entry, code, entry.texts[code])
         for entry in entries
         for code in info.languages
         if entry.texts.get(code)
     ]
-    for i, (level, code, text) in enumerate(lines):
-        p = doc.add_paragraph(style=styles[min(level, TOC_LEVELS)])
-        if i == 0:
-            _field_start(p, f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u')
-        _lang(p.add_run(text), languages.get(code).locale)
-        if i == len(lines) - 1:
-            p.add_run()._r.append(_fld_char("end"))
+    for entry, code, text in lines:
+        p = doc.add_paragraph(style=styles[min(entry.level, TOC_LEVELS)])
+        # each entry as Word writes the entries of its own contents: a link to the heading's
+        # bookmark, a tab (to the right margin, with dot leaders) and a PAGEREF field
+        name = bookmark_name(entry.target, code)
+        link = _internal_link(p, name)
+        for run in (p.add_run(text), p.add_run("\t")):
+            _lang(run, languages.get(code).locale)
+            link.append(run._r)
+        _field(p, f"PAGEREF {name} \\h", "", into=link, dirty=True)
 
 
 def _fld_char(kind: str, dirty: bool = True) -> Any:
@@ -603,17 +629,19 @@ def _fld_char(kind: str, dirty: bool = True) -> Any:
     return el
 
 
-def _field_start(paragraph: Any, instruction: str, dirty: bool = True) -> None:
+def _field_start(paragraph: Any, instruction: str, dirty: bool = True) -> list[Any]:
     """The begin, instruction and separate parts of a complex field whose result follows
-    (`dirty`: Word recomputes it on opening)."""
+    (`dirty`: Word recomputes it on opening); their runs."""
     from docx.oxml import OxmlElement
 
-    paragraph.add_run()._r.append(_fld_char("begin", dirty))
+    runs = [paragraph.add_run() for _ in range(3)]
+    runs[0]._r.append(_fld_char("begin", dirty))
     instr = OxmlElement("w:instrText")
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
-    paragraph.add_run()._r.append(_fld_char("separate"))
+    runs[1]._r.append(instr)
+    runs[2]._r.append(_fld_char("separate"))
+    return runs
 
 
 def _embed_fonts(doc: Any, edition: Edition) -> None:
@@ -745,8 +773,9 @@ def _first_text(texts: dict[str, str], langs: tuple[str, ...]) -> str:
 
 
 def _interleaved(
-    doc: Any, rows: list[Row], langs: tuple[str, ...], geo: Geometry, shift: int
-) -> None:
+    doc: Any, rows: list[Row], langs: tuple[str, ...], geo: Geometry, shift: int,
+    marks: Bookmarks,
+) -> None:  # fmt: skip
     """Each unit's source paragraph, then its translations in the Translation styles."""
     from docx.shared import Pt
 
@@ -754,6 +783,7 @@ def _interleaved(
         for n, cell in enumerate(row.cells):
             p = doc.add_paragraph()
             _cell_paragraph(p, row, cell, geo, shift)
+            marks.place(p, index, cell.lang)
             fmt = p.paragraph_format
             if n == 0:
                 # the source stays with its translation where the PDF keeps it whole with it
@@ -806,14 +836,56 @@ def _page_break(doc: Any) -> None:
     p.add_run().font.size = Pt(1)
 
 
-def _heading_shift(aligned: Any) -> int:
-    levels = [b.level for b in aligned.blocks if b.kind == "heading"]
-    return min(levels) - 1 if levels else 0
+class Bookmarks:
+    """The bookmarks the contents' entries point at: one where each entry's heading starts, in
+    each language (Word's own contents name theirs _Toc..., hidden from its bookmark list)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, str] = {}  # the current document's row index -> the entry's target
+        self.next_id = 1
+
+    def place(self, paragraph: Any, index: int, lang: str) -> None:
+        """A bookmark at the start of `paragraph` (row `index`, in `lang`) if an entry points there."""
+        from docx.oxml import OxmlElement
+
+        target = self.rows.get(index)
+        if target is None:
+            return
+        p = paragraph._p
+        at = 0 if p.pPr is None else p.index(p.pPr) + 1
+        for offset, kind in enumerate(("w:bookmarkStart", "w:bookmarkEnd")):
+            el = OxmlElement(kind)
+            el.set(_qn("w:id"), str(self.next_id))
+            if kind == "w:bookmarkStart":
+                el.set(_qn("w:name"), bookmark_name(target, lang))
+            p.insert(at + offset, el)
+        self.next_id += 1
+
+
+def bookmark_name(target: str, lang: str) -> str:
+    """The bookmark of a contents entry's heading in one language: "_Toc" and 16 hex digits (a
+    name may have 40 characters; the HTML anchor it stands for may be longer)."""
+    return "_Toc" + hashlib.sha1(f"{target}|{lang}".encode()).hexdigest()[:16]
+
+
+def _contents_rows(view: Any) -> dict[int, str]:
+    """Which of a document's rows the contents point at: its headings of levels 1-2 (their first
+    row), or its first row for a document without headings (its entry is the document's title)."""
+    targets = {entry.target for entry in view.toc}
+    rows = {
+        i: view.anchor(row)
+        for i, row in enumerate(view.rows)
+        if row.kind == "heading" and row.first and view.anchor(row) in targets
+    }
+    if f"doc-{view.name}" in targets and view.rows:
+        rows.setdefault(0, f"doc-{view.name}")
+    return rows
 
 
 def _table(
-    doc: Any, rows: list[Row], langs: tuple[str, ...], widths: list[Any], geo: Geometry, shift: int
-) -> None:
+    doc: Any, rows: list[Row], langs: tuple[str, ...], widths: list[Any], geo: Geometry,
+    shift: int, marks: Bookmarks,
+) -> None:  # fmt: skip
     from docx.oxml import OxmlElement
     from docx.shared import Mm, Pt
 
@@ -871,6 +943,7 @@ def _table(
             cell.width = width
             p = cell.paragraphs[0]
             _cell_paragraph(p, row, data, geo, shift)
+            marks.place(p, index, data.lang)
             if row.first:
                 if row.kind == "heading":
                     p.paragraph_format.space_before = Pt(geo.font_pt * (0.8 if index == 0 else 1.3))
@@ -970,6 +1043,17 @@ def _hyperlink(paragraph: Any, target: str) -> Any:
     rid = paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(_qn("r:id"), rid)
+    link.set(_qn("w:history"), "1")
+    paragraph._p.append(link)
+    return link
+
+
+def _internal_link(paragraph: Any, bookmark: str) -> Any:
+    """A new <w:hyperlink> at the end of `paragraph`, to a bookmark of the document."""
+    from docx.oxml import OxmlElement
+
+    link = OxmlElement("w:hyperlink")
+    link.set(_qn("w:anchor"), bookmark)
     link.set(_qn("w:history"), "1")
     paragraph._p.append(link)
     return link
