@@ -713,3 +713,111 @@ def test_a_saved_pages_relative_links_lead_where_they_led(invoke, project, tmp_p
     )
     assert result.stderr.count("kept as text") == 1
     assert "a link to 'file:///etc/passwd' is kept as text" in result.stderr
+
+
+def _contents_docx(path: Path) -> None:
+    """A Word document as Word and LibreOffice write one with a table of contents and an index:
+    the contents in a "Table of Contents" content control (Word) or only a TOC field whose
+    entries are plain paragraphs (LibreOffice's own styles), an index field at the end."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def field(p, kind: str, code: str = "") -> None:
+        run = OxmlElement("w:r")
+        if code:
+            el = OxmlElement("w:instrText")
+            el.text = code
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run.append(el)
+        p._p.append(run)
+
+    def generated(document, code: str, entries: list[str], style: str | None) -> list:
+        paragraphs = []
+        for i, entry in enumerate(entries):
+            p = document.add_paragraph(style=style)
+            if i == 0:
+                field(p, "begin"), field(p, "", code), field(p, "separate")
+            p.add_run(entry)
+            paragraphs.append(p)
+        field(document.add_paragraph(), "end")
+        return paragraphs
+
+    document = docx.Document()
+    for name in ("toc 1", "index 1"):
+        document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("Appeal", style="Title")
+    # Word: the contents in a content control of the "Table of Contents" gallery, a title in it
+    sdt = OxmlElement("w:sdt")
+    pr, gallery = OxmlElement("w:sdtPr"), OxmlElement("w:docPartObj")
+    kind = OxmlElement("w:docPartGallery")
+    kind.set(qn("w:val"), "Table of Contents")
+    gallery.append(kind)
+    pr.append(gallery)
+    content = OxmlElement("w:sdtContent")
+    sdt.append(pr), sdt.append(content)
+    entries = [document.add_paragraph("Contents")]
+    entries += generated(document, ' TOC \\o "1-3" \\h \\z \\u ', ["Part one\t1"], "toc 1")
+    for p in [*entries, document.paragraphs[-1]]:
+        content.append(p._p)
+    document.element.body.insert(1, sdt)
+    # LibreOffice: a TOC field whose entries are in its own styles ("Contents 1": Normal here)
+    generated(document, ' TOC \\o "1-3" \\h ', ["Part one\t1", "Part two\t2"], None)
+    document.add_paragraph("Part one", style="Heading 1")
+    p = document.add_paragraph("Read ")
+    (
+        field(p, "begin"),
+        field(p, "", ' HYPERLINK "https://example.org/statement" '),
+        field(p, "separate"),
+    )
+    p.add_run("the statement")
+    field(p, "end")
+    p.add_run(" of the movement.")
+    document.add_paragraph("Part two", style="Heading 1")
+    document.add_paragraph("The strike goes on.")
+    generated(document, ' INDEX \\e "\t" ', ["strike\t2", "statement\t1"], "index 1")
+    document.save(str(path))
+
+
+def test_a_docx_contents_and_index_are_not_read_as_text(invoke, project, tmp_path):
+    """What Word generates from the text (contents, index: fields' results, their styles, the
+    contents' content control) would be translated and printed with its page numbers; the ODT
+    reader leaves out text:table-of-content, the DOCX reader now leaves these out too. A field of
+    the text itself (a hyperlink) keeps its result."""
+    source = tmp_path / "appeal.docx"
+    _contents_docx(source)
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 0, result.output
+    text = (project / "texts" / "appeal.md").read_text(encoding="utf-8")
+    assert text == (
+        "# Appeal\n\n# Part one\n\nRead the statement of the movement.\n\n"
+        "# Part two\n\nThe strike goes on.\n"
+    ), text
+
+
+def test_an_odt_contents_and_index_are_not_read_as_text(invoke, project, tmp_path):
+    from odf import text
+    from odf.opendocument import OpenDocumentText
+
+    doc = OpenDocumentText()
+    contents = text.TableOfContent(name="Contents")
+    body = text.IndexBody()
+    body.addElement(text.P(text="Part one\t1"))
+    contents.addElement(body)
+    doc.text.addElement(contents)
+    doc.text.addElement(text.H(outlinelevel=1, text="Part one"))
+    doc.text.addElement(text.P(text="The strike goes on."))
+    index = text.AlphabeticalIndex(name="Index")
+    body = text.IndexBody()
+    body.addElement(text.P(text="strike\t1"))
+    index.addElement(body)
+    doc.text.addElement(index)
+    source = tmp_path / "appeal.odt"
+    doc.save(str(source))
+    result = invoke("add", source, "--project", project)
+    assert result.exit_code == 0, result.output
+    text_md = (project / "texts" / "appeal.md").read_text(encoding="utf-8")
+    assert text_md == "# Part one\n\nThe strike goes on.\n", text_md

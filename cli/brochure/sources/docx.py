@@ -5,7 +5,11 @@ hyperlinks, tracked changes and note references interleave there. Kept: headings
 Title, or an outline level), list items (numbered or bulleted by the numbering definitions), quotes
 (Quote, Intense Quote, Block Text styles), italic/bold set on a run or by a character style, links,
 footnotes and endnotes (as bracketed notes at their reference). Dropped: headers and footers (other
-parts), comments, tracked deletions and moved-away text; tracked insertions are accepted.
+parts), comments, tracked deletions and moved-away text; tracked insertions are accepted. Also
+dropped, as the ODT reader drops text:table-of-content: what Word generates from the text (a
+table of contents, an index, a table of figures or of authorities: a TOC, INDEX or TOA field's
+result, paragraphs in the TOC 1-9 / Index 1-9 styles, a "Table of Contents" content control):
+the entries would be translated and printed as text, with their page numbers.
 """
 
 from __future__ import annotations
@@ -23,6 +27,11 @@ RT_FOOTNOTES = f"{R}/footnotes"
 RT_ENDNOTES = f"{R}/endnotes"
 RT_HYPERLINK = f"{R}/hyperlink"
 _HEADING = re.compile(r"^heading (\d)$", re.IGNORECASE)
+# Paragraph styles of generated lists (Word's built-in names) and the fields that generate them.
+_GENERATED_STYLE = re.compile(
+    r"^(?:toc \d|toc heading|index \d|index heading|table of figures|table of authorities|toa heading)$"
+)
+_GENERATED_FIELDS = ("TOC", "INDEX", "TOA")
 _SKIP = {"del", "moveFrom", "commentRangeStart", "commentRangeEnd", "proofErr", "bookmarkStart",
          "bookmarkEnd", "pPr", "rPr", "sectPr", "AlternateContent", "permStart", "permEnd"}  # fmt: skip
 _DESCEND = {
@@ -41,6 +50,12 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an encrypted O
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
+
+
+def _gallery(sdt: Any) -> str:
+    """A content control's building-block gallery ("table of contents" for Word's contents)."""
+    gallery = sdt.find(f"{_w('sdtPr')}/{_w('docPartObj')}/{_w('docPartGallery')}")
+    return (gallery.get(_w("val")) or "").lower() if gallery is not None else ""
 
 
 def _local(el: Any) -> str:
@@ -85,6 +100,9 @@ class _Reader:
             "endnoteReference": self._notes(RT_ENDNOTES, "endnote"),
         }
         self.formats = self._numbering_formats()
+        # the complex fields open where the walk is: generating a list (TOC, INDEX) or not
+        self.fields: list[bool] = []
+        self.codes: list[str] = []  # their instructions so far
 
     # -- parts ---------------------------------------------------------------------------------
     def _notes(self, reltype: str, tag: str) -> dict[str, list[Run]]:
@@ -134,12 +152,42 @@ class _Reader:
         for child in el:
             name = _local(child)
             if name == "p":
-                out.append(self._paragraph(child))
+                if not self._generated(child):
+                    out.append(self._paragraph(child))
             elif name == "tbl":
                 for cell in child.iter(_w("tc")):
                     self._container(cell, out)
+            elif name == "sdt" and _gallery(child) == "table of contents":
+                for p in child.iter(_w("p")):  # (its fields end inside: keep the count right)
+                    self._generated(p)
             elif name in ("sdt", "sdtContent", "customXml", "ins", "moveTo"):
                 self._container(child, out)
+
+    def _generated(self, p: Any) -> bool:
+        """Whether paragraph `p` is an entry of a list Word generates (a table of contents, an
+        index): in such a field's result at any point, or in one of their styles. Follows the
+        complex fields (begin, instruction, separate, end; nested) from paragraph to paragraph."""
+        inside = any(self.fields)
+        for el in p.iter(_w("fldChar"), _w("instrText")):
+            if _local(el) == "instrText":
+                if self.fields:
+                    self.codes[-1] += el.text or ""
+                continue
+            kind = el.get(_w("fldCharType"))
+            if kind == "begin":
+                self.fields.append(False)
+                self.codes.append("")
+            elif kind == "separate" and self.fields:
+                words = self.codes[-1].split()
+                self.fields[-1] = bool(words) and words[0].upper() in _GENERATED_FIELDS
+                inside = inside or self.fields[-1]
+            elif kind == "end" and self.fields:
+                self.fields.pop()
+                self.codes.pop()
+        if inside:
+            return True
+        names = [s.name.lower() for s in self._style_chain(p) if s.name]
+        return any(_GENERATED_STYLE.match(n) for n in names[:1])
 
     def _paragraph(self, p: Any) -> Para:
         runs = self._runs(p, part=self.part)
