@@ -300,6 +300,40 @@ def test_import_a_csv_excel_saved_with_semicolons(invoke, project, tmp_path):
     assert 'note: not the minimum; see "wage"' in shown
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_import_a_sheet_without_ids(invoke, project, tmp_path, suffix):
+    """A translator's sheet has the languages' columns and no `id` (import matches concepts by
+    their terms anyway): each new concept gets the id `glossary add` would make; a concept the
+    glossary knows is merged; line numbers in messages stay the file's. It was refused: 'the
+    header has no `id` column'."""
+    sep = ";" if suffix == ".csv" else "\t"
+    rows = [
+        ["en", "ru", "kk", "note"],
+        ["strike committee", "стачечный комитет", "ереуіл комитеті", ""],
+        ["", "забастовочный комитет", "", "a second concept, Russian only"],
+        ["oligarch", "", "", "a concept the glossary has: merged, not added"],
+    ]
+    sheet = tmp_path / f"sheet{suffix}"
+    sheet.write_bytes(("\ufeff" + "\r\n".join(sep.join(r) for r in rows) + "\r\n").encode())
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert "2 added, 1 merged" in result.output, result.output
+    shown = invoke("glossary", "show", "strike-committee", project).output
+    assert "ru: стачечный комитет" in shown and "kk: ереуіл комитеті" in shown
+    listed = [ln.split("\t")[0] for ln in invoke("glossary", "list", project).output.splitlines()]
+    assert listed[-2:] == ["strike-committee", "zabastovochnyy-komitet"], listed
+    assert (
+        "note: a concept the glossary has" in invoke("glossary", "show", "oligarch", project).output
+    )
+    # a row with a problem is named by its line in the file, as the translator counts them
+    sheet.write_bytes(
+        sep.join(rows[0]).encode() + b"\n" + sep.join(["a", "b", "c", "d", "e"]).encode()
+    )
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 1
+    assert f"{sheet}:2:" in result.output, result.output
+
+
 def test_a_glossary_saved_by_a_spreadsheet_with_trailing_tabs(invoke, project):
     """A BOM, CRLF, quoted cells and a tab past the last column on some rows: read, edited, and
     the rows not edited keep their bytes. The trailing tab was '6 columns, the header has 5'."""

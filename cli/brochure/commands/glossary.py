@@ -151,7 +151,11 @@ def show(concept_id: str, as_json: bool, project_dir: Path) -> None:
 
 
 @glossary.command()
-@click.option("--id", "concept_id", help="Concept id (default: made from the English term).")
+@click.option(
+    "--id",
+    "concept_id",
+    help="Concept id (default: made from the first term given, en, ru or kk, in Latin letters).",
+)
 @field_options
 @project_argument
 def add(concept_id: str | None, project_dir: Path, **fields: str | None) -> None:
@@ -202,7 +206,8 @@ def remove(concept_id: str, project_dir: Path) -> None:
 def import_(ctx: click.Context, file: Path, project_dir: Path) -> None:
     """Add or merge concepts from FILE (.tsv, .csv or .tbx: TBX-Basic v2 or TBX v3).
 
-    Concepts are matched by their terms, not by the file's ids. Each is reported as added,
+    Concepts are matched by their terms, not by the file's ids (an `id` column may be left out:
+    a new concept's id is made from its first term, as `add` makes it). Each is reported as added,
     merged (new variants, forbidden renderings, notes) or conflicting; exit code 3 when a
     concept conflicts with the glossary and was left out.
     """

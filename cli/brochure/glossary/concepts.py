@@ -235,5 +235,9 @@ def parse_forms(cell: str, lang: str, where: str) -> dict[str, str]:
 
 
 def concept_slug(text: str) -> str:
-    """A concept id made from a term: lower case, ASCII (see valid_id)."""
-    return slug(text.lower(), "term")
+    """A concept id made from a term: lower case, ASCII (see valid_id), other scripts read in
+    Latin letters (anyascii: забастовочный комитет -> zabastovochnyy-komitet; a Russian or
+    Kazakh term's id was "term")."""
+    from anyascii import anyascii
+
+    return slug(anyascii(text).lower(), "term")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from brochure.core.errors import GlossaryError
 from brochure.glossary.concepts import COLUMNS, Concept
-from brochure.glossary.tsv import GlossaryFile
+from brochure.glossary.tsv import GlossaryFile, with_ids
 
 
 def csv_bytes(concepts: list[Concept]) -> bytes:
@@ -23,7 +23,7 @@ def csv_bytes(concepts: list[Concept]) -> bytes:
 
 def read_csv(path: Path) -> list[Concept]:
     """Concepts from a CSV with the glossary's column names (a BOM from Excel is fine, and so
-    are semicolons between the cells)."""
+    are semicolons between the cells; an `id` column may be left out: tsv.with_ids)."""
     try:
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
@@ -48,5 +48,5 @@ def read_csv(path: Path) -> list[Concept]:
             if "\t" in cell or "\n" in cell:
                 raise GlossaryError(f"{path}: a cell contains a tab or line break: {cell[:40]!r}")
         lines.append("\t".join(row) if row else "")
-    gf = GlossaryFile.parse(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    gf = GlossaryFile.parse(path, (with_ids("\n".join(lines)) + "\n").encode("utf-8"))
     return [concept for concept, _ in gf.concepts()]

@@ -56,7 +56,7 @@ def _file_with(root: Path, concept_id: str) -> Path | None:
 
 
 def add(root: Path, values: dict[str, str], file: Path | None = None) -> tuple[str, Path]:
-    """Add a concept; its id defaults to a slug of the English term. Returns (id, file)."""
+    """Add a concept; its id defaults to a slug of its first term (en, ru, kk). Returns (id, file)."""
     values = {k: v for k, v in values.items() if v}
     terms = [values.get(lang, "") for lang in langs()]
     cid = values.get("id") or concept_slug(next((t for t in terms if t), ""))

@@ -83,11 +83,18 @@ def load_files(sources: list[tuple[str, bytes]]) -> Termbase:
 
 
 def read_tsv(path: Path) -> list[Concept]:
-    """Concepts of one TSV file, validated and merged by id as the termbase merges them."""
+    """Concepts of one TSV file to import, validated and merged by id as the termbase merges
+    them (an `id` column may be left out: tsv.with_ids)."""
+    from brochure.glossary.tsv import with_ids
+
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = with_ids(data.decode("utf-8")).encode("utf-8")
+    except UnicodeDecodeError:
+        pass  # load_files says what the bytes look like
     return list(load_files([(str(path), data)]))
 
 

@@ -25,6 +25,7 @@ from brochure.glossary.concepts import (
     COLUMNS,
     Concept,
     concept_from_row,
+    concept_slug,
     langs,
     valid_id,
 )  # fmt: skip
@@ -300,6 +301,36 @@ class GlossaryFile:
 
     def render(self) -> bytes:
         return "".join(line.render() for line in self.lines).encode("utf-8")
+
+
+def with_ids(text: str) -> str:
+    """A file to import with an `id` column made when its header has none (a translator's
+    spreadsheet: en, ru, kk, note, ...): each row's id from its first preferred term, as
+    `glossary add` makes one (import matches concepts by their terms, and gives a new concept a
+    free id anyway). Line numbers stay as they were; a file with ids is returned as it is."""
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    at = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), None)
+    if at is None:
+        return text
+    header = [_unquote(c).strip() for c in lines[at].rstrip("\r").split("\t")]
+    if "id" in header or not set(header) & set(langs()):
+        return text
+    used: set[str] = set()
+    out = [*lines[:at], "id\t" + lines[at]]
+    for line in lines[at + 1 :]:
+        if not line.strip() or line.startswith("#"):
+            out.append(line)
+            continue
+        cells = dict(zip(header, (_unquote(c).strip() for c in line.split("\t")), strict=False))
+        term = next((cells[code] for code in langs() if cells.get(code)), "")
+        base = concept_slug(term) if term else "term"
+        cid, n = base, 2
+        while cid in used:
+            cid, n = f"{base}-{n}", n + 1
+        used.add(cid)
+        out.append(f"{cid}\t{line}")
+    return "\n".join(out)
 
 
 def lock_path(path: Path) -> Path:
