@@ -204,7 +204,8 @@ def test_font_subsets_are_kept_in_the_project_cache_and_give_the_same_docx(
     seed_project, invoke, monkeypatch
 ):
     """Subsetting the six faces was most of a DOCX build: a subset is kept in .brochure/fonts/ by
-    face, characters, options and fontTools version, and a build from it writes the same DOCX."""
+    face, characters, options and fontTools version, and a build from it writes the same DOCX
+    (its date fixed, as for a reproducible build: else the core properties date each build)."""
     import zipfile
 
     from brochure.core.memo import Memo
@@ -216,6 +217,7 @@ def test_font_subsets_are_kept_in_the_project_cache_and_give_the_same_docx(
     toml.write_text(toml.read_text(encoding="utf-8").replace('formats = ["pdf", "docx"]',
                                                              'formats = ["docx"]'), encoding="utf-8")  # fmt: skip
     out = seed_project / "build" / "sdk.en-ru.docx"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
 
     def build(*options: str) -> dict[str, bytes]:
         monkeypatch.setattr(fonts_layout, "_SUBSETS", Memo(24))  # a new process

@@ -166,6 +166,24 @@ def test_title_block_and_core_properties(doc):
     assert props.comments == "brochure test-suite"
 
 
+def test_the_core_properties_dates_are_the_builds_not_the_templates(tmp_path, monkeypatch):
+    """dcterms:created and dcterms:modified say when the DOCX was made (python-docx's template
+    said 23 December 2013), or SOURCE_DATE_EPOCH when set, as the EPUB's date: the same inputs
+    then give the same file."""
+    from datetime import UTC, datetime, timedelta
+
+    small = edition(document("d", paragraph(1, ("en", "ru"))))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = datetime.now(UTC).replace(microsecond=0)
+    props = docx.Document(str(render(small, "docx", tmp_path / "now.docx"))).core_properties
+    after = datetime.now(UTC)
+    for when in (props.created, props.modified):
+        assert before <= when.replace(tzinfo=UTC) <= after + timedelta(seconds=1), when
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    props = docx.Document(str(render(small, "docx", tmp_path / "fixed.docx"))).core_properties
+    assert props.created == props.modified == datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def test_a4_two_languages(tmp_path):
     out = render(
         edition(document("d", paragraph(1, ("en", "ru"))), page_size="A4"),

@@ -540,6 +540,14 @@ def _field(
 
 
 def _metadata(doc: Any, edition: Edition) -> None:
+    """The core properties (docProps/core.xml): title, subject, author, language, generator,
+    languages, and the build's date as created and modified (the template's own dates were 23
+    December 2013), or SOURCE_DATE_EPOCH when set, as the EPUB's (the same inputs then give the
+    same parts)."""
+    from datetime import datetime
+
+    from brochure.layout.epub import modified_time
+
     info = edition.info
     source = info.languages[0]
     props = doc.core_properties
@@ -549,6 +557,7 @@ def _metadata(doc: Any, edition: Edition) -> None:
     props.language = languages.get(source).locale
     props.comments = info.generator
     props.keywords = ", ".join(info.languages)
+    props.created = props.modified = datetime(*modified_time())  # UTC: written with a Z
 
 
 def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
