@@ -591,7 +591,7 @@ def test_the_band_widens_where_the_translation_lacks_a_run_of_paragraphs(seed_pr
     # each kept paragraph with its own translation, the run left out
     pairs = {(k.i0, k.j0) for k in full if (k.i1 - k.i0, k.j1 - k.j0) == (1, 1)}
     assert pairs == {(i, j) for j, i in enumerate(kept)}
-    narrow, _ = _Table(*args).solve(2, widen=False)
+    narrow = _Table(*args).solve(2, widen=False)
     assert [(k.i0, k.j0) for k in narrow] != [(k.i0, k.j0) for k in full]
 
     translation = tmp_path / "book.ru.md"

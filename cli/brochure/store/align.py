@@ -254,8 +254,7 @@ def align_sequences(
     that only (affine gaps, as Gotoh's: a partial translation lacks runs of paragraphs).
     Computed in a band of `band` items either side of the diagonal, widened while paths come
     near its edge (see `_Table.solve`); `band=None`: the whole table."""
-    table = _Table(src, tgt, ratio, beads, extra, gap_length, extend)
-    return table.solve(band)[0]
+    return _Table(src, tgt, ratio, beads, extra, gap_length, extend).solve(band)
 
 
 class _Table:
@@ -306,22 +305,31 @@ class _Table:
             self.costs[key] = cost
         return cost
 
-    def solve(self, band: int | None, widen: bool = True) -> tuple[list[Link], int | None]:
-        """The best path in a band of `band` items either side of the diagonal, doubled until
-        no path comes near its edge (unless not to `widen`: the tests show what that misses);
-        and the band that held it (None: the whole table)."""
+    def solve(
+        self, band: int | None, widen: bool = True, guide: Sequence[Link] | None = None
+    ) -> list[Link]:
+        """The best path in a band of `band` items either side of the diagonal (or of the path
+        `guide`, e.g. an earlier pass's), doubled around the path it found until no path comes
+        near its edge (unless not to `widen`: the tests show what that misses)."""
         n, m = self.n, self.m
         while True:
             if band is None or n == 0 or m == 0 or 2 * band >= m:
-                lo, hi = [0] * (n + 1), [m] * (n + 1)
-                return self._run(lo, hi)[0], None
-            width = max(band, math.ceil(m / n) + 2)  # the band's rows must overlap
-            lo = [max(0, math.floor(i * m / n - width)) for i in range(n + 1)]
-            hi = [min(m, math.ceil(i * m / n + width)) for i in range(n + 1)]
+                return self._run([0] * (n + 1), [m] * (n + 1))[0]
+            if guide is None:
+                width = max(band, math.ceil(m / n) + 2)  # the band's rows must overlap
+                lo = [max(0, math.floor(i * m / n - width)) for i in range(n + 1)]
+                hi = [min(m, math.ceil(i * m / n + width)) for i in range(n + 1)]
+            else:  # the path's cells in each row, and `band` more either side
+                lo, hi = [m] * (n + 1), [0] * (n + 1)
+                for k in guide:
+                    for i in range(k.i0, k.i1 + 1):
+                        lo[i], hi[i] = min(lo[i], k.j0), max(hi[i], k.j1)
+                lo = [max(0, j - band) for j in lo]
+                hi = [min(m, j + band) for j in hi]
             links, near = self._run(lo, hi)
             if not near or not widen:
-                return links, band
-            band *= 2
+                return links
+            band, guide = band * 2, links
 
     def _run(self, lo: list[int], hi: list[int]) -> tuple[list[Link], bool]:
         """One run of the programme over the cells lo[i] <= j <= hi[i] of each row i: the best
@@ -343,35 +351,57 @@ class _Table:
         bead_costs: list[list[list[float | None]]] = [[[] for _ in range(hi[i] - lo[i] + 1)]
                                                       for i in rows]  # fmt: skip
         best[0][0][0] = forward[0][0][0] = 0.0
-        nbeads = range(len(beads))
+        known, nbeads = self.costs, len(beads)
         for i in rows:
             loi = lo[i]
+            # the beads that can end in this row: the columns they can end in, their first
+            # row's tables, and what one costs after a bead of its own kind (affine gaps)
+            sources = [
+                (b, di, dj, kind, lo[i - di] + dj, hi[i - di] + dj,
+                 best[0][i - di], best[1][i - di], best[2][i - di],
+                 forward[0][i - di], forward[1][i - di], forward[2][i - di],
+                 extend if extend is not None and kind else None)
+                for b, (di, dj, kind, _) in enumerate(beads) if di <= i
+            ]  # fmt: skip
+            row_best, row_back, row_costs = (
+                [t[i] for t in best],
+                [t[i] for t in back],
+                bead_costs[i],
+            )
             for j in range(loi, hi[i] + 1):
                 x = j - loi
-                costs = bead_costs[i][x]
+                costs: list[float | None] = [None] * nbeads
+                row_costs[x] = costs
                 terms: tuple[list[float], list[float], list[float]] = ([], [], [])
-                for b in nbeads:
-                    di, dj, kind, _ = beads[b]
-                    pi, pj = i - di, j - dj
-                    if pi < 0 or pj < lo[pi] or pj > hi[pi]:
-                        costs.append(None)
+                for b, di, dj, kind, first, last, b0, b1, b2, f0, f1, f2, again in sources:
+                    if j < first or j > last:
                         continue
-                    px = pj - lo[pi]
-                    if best[0][pi][px] == inf and best[1][pi][px] == inf and best[2][pi][px] == inf:
-                        costs.append(None)
+                    px = j - first
+                    p0, p1, p2 = b0[px], b1[px], b2[px]
+                    if p0 == inf and p1 == inf and p2 == inf:
                         continue
-                    base = cost(i, j, b)
-                    costs.append(base)
-                    row_best = best[kind][i]
-                    for after in (0, 1, 2):
-                        previous = best[after][pi][px]
-                        if previous == inf:
-                            continue
-                        c = extend if extend is not None and after and after == kind else base
-                        terms[kind].append(forward[after][pi][px] - c)
-                        if previous + c < row_best[x]:
-                            row_best[x] = previous + c
-                            back[kind][i][x] = (di, dj, after)
+                    base = known.get((i, j, b))
+                    if base is None:
+                        base = cost(i, j, b)
+                    costs[b] = base
+                    out, kind_best = terms[kind], row_best[kind]
+                    if p0 != inf:
+                        out.append(f0[px] - base)
+                        if p0 + base < kind_best[x]:
+                            kind_best[x] = p0 + base
+                            row_back[kind][x] = (di, dj, 0)
+                    if p1 != inf:
+                        c = again if again is not None and kind == 1 else base
+                        out.append(f1[px] - c)
+                        if p1 + c < kind_best[x]:
+                            kind_best[x] = p1 + c
+                            row_back[kind][x] = (di, dj, 1)
+                    if p2 != inf:
+                        c = again if again is not None and kind == 2 else base
+                        out.append(f2[px] - c)
+                        if p2 + c < kind_best[x]:
+                            kind_best[x] = p2 + c
+                            row_back[kind][x] = (di, dj, 2)
                 for kind in (0, 1, 2):
                     if terms[kind]:
                         forward[kind][i][x] = _logsumexp(terms[kind])
@@ -379,27 +409,31 @@ class _Table:
             backward[after][n][m - lo[n]] = 0.0
         for i in range(n, -1, -1):
             loi = lo[i]
+            # the beads that can leave this row: the columns they can leave, their last row's
+            # backward table and costs
+            targets = [(b, dj, kind, lo[i + di] - dj, hi[i + di] - dj, lo[i + di],
+                        backward[kind][i + di], bead_costs[i + di])
+                       for b, (di, dj, kind, _) in enumerate(beads) if i + di <= n]  # fmt: skip
+            row_backward = [t[i] for t in backward]
             for j in range(hi[i], loi - 1, -1):
                 if i == n and j == m:
                     continue
-                x = j - loi
                 # the beads leaving (i, j): log probability of the rest, the bead's kind, cost
                 steps = []
-                for b in nbeads:
-                    di, dj, kind, _ = beads[b]
-                    ni, nj = i + di, j + dj
-                    if ni > n or nj < lo[ni] or nj > hi[ni]:
+                for b, dj, kind, first, last, start, rests, paid_at in targets:
+                    if j < first or j > last:
                         continue
-                    nx = nj - lo[ni]
-                    rest = backward[kind][ni][nx]
-                    paid = bead_costs[ni][nx][b]
+                    nx = j + dj - start
+                    rest = rests[nx]
+                    paid = paid_at[nx][b]
                     if rest == -inf or paid is None:
                         continue
                     steps.append((rest, kind, paid))
                 if not steps:
                     continue
+                x = j - loi
                 for after in (0, 1, 2):
-                    backward[after][i][x] = _logsumexp([
+                    row_backward[after][x] = _logsumexp([
                         rest - (extend if extend is not None and after and after == k else c)
                         for rest, k, c in steps
                     ])  # fmt: skip
@@ -530,12 +564,14 @@ def align_document(
     # it), and the cheaper alignment taken (a rough maximum-likelihood estimate of the ratio)
     best: tuple[float, float, list[Link]] | None = None
 
+    guide: list[Link] | None = None
+
     def paragraphs(ratio: float) -> list[Link]:
-        """One pass; the band a pass had to widen to is where the next one starts."""
-        nonlocal band
+        """One pass, in a band around the last pass's path (the diagonal at first)."""
+        nonlocal guide
         table = _Table(src_texts, tgt_texts, ratio, PARAGRAPH_PRIORS, kinds, gaps, PARAGRAPH_EXTEND)
-        links, band = table.solve(band)
-        return links
+        guide = table.solve(band, guide=guide)
+        return guide
 
     for start in {ratio} if 0.8 <= ratio <= 1.25 else {ratio, 1.0}:
         links = paragraphs(start)
