@@ -33,6 +33,7 @@ from brochure.core.project import load_project  # noqa: E402
 from brochure.store.load import load_translations  # noqa: E402
 from common import row  # noqa: E402
 
+CASES = {"whole": "whole", "partial": "lacking a tenth", "extra": "paragraphs added"}
 EXTRA = "Примечание переводчика: этого абзаца нет в исходном тексте."
 TOML = (
     'title = "Book"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["book.md"]\n'
@@ -120,8 +121,9 @@ def main() -> None:
             seconds, result = run(folder)
             pairs = len(result.pairs)
             print(f"{case}: {options.paragraphs} paragraphs, {pairs} pairs: {seconds:.2f} s CPU")
-            row(f"align {options.paragraphs} paragraphs ({case})", "< 10 s",
-                f"{seconds:.1f} s CPU", seconds < 10)  # fmt: skip
+            goal = case == "whole"  # the others: how much a band widened costs
+            row(f"align {options.paragraphs} paragraphs ({CASES[case]})", "< 10 s" if goal else "-",
+                f"{seconds:.1f} s CPU", seconds < 10 if goal else None)  # fmt: skip
             folder = Path(tmp) / f"{case}-{options.baseline}"
             make_book(folder, options.baseline, case)
             banded, small = run(folder)
@@ -131,8 +133,8 @@ def main() -> None:
             ]
             print(f"{case}: {options.baseline} paragraphs: band {banded:.2f} s, full DP "
                   f"{full:.2f} s CPU; same pairs: {same}")  # fmt: skip
-            row(f"align {options.baseline} paragraphs ({case}): band / full DP", "same pairs",
-                f"{banded:.1f} s / {full:.1f} s", same)  # fmt: skip
+            row(f"align {options.baseline} paragraphs ({CASES[case]}): band, full DP", "same pairs",
+                f"{banded:.1f} s, {full:.1f} s CPU", same)  # fmt: skip
             shutil.rmtree(folder)
 
 

@@ -121,6 +121,17 @@ def test_a_merged_and_a_dropped_sentence_are_listed(invoke, tmp_path):
         "They also demanded free trade unions, the right to strike and the release of every "
         "arrested activist."
     ] == ("initial", None)
+    # the translated sentence of the two is offered in a note on the first (once, however often
+    # align runs); the units stay as they were
+    result = invoke("align", project_dir / "a.md", translation, "--lang", "ru", project_dir)
+    units = {u.source.text: u for u in open_store(project, project.documents[0], "ru").units()}
+    assert [n.text for n in units["The strike began on 3 January."].notes] == [
+        "align: unsure: 2 source sentences translated as one: left as they were (<!--join--> "
+        "between them in the source makes them one segment); a.ru.md has: Забастовка началась "
+        "3 января и охватила 12 городов."
+    ]
+    assert units["It spread to 12 cities."].notes == []
+    assert units["The strike began on 3 January."].target is None
     # lengths alone would as well give the second sentence the translated one: the glossary's
     # concept of wages, found on both sides, pins it
     workers = units["Workers demanded higher wages."]

@@ -25,10 +25,11 @@ def align(source: Path, translation: Path, lang: str, project_dir: Path) -> None
     Sure pairs become reviewed units. Unsure pairs are only offered: an empty unit gets the text as
     'initial' with a note, a machine draft stays with the text in a note. Source sentences with no
     translated counterpart, or several the translation made one sentence of, are left as they
-    were (a translated sentence is never cut). Reviewed and final units, and targets a person
-    wrote, are never touched. Each unsure or left pair is listed, and the last line counts the
-    units aligned, unsure and left. A file that does not read as a translation of SOURCE (most of
-    its pairs unsure) is refused, and nothing is stored.
+    were (a translated sentence is never cut: it goes in a note on the first of them). Reviewed
+    and final units, and targets a person wrote, are never touched. Each unsure or left pair is
+    listed, and the last line counts the units aligned, unsure and left. A file that does not
+    read as a translation of SOURCE (most of its pairs unsure) is refused, and nothing is stored.
+    A whole book aligns at once (the alignment keeps near the diagonal, as hunalign's).
     """
     from brochure.core.project import load_project
     from brochure.glossary.load import load_termbase

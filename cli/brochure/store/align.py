@@ -26,7 +26,8 @@ What the aligner is not sure of goes to a person, as those aligners leave it out
 - an unsure one is offered, never approved: in a unit with no target, as `initial` with a note;
   beside a machine draft (kept) as a note carrying the translation's sentence;
 - a source sentence with no translated counterpart, or several the translation made one sentence
-  of, is left as it was and listed: a translated sentence is never cut to fill two units;
+  of, is left as it was and listed: a translated sentence is never cut to fill two units (it is
+  offered in a note on the first of the sentences it translates);
 - units already reviewed or final, and targets a person wrote (origin human, via an XLIFF import or
   the workbench), are never touched; machine drafts give way to sure links only.
 """
@@ -718,6 +719,8 @@ def align_translation(
     where = portable_path(str(translation.resolve()), project.root)
     meta = {"origin": "align", "align-source": where}
     for pair in result.pairs:
+        # source sentences the translation made one: its sentence in a note on the first of them
+        merged = pair.left and bool(pair.target) and len(pair.segment_ids) > 1
         for uid in pair.segment_ids:
             unit = store.get(uid)
             if unit is None:
@@ -728,6 +731,12 @@ def align_translation(
                 result.kept += 1  # approved, or a person's own draft (xliff import, workbench)
             elif pair.left or not pair.target:
                 result.left += 1
+                if merged:
+                    note = f"{UNSURE}{pair.unsure}; {where} has: {pair.target}"
+                    if not any(n.text == note for n in unit.notes):
+                        store.drop_notes(uid, UNSURE)  # an earlier run's doubt, said otherwise
+                        store.add_note(uid, note)
+                    merged = False
             elif not pair.unsure:
                 store.set_target(uid, RichText(pair.target), "reviewed", meta=meta)
                 store.drop_notes(uid, UNSURE)  # an earlier run's doubt no longer holds
