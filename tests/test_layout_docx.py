@@ -184,6 +184,22 @@ def test_the_core_properties_dates_are_the_builds_not_the_templates(tmp_path, mo
     assert props.created == props.modified == datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def test_the_extended_properties_name_brochure_not_the_templates_word(path):
+    """docProps/app.xml said python-docx's template's: made by Microsoft Macintosh Word 14, one
+    page, no words, one untitled part (shown by file managers and Word's Properties until Word
+    saves the file again). It names the generator now, and claims no counts it did not make."""
+    import zipfile
+
+    from lxml import etree
+
+    app = etree.fromstring(zipfile.ZipFile(path).read("docProps/app.xml"))
+    found = {etree.QName(el).localname: el.text for el in app}
+    assert found["Application"] == EDITION.info.generator
+    gone = {"AppVersion", "Pages", "Words", "Characters", "CharactersWithSpaces", "Lines",
+            "Paragraphs", "TotalTime", "HeadingPairs", "TitlesOfParts"}  # fmt: skip
+    assert not gone & set(found), gone & set(found)
+
+
 def test_a4_two_languages(tmp_path):
     out = render(
         edition(document("d", paragraph(1, ("en", "ru"))), page_size="A4"),

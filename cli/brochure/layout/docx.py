@@ -558,6 +558,36 @@ def _metadata(doc: Any, edition: Edition) -> None:
     props.comments = info.generator
     props.keywords = ", ".join(info.languages)
     props.created = props.modified = datetime(*modified_time())  # UTC: written with a Z
+    _app_properties(doc, info.generator)
+
+
+# The extended properties python-docx's template carries that describe another document: the
+# application that made it (Microsoft Macintosh Word 14) and its counts (one page, no words, one
+# untitled part). Word counts anew when it saves; until then a file manager shows them.
+_TEMPLATE_ONLY = ("AppVersion", "TotalTime", "Pages", "Words", "Characters", "CharactersWithSpaces",
+                  "Lines", "Paragraphs", "HeadingPairs", "TitlesOfParts")  # fmt: skip
+
+
+def _app_properties(doc: Any, generator: str) -> None:
+    """docProps/app.xml names the generator as its application, without the template's counts.
+    python-docx has no API for this part (it keeps the template's bytes): its blob is replaced."""
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts()
+                 if p.partname == "/docProps/app.xml"), None)  # fmt: skip
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    ns = etree.QName(root).namespace
+    for name in _TEMPLATE_ONLY:
+        for el in root.findall(f"{{{ns}}}{name}"):
+            root.remove(el)
+    application = root.find(f"{{{ns}}}Application")
+    if application is None:
+        application = etree.SubElement(root, f"{{{ns}}}Application")
+    application.text = generator
+    root[-1].tail = "\n"  # (the last one removed held the closing tag's line break)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
