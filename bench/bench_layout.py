@@ -20,8 +20,9 @@ after the other), with the turns' range beside.
    the turns' ratios go on (two more turns of these two subjects) until there are at least 5
    (3 turns' whole range holds the median with 75% confidence only: a slow minute once gave a
    "MISSED" from 3) and while the distribution-free 90% interval of their median
-   (common.median_interval) spans the goal, up to --max-turns,
-   then the verdict is "undecided". (Timed side by side instead, as bench_build.py times an
+   (common.median_interval) spans the goal, up to --max-turns (15: the 4th to the 12th of them;
+   9 turns, the 2nd to the 8th, once spanned 0.95-1.34x around a median of 1.13x), then the
+   verdict is "undecided". (Timed side by side instead, as bench_build.py times an
    edited build beside a full one, the pairs' ratios read 0.79-1.50x over 15 pairs: worse.)
 2. Peak memory of a build (resource.getrusage in a child process). Goal: under 400 MB.
 3. The booklet: the same build with --impose booklet (pikepdf form XObjects). Goals: at most 1.2x
@@ -32,7 +33,7 @@ after the other), with the turns' range beside.
 The project is the seed texts repeated (7 copies: about 100 pages; 13: about 200), with the seed's
 Russian translations.
 
-    .venv/bin/python bench/bench_layout.py [--copies 7] [--runs 3] [--max-turns 9] [--facing]
+    .venv/bin/python bench/bench_layout.py [--copies 7] [--runs 3] [--max-turns 15] [--facing]
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ def main() -> None:
         help="how many times the seed texts are repeated (7: ~100 pages)",
     )
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--max-turns", type=int, default=9,
+    parser.add_argument("--max-turns", type=int, default=15,
                         help="of the build and WeasyPrint alone, while their ratio is undecided")  # fmt: skip
     parser.add_argument("--facing", action="store_true", help="also time the facing layout")
     options = parser.parse_args()
