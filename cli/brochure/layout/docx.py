@@ -255,9 +255,32 @@ def write_docx(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = (
     if "docx" not in layouts.get(edition.info.layout).formats:  # project.py checks formats too
         raise LayoutError(f"the {edition.info.layout} layout has no DOCX output: build it as PDF")
     doc = build_document(edition)
+    data = _dated_package(doc)
     with atomic_path(out) as tmp:
-        doc.save(str(tmp))
+        tmp.write_bytes(data)
     return out
+
+
+def _dated_package(doc: Any) -> bytes:
+    """The DOCX package with every zip entry dated as its core properties (the build's date, or
+    SOURCE_DATE_EPOCH: the same inputs then give the same bytes, as the EPUB's); python-docx
+    dates the entries with the time of saving, so two builds of the same text always differed."""
+    import io
+    import zipfile
+
+    from brochure.layout.epub import modified_time
+
+    saved = io.BytesIO()
+    doc.save(saved)
+    when = modified_time()
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
 
 
 def build_document(edition: Edition) -> Any:
