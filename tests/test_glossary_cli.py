@@ -334,6 +334,38 @@ def test_import_a_sheet_without_ids(invoke, project, tmp_path, suffix):
     assert f"{sheet}:2:" in result.output, result.output
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+def test_import_excels_unicode_text_with_its_own_column_names(invoke, project, tmp_path, suffix):
+    """Excel's 'Unicode Text' (UTF-16 LE with a BOM, tab-separated, CRLF), as a translator saves
+    a sheet whose header says EN, Ru, KK, RU_Forbidden, Note and a column of their own: it was
+    refused twice over ('not UTF-8 text (it is UTF-16 ...)'; then 'the header has no `id`
+    column'). Now the columns are read whatever their case, and the one the glossary has no place
+    for is named in a warning (its cells are not imported)."""
+    rows = [
+        ["EN", "Ru", "KK", "RU_Forbidden", "Note", "Checked by"],
+        ["strike fund", "стачечный фонд", "ереуіл қоры", "забастовочная касса", "of a union", "Асель"],
+        ["picket line", "линия пикета", "пикет шебі", "", "", "Марат"],
+        ["oligarch", "", "", "", "a concept the glossary has: merged", ""],
+    ]  # fmt: skip
+    sheet = tmp_path / f"terms{suffix}"
+    sheet.write_bytes("\r\n".join("\t".join(r) for r in rows).encode("utf-16") + b"\r\0\n\0")
+    assert sheet.read_bytes()[:2] == b"\xff\xfe"
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert "2 added, 1 merged" in result.stdout, result.output
+    assert result.stderr.splitlines() == [
+        f"{sheet}:1: warning: 'Checked by' is not a glossary column: its cells are not imported "
+        "(the glossary's columns: id, domain, pos, en, ru, kk, en_admitted, ru_admitted, "
+        "kk_admitted, en_forbidden, ru_forbidden, kk_forbidden, ru_forms, kk_forms, flags, note)"
+    ]
+    shown = invoke("glossary", "show", "strike-fund", project).output
+    assert "ru: стачечный фонд" in shown and "kk: ереуіл қоры" in shown, shown
+    assert "забастовочная касса" in shown and "note: of a union" in shown, shown
+    assert "kk: пикет шебі" in invoke("glossary", "show", "picket-line", project).output
+    assert "a concept the glossary has" in invoke("glossary", "show", "oligarch", project).output
+    assert "Асель" not in (project / "glossary" / "terms.tsv").read_text(encoding="utf-8")
+
+
 def test_a_glossary_saved_by_a_spreadsheet_with_trailing_tabs(invoke, project):
     """A BOM, CRLF, quoted cells and a tab past the last column on some rows: read, edited, and
     the rows not edited keep their bytes. The trailing tab was '6 columns, the header has 5'."""

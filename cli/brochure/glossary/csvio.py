@@ -8,7 +8,7 @@ from pathlib import Path
 
 from brochure.core.errors import GlossaryError
 from brochure.glossary.concepts import COLUMNS, Concept
-from brochure.glossary.tsv import GlossaryFile, with_ids
+from brochure.glossary.tsv import GlossaryFile, decode_import, for_import
 
 
 def csv_bytes(concepts: list[Concept]) -> bytes:
@@ -23,20 +23,20 @@ def csv_bytes(concepts: list[Concept]) -> bytes:
 
 def read_csv(path: Path) -> list[Concept]:
     """Concepts from a CSV with the glossary's column names (a BOM from Excel is fine, and so
-    are semicolons between the cells; an `id` column may be left out: tsv.with_ids)."""
+    are semicolons between the cells, and UTF-16; column names in any case, an `id` column may
+    be left out: tsv.for_import)."""
     try:
         data = path.read_bytes()
-        text = data.decode("utf-8-sig")
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        from brochure.core.text import not_utf8
-
-        raise GlossaryError(f"{path}: {not_utf8(data)}; save the file as CSV UTF-8") from None
+    text = decode_import(path, data)
     # Excel saves "CSV" with semicolons where the comma is the decimal sign (ru, kk, de, ...):
     # a header with semicolons and no comma tells (the column names hold neither).
+    # Excel's "Unicode Text" is tab-separated whatever it is named.
     header = text.split("\n", 1)[0]
     delimiter = ";" if ";" in header and "," not in header else ","
+    if "\t" in header and "," not in header and ";" not in header:
+        delimiter = "\t"
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
@@ -48,5 +48,5 @@ def read_csv(path: Path) -> list[Concept]:
             if "\t" in cell or "\n" in cell:
                 raise GlossaryError(f"{path}: a cell contains a tab or line break: {cell[:40]!r}")
         lines.append("\t".join(row) if row else "")
-    gf = GlossaryFile.parse(path, (with_ids("\n".join(lines)) + "\n").encode("utf-8"))
+    gf = GlossaryFile.parse(path, (for_import("\n".join(lines), path) + "\n").encode("utf-8"))
     return [concept for concept, _ in gf.concepts()]

@@ -83,19 +83,17 @@ def load_files(sources: list[tuple[str, bytes]]) -> Termbase:
 
 
 def read_tsv(path: Path) -> list[Concept]:
-    """Concepts of one TSV file to import, validated and merged by id as the termbase merges
-    them (an `id` column may be left out: tsv.with_ids)."""
-    from brochure.glossary.tsv import with_ids
+    """Concepts of one TSV file to import (UTF-8 or Excel's UTF-16 'Unicode Text'), validated and
+    merged by id as the termbase merges them (column names in any case, an `id` column may be
+    left out: tsv.for_import)."""
+    from brochure.glossary.tsv import decode_import, for_import
 
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        data = with_ids(data.decode("utf-8")).encode("utf-8")
-    except UnicodeDecodeError:
-        pass  # load_files says what the bytes look like
-    return list(load_files([(str(path), data)]))
+    text = for_import(decode_import(path, data), path)
+    return list(load_files([(str(path), text.encode("utf-8"))]))
 
 
 def load_termbase(project: Project | Path | str | None = None, *, builtin: bool = True) -> Termbase:

@@ -303,6 +303,60 @@ class GlossaryFile:
         return "".join(line.render() for line in self.lines).encode("utf-8")
 
 
+def decode_import(path: Path, data: bytes) -> str:
+    """The text of a sheet to import: UTF-8 (Excel's BOM or none) or UTF-16 with its BOM, as
+    Excel's 'Unicode Text' (.txt, tab-separated) and Notepad's 'Unicode' save it. The project's
+    own files stay UTF-8: this is only for reading what another tool wrote."""
+    from brochure.core.text import UTF16_BOMS, not_utf8
+
+    if data[:2] in UTF16_BOMS:
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            at = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            raise GlossaryError(f"{path}:{at}: malformed UTF-16 text: {exc.reason}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = data[: exc.start].count(b"\n") + 1
+        raise GlossaryError(f"{path}:{at}: {not_utf8(data)}; save the file as UTF-8") from None
+
+
+def for_import(text: str, path: Path) -> str:
+    """A sheet from another tool as a glossary TSV: its header's column names in the glossary's
+    spelling whatever their case (EN, Ru, RU_Forbidden, Note), a warning for each column the
+    glossary has no place for (its cells are not imported), and ids made if it has none
+    (with_ids). Line numbers stay as they were."""
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    at = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), None)
+    if at is None:
+        return text
+    ending = "\r" if lines[at].endswith("\r") else ""
+    header = [_unquote(c).strip() for c in lines[at].rstrip("\r").split("\t")]
+    named = [_known_column(c.lower()) or c for c in header]
+    unknown = [c for c in named if c and not _known_column(c)]
+    if unknown and len(unknown) < len([c for c in named if c]):  # (no known column: refused)
+        import logging
+
+        one = len(unknown) == 1
+        logging.getLogger(__name__).warning(
+            "%s:%d: warning: %s %s not a glossary column: %s cells are not imported "
+            "(the glossary's columns: %s)", path, at + 1, ", ".join(repr(c) for c in unknown),
+            "is" if one else "are", "its" if one else "their", ", ".join(COLUMNS),
+        )  # fmt: skip
+    if named != header:
+        lines[at] = "\t".join(named) + ending
+    return with_ids("\n".join(lines))
+
+
+def _known_column(name: str) -> str:
+    """`name` if it is one of the glossary's columns (any language's), else ""."""
+    m = _LANG_COLUMN.match(name)
+    known = name in COLUMNS or name in langs() or (m is not None and m.group(1) in langs())
+    return name if known else ""
+
+
 def with_ids(text: str) -> str:
     """A file to import with an `id` column made when its header has none (a translator's
     spreadsheet: en, ru, kk, note, ...): each row's id from its first preferred term, as
