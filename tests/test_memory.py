@@ -180,6 +180,73 @@ def test_an_omegat_tmx_with_region_codes_and_inline_codes(invoke, seed_project, 
     )
 
 
+# As SDL Trados Studio exports a memory: UTF-16 with a BOM and CRLF, region codes in other cases,
+# <prop>s, empty paired codes and a <ph/>; memoQ's and Wordfast's `lang`-less variants follow.
+TRADOS_TMX = """\
+<?xml version="1.0" encoding="utf-16"?>
+<tmx version="1.4">
+  <header creationtool="SDL Language Platform" creationtoolversion="8.1" o-tmf="SDL TM8 Format"
+          datatype="xml" segtype="sentence" adminlang="en-US" srclang="*all*">
+    <prop type="x-TMName">Politics EN-RU-KK</prop>
+  </header>
+  <body>
+    <tu creationdate="20230512T101500Z" creationid="SDL\\anna" usagecount="3">
+      <prop type="x-Context">0, 0</prop>
+      <tuv xml:lang="en-GB">
+        <seg>The <bpt i="1" type="1" x="1" />general strike<ept i="1" /> spread to the whole region.</seg>
+      </tuv>
+      <tuv xml:lang="ru-RU">
+        <seg><bpt i="1" type="1" x="1" />Всеобщая забастовка<ept i="1" /> охватила весь регион.</seg>
+      </tuv>
+      <tuv xml:lang="kk-Cyrl-KZ">
+        <seg><bpt i="1" type="1" x="1" />Жалпы ереуіл<ept i="1" /> бүкіл өңірді қамтыды.</seg>
+      </tuv>
+    </tu>
+    <tu>
+      <note>two sentences the tool kept as two segs</note>
+      <tuv lang="EN-US"><seg>We demand the release of all political prisoners.</seg><seg>Now!</seg></tuv>
+      <tuv lang="RU"><seg>Мы требуем освободить всех политзаключённых.</seg><seg>Немедленно!</seg></tuv>
+      <tuv lang="KK"><seg/></tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-resaved"])
+def test_a_trados_tmx_in_utf16_and_one_an_editor_saved_as_utf8(
+    invoke, seed_project, tmp_path, encoding
+):
+    """Trados writes TMX in UTF-16 (read already); an editor that converts it to UTF-8 keeps the
+    declaration 'utf-16' (Notepad++), which failed: 'malformed TMX: Blank needed here'. A <tuv>
+    of several <seg>s (TMX has one) was read as its first: a part paired with the whole."""
+    text = TRADOS_TMX.replace("\n", "\r\n")
+    tmx = tmp_path / "trados.tmx"
+    tmx.write_bytes(text.encode("utf-16") if encoding == "utf-16" else text.encode("utf-8"))
+    result = invoke("memory", "import", tmx, seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"wrote {seed_project / 'memory' / 'trados.tmx'} (2 units)"
+    _, units = read_tmx(seed_project / "memory" / "trados.tmx")
+    assert [u.texts for u in units] == [
+        {
+            "en": "The general strike spread to the whole region.",
+            "ru": "Всеобщая забастовка охватила весь регион.",
+            "kk": "Жалпы ереуіл бүкіл өңірді қамтыды.",
+        },
+        {
+            "en": "We demand the release of all political prisoners. Now!",
+            "ru": "Мы требуем освободить всех политзаключённых. Немедленно!",
+        },
+    ]
+    assert units[0].props == [("x-Context", "0, 0")] and units[1].notes == [
+        "two sentences the tool kept as two segs"
+    ]
+    project = load_project(seed_project)
+    found = lookup(project, "We demand the release of all political prisoners. Now!", "en", "ru")
+    assert found[0].score == 100
+    assert found[0].target == "Мы требуем освободить всех политзаключённых. Немедленно!"
+
+
 def test_export_writes_all_languages_in_one_tu(invoke, seed_project, tmp_path):
     out = tmp_path / "sdk.tmx"
     result = invoke("memory", "export", "-o", out, seed_project)

@@ -6,6 +6,7 @@ a hostile or broken file cannot read local files or reach out.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,12 @@ if TYPE_CHECKING:
     from lxml import etree
 
     from brochure.core.errors import BrochureError
+
+
+# A declaration that says UTF-16 written in one-byte characters: a Trados file (UTF-16) that an
+# editor saved again as UTF-8 (Notepad++'s "Convert to UTF-8" keeps the declaration). lxml then
+# reads the bytes as UTF-16 and fails with "Blank needed here"; the bytes can only be UTF-8.
+_MISLABELLED_UTF16 = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*[\"']utf-16", re.I)
 
 
 def parse_xml(
@@ -25,12 +32,13 @@ def parse_xml(
 
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge
-    )
     try:
         if data is None:  # read it ourselves: lxml's own errors name no reason a user can act on
             data = Path(path).read_bytes()
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge,
+            encoding="utf-8" if _MISLABELLED_UTF16.match(data) else None,
+        )  # fmt: skip
         return etree.parse(io.BytesIO(data), parser, base_url=str(path))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else 0)

@@ -80,10 +80,12 @@ def read_tmx(path: Path) -> tuple[str, list[TranslationUnit]]:
             code = tuv.get(XML_LANG) or tuv.get("lang")  # TMX 1.1 used `lang`
             if not code:
                 raise TranslationMemoryError(f"{path}:{tuv.sourceline}: <tuv> without xml:lang")
-            seg = tuv.find("seg")
-            if seg is None:
+            segs = tuv.findall("seg")
+            if not segs:
                 raise TranslationMemoryError(f"{path}:{tuv.sourceline}: <tuv> without <seg>")
-            text = normalise(_seg_text(seg))
+            # TMX allows one <seg>; a tool that wrote several meant them all (the first alone
+            # would pair part of a text with a translation of the whole)
+            text = normalise(" ".join(_seg_text(seg) for seg in segs))
             if text:
                 texts.setdefault(lang_code(code), text)
         unit = TranslationUnit(texts=texts, line=tu.sourceline or 0)
