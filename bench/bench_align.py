@@ -5,6 +5,7 @@ order, again and again, to N paragraphs; the translation is their reviewed Russi
 - whole: every paragraph translated;
 - partial: the translation lacks a run of a tenth of the paragraphs in the middle and a few single
   ones elsewhere (a narrow band around the diagonal goes wrong there unless widened);
+- half: the translation of the first half only (a translation under way);
 - extra: the translation has a translator's paragraph of its own every 150 paragraphs.
 Each is timed once (CPU time of this process, `align_document` with the glossary as the command
 runs it); the full computation (a band as wide as the text, O(n x m)) is timed beside it at a size
@@ -33,7 +34,8 @@ from brochure.core.project import load_project  # noqa: E402
 from brochure.store.load import load_translations  # noqa: E402
 from common import row  # noqa: E402
 
-CASES = {"whole": "whole", "partial": "lacking a tenth", "extra": "paragraphs added"}
+CASES = {"whole": "whole", "partial": "lacking a tenth", "half": "first half only",
+         "extra": "paragraphs added"}  # fmt: skip
 EXTRA = "Примечание переводчика: этого абзаца нет в исходном тексте."
 TOML = (
     'title = "Book"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["book.md"]\n'
@@ -73,6 +75,8 @@ def make_book(folder: Path, size: int, case: str, seed: int = 11) -> tuple[Path,
         singles = {size // 7, size // 5, (size * 4) // 5}
         translation = [t for i, t in enumerate(translation)
                        if not (start <= i < start + gap or i in singles)]  # fmt: skip
+    elif case == "half":
+        translation = translation[: size // 2]
     elif case == "extra":
         for at in range(len(translation) - 1, 0, -150):
             translation.insert(at, EXTRA)
@@ -106,10 +110,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--baseline", type=int, default=400, help="size the full DP is timed at")
-    parser.add_argument("--case", action="append", choices=["whole", "partial", "extra"])
+    parser.add_argument("--case", action="append", choices=list(CASES))
     parser.add_argument("--full-only", action="store_true", help="time the full DP alone")
     options = parser.parse_args()
-    cases = options.case or ["whole", "partial", "extra"]
+    cases = options.case or list(CASES)
     with tempfile.TemporaryDirectory() as tmp:
         for case in cases:
             folder = Path(tmp) / f"{case}-{options.paragraphs}"

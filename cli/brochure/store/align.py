@@ -91,6 +91,7 @@ TERM_WEIGHT = 3.0  # what a pair whose glossary concepts all agree saves
 # MARGIN cells of the band's edge (a bead takes at most 2), or the paths through the outer MARGIN
 # cells weigh more than EDGE_MASS of all (the posteriors leave out the paths beyond)
 BAND = 16
+COARSE = 8  # a long text's band follows the alignment of blocks of this many items at first
 MARGIN = 3
 EDGE_MASS = 1e-6
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z'-]{2,}\b")
@@ -273,6 +274,7 @@ class _Table:
         beads: Mapping[tuple[int, int], float], extra: Callable[[int, int, int, int], float] | None,
         gap_length: float | tuple[Sequence[float], Sequence[float]], extend: float | None,
     ) -> None:  # fmt: skip
+        self.src, self.tgt, self.priors = src, tgt, beads
         self.n, self.m = n, m = len(src), len(tgt)
         if isinstance(gap_length, tuple):
             self.src_gap, self.tgt_gap = list(gap_length[0]), list(gap_length[1])
@@ -307,34 +309,70 @@ class _Table:
         return cost
 
     def solve(
-        self, band: int | None, widen: bool = True, guide: Sequence[Link] | None = None
-    ) -> list[Link]:
-        """The best path in a band of `band` items either side of the diagonal (or of the path
-        `guide`, e.g. an earlier pass's), doubled around the path it found until no path comes
-        near its edge (unless not to `widen`: the tests show what that misses)."""
+        self, band: int | None, widen: bool = True, guide: Sequence[Link] | None = None,
+        coarse: bool = True,
+    ) -> list[Link]:  # fmt: skip
+        """The best path in a band of `band` items either side of the path `guide` (e.g. an
+        earlier pass's; else, in a long text, that of the `coarse` alignment of blocks of COARSE
+        items; else the diagonal), doubled around the path it found until no path comes near
+        its edge (unless not to `widen`: the tests show what that misses)."""
         n, m = self.n, self.m
+        if guide is None and coarse and band is not None and min(n, m) >= 4 * max(band, COARSE):
+            guide = self._coarse(band)
+        if band is None or n == 0 or m == 0 or 2 * band >= m:
+            return self._run([0] * (n + 1), [m] * (n + 1))[0]
+        if guide is None:  # the diagonal
+            low = [math.floor(i * m / n) for i in range(n + 1)]
+            high = [math.ceil(i * m / n) for i in range(n + 1)]
+            below = [max(band, math.ceil(m / n) + 2)] * (n + 1)  # the band's rows must overlap
+        else:
+            low, high = _cells(guide, n, m)
+            below = [band] * (n + 1)
+        above = below[:]
         while True:
-            if band is None or n == 0 or m == 0 or 2 * band >= m:
-                return self._run([0] * (n + 1), [m] * (n + 1))[0]
-            if guide is None:
-                width = max(band, math.ceil(m / n) + 2)  # the band's rows must overlap
-                lo = [max(0, math.floor(i * m / n - width)) for i in range(n + 1)]
-                hi = [min(m, math.ceil(i * m / n + width)) for i in range(n + 1)]
-            else:  # the path's cells in each row, and `band` more either side
-                lo, hi = [m] * (n + 1), [0] * (n + 1)
-                for k in guide:
-                    for i in range(k.i0, k.i1 + 1):
-                        lo[i], hi[i] = min(lo[i], k.j0), max(hi[i], k.j1)
-                lo = [max(0, j - band) for j in lo]
-                hi = [min(m, j + band) for j in hi]
+            lo = [max(0, j - w) for j, w in zip(low, below, strict=True)]
+            hi = [min(m, j + w) for j, w in zip(high, above, strict=True)]
             links, near = self._run(lo, hi)
             if not near or not widen:
                 return links
-            band, guide = band * 2, links
+            # around the path found, the band doubled on the side where paths came near its
+            # edge, in the rows near those where they did (twice as many rows either side as it
+            # was wide: a path strays from a column by one a row, leaving items out)
+            low, high = _cells(links, n, m)
+            for side, width in ((0, below), (1, above)):
+                wider = [0] * (n + 2)
+                for i in (i for i, edge in near if edge == side):
+                    wider[max(0, i - 2 * width[i])] += 1
+                    wider[min(n + 1, i + 2 * width[i] + 1)] -= 1
+                for i, inside in enumerate(itertools.accumulate(wider[: n + 1])):
+                    if inside:
+                        width[i] *= 2
 
-    def _run(self, lo: list[int], hi: list[int]) -> tuple[list[Link], bool]:
+    def _coarse(self, band: int) -> list[Link]:
+        """The path of the same programme over blocks of COARSE items (vecalign's coarse-to-fine
+        step), in items: a translation lacking a run of paragraphs strays from the diagonal by
+        half the run, and a band widened from the diagonal till it reaches the path costs
+        O(n x run); around this path, the band is narrow from the start. A block left out pays
+        what its items' caps add up to, one after another what its items would."""
+        k = COARSE
+
+        def blocks(items: Sequence[str]) -> list[str]:
+            return [" ".join(items[a : a + k]) for a in range(0, len(items), k)]
+
+        def caps(gaps: list[float]) -> list[float]:
+            return [sum(gaps[a : a + k]) for a in range(0, len(gaps), k)]
+
+        extend = None if self.extend is None else self.extend * k
+        table = _Table(blocks(self.src), blocks(self.tgt), self.ratio, self.priors, None,
+                       (caps(self.src_gap), caps(self.tgt_gap)), extend)  # fmt: skip
+        n, m = self.n, self.m
+        return [Link(min(c.i0 * k, n), min(c.i1 * k, n), min(c.j0 * k, m), min(c.j1 * k, m),
+                     c.cost, c.posterior) for c in table.solve(band)]  # fmt: skip
+
+    def _run(self, lo: list[int], hi: list[int]) -> tuple[list[Link], set[tuple[int, int]]]:
         """One run of the programme over the cells lo[i] <= j <= hi[i] of each row i: the best
-        path, and whether it or the paths' weight comes near the band's edge."""
+        path, and the rows where it or the paths' weight comes near the band's edge, each with
+        the edge (0 the lower, 1 the upper)."""
         n, m = self.n, self.m
         inf = math.inf
         exp, log = math.exp, math.log
@@ -442,10 +480,13 @@ class _Table:
         path = []
         i, j = n, m
         kind = min(range(3), key=lambda k: best[k][n][m - lo[n]])
-        near = False
+        near: set[tuple[int, int]] = set()
         while i or j:
             x = j - lo[i]
-            near = near or self._near_edge(lo, hi, i, j)
+            if lo[i] > 0 and j - lo[i] < MARGIN:
+                near.add((i, 0))
+            if hi[i] < m and hi[i] - j < MARGIN:
+                near.add((i, 1))
             step = back[kind][i][x]
             assert step is not None
             di, dj, after = step
@@ -461,24 +502,34 @@ class _Table:
             posterior = exp(min(reach + backward[kind][i][x] - total, 0.0))
             path.append(Link(i - di, i, j - dj, j, this, posterior))
             i, j, kind = i - di, j - dj, after
-        if not near:  # the paths through the cells at the band's edge: their weight
-            for i in rows:
-                edge = [*range(lo[i], lo[i] + MARGIN)] if lo[i] > 0 else []
-                edge += [*range(hi[i] - MARGIN + 1, hi[i] + 1)] if hi[i] < m else []
-                for j in edge:
-                    x = j - lo[i]
-                    if 0 <= x <= hi[i] - lo[i] and any(
-                        forward[k][i][x] + backward[k][i][x] - total > log(EDGE_MASS)
-                        for k in range(3)
-                    ):
-                        near = True
-                        break
-                if near:
-                    break
+        threshold = total + log(EDGE_MASS)  # the paths through the band's edge: their weight
+        for i in rows:
+            edges = [(0, range(lo[i], lo[i] + MARGIN))] if lo[i] > 0 else []
+            edges += [(1, range(hi[i] - MARGIN + 1, hi[i] + 1))] if hi[i] < m else []
+            for side, cells in edges:
+                if any(
+                    forward[k][i][j - lo[i]] + backward[k][i][j - lo[i]] > threshold
+                    for j in cells
+                    if lo[i] <= j <= hi[i]
+                    for k in range(3)
+                ):
+                    near.add((i, side))
         return path[::-1], near
 
-    def _near_edge(self, lo: list[int], hi: list[int], i: int, j: int) -> bool:
-        return (lo[i] > 0 and j - lo[i] < MARGIN) or (hi[i] < self.m and hi[i] - j < MARGIN)
+
+def _cells(path: Sequence[Link], n: int, m: int) -> tuple[list[int], list[int]]:
+    """The first and last column of each row that the path's beads cover, a bead over several
+    rows (a coarse alignment's, of blocks) taken as the diagonal of its rectangle."""
+    low, high = [m] * (n + 1), [0] * (n + 1)
+    for k in path:
+        if k.i0 == k.i1:
+            low[k.i0], high[k.i0] = min(low[k.i0], k.j0), max(high[k.i0], k.j1)
+            continue
+        slope = (k.j1 - k.j0) / (k.i1 - k.i0)
+        for i in range(k.i0, k.i1 + 1):
+            j = k.j0 + (i - k.i0) * slope
+            low[i], high[i] = min(low[i], math.floor(j)), max(high[i], math.ceil(j))
+    return low, high
 
 
 def _joined_features(texts: Sequence[str], most: int) -> list[list[Features]]:
