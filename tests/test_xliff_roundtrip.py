@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from brochure.core.datamodel import RichText
 from brochure.core.project import load_project
@@ -342,3 +344,96 @@ def test_a_folder_of_exports_is_not_taken_for_the_project(invoke, seed_project, 
         "Error: build/xliff is a folder, not a project (no brochure.toml): give the XLIFF files "
         "in it, e.g. build/xliff/*.xlf"
     )
+
+
+ITALIC = "sa8718992565a"  # Friday 7 January 2022, by Socialist Movement of Kazakhstan (in italics)
+EDITED = "Сейчас в Казахстане происходит настоящее народное восстание."
+
+
+def as_cat_tool(text: str, tool: str) -> str:
+    """Our XLIFF 1.2 export as a CAT tool writes it back after the translator's edit of UPRISING
+    (the markup each adds, as their own files show it), saved with a BOM and CRLF."""
+    old = '<target state="final">В Казахстане сейчас происходит настоящее народное восстание.</target>'
+    assert old in text
+    ns = {"trados": 'xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"', "memoq": 'xmlns:mq="MQXliff"',
+          "okapi": 'xmlns:okp="okapi-framework:xliff-extensions"'}[tool]  # fmt: skip
+    text = text.replace("xmlns:brochure=", f"{ns} xmlns:brochure=")
+    if tool == "trados":  # every target's text in <mrk mtype="seg">, seg-defs, a TM match
+        text = re.sub(r'(<target state="final">)(.*?)(</target>)',
+                      r'\1<mrk mtype="seg" mid="1">\2</mrk>\3', text, flags=re.S)  # fmt: skip
+        old = f'<mrk mtype="seg" mid="1">{old[len("<target state=?final?>") : -len("</target>")]}</mrk>'
+        new = (f'<mrk mtype="seg" mid="1">{EDITED}</mrk></target>\n<sdl:seg-defs><sdl:seg id="1" '
+               'conf="Translated" origin="interactive"/></sdl:seg-defs>\n<alt-trans match-quality="82" '
+               'origin="TM"><source>In Kazakhstan there is an uprising.</source>'
+               "<target>В Казахстане восстание.</target></alt-trans>")  # fmt: skip
+        text = text.replace(old + "</target>", new)
+    elif tool == "memoq":  # confirmed, not approved: to be reviewed
+        text = text.replace(
+            old,
+            f'<target state="needs-review-translation" mq:status="ManuallyConfirmed">{EDITED}</target>',
+        )
+        before = 'approved="yes">\r\n        <source>In Kazakhstan'.replace("\r\n", "\n")
+        assert before in text
+        text = text.replace(
+            before, before.replace('approved="yes"', 'approved="no" mq:locked="false"')
+        )
+    else:  # Okapi (OmegaT's XLIFF filter): translated, approved, the old target as an alt-trans
+        text = text.replace(old, f'<target xml:lang="ru" state="translated">{EDITED}</target>\n'
+                                 f'<alt-trans okp:matchType="EXACT"><target xml:lang="ru">{old[22:-9]}</target></alt-trans>')  # fmt: skip
+    return "\ufeff" + text.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize(
+    ("tool", "state"), [("trados", "final"), ("memoq", "translated"), ("okapi", "reviewed")]
+)
+def test_an_export_written_back_by_trados_memoq_or_okapi(
+    invoke, seed_project, tmp_path, tool, state
+):
+    """The translator's text and state land; <mrk>, alt-trans (another target!), tool namespaces,
+    a BOM and CRLF change nothing else; italics inside a <mrk> stay italics."""
+    path = export(invoke, seed_project, tmp_path / "x")
+    path.write_bytes(as_cat_tool(path.read_text(encoding="utf-8"), tool).encode("utf-8"))
+    result = invoke("xliff", "import", path, seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith("1 unit(s) updated, 34 unchanged"), (
+        result.output
+    )
+    unit = store_of(seed_project).get(UPRISING)
+    assert (unit.target.text, unit.state) == (EDITED, state)
+    italic = store_of(seed_project).get(ITALIC)
+    assert [s.kind for s in italic.target.spans] == ["em"] and italic.state == "final"
+
+
+def test_an_xliff_2_unit_a_cat_tool_split_in_two_segments(invoke, seed_project, tmp_path):
+    """Trados, memoQ and Okapi write a sentence the translator split as two <segment>s with an
+    <ignorable> between them: it was refused ('must have one <segment> with a <source>'), and with
+    it the whole file. The parts are joined, markup and all; the state is the lesser of the two;
+    with a part left untranslated the unit comes back as a draft to translate (initial)."""
+    path = export(invoke, seed_project, tmp_path / "x", "--version", "2.1")
+    text = path.read_text(encoding="utf-8")
+    old = (
+        '<segment state="final">\n        <source>In Kazakhstan, there is now a real popular uprising.'
+        "</source>\n        <target>В Казахстане сейчас происходит настоящее народное восстание.</target>"
+        "\n      </segment>"
+    )
+    assert old in text
+    split = (
+        '<segment id="1" state="final"><source>In Kazakhstan,</source><target>В Казахстане</target>'
+        '</segment>\n      <ignorable><source> </source></ignorable>\n      <segment id="2" '
+        'state="reviewed"><source>there is now a real popular uprising.</source><target>сейчас идёт '
+        'настоящее <pc id="1" type="fmt" subType="xlf:i">народное</pc> восстание.</target></segment>'
+    )
+    path.write_text(text.replace(old, split), encoding="utf-8")
+    result = invoke("xliff", "import", path, seed_project)
+    assert result.exit_code == 0, result.output
+    unit = store_of(seed_project).get(UPRISING)
+    assert unit.target.text == "В Казахстане сейчас идёт настоящее народное восстание."
+    assert [(s.start, s.end, s.kind) for s in unit.target.spans] == [(35, 43, "em")]
+    assert unit.state == "reviewed"
+    half = re.sub(r'(<segment id="2" )state="reviewed"(.*?)<target>.*?</target>', r"\1\2", split)
+    assert half.count("<target>") == 1
+    path.write_text(text.replace(old, half), encoding="utf-8")
+    result = invoke("xliff", "import", path, seed_project, "--prefer", "file")
+    assert result.exit_code == 0, result.output
+    unit = store_of(seed_project).get(UPRISING)
+    assert (unit.target.text, unit.state) == ("В Казахстане", "initial")

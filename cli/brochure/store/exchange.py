@@ -24,7 +24,8 @@ it since) or holds only a machine draft made since (a person's edit wins over a 
 if both sides changed it, the conflict is reported, the project's target kept, and the import
 exits with code 3. `prefer="file"` takes the file's side, `prefer="project"` the project's
 without reporting. The whole import runs under the translations lock (see translations.save).
-XLIFF 1.1 files are read as 1.2; `approved="yes"` on a translated unit makes it reviewed.
+XLIFF 1.1 files are read as 1.2; `approved="yes"` on a translated unit makes it reviewed. An XLIFF 2
+unit a CAT tool split into several <segment>s is read joined (_segments_2).
 The file records the project's name (`brochure:project`); an export of another project, a unit
 whose source no longer matches the project's segment, duplicate ids or malformed XML stop the
 import with one line naming the file and line, before any translations file is written.
@@ -523,8 +524,6 @@ def _wrap_links(el: etree._Element) -> dict[str, str]:
 def _read_file_2(
     project: Project, path: Path, root: etree._Element, file_el: etree._Element
 ) -> IncomingFile:
-    from brochure.store.xliff import STATES, read_rich
-
     def q(tag):
         return f"{{{XLF2}}}{tag}"
 
@@ -536,26 +535,82 @@ def _read_file_2(
         uid = unit_el.get("id")
         if not uid:
             raise ExchangeError(f"{path}:{unit_el.sourceline}: <unit> without id")
-        segs = unit_el.findall(q("segment"))
-        if len(segs) != 1 or segs[0].find(q("source")) is None:
+        if not unit_el.findall(q("segment")) or any(
+            seg.find(q("source")) is None for seg in unit_el.iterfind(q("segment"))
+        ):
             raise ExchangeError(
-                f"{path}:{unit_el.sourceline}: unit {uid!r} must have one <segment> with a <source>"
+                f"{path}:{unit_el.sourceline}: unit {uid!r} has no <segment> with a <source>"
             )
-        seg = segs[0]
-        target_el = seg.find(q("target"))
-        target = read_rich(target_el) if target_el is not None else None
+        source, target, state = _segments_2(path, unit_el)
+        notes = [(n.text or "", n.get("category", "")) for n in unit_el.iterfind(f"{q('notes')}/{q('note')}")
+                 if (n.text or "").strip()]  # fmt: skip
+        units.append(Incoming(uid, unit_el.sourceline or 0, source, target, state, notes,
+                              unit_el.get(f"{{{BR}}}base")))  # fmt: skip
+    return IncomingFile(path, document, lang, units)
+
+
+def _segments_2(
+    path: Path, unit_el: etree._Element
+) -> tuple[RichText, RichText | None, str | None]:
+    """An XLIFF 2 unit's source, target and state. A CAT tool that split our sentence in its
+    editor (Trados, memoQ, Okapi) writes the parts as several <segment>s, with <ignorable>s
+    between them: their sources and targets are joined in order (an <ignorable>'s white space goes
+    into the target between two parts translated), and the state is the least advanced of the
+    parts', or initial when a part has no target: a half-translated sentence is not a translation."""
+    from lxml import etree
+
+    from brochure.store.xliff import STATES, read_rich, unit_codes
+
+    def q(tag: str) -> str:
+        return f"{{{XLF2}}}{tag}"
+
+    parts = [el for el in unit_el if el.tag in (q("segment"), q("ignorable"))]
+    if len(parts) == 1:
+        seg = parts[0]
+        source_el, target_el = seg.find(q("source")), seg.find(q("target"))
+    else:
+        source_el, target_el = etree.Element(q("source")), etree.Element(q("target"))
+        between: list[etree._Element] = []  # ignorables, in the target only before more target
+        for part in parts:
+            src, tgt = part.find(q("source")), part.find(q("target"))
+            _append_content(source_el, src)
+            if part.tag == q("ignorable"):
+                between.append(tgt if tgt is not None else src)  # type: ignore[arg-type]
+            elif tgt is not None:
+                for el in between:
+                    _append_content(target_el, el)
+                between = []
+                _append_content(target_el, tgt)
+    assert source_el is not None
+    codes = unit_codes(unit_el)
+    states = []
+    for seg in unit_el.iterfind(q("segment")):
         state = seg.get("state", "initial")
         if state not in STATES:
             raise ExchangeError(
                 f"{path}:{seg.sourceline}: unknown state {state!r} (one of: {', '.join(STATES)})"
             )
-        if target is None or not target.text.strip():
-            state = None  # type: ignore[assignment]
-        notes = [(n.text or "", n.get("category", "")) for n in unit_el.iterfind(f"{q('notes')}/{q('note')}")
-                 if (n.text or "").strip()]  # fmt: skip
-        units.append(Incoming(uid, unit_el.sourceline or 0, read_rich(seg.find(q("source"))), target, state,
-                              notes, unit_el.get(f"{{{BR}}}base")))  # fmt: skip
-    return IncomingFile(path, document, lang, units)
+        tgt = seg.find(q("target"))
+        states.append(state if tgt is not None and "".join(tgt.itertext()).strip() else "initial")
+    target = read_rich(target_el, codes) if target_el is not None else None
+    if target is None or not target.text.strip():
+        return read_rich(source_el, codes), target, None
+    return read_rich(source_el, codes), target, min(states, key=STATES.index)
+
+
+def _append_content(into: etree._Element, el: etree._Element | None) -> None:
+    """Copy the text and children of `el` (if any) to the end of `into`."""
+    import copy
+
+    if el is None:
+        return
+    last = into[-1] if len(into) else None
+    if last is None:
+        into.text = (into.text or "") + (el.text or "")
+    else:
+        last.tail = (last.tail or "") + (el.text or "")
+    for child in el:
+        into.append(copy.deepcopy(child))
 
 
 def import_xliff(
