@@ -402,3 +402,46 @@ def test_list_from_inside_a_project_says_the_project_glossary_is_not_read(
     assert "elbasy\t" not in result.stdout  # a concept of the project's glossary/terms.tsv
     inside = invoke("glossary", "list", "..")
     assert inside.stderr == "" and "elbasy\tYelbası" in inside.stdout
+
+
+# TBX as older tools and the TBX standard's own example write status: normativeAuthorization
+# (ISO 12620: preferredTerm, supersededTerm ...) in an <ntig>'s <termGrp>; langSets ru-RU, kk-KZ.
+NORMATIVE_TBX = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en">
+  <martifHeader><fileDesc><sourceDesc><p>exported from a termbase</p></sourceDesc></fileDesc></martifHeader>
+  <text><body>
+    <termEntry id="c12">
+      <langSet xml:lang="en-GB">
+        <tig><term>strikebreaker</term>
+          <termNote type="normativeAuthorization">preferredTerm</termNote></tig>
+      </langSet>
+      <langSet xml:lang="ru-RU">
+        <tig><term>штрейкбрехер</term>
+          <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+        <ntig><termGrp><term>скэб</term>
+          <termNote type="normativeAuthorization">supersededTerm</termNote></termGrp></ntig>
+      </langSet>
+      <langSet xml:lang="kk-KZ">
+        <tig><term>ереуіл бұзушы</term>
+          <termNote type="normativeAuthorization">admittedTerm</termNote></tig>
+      </langSet>
+    </termEntry>
+  </body></text>
+</martif>
+"""
+
+
+def test_a_tbx_whose_statuses_are_normative_authorizations(invoke, project, tmp_path):
+    """A superseded term given as normativeAuthorization was read as an admitted variant: the
+    rendering the termbase forbids became one the check accepts. It is forbidden now."""
+    path = tmp_path / "termbase.tbx"
+    path.write_text(NORMATIVE_TBX, encoding="utf-8")
+    result = invoke("glossary", "import", path, project)
+    assert result.exit_code == 0, result.output
+    assert "added c12" in result.output, result.output
+    shown = json.loads(invoke("glossary", "show", "c12", "--json", project).output)
+    assert shown["terms"]["ru"] == {
+        "preferred": "штрейкбрехер", "admitted": [], "forbidden": ["скэб"]
+    }, shown  # fmt: skip
+    assert shown["terms"]["kk"]["preferred"] == "ереуіл бұзушы", shown

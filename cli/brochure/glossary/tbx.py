@@ -18,13 +18,18 @@ from pathlib import Path
 from brochure.core.errors import GlossaryError
 from brochure.glossary.concepts import FLAGS, Concept, concept_slug, langs, valid_id, valid_tag
 
+# administrativeStatus (TBX-Basic's values end in -admn-sts) and normativeAuthorization (ISO 12620,
+# older and TBX-Default files: preferredTerm, supersededTerm, ...; the TBX spec's own example)
 STATUS_IN = {
-    "preferredterm-admn-sts": "preferred", "preferred": "preferred",
-    "admittedterm-admn-sts": "admitted", "admitted": "admitted",
-    "deprecatedterm-admn-sts": "forbidden", "deprecated": "forbidden",
-    "supersededterm-admn-sts": "forbidden", "superseded": "forbidden",
+    "preferredterm-admn-sts": "preferred", "preferred": "preferred", "preferredterm": "preferred",
+    "standardizedterm-admn-sts": "preferred", "standardizedterm": "preferred",
+    "admittedterm-admn-sts": "admitted", "admitted": "admitted", "admittedterm": "admitted",
+    "legalterm": "admitted", "regulatedterm": "admitted",
+    "deprecatedterm-admn-sts": "forbidden", "deprecated": "forbidden", "deprecatedterm": "forbidden",
+    "supersededterm-admn-sts": "forbidden", "superseded": "forbidden", "supersededterm": "forbidden",
     "notrecommended": "forbidden", "forbidden": "forbidden",
 }  # fmt: skip
+_STATUS_NOTES = ("administrativeStatus", "normativeAuthorization")
 STATUS_OUT = {
     "preferred": "preferredTerm-admn-sts",
     "admitted": "admittedTerm-admn-sts",
@@ -143,7 +148,8 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
             ]:
                 kind = note.get("type", "")
                 value = _text(note)
-                if kind == "administrativeStatus":
+                if kind in _STATUS_NOTES:  # normativeAuthorization was ignored: a superseded
+                    # term came in as an admitted one
                     key = value.lower()
                     if key not in STATUS_IN:
                         raise GlossaryError(
