@@ -111,3 +111,53 @@ def test_bad_memory_files_are_one_line(invoke, seed_project, tmp_path, name, con
     line = error_line(invoke("memory", "import", path, seed_project))
     assert line.startswith(f"Error: {path.parent}") and expected in line, line
     assert snapshot(seed_project) == before
+
+
+# A Trados Studio bilingual file: each paragraph a <trans-unit>, its sentences <mrk mtype="seg">
+# in <seg-source> and <target>, their confirmation in sdl:seg-defs; UTF-8 with a BOM.
+SDLXLIFF = """\
+<?xml version="1.0" encoding="utf-8"?><xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2" sdl:version="1.0">
+<file original="C:\\Projects\\leaflet.docx" datatype="x-sdlfilterframework2" source-language="en-US" target-language="ru-RU">
+<header><tag-defs><tag id="5"><bpt name="b" word-end="false">&lt;b&gt;</bpt><ept name="b">&lt;/b&gt;</ept></tag></tag-defs></header>
+<body>
+<group><sdl:cxts><sdl:cxt id="1"/></sdl:cxts>
+<trans-unit id="0f7c5a64-8c1e-4f7a-9d0b-1b2c3d4e5f60">
+<source>The strike continues. The workers demand a wage increase.</source>
+<seg-source><mrk mtype="seg" mid="1">The strike continues.</mrk> <mrk mtype="seg" mid="2">The workers demand a wage increase.</mrk></seg-source>
+<target><mrk mtype="seg" mid="1">Забастовка продолжается.</mrk> <mrk mtype="seg" mid="2">Рабочие требуют</mrk></target>
+<sdl:seg-defs><sdl:seg id="1" conf="Translated" origin="interactive"/><sdl:seg id="2" conf="Draft" origin="interactive"/></sdl:seg-defs>
+</trans-unit>
+</group>
+<trans-unit id="1a2b3c4d-0000-4000-8000-000000000002">
+<source>Long live the <g id="5">independent</g> trade unions!</source>
+<seg-source><mrk mtype="seg" mid="3">Long live the <g id="5">independent</g> trade unions!</mrk></seg-source>
+<target><mrk mtype="seg" mid="3">Да здравствуют <g id="5">независимые</g> профсоюзы!</mrk></target>
+<sdl:seg-defs><sdl:seg id="3" conf="ApprovedSignOff" origin="interactive" percent="100"/></sdl:seg-defs>
+</trans-unit>
+<trans-unit id="1a2b3c4d-0000-4000-8000-000000000003">
+<source>Free all political prisoners!</source>
+<seg-source><mrk mtype="seg" mid="4">Free all political prisoners!</mrk></seg-source>
+<target><mrk mtype="seg" mid="4">Free all political prisoners!</mrk></target>
+<sdl:seg-defs><sdl:seg id="4"/></sdl:seg-defs>
+</trans-unit>
+</body></file></xliff>
+"""
+
+
+def test_a_trados_sdlxliff_gives_its_confirmed_sentences(invoke, seed_project, tmp_path):
+    """A translator's Trados file (.sdlxliff) was 'not a TMX file (root <xliff>)'; read as XLIFF
+    it would give whole paragraphs, drafts and untranslated copies of the source too. Each
+    sentence Trados holds as translated comes in, paired by its mid; a Draft and a segment with
+    no confirmation (its target a copy of the source) do not."""
+    path = tmp_path / "leaflet.docx.sdlxliff"
+    path.write_bytes(("\ufeff" + SDLXLIFF.replace("\n", "\r\n")).encode("utf-8"))
+    result = invoke("memory", "import", path, seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {seed_project / 'memory' / 'leaflet.docx.tmx'} (2 units)\n"
+    out = search(invoke, seed_project, "The strike continues.", "ru")
+    assert out.startswith("100%") and "Забастовка продолжается." in out, out
+    assert "Рабочие" not in out
+    out = search(invoke, seed_project, "Long live the independent trade unions!", "ru")
+    assert out.startswith("100%") and "Да здравствуют независимые профсоюзы!" in out, out
+    assert "no match" in search(invoke, seed_project, "The workers demand a wage increase.", "ru")
+    assert "no match" in search(invoke, seed_project, "Free all political prisoners!", "ru")

@@ -24,8 +24,9 @@ def memory() -> None:
 def import_(file: Path, project_dir: Path) -> None:
     """Copy a memory file into the project's memory/ (as TMX 1.4b).
 
-    FILE: TMX (OmegaT, Trados, translate-toolkit...), XLIFF 1.x/2.x (.xlf, .xliff: any tool's
-    translated units) or gettext PO (.po: entries neither fuzzy nor empty).
+    FILE: TMX (OmegaT, Trados, translate-toolkit...), XLIFF 1.x/2.x (.xlf, .xliff, Trados's
+    .sdlxliff, memoQ's .mqxliff, Phrase's .mxliff: any tool's translated sentences) or gettext PO
+    (.po: entries neither fuzzy nor empty).
     """
     from brochure.core.project import load_project
     from brochure.memory.formats import import_memory

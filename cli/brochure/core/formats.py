@@ -99,7 +99,10 @@ register(
 # read only: the translated units of any tool's XLIFF, the entries of a gettext PO file
 register(
     FileFormat(
-        "xliff", "memory", (".xlf", ".xliff"), reader="brochure.memory.formats:read_xliff_memory"
+        "xliff",
+        "memory",
+        (".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff"),
+        reader="brochure.memory.formats:read_xliff_memory",  # Trados's, memoQ's, Phrase's too
     )
 )
 register(FileFormat("po", "memory", (".po",), reader="brochure.memory.formats:read_po_memory"))

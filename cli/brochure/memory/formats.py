@@ -2,7 +2,9 @@
 
 `brochure memory import` takes TMX (memory/tmx.py), and also:
 - XLIFF 1.x and 2.x from any tool (not only this project's exports): each source with a non-empty
-  target that is not marked untranslated (1.2 `new`/`needs-translation`, 2.x `initial`);
+  target that is not marked untranslated (1.2 `new`/`needs-translation`, 2.x `initial`); a 1.2
+  paragraph split into sentences by <seg-source> (Trados's .sdlxliff, memoQ, Okapi) gives one unit
+  per sentence, and a Trados sentence only when its sdl:seg is confirmed as translated;
 - gettext PO files (read with polib): each entry with a msgstr that is neither fuzzy nor
   obsolete; the target language comes from the header's `Language:`, the source is the project's.
 Inline codes are dropped and formatting kept as plain text, as memory units are plain text.
@@ -105,13 +107,45 @@ def read_xliff_memory(path: Path) -> tuple[str, list[TranslationUnit]]:
     return first, units
 
 
+SDL = "http://sdl.com/FileTypes/SdlXliff/1.0"
+# Trados's segment confirmation levels (sdl:seg conf) that are a translation; no conf is "not
+# translated", and Draft, RejectedTranslation, RejectedSignOff are not one either.
+_SDL_DONE = ("Translated", "ApprovedTranslation", "ApprovedSignOff")
+
+
 def _pairs_1(file_el: etree._Element, ns: str) -> list[tuple[int, str, str]]:
     out = []
     for tu in file_el.iter(f"{ns}trans-unit"):
         source, target = tu.find(f"{ns}source"), tu.find(f"{ns}target")
         if source is None or target is None or target.get("state") in _UNTRANSLATED_12:
             continue
-        out.append((tu.sourceline or 0, _plain(source), _plain(target)))
+        seg_source = tu.find(f"{ns}seg-source")
+        if seg_source is not None and _segment_marks(seg_source, ns) and _segment_marks(target, ns):
+            out.extend(_sentence_pairs(tu, seg_source, target, ns))
+        else:
+            out.append((tu.sourceline or 0, _plain(source), _plain(target)))
+    return out
+
+
+def _segment_marks(el: etree._Element, ns: str) -> dict[str, etree._Element]:
+    """The <mrk mtype="seg"> of a <seg-source> or <target>, by mid."""
+    return {m.get("mid", ""): m for m in el.iter(f"{ns}mrk") if m.get("mtype") == "seg"}
+
+
+def _sentence_pairs(
+    tu: etree._Element, seg_source: etree._Element, target: etree._Element, ns: str
+) -> list[tuple[int, str, str]]:
+    """The sentences of a paragraph that XLIFF 1.2 splits with <seg-source> (Trados's SDLXLIFF,
+    memoQ, Okapi): each source <mrk mtype="seg"> paired with the target's of the same mid (the
+    paragraph as one unit would be a poor memory: it matches no sentence). In SDLXLIFF a sentence
+    is taken only when its sdl:seg says it is translated."""
+    confirmed = {seg.get("id", ""): seg.get("conf", "") for seg in tu.iter(f"{{{SDL}}}seg")}
+    targets = _segment_marks(target, ns)
+    out = []
+    for mid, mark in _segment_marks(seg_source, ns).items():
+        if mid not in targets or (confirmed and confirmed.get(mid) not in _SDL_DONE):
+            continue
+        out.append((mark.sourceline or tu.sourceline or 0, _plain(mark), _plain(targets[mid])))
     return out
 
 
