@@ -366,6 +366,28 @@ def test_import_excels_unicode_text_with_its_own_column_names(invoke, project, t
     assert "Асель" not in (project / "glossary" / "terms.tsv").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    "header",
+    [["en-GB", "ru-RU", "kk-Cyrl-KZ"], ["English", "Russian", "Kazakh"],
+     ["English", "Русский", "Қазақша"], ["EN_US", "RU_RU", "KK_KZ"]],
+    ids=["regions", "names", "own-names", "underscores"],
+)  # fmt: skip
+def test_import_a_sheet_whose_language_columns_name_a_region_or_the_language(
+    invoke, project, tmp_path, header
+):
+    """Sheets from other tools name the language columns by region (Phrase, Smartcat, Crowdin:
+    en-GB, ru-RU) or by the language's name (memoQ's export: English, Russian; a translator's own:
+    Русский, Қазақша): the sheet was refused ('the header has no `id` column')."""
+    sheet = tmp_path / "terms.csv"
+    rows = [[*header, "Note"], ["strike fund", "стачечный фонд", "ереуіл қоры", "of a union"]]
+    sheet.write_text("\r\n".join(",".join(r) for r in rows) + "\r\n", encoding="utf-8-sig")
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert "added strike-fund" in result.stdout and not result.stderr, result.output
+    shown = invoke("glossary", "show", "strike-fund", project).output
+    assert "ru: стачечный фонд" in shown and "kk: ереуіл қоры" in shown, shown
+
+
 def test_a_glossary_saved_by_a_spreadsheet_with_trailing_tabs(invoke, project):
     """A BOM, CRLF, quoted cells and a tab past the last column on some rows: read, edited, and
     the rows not edited keep their bytes. The trailing tab was '6 columns, the header has 5'."""

@@ -334,7 +334,7 @@ def for_import(text: str, path: Path) -> str:
         return text
     ending = "\r" if lines[at].endswith("\r") else ""
     header = [_unquote(c).strip() for c in lines[at].rstrip("\r").split("\t")]
-    named = [_known_column(c.lower()) or c for c in header]
+    named = [_import_column(c) or c for c in header]
     unknown = [c for c in named if c and not _known_column(c)]
     if unknown and len(unknown) < len([c for c in named if c]):  # (no known column: refused)
         import logging
@@ -348,6 +348,23 @@ def for_import(text: str, path: Path) -> str:
     if named != header:
         lines[at] = "\t".join(named) + ending
     return with_ids("\n".join(lines))
+
+
+# Language columns as other tools and people name them: by region (en-GB, ru_RU, kk-KZ: Phrase,
+# Smartcat, Crowdin) or by the language's name (English, Russian: memoQ's term base export).
+_REGION = re.compile(r"^([a-z]{2,3})(?:[-_][a-z]{4})?[-_][a-z]{2}$")
+_LANGUAGE_NAMES = {"english": "en", "russian": "ru", "kazakh": "kk", "английский": "en",
+                   "русский": "ru", "казахский": "kk", "ағылшынша": "en", "орысша": "ru",
+                   "қазақша": "kk"}  # fmt: skip
+
+
+def _import_column(name: str) -> str:
+    """The glossary's name for a column of a sheet to import ("" if it has none)."""
+    low = name.strip().lower()
+    region = _REGION.match(low)
+    if region and not _known_column(low) and region.group(1) in langs():
+        low = region.group(1)
+    return _known_column(_LANGUAGE_NAMES.get(low, low))
 
 
 def _known_column(name: str) -> str:
