@@ -87,9 +87,9 @@ WRONG_FILE = 2 / 3
 MIN_PAIRS = 4
 TERM_WEIGHT = 3.0  # what a pair whose glossary concepts all agree saves
 # The dynamic programme runs in a band of BAND items either side of the diagonal (hunalign's
-# idea: a translation keeps close to it), doubled and run again while the best path comes within
-# MARGIN cells of the band's edge (a bead takes at most 2), or the paths through the outer MARGIN
-# cells weigh more than EDGE_MASS of all (the posteriors leave out the paths beyond)
+# idea: a translation keeps close to it; see _Table), widened and run again where the best path
+# comes within MARGIN cells of the band's edge (a bead takes at most 2), or the paths through
+# the outer MARGIN cells weigh more than EDGE_MASS of all (the posteriors leave out those beyond)
 BAND = 16
 COARSE = 8  # a long text's band follows the alignment of blocks of this many items at first
 MARGIN = 3
@@ -263,11 +263,14 @@ class _Table:
     """The dynamic programme of `align_sequences` over the cells of a band.
 
     As hunalign, only the cells near the diagonal from (0, 0) to (n, m) are computed (a book's
-    translation keeps close to it); unlike hunalign, which keeps its band and warns, the band is
-    doubled and the programme run again while the best path comes within MARGIN cells of its
-    edge, or the paths through its edge weigh more than EDGE_MASS of all (the posteriors would
-    miss them): a partial translation lacking a run of paragraphs strays from the diagonal by
-    half the run. The cost is O(n x band) instead of O(n x m)."""
+    translation keeps close to it), or near a path known to be close: an earlier pass's, or in a
+    long text that of the alignment of blocks (vecalign's coarse-to-fine). Unlike hunalign, which
+    keeps its band and warns, the band is doubled, around the path found, on the side and in the
+    rows where the best path came within MARGIN cells of its edge or the paths through its edge
+    weigh more than EDGE_MASS of all (the posteriors would miss them), and the programme run
+    again: a partial translation lacking a run of paragraphs strays from the diagonal by half the
+    run. The cost is O(n x band) instead of O(n x m); `band=None` gives the full computation,
+    which the tests and the benchmark compare it with."""
 
     def __init__(
         self, src: Sequence[str], tgt: Sequence[str], ratio: float,
@@ -424,6 +427,8 @@ class _Table:
                         base = cost(i, j, b)
                     costs[b] = base
                     out, kind_best = terms[kind], row_best[kind]
+                    # the three kinds of bead before, written out: a loop over them made the
+                    # programme 10-20% slower (the hottest lines of align)
                     if p0 != inf:
                         out.append(f0[px] - base)
                         if p0 + base < kind_best[x]:
