@@ -437,3 +437,36 @@ def test_an_xliff_2_unit_a_cat_tool_split_in_two_segments(invoke, seed_project, 
     assert result.exit_code == 0, result.output
     unit = store_of(seed_project).get(UPRISING)
     assert (unit.target.text, unit.state) == ("В Казахстане", "initial")
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [('<bx id="1" ctype="italic"/>', '<ex id="1"/>'), ('<bx id="1"/>', '<ex id="1"/>'),
+     ('<bpt id="1" ctype="italic">&lt;i&gt;</bpt>', '<ept id="1">&lt;/i&gt;</ept>')],
+    ids=["bx-ex", "bx-ex-ctype-of-the-source", "bpt-ept"],
+)  # fmt: skip
+def test_italics_a_tool_wrote_as_a_pair_of_codes_come_back(invoke, seed_project, tmp_path, codes):
+    """Tools that do not keep <g> write it as <bx/>...<ex/> or <bpt>...<ept>: the italics of the
+    unit were dropped, and the import applied the loss as the translator's edit."""
+    path = export(invoke, seed_project, tmp_path / "x")
+    text = path.read_text(encoding="utf-8")
+    old = '<target state="final"><g id="1" ctype="italic">Пятница, 7 января 2022 года.'
+    assert old in text
+    start, end = codes
+    i = text.index(old)
+    j = text.index("</g></target>", i)
+    text = (
+        text[:i] + f'<target state="final">{start}' + text[i + len(old) - 28 : j] + f"{end}</target>"
+        + text[j + len("</g></target>") :]
+    )  # fmt: skip
+    assert "Пятница, 7 января 2022 года." in text[i : i + 200], text[i : i + 200]
+    path.write_text(text, encoding="utf-8")
+    result = invoke("xliff", "import", path, seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith("0 unit(s) updated, 35 unchanged"), (
+        result.output
+    )
+    unit = store_of(seed_project).get(ITALIC)
+    assert [(s.start, s.end, s.kind) for s in unit.target.spans] == [
+        (0, len(unit.target.text), "em")
+    ]

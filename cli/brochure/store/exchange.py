@@ -437,7 +437,8 @@ def _read_file_12(
         if source_el is None:
             raise ExchangeError(f"{path}:{tu.sourceline}: unit {uid!r} has no <source>")
         target_el = tu.find(q("target"))
-        target = _read_12(target_el) if target_el is not None else None
+        ctypes = {g.get("id", ""): g.get("ctype", "") for g in source_el.iter(q("g"))}
+        target = _read_12(target_el, ctypes) if target_el is not None else None
         state = None
         if target is not None and target.text.strip():
             xml_state = target_el.get("state")  # type: ignore[union-attr]
@@ -456,14 +457,17 @@ def _read_file_12(
     return IncomingFile(path, document, lang, units)
 
 
-def _read_12(el: etree._Element) -> RichText:
-    """XLIFF 1.2 content -> RichText: <g ctype=italic|bold> become spans; codes are dropped."""
+def _read_12(el: etree._Element, ctypes: dict[str, str] | None = None) -> RichText:
+    """XLIFF 1.2 content -> RichText: <g ctype=italic|bold> become spans (and so do the pairs of
+    codes some tools write a <g> as: _wrap_pairs); codes are dropped. `ctypes`: the ctype of each
+    <g id> of the unit's source, for a target whose codes do not repeat it."""
     import copy
 
     from brochure.store.xliff import read_rich
 
     el = copy.deepcopy(el)
     codes = _wrap_links(el)
+    _wrap_pairs(el, ctypes or {})
     for child in list(el.iter()):
         if child is el or not isinstance(child.tag, str):
             continue
@@ -484,6 +488,40 @@ def _read_12(el: etree._Element) -> RichText:
             child.tag = f"{{{XLF2}}}ph"
             child.tail = tail
     return read_rich(el, codes)
+
+
+def _wrap_pairs(el: etree._Element, ctypes: dict[str, str]) -> None:
+    """Each <bx/> ... <ex/> (or <bpt> ... <ept>) pair of one id, side by side, whose ctype (its own,
+    or the source's <g> of that id) is italic or bold -> <g ctype> around what lies between, in
+    place. Tools that do not keep <g> write it so (Wordfast, Deja Vu, some Okapi settings): the
+    italics of a unit were dropped without a word, and the import applied the loss."""
+    from lxml import etree
+
+    closing = {"bx": "ex", "bpt": "ept"}
+    for opening in [c for c in el.iter() if isinstance(c.tag, str)]:
+        local = etree.QName(opening).localname
+        parent = opening.getparent()
+        if local not in closing or parent is None:
+            continue
+        key = opening.get("rid") or opening.get("id") or ""
+        ctype = opening.get("ctype") or ctypes.get(opening.get("id", ""), "")
+        if ctype not in _SUBTYPE_OF_CTYPE:
+            continue
+        siblings = list(parent)
+        start = siblings.index(opening)
+        end = next((i for i in range(start + 1, len(siblings))
+                    if isinstance(siblings[i].tag, str)
+                    and etree.QName(siblings[i]).localname == closing[local]
+                    and (siblings[i].get("rid") or siblings[i].get("id")) == key), None)  # fmt: skip
+        if end is None:
+            continue
+        g = etree.Element(f"{{{XLF12}}}g", id=key, ctype=ctype)
+        g.text = opening.tail
+        for inner in siblings[start + 1 : end]:
+            g.append(inner)  # moves it, with its tail
+        g.tail = siblings[end].tail
+        parent.remove(siblings[end])
+        parent.replace(opening, g)
 
 
 def _wrap_links(el: etree._Element) -> dict[str, str]:
