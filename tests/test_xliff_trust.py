@@ -183,3 +183,39 @@ def test_xliff_21_export_marks_drafts_and_their_state_survives(invoke, seed_proj
     result = invoke("xliff", "import", path, seed_project)
     assert result.exit_code == 0 and "0 unit(s) updated" in result.output, result.output
     assert store_of(seed_project).get(CAUSE).meta["origin"] == "mt"
+
+
+def test_sync_keeps_units_in_document_order_after_paragraphs_move(tmp_path):
+    """Units follow the document's order after paragraphs are moved, added and removed, the
+    units of removed text in the stale group after them (units are placed next to the one
+    before, not by index: insert(index) made a new 10,000-unit file's first sync quadratic)."""
+    from brochure.store.load import load_translations
+    from conftest import write_project
+    from lxml import etree
+
+    toml = 'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["t.md"]\n'
+    paragraphs = [f"Paragraph {name} says something." for name in "ABCDEF"]
+    root = write_project(tmp_path / "p", toml, {"t.md": "\n\n".join(paragraphs) + "\n"})
+
+    def synced(order: str) -> tuple[list[str], list[str]]:
+        (root / "t.md").write_text(
+            "\n\n".join(f"Paragraph {n} says something." for n in order) + "\n", encoding="utf-8"
+        )
+        project = load_project(root)
+        segmented, stores = load_translations(project, ["ru"], sync=True)
+        stores[("t", "ru")].save()
+        tree = etree.parse(str(root / "translations" / "t.ru.xlf"))
+        units = tree.xpath("/x:xliff/x:file/x:unit", namespaces={"x": XLIFF2})
+        stale = tree.xpath("/x:xliff/x:file/x:group/x:unit", namespaces={"x": XLIFF2})
+        texts = lambda els: [  # noqa: E731
+            "".join(el.xpath(".//x:source//text()", namespaces={"x": XLIFF2}))[10] for el in els
+        ]
+        assert [u.get("id") for u in units] == [s.id for s in segmented["t"].segments]
+        return texts(units), texts(stale)
+
+    assert synced("ABCDEF") == (list("ABCDEF"), [])
+    assert synced("FBAGDC") == (list("FBAGDC"), ["E"])
+    assert synced("CDEFAB") == (list("CDEFAB"), ["G"])  # E taken back from the stale group
+
+
+XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"

@@ -7,6 +7,7 @@ read sources -> Document (Blocks with inline Spans) -> segment -> Segments (ids,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -98,7 +99,16 @@ class SegmentedDocument:
 
     def block_segments(self, index: int) -> tuple[Segment, ...]:
         """The segments of block `index`, in order."""
-        return tuple(s for s in self.segments if s.block == index)
+        return self._by_block.get(index, ())
+
+    @cached_property
+    def _by_block(self) -> dict[int, tuple[Segment, ...]]:
+        """Each block's segments, grouped once (a scan of every segment for each block made a
+        book of 2,000 paragraphs quadratic: 1.6 s of each build's assembly at 10,000 segments)."""
+        groups: dict[int, list[Segment]] = {}
+        for segment in self.segments:
+            groups.setdefault(segment.block, []).append(segment)
+        return {block: tuple(group) for block, group in groups.items()}
 
 
 @dataclass(frozen=True)

