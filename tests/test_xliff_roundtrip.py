@@ -470,3 +470,21 @@ def test_italics_a_tool_wrote_as_a_pair_of_codes_come_back(invoke, seed_project,
     assert [(s.start, s.end, s.kind) for s in unit.target.spans] == [
         (0, len(unit.target.text), "em")
     ]
+
+
+def test_a_placeholder_a_tool_added_never_puts_its_display_text_into_the_target(
+    invoke, seed_project, tmp_path
+):
+    """An XLIFF 2 <ph> shows its code to the translator as `disp` (here '<br/>'); its text is
+    `equiv`. The display text landed in the translation as literal tag text."""
+    path = export(invoke, seed_project, tmp_path / "x", "--version", "2.1")
+    text = path.read_text(encoding="utf-8")
+    old = "<target>В Казахстане сейчас происходит настоящее народное восстание.</target>"
+    assert old in text
+    new = ('<target>Сейчас в Казахстане<ph id="9" disp="&lt;br/&gt;" equiv=""/> происходит '
+           'настоящее<ph id="10" disp="{nbsp}" equiv="\u00a0"/>народное восстание.</target>')  # fmt: skip
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    result = invoke("xliff", "import", path, seed_project)
+    assert result.exit_code == 0, result.output
+    unit = store_of(seed_project).get(UPRISING)
+    assert unit.target.text == "Сейчас в Казахстане происходит настоящее\u00a0народное восстание."

@@ -329,8 +329,9 @@ def read_rich(el: etree._Element, codes: dict[str, str] | None = None) -> RichTe
                 continue
             start = sum(map(len, parts))
             local = etree.QName(child).localname
-            if local == "ph":
-                parts.append(child.get("disp", "") or child.get("equiv", ""))
+            if local == "ph":  # its text is `equiv`; `disp` shows the code to a translator
+                # ("<br/>", "{1}") and came into translations as literal tag text
+                parts.append(child.get("equiv", ""))
             else:
                 walk(child)
             kind = _KIND.get(child.get("subType", "")) if local == "pc" else None
