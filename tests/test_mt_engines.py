@@ -225,13 +225,19 @@ def test_argos_bpe_package(tmp_path, models_dir):
 
 
 def test_own_load_read_from_proc():
-    from brochure.engines import ct2
-
-    before = ct2.own_load(2)
-    start = time.process_time()
-    while time.process_time() - start < 0.3:  # keep a core busy: our part of the load grows
-        pass
-    assert 0 < before < ct2.own_load(2) <= 2
+    """Read from /proc/self/stat and /proc/uptime in a new process (this one's part depends on
+    what the tests before did): it grows while the process keeps a core busy."""
+    script = (
+        "import time\n"
+        "from brochure.engines import ct2\n"
+        "before = ct2.own_load(2)\n"
+        "start = time.process_time()\n"
+        "while time.process_time() - start < 0.5: pass\n"
+        "print(before, ct2.own_load(2))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    before, after = map(float, out.stdout.split())
+    assert 0 <= before < after <= 2
 
 
 def test_running_others_sees_a_busy_process():
@@ -251,6 +257,7 @@ def test_settings_derived_from_machine_and_model(installed, monkeypatch):
 
     monkeypatch.setattr(ct2.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     monkeypatch.setattr(ct2, "running_others", lambda: 9)  # as many running as the load says
+    monkeypatch.setattr(ct2, "own_load", lambda cores: 0.0)  # (the test process's own: below)
     monkeypatch.setattr(ct2.os, "getloadavg", lambda: (2.6, 1.0, 1.0))
     assert ct2.available_threads() == 2  # 4 cores, 2 of them busy
     monkeypatch.setattr(ct2.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
