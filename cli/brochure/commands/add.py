@@ -35,8 +35,9 @@ def add(
 
     Keeps headings, paragraphs, lists, quotes, emphasis, links and footnotes (as bracketed notes);
     drops a web page's menus, comments and appeals, and an office file's headers, footers,
-    comments, tracked deletions and generated contents and index. An EPUB is read in reading order, its chapters listed; its
-    title names the document and its language is taken unless --name, --lang say otherwise.
+    comments, tracked deletions and generated contents and index. An EPUB is read in reading
+    order, its chapters listed; its title names the document and its language is taken unless
+    --name, --lang say otherwise.
     Adding a file again updates its Markdown and lists the paragraphs that changed; their old
     translations are kept for reuse.
     """

@@ -206,10 +206,10 @@ def remove(concept_id: str, project_dir: Path) -> None:
 def import_(ctx: click.Context, file: Path, project_dir: Path) -> None:
     """Add or merge concepts from FILE (.tsv, .csv or .tbx: TBX-Basic v2 or TBX v3).
 
-    Concepts are matched by their terms, not by the file's ids (an `id` column may be left out:
-    a new concept's id is made from its first term, as `add` makes it; column names in any case, languages also as ru-RU or Russian;
-    a sheet may be Excel's UTF-16 'Unicode Text'). Each is reported as added,
-    merged (new variants, forbidden renderings, notes) or conflicting; exit code 3 when a
+    Concepts are matched by their terms, not by the file's ids (an `id` column may be left
+    out: a new concept's id is made from its first term, as `add` makes it; column names in any
+    case, languages also as ru-RU or Russian; a sheet may be Excel's UTF-16 'Unicode Text').
+    Each is reported as added, merged (new variants, forbidden renderings, notes) or conflicting; exit code 3 when a
     concept conflicts with the glossary and was left out.
     """
     from brochure.glossary.edit import import_file

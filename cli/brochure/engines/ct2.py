@@ -127,9 +127,10 @@ def own_load(cores: int) -> float:
     A process that has kept a core busy (a long `brochure build`, a benchmark, a workbench that
     drafted all afternoon) is itself in the load average when it loads a model: counted as another
     process's load, it would leave itself one thread on an otherwise idle 2-core machine (the
-    benchmark's own run did: its MT ran on 1 thread, 1.6-1.9x slower than on 2). The kernel's
-    average moves toward the running count with a time constant of 60 s, so a process that has
-    run `busy` threads on average for `age` seconds adds about busy x (1 - e^(-age/60)).
+    benchmark's own run did: its MT ran on 1 thread; on 2, the same blocks took 1.2-1.3x less
+    time). The kernel's average moves toward the running count with a time constant of 60 s, so
+    a process that has run `busy` threads on average for `age` seconds adds about
+    busy x (1 - e^(-age/60)).
     """
     try:
         with open("/proc/self/stat", encoding="ascii") as f:

@@ -326,7 +326,7 @@ def for_import(text: str, path: Path) -> str:
     """A sheet from another tool as a glossary TSV: its header's column names in the glossary's
     spelling whatever their case (EN, Ru, RU_Forbidden, Note), a warning for each column the
     glossary has no place for (its cells are not imported), and ids made if it has none
-    (with_ids). Line numbers stay as they were."""
+    (_with_ids). Line numbers stay as they were."""
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
     at = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), None)
@@ -347,7 +347,7 @@ def for_import(text: str, path: Path) -> str:
         )  # fmt: skip
     if named != header:
         lines[at] = "\t".join(named) + ending
-    return with_ids("\n".join(lines))
+    return "\n".join(_with_ids(lines, at, named))
 
 
 # Language columns as other tools and people name them: by region (en-GB, ru_RU, kk-KZ: Phrase,
@@ -374,19 +374,13 @@ def _known_column(name: str) -> str:
     return name if known else ""
 
 
-def with_ids(text: str) -> str:
-    """A file to import with an `id` column made when its header has none (a translator's
-    spreadsheet: en, ru, kk, note, ...): each row's id from its first preferred term, as
-    `glossary add` makes one (import matches concepts by their terms, and gives a new concept a
-    free id anyway). Line numbers stay as they were; a file with ids is returned as it is."""
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
-    at = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), None)
-    if at is None:
-        return text
-    header = [_unquote(c).strip() for c in lines[at].rstrip("\r").split("\t")]
+def _with_ids(lines: list[str], at: int, header: list[str]) -> list[str]:
+    """The lines of a sheet to import (its header at `at`, its column names `header`) with an `id`
+    column made when it has none (a translator's spreadsheet: en, ru, kk, note, ...): each row's
+    id from its first preferred term, as `glossary add` makes one (import matches concepts by
+    their terms, and gives a new concept a free id anyway); a sheet with ids as it is."""
     if "id" in header or not set(header) & set(langs()):
-        return text
+        return lines
     used: set[str] = set()
     out = [*lines[:at], "id\t" + lines[at]]
     for line in lines[at + 1 :]:
@@ -401,7 +395,7 @@ def with_ids(text: str) -> str:
             cid, n = f"{base}-{n}", n + 1
         used.add(cid)
         out.append(f"{cid}\t{line}")
-    return "\n".join(out)
+    return out
 
 
 def lock_path(path: Path) -> Path:

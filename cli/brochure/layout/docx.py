@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -255,24 +256,22 @@ def write_docx(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = (
     if "docx" not in layouts.get(edition.info.layout).formats:  # project.py checks formats too
         raise LayoutError(f"the {edition.info.layout} layout has no DOCX output: build it as PDF")
     doc = build_document(edition)
-    data = _dated_package(doc)
+    data = _dated_package(doc, doc.core_properties.modified)
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     return out
 
 
-def _dated_package(doc: Any) -> bytes:
-    """The DOCX package with every zip entry dated as its core properties (the build's date, or
-    SOURCE_DATE_EPOCH: the same inputs then give the same bytes, as the EPUB's); python-docx
-    dates the entries with the time of saving, so two builds of the same text always differed."""
+def _dated_package(doc: Any, modified: datetime) -> bytes:
+    """The DOCX package with every zip entry dated `modified`, its core properties' date (the
+    build's, or SOURCE_DATE_EPOCH: the same inputs then give the same bytes, as the EPUB's);
+    python-docx dates the entries with the time of saving, so two builds always differed."""
     import io
     import zipfile
 
-    from brochure.layout.epub import modified_time
-
     saved = io.BytesIO()
     doc.save(saved)
-    when = modified_time()
+    when = modified.timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -567,8 +566,6 @@ def _metadata(doc: Any, edition: Edition) -> None:
     languages, and the build's date as created and modified (the template's own dates were 23
     December 2013), or SOURCE_DATE_EPOCH when set, as the EPUB's (the same inputs then give the
     same parts)."""
-    from datetime import datetime
-
     from brochure.layout.epub import modified_time
 
     info = edition.info
@@ -674,7 +671,7 @@ def _contents(doc: Any, edition: Edition, geo: Geometry) -> None:
         # each entry as Word writes the entries of its own contents: a link to the heading's
         # bookmark, a tab (to the right margin, with dot leaders) and a PAGEREF field
         name = bookmark_name(entry.target, code)
-        link = _internal_link(p, name)
+        link = _hyperlink(p, bookmark=name)
         for run in (p.add_run(text), p.add_run("\t")):
             _lang(run, languages.get(code).locale)
             link.append(run._r)
@@ -1096,26 +1093,18 @@ def _cell_paragraph(p: Any, row: Row, cell: Cell, geo: Geometry, shift: int) -> 
             _lang(run, locale)
 
 
-def _hyperlink(paragraph: Any, target: str) -> Any:
-    """A new <w:hyperlink> at the end of `paragraph`, to the external `target` (a relationship
-    of the document part), for the runs of its text: Word and LibreOffice open it on a click."""
+def _hyperlink(paragraph: Any, target: str = "", *, bookmark: str = "") -> Any:
+    """A new <w:hyperlink> at the end of `paragraph`, for the runs of its text: to the external
+    `target` (a relationship of the document part) or to a `bookmark` of the document; Word and
+    LibreOffice follow it on a click."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml import OxmlElement
 
-    rid = paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
-    link.set(_qn("r:id"), rid)
-    link.set(_qn("w:history"), "1")
-    paragraph._p.append(link)
-    return link
-
-
-def _internal_link(paragraph: Any, bookmark: str) -> Any:
-    """A new <w:hyperlink> at the end of `paragraph`, to a bookmark of the document."""
-    from docx.oxml import OxmlElement
-
-    link = OxmlElement("w:hyperlink")
-    link.set(_qn("w:anchor"), bookmark)
+    if bookmark:
+        link.set(_qn("w:anchor"), bookmark)
+    else:
+        link.set(_qn("r:id"), paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True))
     link.set(_qn("w:history"), "1")
     paragraph._p.append(link)
     return link
