@@ -461,9 +461,179 @@ def test_a_tbx_whose_statuses_are_normative_authorizations(invoke, project, tmp_
     path.write_text(NORMATIVE_TBX, encoding="utf-8")
     result = invoke("glossary", "import", path, project)
     assert result.exit_code == 0, result.output
-    assert "added c12" in result.output, result.output
-    shown = json.loads(invoke("glossary", "show", "c12", "--json", project).output)
+    assert "added strikebreaker" in result.output, result.output  # (c12 says nothing of it)
+    shown = json.loads(invoke("glossary", "show", "strikebreaker", "--json", project).output)
     assert shown["terms"]["ru"] == {
         "preferred": "штрейкбрехер", "admitted": [], "forbidden": ["скэб"]
     }, shown  # fmt: skip
     assert shown["terms"]["kk"]["preferred"] == "ереуіл бұзушы", shown
+
+
+# memoQ's term base export (CSV, semicolons, UTF-8 with a BOM): the entry's fields, then per
+# language its definition and, for each term, the term and that term's own fields
+MEMOQ_CSV = [
+    ["Entry_ID", "Entry_Subject", "Entry_Domain", "Entry_Created", "Entry_Creator", "Entry_Note",
+     "English_Def", "English", "Term_Info", "Term_Example",
+     "Russian_Def", "Russian", "Term_Info", "Term_Example", "Russian", "Term_Info", "Term_Example",
+     "Kazakh_Def", "Kazakh", "Term_Info", "Term_Example"],
+    ["17", "labour", "", "3/14/2024 9:12:05 AM", "asel", "",
+     "", "strike", "", "",
+     "", "забастовка", "", "Рабочие объявили забастовку.", "стачка", "", "",
+     "", "ереуіл", "", ""],
+    ["18", "", "economy", "3/14/2024 9:13:40 AM", "asel", "take-home pay, not the rate",
+     "", "minimum wage", "", "",
+     "", "минимальная заработная плата", "", "", "минималка", "Forbidden", "",
+     "", "ең төменгі жалақы", "", ""],
+    ["19", "", "", "3/14/2024 9:15:02 AM", "marat", "",
+     "", "NATO", "CaseSensitive", "",
+     "", "НАТО", "CaseSensitive", "", "", "", "",
+     "", "НАТО", "", ""],
+]  # fmt: skip
+
+
+def test_import_memoqs_term_base_export(invoke, project, tmp_path):
+    """memoQ writes a term per column: the language's name once per term (Russian, Russian),
+    each followed by the term's own Term_Info and Term_Example, entry fields first. It was
+    refused ('the header has no `id` column', then 'column 'Russian' appears twice'). Now a
+    second term is an admitted variant, one Term_Info marks forbidden a forbidden rendering, a
+    case-sensitive term makes the concept case-sensitive, the example and the note go to the
+    note, the subject to the domain; ids, dates and users are dropped without a warning."""
+    sheet = tmp_path / "memoq export.csv"
+    sheet.write_bytes(
+        (
+            "\ufeff"
+            + "\r\n".join(";".join(f'"{c}"' if " " in c else c for c in row) for row in MEMOQ_CSV)
+            + "\r\n"
+        ).encode()
+    )
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert not result.stderr, result.stderr
+    assert "2 added, 1 merged" in result.stdout, result.output
+    strike = json.loads(invoke("glossary", "show", "strike", "--json", project).output)
+    assert strike["terms"]["ru"]["admitted"] == ["стачка"], strike
+    assert strike["note"] == "ru «забастовка»: Рабочие объявили забастовку.", strike
+    assert strike["domain"] == "labour", strike
+    wage = json.loads(invoke("glossary", "show", "minimum-wage", "--json", project).output)
+    assert wage["terms"]["ru"] == {"preferred": "минимальная заработная плата", "admitted": [],
+                                   "forbidden": ["минималка"]}, wage  # fmt: skip
+    assert wage["terms"]["kk"]["preferred"] == "ең төменгі жалақы"
+    assert wage["domain"] == "economy" and wage["note"] == "take-home pay, not the rate", wage
+    nato = json.loads(invoke("glossary", "show", "nato", "--json", project).output)
+    assert nato["flags"] == ["case-sensitive"] and nato["terms"]["kk"]["preferred"] == "НАТО"
+    saved = (project / "glossary" / "terms.tsv").read_text(encoding="utf-8")
+    assert "asel" not in saved and "2024" not in saved
+
+
+def test_import_a_memoq_sheet_with_forbidden_columns_per_language(invoke, project, tmp_path):
+    """The form of memoQ's export a translator edits by hand: `Russian_Def`, `Russian_Forbidden`
+    (forbidden renderings, or a yes for the Russian term before it), and a matching setting the
+    glossary has no place for, named in the warning."""
+    rows = [
+        ["English", "Russian", "Russian_Def", "Russian_Forbidden", "Kazakh", "Kazakh_Forbidden",
+         "Term_Matching"],
+        ["trade union", "профсоюз", "организация трудящихся", "тред-юнион", "кәсіподақ", "", "50% prefix"],
+        ["strike fund", "забастовочная касса", "", "yes", "ереуіл қоры", "", ""],
+    ]  # fmt: skip
+    sheet = tmp_path / "terms.csv"
+    sheet.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"{sheet}:1: warning: 'Term_Matching' is not a glossary column")
+    shown = json.loads(invoke("glossary", "show", "trade-union", "--json", project).output)
+    assert shown["terms"]["ru"] == {"preferred": "профсоюз", "admitted": [],
+                                    "forbidden": ["тред-юнион"]}, shown  # fmt: skip
+    assert shown["note"] == "ru: организация трудящихся", shown
+    # a yes marks the Russian term before it forbidden: the concept has no Russian term yet
+    fund = json.loads(invoke("glossary", "show", "strike-fund", "--json", project).output)
+    assert fund["terms"]["ru"] == {"preferred": "", "admitted": [],
+                                   "forbidden": ["забастовочная касса"]}, fund  # fmt: skip
+    assert fund["terms"]["kk"]["preferred"] == "ереуіл қоры" and "2 added" in result.stdout
+
+
+MULTITERM = """<?xml version="1.0" encoding="UTF-16"?>
+<mtf>
+  <conceptGrp>
+    <concept>1</concept>
+    <system type="entryClass">1</system>
+    <transacGrp><transac type="origination">asel</transac><date>2024-03-14T09:12:05</date></transacGrp>
+    <descripGrp><descrip type="Subject">labour</descrip></descripGrp>
+    <descripGrp><descrip type="Definition">a strike by all the workers of a region or country</descrip></descripGrp>
+    <languageGrp>
+      <language type="English" lang="EN"/>
+      <termGrp><term>general strike</term></termGrp>
+    </languageGrp>
+    <languageGrp>
+      <language type="Russian" lang="RU"/>
+      <termGrp><term>всеобщая забастовка</term>
+        <descripGrp><descrip type="Status">Preferred</descrip></descripGrp></termGrp>
+      <termGrp><term>генеральная стачка</term>
+        <descripGrp><descrip type="Status">Forbidden</descrip></descripGrp></termGrp>
+      <termGrp><term>всеобщая стачка</term></termGrp>
+    </languageGrp>
+    <languageGrp>
+      <language type="Kazakh" lang="KK-KZ"/>
+      <termGrp><term>жалпы ереуіл</term>
+        <descripGrp><descrip type="Usage">Admitted</descrip></descripGrp></termGrp>
+    </languageGrp>
+    <languageGrp>
+      <language type="German" lang="DE"/>
+      <termGrp><term>Generalstreik</term></termGrp>
+    </languageGrp>
+  </conceptGrp>
+  <conceptGrp>
+    <concept>2</concept>
+    <languageGrp><language type="English" lang="EN-US"/><termGrp><term>oligarch</term></termGrp></languageGrp>
+    <languageGrp><language type="Russian" lang="ru_ru"/><termGrp><term>олигарх</term></termGrp>
+      <termGrp><term>толстосум</term><descripGrp><descrip type="Status">Do not use</descrip></descripGrp></termGrp>
+    </languageGrp>
+  </conceptGrp>
+</mtf>
+"""
+
+
+def test_import_multiterm_xml(invoke, project, tmp_path):
+    """SDL MultiTerm's own XML export (<mtf>, UTF-16 as MultiTerm writes it, .xml): it was
+    refused ('not a TBX file (root <mtf>...)'). Its terms, statuses from the termbase's own
+    picklist, subject and definition are imported; the entry numbers are not ids."""
+    path = tmp_path / "export.xml"
+    path.write_bytes(MULTITERM.encode("utf-16"))
+    result = invoke("glossary", "import", path, project)
+    assert result.exit_code == 0, result.output
+    assert "added general-strike" in result.stdout and "1 added, 1 merged" in result.stdout
+    shown = json.loads(invoke("glossary", "show", "general-strike", "--json", project).output)
+    assert shown["terms"]["ru"] == {"preferred": "всеобщая забастовка",
+                                    "admitted": ["всеобщая стачка"],
+                                    "forbidden": ["генеральная стачка"]}, shown  # fmt: skip
+    assert shown["terms"]["kk"]["preferred"] == "жалпы ереуіл" and shown["domain"] == "labour"
+    assert shown["note"] == "a strike by all the workers of a region or country", shown
+    oligarch = json.loads(invoke("glossary", "show", "oligarch", "--json", project).output)
+    assert oligarch["terms"]["ru"]["forbidden"] == ["магнат", "толстосум"], oligarch
+
+
+def test_tbx_ids_from_other_tools(invoke, project, tmp_path):
+    """A TBX entry's id was our concept's id: another tool's (c123, _x1F, a GUID, one with
+    spaces) became the glossary's label, and two that read alike refused the file ('duplicate
+    id'). Ids that say nothing of the concept give way to one made from its terms, one with
+    spaces is written in our form, and our own export's `c-` before a digit is taken off."""
+    entries = [
+        ("c123", "picket", "пикет"), ("_x1F", "lockout", "локаут"),
+        ("{5A8E0C2B-1D3F-4C6E-9B0A-7F2E3D4C5B6A}", "sit-in", "сидячая забастовка"),
+        ("Strike Committee", "strike committee", "стачечный комитет"),
+        ("strike-committee", "strike commission", "забастовочная комиссия"),
+        ("c-1917-revolution", "February Revolution", "Февральская революция"),
+    ]  # fmt: skip
+    body = "".join(
+        f'<termEntry id="{i}"><langSet xml:lang="en"><tig><term>{en}</term></tig></langSet>'
+        f'<langSet xml:lang="ru"><tig><term>{ru}</term></tig></langSet></termEntry>'
+        for i, en, ru in entries
+    )
+    path = tmp_path / "other.tbx"
+    path.write_text(f'<martif type="TBX"><text><body>{body}</body></text></martif>', "utf-8")
+    result = invoke("glossary", "import", path, project)
+    assert result.exit_code == 0, result.output
+    added = [ln.split()[1] for ln in result.stdout.splitlines() if ln.startswith("added ")]
+    assert added == ["picket", "lockout", "sit-in", "strike-committee", "strike-committee-2",
+                     "1917-revolution"], added  # fmt: skip
+    listed = invoke("glossary", "list", project)
+    assert listed.exit_code == 0 and "strike-committee-2\tstrike commission" in listed.output

@@ -204,7 +204,8 @@ def remove(concept_id: str, project_dir: Path) -> None:
 @project_argument
 @click.pass_context
 def import_(ctx: click.Context, file: Path, project_dir: Path) -> None:
-    """Add or merge concepts from FILE (.tsv, .csv or .tbx: TBX-Basic v2 or TBX v3).
+    """Add or merge concepts from FILE (.tsv, .csv, memoQ's term base export; .tbx or .xml:
+    TBX-Basic v2, TBX v3 or SDL MultiTerm XML).
 
     Concepts are matched by their terms, not by the file's ids (an `id` column may be left
     out: a new concept's id is made from its first term, as `add` makes it; column names in any

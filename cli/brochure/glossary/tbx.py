@@ -74,29 +74,61 @@ def read_tbx(path: Path) -> list[Concept]:
     """Concepts from a TBX file (v2 martif or v3 tbx). Languages we do not know are skipped."""
     tree = parse_xml(path)
     root = tree.getroot()
+    if _local(root) == "mtf":  # MultiTerm's own XML, saved as .xml as TBX often is
+        from brochure.glossary.multiterm import read_mtf
+
+        return read_mtf(path, root)
     if _local(root) not in ("martif", "tbx"):
         raise GlossaryError(
-            f"{path}:{root.sourceline}: not a TBX file (root <{_local(root)}>, expected <martif> or <tbx>)"
+            f"{path}:{root.sourceline}: not a TBX file (root <{_local(root)}>, expected <martif>, "
+            "<tbx> or MultiTerm's <mtf>)"
         )
     entries = [el for el in root.iter() if _local(el) in ("termEntry", "conceptEntry")]
     concepts: list[Concept] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # the file's own ids: two entries of one id is a broken file
+    ids: set[str] = set()
     for n, entry in enumerate(entries, 1):
         concept = _concept(path, entry, n)
         if concept is None:
             continue
-        if concept.id in seen:
+        raw = entry.get("id") or ""
+        if raw and raw in seen:
             raise GlossaryError(
-                f"{path}:{entry.sourceline}: duplicate id {concept.id!r} (first at line {seen[concept.id]})"
+                f"{path}:{entry.sourceline}: duplicate id {raw!r} (first at line {seen[raw]})"
             )
-        seen[concept.id] = entry.sourceline or 0
+        seen[raw] = entry.sourceline or 0
+        # ids that differ only as written ("Strike 1", "strike-1") or made from the same term
+        # are numbered: the file's ids are labels (import matches concepts by their terms)
+        base, k = concept.id, 2
+        while concept.id in ids:
+            concept.id, k = f"{base}-{k}", k + 1
+        ids.add(concept.id)
         concepts.append(concept)
     return concepts
 
 
+# Ids other tools give their entries, which say nothing of the concept: numbers with or
+# without a short prefix (c123, tid-42, 17), GUIDs, XML-ID forms (_x1F, _12). A concept so
+# marked gets an id made from its terms, as `glossary add` makes one.
+_MACHINE_ID = re.compile(
+    r"^(?:_.*|[A-Za-z]{0,4}[-_.]?\d+|\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?)$"
+)
+
+
+def concept_id(raw: str) -> str:
+    """Our id for a TBX entry's id: our own export's as it was (its `c-` prefix, which XML IDs
+    need before a digit, taken off), another tool's written out in our form (spaces and the like:
+    `Strike Committee` -> `strike-committee`), "" for one that says nothing of the concept."""
+    raw = raw.strip()
+    if re.match(r"c-[0-9.-]", raw):
+        raw = raw[2:]
+    if not raw or _MACHINE_ID.match(raw):
+        return ""
+    return raw if valid_id(raw) else concept_slug(raw)
+
+
 def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-untyped-def]
-    cid = entry.get("id") or ""
-    concept = Concept(id=cid, origin=f"{path}:{entry.sourceline}")
+    concept = Concept(id=concept_id(entry.get("id") or ""), origin=f"{path}:{entry.sourceline}")
     flags: set[str] = set()
     notes: list[str] = []
     for el in entry:
@@ -189,8 +221,6 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
             concept_slug(concept.preferred.get("en") or next(iter(concept.preferred.values()), ""))
             or f"entry-{n}"
         )
-    if not valid_id(concept.id):
-        concept.id = concept_slug(concept.id)
     if not (concept.preferred or concept.forbidden):
         return None
     return concept

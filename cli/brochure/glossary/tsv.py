@@ -334,9 +334,21 @@ def for_import(text: str, path: Path) -> str:
         return text
     ending = "\r" if lines[at].endswith("\r") else ""
     header = [_unquote(c).strip() for c in lines[at].rstrip("\r").split("\t")]
-    named = [_import_column(c) or c for c in header]
-    unknown = [c for c in named if c and not _known_column(c)]
-    if unknown and len(unknown) < len([c for c in named if c]):  # (no known column: refused)
+    from brochure.glossary import termsheet
+
+    kinds = termsheet.plan(header, language_code)
+    if kinds is not None:  # a term per column (memoQ's export): read into the glossary's columns
+        unknown = [name for kind, name in kinds if kind == "unknown" and name]
+        known = len([k for k, _ in kinds if k not in ("unknown", "drop")])
+        lines = termsheet.apply(kinds, lines, at, _unquote)
+        named = [_unquote(c).strip() for c in lines[at].rstrip("\r").split("\t")]
+    else:
+        named = [_import_column(c) or c for c in header]
+        unknown = [c for c in named if c and not _known_column(c)]
+        known = len([c for c in named if c]) - len(unknown)
+        if named != header:
+            lines[at] = "\t".join(named) + ending
+    if unknown and known:  # (no known column: refused)
         import logging
 
         one = len(unknown) == 1
@@ -345,14 +357,12 @@ def for_import(text: str, path: Path) -> str:
             "(the glossary's columns: %s)", path, at + 1, ", ".join(repr(c) for c in unknown),
             "is" if one else "are", "its" if one else "their", ", ".join(COLUMNS),
         )  # fmt: skip
-    if named != header:
-        lines[at] = "\t".join(named) + ending
     return "\n".join(_with_ids(lines, at, named))
 
 
 # Language columns as other tools and people name them: by region (en-GB, ru_RU, kk-KZ: Phrase,
 # Smartcat, Crowdin) or by the language's name (English, Russian: memoQ's term base export).
-_REGION = re.compile(r"^([a-z]{2,3})(?:[-_][a-z]{4})?[-_][a-z]{2}$")
+_REGION = re.compile(r"^([a-z]{2,3})(?:[-_][a-z]{4})?(?:[-_](?:[a-z]{2}|\d{3}))?$")
 _LANGUAGE_NAMES = {"english": "en", "russian": "ru", "kazakh": "kk", "английский": "en",
                    "русский": "ru", "казахский": "kk", "ағылшынша": "en", "орысша": "ru",
                    "қазақша": "kk"}  # fmt: skip
@@ -361,10 +371,18 @@ _LANGUAGE_NAMES = {"english": "en", "russian": "ru", "kazakh": "kk", "англи
 def _import_column(name: str) -> str:
     """The glossary's name for a column of a sheet to import ("" if it has none)."""
     low = name.strip().lower()
+    return _known_column(low) or language_code(low)
+
+
+def language_code(name: str) -> str:
+    """The glossary's code of a language as other tools name it ("" if none it holds): a code
+    with or without a region (RU, ru_RU, en-us, kk-Cyrl-KZ: Phrase, Smartcat, Crowdin, MultiTerm)
+    or the language's name (English, Russian, "English (United States)": memoQ, MultiTerm;
+    Русский, Қазақша: a translator's own sheet)."""
+    low = " ".join(name.strip().lower().split())
     region = _REGION.match(low)
-    if region and not _known_column(low) and region.group(1) in langs():
-        low = region.group(1)
-    return _known_column(_LANGUAGE_NAMES.get(low, low))
+    code = region.group(1) if region else _LANGUAGE_NAMES.get(low.split(" (")[0], low)
+    return code if code in langs() else ""
 
 
 def _known_column(name: str) -> str:
