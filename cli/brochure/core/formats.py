@@ -64,7 +64,7 @@ register(
         "tbx",
         "glossary",
         (".tbx", ".xml"),
-        reader="brochure.glossary.tbx:read_tbx",
+        reader="brochure.glossary.termxml:read_termbase_xml",  # SDL MultiTerm's <mtf> too
         writer="brochure.glossary.tbx:tbx_bytes",
     )
 )

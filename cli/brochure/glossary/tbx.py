@@ -72,12 +72,11 @@ def _lang(path: Path, el, inherited: str = "") -> str:  # type: ignore[no-untype
 
 def read_tbx(path: Path) -> list[Concept]:
     """Concepts from a TBX file (v2 martif or v3 tbx). Languages we do not know are skipped."""
-    tree = parse_xml(path)
-    root = tree.getroot()
-    if _local(root) == "mtf":  # MultiTerm's own XML, saved as .xml as TBX often is
-        from brochure.glossary.multiterm import read_mtf
+    return read_tbx_root(path, parse_xml(path).getroot())
 
-        return read_mtf(path, root)
+
+def read_tbx_root(path: Path, root) -> list[Concept]:  # type: ignore[no-untyped-def]
+    """Concepts of a parsed TBX document (`root` is its `<martif>` or `<tbx>`)."""
     if _local(root) not in ("martif", "tbx"):
         raise GlossaryError(
             f"{path}:{root.sourceline}: not a TBX file (root <{_local(root)}>, expected <martif>, "
