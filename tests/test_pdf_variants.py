@@ -133,6 +133,92 @@ def test_screen_and_print_pdfs_hold_the_same_lines(built):
     assert lines(built / "build" / "p.en-ru.pdf") == lines(built / "build" / "p.en-ru.print.pdf")
 
 
+def test_the_print_pdf_from_the_screen_pdfs_painting_is_the_print_variants_own(built, monkeypatch):
+    """Each page is painted once for both PDFs (layout.pdf._write_print_from): the print PDF holds
+    what WeasyPrint's own write_pdf of the print variant writes, painting anew, object for object
+    (numbered otherwise), in the same PDF version."""
+    import time
+
+    import brochure.layout.pdf as pdf_module
+    import weasyprint.pdf.pdfx as pdfx
+    from weasyprint.document import Page
+
+    # PDF/X dates its file at writing: the same second for both ways
+    fixed = time.localtime(1_700_000_000)
+    monkeypatch.setattr(pdfx, "localtime", lambda *a: fixed)
+    painted = []
+    paint = Page.paint
+    monkeypatch.setattr(
+        Page, "paint", lambda self, *a, **k: (painted.append(self), paint(self, *a, **k))[1]
+    )
+
+    def build() -> tuple[bytes, bytes, int]:
+        painted.clear()
+        result = _invoke("build", built, "--force", "--edition", "en-ru")
+        assert result.exit_code == 0, result.output
+        out = built / "build"
+        return (
+            (out / "p.en-ru.pdf").read_bytes(),
+            (out / "p.en-ru.print.pdf").read_bytes(),
+            len(painted),
+        )
+
+    screen, shared, paints = build()
+    pages = len(pikepdf.open(built / "build" / "p.en-ru.pdf").pages)
+    assert paints == pages  # one painting for both files
+    monkeypatch.setattr(pdf_module, "_paints_for_print", lambda info: False)
+    screen_again, own, paints = build()
+    assert paints == 2 * pages
+    assert screen_again == screen
+    assert same_objects(shared, own)
+
+
+def same_objects(a: bytes, b: bytes) -> bool:
+    """Whether two PDFs hold the same objects from their trailers down (streams decoded, indirect
+    references followed; object numbers and the file identifier aside), in the same version."""
+    import io
+
+    one, two = pikepdf.open(io.BytesIO(a)), pikepdf.open(io.BytesIO(b))
+    seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
+
+    def same(x, y, where: str) -> bool:
+        if (
+            isinstance(x, pikepdf.Object)
+            and isinstance(y, pikepdf.Object)
+            and x.is_indirect
+            and y.is_indirect
+        ):
+            if (x.objgen, y.objgen) in seen:
+                return True
+            seen.add((x.objgen, y.objgen))
+        if isinstance(x, pikepdf.Stream) or isinstance(y, pikepdf.Stream):
+            if not (isinstance(x, pikepdf.Stream) and isinstance(y, pikepdf.Stream)):
+                raise AssertionError(f"{where}: a stream and a non-stream")
+            if x.read_bytes() != y.read_bytes():
+                raise AssertionError(f"{where}: stream content differs")
+            x, y = x.stream_dict, y.stream_dict
+        if isinstance(x, pikepdf.Dictionary) and isinstance(y, pikepdf.Dictionary):
+            keys = set(x.keys()) - {"/Length"}
+            if keys != set(y.keys()) - {"/Length"}:
+                raise AssertionError(
+                    f"{where}: keys {sorted(keys ^ (set(y.keys()) - {'/Length'}))}"
+                )
+            return all(same(x[k], y[k], f"{where}{k}") for k in sorted(keys))
+        if isinstance(x, pikepdf.Array) and isinstance(y, pikepdf.Array):
+            if len(x) != len(y):
+                raise AssertionError(f"{where}: arrays of {len(x)} and {len(y)}")
+            return all(same(p, q, f"{where}[{i}]") for i, (p, q) in enumerate(zip(x, y)))
+        if x != y:
+            raise AssertionError(f"{where}: {x!r} != {y!r}")
+        return True
+
+    assert one.pdf_version == two.pdf_version
+    trailer = {k: v for k, v in one.trailer.items() if k != "/ID"}
+    other = {k: v for k, v in two.trailer.items() if k != "/ID"}
+    assert trailer.keys() == other.keys()
+    return all(same(trailer[k], other[k], k) for k in sorted(trailer))
+
+
 def test_proof_passes_both_and_knows_which_is_which(built):
     result = _invoke("proof", built)
     assert result.exit_code == 0, result.output

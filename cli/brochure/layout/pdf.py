@@ -57,17 +57,152 @@ def write_pdf(edition: Edition, out: Path, *, search_dirs: tuple[Path, ...] = ()
     # the layout's own <link rel="attachment"> (declared files: layout.weasy checked) are not
     # embedded a second time: the declared files are, once each
     links, document.metadata.attachments = document.metadata.attachments, []
+    finish = finisher(info.bleed_mm, info.pdf_output)
+    painted = _painted.pop() if _painted and _painted[0][0] is document else None
+    _painted.clear()  # (a copy kept for another layout: not this one's)
     try:
         with _weasyprint_logs_to_debug(), _guard(edition, search_dirs):
             if info.pdf_output != "print" and info.attachments:
                 options["attachments"] = [_attachment(p, document) for p in info.attachments]
             with atomic_path(out) as tmp:
-                finish = finisher(info.bleed_mm, info.pdf_output)
-                document.write_pdf(tmp, finisher=finish, **options)
+                if painted is not None and info.pdf_output == "print":
+                    _write_print_from(painted[1], document, tmp, finish)
+                else:
+                    if _paints_for_print(info):
+                        finish = _keeping_painted(document, finish)
+                    document.write_pdf(tmp, finisher=finish, **options)
                 check_fetches(document)  # what an SVG image asked for while being drawn
     finally:
         document.metadata.attachments = links
     return out
+
+
+# The screen PDF's pages as WeasyPrint painted them, for the print PDF of the same layout:
+# (WeasyPrint's document, its pydyf PDF copied before the screen's finisher changed it).
+_painted: list[tuple[Any, Any]] = []
+
+
+def _paints_for_print(info: Any) -> bool:
+    """Whether this screen PDF's painted pages serve the print PDF written next: both are asked
+    for, and the screen PDF is WeasyPrint's plain variant without attachments (whose objects the
+    print PDF must not have)."""
+    return (
+        info.pdf_output == "screen" and "print" in info.pdf_outputs
+        and not info.pdf_variant and not info.attachments
+    )  # fmt: skip
+
+
+def _keeping_painted(document: Any, finish: Any) -> Any:
+    """The screen finisher, after keeping a copy of the PDF as WeasyPrint generated it."""
+
+    def keep_then_finish(doc: Any, pdf: Any) -> None:
+        _painted.clear()
+        if len(_font_descriptors(pdf)) == len(_vector_fonts(document)):
+            _painted.append((document, copy_pdf(pdf)))
+        if finish:
+            finish(doc, pdf)
+
+    return keep_then_finish
+
+
+def _write_print_from(pdf: Any, document: Any, target: Path, finish: Any) -> None:
+    """Write the print PDF from the screen PDF's painted pages: what `document.write_pdf(target,
+    finisher=finish, pdf_variant=PRINT_PDF_VARIANT)` writes, byte for byte, without painting
+    every page a second time (a tenth of the bench edition's build).
+
+    WeasyPrint 70 paints the pages anew for every write_pdf; nothing in its painting depends on
+    the variant here (the document was rendered once, with no output intent of its own, and
+    PDF/X-1a asks for no tags), so a copy of the screen PDF's objects taken before its finisher
+    ran is what that call generates, but for one thing: for a PDF of version 1.4 or older
+    (PDF/X-1a's) it gives each embedded font's descriptor a CIDSet (`_add_cid_sets`). Then the
+    steps of `write_pdf` after `generate_pdf`: the variant's function (metadata: version keys,
+    XMP, dates), the finisher, writing with the variant's PDF version and file identifier
+    (weasyprint.pdf.VARIANTS). The objects are numbered otherwise (the CIDSets last), their
+    content is the same: tests/test_pdf_variants.py compares the two ways' PDFs object by object."""
+    from weasyprint import DEFAULT_OPTIONS
+    from weasyprint.pdf import VARIANTS
+
+    variant_function, properties = VARIANTS[PRINT_PDF_VARIANT]
+    options = {**DEFAULT_OPTIONS, "pdf_variant": PRINT_PDF_VARIANT}
+    for key, value in properties.items():
+        if options.get(key) is None:
+            options[key] = value
+    compress = not options["uncompressed_pdf"]
+    if str(options["pdf_version"]) <= "1.4":  # (WeasyPrint's own test, in pdf/fonts.py)
+        _add_cid_sets(pdf, document, compress)
+    variant_function(pdf, document, [], [], compress)
+    if finish:
+        finish(document, pdf)
+    with open(target, "wb") as fd:
+        pdf.write(fd, options["pdf_version"], options["pdf_identifier"], compress)
+
+
+def _vector_fonts(document: Any) -> list[Any]:
+    """The document's fonts that get a font descriptor, in the order WeasyPrint writes them."""
+    return [font for font in document.fonts.values() if not font.bitmap]
+
+
+def _font_descriptors(pdf: Any) -> list[Any]:
+    """The font descriptors of a generated PDF, in the order of its objects."""
+    import pydyf
+
+    return [
+        obj for obj in pdf.objects
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/FontDescriptor"
+    ]  # fmt: skip
+
+
+def _add_cid_sets(pdf: Any, document: Any, compress: bool) -> None:
+    """The CIDSet of each font descriptor, as WeasyPrint 70 writes it for PDF 1.4 and older
+    (weasyprint/pdf/fonts.py, `_build_vector_font_dictionary`): one bit per glyph id used."""
+    from math import ceil
+
+    import pydyf
+
+    for font, descriptor in zip(_vector_fonts(document), _font_descriptors(pdf), strict=True):
+        cids = sorted(font.widths)
+        width = ceil((cids[-1] + 1) / 8)
+        bits = ["0"] * width * 8
+        for cid in cids:
+            bits[cid] = "1"
+        stream = pydyf.Stream((int("".join(bits), 2).to_bytes(width, "big"),), compress=compress)
+        pdf.add_object(stream)
+        descriptor["CIDSet"] = stream.reference
+
+
+def copy_pdf(pdf: Any) -> Any:
+    """A copy of a pydyf PDF not yet written: its objects, numbered as they are, their
+    dictionaries, arrays and streams new (what a finisher changes), their bytes shared."""
+    import copy
+
+    import pydyf
+
+    def value(v: Any) -> Any:
+        if isinstance(v, pydyf.Stream):
+            out: Any = pydyf.Stream([value(x) for x in v.stream], value(v.extra), v.compress)
+        elif isinstance(v, pydyf.Dictionary):
+            out = pydyf.Dictionary({k: value(x) for k, x in v.items()})
+        elif isinstance(v, pydyf.Array):
+            out = pydyf.Array([value(x) for x in v])
+        elif isinstance(v, pydyf.String):
+            out = pydyf.String(v.string)
+        elif isinstance(v, pydyf.Object):
+            out = copy.copy(v)
+        elif isinstance(v, dict):
+            return {k: value(x) for k, x in v.items()}
+        elif isinstance(v, list):
+            return [value(x) for x in v]
+        else:
+            return v  # bytes, str, numbers: never changed in place
+        out.number, out.generation, out.free, out.offset = v.number, v.generation, v.free, v.offset
+        return out
+
+    new = copy.copy(pdf)
+    new.objects = [value(obj) for obj in pdf.objects]
+    new.pages = new.objects[pdf.pages.number]
+    new.catalog = new.objects[pdf.catalog.number]
+    new.info = value(pdf.info)
+    return new
 
 
 def _guard(edition: Edition, search_dirs: tuple[Path, ...]) -> Any:
