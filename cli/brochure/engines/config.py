@@ -62,7 +62,7 @@ class EngineSettings:
     pivot: str | None = None  # argos: intermediate language when no direct package exists
     beam_size: int = 4
     num_hypotheses: int = 4
-    batch_size: int = 0  # 0: batches by tokens (engines/ct2.py: TOKENS_PER_THREAD x threads)
+    batch_size: int = 0  # 0: batches by tokens (engines/ct2.py: tokens_per_batch)
     threads: int = 0  # 0: available_threads()
     device: str = "cpu"
     compute_type: str = "default"

@@ -33,12 +33,17 @@ EOS = "</s>"
 # models of two shapes (float32 vocab 400, int8 vocab 900; bench/bench_translate.py): 256-1024
 # tokens per batch ran 1.2-2x faster than 16-64 sentences at one thread, and more threads want
 # proportionally larger batches to share.
-# How large depends on the weights (Transformer-base shapes, beam 4, one thread, 32-64 sentences;
-# CPU time): float32 weights (4 bytes each, read once per decoding step and batch) want larger
-# batches to share that reading: 1024 tokens ran 6% faster than 512 (8k vocabulary). Int8 weights
-# are a quarter of that, and the per-row work (softmax and top-k over the vocabulary, the
-# attention cache) dominates sooner: 512 ran 5% faster than 1024 and 13% faster than 2048 (32k).
-TOKENS_PER_THREAD = {"float32": 1024, "int8": 512}
+# How large depends on the weights (Transformer-base shapes, beam 4, 32-64 sentences):
+# float32 weights (4 bytes each, read once per decoding step and batch) want larger batches to
+# share that reading: at one thread (CPU time) 1024 tokens ran 6% faster than 512 (8k
+# vocabulary); at two (wall time, 12 blocks of 32 sentences in rotating order) 2048 ran 3-9%
+# faster than 1024 and than 4096. Int8 weights are a quarter of that, and at one thread the
+# per-row work (softmax and top-k over the vocabulary, the attention cache) dominates sooner:
+# 512 ran 5-13% faster than 1024 and 2048 (32k vocabulary, two runs); at two threads each step's
+# work is split between them and the batch must give both enough rows: 2048 ran 2-5% faster than
+# 1024 (12 blocks; the benchmark's own search agreed), so int8 wants 1024 a thread from two on.
+TOKENS_PER_THREAD = {"float32": 1024, "int8": 1024}
+TOKENS_ONE_THREAD = {"float32": 1024, "int8": 512}
 # Tokenizer file names, in the order they are looked for beside model.bin.
 SENTENCEPIECE_NAMES = ("sentencepiece.model", "sentencepiece.bpe.model", "spm.model", "source.spm")
 
@@ -152,13 +157,22 @@ def load_share(cpu_seconds: float, age: float, cores: int) -> float:
     return busy * (1 - math.exp(-age / 60))
 
 
+def tokens_per_batch(compute_type: str, threads: int) -> int:
+    """The tokens per batch that ran fastest for weights of `compute_type` on `threads` threads
+    (measured: see TOKENS_PER_THREAD)."""
+    weights = "int8" if compute_type.startswith("int8") else "float32"
+    if threads <= 1:
+        return TOKENS_ONE_THREAD[weights]
+    return TOKENS_PER_THREAD[weights] * threads
+
+
 @dataclass(frozen=True)
 class Decoding:
     """CTranslate2's decoding options; the defaults are EngineSettings' (the one place)."""
 
     beam_size: int = EngineSettings.beam_size
     num_hypotheses: int = EngineSettings.num_hypotheses
-    batch_size: int = EngineSettings.batch_size  # 0: batches of tokens, TOKENS_PER_THREAD x threads
+    batch_size: int = EngineSettings.batch_size  # 0: batches of tokens (tokens_per_batch)
     threads: int = EngineSettings.threads  # 0: available_threads() when the model is loaded
     device: str = EngineSettings.device
     compute_type: str = EngineSettings.compute_type
@@ -178,8 +192,7 @@ class Decoding:
         (the loaded translator's: "int8_float32", "float32", ...)."""
         if self.batch_size:
             return "examples", self.batch_size
-        per_thread = TOKENS_PER_THREAD["int8" if compute_type.startswith("int8") else "float32"]
-        return "tokens", per_thread * max(1, self.threads or available_threads())
+        return "tokens", tokens_per_batch(compute_type, self.threads or available_threads())
 
     def tag(self) -> str:
         """The options in a translation's signature: beam4-n4."""
