@@ -16,7 +16,7 @@ For each shape, the same sentences, the same beam (4) and N-best size (4), the s
              splitter, which would download a model, is replaced by "one sentence": that only
              makes argos faster); its best translations must be the engine's, sentence by sentence
 The sentences come in blocks of 32 (what `brochure translate` hands the engine at once for a
-brochure of up to 800 segments), 8 blocks of distinct sentences (256). Every subject translates
+brochure of up to 800 segments), 16 blocks of distinct sentences (512). Every subject translates
 every block, the subjects one right after the other and in an order that rotates from block to
 block (argos, the slowest, on the first 2 blocks, then on each next one, up to 8, only while the
 interval of the engine's or the translate core's ratio to it spans 3x: a ratio far from its goal
@@ -35,10 +35,12 @@ host's other tenants), not our process: steal time stayed under 1%, page faults 
 (16,000-34,000 per call with glibc's defaults; with malloc keeping its memory, none, and the same
 CPU time), pinning the process to either core and timing the pairs A B B A did not narrow it.
 Two timings of the same call differ by 12% (standard deviation of their ratio), so a paired ratio
-of 8 blocks has an interval of about +-7%, and 30-40 pairs would be needed for +-3%: a ratio
-within about 5% of its goal is undecided unless it is decided by construction (above): when its
-interval spans the goal, its verdict is "undecided" (a rerun may land on either side); a quieter
-machine or --blocks 24 narrows the interval.
+of 8 blocks has an interval of about +-7% (16, the default: about +-5%), and 30-40 pairs would
+be needed for +-3%: a ratio within about 5% of its goal is undecided unless it is decided by
+construction (above): when its interval spans the goal, its verdict is "undecided" (a rerun may
+land on either side); a quieter machine or --blocks 24 narrows the interval. The batching search
+times every candidate on 4 blocks (on 2, it chose 1024 tokens over 2048 by 0.3% for the float32
+shape, where 12 blocks in rotating order found 2048 3-9% faster: a choice the noise made).
 Loading the model, a warm-up block on the translator and a few sentences through the engine and
 through the translate core (its first project loads the built-in glossary and pymorphy3's
 dictionary, once per process as the model is) are outside every timing.
@@ -59,7 +61,7 @@ The tests' tiny copy models (1 layer, 192 wide: where per-sentence overheads dom
 --shape copy-f32-400 / copy-int8-2000; the memory run (RSS over thousands of sentences) uses
 copy-int8-2000, which is fast enough for it.
 
-    .venv/bin/python bench/bench_translate.py [--block 32] [--blocks 8] [--argos-blocks 2] [--argos-max 8]
+    .venv/bin/python bench/bench_translate.py [--block 32] [--blocks 16] [--tune-blocks 4] [--argos-blocks 2] [--argos-max 8]
                                               [--memory 2000] [--shape base-f32-8k ...]
 """
 
@@ -660,9 +662,9 @@ def main() -> None:
         default=32,
         help="sentences per block: what `brochure translate` hands the engine at once",
     )
-    ap.add_argument("--blocks", type=int, default=8, help="blocks (each timed once per subject)")
+    ap.add_argument("--blocks", type=int, default=16, help="blocks (each timed once per subject)")
     ap.add_argument(
-        "--tune-blocks", type=int, default=2, help="blocks for raw CTranslate2's batching search"
+        "--tune-blocks", type=int, default=4, help="blocks for raw CTranslate2's batching search"
     )
     ap.add_argument(
         "--argos-blocks",
