@@ -9,8 +9,12 @@ after the other), with the turns' range beside.
 1. `brochure build` of a columns edition (en|ru, A5, bleed; its screen and print PDFs) against
    WeasyPrint alone rendering the same HTML once and writing it twice, as the two PDFs (plain and
    its pdf/x-1a variant): the same files from the same text. What brochure adds: reading,
-   segmenting, the translation store, HTML, the glyph check, measuring the rows to cut pages at
-   sentences, trim/bleed boxes and crop marks. Goal: at most 1.15x. Every build here is a first
+   segmenting, the translation store, the QA check, HTML, the glyph check, measuring the rows to
+   cut pages at sentences, trim/bleed boxes, crop marks and print colours. What it saves: the
+   measured lines are grafted into the final layout, not laid out again (layout/graft.py), and
+   the print PDF is written from the screen PDF's painted pages, not painted again (layout/pdf.py,
+   `_write_print_from`; WeasyPrint alone paints every page for each of its two files). Goal: at
+   most 1.15x. Every build here is a first
    build: the measurements a build keeps in .brochure/ (layout/measures.py) are deleted before
    each run. (A rebuild that keeps them is bench_proof.py's baseline, on this project at about
    200 pages: not timed twice.)
