@@ -19,7 +19,12 @@ wall times are printed beside.
              valgrind's instruction counts gave). What decides is the median of the pairs'
              ratios and its distribution-free 90% interval (common.median_interval): met when
              the whole interval is within the goal, MISSED when it is all beyond it, else more
-             pairs, two at a time, up to --max-pairs, then "undecided".
+             pairs, two at a time, up to --max-pairs; if the interval still spans the goal,
+             the instructions each build executes decide (valgrind, when installed: two full
+             builds and an edited one, deterministic to a few tenths of a percent where the CPU
+             time of the pairs varied 0.71-1.33x; the two full builds' difference is the
+             margin), else "undecided". On the seed project: 1.02x (12.82 and 12.86 billion
+             instructions for the full builds, 13.10 for the edited one).
 A build keeps its layout's measurements in .brochure/ (layout/measures.py), so the edited build
 measures only the rows that changed; the full build keeps them too (it is --force, not a first
 build: bench_layout.py times first builds), which makes it the harder baseline for both ratios.
@@ -29,6 +34,7 @@ install); an environment with PYTHONDONTWRITEBYTECODE=1 would otherwise compile 
 every run, a fixed cost that is a third of a no-change rebuild.
 
     .venv/bin/python bench/bench_build.py [--runs 5] [--pairs 9] [--max-pairs 15] [--edition en-ru]
+                                          [--no-instructions]
 """
 
 from __future__ import annotations
@@ -73,6 +79,8 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=9, help="side-by-side pairs, at least")
     parser.add_argument("--max-pairs", type=int, default=15, help="while undecided, at most")
     parser.add_argument("--edition", help="default: the seed project's first edition")
+    parser.add_argument("--no-instructions", action="store_true",
+                        help="never decide the changed paragraph by instruction counts")  # fmt: skip
     options = parser.parse_args()
     import brochure
 
@@ -156,12 +164,53 @@ def main() -> None:
         print("  their wall times: " + ", ".join(f"{p[2]:.1f}/{p[3]:.1f}" for p in pairs))
         print(f"  one paragraph changed: pairs' ratios {', '.join(f'{r:.3f}' for r in ratios)}")
         verdict, why = interval_verdict(low, high, limit, f"{len(pairs)} pairs", len(ratios))
-        row("build: one changed paragraph / full build (CPU)", f"<= {limit:.2f}x",
-            f"{ratio:.2f}x (median of {len(pairs)} side-by-side pairs; decides: its 90% interval "
+        measured = (
+            f"{ratio:.2f}x (median of {len(pairs)} side-by-side pairs; its 90% interval "
             f"{low:.2f}-{high:.2f}x, {why}; of medians "
             f"{statistics.median(edits) / statistics.median(fulls):.2f}x, of minima "
             f"{min(edits) / min(fulls):.2f}x; {statistics.median(edits):.2f} s / "
-            f"{statistics.median(fulls):.2f} s)", verdict == "met", verdict)  # fmt: skip
+            f"{statistics.median(fulls):.2f} s)"
+        )
+        if verdict == "undecided" and shutil.which("valgrind") and not options.no_instructions:
+            # the CPU time's noise cannot decide: count the instructions each build executes
+            full_i = [instructions([*full_build, "--force"]) for _ in range(2)]
+            edit()
+            edit_i = instructions(edit_build)
+            spread = abs(full_i[0] - full_i[1]) / statistics.mean(full_i)
+            by_count = edit_i / statistics.mean(full_i)
+            print(f"  instructions (valgrind): full {full_i[0]:,} and {full_i[1]:,}, edited "
+                  f"{edit_i:,}: {by_count:.3f}x, the full builds {spread:.2%} apart")  # fmt: skip
+            verdict = (
+                "met"
+                if by_count + spread <= limit
+                else "MISSED"
+                if by_count - spread > limit
+                else "undecided"
+            )
+            measured = (f"{by_count:.3f}x by instructions executed (valgrind; two full builds "
+                        f"{spread:.2%} apart), decides; CPU time: {measured}")  # fmt: skip
+        row("build: one changed paragraph / full build (CPU)", f"<= {limit:.2f}x", measured,
+            verdict == "met", verdict)  # fmt: skip
+
+
+def instructions(args: list[str]) -> int:
+    """The instructions a command's process executes (valgrind's cachegrind without its cache
+    simulation, "I refs": the same count for the same work within a few tenths of a percent,
+    whatever the load; about 30x slower than the command). PYTHONHASHSEED fixed: the same sets
+    and dicts in the same order from run to run."""
+    import re
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no",
+             f"--cachegrind-out-file={tmp}/out", *args],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+        )  # fmt: skip
+    found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if proc.returncode != 0 or not found:
+        raise SystemExit(f"valgrind {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
 
 
 if __name__ == "__main__":
