@@ -153,7 +153,12 @@ def test_a_trados_sdlxliff_gives_its_confirmed_sentences(invoke, seed_project, t
     path.write_bytes(("\ufeff" + SDLXLIFF.replace("\n", "\r\n")).encode("utf-8"))
     result = invoke("memory", "import", path, seed_project)
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {seed_project / 'memory' / 'leaflet.docx.tmx'} (2 units)\n"
+    assert result.stdout == f"wrote {seed_project / 'memory' / 'leaflet.docx.tmx'} (2 units)\n"
+    assert result.stderr == (
+        f"{path}: warning: 2 segments with a target left out: the file marks them as not "
+        "translated (state new or needs-translation, or a Trados sentence not confirmed as "
+        "translated)\n"
+    )
     out = search(invoke, seed_project, "The strike continues.", "ru")
     assert out.startswith("100%") and "Забастовка продолжается." in out, out
     assert "Рабочие" not in out
@@ -161,3 +166,47 @@ def test_a_trados_sdlxliff_gives_its_confirmed_sentences(invoke, seed_project, t
     assert out.startswith("100%") and "Да здравствуют независимые профсоюзы!" in out, out
     assert "no match" in search(invoke, seed_project, "The workers demand a wage increase.", "ru")
     assert "no match" in search(invoke, seed_project, "Free all political prisoners!", "ru")
+
+
+# XLIFF 2 as a simple converter writes it (a script, an aligner, a CMS export): targets, and no
+# segment with a state, which XLIFF 2 reads as state initial
+XLIFF2_NO_STATES = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en-GB" trgLang="kk-KZ">
+  <file id="leaflet">
+    <unit id="1"><segment><source>Workers of all countries, unite!</source>
+      <target>Барлық елдердің пролетарлары, бірігіңдер!</target></segment></unit>
+    <unit id="2"><segment><source>The strike continues.</source>
+      <target>Ереуіл жалғасуда.</target></segment></unit>
+    <unit id="3"><segment><source>Not translated yet.</source></segment></unit>
+  </file>
+</xliff>
+"""
+
+
+def test_an_xliff_2_whose_segments_have_no_state(invoke, seed_project, tmp_path):
+    """XLIFF 2's default state is initial, so a converter's file that gives no segment a state
+    imported as nothing, without a word ('wrote ... (0 units)'). A file that marks no segment
+    at all holds its translations in its targets: they are imported. Where the file does mark
+    states, a segment without one is initial as the standard says: left out, and counted."""
+    path = tmp_path / "leaflet.xlf"
+    path.write_text(XLIFF2_NO_STATES, encoding="utf-8")
+    result = invoke("memory", "import", path, seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {seed_project / 'memory' / 'leaflet.tmx'} (2 units)\n"
+    assert not result.stderr, result.stderr
+    out = search(invoke, seed_project, "The strike continues.", "kk")
+    assert out.startswith("100%") and "Ереуіл жалғасуда." in out, out
+
+    marked = XLIFF2_NO_STATES.replace(
+        '<unit id="2"><segment>', '<unit id="2"><segment state="final">'
+    )
+    path.write_text(marked, encoding="utf-8")
+    result = invoke("memory", "import", path, seed_project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"replaced {seed_project / 'memory' / 'leaflet.tmx'} (1 units)\n"
+    assert result.stderr == (
+        f"{path}: warning: 1 segment with a target left out: the file marks it as not "
+        "translated (state initial, or none given)\n"
+    )
+    assert "no match" in search(invoke, seed_project, "Workers of all countries, unite!", "kk")

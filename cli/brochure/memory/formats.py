@@ -2,7 +2,10 @@
 
 `brochure memory import` takes TMX (memory/tmx.py), and also:
 - XLIFF 1.x and 2.x from any tool (not only this project's exports): each source with a non-empty
-  target that is not marked untranslated (1.2 `new`/`needs-translation`, 2.x `initial`); a 1.2
+  target that is not marked untranslated (1.2 `new`/`needs-translation`, 2.x `initial`, which is
+  also what a 2.x segment without a `state` is, unless no segment of the file has one: a simple
+  converter's file, whose targets are its translations); those left out so are counted in a
+  warning (they were left out without a word, and such a file imported as nothing); a 1.2
   paragraph split into sentences by <seg-source> (Trados's .sdlxliff, memoQ, Okapi) gives one unit
   per sentence, and a Trados sentence only when its sdl:seg is confirmed as translated;
 - gettext PO files (read with polib): each entry with a msgstr that is neither fuzzy nor
@@ -86,6 +89,10 @@ def read_xliff_memory(path: Path) -> tuple[str, list[TranslationUnit]]:
     ns = f"{{{qname.namespace}}}" if qname.namespace else ""
     units = []
     first = ""
+    # XLIFF 2's default state is initial; a file that gives no segment a state at all (written
+    # by a converter that knows none) holds its translations in its targets all the same
+    stateless = version == "2" and not any(s.get("state") for s in root.iter(f"{ns}segment"))
+    skipped = 0
     for file_el in root.iter(f"{ns}file"):
         if version == "1":
             src, tgt = file_el.get("source-language", ""), file_el.get("target-language", "")
@@ -99,11 +106,23 @@ def read_xliff_memory(path: Path) -> tuple[str, list[TranslationUnit]]:
             raise TranslationMemoryError(
                 f"{where}: source language {src!r}, the file's first <file> has {first!r}"
             )
-        pairs = _pairs_1(file_el, ns) if version == "1" else _pairs_2(file_el, ns)
+        pairs = _pairs_1(file_el, ns) if version == "1" else _pairs_2(file_el, ns, stateless)
         for line, source, target in pairs:
             source, target = normalise(source), normalise(target)
-            if source and target:
+            if line < 0:  # a translation the file marks as not (yet) one
+                skipped += bool(source and target)
+            elif source and target:
                 units.append(TranslationUnit({first: source, lang_code(tgt): target}, line))
+    if skipped:
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "%s: warning: %d %s with a target left out: the file marks %s as not translated "
+            "(%s)", path, skipped, "segment" if skipped == 1 else "segments",
+            "it" if skipped == 1 else "them",
+            "state initial, or none given" if version == "2"
+            else "state new or needs-translation, or a Trados sentence not confirmed as translated",
+        )  # fmt: skip
     return first, units
 
 
@@ -117,7 +136,10 @@ def _pairs_1(file_el: etree._Element, ns: str) -> list[tuple[int, str, str]]:
     out = []
     for tu in file_el.iter(f"{ns}trans-unit"):
         source, target = tu.find(f"{ns}source"), tu.find(f"{ns}target")
-        if source is None or target is None or target.get("state") in _UNTRANSLATED_12:
+        if source is None or target is None:
+            continue
+        if target.get("state") in _UNTRANSLATED_12:
+            out.append((-1, _plain(source), _plain(target)))  # counted, not taken
             continue
         seg_source = tu.find(f"{ns}seg-source")
         if seg_source is not None and _segment_marks(seg_source, ns) and _segment_marks(target, ns):
@@ -143,20 +165,26 @@ def _sentence_pairs(
     targets = _segment_marks(target, ns)
     out = []
     for mid, mark in _segment_marks(seg_source, ns).items():
-        if mid not in targets or (confirmed and confirmed.get(mid) not in _SDL_DONE):
+        if mid not in targets:
+            continue
+        if confirmed and confirmed.get(mid) not in _SDL_DONE:
+            out.append((-1, _plain(mark), _plain(targets[mid])))  # counted, not taken
             continue
         out.append((mark.sourceline or tu.sourceline or 0, _plain(mark), _plain(targets[mid])))
     return out
 
 
-def _pairs_2(file_el: etree._Element, ns: str) -> list[tuple[int, str, str]]:
+def _pairs_2(file_el: etree._Element, ns: str, stateless: bool) -> list[tuple[int, str, str]]:
+    """(line, source, target) of each segment with a target; line -1 for one the file marks as
+    not translated (initial: `state="initial"`, or no state where other segments have one)."""
     out = []
     for unit in file_el.iter(f"{ns}unit"):
         for seg in unit.iter(f"{ns}segment"):
             source, target = seg.find(f"{ns}source"), seg.find(f"{ns}target")
-            if source is None or target is None or seg.get("state", "initial") == "initial":
+            if source is None or target is None:
                 continue
-            out.append((seg.sourceline or 0, _plain(source), _plain(target)))
+            initial = seg.get("state", "translated" if stateless else "initial") == "initial"
+            out.append((-1 if initial else seg.sourceline or 0, _plain(source), _plain(target)))
     return out
 
 
