@@ -821,3 +821,89 @@ def test_an_odt_contents_and_index_are_not_read_as_text(invoke, project, tmp_pat
     assert result.exit_code == 0, result.output
     text_md = (project / "texts" / "appeal.md").read_text(encoding="utf-8")
     assert text_md == "# Part one\n\nThe strike goes on.\n", text_md
+
+
+def _raw_paragraphs(document, paragraphs: list[str]) -> None:
+    """Paragraphs given as the WordprocessingML inside <w:p>, as Word writes them."""
+    from docx.oxml import parse_xml
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for xml in paragraphs:
+        document.element.body.append(parse_xml(f"<w:p {ns}>{xml}</w:p>"))
+
+
+def _r(text: str, props: str = "") -> str:
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+TRACK = 'w:author="Асель" w:date="2026-01-05T10:00:00Z"'
+
+
+def test_a_docx_as_an_editor_leaves_it(invoke, project, tmp_path):
+    """What Word shows and prints with the changes accepted: hidden text (an editor's remark to
+    the translator, w:vanish) was read as text and translated; a paragraph whose mark was
+    deleted with changes tracked (two paragraphs joined, or one deleted whole) stayed two, or
+    left an empty one; a character inserted as a symbol (Insert > Symbol: a dash, a sign) was
+    lost, and a position tab ran two words together."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Appeal", style="Title")
+    _raw_paragraphs(document, [
+        _r("The workers of Zhanaozen ") + _r("[check the name with Marat] ", "<w:vanish/>")
+        + _r("went on strike."),
+        f'<w:pPr><w:rPr><w:del w:id="1" {TRACK}/></w:rPr></w:pPr>' + _r("The strike spread"),
+        _r(" to the whole region."),
+        f'<w:pPr><w:rPr><w:del w:id="2" {TRACK}/></w:rPr></w:pPr>'
+        f'<w:del w:id="3" {TRACK}><w:r><w:delText>A paragraph the editor cut.</w:delText></w:r></w:del>',
+        _r("Decree ") + '<w:r><w:sym w:font="Times New Roman" w:char="2116"/></w:r>'
+        + _r(" 12") + '<w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
+        + _r(" 1990") + '<w:r><w:sym w:font="Times New Roman" w:char="2013"/></w:r>' + _r("2020.")
+        + '<w:r><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/></w:r>'
+        + _r("Page"),
+        '<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>' + _r("Do not translate this paragraph.", "<w:vanish/>"),
+    ])  # fmt: skip
+    source = tmp_path / "appeal.docx"
+    document.save(str(source))
+    result = invoke("add", source, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+        "# Appeal\n\nThe workers of Zhanaozen went on strike.\n\n"
+        "The strike spread to the whole region.\n\n"
+        "Decree \u2116 12 1990\u20132020. Page\n"
+    )
+
+
+def test_an_odt_hides_what_libreoffice_hides(invoke, project, tmp_path):
+    """Characters formatted as hidden (Format > Character > Font Effects > Hidden: text:display
+    none), a hidden-text field and a paragraph a hidden-paragraph field hid when the file was
+    saved: LibreOffice neither shows nor prints them; they were read as text."""
+    from odf import style, text
+    from odf.opendocument import OpenDocumentText
+
+    doc = OpenDocumentText()
+    hidden = style.Style(name="Remark", family="text")
+    hidden.addElement(style.TextProperties(attributes={"display": "none"}))
+    doc.automaticstyles.addElement(hidden)
+    doc.text.addElement(text.H(outlinelevel=1, text="Appeal"))
+    p = text.P(text="The workers of Zhanaozen ")
+    p.addElement(text.Span(stylename=hidden, text="[check the name with Marat] "))
+    p.addText("went on strike.")
+    doc.text.addElement(p)
+    p = text.P(text="Contact: ")
+    field = text.HiddenText(condition="ooow:print==1", stringvalue="the committee", ishidden="true")
+    field.addText("the committee")
+    p.addElement(field)
+    p.addText("the union office.")
+    doc.text.addElement(p)
+    p = text.P(text="A note for the layout only.")
+    p.addElement(text.HiddenParagraph(condition="ooow:1==1", ishidden="true"))
+    doc.text.addElement(p)
+    source = tmp_path / "appeal.odt"
+    doc.save(str(source))
+    result = invoke("add", source, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+        "# Appeal\n\nThe workers of Zhanaozen went on strike.\n\nContact: the union office.\n"
+    )

@@ -5,7 +5,10 @@ hyperlinks, tracked changes and note references interleave there. Kept: headings
 Title, or an outline level), list items (numbered or bulleted by the numbering definitions), quotes
 (Quote, Intense Quote, Block Text styles), italic/bold set on a run or by a character style, links,
 footnotes and endnotes (as bracketed notes at their reference). Dropped: headers and footers (other
-parts), comments, tracked deletions and moved-away text; tracked insertions are accepted. Also
+parts), comments, tracked deletions and moved-away text; tracked insertions are accepted, and a
+paragraph whose mark was deleted with changes tracked is one with the next, as Word joins them on
+accepting. Hidden text (w:vanish: a note to the editor, text kept out of print) is dropped, as
+Word neither shows nor prints it by default. Also
 dropped, as the ODT reader drops text:table-of-content: what Word generates from the text (a
 table of contents, an index, a table of figures or of authorities: a TOC, INDEX or TOA field's
 result, paragraphs in the TOC 1-9 / Index 1-9 styles, a "Table of Contents" content control):
@@ -145,7 +148,10 @@ class _Reader:
     # -- body ----------------------------------------------------------------------------------
     def paragraphs(self) -> list[Para]:
         out: list[Para] = []
+        self.joined: list[Run] = []  # runs of paragraphs whose mark was deleted, for the next one
         self._container(self.document.element.body, out)
+        if self.joined:
+            out.append(Para("paragraph", self.joined))
         return [p for p in out if p.text]
 
     def _container(self, el: Any, out: list[Para]) -> None:
@@ -153,7 +159,12 @@ class _Reader:
             name = _local(child)
             if name == "p":
                 if not self._generated(child):
-                    out.append(self._paragraph(child))
+                    para = self._paragraph(child)
+                    para.runs[:0], self.joined = self.joined, []
+                    if _mark_deleted(child):  # the text goes on in the next paragraph, whose
+                        self.joined = para.runs  # mark (its style) remains
+                    else:
+                        out.append(para)
             elif name == "tbl":
                 for cell in child.iter(_w("tc")):
                     self._container(cell, out)
@@ -265,15 +276,19 @@ class _Reader:
         return out
 
     def _run(self, r: Any, href: str) -> list[Run]:
-        em, strong = self._run_format(r)
+        em, strong, hidden = self._run_format(r)
+        if hidden:
+            return []
         out: list[Run] = []
         text: list[str] = []
         for child in r:
             name = _local(child)
             if name == "t":
                 text.append(child.text or "")
-            elif name in ("tab", "br", "cr"):
+            elif name in ("tab", "ptab", "br", "cr"):
                 text.append(" ")
+            elif name == "sym":  # Insert > Symbol: a character by its code (a dash, a sign)
+                text.append(_symbol(child))
             elif name == "noBreakHyphen":
                 text.append("\u2011")
             elif name in self.notes:
@@ -285,9 +300,9 @@ class _Reader:
         out.append(Run("".join(text), em, strong, href))
         return out
 
-    def _run_format(self, r: Any) -> tuple[bool, bool]:
-        """Italic and bold set on the run or by its character style (paragraph styles excluded:
-        a heading or quote style's own italics are not emphasis in the text)."""
+    def _run_format(self, r: Any) -> tuple[bool, bool, bool]:
+        """Italic, bold and hidden set on the run or by its character style (paragraph styles
+        excluded: a heading or quote style's own italics are not emphasis in the text)."""
         props = [r.find(_w("rPr"))]
         rpr = props[0]
         style_ref = rpr.find(_w("rStyle")) if rpr is not None else None
@@ -299,7 +314,26 @@ class _Reader:
             style = style.base_style
         em = "emphasis" in names or _toggle(props, "i")
         strong = "strong" in names or _toggle(props, "b")
-        return em, strong
+        return em, strong, _toggle(props, "vanish")
+
+
+def _mark_deleted(p: Any) -> bool:
+    """Whether paragraph `p`'s mark was deleted (or moved away) with changes tracked: accepted,
+    its text runs on into the next paragraph."""
+    rpr = p.find(f"{_w('pPr')}/{_w('rPr')}")
+    return rpr is not None and any(_local(c) in ("del", "moveFrom") for c in rpr)
+
+
+def _symbol(sym: Any) -> str:
+    """The character a w:sym stands for; "" for one of a symbol font's own (U+F000-F0FF: a
+    Wingdings or Symbol glyph with no Unicode meaning of its own, a bullet or pictogram)."""
+    try:
+        code = int(sym.get(_w("char")) or "", 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF or code < 0x20:
+        return ""
+    return chr(code)
 
 
 def _toggle(props: list[Any], tag: str) -> bool:

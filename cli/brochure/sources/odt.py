@@ -6,7 +6,9 @@ same elements in a DOM of its own. Kept: headings (text:h and its outline level)
 (numbered or bulleted by the list style), quotes (the "Quotations" paragraph style and styles based
 on it), italic and bold from text styles, links, footnotes and endnotes (as bracketed notes at their
 citation). Dropped: headers and footers (they live in styles.xml), annotations (comments), the
-tracked-changes log (where deleted text is kept), frames.
+tracked-changes log (where deleted text is kept), frames, and hidden text, as LibreOffice neither
+shows nor prints it: characters whose style hides them (Format > Character > Hidden, text:display
+none), and hidden text and paragraphs whose condition held when the file was saved.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class _Style:
     display: str = ""
     italic: bool | None = None
     bold: bool | None = None
+    hidden: bool | None = None
 
 
 def read_odt(path: Path, data: bytes) -> list[Para]:
@@ -120,6 +123,8 @@ class _Reader:
                     style.italic = v in ("italic", "oblique")
                 if (v := props.get(_q(FO, "font-weight"))) is not None:
                     style.bold = v == "bold" or (v.isdigit() and int(v) >= 600)
+                if (v := props.get(_q(TEXT, "display"))) is not None:
+                    style.hidden = v == "none"
             self.styles[el.get(_q(STYLE, "name"), "")] = style
         for el in root.iter(_q(TEXT, "list-style")):
             levels = {}
@@ -145,6 +150,10 @@ class _Reader:
                 bold = style.bold
         return italic, bold
 
+    def _hidden(self, name: str) -> bool:
+        """Whether the text style `name` (or one it is based on) hides its characters."""
+        return next((s.hidden for s in self._chain(name) if s.hidden is not None), False)
+
     # -- body ----------------------------------------------------------------------------------
     def paragraphs(self) -> list[Para]:
         body = self.content.find(f"{_q(OFFICE, 'body')}/{_q(OFFICE, 'text')}")
@@ -156,7 +165,7 @@ class _Reader:
     def _container(self, el: Any, out: list[Para], list_style: str, depth: int) -> None:
         for child in el:
             ns, name = _local(child)
-            if name in _SKIP:
+            if name in _SKIP or (ns == TEXT and name in ("p", "h") and _hidden_paragraph(child)):
                 continue
             if ns == TEXT and name == "h":
                 level = int(child.get(_q(TEXT, "outline-level"), "1"))
@@ -190,7 +199,7 @@ class _Reader:
             first = True
             for child in item:
                 cns, cname = _local(child)
-                if cns == TEXT and cname in ("p", "h") and first:
+                if cns == TEXT and cname in ("p", "h") and first and not _hidden_paragraph(child):
                     styles = self._chain(child.get(_q(TEXT, "style-name"), ""))
                     level = list_style_level([s.display.lower() for s in styles], depth)
                     out.append(Para("list_item", self._runs(child), level=level, ordered=ordered))
@@ -209,6 +218,12 @@ class _Reader:
         for child in el:
             ns, name = _local(child)
             if name in _SKIP:
+                pass
+            elif _hidden(child) or (
+                ns == TEXT
+                and name == "span"
+                and self._hidden(child.get(_q(TEXT, "style-name"), ""))
+            ):
                 pass
             elif ns == TEXT and name == "span":
                 italic, bold = self._format(child.get(_q(TEXT, "style-name"), ""))
@@ -231,6 +246,16 @@ class _Reader:
             if child.tail:
                 out.append(Run(child.tail, em, strong, href))
         return out
+
+
+def _hidden(el: Any) -> bool:
+    """A text:hidden-text field hidden when the file was saved (its condition held)."""
+    return _local(el) == (TEXT, "hidden-text") and el.get(_q(TEXT, "is-hidden")) == "true"
+
+
+def _hidden_paragraph(p: Any) -> bool:
+    """A paragraph a text:hidden-paragraph field hid when the file was saved."""
+    return any(f.get(_q(TEXT, "is-hidden")) == "true" for f in p.iter(_q(TEXT, "hidden-paragraph")))
 
 
 class _Wrap:
