@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -645,3 +646,55 @@ def test_the_band_gives_the_full_computations_alignment_of_unequal_translations(
     project_dir = write_project(tmp_path / "p", toml, {"a.md": "\n\n".join(SOURCE) + "\n",
                                 "a.ru.md": "\n\n".join(translation) + "\n"})  # fmt: skip
     assert_same_alignment(project_dir, project_dir / "a.md", project_dir / "a.ru.md", "ru")
+
+
+def long_book(seed_project, tmp_path, size=300):
+    """A book of `size` paragraphs: the seed book's drawn in a shuffled order, again and again
+    (as bench/bench_align.py makes one); a project of it, and its paragraphs as seed_book's."""
+    _, pool = seed_book(load_project(seed_project), tmp_path)
+    rng, book = random.Random(11), []
+    while len(book) < size:
+        rng.shuffle(pool)
+        book.extend(pool[: size - len(book)])
+    toml = (
+        'title = "T"\nsource_language = "en"\ntarget_languages = ["ru"]\ndocuments = ["book.md"]\n'
+    )
+    project_dir = write_project(tmp_path / "long", toml,
+                                {"book.md": "\n\n".join(m + en for m, en, _ in book) + "\n"})  # fmt: skip
+    return project_dir, book
+
+
+def test_the_band_gives_the_full_computations_alignment_of_a_translation_of_the_first_half(
+    seed_project, tmp_path
+):
+    """A book of 300 paragraphs translated up to its middle (a translation under way): the whole
+    texts' ratio is half the languages'. Every paragraph of the first half gets its own
+    translation, the second half is left as it was, as the full computation has it."""
+    project_dir, book = long_book(seed_project, tmp_path)
+    translation = tmp_path / "book.ru.md"
+    translation.write_text("\n\n".join(m + ru for m, _, ru in book[:150]) + "\n", encoding="utf-8")
+    result = assert_same_alignment(project_dir, project_dir / "book.md", translation, "ru")
+    assert not result.leftovers
+    assert " ".join(p.target for p in result.pairs if p.target) == " ".join(
+        ru for _, _, ru in book[:150]
+    )
+    left = [p.source for p in result.pairs if not p.target]
+    assert " ".join(left) == " ".join(en for _, en, _ in book[150:])
+
+
+def test_the_band_gives_the_full_computations_alignment_with_a_translators_preface(
+    seed_project, tmp_path
+):
+    """A book of 200 paragraphs whose translation starts with a preface of the translator's own
+    (12 paragraphs): the path starts 12 paragraphs off the diagonal. The preface is left over,
+    every paragraph of the book gets its own translation."""
+    project_dir, book = long_book(seed_project, tmp_path, 200)
+    preface = [
+        f"Предисловие переводчика, абзац {n}: этого текста нет в оригинале." for n in range(1, 13)
+    ]
+    translation = tmp_path / "book.ru.md"
+    translation.write_text("\n\n".join(preface + [m + ru for m, _, ru in book]) + "\n",
+                           encoding="utf-8")  # fmt: skip
+    result = assert_same_alignment(project_dir, project_dir / "book.md", translation, "ru")
+    assert result.leftovers == preface
+    assert " ".join(p.target for p in result.pairs) == " ".join(ru for _, _, ru in book)
