@@ -698,3 +698,18 @@ def test_the_band_gives_the_full_computations_alignment_with_a_translators_prefa
     result = assert_same_alignment(project_dir, project_dir / "book.md", translation, "ru")
     assert result.leftovers == preface
     assert " ".join(p.target for p in result.pairs) == " ".join(ru for _, _, ru in book)
+
+
+def test_a_translation_far_longer_than_its_source_pairs_at_its_own_ratio(seed_project, tmp_path):
+    """Both seed documents with every Russian word written twice, as a language that takes far
+    more letters would (1.7 times the English): aligned from the ratio 1, most paragraphs pair
+    unsurely or not at all, so the whole texts' ratio is tried too and its alignment kept: every
+    paragraph with its own translation."""
+    project_dir, book = seed_book(load_project(seed_project), tmp_path)
+    twice = re.compile(r"[^\W\d_A-Za-z]+")  # Cyrillic words; numbers and Latin names stay anchors
+    translation = tmp_path / "book.ru.md"
+    translation.write_text("\n\n".join(m + twice.sub(lambda w: w[0] * 2, ru) for m, _, ru in book)
+                           + "\n", encoding="utf-8")  # fmt: skip
+    result = assert_same_alignment(project_dir, project_dir / "book.md", translation, "ru")
+    assert not result.leftovers and not result.unpaired
+    assert not [p for p in result.unsure if "paragraph" in p.unsure]
