@@ -907,3 +907,38 @@ def test_an_odt_hides_what_libreoffice_hides(invoke, project, tmp_path):
     assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
         "# Appeal\n\nThe workers of Zhanaozen went on strike.\n\nContact: the union office.\n"
     )
+
+
+def test_a_web_page_without_what_its_readers_never_see(invoke, project, tmp_path):
+    """Text a page gives screen readers only (WordPress's screen-reader-text, Bootstrap's
+    visually-hidden: "Opens in a new window", "Continue reading ...") and a correction's struck-out
+    <del> were read as text ("hundreds dozens of strikers"); elements hidden by their attribute
+    or style were left to the extractor. None is read now; the <ins> beside a <del> is."""
+    page = tmp_path / "zhanaozen.html"
+    page.write_text(
+        """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Strike</title></head>
+<body><nav><a href="/">Home</a> <span class="screen-reader-text">Skip to content</span></nav>
+<article><h1>Strike in Zhanaozen</h1>
+<p>The oil workers of Zhanaozen went on strike on Monday, demanding higher wages and the right
+to organise<span style="color: red; display: none">[editor: check the date]</span>.
+<a href="https://example.org/demands" target="_blank">Their demands<span class="visually-hidden">
+(opens in a new window)</span></a> were read out at the square.</p>
+<p>The management refused to negotiate, and <del>hundreds</del> <ins>dozens</ins> of strikers
+were detained by the police in the following days.</p>
+<p hidden>A paragraph the page never shows.</p>
+<p><a href="https://example.org/more">Continue reading<span class="sr-only"> Strike in
+Zhanaozen</span></a></p>
+</article></body></html>""",
+        encoding="utf-8",
+    )
+    result = invoke("add", page, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "zhanaozen.md").read_text(encoding="utf-8") == (
+        "# Strike in Zhanaozen\n\n"
+        "The oil workers of Zhanaozen went on strike on Monday, demanding higher wages and the "
+        "right to organise. [Their demands](https://example.org/demands) were read out at the "
+        "square.\n\n"
+        "The management refused to negotiate, and dozens of strikers were detained by the police "
+        "in the following days.\n\n"
+        "[Continue reading](https://example.org/more)\n"
+    )

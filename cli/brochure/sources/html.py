@@ -315,6 +315,32 @@ def _drop_skipped(root: HtmlElement) -> None:
             continue  # a page-wide form (ASP.NET wraps every page in one), not a reply form
         if el.getparent() is not None:
             el.drop_tree()
+    for el in list(root.iter()):
+        if isinstance(el.tag, str) and el.getparent() is not None and _unseen(el):
+            el.drop_tree()  # (its tail is the text after it: kept)
+
+
+# What a page never shows its readers: text only screen readers get (WordPress's
+# screen-reader-text, Bootstrap's sr-only / visually-hidden, Drupal's element-invisible: "Opens in
+# a new window", "Continue reading <title>"), elements hidden by their own attribute or style, and
+# text the page marks as deleted (<del>: struck out, the correction in <ins> beside it), as a DOCX's
+# tracked deletions are dropped.
+_SCREEN_READER = {"screen-reader-text", "sr-only", "visually-hidden", "visuallyhidden",
+                  "element-invisible", "screenreader-only", "u-visually-hidden", "a11y-hidden",
+                  "hidden-visually", "show-for-sr"}  # fmt: skip
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:;|!|$)", re.I
+)
+
+
+def _unseen(el: HtmlElement) -> bool:
+    """Whether `el` is text a reader of the page never sees (see _SCREEN_READER)."""
+    return (
+        el.tag == "del"
+        or el.get("hidden") is not None
+        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+        or not _SCREEN_READER.isdisjoint((el.get("class") or "").lower().split())
+    )
 
 
 def _walk_blocks(root: HtmlElement, quote: bool = False, depth: int = -1) -> list[Para]:
