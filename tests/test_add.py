@@ -942,3 +942,89 @@ Zhanaozen</span></a></p>
         "in the following days.\n\n"
         "[Continue reading](https://example.org/more)\n"
     )
+
+
+def _text_box(paragraphs: list[str]) -> str:
+    """A run holding a text box as Word 2010+ writes it: DrawingML in mc:Choice, the same box as
+    VML in mc:Fallback (for older readers): its text twice."""
+    content = (
+        "<w:txbxContent>" + "".join(f"<w:p>{_r(t)}</w:p>" for t in paragraphs) + "</w:txbxContent>"
+    )
+    return (
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>'
+        '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f"<wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+        "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+        f"{content}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def test_a_docx_text_box_is_read_once_after_its_paragraph(invoke, project, tmp_path):
+    """A leaflet's sidebar in a text box (a run's drawing, written twice by Word: DrawingML and
+    its VML fallback) was lost without a word. Its paragraphs now follow the paragraph it is
+    anchored in, once; a box in a tracked deletion stays out."""
+    import docx
+    from docx.oxml import parse_xml
+
+    ns = " ".join([
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"',
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"',
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"',
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"',
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"',
+        'xmlns:v="urn:schemas-microsoft-com:vml"',
+    ])  # fmt: skip
+    document = docx.Document()
+    document.add_paragraph("Appeal", style="Title")
+    for xml in [
+        _r("The strike committee meets every evening.")
+        + _text_box(["How to help", "Bring food and water to the square."]),
+        _r("The strike goes on.")
+        + f'<w:del w:id="1" {TRACK}>' + _text_box(["An old sidebar."]) + "</w:del>",
+    ]:  # fmt: skip
+        document.element.body.append(parse_xml(f"<w:p {ns}>{xml}</w:p>"))
+    source = tmp_path / "appeal.docx"
+    document.save(str(source))
+    result = invoke("add", source, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+        "# Appeal\n\nThe strike committee meets every evening.\n\nHow to help\n\n"
+        "Bring food and water to the square.\n\nThe strike goes on.\n"
+    )
+
+
+def test_an_odt_text_box_is_read_after_its_paragraph(invoke, project, tmp_path):
+    """LibreOffice's text boxes (a draw:frame holding a draw:text-box, anchored in a paragraph or
+    to the page) were dropped with the frames that hold pictures: a sidebar's text was lost."""
+    from odf import draw, text
+    from odf.opendocument import OpenDocumentText
+
+    doc = OpenDocumentText()
+    doc.text.addElement(text.H(outlinelevel=1, text="Appeal"))
+    page_frame = draw.Frame(anchortype="page", width="5cm", height="3cm")
+    page_box = draw.TextBox()
+    page_box.addElement(text.P(text="Solidarity fund: account 4400 1234."))
+    page_frame.addElement(page_box)
+    doc.text.addElement(page_frame)
+    p = text.P(text="The strike committee meets every evening.")
+    frame = draw.Frame(anchortype="paragraph", width="6cm", height="4cm")
+    box = draw.TextBox()
+    box.addElement(text.P(text="How to help"))
+    box.addElement(text.P(text="Bring food and water to the square."))
+    frame.addElement(box)
+    p.addElement(frame)
+    doc.text.addElement(p)
+    picture = draw.Frame(anchortype="as-char", width="1cm", height="1cm")
+    picture.addElement(draw.Image(href="Pictures/logo.png"))
+    p = text.P(text="The strike goes on.")
+    p.addElement(picture)
+    doc.text.addElement(p)
+    source = tmp_path / "appeal.odt"
+    doc.save(str(source))
+    result = invoke("add", source, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+        "# Appeal\n\nSolidarity fund: account 4400 1234.\n\n"
+        "The strike committee meets every evening.\n\nHow to help\n\n"
+        "Bring food and water to the square.\n\nThe strike goes on.\n"
+    )

@@ -4,7 +4,8 @@ python-docx opens the package and resolves styles; the body is walked in its XML
 hyperlinks, tracked changes and note references interleave there. Kept: headings (Heading N,
 Title, or an outline level), list items (numbered or bulleted by the numbering definitions), quotes
 (Quote, Intense Quote, Block Text styles), italic/bold set on a run or by a character style, links,
-footnotes and endnotes (as bracketed notes at their reference). Dropped: headers and footers (other
+footnotes and endnotes (as bracketed notes at their reference), text boxes (a sidebar, a callout:
+their paragraphs after the one they are anchored in). Dropped: headers and footers (other
 parts), comments, tracked deletions and moved-away text; tracked insertions are accepted, and a
 paragraph whose mark was deleted with changes tracked is one with the next, as Word joins them on
 accepting. Hidden text (w:vanish: a note to the editor, text kept out of print) is dropped, as
@@ -165,6 +166,8 @@ class _Reader:
                         self.joined = para.runs  # mark (its style) remains
                     else:
                         out.append(para)
+                for box in _text_boxes(child):  # a sidebar, a callout: after its anchor
+                    self._container(box, out)
             elif name == "tbl":
                 for cell in child.iter(_w("tc")):
                     self._container(cell, out)
@@ -315,6 +318,41 @@ class _Reader:
         em = "emphasis" in names or _toggle(props, "i")
         strong = "strong" in names or _toggle(props, "b")
         return em, strong, _toggle(props, "vanish")
+
+
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The contents (w:txbxContent) of the text boxes anchored in paragraph `p`, once each: Word
+    writes a shape twice, as DrawingML in mc:Choice and as VML in mc:Fallback; the fallback is
+    read only where the choice holds none. Boxes inside a box are its own paragraphs' business."""
+    out = []
+    for box in p.iter(_w("txbxContent")):
+        outer = box.getparent()
+        inside_box = fallback = False
+        while outer is not None and outer is not p:
+            if outer.tag == _w("txbxContent"):
+                inside_box = True
+            elif outer.tag == f"{{{MC}}}Fallback":
+                choice = outer.getparent().find(f"{{{MC}}}Choice")
+                fallback = (
+                    choice is not None and next(choice.iter(_w("txbxContent")), None) is not None
+                )
+            outer = outer.getparent()
+        if not inside_box and not fallback and not _deleted(box, p):
+            out.append(box)
+    return out
+
+
+def _deleted(el: Any, p: Any) -> bool:
+    """Whether `el` lies in a tracked deletion (w:del, w:moveFrom) within paragraph `p`."""
+    outer = el.getparent()
+    while outer is not None and outer is not p:
+        if outer.tag in (_w("del"), _w("moveFrom")):
+            return True
+        outer = outer.getparent()
+    return False
 
 
 def _mark_deleted(p: Any) -> bool:

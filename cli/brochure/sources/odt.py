@@ -6,7 +6,8 @@ same elements in a DOM of its own. Kept: headings (text:h and its outline level)
 (numbered or bulleted by the list style), quotes (the "Quotations" paragraph style and styles based
 on it), italic and bold from text styles, links, footnotes and endnotes (as bracketed notes at their
 citation). Dropped: headers and footers (they live in styles.xml), annotations (comments), the
-tracked-changes log (where deleted text is kept), frames, and hidden text, as LibreOffice neither
+tracked-changes log (where deleted text is kept), frames but their text boxes (read after the
+paragraph they are anchored in), and hidden text, as LibreOffice neither
 shows nor prints it: characters whose style hides them (Format > Character > Hidden, text:display
 none), and hidden text and paragraphs whose condition held when the file was saved.
 """
@@ -35,6 +36,7 @@ STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 XLINK = "http://www.w3.org/1999/xlink"
 MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -165,30 +167,37 @@ class _Reader:
     def _container(self, el: Any, out: list[Para], list_style: str, depth: int) -> None:
         for child in el:
             ns, name = _local(child)
-            if name in _SKIP or (ns == TEXT and name in ("p", "h") and _hidden_paragraph(child)):
+            if ns == TEXT and name in ("p", "h") and _hidden_paragraph(child):
                 continue
-            if ns == TEXT and name == "h":
-                level = int(child.get(_q(TEXT, "outline-level"), "1"))
-                out.append(Para("heading", self._runs(child), level=min(level, 6)))
-            elif ns == TEXT and name == "p":
-                style = child.get(_q(TEXT, "style-name"), "")
-                names = {s.display.lower() for s in self._chain(style)}
-                kind: ParaKind = "quote" if names & QUOTE_STYLES else "paragraph"
-                if "title" in names:  # the Title paragraph style is the document's title
-                    out.append(Para("heading", self._runs(child), level=1))
-                    continue
-                em = strong = False
-                if style in self.automatic:
-                    auto = self.styles[style]
-                    em, strong = bool(auto.italic), bool(auto.bold)
-                out.append(Para(kind, self._runs(child, em, strong)))
-            elif ns == TEXT and name == "list":
-                self._list(
-                    child, out, child.get(_q(TEXT, "style-name"), "") or list_style, depth + 1
-                )
-            elif (ns, name) in ((TEXT, "section"), (TABLE, "table"), (TABLE, "table-row"),
-                                (TABLE, "table-cell"), (TABLE, "table-rows"), (TABLE, "table-header-rows")):  # fmt: skip
-                self._container(child, out, list_style, depth)
+            if name not in _SKIP:
+                self._block(child, ns, name, out, list_style, depth)
+            if (ns, name) in ((TEXT, "p"), (TEXT, "h"), (DRAW, "frame")):
+                for box in _text_boxes(child):  # a sidebar, a callout: after what anchors it
+                    self._container(box, out, list_style, depth)
+
+    def _block(
+        self, child: Any, ns: str, name: str, out: list[Para], list_style: str, depth: int
+    ) -> None:
+        if ns == TEXT and name == "h":
+            level = int(child.get(_q(TEXT, "outline-level"), "1"))
+            out.append(Para("heading", self._runs(child), level=min(level, 6)))
+        elif ns == TEXT and name == "p":
+            style = child.get(_q(TEXT, "style-name"), "")
+            names = {s.display.lower() for s in self._chain(style)}
+            kind: ParaKind = "quote" if names & QUOTE_STYLES else "paragraph"
+            if "title" in names:  # the Title paragraph style is the document's title
+                out.append(Para("heading", self._runs(child), level=1))
+                return
+            em = strong = False
+            if style in self.automatic:
+                auto = self.styles[style]
+                em, strong = bool(auto.italic), bool(auto.bold)
+            out.append(Para(kind, self._runs(child, em, strong)))
+        elif ns == TEXT and name == "list":
+            self._list(child, out, child.get(_q(TEXT, "style-name"), "") or list_style, depth + 1)
+        elif (ns, name) in ((TEXT, "section"), (TABLE, "table"), (TABLE, "table-row"),
+                            (TABLE, "table-cell"), (TABLE, "table-rows"), (TABLE, "table-header-rows")):  # fmt: skip
+            self._container(child, out, list_style, depth)
 
     def _list(self, el: Any, out: list[Para], style: str, depth: int) -> None:
         ordered = self.list_styles.get(style, {}).get(depth + 1, False)
@@ -246,6 +255,19 @@ class _Reader:
             if child.tail:
                 out.append(Run(child.tail, em, strong, href))
         return out
+
+
+def _text_boxes(el: Any) -> list[Any]:
+    """The draw:text-box elements of the frames in `el` (a paragraph, or a frame itself), not
+    those inside another text box (read with that box's paragraphs)."""
+    out = []
+    for box in el.iter(_q(DRAW, "text-box")):
+        outer = box.getparent()
+        while outer is not None and outer is not el and outer.tag != _q(DRAW, "text-box"):
+            outer = outer.getparent()
+        if outer is None or outer is el:
+            out.append(box)
+    return out
 
 
 def _hidden(el: Any) -> bool:
