@@ -845,7 +845,8 @@ def test_a_docx_as_an_editor_leaves_it(invoke, project, tmp_path):
     the translator, w:vanish) was read as text and translated; a paragraph whose mark was
     deleted with changes tracked (two paragraphs joined, or one deleted whole) stayed two, or
     left an empty one; a character inserted as a symbol (Insert > Symbol: a dash, a sign) was
-    lost, and a position tab ran two words together."""
+    lost, and a position tab ran two words together; a template's content control still
+    showing its placeholder ("Click or tap here to enter text.") was read as the author's."""
     import docx
 
     document = docx.Document()
@@ -863,7 +864,15 @@ def test_a_docx_as_an_editor_leaves_it(invoke, project, tmp_path):
         + '<w:r><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/></w:r>'
         + _r("Page"),
         '<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>' + _r("Do not translate this paragraph.", "<w:vanish/>"),
+        _r("Signed: ") + "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+        + _r("Click or tap here to enter text.") + "</w:sdtContent></w:sdt>"
+        + "<w:sdt><w:sdtPr/><w:sdtContent>" + _r("the strike committee") + "</w:sdtContent></w:sdt>",
     ])  # fmt: skip
+    document.element.body.append(docx.oxml.parse_xml(
+        '<w:sdt xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:p>{_r('Enter the date.')}</w:p>"
+        "</w:sdtContent></w:sdt>"
+    ))  # fmt: skip
     source = tmp_path / "appeal.docx"
     document.save(str(source))
     result = invoke("add", source, project)
@@ -871,7 +880,7 @@ def test_a_docx_as_an_editor_leaves_it(invoke, project, tmp_path):
     assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
         "# Appeal\n\nThe workers of Zhanaozen went on strike.\n\n"
         "The strike spread to the whole region.\n\n"
-        "Decree \u2116 12 1990\u20132020. Page\n"
+        "Decree \u2116 12 1990\u20132020. Page\n\nSigned: the strike committee\n"
     )
 
 

@@ -9,7 +9,8 @@ their paragraphs after the one they are anchored in). Dropped: headers and foote
 parts), comments, tracked deletions and moved-away text; tracked insertions are accepted, and a
 paragraph whose mark was deleted with changes tracked is one with the next, as Word joins them on
 accepting. Hidden text (w:vanish: a note to the editor, text kept out of print) is dropped, as
-Word neither shows nor prints it by default. Also
+Word neither shows nor prints it by default, and a content control still showing its placeholder
+(a template's "Click or tap here to enter text."). Also
 dropped, as the ODT reader drops text:table-of-content: what Word generates from the text (a
 table of contents, an index, a table of figures or of authorities: a TOC, INDEX or TOA field's
 result, paragraphs in the TOC 1-9 / Index 1-9 styles, a "Table of Contents" content control):
@@ -174,6 +175,8 @@ class _Reader:
             elif name == "sdt" and _gallery(child) == "table of contents":
                 for p in child.iter(_w("p")):  # (its fields end inside: keep the count right)
                     self._generated(p)
+            elif name == "sdt" and _placeholder(child):
+                continue
             elif name in ("sdt", "sdtContent", "customXml", "ins", "moveTo"):
                 self._container(child, out)
 
@@ -264,7 +267,7 @@ class _Reader:
         out: list[Run] = []
         for child in el:
             name = _local(child)
-            if name in _SKIP:
+            if name in _SKIP or (name == "sdt" and _placeholder(child)):
                 continue
             if name == "r":
                 out.extend(self._run(child, href))
@@ -353,6 +356,12 @@ def _deleted(el: Any, p: Any) -> bool:
             return True
         outer = outer.getparent()
     return False
+
+
+def _placeholder(sdt: Any) -> bool:
+    """Whether content control `sdt` still shows its placeholder ("Click or tap here to enter
+    text.", a template's prompt): nobody wrote it, there is nothing to translate."""
+    return sdt.find(f"{_w('sdtPr')}/{_w('showingPlcHdr')}") is not None
 
 
 def _mark_deleted(p: Any) -> bool:
