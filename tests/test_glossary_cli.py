@@ -637,3 +637,22 @@ def test_tbx_ids_from_other_tools(invoke, project, tmp_path):
                      "1917-revolution"], added  # fmt: skip
     listed = invoke("glossary", "list", project)
     assert listed.exit_code == 0 and "strike-committee-2\tstrike commission" in listed.output
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("terms.xlsx", "a spreadsheet workbook: save the sheet as CSV UTF-8"),
+     ("Labour.sdltb", "a Trados MultiTerm termbase: export it from MultiTerm as TBX or MultiTerm XML"),
+     ("memory.tmx", "a translation memory: `brochure memory import` takes it")],
+)  # fmt: skip
+def test_another_tools_own_termbase_is_refused_saying_what_to_export(
+    invoke, project, tmp_path, name, expected
+):
+    """A workbook or a MultiTerm database was 'unknown glossary format '.xlsx' (use .tbx, .tsv,
+    .csv)': the line now says what the file is and what to export from the tool that made it."""
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04" + b"\0" * 40)
+    before = snapshot(project)
+    line = error_line(invoke("glossary", "import", path, project))
+    assert line.startswith(f"Error: {path}: {expected}"), line
+    assert snapshot(project) == before

@@ -210,3 +210,22 @@ def test_an_xliff_2_whose_segments_have_no_state(invoke, seed_project, tmp_path)
         "translated (state initial, or none given)\n"
     )
     assert "no match" in search(invoke, seed_project, "Workers of all countries, unite!", "kk")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Main.sdltm", "a Trados Studio translation memory: export it as TMX"),
+     ("leaflet.docx.mqxlz", "a memoQ bilingual file, zipped: export it as XLIFF (.mqxliff)"),
+     ("terms.tbx", "a termbase: `brochure glossary import` takes it")],
+)  # fmt: skip
+def test_another_tools_own_memory_is_refused_saying_what_to_export(
+    invoke, seed_project, tmp_path, name, expected
+):
+    """A Trados .sdltm (an SQLite database) was read as TMX: 'malformed TMX: Start tag expected'.
+    The line now says what the file is and what to export from the tool that made it."""
+    path = tmp_path / name
+    path.write_bytes(b"SQLite format 3\0" + b"\0" * 40)
+    before = snapshot(seed_project)
+    line = error_line(invoke("memory", "import", path, seed_project))
+    assert line.startswith(f"Error: {path}: {expected}"), line
+    assert snapshot(seed_project) == before

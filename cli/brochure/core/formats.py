@@ -109,6 +109,35 @@ register(FileFormat("po", "memory", (".po",), reader="brochure.memory.formats:re
 # fmt: skip
 
 
+# Files other tools keep their glossaries and memories in, which brochure does not read: what to
+# export from that tool instead (said in the one line that refuses the file).
+_SHEET = ("a spreadsheet workbook: save the sheet as CSV UTF-8 (Excel: File > Save As > CSV UTF-8, "
+          "or Unicode Text; LibreOffice: Text CSV, UTF-8) and import that")  # fmt: skip
+FOREIGN: dict[tuple[Kind, str], str] = {
+    ("glossary", ".xlsx"): _SHEET, ("glossary", ".xls"): _SHEET, ("glossary", ".ods"): _SHEET,
+    ("glossary", ".sdltb"): "a Trados MultiTerm termbase: export it from MultiTerm as TBX or "
+                            "MultiTerm XML (.xml) and import that",
+    ("glossary", ".xdt"): "a MultiTerm termbase definition (its fields, no terms): export the "
+                          "entries as MultiTerm XML (.xml) or TBX and import that",
+    ("glossary", ".tmx"): "a translation memory: `brochure memory import` takes it",
+    ("memory", ".sdltm"): "a Trados Studio translation memory: export it as TMX (Translation "
+                          "Memories view > Export) and import that",
+    ("memory", ".mqxlz"): "a memoQ bilingual file, zipped: export it as XLIFF (.mqxliff) or the "
+                          "translation memory as TMX and import that",
+    ("memory", ".sdlppx"): "a Trados project package: import its .sdlxliff files, or a TMX",
+    ("memory", ".sdlrpx"): "a Trados return package: import its .sdlxliff files, or a TMX",
+    ("memory", ".xlsx"): "a spreadsheet: export the memory as TMX from the tool that made it",
+    ("memory", ".csv"): "a spreadsheet: export the memory as TMX from the tool that made it",
+    ("memory", ".tbx"): "a termbase: `brochure glossary import` takes it",
+}  # fmt: skip
+
+
+def foreign(kind: Kind, suffix: str) -> str:
+    """What a file ending in `suffix` is and what to export instead, if it is another tool's own
+    file of that kind ("" if brochure knows no such file)."""
+    return FOREIGN.get((kind, suffix.lower()), "")
+
+
 def formats(kind: Kind) -> list[FileFormat]:
     """The formats of one kind, in registration order."""
     return [f for f in _REGISTRY if f.kind == kind]

@@ -199,6 +199,8 @@ def read_any(path: Path) -> list[Concept]:
     """Concepts from a glossary file in any registered format (by extension), validated."""
     suffix = path.suffix.lower()
     fmt = formats.by_suffix("glossary", suffix)
+    if advice := formats.foreign("glossary", suffix):
+        raise GlossaryError(f"{path}: {advice}")
     if fmt is None or fmt.reader is None:
         known = ", ".join(f.suffixes[0] for f in formats.formats("glossary"))
         raise GlossaryError(f"{path}: unknown glossary format {suffix or '(none)'!r} (use {known})")

@@ -41,6 +41,8 @@ def import_memory(project: Project, file: Path) -> tuple[Path, int, bool]:
     brochure.core.formats, by file ending) into memory/<name>.tmx (see memory.tmx.keep_units)."""
     from brochure.core import formats
 
+    if advice := formats.foreign("memory", file.suffix):
+        raise TranslationMemoryError(f"{file}: {advice}")
     fmt = formats.by_suffix("memory", file.suffix) or formats.get("memory", "tmx")
     assert fmt is not None and fmt.reader is not None
     srclang, units = formats.load(fmt.reader)(file)
