@@ -656,3 +656,22 @@ def test_another_tools_own_termbase_is_refused_saying_what_to_export(
     line = error_line(invoke("glossary", "import", path, project))
     assert line.startswith(f"Error: {path}: {expected}"), line
     assert snapshot(project) == before
+
+
+def test_a_sheet_with_a_title_above_its_header(invoke, project, tmp_path):
+    """A translator's sheet often has a title row (and empty cells beside it) above the header:
+    the sheet imported as nothing, without a word (the empty column names read as a column named
+    twice, a memoQ layout with no term). The header is the first of the first lines that names a
+    column the glossary knows; the title is kept out."""
+    sheet = tmp_path / "terms.csv"
+    sheet.write_text(
+        "Глоссарий стачечного комитета;;\n;;\nEnglish;Russian;Kazakh\n"
+        "strike fund;стачечный фонд;ереуіл қоры\npicket line;линия пикета;пикет шебі\n",
+        encoding="utf-8",
+    )
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.stdout and not result.stderr, result.output
+    assert "ru: стачечный фонд" in invoke("glossary", "show", "strike-fund", project).output
+    saved = (project / "glossary" / "terms.tsv").read_text(encoding="utf-8")
+    assert "Глоссарий" not in saved

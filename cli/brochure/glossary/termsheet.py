@@ -60,13 +60,15 @@ def plan(header: list[str], language: Callable[[str], str]) -> list[tuple[str, s
     None for a plain sheet (one column per glossary column). `language(name)` is the glossary's
     code of a language column's name ("" if it is none)."""
     out: list[tuple[str, str]] = []
-    structured = len({h.lower() for h in header}) < len(header)
+    named = [h.strip().lower() for h in header if h.strip()]
+    structured = len(set(named)) < len(named)
     for name in header:
         kind = _kind(name.strip().lower(), language)
         kind = kind if kind[0] != "unknown" else ("unknown", name)
         structured = structured or kind[0] not in ("column", "term", "unknown")
         out.append(kind)
-    return out if structured else None
+    terms = any(kind in ("term", "column") for kind, _ in out)
+    return out if structured and terms else None
 
 
 def _kind(low: str, language: Callable[[str], str]) -> tuple[str, str]:

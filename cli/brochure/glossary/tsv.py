@@ -329,9 +329,20 @@ def for_import(text: str, path: Path) -> str:
     (_with_ids). Line numbers stay as they were."""
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
-    at = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), None)
-    if at is None:
+    rows = [i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")]
+    if not rows:
         return text
+    at = rows[0]
+    # a sheet's title above its header ("Glossary of the strike committee"): the header is the
+    # first of the first lines that names a column the glossary knows; those above it are kept
+    # as comments (the sheet imported as nothing, or was refused: 'the header has no id column')
+    for i in rows[:4]:
+        cells = [_unquote(c).strip() for c in lines[i].rstrip("\r").split("\t")]
+        if any(_import_column(c) for c in cells):
+            for j in rows[: rows.index(i)]:
+                lines[j] = "#" + lines[j]
+            at = i
+            break
     ending = "\r" if lines[at].endswith("\r") else ""
     header = [_unquote(c).strip() for c in lines[at].rstrip("\r").split("\t")]
     from brochure.glossary import termsheet
