@@ -675,3 +675,18 @@ def test_a_sheet_with_a_title_above_its_header(invoke, project, tmp_path):
     assert "ru: стачечный фонд" in invoke("glossary", "show", "strike-fund", project).output
     saved = (project / "glossary" / "terms.tsv").read_text(encoding="utf-8")
     assert "Глоссарий" not in saved
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_sheet_whose_lines_end_in_a_carriage_return(invoke, project, tmp_path, encoding):
+    """Excel for Mac saves text sheets with a carriage return alone at each line's end: the tab-
+    separated sheet was read as one line, its rows as columns of the header ('3 columns, the
+    header has 4')."""
+    sheet = tmp_path / "terms.txt"
+    rows = ["English\tRussian\tKazakh", "strike fund\tстачечный фонд\tереуіл қоры",
+            "picket line\tлиния пикета\tпикет шебі"]  # fmt: skip
+    sheet.write_bytes(("\r".join(rows) + "\r").encode(encoding))
+    result = invoke("glossary", "import", sheet, project)
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.stdout and not result.stderr, result.output
+    assert "kk: пикет шебі" in invoke("glossary", "show", "picket-line", project).output

@@ -311,15 +311,22 @@ def decode_import(path: Path, data: bytes) -> str:
 
     if data[:2] in UTF16_BOMS:
         try:
-            return data.decode("utf-16")
+            return _lone_cr(data.decode("utf-16"))
         except UnicodeDecodeError as exc:
             at = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
             raise GlossaryError(f"{path}:{at}: malformed UTF-16 text: {exc.reason}") from None
     try:
-        return data.decode("utf-8-sig")
+        return _lone_cr(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         at = data[: exc.start].count(b"\n") + 1
         raise GlossaryError(f"{path}:{at}: {not_utf8(data)}; save the file as UTF-8") from None
+
+
+def _lone_cr(text: str) -> str:
+    """Lines ended by a carriage return alone (Excel for Mac's "CSV (Macintosh)" and its tab-
+    separated text) end in a line feed: the sheet was read as one line, its rows as the header's
+    columns. CRLF stays as it is."""
+    return re.sub(r"\r(?!\n)", "\n", text) if "\r" in text else text
 
 
 def for_import(text: str, path: Path) -> str:
