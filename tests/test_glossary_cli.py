@@ -690,3 +690,29 @@ def test_a_sheet_whose_lines_end_in_a_carriage_return(invoke, project, tmp_path,
     assert result.exit_code == 0, result.output
     assert "2 added" in result.stdout and not result.stderr, result.output
     assert "kk: пикет шебі" in invoke("glossary", "show", "picket-line", project).output
+
+
+def test_a_tbx_definition_given_for_a_language(invoke, project, tmp_path):
+    """TBX-Basic puts a definition in the langSet (IATE's and Microsoft's termbases do): it was
+    dropped without a word; it is the concept's note now, marked with its language."""
+    path = tmp_path / "iate.tbx"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic" xml:lang="en"><text><body>
+<termEntry id="IATE-1234567">
+  <langSet xml:lang="en">
+    <descripGrp><descrip type="definition">collective refusal to work by employees</descrip></descripGrp>
+    <tig><term>work stoppage</term></tig></langSet>
+  <langSet xml:lang="ru">
+    <descrip type="definition">коллективный отказ работников от работы</descrip>
+    <tig><term>прекращение работы</term></tig></langSet>
+</termEntry>
+</body></text></martif>""",
+        encoding="utf-8",
+    )
+    result = invoke("glossary", "import", path, project)
+    assert result.exit_code == 0, result.output
+    shown = json.loads(invoke("glossary", "show", "work-stoppage", "--json", project).output)
+    assert shown["note"] == (
+        "en: collective refusal to work by employees ru: коллективный отказ работников от работы"
+    ), shown

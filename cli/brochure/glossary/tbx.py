@@ -149,6 +149,14 @@ def _concept(path: Path, entry, n: int) -> Concept | None:  # type: ignore[no-un
         lang = _lang(path, lang_el)
         if lang not in langs():
             continue
+        # a definition or note given for the language (TBX-Basic's place for a definition;
+        # IATE's and Microsoft's termbases): it was lost
+        for d in [*_children(lang_el, "descrip", "note"),
+                  *(d for g in _children(lang_el, "descripGrp") for d in _children(g, "descrip"))]:  # fmt: skip
+            if (_local(d) == "note" or d.get("type") in ("definition", "context")) and (
+                value := _text(d)
+            ):
+                notes.append(f"{lang}: {value}")
         preferred: list[str] = []
         admitted: list[str] = []
         forbidden: list[str] = []
