@@ -115,7 +115,7 @@ def _keeping_painted(document: Any, finish: Any) -> Any:
 
 def _write_print_from(pdf: Any, document: Any, target: Path, finish: Any) -> None:
     """Write the print PDF from the screen PDF's painted pages: what `document.write_pdf(target,
-    finisher=finish, pdf_variant=PRINT_PDF_VARIANT)` writes, byte for byte, without painting
+    finisher=finish, pdf_variant=PRINT_PDF_VARIANT)` writes, object for object, without painting
     every page a second time (a tenth of the bench edition's build).
 
     WeasyPrint 70 paints the pages anew for every write_pdf; nothing in its painting depends on
