@@ -71,6 +71,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def added(invoke, project: Path, source: Path, name: str = "appeal") -> str:
+    """`brochure add SOURCE PROJECT`, which must succeed: the Markdown it wrote (texts/NAME.md)."""
+    result = invoke("add", source, project)
+    assert result.exit_code == 0, result.output
+    return (project / "texts" / f"{name}.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("kind", ["html", "docx", "odt"])
 @pytest.mark.parametrize("name", SEED_DOCUMENTS)
 def test_add_gives_the_hand_cleaned_seed_document(invoke, project, tmp_path, kind, name):
@@ -432,9 +439,7 @@ def test_docx_round_trip_to_pdf(invoke, project, tmp_path):
     document.add_paragraph("The movement calls for a general strike.")
     source = document.save(str(tmp_path / "charter.docx")) or tmp_path / "charter.docx"
 
-    result = invoke("add", source, project)
-    assert result.exit_code == 0, result.output
-    markdown = (project / "texts" / "charter.md").read_text(encoding="utf-8")
+    markdown = added(invoke, project, source, "charter")
     assert markdown == (
         "# The Workers' Charter\n\n"
         "The congress in Bishkek adopted a _transitional_ programme of demands. [Held on 30 June and 1 July]\n\n"
@@ -875,9 +880,7 @@ def test_a_docx_as_an_editor_leaves_it(invoke, project, tmp_path):
     ))  # fmt: skip
     source = tmp_path / "appeal.docx"
     document.save(str(source))
-    result = invoke("add", source, project)
-    assert result.exit_code == 0, result.output
-    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+    assert added(invoke, project, source) == (
         "# Appeal\n\nThe workers of Zhanaozen went on strike.\n\n"
         "The strike spread to the whole region.\n\n"
         "Decree \u2116 12 1990\u20132020. Page\n\nSigned: the strike committee\n"
@@ -911,9 +914,7 @@ def test_an_odt_hides_what_libreoffice_hides(invoke, project, tmp_path):
     doc.text.addElement(p)
     source = tmp_path / "appeal.odt"
     doc.save(str(source))
-    result = invoke("add", source, project)
-    assert result.exit_code == 0, result.output
-    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+    assert added(invoke, project, source) == (
         "# Appeal\n\nThe workers of Zhanaozen went on strike.\n\nContact: the union office.\n"
     )
 
@@ -994,9 +995,7 @@ def test_a_docx_text_box_is_read_once_after_its_paragraph(invoke, project, tmp_p
         document.element.body.append(parse_xml(f"<w:p {ns}>{xml}</w:p>"))
     source = tmp_path / "appeal.docx"
     document.save(str(source))
-    result = invoke("add", source, project)
-    assert result.exit_code == 0, result.output
-    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+    assert added(invoke, project, source) == (
         "# Appeal\n\nThe strike committee meets every evening.\n\nHow to help\n\n"
         "Bring food and water to the square.\n\nThe strike goes on.\n"
     )
@@ -1030,9 +1029,7 @@ def test_an_odt_text_box_is_read_after_its_paragraph(invoke, project, tmp_path):
     doc.text.addElement(p)
     source = tmp_path / "appeal.odt"
     doc.save(str(source))
-    result = invoke("add", source, project)
-    assert result.exit_code == 0, result.output
-    assert (project / "texts" / "appeal.md").read_text(encoding="utf-8") == (
+    assert added(invoke, project, source) == (
         "# Appeal\n\nSolidarity fund: account 4400 1234.\n\n"
         "The strike committee meets every evening.\n\nHow to help\n\n"
         "Bring food and water to the square.\n\nThe strike goes on.\n"
