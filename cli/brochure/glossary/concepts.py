@@ -241,3 +241,13 @@ def concept_slug(text: str) -> str:
     from anyascii import anyascii
 
     return slug(anyascii(text).lower(), "term")
+
+
+def free_id(base: str, used: set[str]) -> str:
+    """`base`, else `base-2`, `base-3`, ...: the first not in `used`, which then holds it (ids made
+    for the concepts of one imported file)."""
+    cid, n = base, 2
+    while cid in used:
+        cid, n = f"{base}-{n}", n + 1
+    used.add(cid)
+    return cid

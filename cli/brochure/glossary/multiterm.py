@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from brochure.core.errors import GlossaryError
-from brochure.glossary.concepts import Concept, concept_slug, langs
+from brochure.glossary.concepts import Concept, concept_slug, free_id, langs
 from brochure.glossary.tbx import STATUS_IN, _children, _text
 
 # values of a MultiTerm status picklist beyond TBX's own (STATUS_IN)
@@ -67,12 +67,7 @@ def read_mtf(path: Path, root: Any) -> list[Concept]:
             continue
         concept.note = " ".join(dict.fromkeys(n for n in notes if n))
         first = concept.preferred.get("en") or next(iter(concept.preferred.values()), "")
-        base = concept_slug(first or next(iter(concept.forbidden.values()))[0])
-        cid, n = base, 2
-        while cid in used:
-            cid, n = f"{base}-{n}", n + 1
-        used.add(cid)
-        concept.id = cid
+        concept.id = free_id(concept_slug(first or next(iter(concept.forbidden.values()))[0]), used)
         concepts.append(concept)
     return concepts
 

@@ -16,7 +16,15 @@ import re
 from pathlib import Path
 
 from brochure.core.errors import GlossaryError
-from brochure.glossary.concepts import FLAGS, Concept, concept_slug, langs, valid_id, valid_tag
+from brochure.glossary.concepts import (
+    FLAGS,
+    Concept,
+    concept_slug,
+    free_id,
+    langs,
+    valid_id,
+    valid_tag,
+)
 
 # administrativeStatus (TBX-Basic's values end in -admn-sts) and normativeAuthorization (ISO 12620,
 # older and TBX-Default files: preferredTerm, supersededTerm, ...; the TBX spec's own example)
@@ -98,10 +106,7 @@ def read_tbx_root(path: Path, root) -> list[Concept]:  # type: ignore[no-untyped
         seen[raw] = entry.sourceline or 0
         # ids that differ only as written ("Strike 1", "strike-1") or made from the same term
         # are numbered: the file's ids are labels (import matches concepts by their terms)
-        base, k = concept.id, 2
-        while concept.id in ids:
-            concept.id, k = f"{base}-{k}", k + 1
-        ids.add(concept.id)
+        concept.id = free_id(concept.id, ids)
         concepts.append(concept)
     return concepts
 

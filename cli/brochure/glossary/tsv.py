@@ -26,6 +26,7 @@ from brochure.glossary.concepts import (
     Concept,
     concept_from_row,
     concept_slug,
+    free_id,
     langs,
     valid_id,
 )  # fmt: skip
@@ -425,11 +426,7 @@ def _with_ids(lines: list[str], at: int, header: list[str]) -> list[str]:
             continue
         cells = dict(zip(header, (_unquote(c).strip() for c in line.split("\t")), strict=False))
         term = next((cells[code] for code in langs() if cells.get(code)), "")
-        base = concept_slug(term) if term else "term"
-        cid, n = base, 2
-        while cid in used:
-            cid, n = f"{base}-{n}", n + 1
-        used.add(cid)
+        cid = free_id(concept_slug(term) if term else "term", used)
         out.append(f"{cid}\t{line}")
     return out
 
